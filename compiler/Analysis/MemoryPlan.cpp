@@ -1,0 +1,104 @@
+//===- MemoryPlan.cpp - Lifetime-based arena assignment -------------------===//
+//
+// Greedy by size (largest first), first fit among the intervals whose
+// lifetimes overlap: the classic offline approach (Glow, TFLite) that is near
+// optimal for the chain-like graphs of CNNs.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Analysis/MemoryPlan.h"
+
+#include <algorithm>
+
+namespace xnorc {
+
+namespace {
+int64_t alignUp(int64_t V, int64_t A) { return (V + A - 1) / A * A; }
+
+struct Interval {
+  const Value *V;
+  int64_t Bytes, Begin, End;
+};
+} // namespace
+
+MemoryPlan planMemory(const Graph &G) {
+  MemoryPlan Plan;
+  for (unsigned I = 0; I < G.inputs().size(); ++I)
+    Plan.Where[G.inputs()[I]] = {Storage::Kind::Input, I, 0};
+  for (const Value *C : G.constants())
+    Plan.Where[C] = {Storage::Kind::Constant, 0, 0};
+
+  auto Ops = G.ops();
+  // The value whose storage each value reads (itself, or an aliased reshape source).
+  std::unordered_map<const Value *, const Value *> Root;
+  auto RootOf = [&](const Value *V) {
+    auto It = Root.find(V);
+    return It == Root.end() ? V : It->second;
+  };
+  std::vector<bool> OutputTaken(G.outputs().size(), false);
+  for (const Op *O : Ops) {
+    const Value *R = O->result();
+    auto OutIt = std::find(G.outputs().begin(), G.outputs().end(), R);
+    if (OutIt != G.outputs().end()) {
+      unsigned Idx = OutIt - G.outputs().begin();
+      Plan.Where[R] = {Storage::Kind::Output, Idx, 0};
+      OutputTaken[Idx] = true;
+      continue;
+    }
+    if (O->kind() == OpKind::Reshape) {
+      Plan.IsAlias[O] = true;
+      Root[R] = RootOf(O->operand(0));
+    }
+  }
+  for (unsigned I = 0; I < G.outputs().size(); ++I)
+    if (!OutputTaken[I] || Plan.Where.at(G.outputs()[I]).Index != I)
+      Plan.OutputCopies.push_back({I, G.outputs()[I]});
+
+  // Lifetimes over op indices; a value read by an output copy lives to the end.
+  std::unordered_map<const Value *, Interval> Live;
+  for (int64_t I = 0; I < static_cast<int64_t>(Ops.size()); ++I) {
+    const Value *R = Ops[I]->result();
+    if (!Plan.Where.count(R) && !Root.count(R))
+      Live[R] = {R, alignUp(R->type().storageBytes(), MemoryPlan::Alignment), I, I};
+    for (const Value *V : Ops[I]->operands()) {
+      auto It = Live.find(RootOf(V));
+      if (It != Live.end())
+        It->second.End = I;
+    }
+  }
+  for (auto &[Idx, V] : Plan.OutputCopies) {
+    auto It = Live.find(RootOf(V));
+    if (It != Live.end())
+      It->second.End = Ops.size();
+  }
+
+  std::vector<Interval> Order;
+  for (auto &[V, Iv] : Live)
+    Order.push_back(Iv);
+  std::sort(Order.begin(), Order.end(), [](const Interval &A, const Interval &B) {
+    return A.Bytes != B.Bytes ? A.Bytes > B.Bytes : A.Begin < B.Begin;
+  });
+  std::vector<std::pair<Interval, int64_t>> Placed;
+  for (const Interval &Iv : Order) {
+    std::vector<std::pair<int64_t, int64_t>> Busy; // [offset, end) of overlapping lifetimes
+    for (auto &[Other, Off] : Placed)
+      if (Other.Begin <= Iv.End && Iv.Begin <= Other.End)
+        Busy.push_back({Off, Off + Other.Bytes});
+    std::sort(Busy.begin(), Busy.end());
+    int64_t Offset = 0;
+    for (auto &[B, E] : Busy) {
+      if (Offset + Iv.Bytes <= B)
+        break;
+      Offset = std::max(Offset, E);
+    }
+    Placed.push_back({Iv, Offset});
+    Plan.Where[Iv.V] = {Storage::Kind::Arena, 0, Offset};
+    Plan.ArenaBytes = std::max(Plan.ArenaBytes, Offset + Iv.Bytes);
+    Plan.UnsharedBytes += Iv.Bytes;
+  }
+  // Aliases resolve to their root's final placement.
+  for (auto &[V, R] : Root)
+    Plan.Where[V] = Plan.Where[R];
+  return Plan;
+}
+
+} // namespace xnorc

@@ -1,0 +1,46 @@
+//===- MemoryPlan.h - Where every value lives in generated code --*- C++ -*-===//
+//
+// Generated code never allocates: every intermediate tensor gets an offset in
+// one caller-provided arena, chosen from tensor lifetimes so that tensors that
+// are never live at the same time share bytes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XNORC_ANALYSIS_MEMORYPLAN_H
+#define XNORC_ANALYSIS_MEMORYPLAN_H
+
+#include "compiler/IR/Graph.h"
+
+#include <unordered_map>
+
+namespace xnorc {
+
+struct Storage {
+  enum class Kind {
+    Input,    ///< the caller's input buffer Index
+    Output,   ///< the caller's output buffer Index
+    Arena,    ///< arena + Offset
+    Constant, ///< a static const array
+  };
+  Kind K = Kind::Arena;
+  unsigned Index = 0;
+  int64_t Offset = 0;
+};
+
+struct MemoryPlan {
+  static constexpr int64_t Alignment = 64;
+  std::unordered_map<const Value *, Storage> Where;
+  /// Reshapes that need no code: their result shares the operand's storage.
+  std::unordered_map<const Op *, bool> IsAlias;
+  /// Graph outputs whose value is stored elsewhere (an input, a constant, an
+  /// alias, or another output): copied into the output buffer at the end.
+  std::vector<std::pair<unsigned, const Value *>> OutputCopies;
+  int64_t ArenaBytes = 0;
+  /// Sum of the sizes of all arena tensors: what a planner without reuse needs.
+  int64_t UnsharedBytes = 0;
+};
+
+MemoryPlan planMemory(const Graph &G);
+
+} // namespace xnorc
+
+#endif

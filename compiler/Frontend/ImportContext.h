@@ -1,0 +1,77 @@
+//===- ImportContext.h - State shared by the per-op importers ----*- C++ -*-===//
+//
+// Each ONNX op is lowered by one function in the import table (ImportTable.cpp).
+// Importers read inputs and attributes through this context and create IR ops
+// with emit(), which types the result and folds it when every operand is a
+// constant, so exporters' Shape/Gather/Concat chains become plain constants.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XNORC_FRONTEND_IMPORTCONTEXT_H
+#define XNORC_FRONTEND_IMPORTCONTEXT_H
+
+#include "compiler/IR/Graph.h"
+#include "compiler/Support/Error.h"
+
+#include <onnx/onnx_pb.h>
+#include <optional>
+#include <unordered_map>
+
+namespace xnorc {
+
+class ImportContext {
+public:
+  ImportContext(Graph &G, int64_t Opset) : G(G), Opset(Opset) {}
+
+  Graph &graph() { return G; }
+  int64_t opset() const { return Opset; }
+  const onnx::NodeProto &node() const { return *Node; }
+  void setNode(const onnx::NodeProto &N) { Node = &N; }
+
+  /// Input I of the current node; error if absent. Optional inputs may be empty names.
+  llvm::Expected<Value *> input(int I) const;
+  bool hasInput(int I) const;
+  /// Input I, which must be a compile-time constant (after folding).
+  llvm::Expected<const Tensor *> constantInput(int I) const;
+
+  bool hasAttr(const std::string &Name) const;
+  int64_t attrInt(const std::string &Name, int64_t Default) const;
+  float attrFloat(const std::string &Name, float Default) const;
+  std::vector<int64_t> attrInts(const std::string &Name, std::vector<int64_t> Default = {}) const;
+  std::string attrString(const std::string &Name, std::string Default = {}) const;
+  const onnx::AttributeProto *attr(const std::string &Name) const;
+
+  /// Creates Kind on Operands, named after output Out of the current node, typed
+  /// by its shape rule, and folded if all operands are constants.
+  llvm::Expected<Value *> emit(OpKind Kind, std::vector<Value *> Operands, Attributes Attrs,
+                               int Out = 0);
+  /// Makes output Out of the current node refer to V (for ops that lower to nothing).
+  void bindOutput(int Out, Value *V);
+  /// A new constant owned by the graph.
+  Value *constant(Tensor T, const std::string &NameHint);
+
+  void define(const std::string &OnnxName, Value *V) { Symbols[OnnxName] = V; }
+  Value *lookup(const std::string &OnnxName) const;
+
+  /// Normalises a possibly negative axis against Rank; errors if out of range.
+  llvm::Expected<int64_t> normalizeAxis(int64_t Axis, int64_t Rank) const;
+  /// An error about the current node with its op type and name.
+  llvm::Error error(const std::string &Msg) const;
+
+private:
+  Graph &G;
+  int64_t Opset;
+  const onnx::NodeProto *Node = nullptr;
+  std::unordered_map<std::string, Value *> Symbols;
+};
+
+using ImportFn = llvm::Error (*)(ImportContext &);
+
+/// The importer for an ONNX op type (default domain), or null if unsupported.
+ImportFn lookupImporter(const std::string &OpType);
+
+/// Converts an ONNX TensorProto to a Tensor (f32 / i64; f64, i32 and bool widen or narrow).
+llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &T);
+
+} // namespace xnorc
+
+#endif

@@ -1,0 +1,97 @@
+//===- ImportMath.cpp - BatchNorm, Gemm, MatMul, Softmax, ReduceMean ------===//
+#include "compiler/Frontend/Importers.h"
+
+#include <algorithm>
+
+namespace xnorc {
+
+llvm::Error importBatchNormalization(ImportContext &Ctx) {
+  std::vector<Value *> Operands;
+  for (int I = 0; I < 5; ++I) {
+    auto V = Ctx.input(I);
+    if (!V)
+      return V.takeError();
+    Operands.push_back(*V);
+  }
+  if (Ctx.attrInt("training_mode", 0) != 0)
+    return Ctx.error("training_mode=1 is unsupported (xnorc compiles for inference)");
+  for (int I = 1; I < Ctx.node().output_size(); ++I)
+    if (!Ctx.node().output(I).empty())
+      return Ctx.error("training outputs (running mean/var) are unsupported");
+  if (Ctx.opset() < 9 && Ctx.attrInt("spatial", 1) == 0)
+    return Ctx.error("spatial=0 is unsupported");
+  Attributes A;
+  A.set("epsilon", static_cast<double>(Ctx.attrFloat("epsilon", 1e-5f)));
+  return Ctx.emit(OpKind::BatchNorm, Operands, A).takeError();
+}
+
+llvm::Error importGemm(ImportContext &Ctx) {
+  std::vector<Value *> Operands;
+  for (int I = 0; I < 3; ++I) {
+    if (I == 2 && !Ctx.hasInput(2))
+      break;
+    auto V = Ctx.input(I);
+    if (!V)
+      return V.takeError();
+    Operands.push_back(*V);
+  }
+  Attributes A;
+  A.set("alpha", static_cast<double>(Ctx.attrFloat("alpha", 1.0f)));
+  A.set("beta", static_cast<double>(Ctx.attrFloat("beta", 1.0f)));
+  A.set("transA", Ctx.attrInt("transA", 0));
+  A.set("transB", Ctx.attrInt("transB", 0));
+  return Ctx.emit(OpKind::Gemm, Operands, A).takeError();
+}
+
+llvm::Error importMatMul(ImportContext &Ctx) {
+  auto L = Ctx.input(0), R = Ctx.input(1);
+  if (!L)
+    return L.takeError();
+  if (!R)
+    return R.takeError();
+  return Ctx.emit(OpKind::MatMul, {*L, *R}, {}).takeError();
+}
+
+llvm::Error importSoftmax(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  int64_t Rank = (*X)->type().rank();
+  bool Legacy = Ctx.opset() < 13;
+  auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", Legacy ? 1 : -1), Rank);
+  if (!Axis)
+    return Axis.takeError();
+  Attributes A;
+  A.set("axis", *Axis);
+  // Before opset 13 Softmax flattened [axis, rank) into one dimension; for the
+  // last axis both definitions agree, so only the other case keeps the flag.
+  A.set("coerce_2d", static_cast<int64_t>(Legacy && *Axis != Rank - 1));
+  return Ctx.emit(OpKind::Softmax, {*X}, A).takeError();
+}
+
+llvm::Error importReduceMean(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  int64_t Rank = (*X)->type().rank();
+  std::vector<int64_t> Axes;
+  if (Ctx.hasAttr("axes")) {
+    for (int64_t Ax : Ctx.attrInts("axes")) {
+      auto N = Ctx.normalizeAxis(Ax, Rank);
+      if (!N)
+        return N.takeError();
+      Axes.push_back(*N);
+    }
+  } else {
+    for (int64_t I = 0; I < Rank; ++I)
+      Axes.push_back(I);
+  }
+  std::sort(Axes.begin(), Axes.end());
+  Axes.erase(std::unique(Axes.begin(), Axes.end()), Axes.end());
+  Attributes A;
+  A.set("axes", Axes);
+  A.set("keepdims", Ctx.attrInt("keepdims", 1));
+  return Ctx.emit(OpKind::ReduceMean, {*X}, A).takeError();
+}
+
+} // namespace xnorc

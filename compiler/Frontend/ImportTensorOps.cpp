@@ -1,0 +1,375 @@
+//===- ImportTensorOps.cpp - Shape, layout and constant importers ---------===//
+//
+// Squeeze, Unsqueeze and Flatten all become `reshape` with a static target:
+// the IR has one op for "same data, new shape". Gather, Slice, Shape and Cast
+// exist only for the shape arithmetic exporters emit; they must fold.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Frontend/Importers.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace xnorc {
+
+namespace {
+
+llvm::Error emitReshape(ImportContext &Ctx, Value *X, const Shape &Target) {
+  Attributes A;
+  A.set("shape", Target);
+  return Ctx.emit(OpKind::Reshape, {X}, A).takeError();
+}
+
+/// Axes from an attribute (older opsets) or a constant input (newer).
+llvm::Expected<std::vector<int64_t>> axesOperand(ImportContext &Ctx, int Input,
+                                                 int64_t FirstOpsetAsInput) {
+  if (Ctx.opset() < FirstOpsetAsInput)
+    return Ctx.attrInts("axes");
+  if (!Ctx.hasInput(Input))
+    return std::vector<int64_t>{};
+  auto T = Ctx.constantInput(Input);
+  if (!T)
+    return T.takeError();
+  return (*T)->toInts();
+}
+
+llvm::Expected<Value *> requireConstantData(ImportContext &Ctx, int Input) {
+  auto X = Ctx.input(Input);
+  if (!X)
+    return X.takeError();
+  if (!(*X)->isConstant())
+    return Ctx.error("is supported only on compile-time constants (shape computations); "
+                     "its input '" +
+                     (*X)->name() + "' is computed at run time");
+  return *X;
+}
+
+} // namespace
+
+llvm::Error importReshape(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  std::vector<int64_t> Target;
+  if (Ctx.opset() < 5) {
+    Target = Ctx.attrInts("shape");
+  } else {
+    auto T = Ctx.constantInput(1);
+    if (!T)
+      return T.takeError();
+    Target = (*T)->toInts();
+  }
+  const Shape &In = (*X)->type().Dims;
+  bool AllowZero = Ctx.attrInt("allowzero", 0) != 0;
+  int64_t Known = 1, Infer = -1;
+  for (size_t I = 0; I < Target.size(); ++I) {
+    if (Target[I] == 0 && !AllowZero) {
+      if (I >= In.size())
+        return Ctx.error("shape copies dimension " + std::to_string(I) + " the input lacks");
+      Target[I] = In[I];
+    }
+    if (Target[I] == -1) {
+      if (Infer >= 0)
+        return Ctx.error("shape has more than one -1");
+      Infer = I;
+    } else if (Target[I] < 0) {
+      return Ctx.error("shape has a negative dimension");
+    } else {
+      Known *= Target[I];
+    }
+  }
+  if (Infer >= 0) {
+    if (Known == 0 || numElements(In) % Known)
+      return Ctx.error("cannot infer -1 reshaping " + shapeToString(In) + " into " +
+                       shapeToString(Target));
+    Target[Infer] = numElements(In) / Known;
+  }
+  return emitReshape(Ctx, *X, Target);
+}
+
+llvm::Error importFlatten(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  const Shape &In = (*X)->type().Dims;
+  int64_t Rank = In.size(), Axis = Ctx.attrInt("axis", 1);
+  if (Axis < -Rank || Axis > Rank)
+    return Ctx.error("axis out of range");
+  if (Axis < 0)
+    Axis += Rank;
+  int64_t Outer = std::accumulate(In.begin(), In.begin() + Axis, int64_t(1), std::multiplies<>());
+  return emitReshape(Ctx, *X, {Outer, numElements(In) / std::max<int64_t>(Outer, 1)});
+}
+
+llvm::Error importSqueeze(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  auto Axes = axesOperand(Ctx, 1, 13);
+  if (!Axes)
+    return Axes.takeError();
+  const Shape &In = (*X)->type().Dims;
+  std::vector<bool> Drop(In.size(), Axes->empty());
+  if (Axes->empty())
+    for (size_t I = 0; I < In.size(); ++I)
+      Drop[I] = In[I] == 1;
+  for (int64_t Ax : *Axes) {
+    auto N = Ctx.normalizeAxis(Ax, In.size());
+    if (!N)
+      return N.takeError();
+    if (In[*N] != 1)
+      return Ctx.error("cannot squeeze dimension " + std::to_string(*N) + " of size " +
+                       std::to_string(In[*N]));
+    Drop[*N] = true;
+  }
+  Shape Out;
+  for (size_t I = 0; I < In.size(); ++I)
+    if (!Drop[I])
+      Out.push_back(In[I]);
+  return emitReshape(Ctx, *X, Out);
+}
+
+llvm::Error importUnsqueeze(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  auto Axes = axesOperand(Ctx, 1, 13);
+  if (!Axes)
+    return Axes.takeError();
+  const Shape &In = (*X)->type().Dims;
+  int64_t OutRank = In.size() + Axes->size();
+  std::vector<bool> Inserted(OutRank, false);
+  for (int64_t Ax : *Axes) {
+    auto N = Ctx.normalizeAxis(Ax, OutRank);
+    if (!N)
+      return N.takeError();
+    if (Inserted[*N])
+      return Ctx.error("axis " + std::to_string(Ax) + " is repeated");
+    Inserted[*N] = true;
+  }
+  Shape Out;
+  for (int64_t I = 0, Src = 0; I < OutRank; ++I)
+    Out.push_back(Inserted[I] ? 1 : In[Src++]);
+  return emitReshape(Ctx, *X, Out);
+}
+
+llvm::Error importTranspose(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  int64_t Rank = (*X)->type().rank();
+  std::vector<int64_t> Reversed(Rank);
+  for (int64_t I = 0; I < Rank; ++I)
+    Reversed[I] = Rank - 1 - I;
+  Attributes A;
+  A.set("perm", Ctx.attrInts("perm", Reversed));
+  return Ctx.emit(OpKind::Transpose, {*X}, A).takeError();
+}
+
+llvm::Error importConcat(ImportContext &Ctx) {
+  std::vector<Value *> Operands;
+  for (int I = 0; I < Ctx.node().input_size(); ++I) {
+    auto V = Ctx.input(I);
+    if (!V)
+      return V.takeError();
+    Operands.push_back(*V);
+  }
+  if (Operands.empty())
+    return Ctx.error("needs at least one input");
+  auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", 0), Operands[0]->type().rank());
+  if (!Axis)
+    return Axis.takeError();
+  Attributes A;
+  A.set("axis", *Axis);
+  return Ctx.emit(OpKind::Concat, Operands, A).takeError();
+}
+
+llvm::Error importPad(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  std::string Mode = Ctx.attrString("mode", "constant");
+  if (Mode != "constant")
+    return Ctx.error("pad mode '" + Mode + "' is unsupported (only constant)");
+  std::vector<int64_t> Pads;
+  double Value = 0;
+  if (Ctx.opset() < 11) {
+    Pads = Ctx.attrInts("pads");
+    Value = Ctx.attrFloat("value", 0.0f);
+  } else {
+    auto P = Ctx.constantInput(1);
+    if (!P)
+      return P.takeError();
+    Pads = (*P)->toInts();
+    if (Ctx.hasInput(2)) {
+      auto V = Ctx.constantInput(2);
+      if (!V)
+        return V.takeError();
+      if ((*V)->size() != 1)
+        return Ctx.error("constant_value must be a scalar");
+      Value = (*V)->getAsDouble(0);
+    }
+  }
+  Attributes A;
+  A.set("pads", Pads);
+  A.set("value", Value);
+  return Ctx.emit(OpKind::Pad, {*X}, A).takeError();
+}
+
+llvm::Error importSlice(ImportContext &Ctx) {
+  auto X = requireConstantData(Ctx, 0);
+  if (!X)
+    return X.takeError();
+  const Shape &In = (*X)->type().Dims;
+  std::vector<int64_t> Starts, Ends, Axes, Steps;
+  if (Ctx.opset() < 10) {
+    Starts = Ctx.attrInts("starts");
+    Ends = Ctx.attrInts("ends");
+    Axes = Ctx.attrInts("axes");
+  } else {
+    for (auto [Idx, Vec] : {std::pair{1, &Starts}, {2, &Ends}, {3, &Axes}, {4, &Steps}}) {
+      if (!Ctx.hasInput(Idx))
+        continue;
+      auto T = Ctx.constantInput(Idx);
+      if (!T)
+        return T.takeError();
+      *Vec = (*T)->toInts();
+    }
+  }
+  if (Axes.empty())
+    for (size_t I = 0; I < Starts.size(); ++I)
+      Axes.push_back(I);
+  if (Steps.empty())
+    Steps.assign(Starts.size(), 1);
+  if (Ends.size() != Starts.size() || Axes.size() != Starts.size() ||
+      Steps.size() != Starts.size())
+    return Ctx.error("starts, ends, axes and steps differ in length");
+  // Clamp as ONNX specifies, so the IR carries exact in-range bounds.
+  for (size_t I = 0; I < Axes.size(); ++I) {
+    auto Ax = Ctx.normalizeAxis(Axes[I], In.size());
+    if (!Ax)
+      return Ax.takeError();
+    Axes[I] = *Ax;
+    int64_t Dim = In[*Ax];
+    auto Clamp = [](int64_t V, int64_t Lo, int64_t Hi) { return std::min(std::max(V, Lo), Hi); };
+    int64_t S = Starts[I] < 0 ? Starts[I] + Dim : Starts[I];
+    int64_t E = Ends[I] < 0 ? Ends[I] + Dim : Ends[I];
+    if (Steps[I] > 0) {
+      S = Clamp(S, 0, Dim);
+      E = Clamp(E, 0, Dim);
+    } else if (Steps[I] < 0) {
+      S = Clamp(S, 0, Dim - 1);
+      E = Clamp(E, -1, Dim - 1);
+    } else {
+      return Ctx.error("slice step must not be 0");
+    }
+    Starts[I] = S;
+    Ends[I] = E;
+  }
+  Attributes A;
+  A.set("starts", Starts);
+  A.set("ends", Ends);
+  A.set("axes", Axes);
+  A.set("steps", Steps);
+  return Ctx.emit(OpKind::Slice, {*X}, A).takeError();
+}
+
+llvm::Error importGather(ImportContext &Ctx) {
+  auto X = requireConstantData(Ctx, 0);
+  if (!X)
+    return X.takeError();
+  auto Idx = Ctx.constantInput(1);
+  if (!Idx)
+    return Idx.takeError();
+  auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", 0), (*X)->type().rank());
+  if (!Axis)
+    return Axis.takeError();
+  auto I = Ctx.input(1);
+  Attributes A;
+  A.set("axis", *Axis);
+  return Ctx.emit(OpKind::Gather, {*X, *I}, A).takeError();
+}
+
+llvm::Error importShape(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  const Shape &Dims = (*X)->type().Dims;
+  int64_t Rank = Dims.size();
+  int64_t Start = Ctx.attrInt("start", 0), End = Ctx.attrInt("end", Rank);
+  Start = std::clamp<int64_t>(Start < 0 ? Start + Rank : Start, 0, Rank);
+  End = std::clamp<int64_t>(End < 0 ? End + Rank : End, 0, Rank);
+  std::vector<int64_t> Out(Dims.begin() + Start, Dims.begin() + std::max(Start, End));
+  Ctx.bindOutput(0, Ctx.constant(Tensor::fromInts(Out, {static_cast<int64_t>(Out.size())}),
+                                 Ctx.node().output(0)));
+  return llvm::Error::success();
+}
+
+llvm::Error importCast(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  int64_t To = Ctx.attrInt("to", 0);
+  bool ToFloat = To == onnx::TensorProto::FLOAT || To == onnx::TensorProto::DOUBLE;
+  bool ToInt = To == onnx::TensorProto::INT64 || To == onnx::TensorProto::INT32 ||
+               To == onnx::TensorProto::BOOL;
+  if (!ToFloat && !ToInt)
+    return Ctx.error("cast to data type " + std::to_string(To) + " is unsupported");
+  ElemType Target = ToFloat ? ElemType::F32 : ElemType::I64;
+  if ((*X)->type().Elem == Target) {
+    Ctx.bindOutput(0, *X);
+    return llvm::Error::success();
+  }
+  if (!(*X)->isConstant())
+    return Ctx.error("casting a run-time tensor to another element type is unsupported");
+  Attributes A;
+  A.set("to", std::string(elemTypeName(Target)));
+  return Ctx.emit(OpKind::Cast, {*X}, A).takeError();
+}
+
+llvm::Error importConstant(ImportContext &Ctx) {
+  const auto &N = Ctx.node();
+  if (N.attribute_size() != 1)
+    return Ctx.error("expects exactly one value attribute");
+  const onnx::AttributeProto &A = N.attribute(0);
+  Tensor T;
+  if (A.name() == "value") {
+    auto P = tensorFromProto(A.t());
+    if (!P)
+      return Ctx.error(llvm::toString(P.takeError()));
+    T = std::move(*P);
+  } else if (A.name() == "value_float") {
+    T = Tensor::fromFloats({A.f()}, {});
+  } else if (A.name() == "value_floats") {
+    T = Tensor::fromFloats({A.floats().begin(), A.floats().end()}, {A.floats_size()});
+  } else if (A.name() == "value_int") {
+    T = Tensor::fromInts({A.i()}, {});
+  } else if (A.name() == "value_ints") {
+    T = Tensor::fromInts({A.ints().begin(), A.ints().end()}, {A.ints_size()});
+  } else {
+    return Ctx.error("constant attribute '" + A.name() + "' is unsupported");
+  }
+  Ctx.bindOutput(0, Ctx.constant(std::move(T), N.output(0)));
+  return llvm::Error::success();
+}
+
+llvm::Error importIdentity(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  Ctx.bindOutput(0, *X);
+  return llvm::Error::success();
+}
+
+llvm::Error importDropout(ImportContext &Ctx) {
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  if (Ctx.node().output_size() > 1 && !Ctx.node().output(1).empty())
+    return Ctx.error("the mask output is unsupported (xnorc compiles for inference)");
+  // In inference Dropout is the identity, whatever its ratio or training_mode input.
+  Ctx.bindOutput(0, *X);
+  return llvm::Error::success();
+}
+
+} // namespace xnorc

@@ -1,0 +1,12 @@
+//===- Importers.h - Declarations of the per-op importers --------*- C++ -*-===//
+#ifndef XNORC_FRONTEND_IMPORTERS_H
+#define XNORC_FRONTEND_IMPORTERS_H
+
+#include "compiler/Frontend/ImportContext.h"
+
+namespace xnorc {
+#define ONNX_IMPORTER(OpType, Fn) llvm::Error Fn(ImportContext &Ctx);
+#include "compiler/Frontend/OnnxOps.def"
+} // namespace xnorc
+
+#endif

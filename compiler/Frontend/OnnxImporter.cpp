@@ -1,0 +1,188 @@
+//===- OnnxImporter.cpp - Reads an ONNX model and lowers it to IR ---------===//
+#include "compiler/Frontend/OnnxImporter.h"
+
+#include "compiler/Frontend/ImportContext.h"
+#include "compiler/IR/Verifier.h"
+
+#include <fstream>
+#include <onnx/defs/parser.h>
+#include <sstream>
+#include <unordered_set>
+
+namespace xnorc {
+
+namespace {
+
+constexpr int64_t MinOpset = 7, MaxOpset = 17;
+
+llvm::Expected<int64_t> defaultDomainOpset(const onnx::ModelProto &M) {
+  for (const auto &O : M.opset_import())
+    if (O.domain().empty() || O.domain() == "ai.onnx") {
+      if (O.version() < MinOpset || O.version() > MaxOpset)
+        return makeError("opset {} is not supported (xnorc reads opsets {} to {})", O.version(),
+                         MinOpset, MaxOpset);
+      return O.version();
+    }
+  return makeError("model imports no version of the default ONNX domain");
+}
+
+llvm::Expected<TensorType> inputType(const onnx::ValueInfoProto &VI, const ImportOptions &Opts) {
+  if (!VI.type().has_tensor_type())
+    return makeError("graph input '{}' is not a tensor", VI.name());
+  const auto &TT = VI.type().tensor_type();
+  if (TT.elem_type() != onnx::TensorProto::FLOAT)
+    return makeError("graph input '{}' has element type {}; only float inputs are supported",
+                     VI.name(),
+                     onnx::TensorProto::DataType_Name(
+                         static_cast<onnx::TensorProto::DataType>(TT.elem_type())));
+  if (!TT.has_shape())
+    return makeError("graph input '{}' has no shape", VI.name());
+  TensorType T{ElemType::F32, {}};
+  for (int I = 0; I < TT.shape().dim_size(); ++I) {
+    const auto &D = TT.shape().dim(I);
+    bool Known = D.has_dim_value() && D.dim_value() > 0;
+    if (Known)
+      T.Dims.push_back(D.dim_value());
+    else if (I == 0)
+      T.Dims.push_back(Opts.Batch);
+    else
+      return makeError("graph input '{}' has a symbolic dimension {} ('{}'); only the batch "
+                       "dimension may be dynamic",
+                       VI.name(), I, D.dim_param());
+  }
+  return T;
+}
+
+/// Orders nodes so every input is produced before use; ONNX requires this but
+/// not every exporter honours it. A leftover node means a cycle or a dangling input.
+llvm::Expected<std::vector<const onnx::NodeProto *>>
+topologicalOrder(const onnx::GraphProto &GP, std::unordered_set<std::string> Available) {
+  std::vector<const onnx::NodeProto *> Pending, Order;
+  for (const auto &N : GP.node())
+    Pending.push_back(&N);
+  std::unordered_set<std::string> Produced;
+  for (const auto &N : GP.node())
+    for (const auto &O : N.output())
+      Produced.insert(O);
+  while (!Pending.empty()) {
+    std::vector<const onnx::NodeProto *> Next;
+    for (const auto *N : Pending) {
+      bool Ready = true;
+      for (const auto &I : N->input())
+        Ready &= I.empty() || Available.count(I) != 0;
+      if (!Ready) {
+        Next.push_back(N);
+        continue;
+      }
+      Order.push_back(N);
+      for (const auto &O : N->output())
+        Available.insert(O);
+    }
+    if (Next.size() == Pending.size()) {
+      const auto *N = Next.front();
+      for (const auto &I : N->input())
+        if (!I.empty() && !Available.count(I) && !Produced.count(I))
+          return makeError("node '{}' ({}): input '{}' is not a graph input, an initializer or "
+                           "the output of any node",
+                           N->name(), N->op_type(), I);
+      return makeError("node '{}' ({}): the graph has a cycle through this node", N->name(),
+                       N->op_type());
+    }
+    Pending.swap(Next);
+  }
+  return Order;
+}
+
+llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
+                                                   const ImportOptions &Opts) {
+  if (!M.has_graph())
+    return makeError("the model has no graph");
+  auto Opset = defaultDomainOpset(M);
+  if (!Opset)
+    return Opset.takeError();
+  const onnx::GraphProto &GP = M.graph();
+  auto G = std::make_unique<Graph>(GP.name().empty() ? "model" : GP.name());
+  ImportContext Ctx(*G, *Opset);
+
+  std::unordered_set<std::string> Available;
+  for (const auto &Init : GP.initializer()) {
+    auto T = tensorFromProto(Init);
+    if (!T)
+      return withContext(T.takeError(), "initializer '" + Init.name() + "'");
+    Ctx.define(Init.name(), G->addConstant(Init.name(), std::move(*T)));
+    Available.insert(Init.name());
+  }
+  for (const auto &In : GP.input()) {
+    if (Available.count(In.name()))
+      continue; // Pre-IR-4 models list initializers as inputs too.
+    auto T = inputType(In, Opts);
+    if (!T)
+      return T.takeError();
+    Ctx.define(In.name(), G->addInput(In.name(), *T));
+    Available.insert(In.name());
+  }
+  if (G->inputs().empty())
+    return makeError("the graph has no non-constant input");
+
+  auto Order = topologicalOrder(GP, Available);
+  if (!Order)
+    return Order.takeError();
+  for (const onnx::NodeProto *N : *Order) {
+    Ctx.setNode(*N);
+    if (!N->domain().empty() && N->domain() != "ai.onnx")
+      return Ctx.error("operator domain '" + N->domain() + "' is unsupported");
+    ImportFn Fn = lookupImporter(N->op_type());
+    if (!Fn)
+      return Ctx.error("unsupported operator '" + N->op_type() + "'");
+    if (auto E = Fn(Ctx))
+      return std::move(E);
+  }
+
+  for (const auto &Out : GP.output()) {
+    Value *V = Ctx.lookup(Out.name());
+    if (!V)
+      return makeError("graph output '{}' is not produced by any node", Out.name());
+    if (V->type().Elem != ElemType::F32)
+      return makeError("graph output '{}' has element type {}; only float outputs are supported",
+                       Out.name(), elemTypeName(V->type().Elem));
+    G->addOutput(V);
+  }
+  G->removeUnusedConstants();
+  if (auto E = verifyGraph(*G))
+    return withContext(std::move(E), "imported graph is invalid");
+  return std::move(G);
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<Graph>> importOnnxText(const std::string &Text,
+                                                      const ImportOptions &Opts) {
+  onnx::ModelProto M;
+  onnx::Common::Status S;
+  try {
+    S = onnx::OnnxParser::Parse(M, Text.c_str());
+  } catch (const std::exception &E) {
+    return makeError("not valid ONNX text syntax: {}", E.what());
+  }
+  if (!S.IsOK())
+    return makeError("not valid ONNX text syntax: {}", S.ErrorMessage());
+  return importModel(M, Opts);
+}
+
+llvm::Expected<std::unique_ptr<Graph>> importOnnxFile(const std::string &FileName,
+                                                      const ImportOptions &Opts) {
+  std::ifstream In(FileName, std::ios::binary);
+  if (!In)
+    return makeError("cannot open file: {}", std::strerror(errno));
+  std::stringstream SS;
+  SS << In.rdbuf();
+  std::string Bytes = SS.str();
+  if (llvm::StringRef(FileName).endswith(".onnxtext"))
+    return importOnnxText(Bytes, Opts);
+  onnx::ModelProto M;
+  if (Bytes.empty() || !M.ParseFromString(Bytes))
+    return makeError("not a valid ONNX model (protobuf parse failed: truncated or not ONNX)");
+  return importModel(M, Opts);
+}
+
+} // namespace xnorc

@@ -1,0 +1,38 @@
+//===- Attributes.h - Op attributes ------------------------------*- C++ -*-===//
+#ifndef XNORC_IR_ATTRIBUTES_H
+#define XNORC_IR_ATTRIBUTES_H
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace xnorc {
+
+using Attr = std::variant<int64_t, double, std::vector<int64_t>, std::vector<double>, std::string>;
+
+/// Named attributes, kept sorted so the text form is canonical.
+class Attributes {
+public:
+  bool has(const std::string &Name) const { return Map.count(Name) != 0; }
+  void set(const std::string &Name, Attr A) { Map[Name] = std::move(A); }
+  void erase(const std::string &Name) { Map.erase(Name); }
+
+  int64_t getInt(const std::string &Name, int64_t Default = 0) const;
+  double getFloat(const std::string &Name, double Default = 0) const;
+  std::vector<int64_t> getInts(const std::string &Name,
+                               std::vector<int64_t> Default = {}) const;
+  std::vector<double> getFloats(const std::string &Name, std::vector<double> Default = {}) const;
+  std::string getString(const std::string &Name, std::string Default = {}) const;
+
+  const std::map<std::string, Attr> &all() const { return Map; }
+  bool operator==(const Attributes &O) const { return Map == O.Map; }
+
+private:
+  std::map<std::string, Attr> Map;
+};
+
+} // namespace xnorc
+
+#endif

@@ -1,0 +1,365 @@
+//===- Parser.cpp - Recursive-descent reader for the text IR --------------===//
+#include "compiler/IR/Parser.h"
+
+#include "compiler/Support/Error.h"
+
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+namespace xnorc {
+
+namespace {
+
+class IRParser {
+public:
+  explicit IRParser(const std::string &Text) : S(Text) {}
+
+  llvm::Expected<std::unique_ptr<Graph>> parse() {
+    auto G = std::make_unique<Graph>();
+    if (auto E = parseGraphBody(*G))
+      return std::move(E);
+    return std::move(G);
+  }
+
+private:
+  const std::string &S;
+  size_t P = 0;
+  std::unordered_map<std::string, Value *> Names;
+
+  llvm::Error error(const std::string &Msg) const {
+    size_t Line = 1, Col = 1;
+    for (size_t I = 0; I < P && I < S.size(); ++I, ++Col)
+      if (S[I] == '\n')
+        ++Line, Col = 0;
+    return makeError("{}:{}: {}", Line, Col, Msg);
+  }
+
+  void skipSpace() {
+    while (P < S.size()) {
+      if (isspace(static_cast<unsigned char>(S[P])))
+        ++P;
+      else if (S.compare(P, 2, "//") == 0)
+        while (P < S.size() && S[P] != '\n')
+          ++P;
+      else
+        break;
+    }
+  }
+
+  bool consume(const char *Tok) {
+    skipSpace();
+    size_t N = strlen(Tok);
+    if (S.compare(P, N, Tok) != 0)
+      return false;
+    P += N;
+    return true;
+  }
+
+  llvm::Error expect(const char *Tok) {
+    if (!consume(Tok))
+      return error(std::string("expected '") + Tok + "'");
+    return llvm::Error::success();
+  }
+
+  llvm::Expected<std::string> parseQuoted() {
+    skipSpace();
+    if (P >= S.size() || S[P] != '"')
+      return error("expected a string");
+    std::string Out;
+    for (++P; P < S.size() && S[P] != '"'; ++P) {
+      if (S[P] == '\\' && P + 1 < S.size())
+        ++P;
+      Out += S[P];
+    }
+    if (P >= S.size())
+      return error("unterminated string");
+    ++P;
+    return Out;
+  }
+
+  std::string parseBareWord() {
+    skipSpace();
+    size_t B = P;
+    while (P < S.size() && (isalnum(static_cast<unsigned char>(S[P])) || S[P] == '_' ||
+                            S[P] == '.'))
+      ++P;
+    return S.substr(B, P - B);
+  }
+
+  /// %name or %"quoted name".
+  llvm::Expected<std::string> parseValueName() {
+    if (!consume("%"))
+      return error("expected a value name starting with '%'");
+    if (P < S.size() && S[P] == '"')
+      return parseQuoted();
+    std::string N = parseBareWord();
+    if (N.empty())
+      return error("expected a value name");
+    return N;
+  }
+
+  llvm::Expected<Value *> parseValueRef() {
+    auto N = parseValueName();
+    if (!N)
+      return N.takeError();
+    auto It = Names.find(*N);
+    if (It == Names.end())
+      return error("use of undefined value %" + *N);
+    return It->second;
+  }
+
+  llvm::Expected<double> parseNumber() {
+    skipSpace();
+    bool Neg = consume("-");
+    if (consume("inf"))
+      return Neg ? -INFINITY : INFINITY;
+    if (consume("nan"))
+      return NAN;
+    const char *Begin = S.c_str() + P;
+    char *End = nullptr;
+    double D = strtod(Begin, &End);
+    if (End == Begin)
+      return error("expected a number");
+    P += End - Begin;
+    return Neg ? -D : D;
+  }
+
+  /// Integers keep full 64-bit precision; anything with '.', 'e', inf or nan is a float.
+  llvm::Expected<Attr> parseScalar(bool &IsFloat) {
+    skipSpace();
+    size_t Start = P;
+    if (S.compare(P, 2, "0x") == 0) {
+      IsFloat = false;
+      char *End = nullptr;
+      uint64_t U = strtoull(S.c_str() + P, &End, 16);
+      P = End - S.c_str();
+      return Attr(static_cast<int64_t>(U));
+    }
+    auto D = parseNumber();
+    if (!D)
+      return D.takeError();
+    std::string Text = S.substr(Start, P - Start);
+    IsFloat = Text.find_first_of(".eEin") != std::string::npos;
+    if (IsFloat)
+      return Attr(*D);
+    return Attr(static_cast<int64_t>(strtoll(Text.c_str(), nullptr, 10)));
+  }
+
+  llvm::Expected<Attr> parseAttrValue() {
+    skipSpace();
+    if (P < S.size() && S[P] == '"') {
+      auto Str = parseQuoted();
+      if (!Str)
+        return Str.takeError();
+      return Attr(*Str);
+    }
+    if (!consume("["))
+      return parseScalarAttr();
+    std::vector<int64_t> Ints;
+    std::vector<double> Floats;
+    bool AnyFloat = false;
+    while (!consume("]")) {
+      if (!Ints.empty() || !Floats.empty())
+        if (auto E = expect(","))
+          return std::move(E);
+      bool IsFloat = false;
+      auto A = parseScalar(IsFloat);
+      if (!A)
+        return A.takeError();
+      AnyFloat |= IsFloat;
+      double D = IsFloat ? std::get<double>(*A) : static_cast<double>(std::get<int64_t>(*A));
+      Floats.push_back(D);
+      Ints.push_back(IsFloat ? 0 : std::get<int64_t>(*A));
+    }
+    if (AnyFloat)
+      return Attr(Floats);
+    return Attr(Ints);
+  }
+
+  llvm::Expected<Attr> parseScalarAttr() {
+    bool IsFloat = false;
+    return parseScalar(IsFloat);
+  }
+
+  llvm::Expected<TensorType> parseType() {
+    std::string Elem = parseBareWord();
+    TensorType T;
+    if (!parseElemType(Elem, T.Elem))
+      return error("unknown element type '" + Elem + "'");
+    if (auto E = expect("["))
+      return std::move(E);
+    while (!consume("]")) {
+      if (!T.Dims.empty())
+        if (auto E = expect(","))
+          return std::move(E);
+      auto D = parseNumber();
+      if (!D)
+        return D.takeError();
+      T.Dims.push_back(static_cast<int64_t>(*D));
+    }
+    return T;
+  }
+
+  llvm::Error parseConstant(Graph &G, const std::string &Name) {
+    auto T = parseType();
+    if (!T)
+      return T.takeError();
+    if (auto E = expect("dense<"))
+      return E;
+    auto List = parseAttrValue();
+    if (!List)
+      return List.takeError();
+    if (auto E = expect(">"))
+      return E;
+    Tensor Data(*T);
+    if (T->Elem == ElemType::B1) {
+      auto Words = std::get_if<std::vector<int64_t>>(&*List);
+      if (!Words || Words->size() * 8 != Data.bytes().size())
+        return error("constant %" + Name + " needs " + std::to_string(Data.bytes().size() / 8) +
+                     " packed words");
+      std::memcpy(Data.data<uint64_t>(), Words->data(), Data.bytes().size());
+    } else {
+      Attributes Tmp;
+      Tmp.set("v", *List);
+      auto Vals = Tmp.getFloats("v");
+      if (static_cast<int64_t>(Vals.size()) != Data.size())
+        return error("constant %" + Name + " has " + std::to_string(Vals.size()) +
+                     " elements, its type needs " + std::to_string(Data.size()));
+      auto Ints = Tmp.getInts("v");
+      for (int64_t I = 0; I < Data.size(); ++I) {
+        if (T->Elem == ElemType::I64)
+          Data.data<int64_t>()[I] = Ints[I];
+        else
+          Data.setFromDouble(I, Vals[I]);
+      }
+    }
+    Names[Name] = G.addConstant(Name, std::move(Data));
+    return llvm::Error::success();
+  }
+
+  llvm::Error parseOp(Graph &G, const std::string &ResultName) {
+    std::string Mnemonic = parseBareWord();
+    OpKind Kind;
+    if (!parseOpMnemonic(Mnemonic, Kind))
+      return error("unknown op '" + Mnemonic + "'");
+    if (auto E = expect("("))
+      return E;
+    std::vector<Value *> Operands;
+    while (!consume(")")) {
+      if (!Operands.empty())
+        if (auto E = expect(","))
+          return E;
+      auto V = parseValueRef();
+      if (!V)
+        return V.takeError();
+      Operands.push_back(*V);
+    }
+    Attributes Attrs;
+    if (consume("{")) {
+      while (!consume("}")) {
+        if (!Attrs.all().empty())
+          if (auto E = expect(","))
+            return E;
+        std::string Key = parseBareWord();
+        if (Key.empty())
+          return error("expected an attribute name");
+        if (auto E = expect("="))
+          return E;
+        auto A = parseAttrValue();
+        if (!A)
+          return A.takeError();
+        Attrs.set(Key, *A);
+      }
+    }
+    if (auto E = expect(":"))
+      return E;
+    auto T = parseType();
+    if (!T)
+      return T.takeError();
+    std::string Loc;
+    if (consume("loc(")) {
+      auto L = parseQuoted();
+      if (!L)
+        return L.takeError();
+      Loc = *L;
+      if (auto E = expect(")"))
+        return E;
+    }
+    Op *O = G.addOp(Kind, Loc, std::move(Operands), std::move(Attrs), ResultName, *T);
+    Names[ResultName] = O->result();
+    return llvm::Error::success();
+  }
+
+  llvm::Error parseGraphBody(Graph &G) {
+    if (auto E = expect("graph"))
+      return E;
+    if (auto E = expect("@"))
+      return E;
+    auto GName = parseQuoted();
+    if (!GName)
+      return GName.takeError();
+    G.setName(*GName);
+    if (auto E = expect("("))
+      return E;
+    while (!consume(")")) {
+      if (!G.inputs().empty())
+        if (auto E = expect(","))
+          return E;
+      auto N = parseValueName();
+      if (!N)
+        return N.takeError();
+      if (auto E = expect(":"))
+        return E;
+      auto T = parseType();
+      if (!T)
+        return T.takeError();
+      Names[*N] = G.addInput(*N, *T);
+    }
+    // The header repeats the returned names for readability; `return` is authoritative.
+    if (auto E = expect("->"))
+      return E;
+    if (auto E = expect("("))
+      return E;
+    while (!consume(")"))
+      if (!consume(",")) {
+        auto N = parseValueName();
+        if (!N)
+          return N.takeError();
+      }
+    if (auto E = expect("{"))
+      return E;
+    while (!consume("return")) {
+      auto N = parseValueName();
+      if (!N)
+        return N.takeError();
+      if (Names.count(*N))
+        return error("value %" + *N + " is defined twice");
+      if (auto E = expect("="))
+        return E;
+      llvm::Error E = consume("const") ? parseConstant(G, *N) : parseOp(G, *N);
+      if (E)
+        return E;
+    }
+    do {
+      auto V = parseValueRef();
+      if (!V)
+        return V.takeError();
+      G.addOutput(*V);
+    } while (consume(","));
+    if (auto E = expect("}"))
+      return E;
+    skipSpace();
+    if (P != S.size())
+      return error("unexpected text after the graph");
+    return llvm::Error::success();
+  }
+};
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<Graph>> parseGraph(const std::string &Text) {
+  return IRParser(Text).parse();
+}
+
+} // namespace xnorc

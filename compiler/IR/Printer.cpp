@@ -1,0 +1,118 @@
+#include "compiler/IR/Printer.h"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <variant>
+
+namespace xnorc {
+
+namespace {
+
+bool isBareIdentifier(const std::string &S) {
+  if (S.empty())
+    return false;
+  for (char C : S)
+    if (!(isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '.'))
+      return false;
+  return true;
+}
+
+std::string quote(const std::string &S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out + "\"";
+}
+
+/// Shortest text that reads back as the same double; always marked as a float.
+std::string formatFloat(double D) {
+  if (std::isnan(D))
+    return "nan";
+  if (std::isinf(D))
+    return D > 0 ? "inf" : "-inf";
+  std::string S = fmt::format("{}", D);
+  if (S.find_first_of(".eE") == std::string::npos)
+    S += ".0";
+  return S;
+}
+
+std::string formatAttr(const Attr &A) {
+  struct Visitor {
+    std::string operator()(int64_t I) const { return std::to_string(I); }
+    std::string operator()(double D) const { return formatFloat(D); }
+    std::string operator()(const std::vector<int64_t> &V) const {
+      return fmt::format("[{}]", fmt::join(V, ", "));
+    }
+    std::string operator()(const std::vector<double> &V) const {
+      std::vector<std::string> Parts;
+      for (double D : V)
+        Parts.push_back(formatFloat(D));
+      // An empty float list prints as [] and reads back as ints; getFloats converts.
+      return fmt::format("[{}]", fmt::join(Parts, ", "));
+    }
+    std::string operator()(const std::string &S) const { return quote(S); }
+  };
+  return std::visit(Visitor{}, A);
+}
+
+std::string formatConstant(const Tensor &T, const PrintOptions &Opts) {
+  if (Opts.ElideConstantsAbove && T.size() > Opts.ElideConstantsAbove)
+    return "dense<...>";
+  std::string Out = "dense<[";
+  if (T.elem() == ElemType::B1) {
+    const uint64_t *W = T.data<uint64_t>();
+    for (size_t I = 0; I < T.bytes().size() / 8; ++I)
+      Out += fmt::format("{}0x{:016x}", I ? ", " : "", W[I]);
+  } else {
+    for (int64_t I = 0; I < T.size(); ++I) {
+      if (I)
+        Out += ", ";
+      // float->double->shortest text round-trips the float exactly.
+      Out += T.elem() == ElemType::F32 ? formatFloat(T.data<float>()[I])
+                                       : std::to_string(T.getAsInt(I));
+    }
+  }
+  return Out + "]>";
+}
+
+} // namespace
+
+std::string printValueName(const std::string &Name) {
+  return "%" + (isBareIdentifier(Name) ? Name : quote(Name));
+}
+
+std::string printGraph(const Graph &G, const PrintOptions &Opts) {
+  std::string Out;
+  std::vector<std::string> Ins, Outs;
+  for (Value *V : G.inputs())
+    Ins.push_back(fmt::format("{}: {}", printValueName(V->name()), V->type().str()));
+  for (Value *V : G.outputs())
+    Outs.push_back(printValueName(V->name()));
+  Out += fmt::format("graph @{}({}) -> ({}) {{\n", quote(G.name()), fmt::join(Ins, ", "),
+                     fmt::join(Outs, ", "));
+  for (Value *C : G.constants())
+    Out += fmt::format("  {} = const {} {}\n", printValueName(C->name()), C->type().str(),
+                       formatConstant(C->constant(), Opts));
+  for (Op *O : G.ops()) {
+    std::vector<std::string> Operands, Attrs;
+    for (Value *V : O->operands())
+      Operands.push_back(printValueName(V->name()));
+    for (auto &[Name, A] : O->attrs().all())
+      Attrs.push_back(fmt::format("{} = {}", Name, formatAttr(A)));
+    Out += fmt::format("  {} = {}({})", printValueName(O->result()->name()), O->mnemonic(),
+                       fmt::join(Operands, ", "));
+    if (!Attrs.empty())
+      Out += fmt::format(" {{{}}}", fmt::join(Attrs, ", "));
+    Out += fmt::format(" : {}", O->result()->type().str());
+    if (!O->name().empty())
+      Out += fmt::format(" loc({})", quote(O->name()));
+    Out += "\n";
+  }
+  Out += fmt::format("  return {}\n}}\n", fmt::join(Outs, ", "));
+  return Out;
+}
+
+} // namespace xnorc

@@ -1,0 +1,75 @@
+#include "compiler/IR/Tensor.h"
+
+#include <cassert>
+
+namespace xnorc {
+
+double Tensor::getAsDouble(int64_t I) const {
+  switch (elem()) {
+  case ElemType::F32:
+    return data<float>()[I];
+  case ElemType::I32:
+    return data<int32_t>()[I];
+  case ElemType::I64:
+    return static_cast<double>(data<int64_t>()[I]);
+  case ElemType::B1:
+    break;
+  }
+  assert(false && "B1 tensors have no scalar accessor");
+  return 0;
+}
+
+int64_t Tensor::getAsInt(int64_t I) const {
+  switch (elem()) {
+  case ElemType::F32:
+    return static_cast<int64_t>(data<float>()[I]);
+  case ElemType::I32:
+    return data<int32_t>()[I];
+  case ElemType::I64:
+    return data<int64_t>()[I];
+  case ElemType::B1:
+    break;
+  }
+  assert(false && "B1 tensors have no scalar accessor");
+  return 0;
+}
+
+void Tensor::setFromDouble(int64_t I, double V) {
+  switch (elem()) {
+  case ElemType::F32:
+    data<float>()[I] = static_cast<float>(V);
+    return;
+  case ElemType::I32:
+    data<int32_t>()[I] = static_cast<int32_t>(V);
+    return;
+  case ElemType::I64:
+    data<int64_t>()[I] = static_cast<int64_t>(V);
+    return;
+  case ElemType::B1:
+    break;
+  }
+  assert(false && "B1 tensors have no scalar accessor");
+}
+
+std::vector<int64_t> Tensor::toInts() const {
+  std::vector<int64_t> Out(size());
+  for (int64_t I = 0; I < size(); ++I)
+    Out[I] = getAsInt(I);
+  return Out;
+}
+
+Tensor Tensor::fromInts(const std::vector<int64_t> &V, Shape Dims) {
+  Tensor T(TensorType{ElemType::I64, std::move(Dims)});
+  assert(static_cast<int64_t>(V.size()) == T.size());
+  std::memcpy(T.data<int64_t>(), V.data(), V.size() * sizeof(int64_t));
+  return T;
+}
+
+Tensor Tensor::fromFloats(const std::vector<float> &V, Shape Dims) {
+  Tensor T(TensorType{ElemType::F32, std::move(Dims)});
+  assert(static_cast<int64_t>(V.size()) == T.size());
+  std::memcpy(T.data<float>(), V.data(), V.size() * sizeof(float));
+  return T;
+}
+
+} // namespace xnorc

@@ -1,0 +1,224 @@
+#include "compiler/Interpreter/Interpreter.h"
+
+#include "compiler/Lowering/KernelCall.h"
+#include "compiler/Support/Error.h"
+
+#include <unordered_map>
+
+namespace xnorc {
+
+namespace {
+
+/// Row-major strides of Dims.
+std::vector<int64_t> stridesOf(const Shape &Dims) {
+  std::vector<int64_t> S(Dims.size(), 1);
+  for (int64_t D = static_cast<int64_t>(Dims.size()) - 2; D >= 0; --D)
+    S[D] = S[D + 1] * Dims[D + 1];
+  return S;
+}
+
+/// Calls F(OutIndex, Coords) for every element of Dims in row-major order.
+template <typename Fn> void forEachIndex(const Shape &Dims, Fn F) {
+  int64_t N = numElements(Dims);
+  std::vector<int64_t> Coord(Dims.size(), 0);
+  for (int64_t I = 0; I < N; ++I) {
+    F(I, Coord);
+    for (int64_t D = static_cast<int64_t>(Dims.size()) - 1; D >= 0; --D) {
+      if (++Coord[D] < Dims[D])
+        break;
+      Coord[D] = 0;
+    }
+  }
+}
+
+void copyElement(const Tensor &Src, int64_t From, Tensor &Dst, int64_t To) {
+  unsigned W = elemTypeBytes(Src.elem());
+  std::memcpy(Dst.data<uint8_t>() + To * W, Src.data<uint8_t>() + From * W, W);
+}
+
+Tensor evalSlice(const Op &O, const Tensor &X) {
+  Tensor Y(O.result()->type());
+  const Shape &In = X.dims();
+  std::vector<int64_t> Start(In.size(), 0), Step(In.size(), 1);
+  auto Axes = O.attrs().getInts("axes"), Starts = O.attrs().getInts("starts"),
+       Steps = O.attrs().getInts("steps");
+  for (size_t I = 0; I < Axes.size(); ++I) {
+    Start[Axes[I]] = Starts[I];
+    Step[Axes[I]] = Steps[I];
+  }
+  auto S = stridesOf(In);
+  forEachIndex(Y.dims(), [&](int64_t Out, const std::vector<int64_t> &C) {
+    int64_t Src = 0;
+    for (size_t D = 0; D < C.size(); ++D)
+      Src += (Start[D] + C[D] * Step[D]) * S[D];
+    copyElement(X, Src, Y, Out);
+  });
+  return Y;
+}
+
+llvm::Expected<Tensor> evalGather(const Op &O, const Tensor &X, const Tensor &Idx) {
+  Tensor Y(O.result()->type());
+  int64_t Axis = O.attrs().getInt("axis");
+  const Shape &In = X.dims();
+  int64_t Outer = numElements(Shape(In.begin(), In.begin() + Axis));
+  int64_t Inner = numElements(Shape(In.begin() + Axis + 1, In.end()));
+  int64_t Extent = In[Axis], Out = 0;
+  for (int64_t B = 0; B < Outer; ++B)
+    for (int64_t K = 0; K < Idx.size(); ++K) {
+      int64_t I = Idx.getAsInt(K);
+      if (I < -Extent || I >= Extent)
+        return makeError("{}: index {} out of range for extent {}", O.describe(), I, Extent);
+      I = I < 0 ? I + Extent : I;
+      for (int64_t J = 0; J < Inner; ++J)
+        copyElement(X, (B * Extent + I) * Inner + J, Y, Out++);
+    }
+  return Y;
+}
+
+Tensor evalConcat(const Op &O, const std::vector<const Tensor *> &In) {
+  Tensor Y(O.result()->type());
+  int64_t Axis = O.attrs().getInt("axis");
+  const Shape &YD = Y.dims();
+  int64_t Outer = numElements(Shape(YD.begin(), YD.begin() + Axis)), Out = 0;
+  for (int64_t B = 0; B < Outer; ++B)
+    for (const Tensor *T : In) {
+      int64_t Chunk = numElements(Shape(T->dims().begin() + Axis, T->dims().end()));
+      for (int64_t J = 0; J < Chunk; ++J)
+        copyElement(*T, B * Chunk + J, Y, Out++);
+    }
+  return Y;
+}
+
+/// Integer arithmetic of shape computations, with numpy broadcasting.
+llvm::Expected<Tensor> evalIntBinary(const Op &O, const Tensor &A, const Tensor &B) {
+  Tensor Y(O.result()->type());
+  const Shape &YD = Y.dims();
+  auto Index = [&](const Tensor &T, const std::vector<int64_t> &C) {
+    auto S = stridesOf(T.dims());
+    size_t Off = YD.size() - T.dims().size();
+    int64_t I = 0;
+    for (size_t D = 0; D < T.dims().size(); ++D)
+      I += (T.dims()[D] == 1 ? 0 : C[D + Off]) * S[D];
+    return I;
+  };
+  bool DivByZero = false;
+  forEachIndex(YD, [&](int64_t Out, const std::vector<int64_t> &C) {
+    int64_t L = A.getAsInt(Index(A, C)), R = B.getAsInt(Index(B, C)), V = 0;
+    switch (O.kind()) {
+    case OpKind::Add:
+      V = L + R;
+      break;
+    case OpKind::Sub:
+      V = L - R;
+      break;
+    case OpKind::Mul:
+      V = L * R;
+      break;
+    default:
+      DivByZero |= R == 0;
+      V = R ? L / R : 0;
+      break;
+    }
+    Y.data<int64_t>()[Out] = V;
+  });
+  if (DivByZero)
+    return makeError("{}: integer division by zero", O.describe());
+  return Y;
+}
+
+} // namespace
+
+llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *> &In) {
+  switch (O.kind()) {
+  case OpKind::ShapeOf:
+    return Tensor::fromInts(O.operand(0)->type().Dims, O.result()->type().Dims);
+  case OpKind::Reshape: {
+    Tensor Y = *In[0];
+    Y.reshape(O.result()->type().Dims);
+    return Y;
+  }
+  case OpKind::Cast: {
+    Tensor Y(O.result()->type());
+    for (int64_t I = 0; I < Y.size(); ++I)
+      Y.setFromDouble(I, In[0]->getAsDouble(I));
+    return Y;
+  }
+  case OpKind::Slice:
+    return evalSlice(O, *In[0]);
+  case OpKind::Gather:
+    return evalGather(O, *In[0], *In[1]);
+  case OpKind::Concat:
+    if (O.result()->type().Elem != ElemType::F32)
+      return evalConcat(O, In);
+    break;
+  case OpKind::Add:
+  case OpKind::Sub:
+  case OpKind::Mul:
+  case OpKind::Div:
+    if (O.result()->type().Elem == ElemType::I64)
+      return evalIntBinary(O, *In[0], *In[1]);
+    break;
+  default:
+    break;
+  }
+
+  auto Call = lowerToKernel(O);
+  if (!Call)
+    return Call.takeError();
+  std::vector<const float *> Args;
+  for (const KernelArg &A : Call->Args) {
+    switch (A.K) {
+    case KernelArg::Kind::Operand:
+      Args.push_back(In[A.OperandIndex]->data<float>());
+      break;
+    case KernelArg::Kind::Derived:
+      Args.push_back(A.Derived.data<float>());
+      break;
+    case KernelArg::Kind::Null:
+      Args.push_back(nullptr);
+      break;
+    }
+  }
+  Tensor Y(O.result()->type());
+  Call->Run(Args.data(), Y.data<float>());
+  return Y;
+}
+
+llvm::Expected<std::vector<Tensor>> interpretGraph(const Graph &G,
+                                                   const std::vector<Tensor> &Inputs) {
+  if (Inputs.size() != G.inputs().size())
+    return makeError("the graph has {} inputs, {} were given", G.inputs().size(), Inputs.size());
+  std::unordered_map<const Value *, Tensor> Env;
+  for (size_t I = 0; I < Inputs.size(); ++I) {
+    if (Inputs[I].type() != G.inputs()[I]->type())
+      return makeError("input {} (%{}) has type {}, the graph expects {}", I,
+                       G.inputs()[I]->name(), Inputs[I].type().str(),
+                       G.inputs()[I]->type().str());
+    Env[G.inputs()[I]] = Inputs[I];
+  }
+  auto Lookup = [&](const Value *V) -> const Tensor * {
+    if (V->isConstant())
+      return &V->constant();
+    auto It = Env.find(V);
+    return It == Env.end() ? nullptr : &It->second;
+  };
+  for (const Op *O : G.ops()) {
+    std::vector<const Tensor *> Args;
+    for (const Value *V : O->operands()) {
+      const Tensor *T = Lookup(V);
+      if (!T)
+        return makeError("{}: operand %{} has no value", O->describe(), V->name());
+      Args.push_back(T);
+    }
+    auto Y = evaluateOp(*O, Args);
+    if (!Y)
+      return Y.takeError();
+    Env[O->result()] = std::move(*Y);
+  }
+  std::vector<Tensor> Outputs;
+  for (const Value *V : G.outputs())
+    Outputs.push_back(*Lookup(V));
+  return Outputs;
+}
+
+} // namespace xnorc

@@ -1,0 +1,120 @@
+#include "compiler/Interpreter/TensorIO.h"
+
+#include "compiler/Frontend/ImportContext.h"
+#include "compiler/Support/Error.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace xnorc {
+
+namespace {
+
+llvm::Expected<std::string> readAll(const std::string &Path) {
+  std::ifstream In(Path, std::ios::binary);
+  if (!In)
+    return makeError("{}: cannot open file", Path);
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return SS.str();
+}
+
+llvm::Expected<Tensor> parseNpy(const std::string &Path, const std::string &Bytes) {
+  if (Bytes.size() < 10 || Bytes.compare(0, 6, "\x93NUMPY") != 0)
+    return makeError("{}: not a .npy file", Path);
+  unsigned Major = static_cast<unsigned char>(Bytes[6]);
+  size_t HeaderLen, Start;
+  if (Major == 1) {
+    HeaderLen = static_cast<unsigned char>(Bytes[8]) | static_cast<unsigned char>(Bytes[9]) << 8;
+    Start = 10;
+  } else {
+    if (Bytes.size() < 12)
+      return makeError("{}: truncated .npy header", Path);
+    HeaderLen = 0;
+    for (int I = 3; I >= 0; --I)
+      HeaderLen = HeaderLen << 8 | static_cast<unsigned char>(Bytes[8 + I]);
+    Start = 12;
+  }
+  if (Bytes.size() < Start + HeaderLen)
+    return makeError("{}: truncated .npy header", Path);
+  std::string Header = Bytes.substr(Start, HeaderLen);
+  std::smatch M;
+  if (!std::regex_search(Header, M, std::regex("'descr':\\s*'([^']*)'")))
+    return makeError("{}: .npy header has no descr", Path);
+  std::string Descr = M[1];
+  if (Descr != "<f4" && Descr != "<f8")
+    return makeError("{}: .npy dtype '{}' is unsupported (float32 or float64 expected)", Path,
+                     Descr);
+  if (Header.find("'fortran_order': True") != std::string::npos)
+    return makeError("{}: Fortran-ordered .npy is unsupported", Path);
+  if (!std::regex_search(Header, M, std::regex("'shape':\\s*\\(([^)]*)\\)")))
+    return makeError("{}: .npy header has no shape", Path);
+  Shape Dims;
+  std::string Inner = M[1];
+  std::regex Num("[0-9]+");
+  for (auto It = std::sregex_iterator(Inner.begin(), Inner.end(), Num);
+       It != std::sregex_iterator(); ++It)
+    Dims.push_back(std::stoll(It->str()));
+  Tensor T(TensorType{ElemType::F32, Dims});
+  size_t Width = Descr == "<f4" ? 4 : 8;
+  const char *Data = Bytes.data() + Start + HeaderLen;
+  if (Bytes.size() - Start - HeaderLen < static_cast<size_t>(T.size()) * Width)
+    return makeError("{}: .npy data is truncated", Path);
+  if (Width == 4) {
+    std::memcpy(T.data<float>(), Data, T.size() * 4);
+  } else {
+    for (int64_t I = 0; I < T.size(); ++I) {
+      double D;
+      std::memcpy(&D, Data + I * 8, 8);
+      T.data<float>()[I] = static_cast<float>(D);
+    }
+  }
+  return T;
+}
+
+} // namespace
+
+llvm::Expected<Tensor> readTensorFile(const std::string &Path) {
+  auto Bytes = readAll(Path);
+  if (!Bytes)
+    return Bytes.takeError();
+  if (llvm::StringRef(Path).endswith(".pb")) {
+    onnx::TensorProto P;
+    if (!P.ParseFromString(*Bytes))
+      return makeError("{}: not an ONNX TensorProto", Path);
+    auto T = tensorFromProto(P);
+    if (!T)
+      return withContext(T.takeError(), Path);
+    return std::move(*T);
+  }
+  return parseNpy(Path, *Bytes);
+}
+
+llvm::Error writeNpy(const std::string &Path, const Tensor &T) {
+  std::string ShapeText;
+  for (int64_t D : T.dims())
+    ShapeText += std::to_string(D) + ",";
+  if (T.dims().size() > 1)
+    ShapeText.pop_back();
+  const char *Descr = T.elem() == ElemType::I64 ? "<i8" : "<f4";
+  std::string Header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}",
+                                   Descr, ShapeText);
+  // Pad so the data starts on a 64-byte boundary, as numpy does.
+  size_t Total = 10 + Header.size() + 1;
+  Header.append((64 - Total % 64) % 64, ' ');
+  Header += '\n';
+  std::ofstream Out(Path, std::ios::binary);
+  if (!Out)
+    return makeError("{}: cannot write file", Path);
+  Out.write("\x93NUMPY\x01\x00", 8);
+  char Len[2] = {static_cast<char>(Header.size() & 0xff), static_cast<char>(Header.size() >> 8)};
+  Out.write(Len, 2);
+  Out << Header;
+  Out.write(reinterpret_cast<const char *>(T.bytes().data()), T.bytes().size());
+  if (!Out)
+    return makeError("{}: write failed", Path);
+  return llvm::Error::success();
+}
+
+} // namespace xnorc

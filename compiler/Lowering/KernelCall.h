@@ -1,0 +1,61 @@
+//===- KernelCall.h - An IR op lowered to a runtime kernel call --*- C++ -*-===//
+//
+// The generic runtime kernels (runtime/include/xnorc/runtime/generic) define
+// xnorc's float semantics. lowerToKernel() turns an op into one call of one of
+// them, with its parameter struct filled in. The same KernelCall serves two
+// consumers, so they cannot drift apart:
+//   - the reference interpreter invokes Run on tensors;
+//   - the generic backend prints ParamsInit as a `static const` struct and
+//     emits a call to Function with the same arguments.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XNORC_LOWERING_KERNELCALL_H
+#define XNORC_LOWERING_KERNELCALL_H
+
+#include "compiler/IR/Graph.h"
+
+#include <functional>
+#include <llvm/Support/Error.h>
+#include <string>
+#include <vector>
+
+namespace xnorc {
+
+/// One pointer argument of a kernel call, in call order.
+struct KernelArg {
+  enum class Kind {
+    Operand, ///< The op's operand number OperandIndex.
+    Derived, ///< A constant computed at compile time from constant operands.
+    Null,    ///< An absent optional input (e.g. no bias).
+  };
+  Kind K = Kind::Null;
+  unsigned OperandIndex = 0;
+  Tensor Derived;
+  std::string DerivedName; ///< Suffix for the emitted array's name, e.g. "scale".
+
+  static KernelArg operand(unsigned I) { return {Kind::Operand, I, {}, {}}; }
+  static KernelArg derived(Tensor T, std::string Name) {
+    return {Kind::Derived, 0, std::move(T), std::move(Name)};
+  }
+  static KernelArg null() { return {}; }
+};
+
+struct KernelCall {
+  std::string Function;   ///< e.g. "xn_conv"
+  std::string ParamsType; ///< e.g. "xn_conv_params"
+  std::string ParamsInit; ///< aggregate initializer text, e.g. "{2, 1, ...}"
+  std::string Header;     ///< runtime header defining Function, e.g. "generic/conv.h"
+  std::vector<KernelArg> Args;
+  /// Inputs are passed as one `const float *const *` array (variadic kernels: concat).
+  bool ArgsAsArray = false;
+  /// Executes the kernel: Args resolved to pointers in order, then the output.
+  std::function<void(const float *const *Args, float *Out)> Run;
+};
+
+/// Lowers a float op to its generic kernel call; an error for ops the generic
+/// runtime does not implement (they must have been folded or rewritten).
+llvm::Expected<KernelCall> lowerToKernel(const Op &O);
+
+} // namespace xnorc
+
+#endif

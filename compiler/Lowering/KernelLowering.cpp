@@ -1,0 +1,515 @@
+//===- KernelLowering.cpp - IR ops -> generic runtime kernel calls --------===//
+//
+// One lowering function per kernel family. Each fills the kernel's parameter
+// struct once and derives both the printed initializer and the interpreter's
+// closure from that single instance. Field order in the Init builders must
+// follow the struct definitions in runtime/include/xnorc/runtime/generic.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Lowering/KernelCall.h"
+
+#include "compiler/IR/ShapeInference.h"
+#include "compiler/Support/Error.h"
+#include "xnorc/runtime/generic/all.h"
+
+#include <cmath>
+
+namespace xnorc {
+
+namespace {
+
+/// Builds the text of an aggregate initializer field by field.
+class Init {
+public:
+  Init &i(int64_t V) {
+    Fields.push_back(std::to_string(V));
+    return *this;
+  }
+  Init &f(float V) {
+    if (std::isnan(V))
+      Fields.push_back("NAN");
+    else if (std::isinf(V))
+      Fields.push_back(V > 0 ? "INFINITY" : "-INFINITY");
+    else
+      Fields.push_back(floatLiteral(V));
+    return *this;
+  }
+  template <typename T> Init &arr(const T *V, size_t N) {
+    std::vector<std::string> Parts;
+    for (size_t K = 0; K < N; ++K)
+      Parts.push_back(std::to_string(V[K]));
+    Fields.push_back(fmt::format("{{{}}}", fmt::join(Parts, ", ")));
+    return *this;
+  }
+  std::string str() const { return fmt::format("{{{}}}", fmt::join(Fields, ", ")); }
+
+private:
+  static std::string floatLiteral(float V) {
+    std::string S = fmt::format("{}", V);
+    if (S.find_first_of(".eE") == std::string::npos)
+      S += ".0";
+    return S + "f";
+  }
+  std::vector<std::string> Fields;
+};
+
+using Args = std::vector<KernelArg>;
+
+const Shape &dimsOf(const Op &O, unsigned I) { return O.operand(I)->type().Dims; }
+const Shape &outDims(const Op &O) { return O.result()->type().Dims; }
+
+/// The runtime header that defines a kernel function.
+std::string headerOf(llvm::StringRef Function) {
+  static const std::pair<const char *, const char *> Prefixes[] = {
+      {"xn_conv", "conv.h"},           {"xn_maxpool", "pool.h"},    {"xn_avgpool", "pool.h"},
+      {"xn_global_", "pool.h"},        {"xn_batchnorm", "batchnorm.h"}, {"xn_gemm", "gemm.h"},
+      {"xn_matmul", "gemm.h"},         {"xn_unary", "elementwise.h"}, {"xn_binary", "elementwise.h"},
+      {"xn_softmax", "softmax.h"},     {"xn_reduce", "reduce.h"},   {"xn_transpose", "transpose.h"},
+      {"xn_concat", "concat.h"},       {"xn_pad", "pad.h"},         {"xn_copy", "copy.h"}};
+  for (auto &[Prefix, Header] : Prefixes)
+    if (Function.startswith(Prefix))
+      return std::string("generic/") + Header;
+  return "generic/all.h";
+}
+
+template <typename P, typename Fn>
+KernelCall makeCall(const char *Function, const char *Type, const P &Params, std::string InitText,
+                    Args A, Fn Run) {
+  KernelCall C;
+  C.Function = Function;
+  C.ParamsType = Type;
+  C.ParamsInit = std::move(InitText);
+  C.Header = headerOf(Function);
+  C.Args = std::move(A);
+  C.Run = [Params, Run](const float *const *In, float *Out) { Run(&Params, In, Out); };
+  return C;
+}
+
+void fillSpatial(int64_t *Dst, const std::vector<int64_t> &Src, size_t From, size_t N) {
+  for (size_t K = 0; K < N; ++K)
+    Dst[K] = Src[From + K];
+}
+
+int32_t activationKind(const std::string &Name) {
+  if (Name == "relu")
+    return XN_ACT_RELU;
+  if (Name == "leaky_relu")
+    return XN_ACT_LEAKY_RELU;
+  if (Name == "clip")
+    return XN_ACT_CLIP;
+  if (Name == "sigmoid")
+    return XN_ACT_SIGMOID;
+  if (Name == "tanh")
+    return XN_ACT_TANH;
+  return XN_ACT_NONE;
+}
+
+KernelCall lowerConv(const Op &O) {
+  const Shape &X = dimsOf(O, 0), &W = dimsOf(O, 1), &Y = outDims(O);
+  size_t NSp = X.size() - 2;
+  const Attributes &A = O.attrs();
+  auto Pads = A.getInts("pads", std::vector<int64_t>(2 * NSp, 0));
+  xn_conv_params P{};
+  P.spatial_rank = NSp;
+  P.n = X[0];
+  P.c_in = X[1];
+  P.c_out = W[0];
+  P.group = A.getInt("group", 1);
+  fillSpatial(P.in_dims, X, 2, NSp);
+  fillSpatial(P.out_dims, Y, 2, NSp);
+  fillSpatial(P.kernel, W, 2, NSp);
+  fillSpatial(P.strides, A.getInts("strides", std::vector<int64_t>(NSp, 1)), 0, NSp);
+  fillSpatial(P.dilations, A.getInts("dilations", std::vector<int64_t>(NSp, 1)), 0, NSp);
+  fillSpatial(P.pads_begin, Pads, 0, NSp);
+  fillSpatial(P.pads_end, Pads, NSp, NSp);
+  P.act_kind = activationKind(A.getString("activation"));
+  P.act_alpha = A.getFloat("act_alpha");
+  P.act_beta = A.getFloat("act_beta");
+  Init I;
+  I.i(P.spatial_rank).i(P.n).i(P.c_in).i(P.c_out).i(P.group);
+  I.arr(P.in_dims, XN_MAX_SPATIAL).arr(P.out_dims, XN_MAX_SPATIAL).arr(P.kernel, XN_MAX_SPATIAL);
+  I.arr(P.strides, XN_MAX_SPATIAL).arr(P.dilations, XN_MAX_SPATIAL);
+  I.arr(P.pads_begin, XN_MAX_SPATIAL).arr(P.pads_end, XN_MAX_SPATIAL);
+  I.i(P.act_kind).f(P.act_alpha).f(P.act_beta);
+  Args A2{KernelArg::operand(0), KernelArg::operand(1),
+          O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()};
+  return makeCall("xn_conv", "xn_conv_params", P, I.str(), A2,
+                  [](const xn_conv_params *Q, const float *const *In, float *Out) {
+                    xn_conv(Q, In[0], In[1], In[2], Out);
+                  });
+}
+
+KernelCall lowerPool(const Op &O) {
+  const Shape &X = dimsOf(O, 0), &Y = outDims(O);
+  size_t NSp = X.size() - 2;
+  const Attributes &A = O.attrs();
+  auto Pads = A.getInts("pads", std::vector<int64_t>(2 * NSp, 0));
+  xn_pool_params P{};
+  P.spatial_rank = NSp;
+  P.n = X[0];
+  P.c = X[1];
+  fillSpatial(P.in_dims, X, 2, NSp);
+  fillSpatial(P.out_dims, Y, 2, NSp);
+  fillSpatial(P.kernel, A.getInts("kernel_shape"), 0, NSp);
+  fillSpatial(P.strides, A.getInts("strides", std::vector<int64_t>(NSp, 1)), 0, NSp);
+  fillSpatial(P.dilations, A.getInts("dilations", std::vector<int64_t>(NSp, 1)), 0, NSp);
+  fillSpatial(P.pads_begin, Pads, 0, NSp);
+  fillSpatial(P.pads_end, Pads, NSp, NSp);
+  P.count_include_pad = A.getInt("count_include_pad", 0);
+  Init I;
+  I.i(P.spatial_rank).i(P.n).i(P.c);
+  I.arr(P.in_dims, XN_MAX_SPATIAL).arr(P.out_dims, XN_MAX_SPATIAL).arr(P.kernel, XN_MAX_SPATIAL);
+  I.arr(P.strides, XN_MAX_SPATIAL).arr(P.dilations, XN_MAX_SPATIAL);
+  I.arr(P.pads_begin, XN_MAX_SPATIAL).arr(P.pads_end, XN_MAX_SPATIAL);
+  I.i(P.count_include_pad);
+  if (O.kind() == OpKind::MaxPool)
+    return makeCall("xn_maxpool", "xn_pool_params", P, I.str(), {KernelArg::operand(0)},
+                    [](const xn_pool_params *Q, const float *const *In, float *Out) {
+                      xn_maxpool(Q, In[0], Out);
+                    });
+  return makeCall("xn_avgpool", "xn_pool_params", P, I.str(), {KernelArg::operand(0)},
+                  [](const xn_pool_params *Q, const float *const *In, float *Out) {
+                    xn_avgpool(Q, In[0], Out);
+                  });
+}
+
+KernelCall lowerGlobalPool(const Op &O) {
+  const Shape &X = dimsOf(O, 0);
+  xn_global_pool_params P{X[0], X[1], numElements(Shape(X.begin() + 2, X.end()))};
+  std::string Text = Init().i(P.n).i(P.c).i(P.spatial).str();
+  if (O.kind() == OpKind::GlobalMaxPool)
+    return makeCall("xn_global_maxpool", "xn_global_pool_params", P, Text,
+                    {KernelArg::operand(0)},
+                    [](const xn_global_pool_params *Q, const float *const *In, float *Out) {
+                      xn_global_maxpool(Q, In[0], Out);
+                    });
+  return makeCall("xn_global_avgpool", "xn_global_pool_params", P, Text, {KernelArg::operand(0)},
+                  [](const xn_global_pool_params *Q, const float *const *In, float *Out) {
+                    xn_global_avgpool(Q, In[0], Out);
+                  });
+}
+
+KernelCall lowerBatchNorm(const Op &O) {
+  const Shape &X = dimsOf(O, 0);
+  xn_batchnorm_params P{X[0], X[1], X.size() > 2 ? numElements(Shape(X.begin() + 2, X.end())) : 1};
+  std::string Text = Init().i(P.n).i(P.c).i(P.spatial).str();
+  double Eps = O.attrs().getFloat("epsilon", 1e-5);
+  bool ConstParams = true;
+  for (unsigned K = 1; K < 5; ++K)
+    ConstParams &= O.operand(K)->isConstant();
+  if (!ConstParams) {
+    xn_batchnorm_stats_params S{P.n, P.c, P.spatial, static_cast<float>(Eps)};
+    return makeCall("xn_batchnorm_stats", "xn_batchnorm_stats_params", S,
+                    Init().i(S.n).i(S.c).i(S.spatial).f(S.epsilon).str(),
+                    {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
+                     KernelArg::operand(3), KernelArg::operand(4)},
+                    [](const xn_batchnorm_stats_params *Q, const float *const *In, float *Out) {
+                      xn_batchnorm_stats(Q, In[0], In[1], In[2], In[3], In[4], Out);
+                    });
+  }
+  // Folding the statistics in double keeps the per-channel affine map within
+  // one rounding of the exact BatchNorm.
+  const Tensor &G = O.operand(1)->constant(), &B = O.operand(2)->constant(),
+               &M = O.operand(3)->constant(), &V = O.operand(4)->constant();
+  Tensor Scale(TensorType{ElemType::F32, {X[1]}}), Shift(TensorType{ElemType::F32, {X[1]}});
+  for (int64_t C = 0; C < X[1]; ++C) {
+    double S = G.getAsDouble(C) / std::sqrt(V.getAsDouble(C) + Eps);
+    Scale.data<float>()[C] = static_cast<float>(S);
+    Shift.data<float>()[C] = static_cast<float>(B.getAsDouble(C) - M.getAsDouble(C) * S);
+  }
+  return makeCall("xn_batchnorm", "xn_batchnorm_params", P, Text,
+                  {KernelArg::operand(0), KernelArg::derived(std::move(Scale), "scale"),
+                   KernelArg::derived(std::move(Shift), "shift")},
+                  [](const xn_batchnorm_params *Q, const float *const *In, float *Out) {
+                    xn_batchnorm(Q, In[0], In[1], In[2], Out);
+                  });
+}
+
+KernelCall lowerGemm(const Op &O) {
+  const Shape &Y = outDims(O);
+  const Attributes &A = O.attrs();
+  xn_gemm_params P{};
+  P.M = Y[0];
+  P.N = Y[1];
+  P.trans_a = A.getInt("transA");
+  P.trans_b = A.getInt("transB");
+  P.K = P.trans_a ? dimsOf(O, 0)[0] : dimsOf(O, 0)[1];
+  P.alpha = A.getFloat("alpha", 1.0);
+  P.beta = A.getFloat("beta", 1.0);
+  if (O.numOperands() > 2) {
+    // Right-align C against [M, N]; a dimension of extent 1 broadcasts (stride 0).
+    Shape C = dimsOf(O, 2);
+    while (C.size() < 2)
+      C.insert(C.begin(), 1);
+    P.c_stride_n = C[1] == 1 ? 0 : 1;
+    P.c_stride_m = C[0] == 1 ? 0 : C[1];
+  }
+  std::string Text = Init()
+                         .i(P.M)
+                         .i(P.N)
+                         .i(P.K)
+                         .i(P.trans_a)
+                         .i(P.trans_b)
+                         .f(P.alpha)
+                         .f(P.beta)
+                         .i(P.c_stride_m)
+                         .i(P.c_stride_n)
+                         .str();
+  return makeCall("xn_gemm", "xn_gemm_params", P, Text,
+                  {KernelArg::operand(0), KernelArg::operand(1),
+                   O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()},
+                  [](const xn_gemm_params *Q, const float *const *In, float *Out) {
+                    xn_gemm(Q, In[0], In[1], In[2], Out);
+                  });
+}
+
+KernelCall lowerMatMul(const Op &O) {
+  Shape SA = dimsOf(O, 0), SB = dimsOf(O, 1);
+  if (SA.size() == 1)
+    SA.insert(SA.begin(), 1);
+  if (SB.size() == 1)
+    SB.push_back(1);
+  Shape BA(SA.begin(), SA.end() - 2), BB(SB.begin(), SB.end() - 2), Batch;
+  broadcastShapes(BA, BB, Batch);
+  xn_matmul_params P{};
+  P.batch_rank = Batch.size();
+  P.M = SA[SA.size() - 2];
+  P.K = SA.back();
+  P.N = SB.back();
+  auto BatchStrides = [&](const Shape &B, int64_t Matrix, int64_t *Out) {
+    int64_t Stride = Matrix;
+    for (int64_t D = Batch.size() - 1; D >= 0; --D) {
+      int64_t Src = D - static_cast<int64_t>(Batch.size() - B.size());
+      int64_t Extent = Src >= 0 ? B[Src] : 1;
+      Out[D] = Extent == 1 ? 0 : Stride;
+      Stride *= Extent;
+    }
+  };
+  for (size_t D = 0; D < Batch.size(); ++D)
+    P.batch_dims[D] = Batch[D];
+  BatchStrides(BA, P.M * P.K, P.a_batch_strides);
+  BatchStrides(BB, P.K * P.N, P.b_batch_strides);
+  Init I;
+  I.i(P.batch_rank).arr(P.batch_dims, XN_MAX_RANK).arr(P.a_batch_strides, XN_MAX_RANK);
+  I.arr(P.b_batch_strides, XN_MAX_RANK).i(P.M).i(P.K).i(P.N);
+  return makeCall("xn_matmul", "xn_matmul_params", P, I.str(),
+                  {KernelArg::operand(0), KernelArg::operand(1)},
+                  [](const xn_matmul_params *Q, const float *const *In, float *Out) {
+                    xn_matmul(Q, In[0], In[1], Out);
+                  });
+}
+
+KernelCall lowerUnary(const Op &O, int32_t Kind, float Alpha = 0, float Beta = 0) {
+  xn_unary_params P{Kind, Alpha, Beta, O.result()->type().numElements()};
+  std::string Text = Init().i(P.op).f(P.alpha).f(P.beta).i(P.n).str();
+  return makeCall("xn_unary", "xn_unary_params", P, Text, {KernelArg::operand(0)},
+                  [](const xn_unary_params *Q, const float *const *In, float *Out) {
+                    xn_unary(Q, In[0], Out);
+                  });
+}
+
+KernelCall lowerBinary(const Op &O, int32_t Kind) {
+  const Shape &Y = outDims(O);
+  xn_binary_params P{};
+  P.op = Kind;
+  P.rank = Y.size();
+  auto Strides = [&](const Shape &S, int64_t *Out) {
+    int64_t Stride = 1;
+    for (int64_t D = Y.size() - 1; D >= 0; --D) {
+      int64_t Src = D - static_cast<int64_t>(Y.size() - S.size());
+      int64_t Extent = Src >= 0 ? S[Src] : 1;
+      Out[D] = Extent == 1 ? 0 : Stride;
+      Stride *= Extent;
+    }
+  };
+  for (size_t D = 0; D < Y.size(); ++D)
+    P.dims[D] = Y[D];
+  Strides(dimsOf(O, 0), P.a_strides);
+  Strides(dimsOf(O, 1), P.b_strides);
+  Init I;
+  I.i(P.op).i(P.rank).arr(P.dims, XN_MAX_RANK).arr(P.a_strides, XN_MAX_RANK);
+  I.arr(P.b_strides, XN_MAX_RANK);
+  return makeCall("xn_binary", "xn_binary_params", P, I.str(),
+                  {KernelArg::operand(0), KernelArg::operand(1)},
+                  [](const xn_binary_params *Q, const float *const *In, float *Out) {
+                    xn_binary(Q, In[0], In[1], Out);
+                  });
+}
+
+KernelCall lowerSoftmax(const Op &O) {
+  const Shape &X = dimsOf(O, 0);
+  int64_t Axis = O.attrs().getInt("axis");
+  bool Coerce = O.attrs().getInt("coerce_2d") != 0;
+  auto Prod = [&](size_t B, size_t E) {
+    int64_t N = 1;
+    for (size_t K = B; K < E; ++K)
+      N *= X[K];
+    return N;
+  };
+  xn_softmax_params P{Prod(0, Axis), Coerce ? Prod(Axis, X.size()) : X[Axis],
+                      Coerce ? 1 : Prod(Axis + 1, X.size())};
+  return makeCall("xn_softmax", "xn_softmax_params", P,
+                  Init().i(P.outer).i(P.axis_len).i(P.inner).str(), {KernelArg::operand(0)},
+                  [](const xn_softmax_params *Q, const float *const *In, float *Out) {
+                    xn_softmax(Q, In[0], Out);
+                  });
+}
+
+KernelCall lowerReduceMean(const Op &O) {
+  const Shape &X = dimsOf(O, 0);
+  xn_reduce_params P{};
+  P.rank = X.size();
+  for (size_t D = 0; D < X.size(); ++D)
+    P.dims[D] = X[D];
+  for (int64_t Ax : O.attrs().getInts("axes"))
+    P.reduce[Ax] = 1;
+  Init I;
+  I.i(P.rank).arr(P.dims, XN_MAX_RANK).arr(P.reduce, XN_MAX_RANK);
+  return makeCall("xn_reduce_mean", "xn_reduce_params", P, I.str(), {KernelArg::operand(0)},
+                  [](const xn_reduce_params *Q, const float *const *In, float *Out) {
+                    xn_reduce_mean(Q, In[0], Out);
+                  });
+}
+
+KernelCall lowerTranspose(const Op &O) {
+  const Shape &X = dimsOf(O, 0);
+  auto Perm = O.attrs().getInts("perm");
+  xn_transpose_params P{};
+  P.rank = X.size();
+  for (size_t D = 0; D < X.size(); ++D) {
+    P.in_dims[D] = X[D];
+    P.perm[D] = Perm[D];
+  }
+  Init I;
+  I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.perm, XN_MAX_RANK);
+  return makeCall("xn_transpose", "xn_transpose_params", P, I.str(), {KernelArg::operand(0)},
+                  [](const xn_transpose_params *Q, const float *const *In, float *Out) {
+                    xn_transpose(Q, In[0], Out);
+                  });
+}
+
+llvm::Expected<KernelCall> lowerConcat(const Op &O) {
+  if (O.numOperands() > XN_MAX_CONCAT_INPUTS)
+    return makeError("{}: concat of {} inputs exceeds the runtime's limit of {}", O.describe(),
+                     O.numOperands(), XN_MAX_CONCAT_INPUTS);
+  int64_t Axis = O.attrs().getInt("axis");
+  const Shape &Y = outDims(O);
+  xn_concat_params P{};
+  P.num_inputs = O.numOperands();
+  P.outer = numElements(Shape(Y.begin(), Y.begin() + Axis));
+  Args A;
+  for (unsigned K = 0; K < O.numOperands(); ++K) {
+    const Shape &S = dimsOf(O, K);
+    P.chunk[K] = numElements(Shape(S.begin() + Axis, S.end()));
+    A.push_back(KernelArg::operand(K));
+  }
+  Init I;
+  I.i(P.num_inputs).i(P.outer).arr(P.chunk, XN_MAX_CONCAT_INPUTS);
+  KernelCall C = makeCall("xn_concat", "xn_concat_params", P, I.str(), A,
+                          [](const xn_concat_params *Q, const float *const *In, float *Out) {
+                            xn_concat(Q, In, Out);
+                          });
+  C.ArgsAsArray = true;
+  return C;
+}
+
+KernelCall lowerPad(const Op &O) {
+  const Shape &X = dimsOf(O, 0);
+  auto Pads = O.attrs().getInts("pads");
+  xn_pad_params P{};
+  P.rank = X.size();
+  for (size_t D = 0; D < X.size(); ++D) {
+    P.in_dims[D] = X[D];
+    P.pads_begin[D] = Pads[D];
+    P.pads_end[D] = Pads[D + X.size()];
+  }
+  P.value = O.attrs().getFloat("value");
+  Init I;
+  I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.pads_begin, XN_MAX_RANK);
+  I.arr(P.pads_end, XN_MAX_RANK).f(P.value);
+  return makeCall("xn_pad", "xn_pad_params", P, I.str(), {KernelArg::operand(0)},
+                  [](const xn_pad_params *Q, const float *const *In, float *Out) {
+                    xn_pad(Q, In[0], Out);
+                  });
+}
+
+KernelCall lowerCopy(const Op &O) {
+  xn_copy_params P{O.result()->type().numElements()};
+  return makeCall("xn_copy", "xn_copy_params", P, Init().i(P.n).str(), {KernelArg::operand(0)},
+                  [](const xn_copy_params *Q, const float *const *In, float *Out) {
+                    xn_copy(Q, In[0], Out);
+                  });
+}
+
+} // namespace
+
+llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
+  for (Value *V : O.operands())
+    if (V->type().Elem != ElemType::F32)
+      return makeError("{}: operand %{} has element type {}; generic kernels are float-only",
+                       O.describe(), V->name(), elemTypeName(V->type().Elem));
+  const Attributes &A = O.attrs();
+  switch (O.kind()) {
+  case OpKind::Conv:
+    return lowerConv(O);
+  case OpKind::MaxPool:
+  case OpKind::AvgPool:
+    return lowerPool(O);
+  case OpKind::GlobalAvgPool:
+  case OpKind::GlobalMaxPool:
+    return lowerGlobalPool(O);
+  case OpKind::BatchNorm:
+    return lowerBatchNorm(O);
+  case OpKind::Gemm:
+    return lowerGemm(O);
+  case OpKind::MatMul:
+    return lowerMatMul(O);
+  case OpKind::Softmax:
+    return lowerSoftmax(O);
+  case OpKind::ReduceMean:
+    return lowerReduceMean(O);
+  case OpKind::Relu:
+    return lowerUnary(O, XN_UNARY_RELU);
+  case OpKind::LeakyRelu:
+    return lowerUnary(O, XN_UNARY_LEAKY_RELU, A.getFloat("alpha", 0.01));
+  case OpKind::Clip:
+    return lowerUnary(O, XN_UNARY_CLIP, A.getFloat("min"), A.getFloat("max"));
+  case OpKind::Sigmoid:
+    return lowerUnary(O, XN_UNARY_SIGMOID);
+  case OpKind::Tanh:
+    return lowerUnary(O, XN_UNARY_TANH);
+  case OpKind::Sign:
+    return lowerUnary(O, XN_UNARY_SIGN);
+  case OpKind::Abs:
+    return lowerUnary(O, XN_UNARY_ABS);
+  case OpKind::Neg:
+    return lowerUnary(O, XN_UNARY_NEG);
+  case OpKind::Add:
+    return lowerBinary(O, XN_BINARY_ADD);
+  case OpKind::Sub:
+    return lowerBinary(O, XN_BINARY_SUB);
+  case OpKind::Mul:
+    return lowerBinary(O, XN_BINARY_MUL);
+  case OpKind::Div:
+    return lowerBinary(O, XN_BINARY_DIV);
+  case OpKind::PRelu:
+    return lowerBinary(O, XN_BINARY_PRELU);
+  case OpKind::Transpose:
+    return lowerTranspose(O);
+  case OpKind::Concat:
+    return lowerConcat(O);
+  case OpKind::Pad:
+    return lowerPad(O);
+  case OpKind::Reshape:
+    return lowerCopy(O);
+  case OpKind::Slice:
+  case OpKind::Gather:
+  case OpKind::ShapeOf:
+  case OpKind::Cast:
+    break;
+  }
+  return makeError("{}: has no generic kernel (it should have been folded to a constant)",
+                   O.describe());
+}
+
+} // namespace xnorc

@@ -1,0 +1,57 @@
+//===- xnorc-opt.cpp - Run passes on IR and print the result --------------===//
+//
+//   xnorc-opt FILE.xir --passes=a,b [--print-after-all] [--verify-each]
+//
+// The workhorse of pass tests: IR text in, IR text out, no code generation.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Driver/ModelLoader.h"
+#include "compiler/IR/Printer.h"
+#include "passes/Passes.h"
+
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/InitLLVM.h>
+
+using namespace xnorc;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory OptCat("xnorc-opt options");
+static cl::opt<std::string> InputFile(cl::Positional, cl::desc("<file.xir|.onnx|.onnxtext>"),
+                                      cl::Required, cl::cat(OptCat));
+static cl::opt<std::string> Pipeline("passes", cl::desc("Comma-separated pass pipeline"),
+                                     cl::cat(OptCat));
+static cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after every pass"),
+                                   cl::cat(OptCat));
+static cl::opt<bool> VerifyEach("verify-each", cl::desc("Verify the IR after every pass"),
+                                cl::cat(OptCat));
+static cl::opt<int64_t> Batch("batch", cl::desc("Value of a dynamic batch dimension"),
+                              cl::init(1), cl::cat(OptCat));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM X(argc, argv);
+  cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc-opt " << XNORC_VERSION << "\n"; });
+  cl::HideUnrelatedOptions(OptCat);
+  cl::ParseCommandLineOptions(argc, argv, "xnorc-opt: runs xnorc passes on IR\n");
+  ImportOptions IO;
+  IO.Batch = Batch;
+  auto G = loadModel(InputFile, IO);
+  if (!G) {
+    llvm::errs() << llvm::toString(G.takeError()) << "\n";
+    return 1;
+  }
+  PipelineOptions PO;
+  PO.PrintAfterAll = PrintAfterAll;
+  PO.VerifyEach = VerifyEach;
+  PO.PrintStream = &llvm::outs();
+  PassManager PM(PO);
+  if (auto E = PM.parsePipeline(Pipeline)) {
+    llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
+    return 1;
+  }
+  if (auto E = PM.run(**G)) {
+    llvm::errs() << InputFile << ": error: " << llvm::toString(std::move(E)) << "\n";
+    return 1;
+  }
+  llvm::outs() << printGraph(**G);
+  return 0;
+}

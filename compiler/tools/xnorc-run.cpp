@@ -1,0 +1,110 @@
+//===- xnorc-run.cpp - Execute a model with the reference interpreter -----===//
+//
+//   xnorc-run MODEL IN0.npy|IN0.pb ... -o DIR [--passes=...]
+//
+// Writes DIR/output<i>.npy. Like the generated --emit-main program, an input
+// holding k times the model's input runs k times and the outputs are
+// concatenated, so both can be compared file for file.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Driver/ModelLoader.h"
+#include "compiler/Interpreter/Interpreter.h"
+#include "compiler/Interpreter/TensorIO.h"
+#include "passes/Passes.h"
+
+#include <fmt/format.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/InitLLVM.h>
+
+using namespace xnorc;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory RunCat("xnorc-run options");
+static cl::opt<std::string> ModelFile(cl::Positional, cl::desc("<model>"), cl::Required,
+                                      cl::cat(RunCat));
+static cl::list<std::string> InputFiles(cl::Positional, cl::desc("<input.npy|.pb>..."),
+                                        cl::OneOrMore, cl::cat(RunCat));
+static cl::opt<std::string> OutDir("o", cl::desc("Output directory"), cl::Required,
+                                   cl::cat(RunCat));
+static cl::opt<std::string> Pipeline("passes",
+                                     cl::desc("Passes to run before interpreting (default: none)"),
+                                     cl::cat(RunCat));
+static cl::opt<int64_t> Batch("batch", cl::desc("Value of a dynamic batch dimension"),
+                              cl::init(1), cl::cat(RunCat));
+
+static int fail(const std::string &Msg) {
+  llvm::errs() << Msg << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM X(argc, argv);
+  cl::HideUnrelatedOptions(RunCat);
+  cl::ParseCommandLineOptions(argc, argv, "xnorc-run: runs a model in the reference interpreter\n");
+  ImportOptions IO;
+  IO.Batch = Batch;
+  auto G = loadModel(ModelFile, IO);
+  if (!G)
+    return fail(llvm::toString(G.takeError()));
+  PassManager PM;
+  if (auto E = PM.parsePipeline(Pipeline))
+    return fail("xnorc-run: error: " + llvm::toString(std::move(E)));
+  if (auto E = PM.run(**G))
+    return fail(ModelFile + ": error: " + llvm::toString(std::move(E)));
+  const Graph &Graph = **G;
+  if (InputFiles.size() != Graph.inputs().size())
+    return fail(fmt::format("xnorc-run: error: the model has {} inputs, {} files were given",
+                            Graph.inputs().size(), InputFiles.size()));
+
+  std::vector<Tensor> Inputs;
+  int64_t K = -1;
+  for (size_t I = 0; I < InputFiles.size(); ++I) {
+    auto T = readTensorFile(InputFiles[I]);
+    if (!T)
+      return fail("xnorc-run: error: " + llvm::toString(T.takeError()));
+    int64_t Need = Graph.inputs()[I]->type().numElements();
+    if (Need == 0 || T->size() % Need || T->size() == 0 || (K >= 0 && K != T->size() / Need))
+      return fail(fmt::format("xnorc-run: error: {}: holds {} values; input '{}' needs a "
+                              "multiple of {} (the same for every input)",
+                              InputFiles[I], T->size(), Graph.inputs()[I]->name(), Need));
+    K = T->size() / Need;
+    Inputs.push_back(std::move(*T));
+  }
+
+  std::vector<Tensor> Outputs;
+  for (int64_t B = 0; B < K; ++B) {
+    std::vector<Tensor> Slice;
+    for (size_t I = 0; I < Inputs.size(); ++I) {
+      Tensor S(Graph.inputs()[I]->type());
+      std::memcpy(S.data<float>(), Inputs[I].data<float>() + B * S.size(), S.size() * 4);
+      Slice.push_back(std::move(S));
+    }
+    auto Out = interpretGraph(Graph, Slice);
+    if (!Out)
+      return fail(ModelFile + ": error: " + llvm::toString(Out.takeError()));
+    if (B == 0) {
+      for (Tensor &T : *Out) {
+        Shape D = T.dims();
+        if (K > 1) {
+          if (D.empty())
+            D.push_back(K);
+          else
+            D[0] *= K;
+        }
+        Outputs.emplace_back(TensorType{T.elem(), D});
+      }
+    }
+    for (size_t O = 0; O < Out->size(); ++O) {
+      const Tensor &T = (*Out)[O];
+      std::memcpy(Outputs[O].data<uint8_t>() + B * T.bytes().size(), T.bytes().data(),
+                  T.bytes().size());
+    }
+  }
+  if (auto EC = llvm::sys::fs::create_directories(OutDir))
+    return fail("xnorc-run: error: " + OutDir + ": " + EC.message());
+  for (size_t O = 0; O < Outputs.size(); ++O)
+    if (auto E = writeNpy(OutDir + "/output" + std::to_string(O) + ".npy", Outputs[O]))
+      return fail("xnorc-run: error: " + llvm::toString(std::move(E)));
+  return 0;
+}

@@ -1,0 +1,155 @@
+//===- xnorc.cpp - The xnorc compiler driver ------------------------------===//
+//
+//   xnorc MODEL -o DIR [--target=generic] [--name=NAME] [--emit-main]
+//
+// Loads an ONNX model (or text IR), runs the pass pipeline and writes the
+// target's C++ files. Every failure is one "file: error: ..." line and a
+// non-zero exit, with nothing written.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Driver/ModelLoader.h"
+#include "compiler/Driver/OutputFiles.h"
+#include "compiler/IR/Printer.h"
+#include "passes/Passes.h"
+#include "targets/Target.h"
+
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/InitLLVM.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/WithColor.h>
+
+using namespace xnorc;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory IOCat("Input and output");
+static cl::OptionCategory CodegenCat("Code generation");
+static cl::OptionCategory PassCat("Passes and debugging");
+
+static cl::opt<std::string> InputFile(cl::Positional, cl::desc("<model.onnx|.onnxtext|.xir>"),
+                                      cl::Required, cl::cat(IOCat));
+static cl::opt<std::string> OutDir("o", cl::desc("Output directory"), cl::value_desc("dir"),
+                                   cl::cat(IOCat));
+static cl::opt<std::string> ModelName("name",
+                                      cl::desc("C identifier for the generated API (default: "
+                                               "from the file name)"),
+                                      cl::cat(IOCat));
+enum class EmitKind { IR, Cpp };
+static cl::opt<EmitKind>
+    Emit("emit", cl::desc("What to produce"), cl::init(EmitKind::Cpp),
+         cl::values(clEnumValN(EmitKind::IR, "ir", "the IR after the pipeline (to stdout, or "
+                                                   "DIR/<name>.xir with -o)"),
+                    clEnumValN(EmitKind::Cpp, "cpp", "C++ source files (default)")),
+         cl::cat(IOCat));
+static cl::opt<bool> EmitMain("emit-main",
+                              cl::desc("Also write <name>_main.cpp, a program running the "
+                                       "model on .npy files"),
+                              cl::cat(IOCat));
+
+static cl::opt<std::string> TargetName("target", cl::desc("Backend (see --list-targets)"),
+                                       cl::init("generic"), cl::cat(CodegenCat));
+static cl::opt<bool> ListTargets("list-targets", cl::desc("List the backends and exit"),
+                                 cl::cat(CodegenCat));
+static cl::opt<int64_t> Batch("batch", cl::desc("Value of a dynamic batch dimension (default 1)"),
+                              cl::init(1), cl::cat(CodegenCat));
+
+static cl::opt<std::string> Pipeline("passes",
+                                     cl::desc("Comma-separated pass pipeline (default: the "
+                                              "standard one; see --list-passes)"),
+                                     cl::cat(PassCat));
+static cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
+                                cl::cat(PassCat));
+static cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after every pass"),
+                                   cl::cat(PassCat));
+static cl::list<std::string> PrintAfter("print-after",
+                                        cl::desc("Print the IR after the named pass"),
+                                        cl::CommaSeparated, cl::cat(PassCat));
+static cl::opt<bool> VerifyEach("verify-each", cl::desc("Verify the IR after every pass"),
+                                cl::cat(PassCat));
+
+static int fail(const std::string &Msg) {
+  llvm::WithColor::error(llvm::errs(), "xnorc") << Msg << "\n";
+  return 1;
+}
+
+/// Errors from the loader already carry "file: error:"; others get the prefix here.
+static int failFor(llvm::Error E) {
+  std::string Msg = llvm::toString(std::move(E));
+  if (Msg.find(": error: ") != std::string::npos) {
+    llvm::errs() << Msg << "\n";
+    return 1;
+  }
+  llvm::errs() << InputFile << ": error: " << Msg << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM X(argc, argv);
+  cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc " << XNORC_VERSION << "\n"; });
+  cl::HideUnrelatedOptions({&IOCat, &CodegenCat, &PassCat});
+  if (argc > 1 && (llvm::StringRef(argv[1]) == "--list-passes" ||
+                   llvm::StringRef(argv[1]) == "--list-targets")) {
+    if (llvm::StringRef(argv[1]) == "--list-passes")
+      for (const PassInfo &P : registeredPasses())
+        llvm::outs() << llvm::format("  %-18s %s\n", P.Name, P.Description);
+    else
+      for (const TargetInfo &T : registeredTargets())
+        llvm::outs() << llvm::format("  %-18s %s\n", T.Name, T.Description);
+    return 0;
+  }
+  cl::ParseCommandLineOptions(argc, argv,
+                              "xnorc: compiles ONNX models of (binary) neural networks into "
+                              "self-contained C++\n");
+
+  if (Batch < 1)
+    return fail("--batch must be at least 1");
+  if (Emit == EmitKind::Cpp && OutDir.empty())
+    return fail("no output directory: give -o DIR");
+  std::string Name = ModelName.empty() ? modelNameFromPath(InputFile) : ModelName.getValue();
+  if (Name.empty() || !(isalpha(static_cast<unsigned char>(Name[0])) || Name[0] == '_') ||
+      Name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+          std::string::npos)
+    return fail("--name '" + Name + "' is not a C identifier");
+  auto Target = createTarget(TargetName);
+  if (!Target)
+    return fail(llvm::toString(Target.takeError()));
+
+  ImportOptions IO;
+  IO.Batch = Batch;
+  auto G = loadModel(InputFile, IO);
+  if (!G)
+    return failFor(G.takeError());
+
+  PipelineOptions PO;
+  PO.PrintAfterAll = PrintAfterAll;
+  PO.PrintAfter.assign(PrintAfter.begin(), PrintAfter.end());
+  PO.VerifyEach = VerifyEach;
+  PassManager PM(PO);
+  if (auto E = PM.parsePipeline(Pipeline.getNumOccurrences() ? Pipeline.getValue()
+                                                                : defaultPipeline()))
+    return fail(llvm::toString(std::move(E)));
+  if (auto E = PM.run(**G))
+    return failFor(std::move(E));
+
+  std::vector<std::pair<std::string, std::string>> Files;
+  if (Emit == EmitKind::IR) {
+    std::string Text = printGraph(**G);
+    if (OutDir.empty()) {
+      llvm::outs() << Text;
+      return 0;
+    }
+    Files.push_back({Name + ".xir", Text});
+  } else {
+    EmitOptions EO;
+    EO.Name = Name;
+    EO.SourceFile = llvm::sys::path::filename(InputFile).str();
+    EO.EmitMain = EmitMain;
+    auto Out = (*Target)->emit(**G, EO);
+    if (!Out)
+      return failFor(Out.takeError());
+    for (OutputFile &F : *Out)
+      Files.push_back({F.Name, std::move(F.Contents)});
+  }
+  if (auto E = writeOutputFiles(OutDir, Files))
+    return fail(llvm::toString(std::move(E)));
+  return 0;
+}

@@ -1,0 +1,55 @@
+#include "compiler/IR/Printer.h"
+#include "compiler/IR/Verifier.h"
+#include "compiler/Support/Error.h"
+#include "passes/Passes.h"
+
+#include <algorithm>
+
+namespace xnorc {
+
+const std::vector<PassInfo> &registeredPasses() {
+  static const std::vector<PassInfo> Infos = {
+#define XNORC_PASS(Name, Factory, Description) {Name, Description, Factory},
+#include "passes/Passes.def"
+  };
+  return Infos;
+}
+
+const char *defaultPipeline() { return "shape-infer,const-fold,dce,fuse-activation"; }
+
+llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
+  llvm::SmallVector<llvm::StringRef, 8> Names;
+  llvm::StringRef(Pipeline).split(Names, ',', -1, false);
+  for (llvm::StringRef N : Names) {
+    N = N.trim();
+    const auto &Infos = registeredPasses();
+    auto It = std::find_if(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return N == I.Name; });
+    if (It == Infos.end()) {
+      std::vector<std::string> Known;
+      for (const PassInfo &I : Infos)
+        Known.push_back(I.Name);
+      return makeError("unknown pass '{}' (known passes: {})", N.str(), fmt::join(Known, ", "));
+    }
+    Passes.push_back(It->Create());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error PassManager::run(Graph &G) {
+  for (auto &P : Passes) {
+    if (auto E = P->run(G))
+      return withContext(std::move(E), std::string("pass '") + P->name() + "'");
+    if (Opts.VerifyEach)
+      if (auto E = verifyGraph(G))
+        return withContext(std::move(E), std::string("verification after pass '") + P->name() +
+                                             "' failed");
+    bool Print = Opts.PrintAfterAll || std::find(Opts.PrintAfter.begin(), Opts.PrintAfter.end(),
+                                                 P->name()) != Opts.PrintAfter.end();
+    if (Print)
+      *Opts.PrintStream << "// -----// IR after " << P->name() << " //----- //\n"
+                        << printGraph(G) << "\n";
+  }
+  return llvm::Error::success();
+}
+
+} // namespace xnorc

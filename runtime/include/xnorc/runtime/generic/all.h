@@ -1,0 +1,19 @@
+// Umbrella header for xnorc's generic kernels.
+#ifndef XNORC_RUNTIME_GENERIC_ALL_H
+#define XNORC_RUNTIME_GENERIC_ALL_H
+
+#include "xn_common.h"
+
+#include "batchnorm.h"
+#include "concat.h"
+#include "conv.h"
+#include "copy.h"
+#include "elementwise.h"
+#include "gemm.h"
+#include "pad.h"
+#include "pool.h"
+#include "reduce.h"
+#include "softmax.h"
+#include "transpose.h"
+
+#endif // XNORC_RUNTIME_GENERIC_ALL_H

@@ -1,0 +1,58 @@
+// Inference-mode BatchNormalization, NC[spatial] float32.
+#ifndef XNORC_RUNTIME_GENERIC_BATCHNORM_H
+#define XNORC_RUNTIME_GENERIC_BATCHNORM_H
+
+#include "xn_common.h"
+
+#include <math.h>
+
+// The compiler folds gamma, beta, mean, var and epsilon (in double) into
+// scale = gamma / sqrt(var + eps) and shift = beta - mean * scale, so the kernel is a
+// per-channel affine map y = x * scale[c] + shift[c]. spatial is the product of all
+// dims after C (1 for [N, C] input).
+struct xn_batchnorm_params {
+  int64_t n;
+  int64_t c;
+  int64_t spatial;
+};
+
+// y may alias x exactly.
+inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const float *scale,
+                                const float *shift, float *y) {
+  const int64_t sp = p->spatial;
+  for (int64_t n = 0; n < p->n; ++n) {
+    for (int64_t c = 0; c < p->c; ++c) {
+      const int64_t base = (n * p->c + c) * sp;
+      const float sc = scale[c], sh = shift[c];
+      for (int64_t i = 0; i < sp; ++i)
+        y[base + i] = x[base + i] * sc + sh;
+    }
+  }
+}
+
+// BatchNorm whose statistics are only known at run time (they are graph inputs).
+// Compiled models with constant statistics use xn_batchnorm with scale/shift
+// precomputed in double by the compiler instead.
+struct xn_batchnorm_stats_params {
+  int64_t n;
+  int64_t c;
+  int64_t spatial;
+  float epsilon;
+};
+
+inline void xn_batchnorm_stats(const xn_batchnorm_stats_params *p, const float *x,
+                                      const float *gamma, const float *beta, const float *mean,
+                                      const float *var, float *y) {
+  const int64_t sp = p->spatial;
+  for (int64_t n = 0; n < p->n; ++n) {
+    for (int64_t c = 0; c < p->c; ++c) {
+      const int64_t base = (n * p->c + c) * sp;
+      const float sc = gamma[c] / sqrtf(var[c] + p->epsilon);
+      const float sh = beta[c] - mean[c] * sc;
+      for (int64_t i = 0; i < sp; ++i)
+        y[base + i] = x[base + i] * sc + sh;
+    }
+  }
+}
+
+#endif // XNORC_RUNTIME_GENERIC_BATCHNORM_H

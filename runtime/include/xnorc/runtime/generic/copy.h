@@ -1,0 +1,17 @@
+// Plain element copy for Reshape/Identity/Flatten when a buffer copy is required.
+#ifndef XNORC_RUNTIME_GENERIC_COPY_H
+#define XNORC_RUNTIME_GENERIC_COPY_H
+
+#include "xn_common.h"
+
+struct xn_copy_params {
+  int64_t n;
+};
+
+// memmove so overlapping or identical buffers are safe.
+inline void xn_copy(const xn_copy_params *p, const float *x, float *y) {
+  if (x != y && p->n > 0)
+    memmove(y, x, static_cast<size_t>(p->n) * sizeof(float));
+}
+
+#endif // XNORC_RUNTIME_GENERIC_COPY_H

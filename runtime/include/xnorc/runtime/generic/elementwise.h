@@ -1,0 +1,194 @@
+// Elementwise unary ops and numpy-broadcasting binary ops, float32.
+#ifndef XNORC_RUNTIME_GENERIC_ELEMENTWISE_H
+#define XNORC_RUNTIME_GENERIC_ELEMENTWISE_H
+
+#include "xn_common.h"
+
+// Values 0..5 coincide with xn_act_kind so fused and standalone activations agree.
+enum xn_unary_op {
+  XN_UNARY_IDENTITY = 0,
+  XN_UNARY_RELU = 1,
+  XN_UNARY_LEAKY_RELU = 2, // alpha = slope
+  XN_UNARY_CLIP = 3,       // alpha = min, beta = max
+  XN_UNARY_SIGMOID = 4,
+  XN_UNARY_TANH = 5,
+  XN_UNARY_SIGN = 6,
+  XN_UNARY_ABS = 7,
+  XN_UNARY_NEG = 8
+};
+
+struct xn_unary_params {
+  int32_t op; // xn_unary_op
+  float alpha;
+  float beta;
+  int64_t n;
+};
+
+enum xn_binary_op {
+  XN_BINARY_ADD = 0,
+  XN_BINARY_SUB = 1,
+  XN_BINARY_MUL = 2,
+  XN_BINARY_DIV = 3,
+  XN_BINARY_PRELU = 4, // a = x, b = slope
+  XN_BINARY_MAX = 5,
+  XN_BINARY_MIN = 6
+};
+
+// The output is contiguous with dims[0..rank); a_strides/b_strides are each input's
+// element strides per output dim, 0 where that input is broadcast. The compiler
+// right-aligns input shapes per numpy rules to build them. rank 0 is a scalar.
+struct xn_binary_params {
+  int32_t op; // xn_binary_op
+  int32_t rank;
+  int64_t dims[XN_MAX_RANK];
+  int64_t a_strides[XN_MAX_RANK];
+  int64_t b_strides[XN_MAX_RANK];
+};
+
+inline float xn_signf(float v) {
+  if (v > 0.0f)
+    return 1.0f;
+  if (v < 0.0f)
+    return -1.0f;
+  return v == 0.0f ? 0.0f : v; // NaN stays NaN, as in numpy's sign.
+}
+
+// y may alias x exactly.
+inline void xn_unary(const xn_unary_params *p, const float *x, float *y) {
+  const int64_t n = p->n;
+  switch (p->op) {
+  case XN_UNARY_IDENTITY:
+    if (x != y)
+      memmove(y, x, static_cast<size_t>(n) * sizeof(float));
+    return;
+  case XN_UNARY_RELU:
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = x[i] < 0.0f ? 0.0f : x[i];
+    return;
+  case XN_UNARY_SIGN:
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = xn_signf(x[i]);
+    return;
+  case XN_UNARY_ABS:
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = fabsf(x[i]);
+    return;
+  case XN_UNARY_NEG:
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = -x[i];
+    return;
+  default:
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = xn_act_apply(p->op, p->alpha, p->beta, x[i]);
+    return;
+  }
+}
+
+// max/min propagate NaN from either side, as numpy's maximum/minimum (the ONNX
+// reference) do.
+template <int OP> inline float xn_binop(float a, float b) {
+  switch (OP) {
+  case XN_BINARY_ADD:
+    return a + b;
+  case XN_BINARY_SUB:
+    return a - b;
+  case XN_BINARY_MUL:
+    return a * b;
+  case XN_BINARY_DIV:
+    return a / b;
+  case XN_BINARY_PRELU:
+    return a < 0.0f ? b * a : a;
+  case XN_BINARY_MAX:
+    return (a > b || a != a) ? a : b;
+  default:
+    return (a < b || a != a) ? a : b;
+  }
+}
+
+// Separate loops for the unit/zero stride combinations let the compiler vectorise the
+// common cases (same shape, scalar, per-channel after coalescing).
+template <int OP>
+inline void xn_binary_row(int64_t n, const float *a, int64_t sa, const float *b, int64_t sb,
+                                 float *y) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = xn_binop<OP>(a[i], b[i]);
+  } else if (sa == 1 && sb == 0) {
+    const float bv = b[0];
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = xn_binop<OP>(a[i], bv);
+  } else if (sa == 0 && sb == 1) {
+    const float av = a[0];
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = xn_binop<OP>(av, b[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = xn_binop<OP>(a[i * sa], b[i * sb]);
+  }
+}
+
+template <int OP>
+inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa,
+                                  const int64_t *sb, const float *a, const float *b, float *y) {
+  if (rank == 0) {
+    y[0] = xn_binop<OP>(a[0], b[0]);
+    return;
+  }
+  const int64_t inner = dims[rank - 1];
+  const int64_t outer = xn_numel(rank - 1, dims);
+  int64_t idx[XN_MAX_RANK] = {0};
+  int64_t a_off = 0, b_off = 0;
+  for (int64_t o = 0; o < outer; ++o) {
+    xn_binary_row<OP>(inner, a + a_off, sa[rank - 1], b + b_off, sb[rank - 1], y + o * inner);
+    for (int32_t d = rank - 2; d >= 0; --d) {
+      a_off += sa[d];
+      b_off += sb[d];
+      if (++idx[d] < dims[d])
+        break;
+      a_off -= sa[d] * dims[d];
+      b_off -= sb[d] * dims[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// y may alias an input only if that input is not broadcast (same shape as y).
+inline void xn_binary(const xn_binary_params *p, const float *a, const float *b, float *y) {
+  int64_t dims[XN_MAX_RANK];
+  int64_t strides[2][XN_MAX_RANK];
+  for (int32_t i = 0; i < p->rank; ++i) {
+    if (p->dims[i] == 0)
+      return;
+    dims[i] = p->dims[i];
+    strides[0][i] = p->a_strides[i];
+    strides[1][i] = p->b_strides[i];
+  }
+  const int32_t r = xn_coalesce_dims(p->rank, dims, 2, strides);
+  switch (p->op) {
+  case XN_BINARY_ADD:
+    xn_binary_impl<XN_BINARY_ADD>(r, dims, strides[0], strides[1], a, b, y);
+    return;
+  case XN_BINARY_SUB:
+    xn_binary_impl<XN_BINARY_SUB>(r, dims, strides[0], strides[1], a, b, y);
+    return;
+  case XN_BINARY_MUL:
+    xn_binary_impl<XN_BINARY_MUL>(r, dims, strides[0], strides[1], a, b, y);
+    return;
+  case XN_BINARY_DIV:
+    xn_binary_impl<XN_BINARY_DIV>(r, dims, strides[0], strides[1], a, b, y);
+    return;
+  case XN_BINARY_PRELU:
+    xn_binary_impl<XN_BINARY_PRELU>(r, dims, strides[0], strides[1], a, b, y);
+    return;
+  case XN_BINARY_MAX:
+    xn_binary_impl<XN_BINARY_MAX>(r, dims, strides[0], strides[1], a, b, y);
+    return;
+  case XN_BINARY_MIN:
+    xn_binary_impl<XN_BINARY_MIN>(r, dims, strides[0], strides[1], a, b, y);
+    return;
+  default:
+    return;
+  }
+}
+
+#endif // XNORC_RUNTIME_GENERIC_ELEMENTWISE_H

@@ -1,0 +1,77 @@
+// ONNX Pad, constant mode, float32, rank <= XN_MAX_RANK.
+#ifndef XNORC_RUNTIME_GENERIC_PAD_H
+#define XNORC_RUNTIME_GENERIC_PAD_H
+
+#include "xn_common.h"
+
+// out_dims[d] = in_dims[d] + pads_begin[d] + pads_end[d]. Negative pads crop, as ONNX
+// allows.
+struct xn_pad_params {
+  int32_t rank;
+  int64_t in_dims[XN_MAX_RANK];
+  int64_t pads_begin[XN_MAX_RANK];
+  int64_t pads_end[XN_MAX_RANK];
+  float value;
+};
+
+inline void xn_pad_fill(float *y, int64_t n, float v) {
+  for (int64_t i = 0; i < n; ++i)
+    y[i] = v;
+}
+
+// y must not alias x.
+inline void xn_pad(const xn_pad_params *p, const float *x, float *y) {
+  const int32_t rank = p->rank;
+  if (rank == 0) {
+    y[0] = x[0];
+    return;
+  }
+  int64_t od[XN_MAX_RANK] = {0}, in_strides[XN_MAX_RANK] = {0};
+  for (int32_t d = 0; d < rank; ++d) {
+    od[d] = p->in_dims[d] + p->pads_begin[d] + p->pads_end[d];
+    if (od[d] <= 0)
+      return;
+  }
+  xn_contiguous_strides(rank, p->in_dims, in_strides);
+  const int32_t last = rank - 1;
+  const int64_t row = od[last];
+  const int64_t outer = xn_numel(last, od);
+  // Output positions [lo, hi) of a row map to input positions lo - pb onward.
+  const int64_t pb = p->pads_begin[last];
+  int64_t lo = pb > 0 ? pb : 0;
+  int64_t hi = p->in_dims[last] + pb;
+  if (hi > row)
+    hi = row;
+  if (lo > hi)
+    lo = hi;
+  int64_t idx[XN_MAX_RANK] = {0};
+  for (int64_t o = 0; o < outer; ++o) {
+    float *yr = y + o * row;
+    // An output row copies from the input only if every outer index maps inside it.
+    int64_t off = 0;
+    int inside = 1;
+    for (int32_t d = 0; d < last; ++d) {
+      const int64_t i = idx[d] - p->pads_begin[d];
+      if (i < 0 || i >= p->in_dims[d]) {
+        inside = 0;
+        break;
+      }
+      off += i * in_strides[d];
+    }
+    if (!inside) {
+      xn_pad_fill(yr, row, p->value);
+    } else {
+      xn_pad_fill(yr, lo, p->value);
+      if (hi > lo)
+        memcpy(yr + lo, x + off + (lo - pb), static_cast<size_t>(hi - lo) * sizeof(float));
+      xn_pad_fill(yr + hi, row - hi, p->value);
+    }
+    for (int32_t d = last - 1; d >= 0; --d) {
+      if (++idx[d] < od[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
+#endif // XNORC_RUNTIME_GENERIC_PAD_H

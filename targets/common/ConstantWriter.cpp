@@ -1,0 +1,52 @@
+#include "targets/common/ConstantWriter.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace xnorc {
+
+namespace {
+std::string floatLiteral(float V) {
+  if (std::isnan(V))
+    return "NAN";
+  if (std::isinf(V))
+    return V > 0 ? "INFINITY" : "-INFINITY";
+  std::string S = fmt::format("{}", V);
+  if (S.find_first_of(".eE") == std::string::npos)
+    S += ".0";
+  return S + "f";
+}
+} // namespace
+
+std::string cIdentifier(const std::string &Name) {
+  std::string Out;
+  for (char C : Name)
+    Out += isalnum(static_cast<unsigned char>(C)) ? C : '_';
+  return Out;
+}
+
+std::string writeConstantArray(const std::string &Symbol, const Tensor &T) {
+  const bool IsFloat = T.elem() == ElemType::F32;
+  const char *CType = IsFloat ? "float" : T.elem() == ElemType::B1 ? "uint64_t" : "int64_t";
+  int64_t N = T.elem() == ElemType::B1 ? T.bytes().size() / 8 : T.size();
+  std::string Out = fmt::format("alignas(64) static const {} {}[{}] = {{", CType, Symbol,
+                                std::max<int64_t>(N, 1));
+  const int PerLine = IsFloat ? 8 : 6;
+  for (int64_t I = 0; I < N; ++I) {
+    if (I % PerLine == 0)
+      Out += "\n   ";
+    Out += " ";
+    if (IsFloat)
+      Out += floatLiteral(T.data<float>()[I]);
+    else if (T.elem() == ElemType::B1)
+      Out += fmt::format("0x{:016x}ull", T.data<uint64_t>()[I]);
+    else
+      Out += fmt::format("{}ll", T.data<int64_t>()[I]);
+    Out += ",";
+  }
+  if (N == 0)
+    Out += "0";
+  return Out + "\n};\n";
+}
+
+} // namespace xnorc

@@ -1,0 +1,238 @@
+//===- MainWriter.cpp - The --emit-main command-line harness --------------===//
+//
+// The harness is what tests and users run: `prog IN0.npy ... -o OUTDIR`. It
+// may allocate (it is not the model); the model code stays malloc-free. When
+// an input holds k times the model's input, it runs k times and concatenates
+// the outputs along the leading dimension, so a whole test set runs per call.
+//
+//===----------------------------------------------------------------------===//
+#include "targets/common/ApiWriter.h"
+
+#include <llvm/ADT/StringRef.h>
+
+namespace xnorc {
+
+namespace {
+const char *MainTemplate = R"CPP(
+#include "@N@.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct NpyArray {
+  std::vector<long long> shape;
+  std::vector<float> data;
+};
+
+bool fail(const std::string &msg) {
+  std::fprintf(stderr, "@N@: error: %s\n", msg.c_str());
+  return false;
+}
+
+bool readNpy(const std::string &path, NpyArray &out) {
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return fail(path + ": cannot open file");
+  std::vector<char> bytes;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+    bytes.insert(bytes.end(), buf, buf + n);
+  std::fclose(f);
+  if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0)
+    return fail(path + ": not a .npy file");
+  size_t start = bytes[6] == 1 ? 10 : 12;
+  size_t hlen = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
+  if (bytes[6] != 1)
+    hlen |= static_cast<size_t>(static_cast<unsigned char>(bytes[10])) << 16 |
+            static_cast<size_t>(static_cast<unsigned char>(bytes[11])) << 24;
+  if (bytes.size() < start + hlen)
+    return fail(path + ": truncated header");
+  std::string header(bytes.data() + start, hlen);
+  bool f8 = header.find("'<f8'") != std::string::npos;
+  if (header.find("'<f4'") == std::string::npos && !f8)
+    return fail(path + ": dtype must be float32 or float64");
+  if (header.find("'fortran_order': True") != std::string::npos)
+    return fail(path + ": Fortran order is unsupported");
+  size_t lp = header.find("'shape':"), open = header.find('(', lp), close = header.find(')', open);
+  if (lp == std::string::npos || open == std::string::npos || close == std::string::npos)
+    return fail(path + ": header has no shape");
+  long long count = 1;
+  for (size_t i = open + 1; i < close;) {
+    if (header[i] >= '0' && header[i] <= '9') {
+      long long d = std::strtoll(header.c_str() + i, nullptr, 10);
+      out.shape.push_back(d);
+      count *= d;
+      while (i < close && header[i] >= '0' && header[i] <= '9')
+        ++i;
+    } else {
+      ++i;
+    }
+  }
+  size_t width = f8 ? 8 : 4;
+  if (bytes.size() - start - hlen < static_cast<size_t>(count) * width)
+    return fail(path + ": data is truncated");
+  out.data.resize(static_cast<size_t>(count));
+  const char *p = bytes.data() + start + hlen;
+  for (long long i = 0; i < count; ++i) {
+    if (f8) {
+      double d;
+      std::memcpy(&d, p + i * 8, 8);
+      out.data[static_cast<size_t>(i)] = static_cast<float>(d);
+    } else {
+      std::memcpy(&out.data[static_cast<size_t>(i)], p + i * 4, 4);
+    }
+  }
+  return true;
+}
+
+bool writeNpy(const std::string &path, const std::vector<long long> &shape,
+              const std::vector<float> &data) {
+  std::string dims;
+  for (size_t i = 0; i < shape.size(); ++i)
+    dims += std::to_string(shape[i]) + (shape.size() == 1 || i + 1 < shape.size() ? "," : "");
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+  header += '\n';
+  FILE *f = std::fopen(path.c_str(), "wb");
+  if (!f)
+    return fail(path + ": cannot write file");
+  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                           static_cast<unsigned char>(header.size() & 0xff),
+                           static_cast<unsigned char>(header.size() >> 8)};
+  bool ok = std::fwrite(pre, 1, 10, f) == 10 &&
+            std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
+            std::fwrite(data.data(), sizeof(float), data.size(), f) == data.size();
+  ok = std::fclose(f) == 0 && ok;
+  return ok || fail(path + ": write failed");
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: @N@ IN0.npy [IN1.npy ...] -o OUTDIR [--repeat N]\n"
+                       "Runs model '@N@' (%d inputs, %d outputs); writes OUTDIR/output<i>.npy.\n"
+                       "An input holding k times the model's input runs k times.\n",
+               @U@_NUM_INPUTS, @U@_NUM_OUTPUTS);
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> inputs;
+  std::string outdir;
+  long repeat = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-o" && i + 1 < argc)
+      outdir = argv[++i];
+    else if (a == "--repeat" && i + 1 < argc)
+      repeat = std::max(1L, std::strtol(argv[++i], nullptr, 10));
+    else if (a == "-h" || a == "--help")
+      return usage();
+    else
+      inputs.push_back(a);
+  }
+  if (outdir.empty() || static_cast<int>(inputs.size()) != @U@_NUM_INPUTS)
+    return usage();
+
+  const xnorc_model_info &info = @N@_info;
+  std::vector<NpyArray> in(inputs.size());
+  long long k = -1;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!readNpy(inputs[i], in[i]))
+      return 1;
+    long long size = info.inputs[i].size;
+    long long have = static_cast<long long>(in[i].data.size());
+    if (size == 0 || have % size != 0 || have == 0) {
+      fail(inputs[i] + ": holds " + std::to_string(have) + " values, not a multiple of the " +
+           std::to_string(size) + " that input '" + info.inputs[i].name + "' needs");
+      return 1;
+    }
+    if (k >= 0 && k != have / size) {
+      fail("inputs hold different numbers of batches");
+      return 1;
+    }
+    k = have / size;
+  }
+
+  std::vector<unsigned char> arena_store(@U@_ARENA_BYTES + @U@_ARENA_ALIGN);
+  void *arena = arena_store.data();
+  size_t space = arena_store.size();
+  arena = std::align(@U@_ARENA_ALIGN, @U@_ARENA_BYTES, arena, space);
+
+  std::vector<std::vector<float>> out(@U@_NUM_OUTPUTS);
+  for (int o = 0; o < @U@_NUM_OUTPUTS; ++o)
+    out[o].resize(static_cast<size_t>(info.outputs[o].size * k));
+  std::vector<double> times;
+  for (long long b = 0; b < k; ++b) {
+    std::vector<const float *> ins;
+    std::vector<float *> outs;
+    for (size_t i = 0; i < in.size(); ++i)
+      ins.push_back(in[i].data.data() + b * info.inputs[i].size);
+    for (int o = 0; o < @U@_NUM_OUTPUTS; ++o)
+      outs.push_back(out[o].data() + b * info.outputs[o].size);
+    for (long r = 0; r < repeat; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      int status = @N@_run(ins.data(), outs.data(), arena);
+      auto t1 = std::chrono::steady_clock::now();
+      if (status != 0) {
+        fail("@N@_run returned status " + std::to_string(status));
+        return 1;
+      }
+      times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(outdir, ec);
+  if (ec) {
+    fail(outdir + ": cannot create directory: " + ec.message());
+    return 1;
+  }
+  for (int o = 0; o < @U@_NUM_OUTPUTS; ++o) {
+    const xnorc_tensor_info &t = info.outputs[o];
+    std::vector<long long> shape(t.dims, t.dims + t.rank);
+    if (k > 1) {
+      if (shape.empty())
+        shape.push_back(k);
+      else
+        shape[0] *= k;
+    }
+    if (!writeNpy(outdir + "/output" + std::to_string(o) + ".npy", shape, out[o]))
+      return 1;
+  }
+  if (repeat > 1) {
+    std::sort(times.begin(), times.end());
+    std::printf("@N@: median latency %.3f ms over %zu runs\n", times[times.size() / 2],
+                times.size());
+  }
+  return 0;
+}
+)CPP";
+} // namespace
+
+std::string writeMainProgram(const ModelApi &Api) {
+  std::string U = upperName(Api.Name);
+  std::string Text = MainTemplate;
+  for (auto [Key, Val] : {std::pair<std::string, std::string>{"@N@", Api.Name}, {"@U@", U}}) {
+    size_t Pos = 0;
+    while ((Pos = Text.find(Key, Pos)) != std::string::npos) {
+      Text.replace(Pos, Key.size(), Val);
+      Pos += Val.size();
+    }
+  }
+  return generatedBanner(Api, Api.Name + "_main.cpp: runs model '" + Api.Name +
+                                  "' on .npy files.") +
+         Text;
+}
+
+} // namespace xnorc
