@@ -38,7 +38,8 @@ llvm::Expected<const Tensor *> ImportContext::constantInput(int I) const {
     return V.takeError();
   if (!(*V)->isConstant())
     return error("input '" + Node->input(I) +
-                 "' must be a compile-time constant (an initializer or foldable from one)");
+                 "' is computed at run time, which is unsupported: it must be a compile-time "
+                 "constant (an initializer or foldable from one)");
   return &(*V)->constant();
 }
 
@@ -80,7 +81,7 @@ llvm::Expected<int64_t> ImportContext::normalizeAxis(int64_t Axis, int64_t Rank)
 }
 
 void ImportContext::bindOutput(int Out, Value *V) {
-  if (Out < Node->output_size() && !Node->output(Out).empty())
+  if (Out >= 0 && Out < Node->output_size() && !Node->output(Out).empty())
     Symbols[Node->output(Out)] = V;
 }
 
@@ -93,9 +94,9 @@ llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Op
   auto Type = inferResultType(Kind, Operands, Attrs);
   if (!Type)
     return error(llvm::toString(Type.takeError()));
-  std::string ResultName = Out < Node->output_size() && !Node->output(Out).empty()
+  std::string ResultName = Out >= 0 && Out < Node->output_size() && !Node->output(Out).empty()
                                ? Node->output(Out)
-                               : Node->name() + "_tmp";
+                               : (Node->name().empty() ? Node->output(0) : Node->name()) + ".tmp";
   ResultName = G.uniqueName(ResultName);
   Op *O = G.addOp(Kind, Node->name(), std::move(Operands), std::move(Attrs), ResultName, *Type);
   bool Foldable = std::all_of(O->operands().begin(), O->operands().end(),

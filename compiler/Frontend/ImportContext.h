@@ -41,7 +41,8 @@ public:
   const onnx::AttributeProto *attr(const std::string &Name) const;
 
   /// Creates Kind on Operands, named after output Out of the current node, typed
-  /// by its shape rule, and folded if all operands are constants.
+  /// by its shape rule, and folded if all operands are constants. Out = -1
+  /// makes an intermediate value that no node output refers to.
   llvm::Expected<Value *> emit(OpKind Kind, std::vector<Value *> Operands, Attributes Attrs,
                                int Out = 0);
   /// Makes output Out of the current node refer to V (for ops that lower to nothing).

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace xnorc {
 
@@ -26,19 +27,25 @@ llvm::Error importBinary(ImportContext &Ctx, OpKind Kind) {
   return Ctx.emit(Kind, {*L, *R}, {}).takeError();
 }
 
-/// Clip's bound: an attribute before opset 11, an optional scalar input after.
-llvm::Expected<double> clipBound(ImportContext &Ctx, int Input, const char *AttrName,
-                                 double Default) {
-  if (Ctx.opset() < 11)
-    return static_cast<double>(Ctx.attrFloat(AttrName, static_cast<float>(Default)));
-  if (!Ctx.hasInput(Input))
-    return Default;
-  auto T = Ctx.constantInput(Input);
-  if (!T)
-    return T.takeError();
-  if ((*T)->size() != 1)
-    return Ctx.error(std::string(AttrName) + " must be a scalar");
-  return (*T)->getAsDouble(0);
+/// Variadic Max/Min (opset 8+ broadcast) as a chain of binary ops.
+llvm::Error importVariadic(ImportContext &Ctx, OpKind Kind) {
+  auto Acc = Ctx.input(0);
+  if (!Acc)
+    return Acc.takeError();
+  if (Ctx.node().input_size() == 1) {
+    Ctx.bindOutput(0, *Acc);
+    return llvm::Error::success();
+  }
+  for (int I = 1; I < Ctx.node().input_size(); ++I) {
+    auto Next = Ctx.input(I);
+    if (!Next)
+      return Next.takeError();
+    // Only the last link of the chain defines the node's output.
+    Acc = Ctx.emit(Kind, {*Acc, *Next}, {}, I + 1 == Ctx.node().input_size() ? 0 : -1);
+    if (!Acc)
+      return Acc.takeError();
+  }
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -58,16 +65,48 @@ llvm::Error importLeakyRelu(ImportContext &Ctx) {
 
 llvm::Error importClip(ImportContext &Ctx) {
   constexpr double Inf = std::numeric_limits<double>::infinity();
-  auto Min = clipBound(Ctx, 1, "min", -Inf);
-  if (!Min)
-    return Min.takeError();
-  auto Max = clipBound(Ctx, 2, "max", Inf);
-  if (!Max)
-    return Max.takeError();
   Attributes A;
-  A.set("min", *Min);
-  A.set("max", *Max);
-  return importUnary(Ctx, OpKind::Clip, A);
+  A.set("min", -Inf);
+  A.set("max", Inf);
+  if (Ctx.opset() < 11) {
+    A.set("min", static_cast<double>(Ctx.attrFloat("min", -INFINITY)));
+    A.set("max", static_cast<double>(Ctx.attrFloat("max", INFINITY)));
+    return importUnary(Ctx, OpKind::Clip, A);
+  }
+  auto X = Ctx.input(0);
+  if (!X)
+    return X.takeError();
+  // Constant bounds become attributes of one clip; bounds computed at run time
+  // become max(x, min) then min(., max), which is Clip's definition.
+  std::vector<std::pair<OpKind, Value *>> RuntimeBounds;
+  for (auto [Input, Name, Kind] : {std::tuple{1, "min", OpKind::Max}, {2, "max", OpKind::Min}}) {
+    if (!Ctx.hasInput(Input))
+      continue;
+    auto B = Ctx.input(Input);
+    if (!B)
+      return B.takeError();
+    if ((*B)->type().numElements() != 1)
+      return Ctx.error(std::string(Name) + " must be a scalar");
+    if ((*B)->isConstant())
+      A.set(Name, (*B)->constant().getAsDouble(0));
+    else
+      RuntimeBounds.push_back({Kind, *B});
+  }
+  Value *Y = *X;
+  if (A.getFloat("min") != -Inf || A.getFloat("max") != Inf || RuntimeBounds.empty()) {
+    auto C = Ctx.emit(OpKind::Clip, {Y}, A, RuntimeBounds.empty() ? 0 : -1);
+    if (!C)
+      return C.takeError();
+    Y = *C;
+  }
+  for (size_t I = 0; I < RuntimeBounds.size(); ++I) {
+    auto C = Ctx.emit(RuntimeBounds[I].first, {Y, RuntimeBounds[I].second}, {},
+                      I + 1 == RuntimeBounds.size() ? 0 : -1);
+    if (!C)
+      return C.takeError();
+    Y = *C;
+  }
+  return llvm::Error::success();
 }
 
 llvm::Error importPRelu(ImportContext &Ctx) { return importBinary(Ctx, OpKind::PRelu); }
@@ -75,5 +114,7 @@ llvm::Error importAdd(ImportContext &Ctx) { return importBinary(Ctx, OpKind::Add
 llvm::Error importSub(ImportContext &Ctx) { return importBinary(Ctx, OpKind::Sub); }
 llvm::Error importMul(ImportContext &Ctx) { return importBinary(Ctx, OpKind::Mul); }
 llvm::Error importDiv(ImportContext &Ctx) { return importBinary(Ctx, OpKind::Div); }
+llvm::Error importMax(ImportContext &Ctx) { return importVariadic(Ctx, OpKind::Max); }
+llvm::Error importMin(ImportContext &Ctx) { return importVariadic(Ctx, OpKind::Min); }
 
 } // namespace xnorc

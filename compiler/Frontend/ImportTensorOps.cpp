@@ -33,17 +33,6 @@ llvm::Expected<std::vector<int64_t>> axesOperand(ImportContext &Ctx, int Input,
   return (*T)->toInts();
 }
 
-llvm::Expected<Value *> requireConstantData(ImportContext &Ctx, int Input) {
-  auto X = Ctx.input(Input);
-  if (!X)
-    return X.takeError();
-  if (!(*X)->isConstant())
-    return Ctx.error("is supported only on compile-time constants (shape computations); "
-                     "its input '" +
-                     (*X)->name() + "' is computed at run time");
-  return *X;
-}
-
 } // namespace
 
 llvm::Error importReshape(ImportContext &Ctx) {
@@ -176,7 +165,9 @@ llvm::Error importConcat(ImportContext &Ctx) {
   }
   if (Operands.empty())
     return Ctx.error("needs at least one input");
-  auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", 0), Operands[0]->type().rank());
+  // Concat-1 defaulted to axis 1; from opset 4 the axis is required.
+  auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", Ctx.opset() < 4 ? 1 : 0),
+                                Operands[0]->type().rank());
   if (!Axis)
     return Axis.takeError();
   Attributes A;
@@ -217,7 +208,7 @@ llvm::Error importPad(ImportContext &Ctx) {
 }
 
 llvm::Error importSlice(ImportContext &Ctx) {
-  auto X = requireConstantData(Ctx, 0);
+  auto X = Ctx.input(0);
   if (!X)
     return X.takeError();
   const Shape &In = (*X)->type().Dims;
@@ -274,8 +265,48 @@ llvm::Error importSlice(ImportContext &Ctx) {
   return Ctx.emit(OpKind::Slice, {*X}, A).takeError();
 }
 
+/// Gather from a run-time tensor with constant indices: one slice per index,
+/// concatenated, then reshaped to Gather's result shape. Indexing like
+/// `x[:, 0]` (one scalar index) becomes a single slice and a reshape.
+static llvm::Error importGatherAsSlices(ImportContext &Ctx, Value *X, const Tensor &Idx,
+                                        int64_t Axis) {
+  const Shape &In = X->type().Dims;
+  std::vector<Value *> Pieces;
+  for (int64_t K = 0; K < Idx.size(); ++K) {
+    int64_t I = Idx.getAsInt(K);
+    if (I < -In[Axis] || I >= In[Axis])
+      return Ctx.error("index " + std::to_string(I) + " is out of range for extent " +
+                       std::to_string(In[Axis]));
+    I = I < 0 ? I + In[Axis] : I;
+    Attributes A;
+    A.set("starts", std::vector<int64_t>{I});
+    A.set("ends", std::vector<int64_t>{I + 1});
+    A.set("axes", std::vector<int64_t>{Axis});
+    A.set("steps", std::vector<int64_t>{1});
+    auto S = Ctx.emit(OpKind::Slice, {X}, A, -1);
+    if (!S)
+      return S.takeError();
+    Pieces.push_back(*S);
+  }
+  Value *Joined = Pieces.empty() ? nullptr : Pieces.front();
+  if (Pieces.size() > 1) {
+    Attributes A;
+    A.set("axis", Axis);
+    auto C = Ctx.emit(OpKind::Concat, Pieces, A, -1);
+    if (!C)
+      return C.takeError();
+    Joined = *C;
+  }
+  if (!Joined)
+    return Ctx.error("gathering zero indices is unsupported");
+  Shape Out(In.begin(), In.begin() + Axis);
+  Out.insert(Out.end(), Idx.dims().begin(), Idx.dims().end());
+  Out.insert(Out.end(), In.begin() + Axis + 1, In.end());
+  return emitReshape(Ctx, Joined, Out);
+}
+
 llvm::Error importGather(ImportContext &Ctx) {
-  auto X = requireConstantData(Ctx, 0);
+  auto X = Ctx.input(0);
   if (!X)
     return X.takeError();
   auto Idx = Ctx.constantInput(1);
@@ -284,10 +315,36 @@ llvm::Error importGather(ImportContext &Ctx) {
   auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", 0), (*X)->type().rank());
   if (!Axis)
     return Axis.takeError();
+  if (!(*X)->isConstant())
+    return importGatherAsSlices(Ctx, *X, **Idx, *Axis);
   auto I = Ctx.input(1);
   Attributes A;
   A.set("axis", *Axis);
   return Ctx.emit(OpKind::Gather, {*X, *I}, A).takeError();
+}
+
+llvm::Error importConstantOfShape(ImportContext &Ctx) {
+  auto ShapeT = Ctx.constantInput(0);
+  if (!ShapeT)
+    return ShapeT.takeError();
+  Shape Dims = (*ShapeT)->toInts();
+  Tensor Fill = Tensor::fromFloats({0.0f}, {1});
+  if (const auto *A = Ctx.attr("value")) {
+    auto T = tensorFromProto(A->t());
+    if (!T)
+      return Ctx.error(llvm::toString(T.takeError()));
+    if (T->size() != 1)
+      return Ctx.error("value must hold one element");
+    Fill = std::move(*T);
+  }
+  Tensor Out(TensorType{Fill.elem(), Dims});
+  for (int64_t I = 0; I < Out.size(); ++I)
+    if (Out.elem() == ElemType::I64)
+      Out.data<int64_t>()[I] = Fill.getAsInt(0);
+    else
+      Out.setFromDouble(I, Fill.getAsDouble(0));
+  Ctx.bindOutput(0, Ctx.constant(std::move(Out), Ctx.node().output(0)));
+  return llvm::Error::success();
 }
 
 llvm::Error importShape(ImportContext &Ctx) {

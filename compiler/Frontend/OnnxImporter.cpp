@@ -13,7 +13,9 @@ namespace xnorc {
 
 namespace {
 
-constexpr int64_t MinOpset = 7, MaxOpset = 17;
+// Opsets 7-17 are the supported range; older models load too, since the ops
+// xnorc imports kept their meaning (legacy broadcast attributes are rejected).
+constexpr int64_t MinOpset = 1, MaxOpset = 17;
 
 llvm::Expected<int64_t> defaultDomainOpset(const onnx::ModelProto &M) {
   for (const auto &O : M.opset_import())
@@ -121,8 +123,6 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     Ctx.define(In.name(), G->addInput(In.name(), *T));
     Available.insert(In.name());
   }
-  if (G->inputs().empty())
-    return makeError("the graph has no non-constant input");
 
   auto Order = topologicalOrder(GP, Available);
   if (!Order)

@@ -370,6 +370,8 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
   case OpKind::Sub:
   case OpKind::Mul:
   case OpKind::Div:
+  case OpKind::Max:
+  case OpKind::Min:
     return inferBroadcast(Ops);
   case OpKind::PRelu:
     return inferPRelu(Ops);

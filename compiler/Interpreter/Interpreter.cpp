@@ -144,7 +144,9 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
     return Y;
   }
   case OpKind::Slice:
-    return evalSlice(O, *In[0]);
+    if (O.result()->type().Elem != ElemType::F32)
+      return evalSlice(O, *In[0]);
+    break;
   case OpKind::Gather:
     return evalGather(O, *In[0], *In[1]);
   case OpKind::Concat:

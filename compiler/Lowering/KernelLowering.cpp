@@ -65,7 +65,8 @@ std::string headerOf(llvm::StringRef Function) {
       {"xn_global_", "pool.h"},        {"xn_batchnorm", "batchnorm.h"}, {"xn_gemm", "gemm.h"},
       {"xn_matmul", "gemm.h"},         {"xn_unary", "elementwise.h"}, {"xn_binary", "elementwise.h"},
       {"xn_softmax", "softmax.h"},     {"xn_reduce", "reduce.h"},   {"xn_transpose", "transpose.h"},
-      {"xn_concat", "concat.h"},       {"xn_pad", "pad.h"},         {"xn_copy", "copy.h"}};
+      {"xn_concat", "concat.h"},       {"xn_pad", "pad.h"},         {"xn_copy", "copy.h"},
+      {"xn_slice", "slice.h"}};
   for (auto &[Prefix, Header] : Prefixes)
     if (Function.startswith(Prefix))
       return std::string("generic/") + Header;
@@ -433,6 +434,30 @@ KernelCall lowerPad(const Op &O) {
                   });
 }
 
+KernelCall lowerSlice(const Op &O) {
+  const Shape &X = dimsOf(O, 0), &Y = outDims(O);
+  xn_slice_params P{};
+  P.rank = X.size();
+  for (size_t D = 0; D < X.size(); ++D) {
+    P.in_dims[D] = X[D];
+    P.out_dims[D] = Y[D];
+    P.steps[D] = 1;
+  }
+  auto Axes = O.attrs().getInts("axes"), Starts = O.attrs().getInts("starts"),
+       Steps = O.attrs().getInts("steps");
+  for (size_t I = 0; I < Axes.size(); ++I) {
+    P.starts[Axes[I]] = Starts[I];
+    P.steps[Axes[I]] = Steps[I];
+  }
+  Init I;
+  I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.out_dims, XN_MAX_RANK);
+  I.arr(P.starts, XN_MAX_RANK).arr(P.steps, XN_MAX_RANK);
+  return makeCall("xn_slice", "xn_slice_params", P, I.str(), {KernelArg::operand(0)},
+                  [](const xn_slice_params *Q, const float *const *In, float *Out) {
+                    xn_slice(Q, In[0], Out);
+                  });
+}
+
 KernelCall lowerCopy(const Op &O) {
   xn_copy_params P{O.result()->type().numElements()};
   return makeCall("xn_copy", "xn_copy_params", P, Init().i(P.n).str(), {KernelArg::operand(0)},
@@ -494,6 +519,10 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
     return lowerBinary(O, XN_BINARY_DIV);
   case OpKind::PRelu:
     return lowerBinary(O, XN_BINARY_PRELU);
+  case OpKind::Max:
+    return lowerBinary(O, XN_BINARY_MAX);
+  case OpKind::Min:
+    return lowerBinary(O, XN_BINARY_MIN);
   case OpKind::Transpose:
     return lowerTranspose(O);
   case OpKind::Concat:
@@ -503,6 +532,7 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   case OpKind::Reshape:
     return lowerCopy(O);
   case OpKind::Slice:
+    return lowerSlice(O);
   case OpKind::Gather:
   case OpKind::ShapeOf:
   case OpKind::Cast:

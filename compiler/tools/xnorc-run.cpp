@@ -24,7 +24,7 @@ static cl::OptionCategory RunCat("xnorc-run options");
 static cl::opt<std::string> ModelFile(cl::Positional, cl::desc("<model>"), cl::Required,
                                       cl::cat(RunCat));
 static cl::list<std::string> InputFiles(cl::Positional, cl::desc("<input.npy|.pb>..."),
-                                        cl::OneOrMore, cl::cat(RunCat));
+                                        cl::ZeroOrMore, cl::cat(RunCat));
 static cl::opt<std::string> OutDir("o", cl::desc("Output directory"), cl::Required,
                                    cl::cat(RunCat));
 static cl::opt<std::string> Pipeline("passes",
@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
                             Graph.inputs().size(), InputFiles.size()));
 
   std::vector<Tensor> Inputs;
-  int64_t K = -1;
+  int64_t K = InputFiles.empty() ? 1 : -1;
   for (size_t I = 0; I < InputFiles.size(); ++I) {
     auto T = readTensorFile(InputFiles[I]);
     if (!T)

@@ -132,13 +132,18 @@ int {N}_run(const float *const *inputs, float *const *outputs, void *arena);
 
 std::string writeInfoDefinition(const ModelApi &Api) {
   std::string N = Api.Name;
-  return fmt::format(
-      R"(static const xnorc_tensor_info {N}_input_info[] = {Ins};
-static const xnorc_tensor_info {N}_output_info[] = {Outs};
+  // C++ has no empty arrays: a model without inputs gets a null table.
+  std::string InArray = Api.Inputs.empty()
+                            ? ""
+                            : fmt::format("static const xnorc_tensor_info {}_input_info[] = {};\n",
+                                          N, tensorDescs(Api.Inputs));
+  std::string InRef = Api.Inputs.empty() ? "nullptr" : N + "_input_info";
+  return InArray + fmt::format(
+      R"(static const xnorc_tensor_info {N}_output_info[] = {Outs};
 extern "C" const xnorc_model_info {N}_info = {{{Name}, {Target}, {Version}, {NI}, {NO},
-                                            {N}_input_info, {N}_output_info, {Arena}}};
+                                            {InRef}, {N}_output_info, {Arena}}};
 )",
-      fmt::arg("N", N), fmt::arg("Ins", tensorDescs(Api.Inputs)),
+      fmt::arg("N", N), fmt::arg("InRef", InRef),
       fmt::arg("Outs", tensorDescs(Api.Outputs)), fmt::arg("Name", cString(N)),
       fmt::arg("Target", cString(Api.Target)), fmt::arg("Version", cString(XNORC_VERSION)),
       fmt::arg("NI", Api.Inputs.size()), fmt::arg("NO", Api.Outputs.size()),

@@ -164,6 +164,8 @@ int main(int argc, char **argv) {
     }
     k = have / size;
   }
+  if (k < 0)
+    k = 1; // a model without inputs runs once
 
   std::vector<unsigned char> arena_store(@U@_ARENA_BYTES + @U@_ARENA_ALIGN);
   void *arena = arena_store.data();

@@ -171,7 +171,7 @@ private:
         "extern \"C\" int {N}_run(const float *const *inputs, float *const *outputs, "
         "void *arena) {{\n"
         "  using namespace {NS};\n"
-        "  if (!inputs || !outputs || ({U}_ARENA_BYTES > 0 && !arena))\n"
+        "  if (({U}_NUM_INPUTS > 0 && !inputs) || !outputs || ({U}_ARENA_BYTES > 0 && !arena))\n"
         "    return {U}_ERROR_NULL_ARGUMENT;\n"
         "  if (reinterpret_cast<uintptr_t>(arena) % {U}_ARENA_ALIGN != 0)\n"
         "    return {U}_ERROR_MISALIGNED_ARENA;\n",

@@ -18,9 +18,27 @@ test and every ``test_data_set_N`` the runner
    --target=generic``, builds the generated C++ with ``--cxx`` under
    ``-Wall -Wextra -Werror``, runs it and compares again.
 
-Tests with non-float32 graph inputs/outputs, and tests xnorc rejects with an
-error mentioning "unsupported", are skipped with the reason.  Everything else
-that goes wrong is a failure.  Exit status is 1 if any test failed.
+xnorc compiles for static shapes: integer operands such as Reshape's shape,
+Unsqueeze's axes, Pad's pads or Gather's indices must be compile-time
+constants, as they are (initializers) in real deployments.  The node tests
+pass them as graph inputs instead, so for every int32/int64 graph input whose
+value is in the test data set the runner writes a modified model into the
+work dir with that input moved into graph.initializer (one model per distinct
+set of values, so data sets with different integer values each get their
+own) and runs that.  Such tests say so on their PASS line and are counted in
+the summary.
+
+Tests with other non-float32 graph inputs (bool, uint8, int8, ...), with any
+non-float32 graph output, and tests xnorc rejects with an error mentioning
+"unsupported", are skipped with the reason.  Everything else that goes wrong
+(including "must be a compile-time constant" or "is supported only ...") is a
+failure.  Exit status is 1 if any test failed.
+
+The last two lines of the output are the summary, always in this form:
+  node tests: R ran, P passed (interpreter), G passed (generic), S skipped, F failed
+  N passed, M failed
+where N counts tests that passed on every path run (interpreter and, unless
+--no-compile, generic) and M equals F.
 
 Usage:
   /usr/bin/python3 test/onnx-node/run_node_tests.py --xnorc build/bin/xnorc \\
@@ -32,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import hashlib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -100,25 +119,63 @@ def discover(root: Path, supported: set[str], name_filter: re.Pattern | None) ->
     return tests
 
 
+# Graph inputs of these dtypes are bound to their test data as initializers.
+BINDABLE_DTYPES = {onnx.TensorProto.INT32, onnx.TensorProto.INT64}
+
+
+def dtype_name(elem: int) -> str:
+    return onnx.TensorProto.DataType.Name(elem).lower()
+
+
+def tensor_elem_type(value: onnx.ValueInfoProto) -> int | None:
+    if value.type.WhichOneof("value") != "tensor_type":
+        return None
+    return value.type.tensor_type.elem_type
+
+
 def value_type_problem(value: onnx.ValueInfoProto, role: str) -> str | None:
-    """Why a graph input/output is outside xnorc's float32-only contract."""
+    """Why a graph input/output is outside xnorc's float32-only contract.
+
+    int32/int64 inputs are not a problem: they are bound as constants.
+    """
     kind = value.type.WhichOneof("value")
     if kind != "tensor_type":
         return f"{role} '{value.name}' has {(kind or 'no').removesuffix('_type')} type"
     elem = value.type.tensor_type.elem_type
-    if elem != onnx.TensorProto.FLOAT:
-        return f"{role} dtype {onnx.TensorProto.DataType.Name(elem).lower()}"
-    return None
+    if elem == onnx.TensorProto.FLOAT or (role == "input" and elem in BINDABLE_DTYPES):
+        return None
+    return f"{role} dtype {dtype_name(elem)}"
+
+
+def runtime_inputs(model: onnx.ModelProto) -> list[onnx.ValueInfoProto]:
+    """Graph inputs that are not initializers, in order (what input_N.pb feed)."""
+    initializers = {t.name for t in model.graph.initializer}
+    return [v for v in model.graph.input if v.name not in initializers]
 
 
 def dtype_skip_reason(model: onnx.ModelProto) -> str | None:
-    initializers = {t.name for t in model.graph.initializer}
-    inputs = [v for v in model.graph.input if v.name not in initializers]
-    for value, role in [(v, "input") for v in inputs] + [(v, "output") for v in model.graph.output]:
+    # Outputs first: a non-float output is a skip whatever the inputs are.
+    values = [(v, "output") for v in model.graph.output] + [(v, "input") for v in runtime_inputs(model)]
+    for value, role in values:
         problem = value_type_problem(value, role)
         if problem:
             return problem
     return None
+
+
+def bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray]) -> onnx.ModelProto:
+    """A copy of ``model`` with the named graph inputs turned into initializers."""
+    bound = onnx.ModelProto()
+    bound.CopyFrom(model)
+    kept = [v for v in bound.graph.input if v.name not in values]
+    del bound.graph.input[:]
+    bound.graph.input.extend(kept)
+    for name, array in values.items():
+        bound.graph.initializer.append(numpy_helper.from_array(array, name))
+    # Before IR version 4 every initializer also had to be listed as an input
+    # (and was then overridable); 4 makes it a plain constant.
+    bound.ir_version = max(bound.ir_version, 4)
+    return bound
 
 
 # --------------------------------------------------------------------------
@@ -128,8 +185,13 @@ def dtype_skip_reason(model: onnx.ModelProto) -> str | None:
 @dataclass
 class DataSet:
     index: int
-    inputs: list[Path]  # .npy files written under the work dir
+    model: Path  # the test's model.onnx, or a copy with integer inputs bound
+    inputs: list[Path]  # .npy files of the remaining (float) inputs, under the work dir
     expected: list[np.ndarray]
+
+
+class Skip(Exception):
+    """The test cannot be run as it is: it is skipped with this reason."""
 
 
 def load_pb(path: Path) -> np.ndarray:
@@ -143,21 +205,80 @@ def numbered(directory: Path, prefix: str) -> list[Path]:
     return sorted(files, key=lambda p: int(p.stem.rsplit("_", 1)[1]))
 
 
-def prepare_data_sets(test: NodeTest, workdir: Path) -> list[DataSet]:
-    """Convert every test_data_set_N's inputs to .npy; load expected outputs."""
-    sets = []
+def load_set_inputs(graph_inputs: list[onnx.ValueInfoProto], set_dir: Path) -> dict[str, np.ndarray]:
+    """input_N.pb of one data set, keyed by the graph input each one feeds.
+
+    A tensor naming a graph input feeds that input; otherwise input_N feeds
+    the N-th non-initializer graph input.
+    """
+    names = [v.name for v in graph_inputs]
+    values = {}
+    for k, pb in enumerate(numbered(set_dir, "input")):
+        tensor = onnx.TensorProto()
+        tensor.ParseFromString(pb.read_bytes())
+        if tensor.name in names:
+            name = tensor.name
+        elif k < len(names):
+            name = names[k]
+        else:
+            raise ValueError(f"{set_dir.name}/{pb.name}: more input files than graph inputs")
+        values[name] = numpy_helper.to_array(tensor)
+    return values
+
+
+def bound_model_path(test: NodeTest, bound: dict[str, np.ndarray], workdir: Path,
+                     cache: dict[str, Path]) -> Path:
+    """The model with ``bound`` as initializers: one file per distinct value set."""
+    digest = hashlib.sha256()
+    for name in sorted(bound):
+        a = np.ascontiguousarray(bound[name])
+        digest.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        digest.update(a.tobytes())
+    key = digest.hexdigest()
+    if key not in cache:
+        path = workdir / f"model_bound{len(cache)}.onnx"
+        onnx.save(bind_inputs(test.model, bound), str(path))
+        cache[key] = path
+    return cache[key]
+
+
+def prepare_data_sets(test: NodeTest, workdir: Path) -> tuple[list[DataSet], list[str]]:
+    """Per test_data_set_N: the model to run, float inputs as .npy, expected outputs.
+
+    int32/int64 graph inputs are bound into a model copy (see bind_inputs).
+    Also returns the notes on bound inputs, e.g. ["int64: shape"].
+    """
+    graph_inputs = runtime_inputs(test.model)
+    int_inputs = [v for v in graph_inputs if tensor_elem_type(v) in BINDABLE_DTYPES]
+    sets, cache = [], {}
     set_dirs = sorted(test.path.glob("test_data_set_*"), key=lambda p: int(p.name.rsplit("_", 1)[1]))
     for set_dir in set_dirs:
         index = int(set_dir.name.rsplit("_", 1)[1])
+        values = load_set_inputs(graph_inputs, set_dir)
+        missing = [v for v in int_inputs if v.name not in values]
+        if missing:
+            raise Skip(f"input dtype {dtype_name(tensor_elem_type(missing[0]))} without test data "
+                       f"to bind as a constant: {', '.join(v.name for v in missing)}")
+        bound = {v.name: values[v.name] for v in int_inputs}
+        model = bound_model_path(test, bound, workdir, cache) if bound else test.path / "model.onnx"
         npy_dir = harness.fresh_dir(workdir / f"data_set_{index}")
         inputs = []
-        for k, pb in enumerate(numbered(set_dir, "input")):
-            npy = npy_dir / f"input{k}.npy"
-            np.save(npy, load_pb(pb))
+        for v in graph_inputs:
+            if v.name in bound or v.name not in values:
+                continue
+            npy = npy_dir / f"input{len(inputs)}.npy"
+            np.save(npy, values[v.name])
             inputs.append(npy)
         expected = [load_pb(pb) for pb in numbered(set_dir, "output")]
-        sets.append(DataSet(index, inputs, expected))
-    return sets
+        sets.append(DataSet(index, model, inputs, expected))
+    by_dtype: dict[str, list[str]] = {}
+    for v in int_inputs:
+        by_dtype.setdefault(dtype_name(tensor_elem_type(v)), []).append(v.name)
+    bound_note = []
+    if by_dtype:
+        names = [n for v in by_dtype.values() for n in v]
+        bound_note = [f"{'/'.join(sorted(by_dtype))} inputs bound as constants: {', '.join(names)}"]
+    return sets, bound_note
 
 
 # --------------------------------------------------------------------------
@@ -172,11 +293,13 @@ class TestResult:
     generic_ok: bool = False
     problems: list[str] = field(default_factory=list)
     logs: list[str] = field(default_factory=list)  # full tool output, for --verbose
+    bound_note: list[str] = field(default_factory=list)  # non-empty if integer inputs were bound
 
     def line(self, compiled: bool) -> str:
+        note = f" ({self.bound_note[0]})" if self.bound_note else ""
         if self.status == "PASS":
-            return f"PASS {'interp+generic' if compiled else 'interp'} {self.name}"
-        return f"{self.status} {self.name}: {'; '.join(self.problems)}"
+            return f"PASS {'interp+generic' if compiled else 'interp'} {self.name}{note}"
+        return f"{self.status} {self.name}{note}: {'; '.join(self.problems)}"
 
 
 class Unsupported(Exception):
@@ -193,10 +316,10 @@ def note_failure(result: TestResult, stage: str, cmd: harness.CmdResult) -> None
 
 def run_interpreter_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
                           result: TestResult) -> bool:
-    model = test.path / "model.onnx"
     for ds in sets:
         outdir = workdir / f"interp_{ds.index}"
-        cmd = harness.run_interpreter(args.xnorc_run, model, ds.inputs, outdir)
+        # With no inputs (e.g. test_constant) this is just ``xnorc-run MODEL -o DIR``.
+        cmd = harness.run_interpreter(args.xnorc_run, ds.model, ds.inputs, outdir)
         if not cmd.ok:
             note_failure(result, f"interp set {ds.index}", cmd)
             return False
@@ -209,19 +332,24 @@ def run_interpreter_stage(args, test: NodeTest, sets: list[DataSet], workdir: Pa
 
 def run_generic_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
                       result: TestResult) -> bool:
-    gendir, exe = workdir / "gen", workdir / "prog"
-    cmd = harness.compile_model(args.xnorc, test.path / "model.onnx", gendir,
-                                name=harness.c_identifier(test.name))
-    if not cmd.ok:
-        note_failure(result, "xnorc", cmd)
-        return False
-    cmd = harness.build_program(args.cxx, gendir, exe, strict=True)
-    if not cmd.ok:
-        note_failure(result, "build", cmd)
-        return False
+    programs: dict[Path, Path] = {}  # model -> built program; one per distinct model
     for ds in sets:
+        if ds.model not in programs:
+            j = len(programs)
+            suffix = f" (model {ds.model.name})" if ds.model.name != "model.onnx" else ""
+            gendir, exe = workdir / f"gen{j}", workdir / f"prog{j}"
+            cmd = harness.compile_model(args.xnorc, ds.model, gendir,
+                                        name=harness.c_identifier(test.name))
+            if not cmd.ok:
+                note_failure(result, "xnorc" + suffix, cmd)
+                return False
+            cmd = harness.build_program(args.cxx, gendir, exe, strict=True)
+            if not cmd.ok:
+                note_failure(result, "build" + suffix, cmd)
+                return False
+            programs[ds.model] = exe
         outdir = workdir / f"out_{ds.index}"
-        cmd = harness.run_program(exe, ds.inputs, outdir)
+        cmd = harness.run_program(programs[ds.model], ds.inputs, outdir)
         if not cmd.ok:
             note_failure(result, f"generic set {ds.index}", cmd)
             return False
@@ -240,7 +368,7 @@ def run_test(args, test: NodeTest) -> TestResult:
         return result
     try:
         workdir = harness.fresh_dir(args.work / test.name)
-        sets = prepare_data_sets(test, workdir)
+        sets, result.bound_note = prepare_data_sets(test, workdir)
         if not sets:
             result.status = "FAIL"
             result.problems.append("no test_data_set_* directories")
@@ -248,7 +376,7 @@ def run_test(args, test: NodeTest) -> TestResult:
         result.interp_ok = run_interpreter_stage(args, test, sets, workdir, result)
         if not args.no_compile:
             result.generic_ok = run_generic_stage(args, test, sets, workdir, result)
-    except Unsupported as exc:
+    except (Unsupported, Skip) as exc:
         return TestResult(test.name, "SKIP", problems=[str(exc)])
     except Exception as exc:  # a harness-level error must not hide other tests
         result.problems.append(f"harness error: {type(exc).__name__}: {exc}")
@@ -299,9 +427,16 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
     ran = [r for r in results if r.status != "SKIP"]
     failed = sum(r.status == "FAIL" for r in results)
+    passed = sum(r.status == "PASS" for r in results)
+    bound = [r for r in ran if r.bound_note]
+    print(f"integer inputs bound as constants: {len(bound)} tests "
+          f"({sum(r.status == 'PASS' for r in bound)} passed, "
+          f"{sum(r.status == 'FAIL' for r in bound)} failed)")
+    # The last two lines are parsed by CI: keep their form exactly.
     print(f"node tests: {len(ran)} ran, {sum(r.interp_ok for r in ran)} passed (interpreter), "
           f"{sum(r.generic_ok for r in ran)} passed (generic), "
           f"{len(results) - len(ran)} skipped, {failed} failed")
+    print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -21,11 +21,15 @@ torch 1.13 exports F.pad at opset >= 11 with its pads computed by an unfolded
 Constant/ConstantOfShape/Concat/Reshape/Slice/Transpose/Cast chain.
 ``fold_constant_chains`` evaluates such all-constant chains into Constant
 nodes (as onnx-simplifier would), so Pad-with-constant-pads-input is tested
-without requiring ops outside the supported list.
+without requiring ops outside the supported list.  The ``pad_raw`` model
+skips that folding (ModelSpec.fold_constants=False): xnorc itself must fold
+the raw chain, and if it cannot that is a failure, not a skip.
 
-Every exported model is checked to use only ops from
-test/onnx-node/supported_ops.txt, so a change in the exporter cannot silently
-turn these into tests of unsupported ops.
+A few models deliberately use ops xnorc may not support yet (Slice on a
+run-time tensor, ReduceMax from torch.amax); each is a separate model so a
+failure stays isolated.  Exported models using ops outside
+test/onnx-node/supported_ops.txt only get a warning on stderr (xnorc's
+support grows faster than that list); the runner reports what xnorc says.
 
 Usage: /usr/bin/python3 test/e2e/pytorch/make_models.py OUTDIR
 """
@@ -261,6 +265,42 @@ class DynamicBatchNet(nn.Module):
         return self.fc(y.view(y.size(0), -1))
 
 
+class PadRaw(nn.Module):
+    """F.pad at opset 13, exported as is: pads computed by a constant chain."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+
+    def forward(self, x):
+        y = F.pad(self.conv(x), (1, 2, 0, 1), mode="constant", value=0.5)
+        return torch.relu(y) - 0.25 * y
+
+
+class SliceChannels(nn.Module):
+    """x[:, 1:3] on a run-time tensor (Slice kernel, not a shape computation)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 5, 3, padding=1)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return torch.sigmoid(y[:, 1:3]) * y[:, 3:5]
+
+
+class AmaxPool(nn.Module):
+    """torch.amax over the spatial axes with keepdim (exports ReduceMax)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return y - torch.amax(y, dim=(2, 3), keepdim=True)
+
+
 class TwoInputs(nn.Module):
     """Two graph inputs and two graph outputs."""
 
@@ -290,6 +330,7 @@ class ModelSpec:
     dynamic_batch: bool = False
     all_compilers: bool = False  # build with every C++ compiler, not just --cxx
     flags: list[str] = field(default_factory=list)
+    fold_constants: bool = True  # apply fold_constant_chains to the export
 
 
 MODELS = [
@@ -303,6 +344,10 @@ MODELS = [
     ModelSpec("dynamic_batch", lambda g: DynamicBatchNet(), [(2, 12, 12)], dynamic_batch=True,
               flags=[f"--batch={DATA_BATCH}"]),
     ModelSpec("two_inputs", lambda g: TwoInputs(), [(3, 6, 6), (3, 6, 6)]),
+    # Raw exporter output: ConstantOfShape/Slice/Cast/... chain for the pads.
+    ModelSpec("pad_raw", lambda g: PadRaw(), [(3, 8, 8)], fold_constants=False),
+    ModelSpec("slice_channels", lambda g: SliceChannels(), [(3, 6, 7)]),
+    ModelSpec("amax", lambda g: AmaxPool(), [(3, 7, 6)]),
 ]
 
 
@@ -376,11 +421,13 @@ def fold_constant_chains(model: onnx.ModelProto) -> None:
 
 
 def check_ops(path: Path, supported: set[str]) -> None:
+    """Validate the model; warn (only) about ops not in supported_ops.txt."""
     model = onnx.load(str(path))
     onnx.checker.check_model(model, full_check=True)
     extra = sorted({n.op_type for n in model.graph.node} - supported)
     if extra:
-        raise SystemExit(f"{path}: exporter emitted ops outside supported_ops.txt: {', '.join(extra)}")
+        print(f"warning: {path}: uses ops not in supported_ops.txt: {', '.join(extra)}",
+              file=sys.stderr)
 
 
 def write_model(spec: ModelSpec, seed: int, outdir: Path, supported: set[str]) -> Path:
@@ -388,9 +435,10 @@ def write_model(spec: ModelSpec, seed: int, outdir: Path, supported: set[str]) -
     model_dir.mkdir(parents=True, exist_ok=True)
     model = build_model(spec, seed)
     export(spec, model, model_dir / "model.onnx")
-    onnx_model = onnx.load(str(model_dir / "model.onnx"))
-    fold_constant_chains(onnx_model)
-    onnx.save(onnx_model, str(model_dir / "model.onnx"))
+    if spec.fold_constants:
+        onnx_model = onnx.load(str(model_dir / "model.onnx"))
+        fold_constant_chains(onnx_model)
+        onnx.save(onnx_model, str(model_dir / "model.onnx"))
     check_ops(model_dir / "model.onnx", supported)
     rng = np.random.default_rng(seed)
     inputs = [rng.standard_normal((DATA_BATCH, *s)).astype(np.float32) for s in spec.input_shapes]

@@ -14,6 +14,7 @@
 #include "pool.h"
 #include "reduce.h"
 #include "softmax.h"
+#include "slice.h"
 #include "transpose.h"
 
 #endif // XNORC_RUNTIME_GENERIC_ALL_H

@@ -1,0 +1,49 @@
+# -*- Python -*-
+# lit configuration for xnorc's FileCheck regression tests (Frontend, Passes, IR,
+# Targets, Errors). Loaded from <build>/test/lit.site.cfg.py, which sets the paths.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "xnorc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".onnxtext", ".xir", ".test"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.xnorc_obj_root, "test")
+
+# Not lit tests: ctest-driven suites, helper inputs, and the config files themselves.
+config.excludes = [
+    "unit",
+    "e2e",
+    "onnx-node",
+    "Inputs",
+    "CMakeLists.txt",
+    "lit.cfg.py",
+    "lit.site.cfg.py",
+    "lit.site.cfg.py.in",
+]
+
+# Tools first: the just-built xnorc binaries, then LLVM's FileCheck/not/count/split-file.
+for d in (config.llvm_tools_dir, config.xnorc_tools_dir):
+    config.environment["PATH"] = os.path.pathsep.join(
+        (d, config.environment.get("PATH", os.environ.get("PATH", ""))))
+
+# Keep numeric formatting and Python deterministic.
+config.environment["LC_ALL"] = "C"
+config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+
+
+def tool(name):
+    return os.path.join(config.xnorc_tools_dir, name)
+
+
+# Longest names first so "%xnorc-opt" is not eaten by "%xnorc".
+config.substitutions.append(("%xnorc-opt", tool("xnorc-opt")))
+config.substitutions.append(("%xnorc-run", tool("xnorc-run")))
+config.substitutions.append(("%xnorc", tool("xnorc")))
+config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%cxx", shutil.which("g++") or "g++"))
+config.substitutions.append(("%clangxx", shutil.which("clang++") or "clang++"))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Errors", "Inputs")))
