@@ -28,6 +28,12 @@ const char *activationName(OpKind K) {
   }
 }
 
+/// Ops whose kernels apply an activation in their epilogue.
+bool takesActivation(OpKind K) {
+  return K == OpKind::Conv || K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense ||
+         K == OpKind::BWDense;
+}
+
 class FuseActivationPass : public Pass {
 public:
   const char *name() const override { return "fuse-activation"; }
@@ -36,7 +42,7 @@ public:
     for (Op *Act : G.ops()) {
       const char *Name = activationName(Act->kind());
       Op *Conv = Act->operand(0)->definingOp();
-      if (!Name || !Conv || Conv->kind() != OpKind::Conv || Conv->attrs().has("activation") ||
+      if (!Name || !Conv || !takesActivation(Conv->kind()) || Conv->attrs().has("activation") ||
           G.users(Conv->result()).size() != 1 || G.isGraphOutput(Conv->result()))
         continue;
       Conv->attrs().set("activation", std::string(Name));

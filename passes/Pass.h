@@ -4,6 +4,7 @@
 
 #include "compiler/IR/Graph.h"
 
+#include <functional>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/raw_ostream.h>
 #include <memory>
@@ -12,12 +13,39 @@
 
 namespace xnorc {
 
+/// Settings passes read; set from the command line by the driver.
+struct PassOptions {
+  /// binarize: "auto" recognises binary layers the model expresses; "none"
+  /// keeps every layer float; "weights" also binarizes the weights of float
+  /// conv/dense layers post hoc (BWN); "all" also binarizes their inputs (XNOR).
+  std::string Binarize = "auto";
+  /// Post-hoc binarization leaves the first and last layer float unless set.
+  bool BinarizeFirstLast = false;
+  /// Receives remarks (one line each) such as the per-layer binarization report.
+  std::function<void(const std::string &)> Remark;
+};
+
 class Pass {
 public:
   virtual ~Pass() = default;
   virtual const char *name() const = 0;
   /// Transforms G in place; an error stops the pipeline.
   virtual llvm::Error run(Graph &G) = 0;
+
+  void setOptions(const PassOptions *O) { Opts = O; }
+
+protected:
+  const PassOptions &options() const {
+    static const PassOptions Defaults;
+    return Opts ? *Opts : Defaults;
+  }
+  void remark(const std::string &Text) const {
+    if (options().Remark)
+      options().Remark(Text);
+  }
+
+private:
+  const PassOptions *Opts = nullptr;
 };
 
 struct PassInfo {
@@ -33,6 +61,7 @@ struct PipelineOptions {
   std::vector<std::string> PrintAfter; ///< pass names
   bool VerifyEach = false;
   llvm::raw_ostream *PrintStream = &llvm::errs();
+  PassOptions Passes;
 };
 
 /// Runs a comma-separated list of passes in order.
@@ -41,7 +70,10 @@ public:
   explicit PassManager(PipelineOptions Opts = {}) : Opts(std::move(Opts)) {}
   /// Parses "a,b,c"; an error names an unknown pass and lists the known ones.
   llvm::Error parsePipeline(const std::string &Pipeline);
-  void add(std::unique_ptr<Pass> P) { Passes.push_back(std::move(P)); }
+  void add(std::unique_ptr<Pass> P) {
+    P->setOptions(&Opts.Passes);
+    Passes.push_back(std::move(P));
+  }
   llvm::Error run(Graph &G);
 
 private:

@@ -15,7 +15,10 @@ const std::vector<PassInfo> &registeredPasses() {
   return Infos;
 }
 
-const char *defaultPipeline() { return "shape-infer,const-fold,dce,fuse-activation"; }
+const char *defaultPipeline() {
+  return "shape-infer,const-fold,dce,binarize,fold-batchnorm,bn-sign-to-threshold,reorder-pool,"
+         "fuse-bconv-threshold,fuse-residual,fuse-activation,dce";
+}
 
 llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
   llvm::SmallVector<llvm::StringRef, 8> Names;
@@ -30,7 +33,7 @@ llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
         Known.push_back(I.Name);
       return makeError("unknown pass '{}' (known passes: {})", N.str(), fmt::join(Known, ", "));
     }
-    Passes.push_back(It->Create());
+    add(It->Create());
   }
   return llvm::Error::success();
 }

@@ -1,6 +1,8 @@
 #include "compiler/Frontend/ImportContext.h"
 
 #include "compiler/IR/ShapeInference.h"
+
+#include <algorithm>
 #include "compiler/Interpreter/Interpreter.h"
 
 namespace xnorc {
@@ -12,6 +14,13 @@ llvm::Error ImportContext::error(const std::string &Msg) const {
                      Node->output_size() ? Node->output(0) : std::string("?"), Node->op_type(),
                      Msg);
   return makeError("node '{}' ({}): {}", Node->name(), Node->op_type(), Msg);
+}
+
+void ImportContext::noteOnce(const std::string &Text) {
+  if (!Opts.Note || std::find(NotesGiven.begin(), NotesGiven.end(), Text) != NotesGiven.end())
+    return;
+  NotesGiven.push_back(Text);
+  Opts.Note(Text);
 }
 
 bool ImportContext::hasInput(int I) const {

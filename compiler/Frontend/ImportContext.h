@@ -9,6 +9,7 @@
 #ifndef XNORC_FRONTEND_IMPORTCONTEXT_H
 #define XNORC_FRONTEND_IMPORTCONTEXT_H
 
+#include "compiler/Frontend/OnnxImporter.h"
 #include "compiler/IR/Graph.h"
 #include "compiler/Support/Error.h"
 
@@ -20,7 +21,12 @@ namespace xnorc {
 
 class ImportContext {
 public:
-  ImportContext(Graph &G, int64_t Opset) : G(G), Opset(Opset) {}
+  ImportContext(Graph &G, int64_t Opset, const ImportOptions &Opts)
+      : G(G), Opset(Opset), Opts(Opts) {}
+
+  const ImportOptions &options() const { return Opts; }
+  /// Emits a note once per distinct text (conventions applied while importing).
+  void noteOnce(const std::string &Text);
 
   Graph &graph() { return G; }
   int64_t opset() const { return Opset; }
@@ -61,14 +67,17 @@ public:
 private:
   Graph &G;
   int64_t Opset;
+  const ImportOptions &Opts;
+  std::vector<std::string> NotesGiven;
   const onnx::NodeProto *Node = nullptr;
   std::unordered_map<std::string, Value *> Symbols;
 };
 
 using ImportFn = llvm::Error (*)(ImportContext &);
 
-/// The importer for an ONNX op type (default domain), or null if unsupported.
-ImportFn lookupImporter(const std::string &OpType);
+/// The importer for an op type in a domain ("" for ONNX's default domain, or a
+/// QONNX/FINN custom-op domain), or null if unsupported.
+ImportFn lookupImporter(const std::string &Domain, const std::string &OpType);
 
 /// Converts an ONNX TensorProto to a Tensor (f32 / i64; f64, i32 and bool widen or narrow).
 llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &T);

@@ -53,7 +53,15 @@ llvm::Error importVariadic(ImportContext &Ctx, OpKind Kind) {
 llvm::Error importRelu(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Relu); }
 llvm::Error importSigmoid(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Sigmoid); }
 llvm::Error importTanh(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Tanh); }
-llvm::Error importSign(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Sign); }
+llvm::Error importSign(ImportContext &Ctx) {
+  Attributes A;
+  if (Ctx.options().SignZeroIsOne) {
+    A.set("zero", 1.0);
+    Ctx.noteOnce("Sign(0) is taken as +1, the convention of binary networks (Larq, LCE, "
+                 "QONNX); --sign-zero=zero keeps ONNX's Sign(0) = 0");
+  }
+  return importUnary(Ctx, OpKind::Sign, A);
+}
 llvm::Error importAbs(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Abs); }
 llvm::Error importNeg(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Neg); }
 

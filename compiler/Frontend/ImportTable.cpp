@@ -4,16 +4,18 @@
 
 namespace xnorc {
 
-ImportFn lookupImporter(const std::string &OpType) {
+ImportFn lookupImporter(const std::string &Domain, const std::string &OpType) {
   static const struct {
+    std::string_view Domain;
     std::string_view OpType;
     ImportFn Fn;
   } Table[] = {
-#define ONNX_IMPORTER(OpType, Fn) {#OpType, Fn},
+#define ONNX_IMPORTER(OpType, Fn) {"", #OpType, Fn},
+#define CUSTOM_IMPORTER(Domain, OpType, Fn) {Domain, #OpType, Fn},
 #include "compiler/Frontend/OnnxOps.def"
   };
   for (const auto &Entry : Table)
-    if (Entry.OpType == OpType)
+    if (Entry.Domain == Domain && Entry.OpType == OpType)
       return Entry.Fn;
   return nullptr;
 }

@@ -7,6 +7,7 @@
 namespace xnorc {
 #define ONNX_IMPORTER(OpType, Fn) llvm::Error Fn(ImportContext &Ctx);
 #include "compiler/Frontend/OnnxOps.def"
+llvm::Error importBipolarQuant(ImportContext &Ctx);
 } // namespace xnorc
 
 #endif

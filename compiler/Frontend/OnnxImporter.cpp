@@ -104,7 +104,7 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     return Opset.takeError();
   const onnx::GraphProto &GP = M.graph();
   auto G = std::make_unique<Graph>(GP.name().empty() ? "model" : GP.name());
-  ImportContext Ctx(*G, *Opset);
+  ImportContext Ctx(*G, *Opset, Opts);
 
   std::unordered_set<std::string> Available;
   for (const auto &Init : GP.initializer()) {
@@ -129,11 +129,11 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     return Order.takeError();
   for (const onnx::NodeProto *N : *Order) {
     Ctx.setNode(*N);
-    if (!N->domain().empty() && N->domain() != "ai.onnx")
-      return Ctx.error("operator domain '" + N->domain() + "' is unsupported");
-    ImportFn Fn = lookupImporter(N->op_type());
+    std::string Domain = N->domain() == "ai.onnx" ? "" : N->domain();
+    ImportFn Fn = lookupImporter(Domain, N->op_type());
     if (!Fn)
-      return Ctx.error("unsupported operator '" + N->op_type() + "'");
+      return Ctx.error("unsupported operator '" + N->op_type() + "'" +
+                       (Domain.empty() ? "" : " of domain '" + Domain + "'"));
     if (auto E = Fn(Ctx))
       return std::move(E);
   }

@@ -4,6 +4,7 @@
 
 #include "compiler/IR/Graph.h"
 
+#include <functional>
 #include <llvm/Support/Error.h>
 #include <memory>
 
@@ -12,6 +13,11 @@ namespace xnorc {
 struct ImportOptions {
   /// Value substituted for a symbolic or zero leading (batch) dimension of a graph input.
   int64_t Batch = 1;
+  /// sign(0) = +1, the convention of binary networks (Larq, LCE, QONNX), instead
+  /// of ONNX's sign(0) = 0: bits cannot hold 0. See docs/XnorMath.md.
+  bool SignZeroIsOne = true;
+  /// Receives one-line notes about conventions the import applied (may be empty).
+  std::function<void(const std::string &)> Note;
 };
 
 /// Reads FileName (.onnx binary protobuf, or .onnxtext in ONNX's text syntax)

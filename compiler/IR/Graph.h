@@ -113,6 +113,8 @@ public:
   std::vector<Op *> ops() const;
   std::vector<Value *> constants() const;
 
+  /// Adds an operand at the end of O's operand list.
+  void appendOperand(Op *O, Value *V) { O->Operands.push_back(V); }
   /// Every use of From (operands and graph outputs) now refers to To.
   void replaceAllUsesWith(Value *From, Value *To);
   /// Removes ops (their results must be unused) and values no longer referenced.

@@ -300,6 +300,107 @@ llvm::Expected<TensorType> inferGather(const Operands &Ops, const Attributes &A)
   return TensorType{Ops[0]->type().Elem, Out};
 }
 
+llvm::Error expectElem(const Value *V, ElemType E, const char *Role) {
+  if (V->type().Elem != E)
+    return makeError("{} '{}' has element type {}, expected {}", Role, V->name(),
+                     elemTypeName(V->type().Elem), elemTypeName(E));
+  return llvm::Error::success();
+}
+
+llvm::Error expectVector(const Value *V, int64_t N, ElemType E, const char *Role) {
+  if (auto Err = expectElem(V, E, Role))
+    return Err;
+  if (V->type().Dims != Shape{N})
+    return makeError("{} '{}' has shape {}, expected [{}]", Role, V->name(),
+                     shapeToString(V->type().Dims), N);
+  return llvm::Error::success();
+}
+
+/// bconv, bconv_threshold, bwconv: x (*) w with conv's window attributes, and a
+/// per-output-channel pair of epilogue vectors (scale/bias or thresh/dir).
+llvm::Expected<TensorType> inferBinaryConv(OpKind Kind, const Operands &Ops,
+                                           const Attributes &A) {
+  bool FloatIn = Kind == OpKind::BWConv;
+  if (auto E = expectElem(Ops[0], FloatIn ? ElemType::F32 : ElemType::B1, "input"))
+    return std::move(E);
+  if (auto E = expectElem(Ops[1], ElemType::B1, "weight"))
+    return std::move(E);
+  const Shape &X = Ops[0]->type().Dims, &W = Ops[1]->type().Dims;
+  if (X.size() != 4 || W.size() != 4)
+    return makeError("{} expects 2-D NCHW input and weight, got {} and {}", opMnemonic(Kind),
+                     shapeToString(X), shapeToString(W));
+  int64_t G = A.getInt("group", 1);
+  if (G < 1 || X[1] % G || W[0] % G || W[1] * G != X[1])
+    return makeError("input channels {} do not match weight {} with group {}", X[1],
+                     shapeToString(W), G);
+  bool Thresh = Kind == OpKind::BConvThreshold;
+  ElemType VecElem = Thresh ? ElemType::I32 : ElemType::F32;
+  if (auto E = expectVector(Ops[2], W[0], VecElem, Thresh ? "thresholds" : "scale"))
+    return std::move(E);
+  if (auto E = expectVector(Ops[3], W[0], VecElem, Thresh ? "directions" : "bias"))
+    return std::move(E);
+  int64_t PadValue = A.getInt("pad_value", 0);
+  if (PadValue != 0 && PadValue != 1 && PadValue != -1)
+    return makeError("pad_value must be 0 (zero padding), 1 or -1");
+  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), A, false);
+  if (!Sp)
+    return Sp.takeError();
+  Shape Out{X[0], W[0]};
+  Out.insert(Out.end(), Sp->begin(), Sp->end());
+  if (Ops.size() > 4 && Ops[4]->type() != TensorType{ElemType::F32, Out})
+    return makeError("residual '{}' of type {} does not match the result f32{}", Ops[4]->name(),
+                     Ops[4]->type().str(), shapeToString(Out));
+  return TensorType{Thresh ? ElemType::B1 : ElemType::F32, Out};
+}
+
+llvm::Expected<TensorType> inferBinaryDense(OpKind Kind, const Operands &Ops) {
+  bool FloatIn = Kind == OpKind::BWDense;
+  if (auto E = expectElem(Ops[0], FloatIn ? ElemType::F32 : ElemType::B1, "input"))
+    return std::move(E);
+  if (auto E = expectElem(Ops[1], ElemType::B1, "weight"))
+    return std::move(E);
+  const Shape &X = Ops[0]->type().Dims, &W = Ops[1]->type().Dims;
+  if (X.size() != 2 || W.size() != 2 || X[1] != W[1])
+    return makeError("{} expects x [N,K] and w [M,K], got {} and {}", opMnemonic(Kind),
+                     shapeToString(X), shapeToString(W));
+  bool Thresh = Kind == OpKind::BDenseThreshold;
+  ElemType VecElem = Thresh ? ElemType::I32 : ElemType::F32;
+  if (auto E = expectVector(Ops[2], W[0], VecElem, Thresh ? "thresholds" : "scale"))
+    return std::move(E);
+  if (auto E = expectVector(Ops[3], W[0], VecElem, Thresh ? "directions" : "bias"))
+    return std::move(E);
+  Shape Out{X[0], W[0]};
+  if (Ops.size() > 4 && Ops[4]->type() != TensorType{ElemType::F32, Out})
+    return makeError("residual '{}' does not match the result", Ops[4]->name());
+  return TensorType{Thresh ? ElemType::B1 : ElemType::F32, Out};
+}
+
+llvm::Expected<TensorType> inferThreshold(const Operands &Ops) {
+  if (auto E = expectElem(Ops[0], ElemType::F32, "input"))
+    return std::move(E);
+  const Shape &X = Ops[0]->type().Dims;
+  int64_t C = X.size() >= 2 ? X[1] : (X.empty() ? 1 : X[0]);
+  for (size_t I = 1; I < Ops.size(); ++I)
+    if (auto E = expectVector(Ops[I], C, ElemType::F32, I == 1 ? "thresholds" : "directions"))
+      return std::move(E);
+  return TensorType{ElemType::B1, X};
+}
+
+llvm::Expected<TensorType> inferBMaxPool(const Operands &Ops, const Attributes &A) {
+  if (auto E = expectElem(Ops[0], ElemType::B1, "input"))
+    return std::move(E);
+  const Shape &X = Ops[0]->type().Dims;
+  if (X.size() != 4)
+    return makeError("bmax_pool expects a 2-D NCHW input, got {}", shapeToString(X));
+  if (Ops.size() > 1)
+    if (auto E = expectVector(Ops[1], X[1], ElemType::B1, "min_mask"))
+      return std::move(E);
+  auto Sp = windowedSpatial(X, A.getInts("kernel_shape"), A, A.getInt("ceil_mode", 0) != 0);
+  if (!Sp)
+    return Sp.takeError();
+  return TensorType{ElemType::B1, {X[0], X[1], (*Sp)[0], (*Sp)[1]}};
+}
+
 llvm::Expected<TensorType> inferCast(const Operands &Ops, const Attributes &A) {
   ElemType To;
   if (!parseElemType(A.getString("to"), To) || To == ElemType::B1)
@@ -387,6 +488,22 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
     return inferSlice(Ops, A);
   case OpKind::Gather:
     return inferGather(Ops, A);
+  case OpKind::Threshold:
+    return inferThreshold(Ops);
+  case OpKind::Unpack:
+    if (auto E = expectElem(Ops[0], ElemType::B1, "input"))
+      return std::move(E);
+    return TensorType{ElemType::F32, Ops[0]->type().Dims};
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BWConv:
+    return inferBinaryConv(Kind, Ops, A);
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+  case OpKind::BWDense:
+    return inferBinaryDense(Kind, Ops);
+  case OpKind::BMaxPool:
+    return inferBMaxPool(Ops, A);
   case OpKind::ShapeOf:
     return TensorType{ElemType::I64, {static_cast<int64_t>(Ops[0]->type().rank())}};
   case OpKind::Cast:

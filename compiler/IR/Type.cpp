@@ -52,12 +52,14 @@ std::string shapeToString(const Shape &S) { return fmt::format("[{}]", fmt::join
 int64_t TensorType::storageBytes() const {
   if (Elem != ElemType::B1)
     return numElements() * elemTypeBytes(Elem);
-  // Packed along the innermost dimension into 64-bit words.
+  // Packed along the channel dimension (dim 1; dim 0 for rank 1) into 64-bit
+  // words, which are the innermost storage dimension (see BitLayout.h).
   if (Dims.empty())
     return 8;
-  int64_t Inner = Dims.back();
-  int64_t Rows = numElements() / (Inner ? Inner : 1);
-  return Rows * ((Inner + 63) / 64) * 8;
+  size_t PackDim = Dims.size() == 1 ? 0 : 1;
+  int64_t Channels = Dims[PackDim];
+  int64_t Rest = Channels ? numElements() / Channels : 0;
+  return Rest * ((Channels + 63) / 64) * 8;
 }
 
 std::string TensorType::str() const {

@@ -1,5 +1,7 @@
 #include "compiler/Interpreter/Interpreter.h"
 
+#include "compiler/Interpreter/BinaryOps.h"
+
 #include "compiler/Lowering/KernelCall.h"
 #include "compiler/Support/Error.h"
 
@@ -160,6 +162,16 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
     if (O.result()->type().Elem == ElemType::I64)
       return evalIntBinary(O, *In[0], *In[1]);
     break;
+  case OpKind::Threshold:
+  case OpKind::Unpack:
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+  case OpKind::BWConv:
+  case OpKind::BWDense:
+  case OpKind::BMaxPool:
+    return evaluateBinaryOp(O, In);
   default:
     break;
   }
@@ -167,14 +179,14 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
   auto Call = lowerToKernel(O);
   if (!Call)
     return Call.takeError();
-  std::vector<const float *> Args;
+  std::vector<const void *> Args;
   for (const KernelArg &A : Call->Args) {
     switch (A.K) {
     case KernelArg::Kind::Operand:
-      Args.push_back(In[A.OperandIndex]->data<float>());
+      Args.push_back(In[A.OperandIndex]->bytes().data());
       break;
     case KernelArg::Kind::Derived:
-      Args.push_back(A.Derived.data<float>());
+      Args.push_back(A.Derived.bytes().data());
       break;
     case KernelArg::Kind::Null:
       Args.push_back(nullptr);
@@ -182,7 +194,7 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
     }
   }
   Tensor Y(O.result()->type());
-  Call->Run(Args.data(), Y.data<float>());
+  Call->Run(Args.data(), Y.data<uint8_t>());
   return Y;
 }
 

@@ -49,7 +49,8 @@ struct KernelCall {
   /// Inputs are passed as one `const float *const *` array (variadic kernels: concat).
   bool ArgsAsArray = false;
   /// Executes the kernel: Args resolved to pointers in order, then the output.
-  std::function<void(const float *const *Args, float *Out)> Run;
+  /// Pointers are untyped because binary kernels take packed uint64 words.
+  std::function<void(const void *const *Args, void *Out)> Run;
 };
 
 /// Lowers a float op to its generic kernel call; an error for ops the generic

@@ -7,7 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Lowering/KernelCall.h"
+#include "compiler/Lowering/KernelCallBuilder.h"
 
+#include "compiler/Analysis/ChannelAffine.h"
 #include "compiler/IR/ShapeInference.h"
 #include "compiler/Support/Error.h"
 #include "xnorc/runtime/generic/all.h"
@@ -17,93 +19,6 @@
 namespace xnorc {
 
 namespace {
-
-/// Builds the text of an aggregate initializer field by field.
-class Init {
-public:
-  Init &i(int64_t V) {
-    Fields.push_back(std::to_string(V));
-    return *this;
-  }
-  Init &f(float V) {
-    if (std::isnan(V))
-      Fields.push_back("NAN");
-    else if (std::isinf(V))
-      Fields.push_back(V > 0 ? "INFINITY" : "-INFINITY");
-    else
-      Fields.push_back(floatLiteral(V));
-    return *this;
-  }
-  template <typename T> Init &arr(const T *V, size_t N) {
-    std::vector<std::string> Parts;
-    for (size_t K = 0; K < N; ++K)
-      Parts.push_back(std::to_string(V[K]));
-    Fields.push_back(fmt::format("{{{}}}", fmt::join(Parts, ", ")));
-    return *this;
-  }
-  std::string str() const { return fmt::format("{{{}}}", fmt::join(Fields, ", ")); }
-
-private:
-  static std::string floatLiteral(float V) {
-    std::string S = fmt::format("{}", V);
-    if (S.find_first_of(".eE") == std::string::npos)
-      S += ".0";
-    return S + "f";
-  }
-  std::vector<std::string> Fields;
-};
-
-using Args = std::vector<KernelArg>;
-
-const Shape &dimsOf(const Op &O, unsigned I) { return O.operand(I)->type().Dims; }
-const Shape &outDims(const Op &O) { return O.result()->type().Dims; }
-
-/// The runtime header that defines a kernel function.
-std::string headerOf(llvm::StringRef Function) {
-  static const std::pair<const char *, const char *> Prefixes[] = {
-      {"xn_conv", "conv.h"},           {"xn_maxpool", "pool.h"},    {"xn_avgpool", "pool.h"},
-      {"xn_global_", "pool.h"},        {"xn_batchnorm", "batchnorm.h"}, {"xn_gemm", "gemm.h"},
-      {"xn_matmul", "gemm.h"},         {"xn_unary", "elementwise.h"}, {"xn_binary", "elementwise.h"},
-      {"xn_softmax", "softmax.h"},     {"xn_reduce", "reduce.h"},   {"xn_transpose", "transpose.h"},
-      {"xn_concat", "concat.h"},       {"xn_pad", "pad.h"},         {"xn_copy", "copy.h"},
-      {"xn_slice", "slice.h"}};
-  for (auto &[Prefix, Header] : Prefixes)
-    if (Function.startswith(Prefix))
-      return std::string("generic/") + Header;
-  return "generic/all.h";
-}
-
-template <typename P, typename Fn>
-KernelCall makeCall(const char *Function, const char *Type, const P &Params, std::string InitText,
-                    Args A, Fn Run) {
-  KernelCall C;
-  C.Function = Function;
-  C.ParamsType = Type;
-  C.ParamsInit = std::move(InitText);
-  C.Header = headerOf(Function);
-  C.Args = std::move(A);
-  C.Run = [Params, Run](const float *const *In, float *Out) { Run(&Params, In, Out); };
-  return C;
-}
-
-void fillSpatial(int64_t *Dst, const std::vector<int64_t> &Src, size_t From, size_t N) {
-  for (size_t K = 0; K < N; ++K)
-    Dst[K] = Src[From + K];
-}
-
-int32_t activationKind(const std::string &Name) {
-  if (Name == "relu")
-    return XN_ACT_RELU;
-  if (Name == "leaky_relu")
-    return XN_ACT_LEAKY_RELU;
-  if (Name == "clip")
-    return XN_ACT_CLIP;
-  if (Name == "sigmoid")
-    return XN_ACT_SIGMOID;
-  if (Name == "tanh")
-    return XN_ACT_TANH;
-  return XN_ACT_NONE;
-}
 
 KernelCall lowerConv(const Op &O) {
   const Shape &X = dimsOf(O, 0), &W = dimsOf(O, 1), &Y = outDims(O);
@@ -135,8 +50,8 @@ KernelCall lowerConv(const Op &O) {
   Args A2{KernelArg::operand(0), KernelArg::operand(1),
           O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()};
   return makeCall("xn_conv", "xn_conv_params", P, I.str(), A2,
-                  [](const xn_conv_params *Q, const float *const *In, float *Out) {
-                    xn_conv(Q, In[0], In[1], In[2], Out);
+                  [](const xn_conv_params *Q, const void *const *In, void *Out) {
+                    xn_conv(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
                   });
 }
 
@@ -165,12 +80,12 @@ KernelCall lowerPool(const Op &O) {
   I.i(P.count_include_pad);
   if (O.kind() == OpKind::MaxPool)
     return makeCall("xn_maxpool", "xn_pool_params", P, I.str(), {KernelArg::operand(0)},
-                    [](const xn_pool_params *Q, const float *const *In, float *Out) {
-                      xn_maxpool(Q, In[0], Out);
+                    [](const xn_pool_params *Q, const void *const *In, void *Out) {
+                      xn_maxpool(Q, f32(In[0]), f32Out(Out));
                     });
   return makeCall("xn_avgpool", "xn_pool_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_pool_params *Q, const float *const *In, float *Out) {
-                    xn_avgpool(Q, In[0], Out);
+                  [](const xn_pool_params *Q, const void *const *In, void *Out) {
+                    xn_avgpool(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -181,12 +96,12 @@ KernelCall lowerGlobalPool(const Op &O) {
   if (O.kind() == OpKind::GlobalMaxPool)
     return makeCall("xn_global_maxpool", "xn_global_pool_params", P, Text,
                     {KernelArg::operand(0)},
-                    [](const xn_global_pool_params *Q, const float *const *In, float *Out) {
-                      xn_global_maxpool(Q, In[0], Out);
+                    [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
+                      xn_global_maxpool(Q, f32(In[0]), f32Out(Out));
                     });
   return makeCall("xn_global_avgpool", "xn_global_pool_params", P, Text, {KernelArg::operand(0)},
-                  [](const xn_global_pool_params *Q, const float *const *In, float *Out) {
-                    xn_global_avgpool(Q, In[0], Out);
+                  [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
+                    xn_global_avgpool(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -204,25 +119,20 @@ KernelCall lowerBatchNorm(const Op &O) {
                     Init().i(S.n).i(S.c).i(S.spatial).f(S.epsilon).str(),
                     {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
                      KernelArg::operand(3), KernelArg::operand(4)},
-                    [](const xn_batchnorm_stats_params *Q, const float *const *In, float *Out) {
-                      xn_batchnorm_stats(Q, In[0], In[1], In[2], In[3], In[4], Out);
+                    [](const xn_batchnorm_stats_params *Q, const void *const *In, void *Out) {
+                      xn_batchnorm_stats(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
                     });
   }
   // Folding the statistics in double keeps the per-channel affine map within
   // one rounding of the exact BatchNorm.
-  const Tensor &G = O.operand(1)->constant(), &B = O.operand(2)->constant(),
-               &M = O.operand(3)->constant(), &V = O.operand(4)->constant();
-  Tensor Scale(TensorType{ElemType::F32, {X[1]}}), Shift(TensorType{ElemType::F32, {X[1]}});
-  for (int64_t C = 0; C < X[1]; ++C) {
-    double S = G.getAsDouble(C) / std::sqrt(V.getAsDouble(C) + Eps);
-    Scale.data<float>()[C] = static_cast<float>(S);
-    Shift.data<float>()[C] = static_cast<float>(B.getAsDouble(C) - M.getAsDouble(C) * S);
-  }
+  auto Affine = batchNormAffine(O);
+  Tensor Scale = Tensor::fromFloats(Affine->Scale, {X[1]});
+  Tensor Shift = Tensor::fromFloats(Affine->Shift, {X[1]});
   return makeCall("xn_batchnorm", "xn_batchnorm_params", P, Text,
                   {KernelArg::operand(0), KernelArg::derived(std::move(Scale), "scale"),
                    KernelArg::derived(std::move(Shift), "shift")},
-                  [](const xn_batchnorm_params *Q, const float *const *In, float *Out) {
-                    xn_batchnorm(Q, In[0], In[1], In[2], Out);
+                  [](const xn_batchnorm_params *Q, const void *const *In, void *Out) {
+                    xn_batchnorm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
                   });
 }
 
@@ -259,8 +169,8 @@ KernelCall lowerGemm(const Op &O) {
   return makeCall("xn_gemm", "xn_gemm_params", P, Text,
                   {KernelArg::operand(0), KernelArg::operand(1),
                    O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()},
-                  [](const xn_gemm_params *Q, const float *const *In, float *Out) {
-                    xn_gemm(Q, In[0], In[1], In[2], Out);
+                  [](const xn_gemm_params *Q, const void *const *In, void *Out) {
+                    xn_gemm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
                   });
 }
 
@@ -295,8 +205,8 @@ KernelCall lowerMatMul(const Op &O) {
   I.arr(P.b_batch_strides, XN_MAX_RANK).i(P.M).i(P.K).i(P.N);
   return makeCall("xn_matmul", "xn_matmul_params", P, I.str(),
                   {KernelArg::operand(0), KernelArg::operand(1)},
-                  [](const xn_matmul_params *Q, const float *const *In, float *Out) {
-                    xn_matmul(Q, In[0], In[1], Out);
+                  [](const xn_matmul_params *Q, const void *const *In, void *Out) {
+                    xn_matmul(Q, f32(In[0]), f32(In[1]), f32Out(Out));
                   });
 }
 
@@ -304,8 +214,8 @@ KernelCall lowerUnary(const Op &O, int32_t Kind, float Alpha = 0, float Beta = 0
   xn_unary_params P{Kind, Alpha, Beta, O.result()->type().numElements()};
   std::string Text = Init().i(P.op).f(P.alpha).f(P.beta).i(P.n).str();
   return makeCall("xn_unary", "xn_unary_params", P, Text, {KernelArg::operand(0)},
-                  [](const xn_unary_params *Q, const float *const *In, float *Out) {
-                    xn_unary(Q, In[0], Out);
+                  [](const xn_unary_params *Q, const void *const *In, void *Out) {
+                    xn_unary(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -332,8 +242,8 @@ KernelCall lowerBinary(const Op &O, int32_t Kind) {
   I.arr(P.b_strides, XN_MAX_RANK);
   return makeCall("xn_binary", "xn_binary_params", P, I.str(),
                   {KernelArg::operand(0), KernelArg::operand(1)},
-                  [](const xn_binary_params *Q, const float *const *In, float *Out) {
-                    xn_binary(Q, In[0], In[1], Out);
+                  [](const xn_binary_params *Q, const void *const *In, void *Out) {
+                    xn_binary(Q, f32(In[0]), f32(In[1]), f32Out(Out));
                   });
 }
 
@@ -351,8 +261,8 @@ KernelCall lowerSoftmax(const Op &O) {
                       Coerce ? 1 : Prod(Axis + 1, X.size())};
   return makeCall("xn_softmax", "xn_softmax_params", P,
                   Init().i(P.outer).i(P.axis_len).i(P.inner).str(), {KernelArg::operand(0)},
-                  [](const xn_softmax_params *Q, const float *const *In, float *Out) {
-                    xn_softmax(Q, In[0], Out);
+                  [](const xn_softmax_params *Q, const void *const *In, void *Out) {
+                    xn_softmax(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -367,8 +277,8 @@ KernelCall lowerReduceMean(const Op &O) {
   Init I;
   I.i(P.rank).arr(P.dims, XN_MAX_RANK).arr(P.reduce, XN_MAX_RANK);
   return makeCall("xn_reduce_mean", "xn_reduce_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_reduce_params *Q, const float *const *In, float *Out) {
-                    xn_reduce_mean(Q, In[0], Out);
+                  [](const xn_reduce_params *Q, const void *const *In, void *Out) {
+                    xn_reduce_mean(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -384,8 +294,8 @@ KernelCall lowerTranspose(const Op &O) {
   Init I;
   I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.perm, XN_MAX_RANK);
   return makeCall("xn_transpose", "xn_transpose_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_transpose_params *Q, const float *const *In, float *Out) {
-                    xn_transpose(Q, In[0], Out);
+                  [](const xn_transpose_params *Q, const void *const *In, void *Out) {
+                    xn_transpose(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -407,8 +317,8 @@ llvm::Expected<KernelCall> lowerConcat(const Op &O) {
   Init I;
   I.i(P.num_inputs).i(P.outer).arr(P.chunk, XN_MAX_CONCAT_INPUTS);
   KernelCall C = makeCall("xn_concat", "xn_concat_params", P, I.str(), A,
-                          [](const xn_concat_params *Q, const float *const *In, float *Out) {
-                            xn_concat(Q, In, Out);
+                          [](const xn_concat_params *Q, const void *const *In, void *Out) {
+                            xn_concat(Q, reinterpret_cast<const float *const *>(In), f32Out(Out));
                           });
   C.ArgsAsArray = true;
   return C;
@@ -429,8 +339,8 @@ KernelCall lowerPad(const Op &O) {
   I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.pads_begin, XN_MAX_RANK);
   I.arr(P.pads_end, XN_MAX_RANK).f(P.value);
   return makeCall("xn_pad", "xn_pad_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_pad_params *Q, const float *const *In, float *Out) {
-                    xn_pad(Q, In[0], Out);
+                  [](const xn_pad_params *Q, const void *const *In, void *Out) {
+                    xn_pad(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -453,22 +363,24 @@ KernelCall lowerSlice(const Op &O) {
   I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.out_dims, XN_MAX_RANK);
   I.arr(P.starts, XN_MAX_RANK).arr(P.steps, XN_MAX_RANK);
   return makeCall("xn_slice", "xn_slice_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_slice_params *Q, const float *const *In, float *Out) {
-                    xn_slice(Q, In[0], Out);
+                  [](const xn_slice_params *Q, const void *const *In, void *Out) {
+                    xn_slice(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
 KernelCall lowerCopy(const Op &O) {
   xn_copy_params P{O.result()->type().numElements()};
   return makeCall("xn_copy", "xn_copy_params", P, Init().i(P.n).str(), {KernelArg::operand(0)},
-                  [](const xn_copy_params *Q, const float *const *In, float *Out) {
-                    xn_copy(Q, In[0], Out);
+                  [](const xn_copy_params *Q, const void *const *In, void *Out) {
+                    xn_copy(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
 } // namespace
 
 llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
+  if (isBinaryOp(O.kind()))
+    return lowerBinaryOpToKernel(O);
   for (Value *V : O.operands())
     if (V->type().Elem != ElemType::F32)
       return makeError("{}: operand %{} has element type {}; generic kernels are float-only",
@@ -504,7 +416,7 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   case OpKind::Tanh:
     return lowerUnary(O, XN_UNARY_TANH);
   case OpKind::Sign:
-    return lowerUnary(O, XN_UNARY_SIGN);
+    return lowerUnary(O, XN_UNARY_SIGN, A.getFloat("zero", 0.0));
   case OpKind::Abs:
     return lowerUnary(O, XN_UNARY_ABS);
   case OpKind::Neg:

@@ -7,6 +7,7 @@
 // concatenated, so both can be compared file for file.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Driver/ImportFlags.h"
 #include "compiler/Driver/ModelLoader.h"
 #include "compiler/Interpreter/Interpreter.h"
 #include "compiler/Interpreter/TensorIO.h"
@@ -30,8 +31,6 @@ static cl::opt<std::string> OutDir("o", cl::desc("Output directory"), cl::Requir
 static cl::opt<std::string> Pipeline("passes",
                                      cl::desc("Passes to run before interpreting (default: none)"),
                                      cl::cat(RunCat));
-static cl::opt<int64_t> Batch("batch", cl::desc("Value of a dynamic batch dimension"),
-                              cl::init(1), cl::cat(RunCat));
 
 static int fail(const std::string &Msg) {
   llvm::errs() << Msg << "\n";
@@ -40,10 +39,9 @@ static int fail(const std::string &Msg) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
-  cl::HideUnrelatedOptions(RunCat);
+  cl::HideUnrelatedOptions({&RunCat, &importCategory()});
   cl::ParseCommandLineOptions(argc, argv, "xnorc-run: runs a model in the reference interpreter\n");
-  ImportOptions IO;
-  IO.Batch = Batch;
+  ImportOptions IO = importOptionsFromFlags("xnorc-run");
   auto G = loadModel(ModelFile, IO);
   if (!G)
     return fail(llvm::toString(G.takeError()));

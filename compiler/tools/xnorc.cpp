@@ -7,6 +7,7 @@
 // non-zero exit, with nothing written.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Driver/ImportFlags.h"
 #include "compiler/Driver/ModelLoader.h"
 #include "compiler/Driver/OutputFiles.h"
 #include "compiler/IR/Printer.h"
@@ -49,13 +50,23 @@ static cl::opt<std::string> TargetName("target", cl::desc("Backend (see --list-t
                                        cl::init("generic"), cl::cat(CodegenCat));
 static cl::opt<bool> ListTargets("list-targets", cl::desc("List the backends and exit"),
                                  cl::cat(CodegenCat));
-static cl::opt<int64_t> Batch("batch", cl::desc("Value of a dynamic batch dimension (default 1)"),
-                              cl::init(1), cl::cat(CodegenCat));
 
 static cl::opt<std::string> Pipeline("passes",
                                      cl::desc("Comma-separated pass pipeline (default: the "
                                               "standard one; see --list-passes)"),
                                      cl::cat(PassCat));
+static cl::opt<std::string>
+    Binarize("binarize",
+             cl::desc("auto: binarize what the model expresses (default); none: keep float; "
+                      "weights: also binarize float weights post hoc (BWN); all: weights and "
+                      "inputs (XNOR)"),
+             cl::init("auto"), cl::cat(PassCat));
+static cl::opt<bool> BinarizeFirstLast("binarize-first-last",
+                                       cl::desc("Let --binarize=weights|all also binarize the "
+                                                "first and last layer"),
+                                       cl::cat(PassCat));
+static cl::opt<bool> Quiet("quiet", cl::desc("Do not print remarks (the binarization report)"),
+                           cl::cat(PassCat));
 static cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
                                 cl::cat(PassCat));
 static cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after every pass"),
@@ -85,7 +96,7 @@ static int failFor(llvm::Error E) {
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc " << XNORC_VERSION << "\n"; });
-  cl::HideUnrelatedOptions({&IOCat, &CodegenCat, &PassCat});
+  cl::HideUnrelatedOptions({&IOCat, &importCategory(), &CodegenCat, &PassCat});
   if (argc > 1 && (llvm::StringRef(argv[1]) == "--list-passes" ||
                    llvm::StringRef(argv[1]) == "--list-targets")) {
     if (llvm::StringRef(argv[1]) == "--list-passes")
@@ -100,8 +111,6 @@ int main(int argc, char **argv) {
                               "xnorc: compiles ONNX models of (binary) neural networks into "
                               "self-contained C++\n");
 
-  if (Batch < 1)
-    return fail("--batch must be at least 1");
   if (Emit == EmitKind::Cpp && OutDir.empty())
     return fail("no output directory: give -o DIR");
   std::string Name = ModelName.empty() ? modelNameFromPath(InputFile) : ModelName.getValue();
@@ -113,8 +122,7 @@ int main(int argc, char **argv) {
   if (!Target)
     return fail(llvm::toString(Target.takeError()));
 
-  ImportOptions IO;
-  IO.Batch = Batch;
+  ImportOptions IO = importOptionsFromFlags("xnorc");
   auto G = loadModel(InputFile, IO);
   if (!G)
     return failFor(G.takeError());
@@ -123,6 +131,12 @@ int main(int argc, char **argv) {
   PO.PrintAfterAll = PrintAfterAll;
   PO.PrintAfter.assign(PrintAfter.begin(), PrintAfter.end());
   PO.VerifyEach = VerifyEach;
+  PO.Passes.Binarize = Binarize;
+  PO.Passes.BinarizeFirstLast = BinarizeFirstLast;
+  if (!Quiet)
+    PO.Passes.Remark = [](const std::string &Text) {
+      llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
+    };
   PassManager PM(PO);
   if (auto E = PM.parsePipeline(Pipeline.getNumOccurrences() ? Pipeline.getValue()
                                                                 : defaultPipeline()))

@@ -1,6 +1,8 @@
 #include "targets/common/ConstantWriter.h"
 
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 
 namespace xnorc {
@@ -27,7 +29,10 @@ std::string cIdentifier(const std::string &Name) {
 
 std::string writeConstantArray(const std::string &Symbol, const Tensor &T) {
   const bool IsFloat = T.elem() == ElemType::F32;
-  const char *CType = IsFloat ? "float" : T.elem() == ElemType::B1 ? "uint64_t" : "int64_t";
+  const char *CType = IsFloat                       ? "float"
+                      : T.elem() == ElemType::B1  ? "uint64_t"
+                      : T.elem() == ElemType::I32 ? "int32_t"
+                                                  : "int64_t";
   int64_t N = T.elem() == ElemType::B1 ? T.bytes().size() / 8 : T.size();
   std::string Out = fmt::format("alignas(64) static const {} {}[{}] = {{", CType, Symbol,
                                 std::max<int64_t>(N, 1));
@@ -40,6 +45,10 @@ std::string writeConstantArray(const std::string &Symbol, const Tensor &T) {
       Out += floatLiteral(T.data<float>()[I]);
     else if (T.elem() == ElemType::B1)
       Out += fmt::format("0x{:016x}ull", T.data<uint64_t>()[I]);
+    else if (T.elem() == ElemType::I32)
+      // INT32_MIN has no literal form: spell it as an expression.
+      Out += T.data<int32_t>()[I] == INT32_MIN ? "(-2147483647 - 1)"
+                                                : std::to_string(T.data<int32_t>()[I]);
     else
       Out += fmt::format("{}ll", T.data<int64_t>()[I]);
     Out += ",";

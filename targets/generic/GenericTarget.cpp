@@ -49,7 +49,7 @@ public:
         return std::move(E);
     for (auto &[Index, V] : Plan.OutputCopies)
       Body += fmt::format("  // graph output {} is %{}\n  memcpy(outputs[{}], {}, {});\n", Index,
-                          V->name(), Index, pointer(V), V->type().numElements() * 4);
+                          V->name(), Index, pointer(V), V->type().storageBytes());
 
     std::string Cpp = generatedBanner(Api, Opts.Name + ".cpp: inference code of model '" +
                                                Opts.Name + "'.");
@@ -104,6 +104,20 @@ private:
     return Symbols[C] = S;
   }
 
+  static const char *cType(ElemType E) {
+    switch (E) {
+    case ElemType::B1:
+      return "uint64_t";
+    case ElemType::I32:
+      return "int32_t";
+    case ElemType::I64:
+      return "int64_t";
+    case ElemType::F32:
+      break;
+    }
+    return "float";
+  }
+
   std::string pointer(const Value *V) {
     const Storage &S = Plan.Where.at(V);
     switch (S.K) {
@@ -112,7 +126,8 @@ private:
     case Storage::Kind::Output:
       return fmt::format("outputs[{}]", S.Index);
     case Storage::Kind::Arena:
-      return fmt::format("reinterpret_cast<float *>(arena_bytes + {})", S.Offset);
+      return fmt::format("reinterpret_cast<{} *>(arena_bytes + {})", cType(V->type().Elem),
+                         S.Offset);
     case Storage::Kind::Constant:
       return symbolFor(V);
     }

@@ -154,8 +154,8 @@ def runtime_inputs(model: onnx.ModelProto) -> list[onnx.ValueInfoProto]:
 
 
 def dtype_skip_reason(model: onnx.ModelProto) -> str | None:
-    # Outputs first: a non-float output is a skip whatever the inputs are.
-    values = [(v, "output") for v in model.graph.output] + [(v, "input") for v in runtime_inputs(model)]
+    # Inputs that cannot be bound (bool, uint8, ...) first, then outputs.
+    values = [(v, "input") for v in runtime_inputs(model)] + [(v, "output") for v in model.graph.output]
     for value, role in values:
         problem = value_type_problem(value, role)
         if problem:

@@ -5,6 +5,11 @@
 #include "xn_common.h"
 
 #include "batchnorm.h"
+#include "bconv.h"
+#include "bdense.h"
+#include "bitpack.h"
+#include "bpool.h"
+#include "bwconv.h"
 #include "concat.h"
 #include "conv.h"
 #include "copy.h"

@@ -12,7 +12,7 @@ enum xn_unary_op {
   XN_UNARY_CLIP = 3,       // alpha = min, beta = max
   XN_UNARY_SIGMOID = 4,
   XN_UNARY_TANH = 5,
-  XN_UNARY_SIGN = 6,
+  XN_UNARY_SIGN = 6,       // alpha = the value of sign(0): 0 (ONNX) or 1 (binary nets)
   XN_UNARY_ABS = 7,
   XN_UNARY_NEG = 8
 };
@@ -45,12 +45,12 @@ struct xn_binary_params {
   int64_t b_strides[XN_MAX_RANK];
 };
 
-inline float xn_signf(float v) {
+inline float xn_signf(float v, float at_zero) {
   if (v > 0.0f)
     return 1.0f;
   if (v < 0.0f)
     return -1.0f;
-  return v == 0.0f ? 0.0f : v; // NaN stays NaN, as in numpy's sign.
+  return v == 0.0f ? at_zero : v; // NaN stays NaN, as in numpy's sign.
 }
 
 // y may alias x exactly.
@@ -67,7 +67,7 @@ inline void xn_unary(const xn_unary_params *p, const float *x, float *y) {
     return;
   case XN_UNARY_SIGN:
     for (int64_t i = 0; i < n; ++i)
-      y[i] = xn_signf(x[i]);
+      y[i] = xn_signf(x[i], p->alpha);
     return;
   case XN_UNARY_ABS:
     for (int64_t i = 0; i < n; ++i)

@@ -108,6 +108,20 @@ inline void xn_spatial_promote(int32_t rank, const int64_t *src, int64_t fill,
     dst[i] = i < off ? fill : src[i - off];
 }
 
+// Popcount is the inner operation of every binary kernel. The builtin becomes one
+// instruction when the target has one (x86 -mpopcnt, AArch64 cnt+addv) and a library
+// call otherwise; the SWAR fallback serves compilers without the builtin.
+inline int64_t xn_popcount64(uint64_t v) {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_popcountll(v);
+#else
+  v = v - ((v >> 1) & 0x5555555555555555ull);
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (int64_t)((v * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 // Ceiling division for a non-negative numerator and positive denominator.
 inline int64_t xn_ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 

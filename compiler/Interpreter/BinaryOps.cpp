@@ -1,0 +1,175 @@
+#include "compiler/Interpreter/BinaryOps.h"
+
+#include "compiler/IR/BitLayout.h"
+#include "compiler/Support/Error.h"
+#include "xnorc/runtime/generic/xn_common.h"
+
+namespace xnorc {
+
+namespace {
+
+/// Element I of a b1 or f32 tensor as a double (±1 for b1).
+double valueAt(const Tensor &T, int64_t I) {
+  return T.elem() == ElemType::B1 ? getBinary(T, I) : T.getAsDouble(I);
+}
+
+int32_t activationOf(const Op &O) {
+  std::string A = O.attrs().getString("activation");
+  if (A == "relu")
+    return XN_ACT_RELU;
+  if (A == "leaky_relu")
+    return XN_ACT_LEAKY_RELU;
+  if (A == "clip")
+    return XN_ACT_CLIP;
+  if (A == "sigmoid")
+    return XN_ACT_SIGMOID;
+  if (A == "tanh")
+    return XN_ACT_TANH;
+  return XN_ACT_NONE;
+}
+
+/// The per-output-channel epilogue shared by the float-output ops:
+/// act(scale * acc + bias + residual), in the float order kernels use.
+float epilogue(const Op &O, const std::vector<const Tensor *> &In, int64_t M, double Acc,
+               int64_t OutIndex) {
+  float V = In[2]->data<float>()[M] * static_cast<float>(Acc) + In[3]->data<float>()[M];
+  if (In.size() > 4)
+    V += In[4]->data<float>()[OutIndex];
+  return xn_act_apply(activationOf(O), static_cast<float>(O.attrs().getFloat("act_alpha")),
+                      static_cast<float>(O.attrs().getFloat("act_beta")), V);
+}
+
+/// +1 (true) where the integer accumulator passes its channel's threshold.
+bool passes(const std::vector<const Tensor *> &In, int64_t M, double D) {
+  int32_t T = In[2]->data<int32_t>()[M], Dir = In[3]->data<int32_t>()[M];
+  return Dir >= 0 ? D >= T : D <= T;
+}
+
+Tensor evalThreshold(const Op &O, const std::vector<const Tensor *> &In) {
+  Tensor Y(O.result()->type());
+  const Shape &S = In[0]->dims();
+  int64_t C = S.size() >= 2 ? S[1] : (S.empty() ? 1 : S[0]);
+  int64_t Inner = 1;
+  for (size_t D = 2; D < S.size(); ++D)
+    Inner *= S[D];
+  for (int64_t I = 0; I < Y.size(); ++I) {
+    int64_t Ch = S.size() >= 2 ? I / Inner % C : I % C;
+    float X = In[0]->data<float>()[I];
+    float Tau = In.size() > 1 ? In[1]->data<float>()[Ch] : 0.0f;
+    float Dir = In.size() > 2 ? In[2]->data<float>()[Ch] : 1.0f;
+    bool Plus = Dir > 0 ? X >= Tau : X <= Tau;
+    setBinary(Y, I, !Plus);
+  }
+  return Y;
+}
+
+Tensor evalUnpack(const Op &O, const Tensor &X) {
+  Tensor Y(O.result()->type());
+  for (int64_t I = 0; I < Y.size(); ++I)
+    Y.data<float>()[I] = static_cast<float>(getBinary(X, I));
+  return Y;
+}
+
+Tensor evalConvLike(const Op &O, const std::vector<const Tensor *> &In) {
+  Tensor Y(O.result()->type());
+  const Shape &X = In[0]->dims(), &W = In[1]->dims(), &Out = Y.dims();
+  const Attributes &A = O.attrs();
+  auto S = A.getInts("strides", {1, 1}), Dl = A.getInts("dilations", {1, 1}),
+       P = A.getInts("pads", {0, 0, 0, 0});
+  int64_t G = A.getInt("group", 1), CPerG = X[1] / G, MPerG = W[0] / G;
+  // What a tap outside the input contributes: zero padding adds nothing, one
+  // padding is an activation of value pad_value (bwconv pads float zeros).
+  double PadValue = O.kind() == OpKind::BWConv ? 0.0 : static_cast<double>(A.getInt("pad_value"));
+  for (int64_t N = 0; N < Out[0]; ++N)
+    for (int64_t M = 0; M < Out[1]; ++M)
+      for (int64_t OH = 0; OH < Out[2]; ++OH)
+        for (int64_t OW = 0; OW < Out[3]; ++OW) {
+          double Acc = 0;
+          int64_t Grp = M / MPerG;
+          for (int64_t C = 0; C < CPerG; ++C)
+            for (int64_t KH = 0; KH < W[2]; ++KH)
+              for (int64_t KW = 0; KW < W[3]; ++KW) {
+                int64_t H = OH * S[0] - P[0] + KH * Dl[0], Wd = OW * S[1] - P[1] + KW * Dl[1];
+                double Wv = valueAt(*In[1], ((M * CPerG + C) * W[2] + KH) * W[3] + KW);
+                bool Inside = H >= 0 && H < X[2] && Wd >= 0 && Wd < X[3];
+                double Xv = Inside ? valueAt(*In[0], ((N * X[1] + Grp * CPerG + C) * X[2] + H) *
+                                                         X[3] +
+                                                     Wd)
+                                   : PadValue;
+                Acc += Xv * Wv;
+              }
+          int64_t Idx = ((N * Out[1] + M) * Out[2] + OH) * Out[3] + OW;
+          if (O.kind() == OpKind::BConvThreshold)
+            setBinary(Y, Idx, !passes(In, M, Acc));
+          else
+            Y.data<float>()[Idx] = epilogue(O, In, M, Acc, Idx);
+        }
+  return Y;
+}
+
+Tensor evalDenseLike(const Op &O, const std::vector<const Tensor *> &In) {
+  Tensor Y(O.result()->type());
+  int64_t N = In[0]->dims()[0], K = In[0]->dims()[1], M = In[1]->dims()[0];
+  for (int64_t B = 0; B < N; ++B)
+    for (int64_t J = 0; J < M; ++J) {
+      double Acc = 0;
+      for (int64_t I = 0; I < K; ++I)
+        Acc += valueAt(*In[0], B * K + I) * valueAt(*In[1], J * K + I);
+      if (O.kind() == OpKind::BDenseThreshold)
+        setBinary(Y, B * M + J, !passes(In, J, Acc));
+      else
+        Y.data<float>()[B * M + J] = epilogue(O, In, J, Acc, B * M + J);
+    }
+  return Y;
+}
+
+Tensor evalBMaxPool(const Op &O, const std::vector<const Tensor *> &In) {
+  Tensor Y(O.result()->type());
+  const Shape &X = In[0]->dims(), &Out = Y.dims();
+  const Attributes &A = O.attrs();
+  auto K = A.getInts("kernel_shape"), S = A.getInts("strides", {1, 1}),
+       Dl = A.getInts("dilations", {1, 1}), P = A.getInts("pads", {0, 0, 0, 0});
+  for (int64_t N = 0; N < Out[0]; ++N)
+    for (int64_t C = 0; C < Out[1]; ++C) {
+      bool Min = In.size() > 1 && getBinary(*In[1], C) < 0;
+      for (int64_t OH = 0; OH < Out[2]; ++OH)
+        for (int64_t OW = 0; OW < Out[3]; ++OW) {
+          int Best = Min ? 1 : -1;
+          for (int64_t KH = 0; KH < K[0]; ++KH)
+            for (int64_t KW = 0; KW < K[1]; ++KW) {
+              int64_t H = OH * S[0] - P[0] + KH * Dl[0], W = OW * S[1] - P[1] + KW * Dl[1];
+              if (H < 0 || H >= X[2] || W < 0 || W >= X[3])
+                continue; // a padded tap is -inf for max: it never wins
+              int V = getBinary(*In[0], ((N * X[1] + C) * X[2] + H) * X[3] + W);
+              Best = Min ? std::min(Best, V) : std::max(Best, V);
+            }
+          setBinary(Y, ((N * Out[1] + C) * Out[2] + OH) * Out[3] + OW, Best < 0);
+        }
+    }
+  return Y;
+}
+
+} // namespace
+
+llvm::Expected<Tensor> evaluateBinaryOp(const Op &O, const std::vector<const Tensor *> &In) {
+  switch (O.kind()) {
+  case OpKind::Threshold:
+    return evalThreshold(O, In);
+  case OpKind::Unpack:
+    return evalUnpack(O, *In[0]);
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BWConv:
+    return evalConvLike(O, In);
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+  case OpKind::BWDense:
+    return evalDenseLike(O, In);
+  case OpKind::BMaxPool:
+    return evalBMaxPool(O, In);
+  default:
+    return makeError("{}: not a binary op", O.describe());
+  }
+}
+
+} // namespace xnorc

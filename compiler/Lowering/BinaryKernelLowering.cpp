@@ -1,0 +1,237 @@
+//===- BinaryKernelLowering.cpp - Binary ops -> generic kernel calls ------===//
+//
+// The packed-bit kernels of runtime/include/xnorc/runtime/generic (bitpack.h,
+// bconv.h, bdense.h, bwconv.h, bpool.h). Unlike float ops, the interpreter
+// does not run these: it evaluates binary ops from their definition on
+// unpacked ±1 values, so it stays an independent check of the bit tricks.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Lowering/KernelCallBuilder.h"
+#include "compiler/Support/Error.h"
+
+namespace xnorc {
+
+bool isBinaryOp(OpKind K) {
+  switch (K) {
+  case OpKind::Threshold:
+  case OpKind::Unpack:
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+  case OpKind::BWConv:
+  case OpKind::BWDense:
+  case OpKind::BMaxPool:
+    return true;
+  default:
+    return false;
+  }
+}
+
+namespace {
+
+const uint64_t *bits(const void *P) { return static_cast<const uint64_t *>(P); }
+uint64_t *bitsOut(void *P) { return static_cast<uint64_t *>(P); }
+const int32_t *i32(const void *P) { return static_cast<const int32_t *>(P); }
+
+/// Channel count and spatial size of an N,C,spatial tensor.
+void splitNCS(const Shape &S, int64_t &N, int64_t &C, int64_t &Spatial) {
+  N = S.empty() ? 1 : S[0];
+  C = S.size() >= 2 ? S[1] : 1;
+  Spatial = 1;
+  for (size_t D = 2; D < S.size(); ++D)
+    Spatial *= S[D];
+  if (S.size() == 1) {
+    N = 1;
+    C = S[0];
+  }
+}
+
+/// Window geometry shared by bconv, bwconv and bmax_pool parameter structs.
+struct Window {
+  int64_t InH, InW, OutH, OutW, KH, KW, SH, SW, DH, DW, PT, PL, PB, PR;
+};
+
+Window windowOf(const Op &O, int64_t KH, int64_t KW) {
+  const Shape &X = dimsOf(O, 0), &Y = outDims(O);
+  const Attributes &A = O.attrs();
+  auto S = A.getInts("strides", {1, 1}), D = A.getInts("dilations", {1, 1}),
+       P = A.getInts("pads", {0, 0, 0, 0});
+  return {X[2], X[3], Y[2], Y[3], KH, KW, S[0], S[1], D[0], D[1], P[0], P[1], P[2], P[3]};
+}
+
+template <typename ConvParams> void fillConv(ConvParams &P, const Op &O) {
+  const Shape &X = dimsOf(O, 0), &W = dimsOf(O, 1);
+  Window Wn = windowOf(O, W[2], W[3]);
+  P.n = X[0];
+  P.c_in = X[1];
+  P.c_out = W[0];
+  P.group = O.attrs().getInt("group", 1);
+  P.in_h = Wn.InH;
+  P.in_w = Wn.InW;
+  P.out_h = Wn.OutH;
+  P.out_w = Wn.OutW;
+  P.kh = Wn.KH;
+  P.kw = Wn.KW;
+  P.stride_h = Wn.SH;
+  P.stride_w = Wn.SW;
+  P.dil_h = Wn.DH;
+  P.dil_w = Wn.DW;
+  P.pad_top = Wn.PT;
+  P.pad_left = Wn.PL;
+  P.pad_bottom = Wn.PB;
+  P.pad_right = Wn.PR;
+  P.act_kind = activationKind(O.attrs().getString("activation"));
+  P.act_alpha = O.attrs().getFloat("act_alpha");
+  P.act_beta = O.attrs().getFloat("act_beta");
+}
+
+template <typename ConvParams> Init &convInitPrefix(Init &I, const ConvParams &P) {
+  I.i(P.n).i(P.c_in).i(P.c_out).i(P.group).i(P.in_h).i(P.in_w).i(P.out_h).i(P.out_w);
+  I.i(P.kh).i(P.kw).i(P.stride_h).i(P.stride_w).i(P.dil_h).i(P.dil_w);
+  return I.i(P.pad_top).i(P.pad_left).i(P.pad_bottom).i(P.pad_right);
+}
+
+Args epilogueArgs(const Op &O) {
+  Args A{KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
+         KernelArg::operand(3)};
+  A.push_back(O.numOperands() > 4 ? KernelArg::operand(4) : KernelArg::null());
+  return A;
+}
+
+KernelCall lowerThreshold(const Op &O) {
+  xn_threshold_params P{};
+  splitNCS(dimsOf(O, 0), P.n, P.c, P.spatial);
+  Args A{KernelArg::operand(0), O.numOperands() > 1 ? KernelArg::operand(1) : KernelArg::null(),
+         O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()};
+  return makeCall("xn_threshold", "xn_threshold_params", P, Init().i(P.n).i(P.c).i(P.spatial).str(),
+                  A, [](const xn_threshold_params *Q, const void *const *In, void *Out) {
+                    xn_threshold(Q, f32(In[0]), f32(In[1]), f32(In[2]), bitsOut(Out));
+                  });
+}
+
+KernelCall lowerUnpack(const Op &O) {
+  xn_unpack_params P{};
+  splitNCS(dimsOf(O, 0), P.n, P.c, P.spatial);
+  return makeCall("xn_unpack", "xn_unpack_params", P, Init().i(P.n).i(P.c).i(P.spatial).str(),
+                  {KernelArg::operand(0)},
+                  [](const xn_unpack_params *Q, const void *const *In, void *Out) {
+                    xn_unpack(Q, bits(In[0]), f32Out(Out));
+                  });
+}
+
+KernelCall lowerBConv(const Op &O) {
+  xn_bconv_params P{};
+  fillConv(P, O);
+  P.pad_value = O.attrs().getInt("pad_value", 0);
+  Init I;
+  convInitPrefix(I, P).i(P.pad_value).i(P.act_kind).f(P.act_alpha).f(P.act_beta);
+  if (O.kind() == OpKind::BConvThreshold)
+    return makeCall("xn_bconv_threshold", "xn_bconv_params", P, I.str(),
+                    {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
+                     KernelArg::operand(3)},
+                    [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+                      xn_bconv_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]),
+                                         bitsOut(Out));
+                    });
+  return makeCall("xn_bconv", "xn_bconv_params", P, I.str(), epilogueArgs(O),
+                  [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+                    xn_bconv(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
+                             f32Out(Out));
+                  });
+}
+
+KernelCall lowerBWConv(const Op &O) {
+  xn_bwconv_params P{};
+  fillConv(P, O);
+  Init I;
+  convInitPrefix(I, P).i(P.act_kind).f(P.act_alpha).f(P.act_beta);
+  return makeCall("xn_bwconv", "xn_bwconv_params", P, I.str(), epilogueArgs(O),
+                  [](const xn_bwconv_params *Q, const void *const *In, void *Out) {
+                    xn_bwconv(Q, f32(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
+                              f32Out(Out));
+                  });
+}
+
+template <typename DenseParams> DenseParams denseParams(const Op &O) {
+  DenseParams P{};
+  P.n = dimsOf(O, 0)[0];
+  P.k = dimsOf(O, 0)[1];
+  P.m = dimsOf(O, 1)[0];
+  P.act_kind = activationKind(O.attrs().getString("activation"));
+  P.act_alpha = O.attrs().getFloat("act_alpha");
+  P.act_beta = O.attrs().getFloat("act_beta");
+  return P;
+}
+
+KernelCall lowerBDense(const Op &O) {
+  auto P = denseParams<xn_bdense_params>(O);
+  std::string Text = Init().i(P.n).i(P.k).i(P.m).i(P.act_kind).f(P.act_alpha).f(P.act_beta).str();
+  if (O.kind() == OpKind::BDenseThreshold)
+    return makeCall("xn_bdense_threshold", "xn_bdense_params", P, Text,
+                    {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
+                     KernelArg::operand(3)},
+                    [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+                      xn_bdense_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]),
+                                          bitsOut(Out));
+                    });
+  return makeCall("xn_bdense", "xn_bdense_params", P, Text, epilogueArgs(O),
+                  [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+                    xn_bdense(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
+                              f32Out(Out));
+                  });
+}
+
+KernelCall lowerBWDense(const Op &O) {
+  auto P = denseParams<xn_bwdense_params>(O);
+  std::string Text = Init().i(P.n).i(P.k).i(P.m).i(P.act_kind).f(P.act_alpha).f(P.act_beta).str();
+  return makeCall("xn_bwdense", "xn_bwdense_params", P, Text, epilogueArgs(O),
+                  [](const xn_bwdense_params *Q, const void *const *In, void *Out) {
+                    xn_bwdense(Q, f32(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
+                               f32Out(Out));
+                  });
+}
+
+KernelCall lowerBMaxPool(const Op &O) {
+  auto K = O.attrs().getInts("kernel_shape");
+  Window Wn = windowOf(O, K[0], K[1]);
+  const Shape &X = dimsOf(O, 0);
+  xn_bmaxpool_params P{X[0],  X[1],  Wn.InH, Wn.InW, Wn.OutH, Wn.OutW, Wn.KH,
+                       Wn.KW, Wn.SH, Wn.SW,  Wn.DH,  Wn.DW,   Wn.PT,   Wn.PL};
+  Init I;
+  I.i(P.n).i(P.c).i(P.in_h).i(P.in_w).i(P.out_h).i(P.out_w).i(P.kh).i(P.kw);
+  I.i(P.stride_h).i(P.stride_w).i(P.dil_h).i(P.dil_w).i(P.pad_top).i(P.pad_left);
+  return makeCall("xn_bmaxpool", "xn_bmaxpool_params", P, I.str(),
+                  {KernelArg::operand(0),
+                   O.numOperands() > 1 ? KernelArg::operand(1) : KernelArg::null()},
+                  [](const xn_bmaxpool_params *Q, const void *const *In, void *Out) {
+                    xn_bmaxpool(Q, bits(In[0]), bits(In[1]), bitsOut(Out));
+                  });
+}
+
+} // namespace
+
+llvm::Expected<KernelCall> lowerBinaryOpToKernel(const Op &O) {
+  switch (O.kind()) {
+  case OpKind::Threshold:
+    return lowerThreshold(O);
+  case OpKind::Unpack:
+    return lowerUnpack(O);
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+    return lowerBConv(O);
+  case OpKind::BWConv:
+    return lowerBWConv(O);
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+    return lowerBDense(O);
+  case OpKind::BWDense:
+    return lowerBWDense(O);
+  case OpKind::BMaxPool:
+    return lowerBMaxPool(O);
+  default:
+    return makeError("{}: not a binary op", O.describe());
+  }
+}
+
+} // namespace xnorc

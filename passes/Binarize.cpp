@@ -1,0 +1,274 @@
+//===- Binarize.cpp - Turn binary layers into packed-bit ops --------------===//
+//
+// Recognises, per conv/gemm/matmul layer, what exporters produce for binary
+// networks and rewrites it to the b1 ops of the IR:
+//   - weights that are ±alpha per output channel (const-fold has already turned
+//     Sign(W) * mean|W| and QONNX BipolarQuant(W) * s into such constants);
+//   - an input that is Sign(x) (sign(0) = +1) or BipolarQuant(x): the layer
+//     becomes xnor (bconv / bdense) fed by threshold(x); otherwise, with binary
+//     weights and a float input, it becomes binary-weight (bwconv / bwdense);
+//   - Pad(value = ±1) around the Sign is "one padding" (pad_value = ±1); the
+//     conv's own zero padding stays exact zero padding (pad_value = 0).
+// Every layer gets a line in the report: what it became, or why it stayed float.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Support/Error.h"
+#include "passes/BinaryWeights.h"
+#include "passes/Passes.h"
+
+#include <map>
+#include <optional>
+
+namespace xnorc {
+
+namespace {
+
+/// Where a binary activation comes from: the float tensor thresholded at 0,
+/// plus the padding applied to the ±1 values before the layer.
+struct BinarySource {
+  Value *Float = nullptr;
+  std::vector<int64_t> Pads; ///< spatial [top, left, bottom, right], empty if none
+  int64_t PadValue = 0;
+  const Op *Reshape = nullptr; ///< a reshape between the sign and a dense layer
+};
+
+bool isBinarySign(const Op *O) {
+  return O && O->kind() == OpKind::Sign && O->attrs().getFloat("zero", 0.0) == 1.0;
+}
+
+/// Spatial pads [t, l, b, r] of a rank-4 pad op that pads only H and W.
+std::optional<std::vector<int64_t>> spatialPads(const Op &Pad) {
+  auto P = Pad.attrs().getInts("pads");
+  if (P.size() != 8 || P[0] || P[1] || P[4] || P[5])
+    return std::nullopt;
+  for (int64_t V : P)
+    if (V < 0)
+      return std::nullopt;
+  return std::vector<int64_t>{P[2], P[3], P[6], P[7]};
+}
+
+std::optional<BinarySource> binarySource(Value *A, std::string &WhyNot) {
+  Op *D = A->definingOp();
+  if (!D)
+    return std::nullopt;
+  if (D->kind() == OpKind::Sign && !isBinarySign(D)) {
+    WhyNot = "its input Sign keeps ONNX's Sign(0) = 0 (--sign-zero=zero): bits cannot hold 0";
+    return std::nullopt;
+  }
+  if (isBinarySign(D)) {
+    BinarySource S{D->operand(0), {}, 0, nullptr};
+    // sign(pad(x, v)) pads the ±1 image with sign(v), where sign(0) = +1.
+    if (Op *P = D->operand(0)->definingOp(); P && P->kind() == OpKind::Pad)
+      if (auto SP = spatialPads(*P)) {
+        S.Float = P->operand(0);
+        S.Pads = *SP;
+        S.PadValue = P->attrs().getFloat("value") < 0 ? -1 : 1;
+      }
+    return S;
+  }
+  if (D->kind() == OpKind::Pad && isBinarySign(D->operand(0)->definingOp())) {
+    double V = D->attrs().getFloat("value");
+    auto SP = spatialPads(*D);
+    if (!SP || (V != 0 && V != 1 && V != -1)) {
+      WhyNot = "its input is padded with a value other than 0 or ±1, or not only spatially";
+      return std::nullopt;
+    }
+    return BinarySource{D->operand(0)->definingOp()->operand(0), *SP, static_cast<int64_t>(V),
+                        nullptr};
+  }
+  if (D->kind() == OpKind::Reshape && isBinarySign(D->operand(0)->definingOp()))
+    return BinarySource{D->operand(0)->definingOp()->operand(0), {}, 0, D};
+  return std::nullopt;
+}
+
+class BinarizePass : public Pass {
+public:
+  const char *name() const override { return "binarize"; }
+
+  llvm::Error run(Graph &G) override {
+    const std::string &Mode = options().Binarize;
+    if (Mode != "auto" && Mode != "none" && Mode != "weights" && Mode != "all")
+      return makeError("unknown --binarize mode '{}' (auto, none, weights, all)", Mode);
+    std::vector<Op *> Layers;
+    bool AnySign = false;
+    for (Op *O : G.ops()) {
+      if (O->kind() == OpKind::Conv || O->kind() == OpKind::Gemm || O->kind() == OpKind::MatMul)
+        Layers.push_back(O);
+      AnySign |= O->kind() == OpKind::Sign;
+    }
+    std::vector<std::string> Report;
+    int Xnor = 0, Bwn = 0;
+    for (size_t I = 0; I < Layers.size(); ++I) {
+      bool Edge = I == 0 || I + 1 == Layers.size();
+      std::string Line = describe(*Layers[I]) + ": ";
+      auto Outcome = Mode == "none" ? std::string("float: --binarize=none")
+                                    : rewrite(G, Layers[I], Edge, Xnor, Bwn);
+      Report.push_back(Line + Outcome);
+    }
+    bool Interesting = AnySign || Xnor || Bwn || Mode != "auto";
+    if (!Interesting)
+      return llvm::Error::success();
+    remark(fmt::format("binarization: {} of {} conv/dense layers xnor (binary weights and "
+                       "inputs), {} binary-weight, {} float",
+                       Xnor, Layers.size(), Bwn, Layers.size() - Xnor - Bwn));
+    for (const std::string &L : Report)
+      remark("  " + L);
+    if (Mode == "weights" || Mode == "all")
+      remark("warning: --binarize=" + Mode +
+             " binarized float weights post hoc; accuracy needs retraining");
+    return llvm::Error::success();
+  }
+
+private:
+  std::map<Value *, Value *> Thresholds;
+
+  static std::string describe(const Op &L) {
+    const Shape &W = L.operand(1)->type().Dims;
+    if (L.kind() == OpKind::Conv && W.size() == 4)
+      return fmt::format("{} [{}->{}, {}x{}]", L.describe(), W[1] * L.attrs().getInt("group", 1),
+                         W[0], W[2], W[3]);
+    return L.describe();
+  }
+
+  Value *thresholdOf(Graph &G, Op *Before, Value *X) {
+    auto It = Thresholds.find(X);
+    if (It != Thresholds.end())
+      return It->second;
+    Op *T = G.insertOpBefore(Before, OpKind::Threshold, Before->name(), {X}, {},
+                             G.uniqueName(X->name() + ".bits"),
+                             TensorType{ElemType::B1, X->type().Dims});
+    return Thresholds[X] = T->result();
+  }
+
+  /// Replaces L by New (same result type), keeping L's result name.
+  static void replace(Graph &G, Op *L, Op *New) {
+    std::string Name = L->result()->name();
+    G.replaceAllUsesWith(L->result(), New->result());
+    G.eraseOps({L});
+    New->result()->setName(Name);
+  }
+
+  /// Rewrites one layer; returns its report text.
+  std::string rewrite(Graph &G, Op *L, bool Edge, int &Xnor, int &Bwn) {
+    bool IsConv = L->kind() == OpKind::Conv;
+    Value *A = L->operand(0), *W = L->operand(1);
+    if (!W->isConstant())
+      return "float: its weights are computed at run time";
+    if (IsConv && W->type().rank() != 4)
+      return "float: only 2-D convolutions are binarized";
+    if (!IsConv && (A->type().rank() != 2 || W->type().rank() != 2))
+      return "float: only 2-D matrix products are binarized";
+    if (L->kind() == OpKind::Gemm && L->attrs().getInt("transA"))
+      return "float: gemm with transA is not binarized";
+
+    // Dense weights as [M, K] rows, one per output.
+    Tensor WT = W->constant();
+    if (!IsConv && !(L->kind() == OpKind::Gemm && L->attrs().getInt("transB")))
+      WT = transpose2D(WT);
+    std::string WhyNot;
+    auto BW = matchBinaryWeights(WT, WhyNot);
+    const std::string &Mode = options().Binarize;
+    bool PostHoc = false;
+    if (!BW) {
+      if (Mode == "auto" || (Edge && !options().BinarizeFirstLast))
+        return "float: " + WhyNot + (Mode != "auto" ? " (first/last layer kept float)" : "");
+      BW = binarizeWeights(WT);
+      PostHoc = true;
+    }
+
+    // Scale and bias of the epilogue: alpha, times Gemm's alpha; bias or beta * C.
+    int64_t M = WT.dims()[0];
+    std::vector<float> Scale = BW->Alpha, Bias(M, 0.0f);
+    if (L->kind() == OpKind::Gemm) {
+      float GA = L->attrs().getFloat("alpha", 1.0), GB = L->attrs().getFloat("beta", 1.0);
+      for (float &S : Scale)
+        S *= GA;
+      if (L->numOperands() > 2) {
+        Value *C = L->operand(2);
+        Shape CS = C->type().Dims;
+        bool PerOutput = C->isConstant() && (C->type().numElements() == 1 ||
+                                             CS == Shape{M} || CS == Shape{1, M});
+        if (!PerOutput)
+          return "float: gemm's C is not a constant per-output bias";
+        for (int64_t J = 0; J < M; ++J)
+          Bias[J] = GB * C->constant().data<float>()[C->type().numElements() == 1 ? 0 : J];
+      }
+    } else if (IsConv && L->numOperands() > 2) {
+      if (!L->operand(2)->isConstant())
+        return "float: its bias is computed at run time";
+      for (int64_t J = 0; J < M; ++J)
+        Bias[J] = L->operand(2)->constant().data<float>()[J];
+    }
+
+    std::string SourceWhyNot;
+    auto Src = binarySource(A, SourceWhyNot);
+    if (!Src && Mode == "all" && !(Edge && !options().BinarizeFirstLast))
+      Src = BinarySource{A, {}, 0, nullptr};
+    Attributes Attrs;
+    std::string Padding;
+    if (IsConv) {
+      Attrs = L->attrs();
+      if (Src) {
+        int64_t G = Attrs.getInt("group", 1), CPerG = A->type().Dims[1] / G;
+        auto P = Attrs.getInts("pads");
+        bool ConvPads = P[0] || P[1] || P[2] || P[3];
+        if (G != 1 && CPerG % 64) {
+          SourceWhyNot = fmt::format("grouped conv with {} channels per group (xnor needs a "
+                                     "multiple of 64)",
+                                     CPerG);
+          Src.reset();
+        } else if (!Src->Pads.empty() && Src->PadValue != 0 && ConvPads) {
+          SourceWhyNot = "one padding (Pad ±1) combined with the conv's own zero padding";
+          Src.reset();
+        } else {
+          for (size_t K = 0; K < Src->Pads.size(); ++K)
+            P[K] += Src->Pads[K];
+          Attrs.set("pads", P);
+          Attrs.set("pad_value", Src->PadValue);
+          bool AnyPad = P[0] || P[1] || P[2] || P[3];
+          Padding = !AnyPad                ? ""
+                    : Src->PadValue == 0   ? ", exact zero padding"
+                    : Src->PadValue == 1   ? ", one padding (+1)"
+                                           : ", one padding (-1)";
+        }
+      }
+    }
+
+    std::string Base = L->name().empty() ? L->result()->name() : L->name();
+    Value *Bits = G.addConstant(G.uniqueName(W->name() + ".bits"), std::move(BW->Bits));
+    Value *ScaleV = G.addConstant(G.uniqueName(Base + ".scale"), Tensor::fromFloats(Scale, {M}));
+    Value *BiasV = G.addConstant(G.uniqueName(Base + ".bias"), Tensor::fromFloats(Bias, {M}));
+    std::string Suffix = PostHoc ? " [weights binarized post hoc]" : "";
+
+    if (Src) {
+      Value *X = Src->Float;
+      if (Src->Reshape) // sign then reshape == reshape then threshold
+        X = G.insertOpBefore(L, OpKind::Reshape, Src->Reshape->name(), {X},
+                             Src->Reshape->attrs(), G.uniqueName(X->name() + ".flat"),
+                             TensorType{ElemType::F32, Src->Reshape->result()->type().Dims})
+                ->result();
+      Value *XBits = thresholdOf(G, L, X);
+      OpKind K = IsConv ? OpKind::BConv : OpKind::BDense;
+      replace(G, L,
+              G.insertOpBefore(L, K, L->name(), {XBits, Bits, ScaleV, BiasV}, Attrs,
+                               G.uniqueName(L->result()->name() + ".x"), L->result()->type()));
+      ++Xnor;
+      return "xnor (binary weights and inputs" + Padding + ")" + Suffix;
+    }
+    if (IsConv)
+      Attrs.erase("pad_value");
+    OpKind K = IsConv ? OpKind::BWConv : OpKind::BWDense;
+    replace(G, L,
+            G.insertOpBefore(L, K, L->name(), {A, Bits, ScaleV, BiasV}, Attrs,
+                             G.uniqueName(L->result()->name() + ".bw"), L->result()->type()));
+    ++Bwn;
+    return "binary-weight (float input" +
+           (SourceWhyNot.empty() ? std::string() : ": " + SourceWhyNot) + ")" + Suffix;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createBinarizePass() { return std::make_unique<BinarizePass>(); }
+
+} // namespace xnorc

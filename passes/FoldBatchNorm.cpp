@@ -1,0 +1,110 @@
+//===- FoldBatchNorm.cpp - BatchNorm into the preceding layer -------------===//
+//
+// BN(conv(x)) with constant statistics is conv'(x) with W' = W * s and
+// b' = b * s + h (s, h: BatchNorm's per-channel scale and shift). Binary
+// layers keep their bits and fold BN into their per-channel multiplier and
+// bias epilogue instead. Only when the layer's result has no other user and
+// no activation or residual sits between the two.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Analysis/ChannelAffine.h"
+#include "passes/Passes.h"
+
+namespace xnorc {
+
+namespace {
+
+bool hasEpilogueExtras(const Op &O) {
+  return O.attrs().has("activation") ||
+         ((O.kind() == OpKind::BConv || O.kind() == OpKind::BWConv || O.kind() == OpKind::BDense ||
+           O.kind() == OpKind::BWDense) &&
+          O.numOperands() > 4);
+}
+
+class FoldBatchNormPass : public Pass {
+public:
+  const char *name() const override { return "fold-batchnorm"; }
+  llvm::Error run(Graph &G) override {
+    std::vector<Op *> Dead;
+    std::vector<std::pair<Value *, std::string>> Renames;
+    for (Op *BN : G.ops()) {
+      auto Affine = batchNormAffine(*BN);
+      if (!Affine)
+        continue;
+      Op *L = Affine->Input->definingOp();
+      if (!L || G.users(L->result()).size() != 1 || G.isGraphOutput(L->result()) ||
+          hasEpilogueExtras(*L))
+        continue;
+      bool Folded = false;
+      switch (L->kind()) {
+      case OpKind::Conv:
+        Folded = foldIntoConv(G, *L, *Affine);
+        break;
+      case OpKind::BConv:
+      case OpKind::BWConv:
+      case OpKind::BDense:
+      case OpKind::BWDense:
+        Folded = foldIntoEpilogue(G, *L, *Affine);
+        break;
+      default:
+        break;
+      }
+      if (!Folded)
+        continue;
+      // The layer now produces what BatchNorm did, under BatchNorm's name.
+      Renames.push_back({L->result(), BN->result()->name()});
+      G.replaceAllUsesWith(BN->result(), L->result());
+      Dead.push_back(BN);
+    }
+    G.eraseOps(Dead);
+    for (auto &[V, Name] : Renames)
+      V->setName(Name);
+    G.removeUnusedConstants();
+    return llvm::Error::success();
+  }
+
+private:
+  static bool foldIntoConv(Graph &G, Op &Conv, const ChannelAffine &A) {
+    Value *W = Conv.operand(1);
+    if (!W->isConstant() || (Conv.numOperands() > 2 && !Conv.operand(2)->isConstant()))
+      return false;
+    Tensor NewW = W->constant();
+    int64_t M = NewW.dims()[0], Per = NewW.size() / M;
+    std::vector<float> Bias(M, 0.0f);
+    for (int64_t C = 0; C < M; ++C) {
+      for (int64_t I = 0; I < Per; ++I)
+        NewW.data<float>()[C * Per + I] *= A.Scale[C];
+      float B = Conv.numOperands() > 2 ? Conv.operand(2)->constant().data<float>()[C] : 0.0f;
+      Bias[C] = B * A.Scale[C] + A.Shift[C];
+    }
+    Conv.setOperand(1, G.addConstant(G.uniqueName(W->name() + ".bn"), std::move(NewW)));
+    Value *BV = G.addConstant(G.uniqueName(Conv.result()->name() + ".bn_bias"),
+                              Tensor::fromFloats(Bias, {M}));
+    if (Conv.numOperands() > 2)
+      Conv.setOperand(2, BV);
+    else
+      G.appendOperand(&Conv, BV);
+    return true;
+  }
+
+  static bool foldIntoEpilogue(Graph &G, Op &L, const ChannelAffine &A) {
+    if (!L.operand(2)->isConstant() || !L.operand(3)->isConstant())
+      return false;
+    std::vector<float> Scale, Bias;
+    for (size_t C = 0; C < A.Scale.size(); ++C) {
+      Scale.push_back(L.operand(2)->constant().data<float>()[C] * A.Scale[C]);
+      Bias.push_back(L.operand(3)->constant().data<float>()[C] * A.Scale[C] + A.Shift[C]);
+    }
+    int64_t M = Scale.size();
+    L.setOperand(2, G.addConstant(G.uniqueName(L.operand(2)->name() + ".bn"),
+                                  Tensor::fromFloats(Scale, {M})));
+    L.setOperand(3, G.addConstant(G.uniqueName(L.operand(3)->name() + ".bn"),
+                                  Tensor::fromFloats(Bias, {M})));
+    return true;
+  }
+};
+} // namespace
+
+std::unique_ptr<Pass> createFoldBatchNormPass() { return std::make_unique<FoldBatchNormPass>(); }
+
+} // namespace xnorc

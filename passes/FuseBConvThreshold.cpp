@@ -1,0 +1,74 @@
+//===- FuseBConvThreshold.cpp - Binary layer + threshold -> bits out ------===//
+//
+// threshold(bconv(x, w, scale, bias)) becomes bconv_threshold(x, w, t, dir):
+// the popcount accumulator d is compared with an integer per output channel
+// and the kernel writes packed bits, so no float tensor exists between two
+// binary layers. The integer bounds are found by evaluating the float
+// epilogue at every possible d, so the fusion is exact, not approximately so.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/ThresholdMath.h"
+
+namespace xnorc {
+
+namespace {
+
+/// The number of ±1 products summed into one accumulator of L.
+int64_t accumulatorRange(const Op &L) {
+  const Shape &W = L.operand(1)->type().Dims;
+  int64_t N = 1;
+  for (size_t D = 1; D < W.size(); ++D)
+    N *= W[D];
+  return N;
+}
+
+class FuseBConvThresholdPass : public Pass {
+public:
+  const char *name() const override { return "fuse-bconv-threshold"; }
+  llvm::Error run(Graph &G) override {
+    std::vector<Op *> Dead;
+    std::vector<std::pair<Value *, std::string>> Renames;
+    for (Op *T : G.ops()) {
+      Op *L = T->operand(0)->definingOp();
+      if (T->kind() != OpKind::Threshold || !L ||
+          (L->kind() != OpKind::BConv && L->kind() != OpKind::BDense) ||
+          L->numOperands() > 4 || L->attrs().has("activation") ||
+          G.users(L->result()).size() != 1 || G.isGraphOutput(L->result()) ||
+          !hasConstantThresholds(*T) || !L->operand(2)->isConstant() ||
+          !L->operand(3)->isConstant())
+        continue;
+      auto Th = channelThresholds(*T);
+      int64_t M = Th.size(), N = accumulatorRange(*L);
+      Tensor Thresh(TensorType{ElemType::I32, {M}}), Dir(TensorType{ElemType::I32, {M}});
+      for (int64_t C = 0; C < M; ++C) {
+        IntThreshold I = integerThreshold(Th[C], L->operand(2)->constant().data<float>()[C],
+                                          L->operand(3)->constant().data<float>()[C], N);
+        Thresh.data<int32_t>()[C] = I.T;
+        Dir.data<int32_t>()[C] = I.Dir;
+      }
+      std::string Base = T->result()->name();
+      Value *TV = G.addConstant(G.uniqueName(Base + ".thresh"), std::move(Thresh));
+      Value *DV = G.addConstant(G.uniqueName(Base + ".dir"), std::move(Dir));
+      OpKind K = L->kind() == OpKind::BConv ? OpKind::BConvThreshold : OpKind::BDenseThreshold;
+      Op *F = G.insertOpBefore(T, K, L->name(), {L->operand(0), L->operand(1), TV, DV},
+                               L->attrs(), G.uniqueName(Base + ".fused"), T->result()->type());
+      G.replaceAllUsesWith(T->result(), F->result());
+      Dead.push_back(T);
+      Dead.push_back(L);
+      Renames.push_back({F->result(), Base});
+    }
+    G.eraseOps(Dead);
+    for (auto &[V, Name] : Renames)
+      V->setName(Name);
+    G.removeUnusedConstants();
+    return llvm::Error::success();
+  }
+};
+} // namespace
+
+std::unique_ptr<Pass> createFuseBConvThresholdPass() {
+  return std::make_unique<FuseBConvThresholdPass>();
+}
+
+} // namespace xnorc

@@ -1,0 +1,60 @@
+//===- FuseResidual.cpp - Shortcut add into the binary layer's epilogue ---===//
+//
+// Bi-Real Net keeps a real-valued shortcut: x' = BN(bconv(sign(x))) + x. Once
+// BatchNorm is folded into the epilogue, the add joins it too, so the block
+// writes its output once instead of materialising bconv's result first.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+#include <algorithm>
+
+namespace xnorc {
+
+namespace {
+
+bool takesResidual(OpKind K) {
+  return K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense ||
+         K == OpKind::BWDense;
+}
+
+class FuseResidualPass : public Pass {
+public:
+  const char *name() const override { return "fuse-residual"; }
+  llvm::Error run(Graph &G) override {
+    std::vector<Op *> Dead;
+    std::vector<std::pair<Value *, std::string>> Renames;
+    auto Ops = G.ops();
+    auto Position = [&](const Value *V) -> long {
+      const Op *D = V->definingOp();
+      return D ? std::find(Ops.begin(), Ops.end(), D) - Ops.begin() : -1;
+    };
+    for (Op *Add : Ops) {
+      if (Add->kind() != OpKind::Add)
+        continue;
+      for (unsigned I = 0; I < 2; ++I) {
+        Op *L = Add->operand(I)->definingOp();
+        Value *R = Add->operand(1 - I);
+        if (!L || !takesResidual(L->kind()) || L->numOperands() > 4 ||
+            L->attrs().has("activation") || G.users(L->result()).size() != 1 ||
+            G.isGraphOutput(L->result()) || R->type() != L->result()->type() ||
+            Position(R) >= Position(L->result()))
+          continue;
+        G.appendOperand(L, R);
+        Renames.push_back({L->result(), Add->result()->name()});
+        G.replaceAllUsesWith(Add->result(), L->result());
+        Dead.push_back(Add);
+        break;
+      }
+    }
+    G.eraseOps(Dead);
+    for (auto &[V, Name] : Renames)
+      V->setName(Name);
+    return llvm::Error::success();
+  }
+};
+} // namespace
+
+std::unique_ptr<Pass> createFuseResidualPass() { return std::make_unique<FuseResidualPass>(); }
+
+} // namespace xnorc

@@ -1,0 +1,49 @@
+//===- ThresholdMath.h - Exact thresholds through affine maps ----*- C++ -*-===//
+//
+// A threshold "+1 iff f(u) >= tau" (or <=) through a monotone f is again a
+// threshold on u. Computing the new bound in real arithmetic can be off by an
+// ulp from what float evaluation of f decides, so these helpers search for
+// the exact boundary under the float evaluation the interpreter performs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XNORC_PASSES_THRESHOLDMATH_H
+#define XNORC_PASSES_THRESHOLDMATH_H
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace xnorc {
+
+/// A per-channel threshold: +1 iff (Dir > 0 ? v >= Tau : v <= Tau).
+struct FloatThreshold {
+  float Tau;
+  float Dir;
+};
+
+/// The threshold on u equivalent to T applied to fl(fl(u * Scale) + Shift).
+FloatThreshold thresholdThroughAffine(FloatThreshold T, float Scale, float Shift);
+
+/// An integer threshold on d in [-N, N]: +1 iff (Dir >= 0 ? d >= T : d <= T).
+/// Constant channels use T = INT32_MIN (always +1) or INT32_MAX (never), Dir = +1.
+struct IntThreshold {
+  int32_t T;
+  int32_t Dir;
+};
+
+/// The integer threshold equivalent to T applied to fl(fl(Scale * d) + Bias)
+/// for every integer d in [-N, N] (found by evaluating each: exact).
+IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t N);
+
+class Graph;
+class Op;
+/// The per-channel thresholds of a threshold op (defaults: tau 0, dir +1).
+std::vector<FloatThreshold> channelThresholds(const Op &T);
+/// Replaces T's tau/dir operands by new constants holding Th.
+void setChannelThresholds(Graph &G, Op &T, const std::vector<FloatThreshold> &Th);
+/// True if T's tau/dir (if any) are constants.
+bool hasConstantThresholds(const Op &T);
+
+} // namespace xnorc
+
+#endif

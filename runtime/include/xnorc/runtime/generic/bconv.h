@@ -1,0 +1,188 @@
+// Binary (XNOR) 2-D convolution: packed ±1 activations and weights, XOR + popcount.
+#ifndef XNORC_RUNTIME_GENERIC_BCONV_H
+#define XNORC_RUNTIME_GENERIC_BCONV_H
+
+#include "bitpack.h"
+
+// x is packed [n][in_h][in_w][ceil(c_in/64)], w is packed [c_out][kh][kw][ceil(cg/64)] with
+// cg = c_in / group. group is 1, or cg % 64 == 0 so every group starts on a word boundary
+// (c_out / group is arbitrary). out_h/out_w are resolved by the compiler; pad_bottom and
+// pad_right are not needed to compute anything but keep the struct a full description.
+// pad_value 0 is ONNX zero padding, done exactly: only valid taps count, so the number of
+// summed bits shrinks at the borders. pad_value +1 / -1 means the padded taps are
+// activations of that value on every channel (an explicit Pad before the conv).
+struct xn_bconv_params {
+  int64_t n;
+  int64_t c_in;
+  int64_t c_out;
+  int64_t group;
+  int64_t in_h;
+  int64_t in_w;
+  int64_t out_h;
+  int64_t out_w;
+  int64_t kh;
+  int64_t kw;
+  int64_t stride_h;
+  int64_t stride_w;
+  int64_t dil_h;
+  int64_t dil_w;
+  int64_t pad_top;
+  int64_t pad_left;
+  int64_t pad_bottom;
+  int64_t pad_right;
+  int32_t pad_value;
+  int32_t act_kind; // xn_act_kind
+  float act_alpha;
+  float act_beta;
+};
+
+// Per-call constants, computed once so the per-output dot product does no division.
+struct xn_bconv_geom {
+  int64_t cw;   // words per input pixel
+  int64_t cg;   // input channels per group
+  int64_t cwg;  // words per weight tap
+  int64_t mg;   // output channels per group
+  int64_t goff; // word offset between consecutive groups' input channels
+  int64_t ksize;
+  bool row_run; // a window row is one contiguous word run in both x and w
+};
+
+inline xn_bconv_geom xn_bconv_make_geom(const xn_bconv_params *p) {
+  xn_bconv_geom g;
+  g.cw = xn_bit_words(p->c_in);
+  g.cg = p->c_in / p->group;
+  g.cwg = xn_bit_words(g.cg);
+  g.mg = p->c_out / p->group;
+  g.goff = p->group > 1 ? g.cg / 64 : 0;
+  g.ksize = p->kh * p->kw;
+  g.row_run = g.cwg == g.cw && p->dil_w == 1;
+  return g;
+}
+
+// Valid tap range [lo, hi) of one window dimension. Interior windows, the common case,
+// skip xn_tap_range's divisions.
+inline void xn_bwindow(int64_t start, int64_t dil, int64_t taps, int64_t size, int64_t *lo,
+                       int64_t *hi) {
+  if (start >= 0 && start + (taps - 1) * dil < size) {
+    *lo = 0;
+    *hi = taps;
+    return;
+  }
+  xn_tap_range(start, dil, taps, 0, size, lo, hi);
+}
+
+// d for one window and one output channel. xg points at the window's group's first word
+// of image n; wm at the output channel's filter.
+inline int64_t xn_bconv_dot(const xn_bconv_params *p, const xn_bconv_geom *g, const uint64_t *xg,
+                            const uint64_t *wm, int64_t iy0, int64_t ix0, int64_t ky_lo,
+                            int64_t ky_hi, int64_t kx_lo, int64_t kx_hi) {
+  int64_t pop = 0;
+  for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+    const uint64_t *xr = xg + (iy0 + ky * p->dil_h) * p->in_w * g->cw;
+    const uint64_t *wr = wm + ky * p->kw * g->cwg;
+    if (g->row_run) {
+      pop +=
+          xn_popcount_xor(xr + (ix0 + kx_lo) * g->cw, wr + kx_lo * g->cwg, (kx_hi - kx_lo) * g->cw);
+    } else {
+      for (int64_t kx = kx_lo; kx < kx_hi; ++kx)
+        pop += xn_popcount_xor(xr + (ix0 + kx * p->dil_w) * g->cw, wr + kx * g->cwg, g->cwg);
+    }
+  }
+  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
+  int64_t n_bits = n_valid * g->cg;
+  if (p->pad_value != 0 && n_valid < g->ksize) {
+    // A padded tap of +1 has all-zero bits, so x ^ w = w; one of -1 has all valid bits set,
+    // so popcount(x ^ w) = cg - popcount(w). Tail bits of w are 0 in both cases.
+    int64_t wpop = 0;
+    for (int64_t ky = 0; ky < p->kh; ++ky) {
+      const bool row_valid = ky >= ky_lo && ky < ky_hi;
+      for (int64_t kx = 0; kx < p->kw; ++kx) {
+        if (row_valid && kx >= kx_lo && kx < kx_hi)
+          continue;
+        wpop += xn_popcount_words(wm + (ky * p->kw + kx) * g->cwg, g->cwg);
+      }
+    }
+    const int64_t n_pad = g->ksize - n_valid;
+    pop += p->pad_value > 0 ? wpop : n_pad * g->cg - wpop;
+    n_bits = g->ksize * g->cg;
+  }
+  return n_bits - 2 * pop;
+}
+
+// y[n][m][oh][ow] = act(scale[m] * d + bias[m] + residual[same index]), NCHW float.
+// scale NULL means 1, bias NULL means 0, residual NULL means none. residual may alias y
+// (each element is read before the same element is written); y must not alias x or w.
+inline void xn_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                     const float *scale, const float *bias, const float *residual, float *y) {
+  const xn_bconv_geom g = xn_bconv_make_geom(p);
+  const int64_t out_plane = p->out_h * p->out_w;
+  const int64_t filter_words = g.ksize * g.cwg;
+  // Pixel-outer: the window stays in L1 and its tap ranges are computed once for all m.
+  for (int64_t n = 0; n < p->n; ++n) {
+    const uint64_t *xn = x + n * p->in_h * p->in_w * g.cw;
+    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+      const int64_t iy0 = oh * p->stride_h - p->pad_top;
+      int64_t ky_lo, ky_hi;
+      xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+      for (int64_t ow = 0; ow < p->out_w; ++ow) {
+        const int64_t ix0 = ow * p->stride_w - p->pad_left;
+        int64_t kx_lo, kx_hi;
+        xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+        const int64_t pix = oh * p->out_w + ow;
+        int64_t m = 0;
+        for (int64_t gi = 0; gi < p->group; ++gi) {
+          const uint64_t *xg = xn + gi * g.goff;
+          for (int64_t mi = 0; mi < g.mg; ++mi, ++m) {
+            const int64_t d =
+                xn_bconv_dot(p, &g, xg, w + m * filter_words, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi);
+            const int64_t idx = (n * p->c_out + m) * out_plane + pix;
+            float v = (scale ? scale[m] : 1.0f) * (float)d + (bias ? bias[m] : 0.0f);
+            if (residual)
+              v += residual[idx];
+            y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Fused threshold: y is packed [n][out_h][out_w][ceil(c_out/64)], bit 0 (+1) where
+// (dir[m] >= 0 ? d >= thresh[m] : d <= thresh[m]), tail bits 0. dir NULL means all >=.
+// INT32_MIN / INT32_MAX thresholds give constant outputs (see XNOR-MATH.md, gamma = 0).
+// y must not alias x or w.
+inline void xn_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                               const int32_t *thresh, const int32_t *dir, uint64_t *y) {
+  const xn_bconv_geom g = xn_bconv_make_geom(p);
+  const int64_t cwo = xn_bit_words(p->c_out);
+  const int64_t filter_words = g.ksize * g.cwg;
+  for (int64_t n = 0; n < p->n; ++n) {
+    const uint64_t *xn = x + n * p->in_h * p->in_w * g.cw;
+    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+      const int64_t iy0 = oh * p->stride_h - p->pad_top;
+      int64_t ky_lo, ky_hi;
+      xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+      for (int64_t ow = 0; ow < p->out_w; ++ow) {
+        const int64_t ix0 = ow * p->stride_w - p->pad_left;
+        int64_t kx_lo, kx_hi;
+        xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+        uint64_t *yp = y + ((n * p->out_h + oh) * p->out_w + ow) * cwo;
+        for (int64_t j = 0; j < cwo; ++j)
+          yp[j] = 0;
+        int64_t m = 0;
+        for (int64_t gi = 0; gi < p->group; ++gi) {
+          const uint64_t *xg = xn + gi * g.goff;
+          for (int64_t mi = 0; mi < g.mg; ++mi, ++m) {
+            const int64_t d =
+                xn_bconv_dot(p, &g, xg, w + m * filter_words, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi);
+            const int64_t t = thresh[m];
+            const bool plus = (dir == NULL || dir[m] >= 0) ? d >= t : d <= t;
+            yp[m >> 6] |= (uint64_t)(!plus) << (m & 63);
+          }
+        }
+      }
+    }
+  }
+}
+
+#endif // XNORC_RUNTIME_GENERIC_BCONV_H
