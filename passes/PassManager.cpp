@@ -16,8 +16,10 @@ const std::vector<PassInfo> &registeredPasses() {
 }
 
 const char *defaultPipeline() {
-  return "shape-infer,const-fold,dce,binarize,fold-batchnorm,bn-sign-to-threshold,reorder-pool,"
-         "fuse-bconv-threshold,fuse-residual,fuse-activation,dce";
+  // dce after each rewrite drops the float chains it replaced, so the next
+  // pass sees single-user values where the model has them.
+  return "shape-infer,const-fold,dce,binarize,dce,fold-batchnorm,bn-sign-to-threshold,dce,"
+         "reorder-pool,dce,fuse-bconv-threshold,fuse-residual,fuse-activation,dce";
 }
 
 llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {

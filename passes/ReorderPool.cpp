@@ -51,6 +51,9 @@ public:
       std::string Name = T->result()->name();
       G.replaceAllUsesWith(T->result(), BPool->result());
       Dead.push_back(T);
+      // The float pool is dead unless something else reads it.
+      if (G.users(Pool->result()).size() == 1 && !G.isGraphOutput(Pool->result()))
+        Dead.push_back(Pool);
       Renames.push_back({BPool->result(), Name});
     }
     G.eraseOps(Dead);

@@ -95,6 +95,29 @@ topologicalOrder(const onnx::GraphProto &GP, std::unordered_set<std::string> Ava
   return Order;
 }
 
+/// A declared output shape that contradicts the computed one means a broken
+/// model (or an importer bug): refuse rather than emit code for either.
+llvm::Error checkDeclaredShape(const onnx::ValueInfoProto &VI, const Shape &Computed) {
+  if (!VI.type().has_tensor_type() || !VI.type().tensor_type().has_shape())
+    return llvm::Error::success();
+  const auto &S = VI.type().tensor_type().shape();
+  bool Mismatch = S.dim_size() != static_cast<int>(Computed.size());
+  std::vector<std::string> Declared;
+  for (int I = 0; I < S.dim_size(); ++I) {
+    const auto &D = S.dim(I);
+    bool Known = D.has_dim_value() && D.dim_value() > 0;
+    Declared.push_back(Known ? std::to_string(D.dim_value())
+                             : (D.dim_param().empty() ? "?" : D.dim_param()));
+    // The batch dimension may legitimately differ (--batch); others may not.
+    if (Known && I > 0 && I < static_cast<int>(Computed.size()) && D.dim_value() != Computed[I])
+      Mismatch = true;
+  }
+  if (Mismatch)
+    return makeError("graph output '{}' is declared [{}] but the graph computes {}", VI.name(),
+                     fmt::join(Declared, ","), shapeToString(Computed));
+  return llvm::Error::success();
+}
+
 llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
                                                    const ImportOptions &Opts) {
   if (!M.has_graph())
@@ -145,6 +168,8 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     if (V->type().Elem != ElemType::F32)
       return makeError("graph output '{}' has element type {}; only float outputs are supported",
                        Out.name(), elemTypeName(V->type().Elem));
+    if (auto E = checkDeclaredShape(Out, V->type().Dims))
+      return std::move(E);
     G->addOutput(V);
   }
   G->removeUnusedConstants();
