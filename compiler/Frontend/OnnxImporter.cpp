@@ -130,10 +130,12 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
   ImportContext Ctx(*G, *Opset, Opts);
 
   std::unordered_set<std::string> Available;
+  int64_t WeightBytes = 0;
   for (const auto &Init : GP.initializer()) {
     auto T = tensorFromProto(Init);
     if (!T)
       return withContext(T.takeError(), "initializer '" + Init.name() + "'");
+    WeightBytes += T->type().storageBytes();
     Ctx.define(Init.name(), G->addConstant(Init.name(), std::move(*T)));
     Available.insert(Init.name());
   }
@@ -147,6 +149,7 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     Available.insert(In.name());
   }
 
+  G->setSourceWeightBytes(WeightBytes);
   auto Order = topologicalOrder(GP, Available);
   if (!Order)
     return Order.takeError();

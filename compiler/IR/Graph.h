@@ -97,6 +97,11 @@ public:
   const std::string &name() const { return Name; }
   void setName(std::string N) { Name = std::move(N); }
 
+  /// Bytes of the source model's weights (initializers) as the importer read
+  /// them; the baseline the report compares generated constants with.
+  int64_t sourceWeightBytes() const { return SourceWeightBytes; }
+  void setSourceWeightBytes(int64_t B) { SourceWeightBytes = B; }
+
   Value *addInput(std::string Name, TensorType Type);
   Value *addConstant(std::string Name, Tensor T);
   /// Appends an op at the end of the op list; its result gets ResultType.
@@ -134,6 +139,7 @@ private:
                              Attributes Attrs, std::string ResultName, TensorType ResultType);
 
   std::string Name;
+  int64_t SourceWeightBytes = 0;
   std::vector<Value *> Inputs;
   std::vector<Value *> Outputs;
   std::vector<std::unique_ptr<Op>> OpList;

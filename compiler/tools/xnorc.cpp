@@ -7,6 +7,8 @@
 // non-zero exit, with nothing written.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Analysis/MemoryPlan.h"
+#include "compiler/Analysis/ModelReport.h"
 #include "compiler/Driver/ImportFlags.h"
 #include "compiler/Driver/ModelLoader.h"
 #include "compiler/Driver/OutputFiles.h"
@@ -46,6 +48,14 @@ static cl::opt<bool> EmitMain("emit-main",
                                        "model on .npy files"),
                               cl::cat(IOCat));
 
+enum class ReportKind { None, Table, Json };
+static cl::opt<ReportKind> Report(
+    "report", cl::desc("Print a per-layer report (op, kind, MACs, bytes) to stdout"),
+    cl::ValueOptional, cl::init(ReportKind::None),
+    cl::values(clEnumValN(ReportKind::Table, "", "a table (default)"),
+               clEnumValN(ReportKind::Table, "table", "a table"),
+               clEnumValN(ReportKind::Json, "json", "JSON, for tools")),
+    cl::cat(IOCat));
 static cl::opt<std::string> TargetName("target", cl::desc("Backend (see --list-targets)"),
                                        cl::init("generic"), cl::cat(CodegenCat));
 static cl::opt<bool> ListTargets("list-targets", cl::desc("List the backends and exit"),
@@ -111,7 +121,7 @@ int main(int argc, char **argv) {
                               "xnorc: compiles ONNX models of (binary) neural networks into "
                               "self-contained C++\n");
 
-  if (Emit == EmitKind::Cpp && OutDir.empty())
+  if (Emit == EmitKind::Cpp && OutDir.empty() && Report == ReportKind::None)
     return fail("no output directory: give -o DIR");
   std::string Name = ModelName.empty() ? modelNameFromPath(InputFile) : ModelName.getValue();
   if (Name.empty() || !(isalpha(static_cast<unsigned char>(Name[0])) || Name[0] == '_') ||
@@ -143,6 +153,13 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(std::move(E)));
   if (auto E = PM.run(**G))
     return failFor(std::move(E));
+
+  if (Report != ReportKind::None) {
+    ModelReport R = buildReport(**G, planMemory(**G).ArenaBytes);
+    llvm::outs() << (Report == ReportKind::Json ? formatReportJson(R) : formatReportTable(R));
+    if (OutDir.empty())
+      return 0;
+  }
 
   std::vector<std::pair<std::string, std::string>> Files;
   if (Emit == EmitKind::IR) {

@@ -1,0 +1,146 @@
+#include "compiler/Analysis/ModelReport.h"
+
+#include <fmt/format.h>
+#include <unordered_set>
+
+namespace xnorc {
+
+namespace {
+
+const char *layerKind(OpKind K) {
+  switch (K) {
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+  case OpKind::BMaxPool:
+  case OpKind::Threshold:
+    return "xnor";
+  case OpKind::BWConv:
+  case OpKind::BWDense:
+    return "binary-weight";
+  case OpKind::Reshape:
+  case OpKind::Transpose:
+  case OpKind::Concat:
+  case OpKind::Pad:
+  case OpKind::Slice:
+  case OpKind::Gather:
+    return "-";
+  default:
+    return "float";
+  }
+}
+
+/// Multiply-accumulates of conv-like and dense-like ops; 0 for the rest.
+int64_t macsOf(const Op &O) {
+  const Shape &Y = O.result()->type().Dims;
+  switch (O.kind()) {
+  case OpKind::Conv:
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BWConv: {
+    const Shape &W = O.operand(1)->type().Dims;
+    return numElements(Y) * numElements(Shape(W.begin() + 1, W.end()));
+  }
+  case OpKind::Gemm:
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+  case OpKind::BWDense: {
+    const Shape &A = O.operand(0)->type().Dims;
+    bool TA = O.kind() == OpKind::Gemm && O.attrs().getInt("transA");
+    return numElements(Y) * (TA ? A[0] : A[1]);
+  }
+  case OpKind::MatMul: {
+    const Shape &A = O.operand(0)->type().Dims;
+    return numElements(Y) * A.back();
+  }
+  default:
+    return 0;
+  }
+}
+
+std::string human(int64_t Bytes) {
+  if (Bytes >= 10 << 20)
+    return fmt::format("{:.1f} MiB", Bytes / 1048576.0);
+  if (Bytes >= 10 << 10)
+    return fmt::format("{:.1f} KiB", Bytes / 1024.0);
+  return fmt::format("{} B", Bytes);
+}
+
+} // namespace
+
+ModelReport buildReport(const Graph &G, int64_t ArenaBytes) {
+  ModelReport R;
+  R.ArenaBytes = ArenaBytes;
+  R.SourceWeightBytes = G.sourceWeightBytes();
+  for (const Value *C : G.constants())
+    R.ConstantBytes += C->type().storageBytes();
+  for (const Op *O : G.ops()) {
+    LayerRow Row{O->name().empty() ? O->result()->name() : O->name(), O->mnemonic(),
+                 layerKind(O->kind()), macsOf(*O), 0, O->result()->type().storageBytes()};
+    int64_t FloatEquivalent = 0;
+    std::unordered_set<const Value *> Seen;
+    for (const Value *V : O->operands())
+      if (V->isConstant() && Seen.insert(V).second) {
+        Row.WeightBytes += V->type().storageBytes();
+        FloatEquivalent += V->type().numElements() * 4;
+      }
+    if (Row.Kind == std::string("xnor"))
+      R.BinaryMacs += Row.Macs;
+    else
+      R.FloatMacs += Row.Macs;
+    if (Row.Kind != std::string("float") && Row.Kind != std::string("-")) {
+      R.BinaryLayerBytes += Row.WeightBytes;
+      R.BinaryLayerFloatBytes += FloatEquivalent;
+    }
+    R.Rows.push_back(Row);
+  }
+  return R;
+}
+
+std::string formatReportTable(const ModelReport &R) {
+  std::string Out = fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n", "layer", "op",
+                                "kind", "MACs", "weights", "activation");
+  for (const LayerRow &L : R.Rows)
+    Out += fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n", L.Name.substr(0, 28), L.Op,
+                       L.Kind, L.Macs, human(L.WeightBytes), human(L.ActivationBytes));
+  Out += fmt::format("totals: {} float MACs, {} binary MACs\n", R.FloatMacs, R.BinaryMacs);
+  Out += fmt::format("arena: {} ({} bytes); constants: {} ({} bytes); source model weights: {} "
+                     "({} bytes)",
+                     human(R.ArenaBytes), R.ArenaBytes, human(R.ConstantBytes), R.ConstantBytes,
+                     human(R.SourceWeightBytes), R.SourceWeightBytes);
+  if (R.ConstantBytes > 0 && R.SourceWeightBytes > 0)
+    Out += fmt::format(", {:.1f}x smaller", double(R.SourceWeightBytes) / R.ConstantBytes);
+  Out += "\n";
+  if (R.BinaryLayerBytes > 0)
+    Out += fmt::format("binary layers: {} of weights, {} as float32 ({:.1f}x smaller)\n",
+                       human(R.BinaryLayerBytes), human(R.BinaryLayerFloatBytes),
+                       double(R.BinaryLayerFloatBytes) / R.BinaryLayerBytes);
+  return Out;
+}
+
+std::string formatReportJson(const ModelReport &R) {
+  auto Quote = [](const std::string &S) {
+    std::string Q = "\"";
+    for (char C : S) {
+      if (C == '"' || C == '\\')
+        Q += '\\';
+      Q += C;
+    }
+    return Q + "\"";
+  };
+  std::vector<std::string> Rows;
+  for (const LayerRow &L : R.Rows)
+    Rows.push_back(fmt::format("    {{\"name\": {}, \"op\": {}, \"kind\": {}, \"macs\": {}, "
+                               "\"weight_bytes\": {}, \"activation_bytes\": {}}}",
+                               Quote(L.Name), Quote(L.Op), Quote(L.Kind), L.Macs, L.WeightBytes,
+                               L.ActivationBytes));
+  return fmt::format("{{\n  \"layers\": [\n{}\n  ],\n  \"arena_bytes\": {},\n  "
+                     "\"constant_bytes\": {},\n  \"source_weight_bytes\": {},\n  "
+                     "\"float_macs\": {},\n  \"binary_macs\": {},\n  "
+                     "\"binary_layer_bytes\": {},\n  \"binary_layer_float32_bytes\": {}\n}}\n",
+                     fmt::join(Rows, ",\n"), R.ArenaBytes, R.ConstantBytes, R.SourceWeightBytes,
+                     R.FloatMacs, R.BinaryMacs, R.BinaryLayerBytes, R.BinaryLayerFloatBytes);
+}
+
+} // namespace xnorc
