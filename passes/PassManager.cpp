@@ -27,6 +27,8 @@ llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
   llvm::StringRef(Pipeline).split(Names, ',', -1, false);
   for (llvm::StringRef N : Names) {
     N = N.trim();
+    if (N.empty())
+      continue;
     const auto &Infos = registeredPasses();
     auto It = std::find_if(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return N == I.Name; });
     if (It == Infos.end()) {
@@ -41,6 +43,12 @@ llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
 }
 
 llvm::Error PassManager::run(Graph &G) {
+  for (const std::string &Name : Opts.PrintAfter) {
+    const auto &Infos = registeredPasses();
+    if (std::none_of(Infos.begin(), Infos.end(),
+                     [&](const PassInfo &I) { return Name == I.Name; }))
+      return makeError("--print-after: unknown pass '{}'", Name);
+  }
   for (auto &P : Passes) {
     if (auto E = P->run(G))
       return withContext(std::move(E), std::string("pass '") + P->name() + "'");

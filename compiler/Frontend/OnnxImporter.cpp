@@ -192,8 +192,14 @@ llvm::Expected<std::unique_ptr<Graph>> importOnnxText(const std::string &Text,
   } catch (const std::exception &E) {
     return makeError("not valid ONNX text syntax: {}", E.what());
   }
-  if (!S.IsOK())
-    return makeError("not valid ONNX text syntax: {}", S.ErrorMessage());
+  if (!S.IsOK()) {
+    // ONNX's message spans several lines; diagnostics are one line.
+    std::string Msg = S.ErrorMessage();
+    for (char &C : Msg)
+      if (C == '\n')
+        C = ' ';
+    return makeError("not valid ONNX text syntax: {}", llvm::StringRef(Msg).trim().str());
+  }
   return importModel(M, Opts);
 }
 

@@ -27,9 +27,11 @@ private:
   size_t P = 0;
   std::unordered_map<std::string, Value *> Names;
 
-  llvm::Error error(const std::string &Msg) const {
+  /// An error at the current position, or at At (the start of the token at fault).
+  llvm::Error error(const std::string &Msg, size_t At = std::string::npos) const {
+    size_t Pos = At == std::string::npos ? P : At;
     size_t Line = 1, Col = 1;
-    for (size_t I = 0; I < P && I < S.size(); ++I, ++Col)
+    for (size_t I = 0; I < Pos && I < S.size(); ++I, ++Col)
       if (S[I] == '\n')
         ++Line, Col = 0;
     return makeError("{}:{}: {}", Line, Col, Msg);
@@ -100,12 +102,14 @@ private:
   }
 
   llvm::Expected<Value *> parseValueRef() {
+    skipSpace();
+    size_t Start = P;
     auto N = parseValueName();
     if (!N)
       return N.takeError();
     auto It = Names.find(*N);
     if (It == Names.end())
-      return error("use of undefined value %" + *N);
+      return error("use of undefined value %" + *N, Start);
     return It->second;
   }
 
@@ -183,10 +187,12 @@ private:
   }
 
   llvm::Expected<TensorType> parseType() {
+    skipSpace();
+    size_t Start = P;
     std::string Elem = parseBareWord();
     TensorType T;
     if (!parseElemType(Elem, T.Elem))
-      return error("unknown element type '" + Elem + "'");
+      return error("unknown element type '" + Elem + "'", Start);
     if (auto E = expect("["))
       return std::move(E);
     while (!consume("]")) {
@@ -239,10 +245,12 @@ private:
   }
 
   llvm::Error parseOp(Graph &G, const std::string &ResultName) {
+    skipSpace();
+    size_t Start = P;
     std::string Mnemonic = parseBareWord();
     OpKind Kind;
     if (!parseOpMnemonic(Mnemonic, Kind))
-      return error("unknown op '" + Mnemonic + "'");
+      return error("unknown op '" + Mnemonic + "'", Start);
     if (auto E = expect("("))
       return E;
     std::vector<Value *> Operands;

@@ -39,6 +39,16 @@ std::string formatFloat(double D) {
   return S;
 }
 
+/// Shortest text that reads back (through double) as the same float.
+std::string formatFloat32(float F) {
+  if (std::isnan(F) || std::isinf(F))
+    return formatFloat(F);
+  std::string S = fmt::format("{}", F);
+  if (S.find_first_of(".eE") == std::string::npos)
+    S += ".0";
+  return S;
+}
+
 std::string formatAttr(const Attr &A) {
   struct Visitor {
     std::string operator()(int64_t I) const { return std::to_string(I); }
@@ -70,8 +80,7 @@ std::string formatConstant(const Tensor &T, const PrintOptions &Opts) {
     for (int64_t I = 0; I < T.size(); ++I) {
       if (I)
         Out += ", ";
-      // float->double->shortest text round-trips the float exactly.
-      Out += T.elem() == ElemType::F32 ? formatFloat(T.data<float>()[I])
+      Out += T.elem() == ElemType::F32 ? formatFloat32(T.data<float>()[I])
                                        : std::to_string(T.getAsInt(I));
     }
   }
