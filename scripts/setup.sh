@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(cmake ninja-build g++ clang llvm-14-dev llvm-14-tools libonnx-dev libprotobuf-dev
             protobuf-compiler libfmt-dev libzstd-dev libgtest-dev)
 demo_pkgs=(python3-numpy)
-test_pkgs=(python3-numpy python3-onnx python3-torch libonnx-testdata)
+test_pkgs=(python3-numpy python3-onnx python3-torch python3-torchvision libonnx-testdata)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
