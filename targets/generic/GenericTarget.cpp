@@ -1,210 +1,23 @@
-//===- GenericTarget.cpp - Portable C++17 backend -------------------------===//
+//===- GenericTarget.cpp - Portable C++17, any CPU ------------------------===//
 //
-// Emits <name>.h, <name>.cpp (and <name>_main.cpp on request). The .cpp holds
-// the generic runtime kernels it uses, pasted into a model-private namespace
-// (so two models can be linked into one program), the constants as static
-// arrays, and <name>_run(): one kernel call per op, every tensor at its
-// planned arena offset.
+// The reference backend: the generic runtime kernels as they are. Every other
+// target is tested against it and against the interpreter.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Analysis/MemoryPlan.h"
-#include "compiler/Lowering/KernelCall.h"
-#include "compiler/Support/EmbeddedRuntime.h"
-#include "compiler/Support/Error.h"
-#include "targets/Target.h"
-#include "targets/common/ApiWriter.h"
-#include "targets/common/ConstantWriter.h"
-
-#include <llvm/ADT/StringRef.h>
-#include <set>
-#include <sstream>
-#include <unordered_map>
-#include <unordered_set>
+#include "targets/common/CppEmitter.h"
 
 namespace xnorc {
 
 namespace {
-
-/// Runtime header text with its #include lines removed: the generated file
-/// includes the C headers once, outside the model's namespace.
-std::string stripIncludes(const char *Text) {
-  std::istringstream In(Text);
-  std::string Line, Out;
-  while (std::getline(In, Line))
-    if (!llvm::StringRef(Line).ltrim().startswith("#include"))
-      Out += Line + "\n";
-  return Out;
-}
-
-class GenericEmitter {
-public:
-  GenericEmitter(const Graph &G, const EmitOptions &Opts)
-      : G(G), Opts(Opts), Plan(planMemory(G)) {}
-
-  llvm::Expected<std::vector<OutputFile>> emit() {
-    ModelApi Api = ModelApi::fromGraph(G, Opts.Name, "generic", Opts.SourceFile, Plan.ArenaBytes);
-    std::string Body;
-    for (const Op *O : G.ops())
-      if (auto E = emitOp(*O, Body))
-        return std::move(E);
-    for (auto &[Index, V] : Plan.OutputCopies)
-      Body += fmt::format("  // graph output {} is %{}\n  memcpy(outputs[{}], {}, {});\n", Index,
-                          V->name(), Index, pointer(V), V->type().storageBytes());
-
-    std::string Cpp = generatedBanner(Api, Opts.Name + ".cpp: inference code of model '" +
-                                               Opts.Name + "'.");
-    Cpp += fmt::format("#include \"{}.h\"\n\n", Opts.Name);
-    Cpp += "#include <float.h>\n#include <limits.h>\n#include <math.h>\n#include <stddef.h>\n"
-           "#include <stdint.h>\n#include <string.h>\n\n";
-    Cpp += fmt::format("namespace {} {{\n\n", runtimeNamespace());
-    Headers.insert(Headers.begin(), "generic/xn_common.h");
-    for (const std::string &H : Headers) {
-      const char *Text = embeddedRuntimeSource(H.c_str());
-      if (!Text)
-        return makeError("internal error: runtime header {} is not embedded", H);
-      Cpp += fmt::format("// ---- xnorc runtime: {} ----\n{}\n", H, stripIncludes(Text));
-    }
-    Cpp += "// ---- constants ----\n" + Constants;
-    Cpp += fmt::format("\n}} // namespace {}\n\n", runtimeNamespace());
-    Cpp += writeInfoDefinition(Api) + "\n";
-    Cpp += runFunction(Body);
-
-    std::vector<OutputFile> Files{{Opts.Name + ".h", writeApiHeader(Api)},
-                                  {Opts.Name + ".cpp", Cpp}};
-    if (Opts.EmitMain)
-      Files.push_back({Opts.Name + "_main.cpp", writeMainProgram(Api)});
-    return Files;
-  }
-
-private:
-  const Graph &G;
-  const EmitOptions &Opts;
-  MemoryPlan Plan;
-  std::vector<std::string> Headers; // in first-use order, unique
-  std::string Constants;
-  std::unordered_map<const Value *, std::string> Symbols;
-  std::unordered_set<std::string> UsedSymbols;
-
-  std::string runtimeNamespace() const { return Opts.Name + "_impl"; }
-
-  std::string uniqueSymbol(const std::string &Base) {
-    std::string S = Base;
-    for (int I = 1; !UsedSymbols.insert(S).second; ++I)
-      S = fmt::format("{}_{}", Base, I);
-    return S;
-  }
-
-  const std::string &symbolFor(const Value *C) {
-    auto It = Symbols.find(C);
-    if (It != Symbols.end())
-      return It->second;
-    std::string S = uniqueSymbol("k_" + cIdentifier(C->name()));
-    Constants += fmt::format("// %{} {}\n", C->name(), C->type().str()) +
-                 writeConstantArray(S, C->constant());
-    return Symbols[C] = S;
-  }
-
-  static const char *cType(ElemType E) {
-    switch (E) {
-    case ElemType::B1:
-      return "uint64_t";
-    case ElemType::I32:
-      return "int32_t";
-    case ElemType::I64:
-      return "int64_t";
-    case ElemType::F32:
-      break;
-    }
-    return "float";
-  }
-
-  std::string pointer(const Value *V) {
-    const Storage &S = Plan.Where.at(V);
-    switch (S.K) {
-    case Storage::Kind::Input:
-      return fmt::format("inputs[{}]", S.Index);
-    case Storage::Kind::Output:
-      return fmt::format("outputs[{}]", S.Index);
-    case Storage::Kind::Arena:
-      return fmt::format("reinterpret_cast<{} *>(arena_bytes + {})", cType(V->type().Elem),
-                         S.Offset);
-    case Storage::Kind::Constant:
-      return symbolFor(V);
-    }
-    return "nullptr";
-  }
-
-  llvm::Error emitOp(const Op &O, std::string &Body) {
-    std::vector<std::string> OperandNames;
-    for (const Value *V : O.operands())
-      OperandNames.push_back("%" + V->name());
-    Body += fmt::format("  // {}: ({}) -> %{} {}\n", O.describe(), fmt::join(OperandNames, ", "),
-                        O.result()->name(), O.result()->type().str());
-    auto AliasIt = Plan.IsAlias.find(&O);
-    if (AliasIt != Plan.IsAlias.end() && AliasIt->second) {
-      Body += "  // (shares its operand's storage: no code)\n";
-      return llvm::Error::success();
-    }
-    auto Call = lowerToKernel(O);
-    if (!Call)
-      return Call.takeError();
-    if (std::find(Headers.begin(), Headers.end(), Call->Header) == Headers.end())
-      Headers.push_back(Call->Header);
-    std::vector<std::string> Args;
-    for (const KernelArg &A : Call->Args) {
-      switch (A.K) {
-      case KernelArg::Kind::Operand:
-        Args.push_back(pointer(O.operand(A.OperandIndex)));
-        break;
-      case KernelArg::Kind::Derived: {
-        std::string S = uniqueSymbol(
-            fmt::format("k_{}_{}", cIdentifier(O.result()->name()), A.DerivedName));
-        Constants += fmt::format("// {} of {}\n", A.DerivedName, O.describe()) +
-                     writeConstantArray(S, A.Derived);
-        Args.push_back(S);
-        break;
-      }
-      case KernelArg::Kind::Null:
-        Args.push_back("nullptr");
-        break;
-      }
-    }
-    std::string Out = pointer(O.result());
-    Body += fmt::format("  {{\n    static const {} p = {};\n", Call->ParamsType, Call->ParamsInit);
-    if (Call->ArgsAsArray)
-      Body += fmt::format("    const float *const in[] = {{{}}};\n    {}(&p, in, {});\n",
-                          fmt::join(Args, ", "), Call->Function, Out);
-    else
-      Body += fmt::format("    {}(&p, {}, {});\n", Call->Function, fmt::join(Args, ", "), Out);
-    Body += "  }\n";
-    return llvm::Error::success();
-  }
-
-  std::string runFunction(const std::string &Body) const {
-    std::string U = upperName(Opts.Name);
-    std::string Out = fmt::format(
-        "extern \"C\" int {N}_run(const float *const *inputs, float *const *outputs, "
-        "void *arena) {{\n"
-        "  using namespace {NS};\n"
-        "  if (({U}_NUM_INPUTS > 0 && !inputs) || !outputs || ({U}_ARENA_BYTES > 0 && !arena))\n"
-        "    return {U}_ERROR_NULL_ARGUMENT;\n"
-        "  if (reinterpret_cast<uintptr_t>(arena) % {U}_ARENA_ALIGN != 0)\n"
-        "    return {U}_ERROR_MISALIGNED_ARENA;\n",
-        fmt::arg("N", Opts.Name), fmt::arg("NS", runtimeNamespace()), fmt::arg("U", U));
-    if (Plan.ArenaBytes > 0)
-      Out += "  unsigned char *const arena_bytes = static_cast<unsigned char *>(arena);\n";
-    return Out + Body + fmt::format("  return {}_OK;\n}}\n", U);
-  }
-};
-
 class GenericTarget : public Target {
 public:
   const char *name() const override { return "generic"; }
   llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
-    return GenericEmitter(G, Opts).emit();
+    KernelFlavor Flavor;
+    Flavor.TargetName = "generic";
+    return emitCpp(G, Opts, Flavor);
   }
 };
-
 } // namespace
 
 std::unique_ptr<Target> createGenericTarget() { return std::make_unique<GenericTarget>(); }
