@@ -148,6 +148,34 @@ private:
     New->result()->setName(Name);
   }
 
+  /// y * K + bias with K = avg_pool(mean_c |x|) over the conv's window (the
+  /// paper's box filter k, same stride and zero padding). Returns the last op.
+  static Op *applyKScaling(Graph &G, Op *L, Op *BConv, Value *X, const std::vector<float> &Bias) {
+    const Shape &XS = X->type().Dims, &YS = L->result()->type().Dims;
+    const Shape &WS = L->operand(1)->type().Dims;
+    auto Insert = [&](OpKind K, std::vector<Value *> Ops, Attributes A, Shape Dims) {
+      return G.insertOpBefore(L, K, L->name(), std::move(Ops), std::move(A),
+                              G.uniqueName(L->result()->name() + ".k"),
+                              TensorType{ElemType::F32, std::move(Dims)});
+    };
+    Op *Abs = Insert(OpKind::Abs, {X}, {}, XS);
+    Attributes Mean;
+    Mean.set("axes", std::vector<int64_t>{1});
+    Mean.set("keepdims", int64_t(1));
+    Op *A = Insert(OpKind::ReduceMean, {Abs->result()}, Mean, {XS[0], 1, XS[2], XS[3]});
+    Attributes Box;
+    Box.set("kernel_shape", std::vector<int64_t>{WS[2], WS[3]});
+    Box.set("strides", L->attrs().getInts("strides", {1, 1}));
+    Box.set("pads", L->attrs().getInts("pads", {0, 0, 0, 0}));
+    Box.set("count_include_pad", int64_t(1));
+    Box.set("ceil_mode", int64_t(0));
+    Op *K = Insert(OpKind::AvgPool, {A->result()}, Box, {YS[0], 1, YS[2], YS[3]});
+    Op *Scaled = Insert(OpKind::Mul, {BConv->result(), K->result()}, {}, YS);
+    Value *B = G.addConstant(G.uniqueName(L->result()->name() + ".bias"),
+                             Tensor::fromFloats(Bias, {static_cast<int64_t>(Bias.size()), 1, 1}));
+    return Insert(OpKind::Add, {Scaled->result(), B}, {}, YS);
+  }
+
   /// Rewrites one layer; returns its report text.
   std::string rewrite(Graph &G, Op *L, bool Edge, int &Xnor, int &Bwn) {
     bool IsConv = L->kind() == OpKind::Conv;
@@ -240,6 +268,12 @@ private:
     Value *BiasV = G.addConstant(G.uniqueName(Base + ".bias"), Tensor::fromFloats(Bias, {M}));
     std::string Suffix = PostHoc ? " [weights binarized post hoc]" : "";
 
+    bool KScale = PostHoc && IsConv && options().KScaling && Src && Src->Float == A &&
+                  Attrs.getInts("dilations", {1, 1}) == std::vector<int64_t>{1, 1};
+    if (KScale) // the bias is added after the K product
+      BiasV = G.addConstant(G.uniqueName(Base + ".zero_bias"),
+                            Tensor::fromFloats(std::vector<float>(M, 0.0f), {M}));
+
     if (Src) {
       Value *X = Src->Float;
       if (Src->Reshape) // sign then reshape == reshape then threshold
@@ -249,11 +283,14 @@ private:
                 ->result();
       Value *XBits = thresholdOf(G, L, X);
       OpKind K = IsConv ? OpKind::BConv : OpKind::BDense;
-      replace(G, L,
-              G.insertOpBefore(L, K, L->name(), {XBits, Bits, ScaleV, BiasV}, Attrs,
-                               G.uniqueName(L->result()->name() + ".x"), L->result()->type()));
+      Op *New = G.insertOpBefore(L, K, L->name(), {XBits, Bits, ScaleV, BiasV}, Attrs,
+                                 G.uniqueName(L->result()->name() + ".x"), L->result()->type());
+      if (KScale)
+        New = applyKScaling(G, L, New, A, Bias);
+      replace(G, L, New);
       ++Xnor;
-      return "xnor (binary weights and inputs" + Padding + ")" + Suffix;
+      return "xnor (binary weights and inputs" + Padding + ")" + (KScale ? " with K scaling" : "") +
+             Suffix;
     }
     if (IsConv)
       Attrs.erase("pad_value");

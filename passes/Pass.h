@@ -21,6 +21,9 @@ struct PassOptions {
   std::string Binarize = "auto";
   /// Post-hoc binarization leaves the first and last layer float unless set.
   bool BinarizeFirstLast = false;
+  /// Post-hoc XNOR layers (--binarize=all) scale their output by the paper's
+  /// K = mean_c|x| (*) box(kh, kw) per output position (XNOR-Net section 3.2).
+  bool KScaling = false;
   /// Receives remarks (one line each) such as the per-layer binarization report.
   std::function<void(const std::string &)> Remark;
 };

@@ -162,19 +162,11 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
     if (O.result()->type().Elem == ElemType::I64)
       return evalIntBinary(O, *In[0], *In[1]);
     break;
-  case OpKind::Threshold:
-  case OpKind::Unpack:
-  case OpKind::BConv:
-  case OpKind::BConvThreshold:
-  case OpKind::BDense:
-  case OpKind::BDenseThreshold:
-  case OpKind::BWConv:
-  case OpKind::BWDense:
-  case OpKind::BMaxPool:
-    return evaluateBinaryOp(O, In);
   default:
     break;
   }
+  if (isBinaryOp(O.kind()))
+    return evaluateBinaryOp(O, In);
 
   auto Call = lowerToKernel(O);
   if (!Call)

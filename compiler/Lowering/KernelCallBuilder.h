@@ -110,8 +110,6 @@ inline int32_t activationKind(const std::string &Name) {
 }
 
 
-/// True for the ops of the binary (b1) family, lowered in BinaryKernelLowering.cpp.
-bool isBinaryOp(OpKind K);
 llvm::Expected<KernelCall> lowerBinaryOpToKernel(const Op &O);
 
 } // namespace xnorc

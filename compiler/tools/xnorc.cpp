@@ -75,6 +75,10 @@ static cl::opt<bool> BinarizeFirstLast("binarize-first-last",
                                        cl::desc("Let --binarize=weights|all also binarize the "
                                                 "first and last layer"),
                                        cl::cat(PassCat));
+static cl::opt<bool> KScaling("k-scaling",
+                              cl::desc("With --binarize=all, scale each post-hoc XNOR conv by "
+                                       "the paper's K (mean |input| per output position)"),
+                              cl::cat(PassCat));
 static cl::opt<bool> Quiet("quiet", cl::desc("Do not print remarks (the binarization report)"),
                            cl::cat(PassCat));
 static cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
@@ -143,6 +147,7 @@ int main(int argc, char **argv) {
   PO.VerifyEach = VerifyEach;
   PO.Passes.Binarize = Binarize;
   PO.Passes.BinarizeFirstLast = BinarizeFirstLast;
+  PO.Passes.KScaling = KScaling;
   if (!Quiet)
     PO.Passes.Remark = [](const std::string &Text) {
       llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";

@@ -1,0 +1,311 @@
+// Binary (XNOR) conv and dense for AVX-512 with VPOPCNTDQ: output channels across lanes.
+//
+// Weights: [ceil(c_out/8)][kh][kw][cw][8] (x86/common.h), packed at compile time by
+// xn_avx512_bconv_pack. Micro-kernel: for each activation word, one vpbroadcastq per pixel,
+// one vector load per 8-channel block, then vpxorq + vpopcntq + vpaddq per (pixel, block):
+// a register tile of XN_AVX512_P pixels x XN_AVX512_B blocks of 64-bit accumulators, no
+// horizontal reduction. Interior pixels (whole window inside the input) run a branch-free
+// loop over the window's contiguous word runs; border pixels take a per-tap path that
+// counts only valid taps (zero padding) or XORs with the padding value's bits (+1/-1).
+// Fused threshold: the comparison of 8 accumulators with 8 thresholds is a mask register,
+// which is the packed output byte.
+//
+// Same parameter structs and semantics as generic/bconv.h and generic/bdense.h, bit for
+// bit. Compiled with per-function target attributes: the file builds without -m flags, and
+// callers check __builtin_cpu_supports before calling.
+#ifndef XNORC_RUNTIME_X86_AVX512_BCONV_H
+#define XNORC_RUNTIME_X86_AVX512_BCONV_H
+
+#include "common.h"
+
+#include <immintrin.h>
+
+#define XN_AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vpopcntdq")))
+#define XN_AVX512_P 4 // pixels per register tile
+#define XN_AVX512_B 4 // 8-channel blocks per register tile
+
+// ---- compile-time weight packing (plain C++) ----
+
+inline size_t xn_avx512_bconv_packed_words(const xn_bconv_params *p) {
+  return xn_x86_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 8);
+}
+inline void xn_avx512_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,
+                                 uint64_t *packed) {
+  xn_x86_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 8, generic_w, packed);
+}
+inline size_t xn_avx512_bdense_packed_words(const xn_bdense_params *p) {
+  return xn_x86_oc_packed_words(p->m, 1, xn_bit_words(p->k), 8);
+}
+inline void xn_avx512_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,
+                                  uint64_t *packed) {
+  xn_x86_oc_pack(p->m, 1, xn_bit_words(p->k), 8, generic_w, packed);
+}
+
+// ---- kernels ----
+
+struct xn_avx512_bconv_ctx {
+  const xn_bconv_params *p;
+  int64_t cw;       // words per input pixel
+  int64_t ksize;    // kh * kw
+  int64_t runs;     // word runs per window row: 1 if dil_w == 1 (kw * cw words), else kw
+  int64_t run_len;  // words per run
+  int64_t wblock;   // packed words per 8-channel block
+  int64_t row;      // words per input row
+  int64_t cwo;      // words per packed output pixel (threshold)
+  // Epilogue operands.
+  const float *scale, *bias, *residual;
+  float *yf;
+  const int32_t *thresh, *dir;
+  uint64_t *yb;
+};
+
+// Interior tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks (w is the
+// first block's packed filter). Writes popcounts to pop[P][B * 8].
+template <int P, int B>
+XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c,
+                                                  const uint64_t *x0, int64_t xstep,
+                                                  const uint64_t *w, int64_t *pop) {
+  __m512i acc[P][B];
+  for (int i = 0; i < P; ++i)
+    for (int b = 0; b < B; ++b)
+      acc[i][b] = _mm512_setzero_si512();
+  const xn_bconv_params *p = c->p;
+  const int64_t len = c->run_len;
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    for (int64_t r = 0; r < c->runs; ++r) {
+      const uint64_t *xs = x0 + ky * p->dil_h * c->row + r * p->dil_w * c->cw;
+      const uint64_t *ws = w + (ky * p->kw + r) * c->cw * 8;
+      for (int64_t j = 0; j < len; ++j) {
+        __m512i wv[B];
+        for (int b = 0; b < B; ++b)
+          wv[b] = _mm512_loadu_si512((const void *)(ws + b * c->wblock + j * 8));
+        for (int i = 0; i < P; ++i) {
+          const __m512i xv = _mm512_set1_epi64((long long)xs[i * xstep + j]);
+          for (int b = 0; b < B; ++b)
+            acc[i][b] =
+                _mm512_add_epi64(acc[i][b], _mm512_popcnt_epi64(_mm512_xor_si512(xv, wv[b])));
+        }
+      }
+    }
+  }
+  for (int i = 0; i < P; ++i)
+    for (int b = 0; b < B; ++b)
+      _mm512_storeu_si512((void *)(pop + (i * B + b) * 8), acc[i][b]);
+}
+
+// One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
+// as the padding value. Writes popcounts to pop[B * 8]; returns the number of summed bits.
+template <int B>
+XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_avx512_bconv_ctx *c,
+                                                       const uint64_t *xn, int64_t iy0,
+                                                       int64_t ix0, const uint64_t *w,
+                                                       int64_t *pop) {
+  const xn_bconv_params *p = c->p;
+  int64_t ky_lo, ky_hi, kx_lo, kx_hi;
+  xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+  xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+  __m512i acc[B];
+  for (int b = 0; b < B; ++b)
+    acc[b] = _mm512_setzero_si512();
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    const bool row_ok = ky >= ky_lo && ky < ky_hi;
+    for (int64_t kx = 0; kx < p->kw; ++kx) {
+      const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
+      if (!ok && p->pad_value == 0)
+        continue;
+      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * 8;
+      const uint64_t *xs =
+          ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
+      for (int64_t j = 0; j < c->cw; ++j) {
+        // A padded -1 tap has every valid channel bit set; a +1 tap has none.
+        const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
+        const __m512i xv = _mm512_set1_epi64((long long)xw);
+        for (int b = 0; b < B; ++b)
+          acc[b] = _mm512_add_epi64(
+              acc[b], _mm512_popcnt_epi64(_mm512_xor_si512(
+                          xv, _mm512_loadu_si512((const void *)(wt + b * c->wblock + j * 8)))));
+      }
+    }
+  }
+  for (int b = 0; b < B; ++b)
+    _mm512_storeu_si512((void *)(pop + b * 8), acc[b]);
+  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
+  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
+}
+
+// Float epilogue (xn_bconv): NCHW float output of pixel pix of image n, blocks ob..ob+B-1.
+struct xn_avx512_epi_float {
+  template <int B>
+  XN_AVX512_TARGET static inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
+                                           int64_t ob, const int64_t *pop, int64_t n_bits) {
+    const xn_bconv_params *p = c->p;
+    const int64_t plane = p->out_h * p->out_w;
+    int64_t m_end = (ob + B) * 8;
+    if (m_end > p->c_out)
+      m_end = p->c_out;
+    for (int64_t m = ob * 8; m < m_end; ++m) {
+      const int64_t d = n_bits - 2 * pop[m - ob * 8];
+      const int64_t idx = (n * p->c_out + m) * plane + pix;
+      float v = (c->scale ? c->scale[m] : 1.0f) * (float)d + (c->bias ? c->bias[m] : 0.0f);
+      if (c->residual)
+        v += c->residual[idx];
+      c->yf[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+    }
+  }
+};
+
+// Threshold epilogue (xn_bconv_threshold): one output byte per 8-channel block. The output
+// was zeroed beforehand, so bytes past the last block stay 0.
+struct xn_avx512_epi_thresh {
+  template <int B>
+  XN_AVX512_TARGET static inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
+                                           int64_t ob, const int64_t *pop, int64_t n_bits) {
+    const xn_bconv_params *p = c->p;
+    unsigned char *yp = (unsigned char *)(c->yb + (n * p->out_h * p->out_w + pix) * c->cwo);
+    const __m512i nb = _mm512_set1_epi64(n_bits);
+    for (int b = 0; b < B; ++b) {
+      const int64_t m0 = (ob + b) * 8;
+      const int64_t rem = p->c_out - m0;
+      const __mmask8 valid = rem >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rem) - 1);
+      const __m512i d = _mm512_sub_epi64(
+          nb, _mm512_slli_epi64(_mm512_loadu_si512((const void *)(pop + b * 8)), 1));
+      const __m512i t = _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(valid, c->thresh + m0));
+      __mmask8 ge_dir = 0xff;
+      if (c->dir)
+        ge_dir = _mm256_cmpge_epi32_mask(_mm256_maskz_loadu_epi32(valid, c->dir + m0),
+                                         _mm256_setzero_si256());
+      const __mmask8 ge = _mm512_cmpge_epi64_mask(d, t);
+      const __mmask8 le = _mm512_cmple_epi64_mask(d, t);
+      const unsigned plus = ((unsigned)ge & ge_dir) | ((unsigned)le & ~(unsigned)ge_dir);
+      yp[ob + b] = (unsigned char)(~plus & valid);
+    }
+  }
+};
+
+// Blocks ob..ob+B-1 over every output pixel of every image.
+template <int B, typename Epi>
+XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c,
+                                                    const uint64_t *x, const uint64_t *wp,
+                                                    int64_t ob) {
+  const xn_bconv_params *p = c->p;
+  const uint64_t *w = wp + ob * c->wblock;
+  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
+  xn_x86_interior(p->out_h, p->stride_h, p->pad_top, p->dil_h, p->kh, p->in_h, &oh_lo, &oh_hi);
+  xn_x86_interior(p->out_w, p->stride_w, p->pad_left, p->dil_w, p->kw, p->in_w, &ow_lo, &ow_hi);
+  const int P = XN_AVX512_P;
+  alignas(64) int64_t pop[P * B * 8];
+  const int64_t xstep = p->stride_w * c->cw;
+  const int64_t n_full = c->ksize * p->c_in;
+  for (int64_t n = 0; n < p->n; ++n) {
+    const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
+    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+      const int64_t iy0 = oh * p->stride_h - p->pad_top;
+      const bool row_in = oh >= oh_lo && oh < oh_hi;
+      const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
+      int64_t ow = 0;
+      for (; ow < a; ++ow) {
+        const int64_t nb = xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left,
+                                                     w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+      }
+      for (; ow + P <= e; ow += P) {
+        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
+        xn_avx512_bconv_tile<P, B>(c, x0, xstep, w, pop);
+        for (int i = 0; i < P; ++i)
+          Epi::template emit<B>(c, n, oh * p->out_w + ow + i, ob, pop + i * B * 8, n_full);
+      }
+      for (; ow < e; ++ow) {
+        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
+        xn_avx512_bconv_tile<1, B>(c, x0, xstep, w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, n_full);
+      }
+      for (; ow < p->out_w; ++ow) {
+        const int64_t nb = xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left,
+                                                     w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+      }
+    }
+  }
+}
+
+template <typename Epi>
+XN_AVX512_TARGET inline void xn_avx512_bconv_run(const xn_avx512_bconv_ctx *c, const uint64_t *x,
+                                                 const uint64_t *wp) {
+  const int64_t blocks = (c->p->c_out + 7) / 8;
+  int64_t ob = 0;
+  for (; ob + XN_AVX512_B <= blocks; ob += XN_AVX512_B)
+    xn_avx512_bconv_blocks<XN_AVX512_B, Epi>(c, x, wp, ob);
+  switch (blocks - ob) {
+  case 3:
+    xn_avx512_bconv_blocks<3, Epi>(c, x, wp, ob);
+    break;
+  case 2:
+    xn_avx512_bconv_blocks<2, Epi>(c, x, wp, ob);
+    break;
+  case 1:
+    xn_avx512_bconv_blocks<1, Epi>(c, x, wp, ob);
+    break;
+  default:
+    break;
+  }
+}
+
+inline xn_avx512_bconv_ctx xn_avx512_bconv_make_ctx(const xn_bconv_params *p) {
+  xn_avx512_bconv_ctx c;
+  memset(&c, 0, sizeof c);
+  c.p = p;
+  c.cw = xn_bit_words(p->c_in);
+  c.ksize = p->kh * p->kw;
+  c.runs = p->dil_w == 1 ? 1 : p->kw;
+  c.run_len = p->dil_w == 1 ? p->kw * c.cw : c.cw;
+  c.wblock = c.ksize * c.cw * 8;
+  c.row = p->in_w * c.cw;
+  c.cwo = xn_bit_words(p->c_out);
+  return c;
+}
+
+// Same contract as xn_bconv (generic/bconv.h) with group == 1 and w packed by
+// xn_avx512_bconv_pack.
+XN_AVX512_TARGET inline void xn_avx512_bconv(const xn_bconv_params *p, const uint64_t *x,
+                                             const uint64_t *w, const float *scale,
+                                             const float *bias, const float *residual,
+                                             float *y) {
+  xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
+  c.scale = scale;
+  c.bias = bias;
+  c.residual = residual;
+  c.yf = y;
+  xn_avx512_bconv_run<xn_avx512_epi_float>(&c, x, w);
+}
+
+// Same contract as xn_bconv_threshold with group == 1 and w packed by xn_avx512_bconv_pack.
+XN_AVX512_TARGET inline void xn_avx512_bconv_threshold(const xn_bconv_params *p,
+                                                       const uint64_t *x, const uint64_t *w,
+                                                       const int32_t *thresh, const int32_t *dir,
+                                                       uint64_t *y) {
+  xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
+  c.thresh = thresh;
+  c.dir = dir;
+  c.yb = y;
+  memset(y, 0, (size_t)(p->n * p->out_h * p->out_w * c.cwo) * sizeof(uint64_t));
+  xn_avx512_bconv_run<xn_avx512_epi_thresh>(&c, x, w);
+}
+
+// Same contract as xn_bdense (generic/bdense.h), w packed by xn_avx512_bdense_pack.
+XN_AVX512_TARGET inline void xn_avx512_bdense(const xn_bdense_params *p, const uint64_t *x,
+                                              const uint64_t *w, const float *scale,
+                                              const float *bias, const float *residual,
+                                              float *y) {
+  const xn_bconv_params q = xn_x86_bdense_as_conv(p);
+  xn_avx512_bconv(&q, x, w, scale, bias, residual, y);
+}
+
+XN_AVX512_TARGET inline void xn_avx512_bdense_threshold(const xn_bdense_params *p,
+                                                        const uint64_t *x, const uint64_t *w,
+                                                        const int32_t *thresh,
+                                                        const int32_t *dir, uint64_t *y) {
+  const xn_bconv_params q = xn_x86_bdense_as_conv(p);
+  xn_avx512_bconv_threshold(&q, x, w, thresh, dir, y);
+}
+
+#endif // XNORC_RUNTIME_X86_AVX512_BCONV_H
