@@ -29,6 +29,11 @@ llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
     N = N.trim();
     if (N.empty())
       continue;
+    if (N == "default") { // the pipeline xnorc runs, as one name
+      if (auto E = parsePipeline(defaultPipeline()))
+        return E;
+      continue;
+    }
     const auto &Infos = registeredPasses();
     auto It = std::find_if(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return N == I.Name; });
     if (It == Infos.end()) {

@@ -8,6 +8,7 @@
 #include "compiler/Driver/ImportFlags.h"
 #include "compiler/Driver/ModelLoader.h"
 #include "compiler/IR/Printer.h"
+#include "passes/PassFlags.h"
 #include "passes/Passes.h"
 
 #include <llvm/Support/CommandLine.h>
@@ -23,16 +24,13 @@ static cl::opt<std::string> Pipeline("passes", cl::desc("Comma-separated pass pi
                                      cl::cat(OptCat));
 static cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after every pass"),
                                    cl::cat(OptCat));
-static cl::opt<std::string> Binarize("binarize",
-                                     cl::desc("binarize mode: auto, none, weights, all"),
-                                     cl::init("auto"), cl::cat(OptCat));
 static cl::opt<bool> VerifyEach("verify-each", cl::desc("Verify the IR after every pass"),
                                 cl::cat(OptCat));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc-opt " << XNORC_VERSION << "\n"; });
-  cl::HideUnrelatedOptions({&OptCat, &importCategory()});
+  cl::HideUnrelatedOptions({&OptCat, &importCategory(), &binarizationCategory()});
   cl::ParseCommandLineOptions(argc, argv, "xnorc-opt: runs xnorc passes on IR\n");
   ImportOptions IO = importOptionsFromFlags("xnorc-opt");
   auto G = loadModel(InputFile, IO);
@@ -44,8 +42,8 @@ int main(int argc, char **argv) {
   PO.PrintAfterAll = PrintAfterAll;
   PO.VerifyEach = VerifyEach;
   PO.PrintStream = &llvm::outs();
-  PO.Passes.Binarize = Binarize;
-  PO.Passes.Remark = [](const std::string &Text) { llvm::errs() << "remark: " << Text << "\n"; };
+  PO.Passes = passOptionsFromFlags(
+      [](const std::string &Text) { llvm::errs() << "remark: " << Text << "\n"; });
   PassManager PM(PO);
   if (auto E = PM.parsePipeline(Pipeline)) {
     llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";

@@ -11,6 +11,7 @@
 #include "compiler/Driver/ModelLoader.h"
 #include "compiler/Interpreter/Interpreter.h"
 #include "compiler/Interpreter/TensorIO.h"
+#include "passes/PassFlags.h"
 #include "passes/Passes.h"
 
 #include <fmt/format.h>
@@ -39,13 +40,15 @@ static int fail(const std::string &Msg) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
-  cl::HideUnrelatedOptions({&RunCat, &importCategory()});
+  cl::HideUnrelatedOptions({&RunCat, &importCategory(), &binarizationCategory()});
   cl::ParseCommandLineOptions(argc, argv, "xnorc-run: runs a model in the reference interpreter\n");
   ImportOptions IO = importOptionsFromFlags("xnorc-run");
   auto G = loadModel(ModelFile, IO);
   if (!G)
     return fail(llvm::toString(G.takeError()));
-  PassManager PM;
+  PipelineOptions PO;
+  PO.Passes = passOptionsFromFlags(nullptr);
+  PassManager PM(PO);
   if (auto E = PM.parsePipeline(Pipeline))
     return fail("xnorc-run: error: " + llvm::toString(std::move(E)));
   if (auto E = PM.run(**G))

@@ -13,6 +13,7 @@
 #include "compiler/Driver/ModelLoader.h"
 #include "compiler/Driver/OutputFiles.h"
 #include "compiler/IR/Printer.h"
+#include "passes/PassFlags.h"
 #include "passes/Passes.h"
 #include "targets/Target.h"
 
@@ -65,20 +66,6 @@ static cl::opt<std::string> Pipeline("passes",
                                      cl::desc("Comma-separated pass pipeline (default: the "
                                               "standard one; see --list-passes)"),
                                      cl::cat(PassCat));
-static cl::opt<std::string>
-    Binarize("binarize",
-             cl::desc("auto: binarize what the model expresses (default); none: keep float; "
-                      "weights: also binarize float weights post hoc (BWN); all: weights and "
-                      "inputs (XNOR)"),
-             cl::init("auto"), cl::cat(PassCat));
-static cl::opt<bool> BinarizeFirstLast("binarize-first-last",
-                                       cl::desc("Let --binarize=weights|all also binarize the "
-                                                "first and last layer"),
-                                       cl::cat(PassCat));
-static cl::opt<bool> KScaling("k-scaling",
-                              cl::desc("With --binarize=all, scale each post-hoc XNOR conv by "
-                                       "the paper's K (mean |input| per output position)"),
-                              cl::cat(PassCat));
 static cl::opt<bool> Quiet("quiet", cl::desc("Do not print remarks (the binarization report)"),
                            cl::cat(PassCat));
 static cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
@@ -110,7 +97,8 @@ static int failFor(llvm::Error E) {
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc " << XNORC_VERSION << "\n"; });
-  cl::HideUnrelatedOptions({&IOCat, &importCategory(), &CodegenCat, &PassCat});
+  cl::HideUnrelatedOptions(
+      {&IOCat, &importCategory(), &binarizationCategory(), &CodegenCat, &PassCat});
   if (argc > 1 && (llvm::StringRef(argv[1]) == "--list-passes" ||
                    llvm::StringRef(argv[1]) == "--list-targets")) {
     if (llvm::StringRef(argv[1]) == "--list-passes")
@@ -145,13 +133,11 @@ int main(int argc, char **argv) {
   PO.PrintAfterAll = PrintAfterAll;
   PO.PrintAfter.assign(PrintAfter.begin(), PrintAfter.end());
   PO.VerifyEach = VerifyEach;
-  PO.Passes.Binarize = Binarize;
-  PO.Passes.BinarizeFirstLast = BinarizeFirstLast;
-  PO.Passes.KScaling = KScaling;
-  if (!Quiet)
-    PO.Passes.Remark = [](const std::string &Text) {
-      llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
-    };
+  PO.Passes = passOptionsFromFlags(
+      Quiet ? std::function<void(const std::string &)>()
+            : [](const std::string &Text) {
+                llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
+              });
   PassManager PM(PO);
   if (auto E = PM.parsePipeline(Pipeline.getNumOccurrences() ? Pipeline.getValue()
                                                                 : defaultPipeline()))

@@ -5,15 +5,15 @@ Usage: train_xnor.py [--epochs 2] [--arch xnor|bwn] [--out DIR] [--train-limit N
 
 Architectures (both keep the first conv and the classifier in float):
 
-  xnor  Conv 1->32 3x3 (float) -> BN -> ReLU -> MaxPool 2            32x14x14
-        BN -> Sign -> BinConv 32->64 3x3 pad 1 -> MaxPool 2         64x7x7
-        BN -> Sign -> BinConv 64->64 3x3 pad 1                      64x7x7
+  xnor  Conv 1->16 3x3 (float) -> BN -> ReLU -> MaxPool 2            16x14x14
+        BN -> Sign -> BinConv 16->32 3x3 pad 1 -> MaxPool 2         32x7x7
+        BN -> Sign -> BinConv 32->64 3x3 pad 1                      64x7x7
         BN -> ReLU -> Flatten -> Linear 3136->10 (float)
         i.e. the XNOR-Net paper's block order BN -> BinActiv -> BinConv -> Pool,
         binary weights AND binary activations in the two middle convs.
-  bwn   Conv 1->32 3x3 (float) -> BN -> ReLU -> MaxPool 2
-        BinConv 32->64 3x3 pad 1 -> BN -> ReLU -> MaxPool 2
-        BinConv 64->64 3x3 pad 1 -> BN -> ReLU
+  bwn   Conv 1->16 3x3 (float) -> BN -> ReLU -> MaxPool 2
+        BinConv 16->32 3x3 pad 1 -> BN -> ReLU -> MaxPool 2
+        BinConv 32->64 3x3 pad 1 -> BN -> ReLU
         Flatten -> Linear 3136->10 (float)
         binary weights (sign(W) * mean|W| per output channel), float activations.
 
@@ -36,7 +36,7 @@ and for --arch xnor also
                          chain -> BipolarQuant(W, alpha[M,1,1,1]), domain
                          qonnx.custom_op.general
 
-Training: fixed seed, Adam with a one-cycle learning rate (max 3e-3), batch 64,
+Training: fixed seed, Adam with a one-cycle learning rate (max 3e-3), batch 128,
 2 threads. samples.npy is not rewritten (train_float_cnn.py owns it).
 """
 
@@ -66,20 +66,20 @@ QONNX_DOMAIN = "qonnx.custom_op.general"
 class XnorNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(32)
-        self.bn2 = nn.BatchNorm2d(32)
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.bn2 = nn.BatchNorm2d(16)
         self.sign2 = SignActivation()
-        self.conv2 = BinaryConv2d(32, 64, 3, padding=1, bias=False)
-        self.bn3 = nn.BatchNorm2d(64)
+        self.conv2 = BinaryConv2d(16, 32, 3, padding=1, bias=False)
+        self.bn3 = nn.BatchNorm2d(32)
         self.sign3 = SignActivation()
-        self.conv3 = BinaryConv2d(64, 64, 3, padding=1, bias=False)
+        self.conv3 = BinaryConv2d(32, 64, 3, padding=1, bias=False)
         self.bn4 = nn.BatchNorm2d(64)
         self.fc = nn.Linear(64 * 7 * 7, 10)
 
     def forward(self, x):
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)          # 32x14x14 float
-        x = F.max_pool2d(self.conv2(self.sign2(self.bn2(x))), 2)      # 64x7x7
+        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)          # 16x14x14 float
+        x = F.max_pool2d(self.conv2(self.sign2(self.bn2(x))), 2)      # 32x7x7
         x = self.conv3(self.sign3(self.bn3(x)))                       # 64x7x7
         x = F.relu(self.bn4(x))
         return self.fc(torch.flatten(x, 1))
@@ -88,17 +88,17 @@ class XnorNet(nn.Module):
 class BwnNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(32)
-        self.conv2 = BinaryConv2d(32, 64, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(64)
-        self.conv3 = BinaryConv2d(64, 64, 3, padding=1, bias=False)
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.conv2 = BinaryConv2d(16, 32, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(32)
+        self.conv3 = BinaryConv2d(32, 64, 3, padding=1, bias=False)
         self.bn3 = nn.BatchNorm2d(64)
         self.fc = nn.Linear(64 * 7 * 7, 10)
 
     def forward(self, x):
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)          # 32x14x14
-        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)          # 64x7x7
+        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)          # 16x14x14
+        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)          # 32x7x7
         x = F.relu(self.bn3(self.conv3(x)))                           # 64x7x7
         return self.fc(torch.flatten(x, 1))
 
@@ -229,7 +229,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--arch", choices=sorted(ARCHS), default="xnor")
     ap.add_argument("--out", default=HERE, help="output directory (default: %(default)s)")
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--train-limit", type=int, default=0,
                     help="train on only the first N training images (smoke tests)")

@@ -1,0 +1,327 @@
+// Binary (XNOR) conv and dense for AVX2: output channels across lanes, vpshufb popcount.
+//
+// Weights: [ceil(c_out/4)][kh][kw][cw][4] (x86/common.h), packed at compile time by
+// xn_avx2_bconv_pack. Micro-kernel: broadcast one activation word per pixel, load one
+// vector per 4-channel block, vpxor, then a nibble-table popcount (2 x vpshufb) whose byte
+// counts are added into byte accumulators for up to 31 words (8 * 31 < 256) before one
+// vpsadbw folds them into the 64-bit lane of their output channel (Mula's method). Register
+// tile of XN_AVX2_P pixels x XN_AVX2_B blocks; interior pixels branch-free, border pixels
+// count valid taps only (zero padding) or the padding value's bits. Fused threshold:
+// vpcmpgtq + vmovmskpd give 4 packed output bits per block.
+//
+// Same parameter structs and semantics as generic/bconv.h and generic/bdense.h, bit for
+// bit. Per-function target attributes: builds without -m flags.
+#ifndef XNORC_RUNTIME_X86_AVX2_BCONV_H
+#define XNORC_RUNTIME_X86_AVX2_BCONV_H
+
+#include "common.h"
+
+#include <immintrin.h>
+
+#define XN_AVX2_TARGET __attribute__((target("avx2,popcnt")))
+#define XN_AVX2_P 3 // pixels per register tile
+#define XN_AVX2_B 2 // 4-channel blocks per register tile
+
+// ---- compile-time weight packing (plain C++) ----
+
+inline size_t xn_avx2_bconv_packed_words(const xn_bconv_params *p) {
+  return xn_x86_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 4);
+}
+inline void xn_avx2_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,
+                               uint64_t *packed) {
+  xn_x86_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 4, generic_w, packed);
+}
+inline size_t xn_avx2_bdense_packed_words(const xn_bdense_params *p) {
+  return xn_x86_oc_packed_words(p->m, 1, xn_bit_words(p->k), 4);
+}
+inline void xn_avx2_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,
+                                uint64_t *packed) {
+  xn_x86_oc_pack(p->m, 1, xn_bit_words(p->k), 4, generic_w, packed);
+}
+
+// ---- kernels ----
+
+struct xn_avx2_bconv_ctx {
+  const xn_bconv_params *p;
+  int64_t cw, ksize, runs, run_len, wblock, row, cwo;
+  const float *scale, *bias, *residual;
+  float *yf;
+  const int32_t *thresh, *dir;
+  uint64_t *yb;
+};
+
+// Byte counts of the set bits of v (each byte 0..8).
+XN_AVX2_TARGET inline __m256i xn_avx2_popcnt_bytes(__m256i v, __m256i lut, __m256i low) {
+  const __m256i lo = _mm256_and_si256(v, low);
+  const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+  return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
+}
+
+XN_AVX2_TARGET inline __m256i xn_avx2_lut() {
+  return _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3,
+                          1, 2, 2, 3, 2, 3, 3, 4);
+}
+
+// Interior tile: P pixels x B blocks, popcounts to pop[P][B * 4].
+template <int P, int B>
+XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const uint64_t *x0,
+                                              int64_t xstep, const uint64_t *w, int64_t *pop) {
+  const __m256i lut = xn_avx2_lut(), low = _mm256_set1_epi8(0x0f);
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i acc[P][B], bacc[P][B];
+  for (int i = 0; i < P; ++i)
+    for (int b = 0; b < B; ++b) {
+      acc[i][b] = zero;
+      bacc[i][b] = zero;
+    }
+  const xn_bconv_params *p = c->p;
+  int64_t pending = 0; // words summed into the byte accumulators since the last fold
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    for (int64_t r = 0; r < c->runs; ++r) {
+      const uint64_t *xs = x0 + ky * p->dil_h * c->row + r * p->dil_w * c->cw;
+      const uint64_t *ws = w + (ky * p->kw + r) * c->cw * 4;
+      int64_t j = 0;
+      while (j < c->run_len) {
+        int64_t end = j + (31 - pending);
+        if (end > c->run_len)
+          end = c->run_len;
+        pending += end - j;
+        for (; j < end; ++j) {
+          __m256i wv[B];
+          for (int b = 0; b < B; ++b)
+            wv[b] = _mm256_loadu_si256((const __m256i *)(ws + b * c->wblock + j * 4));
+          for (int i = 0; i < P; ++i) {
+            const __m256i xv = _mm256_set1_epi64x((long long)xs[i * xstep + j]);
+            for (int b = 0; b < B; ++b)
+              bacc[i][b] = _mm256_add_epi8(
+                  bacc[i][b], xn_avx2_popcnt_bytes(_mm256_xor_si256(xv, wv[b]), lut, low));
+          }
+        }
+        if (pending == 31) {
+          for (int i = 0; i < P; ++i)
+            for (int b = 0; b < B; ++b) {
+              acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
+              bacc[i][b] = zero;
+            }
+          pending = 0;
+        }
+      }
+    }
+  }
+  for (int i = 0; i < P; ++i)
+    for (int b = 0; b < B; ++b) {
+      acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
+      _mm256_storeu_si256((__m256i *)(pop + (i * B + b) * 4), acc[i][b]);
+    }
+}
+
+// One border pixel: valid taps only, padded taps as the padding value. Popcounts to
+// pop[B * 4]; returns the number of summed bits.
+template <int B>
+XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_avx2_bconv_ctx *c, const uint64_t *xn,
+                                                   int64_t iy0, int64_t ix0, const uint64_t *w,
+                                                   int64_t *pop) {
+  const xn_bconv_params *p = c->p;
+  const __m256i lut = xn_avx2_lut(), low = _mm256_set1_epi8(0x0f);
+  const __m256i zero = _mm256_setzero_si256();
+  int64_t ky_lo, ky_hi, kx_lo, kx_hi;
+  xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+  xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+  __m256i acc[B];
+  for (int b = 0; b < B; ++b)
+    acc[b] = zero;
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    const bool row_ok = ky >= ky_lo && ky < ky_hi;
+    for (int64_t kx = 0; kx < p->kw; ++kx) {
+      const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
+      if (!ok && p->pad_value == 0)
+        continue;
+      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * 4;
+      const uint64_t *xs =
+          ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
+      for (int64_t j = 0; j < c->cw; ++j) {
+        const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
+        const __m256i xv = _mm256_set1_epi64x((long long)xw);
+        for (int b = 0; b < B; ++b) {
+          const __m256i v = _mm256_xor_si256(
+              xv, _mm256_loadu_si256((const __m256i *)(wt + b * c->wblock + j * 4)));
+          acc[b] = _mm256_add_epi64(acc[b],
+                                    _mm256_sad_epu8(xn_avx2_popcnt_bytes(v, lut, low), zero));
+        }
+      }
+    }
+  }
+  for (int b = 0; b < B; ++b)
+    _mm256_storeu_si256((__m256i *)(pop + b * 4), acc[b]);
+  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
+  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
+}
+
+struct xn_avx2_epi_float {
+  template <int B>
+  XN_AVX2_TARGET static inline void emit(const xn_avx2_bconv_ctx *c, int64_t n, int64_t pix,
+                                         int64_t ob, const int64_t *pop, int64_t n_bits) {
+    const xn_bconv_params *p = c->p;
+    const int64_t plane = p->out_h * p->out_w;
+    int64_t m_end = (ob + B) * 4;
+    if (m_end > p->c_out)
+      m_end = p->c_out;
+    for (int64_t m = ob * 4; m < m_end; ++m) {
+      const int64_t d = n_bits - 2 * pop[m - ob * 4];
+      const int64_t idx = (n * p->c_out + m) * plane + pix;
+      float v = (c->scale ? c->scale[m] : 1.0f) * (float)d + (c->bias ? c->bias[m] : 0.0f);
+      if (c->residual)
+        v += c->residual[idx];
+      c->yf[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+    }
+  }
+};
+
+// Four output bits per block, OR-ed into the zeroed output (two blocks per byte).
+struct xn_avx2_epi_thresh {
+  template <int B>
+  XN_AVX2_TARGET static inline void emit(const xn_avx2_bconv_ctx *c, int64_t n, int64_t pix,
+                                         int64_t ob, const int64_t *pop, int64_t n_bits) {
+    const xn_bconv_params *p = c->p;
+    unsigned char *yp = (unsigned char *)(c->yb + (n * p->out_h * p->out_w + pix) * c->cwo);
+    const __m256i nb = _mm256_set1_epi64x(n_bits);
+    for (int b = 0; b < B; ++b) {
+      const int64_t m0 = (ob + b) * 4;
+      unsigned bits = 0;
+      if (m0 + 4 <= p->c_out) {
+        const __m256i d = _mm256_sub_epi64(
+            nb, _mm256_slli_epi64(_mm256_loadu_si256((const __m256i *)(pop + b * 4)), 1));
+        const __m256i t =
+            _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)(c->thresh + m0)));
+        const __m256i below = _mm256_cmpgt_epi64(t, d); // d < t: -1 for a >= channel
+        const __m256i above = _mm256_cmpgt_epi64(d, t); // d > t: -1 for a <= channel
+        __m256i minus = below;
+        if (c->dir) {
+          const __m256i neg = _mm256_cmpgt_epi64(
+              _mm256_setzero_si256(),
+              _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)(c->dir + m0))));
+          minus = _mm256_blendv_epi8(below, above, neg);
+        }
+        bits = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(minus));
+      } else {
+        for (int64_t m = m0; m < p->c_out; ++m) {
+          const int64_t d = n_bits - 2 * pop[b * 4 + (m - m0)];
+          const int64_t t = c->thresh[m];
+          const bool plus = (c->dir == NULL || c->dir[m] >= 0) ? d >= t : d <= t;
+          bits |= (unsigned)(!plus) << (m - m0);
+        }
+      }
+      yp[(ob + b) >> 1] |= (unsigned char)(bits << (((ob + b) & 1) * 4));
+    }
+  }
+};
+
+template <int B, typename Epi>
+XN_AVX2_TARGET inline void xn_avx2_bconv_blocks(const xn_avx2_bconv_ctx *c, const uint64_t *x,
+                                                const uint64_t *wp, int64_t ob) {
+  const xn_bconv_params *p = c->p;
+  const uint64_t *w = wp + ob * c->wblock;
+  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
+  xn_x86_interior(p->out_h, p->stride_h, p->pad_top, p->dil_h, p->kh, p->in_h, &oh_lo, &oh_hi);
+  xn_x86_interior(p->out_w, p->stride_w, p->pad_left, p->dil_w, p->kw, p->in_w, &ow_lo, &ow_hi);
+  const int P = XN_AVX2_P;
+  alignas(32) int64_t pop[P * B * 4];
+  const int64_t xstep = p->stride_w * c->cw;
+  const int64_t n_full = c->ksize * p->c_in;
+  for (int64_t n = 0; n < p->n; ++n) {
+    const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
+    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+      const int64_t iy0 = oh * p->stride_h - p->pad_top;
+      const bool row_in = oh >= oh_lo && oh < oh_hi;
+      const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
+      int64_t ow = 0;
+      for (; ow < a; ++ow) {
+        const int64_t nb =
+            xn_avx2_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+      }
+      for (; ow + P <= e; ow += P) {
+        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
+        xn_avx2_bconv_tile<P, B>(c, x0, xstep, w, pop);
+        for (int i = 0; i < P; ++i)
+          Epi::template emit<B>(c, n, oh * p->out_w + ow + i, ob, pop + i * B * 4, n_full);
+      }
+      for (; ow < e; ++ow) {
+        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
+        xn_avx2_bconv_tile<1, B>(c, x0, xstep, w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, n_full);
+      }
+      for (; ow < p->out_w; ++ow) {
+        const int64_t nb =
+            xn_avx2_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+      }
+    }
+  }
+}
+
+template <typename Epi>
+XN_AVX2_TARGET inline void xn_avx2_bconv_run(const xn_avx2_bconv_ctx *c, const uint64_t *x,
+                                             const uint64_t *wp) {
+  const int64_t blocks = (c->p->c_out + 3) / 4;
+  int64_t ob = 0;
+  for (; ob + XN_AVX2_B <= blocks; ob += XN_AVX2_B)
+    xn_avx2_bconv_blocks<XN_AVX2_B, Epi>(c, x, wp, ob);
+  for (; ob < blocks; ++ob)
+    xn_avx2_bconv_blocks<1, Epi>(c, x, wp, ob);
+}
+
+inline xn_avx2_bconv_ctx xn_avx2_bconv_make_ctx(const xn_bconv_params *p) {
+  xn_avx2_bconv_ctx c;
+  memset(&c, 0, sizeof c);
+  c.p = p;
+  c.cw = xn_bit_words(p->c_in);
+  c.ksize = p->kh * p->kw;
+  c.runs = p->dil_w == 1 ? 1 : p->kw;
+  c.run_len = p->dil_w == 1 ? p->kw * c.cw : c.cw;
+  c.wblock = c.ksize * c.cw * 4;
+  c.row = p->in_w * c.cw;
+  c.cwo = xn_bit_words(p->c_out);
+  return c;
+}
+
+// Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_avx2_bconv_pack.
+XN_AVX2_TARGET inline void xn_avx2_bconv(const xn_bconv_params *p, const uint64_t *x,
+                                         const uint64_t *w, const float *scale, const float *bias,
+                                         const float *residual, float *y) {
+  xn_avx2_bconv_ctx c = xn_avx2_bconv_make_ctx(p);
+  c.scale = scale;
+  c.bias = bias;
+  c.residual = residual;
+  c.yf = y;
+  xn_avx2_bconv_run<xn_avx2_epi_float>(&c, x, w);
+}
+
+// Same contract as xn_bconv_threshold with group == 1, w packed by xn_avx2_bconv_pack.
+XN_AVX2_TARGET inline void xn_avx2_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
+                                                   const uint64_t *w, const int32_t *thresh,
+                                                   const int32_t *dir, uint64_t *y) {
+  xn_avx2_bconv_ctx c = xn_avx2_bconv_make_ctx(p);
+  c.thresh = thresh;
+  c.dir = dir;
+  c.yb = y;
+  memset(y, 0, (size_t)(p->n * p->out_h * p->out_w * c.cwo) * sizeof(uint64_t));
+  xn_avx2_bconv_run<xn_avx2_epi_thresh>(&c, x, w);
+}
+
+// Same contract as xn_bdense (generic/bdense.h), w packed by xn_avx2_bdense_pack.
+XN_AVX2_TARGET inline void xn_avx2_bdense(const xn_bdense_params *p, const uint64_t *x,
+                                          const uint64_t *w, const float *scale, const float *bias,
+                                          const float *residual, float *y) {
+  const xn_bconv_params q = xn_x86_bdense_as_conv(p);
+  xn_avx2_bconv(&q, x, w, scale, bias, residual, y);
+}
+
+XN_AVX2_TARGET inline void xn_avx2_bdense_threshold(const xn_bdense_params *p, const uint64_t *x,
+                                                    const uint64_t *w, const int32_t *thresh,
+                                                    const int32_t *dir, uint64_t *y) {
+  const xn_bconv_params q = xn_x86_bdense_as_conv(p);
+  xn_avx2_bconv_threshold(&q, x, w, thresh, dir, y);
+}
+
+#endif // XNORC_RUNTIME_X86_AVX2_BCONV_H

@@ -1,0 +1,411 @@
+// Unit tests for the x86 binary kernels (runtime/include/xnorc/runtime/x86): every kernel
+// against the generic kernel it replaces, bit for bit (packed outputs) and exactly (float
+// outputs: both compute the same integer d and the same float epilogue), over shapes with
+// channel tails, odd spatial sizes, strides, dilations, every padding mode, threshold
+// directions and sentinels. The generic kernels are themselves checked against a naive
+// reference in BinaryKernelsTest.cpp. Paths whose instructions this CPU lacks are skipped.
+#include "xnorc/runtime/generic/all.h"
+#include "xnorc/runtime/x86/avx2_bconv.h"
+#include "xnorc/runtime/x86/avx2_bpool.h"
+#include "xnorc/runtime/x86/avx512_bconv.h"
+#include "xnorc/runtime/x86/avx512_bpool.h"
+
+#include <gtest/gtest.h>
+
+#include <climits>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Bits = std::vector<uint64_t>;
+
+constexpr uint64_t kPoison = 0xA5A5A5A5A5A5A5A5ull;
+constexpr float kPoisonF = 12345.5f;
+
+bool hasAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq");
+}
+bool hasAvx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+
+#define REQUIRE_AVX512()                                                                       \
+  do {                                                                                         \
+    if (!hasAvx512())                                                                          \
+      GTEST_SKIP() << "this CPU lacks AVX-512 F/BW/VL/VPOPCNTDQ";                              \
+  } while (0)
+#define REQUIRE_AVX2()                                                                         \
+  do {                                                                                         \
+    if (!hasAvx2())                                                                            \
+      GTEST_SKIP() << "this CPU lacks AVX2/POPCNT";                                            \
+  } while (0)
+
+struct Rng {
+  uint64_t s;
+  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  uint64_t next() {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  }
+  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint64_t(hi - lo + 1)); }
+};
+
+int64_t words(int64_t c) { return (c + 63) / 64; }
+
+// Random packed vectors of `c` channels, zero tail bits. Biased toward few -1 bits when
+// `sparse` so sums land near thresholds of any sign.
+Bits randomBits(int64_t vectors, int64_t c, Rng &r) {
+  const int64_t cw = words(c);
+  Bits b(static_cast<size_t>(vectors * cw));
+  for (int64_t v = 0; v < vectors; ++v)
+    for (int64_t j = 0; j < cw; ++j)
+      b[static_cast<size_t>(v * cw + j)] = r.next() & xn_bit_word_mask(c, j);
+  return b;
+}
+
+// Thresholds spread over the reachable range [-n_bits, n_bits] plus both sentinels, and
+// directions of both signs (0 counts as >=).
+void randomThresholds(int64_t m, int64_t n_bits, Rng &r, std::vector<int32_t> &t,
+                      std::vector<int32_t> &dir) {
+  t.resize(static_cast<size_t>(m));
+  dir.resize(static_cast<size_t>(m));
+  for (int64_t i = 0; i < m; ++i) {
+    const int k = r.range(0, 19);
+    t[i] = k == 0 ? INT32_MIN : k == 1 ? INT32_MAX
+                              : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
+    dir[i] = r.range(-1, 1);
+  }
+}
+
+std::string describe(const xn_bconv_params &p) {
+  char buf[256];
+  snprintf(buf, sizeof buf,
+           "n=%lld c_in=%lld c_out=%lld in=%lldx%lld k=%lldx%lld s=%lld,%lld d=%lld,%lld "
+           "pad=%lld,%lld,%lld,%lld pad_value=%d",
+           (long long)p.n, (long long)p.c_in, (long long)p.c_out, (long long)p.in_h,
+           (long long)p.in_w, (long long)p.kh, (long long)p.kw, (long long)p.stride_h,
+           (long long)p.stride_w, (long long)p.dil_h, (long long)p.dil_w, (long long)p.pad_top,
+           (long long)p.pad_left, (long long)p.pad_bottom, (long long)p.pad_right, p.pad_value);
+  return buf;
+}
+
+xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, int64_t w,
+                           int64_t k, int64_t stride, int64_t dil, int64_t pad, int32_t pad_value) {
+  xn_bconv_params p{};
+  p.n = n;
+  p.c_in = c_in;
+  p.c_out = c_out;
+  p.group = 1;
+  p.in_h = h;
+  p.in_w = w;
+  p.kh = k;
+  p.kw = k;
+  p.stride_h = stride;
+  p.stride_w = stride;
+  p.dil_h = dil;
+  p.dil_w = dil;
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = pad;
+  p.out_h = (h + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+  p.out_w = (w + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+  p.pad_value = pad_value;
+  p.act_kind = XN_ACT_NONE;
+  return p;
+}
+
+enum class Isa { Avx2, Avx512 };
+
+Bits packConv(Isa isa, const xn_bconv_params &p, const Bits &w) {
+  Bits packed(isa == Isa::Avx512 ? xn_avx512_bconv_packed_words(&p)
+                                 : xn_avx2_bconv_packed_words(&p));
+  if (isa == Isa::Avx512)
+    xn_avx512_bconv_pack(&p, w.data(), packed.data());
+  else
+    xn_avx2_bconv_pack(&p, w.data(), packed.data());
+  return packed;
+}
+
+// Runs both variants of the conv (float epilogue with scale/bias/residual/act, and fused
+// threshold) and compares with the generic kernels.
+void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
+  SCOPED_TRACE(describe(p));
+  ASSERT_GT(p.out_h, 0);
+  ASSERT_GT(p.out_w, 0);
+  const Bits x = randomBits(p.n * p.in_h * p.in_w, p.c_in, r);
+  const Bits w = randomBits(p.c_out * p.kh * p.kw, p.c_in, r);
+  const Bits packed = packConv(isa, p, w);
+
+  // Threshold output.
+  std::vector<int32_t> t, dir;
+  randomThresholds(p.c_out, p.kh * p.kw * p.c_in, r, t, dir);
+  const size_t ywords = static_cast<size_t>(p.n * p.out_h * p.out_w * words(p.c_out));
+  for (int with_dir = 0; with_dir < 2; ++with_dir) {
+    Bits want(ywords, kPoison), got(ywords, kPoison);
+    const int32_t *d = with_dir ? dir.data() : nullptr;
+    xn_bconv_threshold(&p, x.data(), w.data(), t.data(), d, want.data());
+    if (isa == Isa::Avx512)
+      xn_avx512_bconv_threshold(&p, x.data(), packed.data(), t.data(), d, got.data());
+    else
+      xn_avx2_bconv_threshold(&p, x.data(), packed.data(), t.data(), d, got.data());
+    ASSERT_EQ(want, got) << "threshold, dir " << (with_dir ? "random" : "NULL");
+  }
+
+  // Float output: scale/bias/residual present or not, and an activation.
+  const size_t yn = static_cast<size_t>(p.n * p.c_out * p.out_h * p.out_w);
+  std::vector<float> scale(static_cast<size_t>(p.c_out)), bias(scale.size()), res(yn);
+  for (float &f : scale)
+    f = static_cast<float>(r.range(-40, 40)) / 16.0f;
+  for (float &f : bias)
+    f = static_cast<float>(r.range(-40, 40)) / 8.0f;
+  for (float &f : res)
+    f = static_cast<float>(r.range(-40, 40)) / 4.0f;
+  for (int variant = 0; variant < 2; ++variant) {
+    xn_bconv_params q = p;
+    q.act_kind = variant ? XN_ACT_RELU : XN_ACT_NONE;
+    const float *s = variant ? scale.data() : nullptr;
+    const float *b = variant ? bias.data() : nullptr;
+    const float *re = variant ? res.data() : nullptr;
+    std::vector<float> want(yn, kPoisonF), got(yn, kPoisonF);
+    xn_bconv(&q, x.data(), w.data(), s, b, re, want.data());
+    if (isa == Isa::Avx512)
+      xn_avx512_bconv(&q, x.data(), packed.data(), s, b, re, got.data());
+    else
+      xn_avx2_bconv(&q, x.data(), packed.data(), s, b, re, got.data());
+    ASSERT_EQ(0, memcmp(want.data(), got.data(), yn * sizeof(float)))
+        << "float output, variant " << variant;
+  }
+}
+
+const int64_t kChannels[] = {1, 3, 63, 64, 65, 127, 130, 261};
+
+void convSweep(Isa isa) {
+  Rng r(isa == Isa::Avx512 ? 512 : 256);
+  int cases = 0;
+  // Every channel count x kernel size x stride x padding mode.
+  for (int64_t c_in : kChannels)
+    for (int64_t k : {1, 3, 5, 7})
+      for (int64_t stride : {1, 2})
+        for (int32_t pad_value : {0, 1, -1}) {
+          const int64_t c_out = kChannels[r.range(0, 7)];
+          const int64_t h = r.range(k, k + 6), w = r.range(k, k + 9);
+          const int64_t pad = r.range(0, k / 2 + (k > 1 ? 1 : 0));
+          checkConv(isa, convParams(r.range(1, 2), c_in, c_out, h, w, k, stride, 1, pad, pad_value),
+                    r);
+          if (testing::Test::HasFatalFailure())
+            return;
+          ++cases;
+        }
+  // Output channel counts around the 4-block register tile, dilation, asymmetric shapes.
+  for (int64_t c_out : {1, 7, 8, 9, 24, 31, 32, 33, 40, 63, 64, 65, 100}) {
+    checkConv(isa, convParams(1, r.range(1, 200), c_out, r.range(3, 11), r.range(3, 13), 3, 1, 1, 1,
+                              static_cast<int32_t>(r.range(-1, 1))),
+              r);
+    checkConv(isa, convParams(1, 64, c_out, 9, 11, 3, r.range(1, 2), 2, 2,
+                              static_cast<int32_t>(r.range(-1, 1))),
+              r);
+    if (testing::Test::HasFatalFailure())
+      return;
+    cases += 2;
+  }
+  // Asymmetric kernels, pads larger than the kernel, dilation along one axis only.
+  for (int i = 0; i < 40; ++i) {
+    xn_bconv_params p = convParams(1, kChannels[r.range(0, 7)], kChannels[r.range(0, 7)],
+                                   r.range(1, 12), r.range(1, 12), 1, 1, 1, 0, 0);
+    p.kh = r.range(1, 4);
+    p.kw = r.range(1, 4);
+    p.stride_h = r.range(1, 3);
+    p.stride_w = r.range(1, 3);
+    p.dil_h = r.range(1, 2);
+    p.dil_w = r.range(1, 2);
+    p.pad_top = r.range(0, 3);
+    p.pad_left = r.range(0, 3);
+    p.pad_bottom = r.range(0, 3);
+    p.pad_right = r.range(0, 3);
+    p.pad_value = r.range(-1, 1);
+    p.out_h = (p.in_h + p.pad_top + p.pad_bottom - p.dil_h * (p.kh - 1) - 1) / p.stride_h + 1;
+    p.out_w = (p.in_w + p.pad_left + p.pad_right - p.dil_w * (p.kw - 1) - 1) / p.stride_w + 1;
+    if (p.out_h <= 0 || p.out_w <= 0)
+      continue;
+    checkConv(isa, p, r);
+    if (testing::Test::HasFatalFailure())
+      return;
+    ++cases;
+  }
+  printf("[          ] %d conv shapes checked\n", cases);
+}
+
+TEST(X86Avx512, BConvMatchesGeneric) {
+  REQUIRE_AVX512();
+  convSweep(Isa::Avx512);
+}
+TEST(X86Avx2, BConvMatchesGeneric) {
+  REQUIRE_AVX2();
+  convSweep(Isa::Avx2);
+}
+
+// ResNet-shaped layers (the benchmark's), every padding mode.
+void resnetLayers(Isa isa) {
+  Rng r(18);
+  const int64_t shapes[][2] = {{56, 64}, {28, 128}, {14, 256}, {7, 512}};
+  for (auto &s : shapes)
+    for (int32_t pad_value : {0, 1, -1})
+      for (int64_t stride : {1, 2}) {
+        checkConv(isa, convParams(1, s[1], s[1], s[0], s[0], 3, stride, 1, 1, pad_value), r);
+        if (testing::Test::HasFatalFailure())
+          return;
+      }
+}
+TEST(X86Avx512, BConvResNetLayers) {
+  REQUIRE_AVX512();
+  resnetLayers(Isa::Avx512);
+}
+TEST(X86Avx2, BConvResNetLayers) {
+  REQUIRE_AVX2();
+  resnetLayers(Isa::Avx2);
+}
+
+void checkDense(Isa isa, int64_t n, int64_t k, int64_t m, Rng &r) {
+  SCOPED_TRACE("n=" + std::to_string(n) + " k=" + std::to_string(k) + " m=" + std::to_string(m));
+  xn_bdense_params p{n, k, m, XN_ACT_NONE, 0.0f, 0.0f};
+  const Bits x = randomBits(n, k, r), w = randomBits(m, k, r);
+  Bits packed(isa == Isa::Avx512 ? xn_avx512_bdense_packed_words(&p)
+                                 : xn_avx2_bdense_packed_words(&p));
+  if (isa == Isa::Avx512)
+    xn_avx512_bdense_pack(&p, w.data(), packed.data());
+  else
+    xn_avx2_bdense_pack(&p, w.data(), packed.data());
+  std::vector<int32_t> t, dir;
+  randomThresholds(m, k, r, t, dir);
+  for (int with_dir = 0; with_dir < 2; ++with_dir) {
+    const size_t yw = static_cast<size_t>(n * words(m));
+    Bits want(yw, kPoison), got(yw, kPoison);
+    const int32_t *d = with_dir ? dir.data() : nullptr;
+    xn_bdense_threshold(&p, x.data(), w.data(), t.data(), d, want.data());
+    if (isa == Isa::Avx512)
+      xn_avx512_bdense_threshold(&p, x.data(), packed.data(), t.data(), d, got.data());
+    else
+      xn_avx2_bdense_threshold(&p, x.data(), packed.data(), t.data(), d, got.data());
+    ASSERT_EQ(want, got) << "threshold";
+  }
+  std::vector<float> scale(static_cast<size_t>(m)), bias(scale.size()),
+      res(static_cast<size_t>(n * m));
+  for (float &f : scale)
+    f = static_cast<float>(r.range(-40, 40)) / 16.0f;
+  for (float &f : bias)
+    f = static_cast<float>(r.range(-40, 40)) / 8.0f;
+  for (float &f : res)
+    f = static_cast<float>(r.range(-40, 40)) / 4.0f;
+  for (int variant = 0; variant < 2; ++variant) {
+    p.act_kind = variant ? XN_ACT_LEAKY_RELU : XN_ACT_NONE;
+    p.act_alpha = 0.125f;
+    std::vector<float> want(res.size(), kPoisonF), got(res.size(), kPoisonF);
+    const float *s = variant ? scale.data() : nullptr, *b = variant ? bias.data() : nullptr,
+                *re = variant ? res.data() : nullptr;
+    xn_bdense(&p, x.data(), w.data(), s, b, re, want.data());
+    if (isa == Isa::Avx512)
+      xn_avx512_bdense(&p, x.data(), packed.data(), s, b, re, got.data());
+    else
+      xn_avx2_bdense(&p, x.data(), packed.data(), s, b, re, got.data());
+    ASSERT_EQ(0, memcmp(want.data(), got.data(), want.size() * sizeof(float)));
+  }
+}
+
+void denseSweep(Isa isa) {
+  Rng r(77);
+  for (int64_t k : kChannels)
+    for (int64_t m : {1, 3, 8, 10, 33, 64, 65, 130})
+      for (int64_t n : {1, 3}) {
+        checkDense(isa, n, k, m, r);
+        if (testing::Test::HasFatalFailure())
+          return;
+      }
+  checkDense(isa, 2, 4096, 1000, r);
+}
+TEST(X86Avx512, BDenseMatchesGeneric) {
+  REQUIRE_AVX512();
+  denseSweep(Isa::Avx512);
+}
+TEST(X86Avx2, BDenseMatchesGeneric) {
+  REQUIRE_AVX2();
+  denseSweep(Isa::Avx2);
+}
+
+void poolSweep(Isa isa) {
+  Rng r(99);
+  int cases = 0;
+  for (int64_t c : kChannels)
+    for (int i = 0; i < 12; ++i) {
+      xn_bmaxpool_params p{};
+      p.n = r.range(1, 2);
+      p.c = c;
+      p.in_h = r.range(1, 12);
+      p.in_w = r.range(1, 12);
+      p.kh = r.range(1, 3);
+      p.kw = r.range(1, 3);
+      p.stride_h = r.range(1, 3);
+      p.stride_w = r.range(1, 3);
+      p.dil_h = r.range(1, 2);
+      p.dil_w = r.range(1, 2);
+      p.pad_top = r.range(0, 2);
+      p.pad_left = r.range(0, 2);
+      // Ceil mode and end pads can add windows with no valid tap.
+      p.out_h = (p.in_h + p.pad_top + r.range(0, 2) - p.dil_h * (p.kh - 1) - 1) / p.stride_h + 1;
+      p.out_w = (p.in_w + p.pad_left + r.range(0, 2) - p.dil_w * (p.kw - 1) - 1) / p.stride_w + 1;
+      if (p.out_h <= 0 || p.out_w <= 0)
+        continue;
+      const Bits x = randomBits(p.n * p.in_h * p.in_w, c, r);
+      const Bits mask = randomBits(1, c, r);
+      const size_t yw = static_cast<size_t>(p.n * p.out_h * p.out_w * words(c));
+      for (int with_mask = 0; with_mask < 2; ++with_mask) {
+        Bits want(yw, kPoison), got(yw, kPoison);
+        const uint64_t *mm = with_mask ? mask.data() : nullptr;
+        xn_bmaxpool(&p, x.data(), mm, want.data());
+        if (isa == Isa::Avx512)
+          xn_avx512_bmaxpool(&p, x.data(), mm, got.data());
+        else
+          xn_avx2_bmaxpool(&p, x.data(), mm, got.data());
+        ASSERT_EQ(want, got) << "c=" << c << " in=" << p.in_h << "x" << p.in_w << " k=" << p.kh
+                             << "x" << p.kw << " mask=" << with_mask;
+      }
+      ++cases;
+    }
+  printf("[          ] %d pool shapes checked\n", cases);
+}
+TEST(X86Avx512, BMaxPoolMatchesGeneric) {
+  REQUIRE_AVX512();
+  poolSweep(Isa::Avx512);
+}
+TEST(X86Avx2, BMaxPoolMatchesGeneric) {
+  REQUIRE_AVX2();
+  poolSweep(Isa::Avx2);
+}
+
+// The packing is plain C++: block b, tap t, word j, lane l holds output channel b*L+l.
+TEST(X86Pack, LayoutAndZeroLanes) {
+  xn_bconv_params p = convParams(1, 70, 11, 5, 5, 3, 1, 1, 1, 0);
+  Rng r(5);
+  const Bits w = randomBits(p.c_out * 9, p.c_in, r);
+  for (int64_t lanes : {4, 8}) {
+    Bits packed(xn_x86_oc_packed_words(p.c_out, 9, 2, lanes));
+    xn_x86_oc_pack(p.c_out, 9, 2, lanes, w.data(), packed.data());
+    const int64_t blocks = (p.c_out + lanes - 1) / lanes;
+    ASSERT_EQ(packed.size(), static_cast<size_t>(blocks * 9 * 2 * lanes));
+    for (int64_t b = 0; b < blocks; ++b)
+      for (int64_t t = 0; t < 9; ++t)
+        for (int64_t j = 0; j < 2; ++j)
+          for (int64_t l = 0; l < lanes; ++l) {
+            const int64_t m = b * lanes + l;
+            EXPECT_EQ(packed[((b * 9 + t) * 2 + j) * lanes + l],
+                      m < p.c_out ? w[(m * 9 + t) * 2 + j] : 0u);
+          }
+  }
+}
+
+} // namespace
