@@ -69,14 +69,33 @@ llvm::Error importSoftmax(ImportContext &Ctx) {
   return Ctx.emit(OpKind::Softmax, {*X}, A).takeError();
 }
 
-llvm::Error importReduceMean(ImportContext &Ctx) {
+/// Reduce* ops: axes are an attribute, except ReduceSum from opset 13 where
+/// they are an optional constant input (and empty axes may mean "no-op").
+static llvm::Error importReduce(ImportContext &Ctx, OpKind Kind) {
   auto X = Ctx.input(0);
   if (!X)
     return X.takeError();
   int64_t Rank = (*X)->type().rank();
+  bool AxesAsInput = Kind == OpKind::ReduceSum && Ctx.opset() >= 13;
+  std::vector<int64_t> Given;
+  bool HaveAxes = false;
+  if (AxesAsInput && Ctx.hasInput(1)) {
+    auto T = Ctx.constantInput(1);
+    if (!T)
+      return T.takeError();
+    Given = (*T)->toInts();
+    HaveAxes = !Given.empty();
+  } else if (!AxesAsInput && Ctx.hasAttr("axes")) {
+    Given = Ctx.attrInts("axes");
+    HaveAxes = true;
+  }
+  if (!HaveAxes && AxesAsInput && Ctx.attrInt("noop_with_empty_axes", 0)) {
+    Ctx.bindOutput(0, *X);
+    return llvm::Error::success();
+  }
   std::vector<int64_t> Axes;
-  if (Ctx.hasAttr("axes")) {
-    for (int64_t Ax : Ctx.attrInts("axes")) {
+  if (HaveAxes) {
+    for (int64_t Ax : Given) {
       auto N = Ctx.normalizeAxis(Ax, Rank);
       if (!N)
         return N.takeError();
@@ -91,7 +110,12 @@ llvm::Error importReduceMean(ImportContext &Ctx) {
   Attributes A;
   A.set("axes", Axes);
   A.set("keepdims", Ctx.attrInt("keepdims", 1));
-  return Ctx.emit(OpKind::ReduceMean, {*X}, A).takeError();
+  return Ctx.emit(Kind, {*X}, A).takeError();
 }
+
+llvm::Error importReduceMean(ImportContext &Ctx) { return importReduce(Ctx, OpKind::ReduceMean); }
+llvm::Error importReduceSum(ImportContext &Ctx) { return importReduce(Ctx, OpKind::ReduceSum); }
+llvm::Error importReduceMax(ImportContext &Ctx) { return importReduce(Ctx, OpKind::ReduceMax); }
+llvm::Error importReduceMin(ImportContext &Ctx) { return importReduce(Ctx, OpKind::ReduceMin); }
 
 } // namespace xnorc

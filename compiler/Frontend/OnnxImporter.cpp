@@ -42,6 +42,9 @@ llvm::Expected<TensorType> inputType(const onnx::ValueInfoProto &VI, const Impor
   TensorType T{ElemType::F32, {}};
   for (int I = 0; I < TT.shape().dim_size(); ++I) {
     const auto &D = TT.shape().dim(I);
+    if (D.has_dim_value() && D.dim_value() == 0)
+      return makeError("graph input '{}' has a zero-size dimension {}, which is unsupported",
+                       VI.name(), I);
     bool Known = D.has_dim_value() && D.dim_value() > 0;
     if (Known)
       T.Dims.push_back(D.dim_value());

@@ -30,6 +30,23 @@ bool parseOpMnemonic(const std::string &S, OpKind &Out) {
   return false;
 }
 
+bool isBinaryOp(OpKind K) {
+  switch (K) {
+  case OpKind::Threshold:
+  case OpKind::Unpack:
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+  case OpKind::BWConv:
+  case OpKind::BWDense:
+  case OpKind::BMaxPool:
+    return true;
+  default:
+    return false;
+  }
+}
+
 std::string Op::describe() const {
   if (Name.empty())
     return mnemonic();

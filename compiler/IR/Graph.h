@@ -28,6 +28,9 @@ const char *opMnemonic(OpKind K);
 bool parseOpMnemonic(const std::string &S, OpKind &Out);
 unsigned opMinOperands(OpKind K);
 unsigned opMaxOperands(OpKind K);
+/// True for the ops of the binary family (threshold, unpack, bconv, ...): the
+/// only ops that read or write packed b1 values.
+bool isBinaryOp(OpKind K);
 
 class Op;
 

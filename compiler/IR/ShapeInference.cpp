@@ -415,6 +415,13 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
   if (Ops.size() < opMinOperands(Kind) || Ops.size() > opMaxOperands(Kind))
     return makeError("{} takes {} to {} operands, got {}", opMnemonic(Kind), opMinOperands(Kind),
                      opMaxOperands(Kind), Ops.size());
+  // Packed bits are not elements: only binary ops know their layout (a reshape
+  // or slice of b1 storage would reinterpret words, not values).
+  if (!isBinaryOp(Kind))
+    for (Value *V : Ops)
+      if (V->type().Elem == ElemType::B1)
+        return makeError("{} does not accept the packed binary (b1) operand '{}'",
+                         opMnemonic(Kind), V->name());
   switch (Kind) {
   case OpKind::Conv:
   case OpKind::MaxPool:
@@ -457,6 +464,9 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
   case OpKind::Softmax:
     return inferSoftmax(Ops, A);
   case OpKind::ReduceMean:
+  case OpKind::ReduceSum:
+  case OpKind::ReduceMax:
+  case OpKind::ReduceMin:
     return inferReduceMean(Ops, A);
   case OpKind::Relu:
   case OpKind::LeakyRelu:

@@ -77,6 +77,19 @@ llvm::Expected<Tensor> evalGather(const Op &O, const Tensor &X, const Tensor &Id
   return Y;
 }
 
+Tensor evalTranspose(const Op &O, const Tensor &X) {
+  Tensor Y(O.result()->type());
+  auto Perm = O.attrs().getInts("perm");
+  auto S = stridesOf(X.dims());
+  forEachIndex(Y.dims(), [&](int64_t Out, const std::vector<int64_t> &C) {
+    int64_t Src = 0;
+    for (size_t D = 0; D < C.size(); ++D)
+      Src += C[D] * S[Perm[D]];
+    copyElement(X, Src, Y, Out);
+  });
+  return Y;
+}
+
 Tensor evalConcat(const Op &O, const std::vector<const Tensor *> &In) {
   Tensor Y(O.result()->type());
   int64_t Axis = O.attrs().getInt("axis");
@@ -154,6 +167,10 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
   case OpKind::Concat:
     if (O.result()->type().Elem != ElemType::F32)
       return evalConcat(O, In);
+    break;
+  case OpKind::Transpose:
+    if (O.result()->type().Elem != ElemType::F32)
+      return evalTranspose(O, *In[0]);
     break;
   case OpKind::Add:
   case OpKind::Sub:

@@ -11,23 +11,6 @@
 
 namespace xnorc {
 
-bool isBinaryOp(OpKind K) {
-  switch (K) {
-  case OpKind::Threshold:
-  case OpKind::Unpack:
-  case OpKind::BConv:
-  case OpKind::BConvThreshold:
-  case OpKind::BDense:
-  case OpKind::BDenseThreshold:
-  case OpKind::BWConv:
-  case OpKind::BWDense:
-  case OpKind::BMaxPool:
-    return true;
-  default:
-    return false;
-  }
-}
-
 namespace {
 
 const uint64_t *bits(const void *P) { return static_cast<const uint64_t *>(P); }

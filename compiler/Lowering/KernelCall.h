@@ -53,10 +53,6 @@ struct KernelCall {
   std::function<void(const void *const *Args, void *Out)> Run;
 };
 
-/// True for the ops of the binary (b1) family, lowered in BinaryKernelLowering.cpp
-/// (and evaluated by the interpreter from their definition, not through kernels).
-bool isBinaryOp(OpKind K);
-
 /// Lowers a float op to its generic kernel call; an error for ops the generic
 /// runtime does not implement (they must have been folded or rewritten).
 llvm::Expected<KernelCall> lowerToKernel(const Op &O);

@@ -266,7 +266,7 @@ KernelCall lowerSoftmax(const Op &O) {
                   });
 }
 
-KernelCall lowerReduceMean(const Op &O) {
+KernelCall lowerReduce(const Op &O, int32_t Kind) {
   const Shape &X = dimsOf(O, 0);
   xn_reduce_params P{};
   P.rank = X.size();
@@ -274,11 +274,12 @@ KernelCall lowerReduceMean(const Op &O) {
     P.dims[D] = X[D];
   for (int64_t Ax : O.attrs().getInts("axes"))
     P.reduce[Ax] = 1;
+  P.op = Kind;
   Init I;
-  I.i(P.rank).arr(P.dims, XN_MAX_RANK).arr(P.reduce, XN_MAX_RANK);
-  return makeCall("xn_reduce_mean", "xn_reduce_params", P, I.str(), {KernelArg::operand(0)},
+  I.i(P.rank).arr(P.dims, XN_MAX_RANK).arr(P.reduce, XN_MAX_RANK).i(P.op);
+  return makeCall("xn_reduce", "xn_reduce_params", P, I.str(), {KernelArg::operand(0)},
                   [](const xn_reduce_params *Q, const void *const *In, void *Out) {
-                    xn_reduce_mean(Q, f32(In[0]), f32Out(Out));
+                    xn_reduce(Q, f32(In[0]), f32Out(Out));
                   });
 }
 
@@ -404,7 +405,13 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   case OpKind::Softmax:
     return lowerSoftmax(O);
   case OpKind::ReduceMean:
-    return lowerReduceMean(O);
+    return lowerReduce(O, XN_REDUCE_MEAN);
+  case OpKind::ReduceSum:
+    return lowerReduce(O, XN_REDUCE_SUM);
+  case OpKind::ReduceMax:
+    return lowerReduce(O, XN_REDUCE_MAX);
+  case OpKind::ReduceMin:
+    return lowerReduce(O, XN_REDUCE_MIN);
   case OpKind::Relu:
     return lowerUnary(O, XN_UNARY_RELU);
   case OpKind::LeakyRelu:
@@ -448,6 +455,8 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   case OpKind::Gather:
   case OpKind::ShapeOf:
   case OpKind::Cast:
+    break;
+  default: // binary ops were dispatched above
     break;
   }
   return makeError("{}: has no generic kernel (it should have been folded to a constant)",

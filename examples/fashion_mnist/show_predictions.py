@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Show the predictions of the compiled Fashion-MNIST model.
 
-Usage: show_predictions.py OUTPUT0_NPY
+Usage: show_predictions.py OUTPUT0_NPY [EXPECTED_NPY]
 
 OUTPUT0_NPY holds the logits the compiled program wrote for samples.npy
 ([8,10], or [8,1,10]). Prints one line per image (predicted vs. true class)
-and the largest absolute difference from PyTorch's logits (expected_logits.npy).
+and the largest absolute difference from PyTorch's logits (EXPECTED_NPY,
+default expected_logits.npy; xnor_expected_logits.npy for the XNOR-Net).
 This is a demo, not a test: it exits 0 unless a file is missing.
 """
 
@@ -23,13 +24,13 @@ def read_lines(path):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__.strip())
     paths = {
         "logits": sys.argv[1],
         "classes": os.path.join(HERE, "classes.txt"),
         "labels": os.path.join(HERE, "samples_labels.txt"),
-        "expected": os.path.join(HERE, "expected_logits.npy"),
+        "expected": sys.argv[2] if len(sys.argv) == 3 else os.path.join(HERE, "expected_logits.npy"),
     }
     missing = [p for p in paths.values() if not os.path.exists(p)]
     if missing:
@@ -60,7 +61,7 @@ def main():
               f"(same top-1 class for {same}/{len(logits)})")
     else:
         print(f"cannot compare with PyTorch: logits shape {logits.shape}, "
-              f"expected_logits.npy shape {expected.shape}")
+              f"{os.path.basename(paths['expected'])} shape {expected.shape}")
 
 
 if __name__ == "__main__":

@@ -58,15 +58,14 @@ public:
                                                Opts.Name + "'.");
     Cpp += fmt::format("#include \"{}.h\"\n\n", Opts.Name);
     Cpp += "#include <float.h>\n#include <limits.h>\n#include <math.h>\n#include <stddef.h>\n"
-           "#include <stdint.h>\n#include <string.h>\n\n";
+           "#include <stdint.h>\n#include <string.h>\n";
+    for (const std::string &H : Flavor.SystemIncludes)
+      Cpp += fmt::format("#include <{}>\n", H);
+    Cpp += "\n";
     Cpp += fmt::format("namespace {} {{\n\n", runtimeNamespace());
-    Headers.insert(Headers.begin(), "generic/xn_common.h");
-    for (const std::string &H : Headers) {
-      const char *Text = embeddedRuntimeSource(H.c_str());
-      if (!Text)
-        return makeError("internal error: runtime header {} is not embedded", H);
-      Cpp += fmt::format("// ---- xnorc runtime: {} ----\n{}\n", H, stripIncludes(Text));
-    }
+    for (const std::string &H : Headers)
+      Cpp += fmt::format("// ---- xnorc runtime: {} ----\n{}\n", H,
+                         stripIncludes(embeddedRuntimeSource(H.c_str())));
     Cpp += "// ---- constants ----\n" + Constants;
     Cpp += fmt::format("\n}} // namespace {}\n\n", runtimeNamespace());
     Cpp += writeInfoDefinition(Api) + "\n";
@@ -90,6 +89,29 @@ private:
   std::unordered_set<std::string> UsedSymbols;
 
   std::string runtimeNamespace() const { return Opts.Name + "_impl"; }
+
+  /// Appends runtime header H after the project headers it includes (their
+  /// #include lines are stripped when pasting, so order is what resolves them).
+  llvm::Error addHeader(const std::string &H) {
+    if (std::find(Headers.begin(), Headers.end(), H) != Headers.end())
+      return llvm::Error::success();
+    const char *Text = embeddedRuntimeSource(H.c_str());
+    if (!Text)
+      return makeError("internal error: runtime header {} is not embedded", H);
+    std::string Dir = H.substr(0, H.rfind('/') + 1);
+    std::istringstream In(Text);
+    std::string Line;
+    while (std::getline(In, Line)) {
+      llvm::StringRef L = llvm::StringRef(Line).trim();
+      if (!L.consume_front("#include \""))
+        continue;
+      std::string Dep = L.take_until([](char C) { return C == '"'; }).str();
+      if (auto E = addHeader(Dep.find('/') == std::string::npos ? Dir + Dep : Dep))
+        return E;
+    }
+    Headers.push_back(H);
+    return llvm::Error::success();
+  }
 
   std::string uniqueSymbol(const std::string &Base) {
     std::string S = Base;
@@ -156,8 +178,8 @@ private:
       if (auto E = Flavor.Specialize(O, *Call))
         return E;
     for (const std::string &H : Flavor.HeadersFor(*Call))
-      if (std::find(Headers.begin(), Headers.end(), H) == Headers.end())
-        Headers.push_back(H);
+      if (auto E = addHeader(H))
+        return E;
     std::vector<std::string> Args;
     for (const KernelArg &A : Call->Args) {
       switch (A.K) {

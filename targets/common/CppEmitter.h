@@ -21,6 +21,9 @@ struct KernelFlavor {
   std::function<std::vector<std::string>(const KernelCall &)> HeaderMap;
   /// A C++ expression true when the CPU runs this code (empty: always).
   std::string CpuCheck;
+  /// System headers the flavor's kernels need (e.g. "immintrin.h"), included at the top of
+  /// the generated .cpp: runtime headers' own #include lines are stripped.
+  std::vector<std::string> SystemIncludes;
 
   std::vector<std::string> HeadersFor(const KernelCall &Call) const;
 };

@@ -148,10 +148,11 @@ def load_supported_ops(path: Path = SUPPORTED_OPS_FILE) -> set[str]:
 # The three tools
 # --------------------------------------------------------------------------
 
-def run_interpreter(xnorc_run: str, model: Path, inputs: Sequence[Path], outdir: Path) -> CmdResult:
-    """``xnorc-run MODEL IN... -o OUTDIR`` into a fresh OUTDIR."""
+def run_interpreter(xnorc_run: str, model: Path, inputs: Sequence[Path], outdir: Path,
+                    extra_flags: Sequence[str] = ()) -> CmdResult:
+    """``xnorc-run MODEL IN... -o OUTDIR [...]`` into a fresh OUTDIR."""
     fresh_dir(outdir)
-    return run_cmd([xnorc_run, model, *inputs, "-o", outdir], RUN_TIMEOUT)
+    return run_cmd([xnorc_run, model, *inputs, "-o", outdir, *extra_flags], RUN_TIMEOUT)
 
 
 def compile_model(xnorc: str, model: Path, gendir: Path, name: str | None = None,

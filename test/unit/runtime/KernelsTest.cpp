@@ -699,7 +699,7 @@ TEST(Reduce, MeanOverAxisSets) {
     }
     const Vec want = naiveReduceMean(x, dims, mask);
     Vec y(want.size());
-    xn_reduce_mean(&p, x.data(), y.data());
+    xn_reduce(&p, x.data(), y.data());
     expectNear(y, want, 1e-6f);
   }
 }
@@ -713,12 +713,12 @@ TEST(Reduce, HandWorked) {
   p.dims[1] = 3;
   p.reduce[1] = 1;
   Vec y(2);
-  xn_reduce_mean(&p, x.data(), y.data());
+  xn_reduce(&p, x.data(), y.data());
   expectNear(y, {2, 5});
   p.reduce[0] = 1;
   p.reduce[1] = 0;
   Vec z(3);
-  xn_reduce_mean(&p, x.data(), z.data());
+  xn_reduce(&p, x.data(), z.data());
   expectNear(z, {2.5f, 3.5f, 4.5f});
 }
 

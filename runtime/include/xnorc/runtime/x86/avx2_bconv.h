@@ -161,19 +161,11 @@ struct xn_avx2_epi_float {
   template <int B>
   XN_AVX2_TARGET static inline void emit(const xn_avx2_bconv_ctx *c, int64_t n, int64_t pix,
                                          int64_t ob, const int64_t *pop, int64_t n_bits) {
-    const xn_bconv_params *p = c->p;
-    const int64_t plane = p->out_h * p->out_w;
     int64_t m_end = (ob + B) * 4;
-    if (m_end > p->c_out)
-      m_end = p->c_out;
-    for (int64_t m = ob * 4; m < m_end; ++m) {
-      const int64_t d = n_bits - 2 * pop[m - ob * 4];
-      const int64_t idx = (n * p->c_out + m) * plane + pix;
-      float v = (c->scale ? c->scale[m] : 1.0f) * (float)d + (c->bias ? c->bias[m] : 0.0f);
-      if (c->residual)
-        v += c->residual[idx];
-      c->yf[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
-    }
+    if (m_end > c->p->c_out)
+      m_end = c->p->c_out;
+    xn_x86_bconv_epilogue(c->p, n, pix, ob * 4, m_end, pop, n_bits, c->scale, c->bias,
+                          c->residual, c->yf);
   }
 };
 

@@ -138,19 +138,11 @@ struct xn_avx512_epi_float {
   template <int B>
   XN_AVX512_TARGET static inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
                                            int64_t ob, const int64_t *pop, int64_t n_bits) {
-    const xn_bconv_params *p = c->p;
-    const int64_t plane = p->out_h * p->out_w;
     int64_t m_end = (ob + B) * 8;
-    if (m_end > p->c_out)
-      m_end = p->c_out;
-    for (int64_t m = ob * 8; m < m_end; ++m) {
-      const int64_t d = n_bits - 2 * pop[m - ob * 8];
-      const int64_t idx = (n * p->c_out + m) * plane + pix;
-      float v = (c->scale ? c->scale[m] : 1.0f) * (float)d + (c->bias ? c->bias[m] : 0.0f);
-      if (c->residual)
-        v += c->residual[idx];
-      c->yf[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
-    }
+    if (m_end > c->p->c_out)
+      m_end = c->p->c_out;
+    xn_x86_bconv_epilogue(c->p, n, pix, ob * 8, m_end, pop, n_bits, c->scale, c->bias,
+                          c->residual, c->yf);
   }
 };
 
@@ -167,9 +159,12 @@ struct xn_avx512_epi_thresh {
       const int64_t m0 = (ob + b) * 8;
       const int64_t rem = p->c_out - m0;
       const __mmask8 valid = rem >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rem) - 1);
-      const __m512i d = _mm512_sub_epi64(
-          nb, _mm512_slli_epi64(_mm512_loadu_si512((const void *)(pop + b * 8)), 1));
-      const __m512i t = _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(valid, c->thresh + m0));
+      // (Intrinsics with an undefined pass-through operand are avoided: g++ 12 reports
+      // -Wmaybe-uninitialized inside them.)
+      const __m512i pc = _mm512_loadu_si512((const void *)(pop + b * 8));
+      const __m512i d = _mm512_sub_epi64(nb, _mm512_add_epi64(pc, pc));
+      const __m512i t =
+          _mm512_maskz_cvtepi32_epi64(valid, _mm256_maskz_loadu_epi32(valid, c->thresh + m0));
       __mmask8 ge_dir = 0xff;
       if (c->dir)
         ge_dir = _mm256_cmpge_epi32_mask(_mm256_maskz_loadu_epi32(valid, c->dir + m0),

@@ -66,4 +66,23 @@ inline xn_bconv_params xn_x86_bdense_as_conv(const xn_bdense_params *p) {
   return q;
 }
 
+// Float epilogue of the x86 conv/dense kernels for output channels [m0, m_end) of pixel
+// pix of image n: pop[m - m0] is the popcount of channel m. Deliberately compiled for the
+// baseline ISA (noinline, no target attribute) so that scale * d + bias rounds exactly as in
+// the generic kernel: inside an AVX2/AVX-512 function a compiler may contract it into an FMA.
+__attribute__((noinline)) inline void
+xn_x86_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t m0, int64_t m_end,
+                      const int64_t *pop, int64_t n_bits, const float *scale, const float *bias,
+                      const float *residual, float *y) {
+  const int64_t plane = p->out_h * p->out_w;
+  for (int64_t m = m0; m < m_end; ++m) {
+    const int64_t d = n_bits - 2 * pop[m - m0];
+    const int64_t idx = (n * p->c_out + m) * plane + pix;
+    float v = (scale ? scale[m] : 1.0f) * (float)d + (bias ? bias[m] : 0.0f);
+    if (residual)
+      v += residual[idx];
+    y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+  }
+}
+
 #endif // XNORC_RUNTIME_X86_COMMON_H

@@ -1,0 +1,296 @@
+// Kernel benchmark: binary MAC/s of the generic, AVX2 and AVX-512 binary conv kernels on
+// ResNet-18's binary 3x3 layers (stride 1, zero padding 1), as a percentage of this core's
+// xor+popcount ceiling, re-measured in the same run.
+//
+//   xnorc-kernel-bench [--quick] [--json PATH]
+//
+// One binary MAC is one input bit of one output channel at one output pixel:
+// out_h * out_w * c_out * c_in * kh * kw per layer. The ceiling of an ISA is the rate of a
+// loop that does nothing but (xor, popcount, accumulate) on independent registers: the
+// best a kernel using that popcount can do. Paths this CPU lacks are reported as skipped.
+#include "xnorc/runtime/generic/all.h"
+#include "xnorc/runtime/x86/avx2_bconv.h"
+#include "xnorc/runtime/x86/avx512_bconv.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// ---- ceilings: xor + popcount + add on independent accumulators ----
+// The operand `x` passes through an empty asm statement each round so the compiler can
+// neither hoist the xor nor fold the loop.
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) double ceilingAvx512(long rounds) {
+  constexpr int K = 10;
+  __m512i acc[K], w[K];
+  for (int i = 0; i < K; ++i) {
+    acc[i] = _mm512_setzero_si512();
+    w[i] = _mm512_set1_epi64((long long)(0x9E3779B97F4A7C15ull * (unsigned)(i + 1)));
+  }
+  __m512i x = _mm512_set1_epi64(0x0F0F3C3C5A5A6969ll);
+  const auto t0 = Clock::now();
+  for (long r = 0; r < rounds; ++r) {
+#pragma GCC unroll 10
+    for (int i = 0; i < K; ++i)
+      acc[i] = _mm512_add_epi64(acc[i], _mm512_popcnt_epi64(_mm512_xor_si512(x, w[i])));
+    __asm__ volatile("" : "+v"(x));
+  }
+  const double s = since(t0);
+  // (No _mm512_reduce_add_epi64: g++ 12 warns about its undefined operand.)
+  alignas(64) long long lanes[8];
+  long long sum = 0;
+  for (int i = 0; i < K; ++i) {
+    _mm512_store_si512((void *)lanes, acc[i]);
+    for (long long v : lanes)
+      sum += v;
+  }
+  if (sum == 42)
+    puts("");
+  return rounds * (double)K * 512 / s;
+}
+
+__attribute__((target("avx2"))) double ceilingAvx2(long rounds) {
+  // Byte counts from a nibble table, summed in bytes, folded to 64-bit lanes by vpsadbw
+  // every 8 rounds: the method the AVX2 kernel uses.
+  constexpr int K = 6;
+  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
+                                       1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  __m256i acc[K], bytes[K], w[K];
+  for (int i = 0; i < K; ++i) {
+    acc[i] = bytes[i] = _mm256_setzero_si256();
+    w[i] = _mm256_set1_epi64x((long long)(0x9E3779B97F4A7C15ull * (unsigned)(i + 1)));
+  }
+  __m256i x = _mm256_set1_epi64x(0x0F0F3C3C5A5A6969ll);
+  const auto t0 = Clock::now();
+  for (long r = 0; r < rounds; r += 8) {
+    for (int u = 0; u < 8; ++u) {
+#pragma GCC unroll 6
+      for (int i = 0; i < K; ++i) {
+        const __m256i v = _mm256_xor_si256(x, w[i]);
+        const __m256i c = _mm256_add_epi8(
+            _mm256_shuffle_epi8(lut, _mm256_and_si256(v, low)),
+            _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+        bytes[i] = _mm256_add_epi8(bytes[i], c);
+      }
+      __asm__ volatile("" : "+x"(x));
+    }
+    for (int i = 0; i < K; ++i) {
+      acc[i] = _mm256_add_epi64(acc[i], _mm256_sad_epu8(bytes[i], _mm256_setzero_si256()));
+      bytes[i] = _mm256_setzero_si256();
+    }
+  }
+  const double s = since(t0);
+  long long sum = 0, lanes[4];
+  for (int i = 0; i < K; ++i) {
+    _mm256_storeu_si256((__m256i *)lanes, acc[i]);
+    sum += lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  }
+  if (sum == 42)
+    puts("");
+  return rounds * (double)K * 256 / s;
+}
+
+__attribute__((target("popcnt"))) double ceilingScalar(long rounds) {
+  constexpr int K = 4;
+  uint64_t acc[K] = {0, 0, 0, 0};
+  const uint64_t w[K] = {0x9E3779B97F4A7C15ull, 0x3C6EF372FE94F82Aull, 0xDAA66D2C7DDF743Full,
+                         0x78DDE6E5FD29F054ull};
+  uint64_t x = 0x0F0F3C3C5A5A6969ull;
+  const auto t0 = Clock::now();
+  for (long r = 0; r < rounds; ++r) {
+    for (int i = 0; i < K; ++i)
+      acc[i] += (uint64_t)__builtin_popcountll(x ^ w[i]);
+    __asm__ volatile("" : "+r"(x));
+  }
+  const double s = since(t0);
+  if (acc[0] + acc[1] + acc[2] + acc[3] == 42)
+    puts("");
+  return rounds * (double)K * 64 / s;
+}
+
+// Best of a few runs: the other core may be busy.
+template <typename F> double best(F f, long rounds, int reps) {
+  double b = 0;
+  for (int i = 0; i < reps; ++i)
+    b = std::max(b, f(rounds));
+  return b;
+}
+
+// ---- layers ----
+
+struct Layer {
+  const char *name;
+  int64_t hw, c;
+};
+
+uint64_t rng_state = 0x243F6A8885A308D3ull;
+uint64_t rnd() {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+// Seconds per call: repeat until min_time has passed, best of reps.
+template <typename F> double timeIt(F f, double min_time, int reps) {
+  f(); // warm up caches
+  double bestT = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    long calls = 0;
+    const auto t0 = Clock::now();
+    double s = 0;
+    do {
+      f();
+      ++calls;
+      s = since(t0);
+    } while (s < min_time);
+    bestT = std::min(bestT, s / calls);
+  }
+  return bestT;
+}
+
+bool cpuAvx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq");
+}
+bool cpuAvx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"); }
+
+} // namespace
+
+int main(int argc, char **argv) {
+  bool quick = false;
+  std::string json = "bench/results/kernels.json";
+  for (int i = 1; i < argc; ++i) {
+    if (!strcmp(argv[i], "--quick"))
+      quick = true;
+    else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+      json = argv[++i];
+    else {
+      fprintf(stderr, "usage: %s [--quick] [--json PATH]\n", argv[0]);
+      return 2;
+    }
+  }
+  __builtin_cpu_init();
+  const bool has512 = cpuAvx512(), has2 = cpuAvx2();
+  const double min_time = quick ? 0.05 : 0.25;
+  const int reps = quick ? 2 : 4;
+
+  const long rounds = quick ? 20000000 : 100000000;
+  const double ceil512 = has512 ? best(ceilingAvx512, rounds / 4, reps) : 0;
+  const double ceil2 = has2 ? best(ceilingAvx2, rounds / 4, reps) : 0;
+  const double ceil64 = has2 ? best(ceilingScalar, rounds, reps) : 0;
+  printf("ceiling (binary MAC/s, one core): avx512-vpopcntdq %.3g  avx2-vpshufb %.3g  "
+         "scalar-popcnt %.3g\n\n",
+         ceil512, ceil2, ceil64);
+
+  const Layer layers[] = {{"56x56x64", 56, 64},
+                          {"28x28x128", 28, 128},
+                          {"14x14x256", 14, 256},
+                          {"7x7x512", 7, 512}};
+  struct Row {
+    std::string layer, target, kernel;
+    double macs, secs, rate, ceiling;
+  };
+  std::vector<Row> rows;
+  printf("%-10s %-8s %-10s %10s %12s %9s %9s\n", "layer", "target", "output", "us/call",
+         "bMAC/s", "%ceiling", "%avx512");
+  for (const Layer &L : layers) {
+    xn_bconv_params p{1, L.c, L.c, 1, L.hw, L.hw, L.hw, L.hw, 3, 3, 1, 1, 1, 1,
+                      1, 1, 1, 1, 0, XN_ACT_NONE, 0.0f, 0.0f};
+    const int64_t cw = xn_bit_words(L.c);
+    std::vector<uint64_t> x((size_t)(L.hw * L.hw * cw)), w((size_t)(L.c * 9 * cw));
+    for (auto &v : x)
+      v = rnd();
+    for (auto &v : w)
+      v = rnd();
+    std::vector<int32_t> thresh((size_t)L.c), dir((size_t)L.c, 1);
+    for (auto &t : thresh)
+      t = (int32_t)(rnd() % 64) - 32;
+    std::vector<uint64_t> yb((size_t)(L.hw * L.hw * cw));
+    std::vector<float> yf((size_t)(L.hw * L.hw * L.c));
+    std::vector<uint64_t> w512(xn_avx512_bconv_packed_words(&p)), w2(xn_avx2_bconv_packed_words(&p));
+    xn_avx512_bconv_pack(&p, w.data(), w512.data());
+    xn_avx2_bconv_pack(&p, w.data(), w2.data());
+    const double macs = (double)(L.hw * L.hw) * L.c * L.c * 9;
+
+    auto report = [&](const char *target, const char *kernel, double secs, double ceiling) {
+      const double rate = macs / secs;
+      rows.push_back({L.name, target, kernel, macs, secs, rate, ceiling});
+      printf("%-10s %-8s %-10s %10.1f %12.3g %8.1f%% %8.1f%%\n", L.name, target, kernel,
+             secs * 1e6, rate, ceiling > 0 ? 100 * rate / ceiling : 0.0,
+             ceil512 > 0 ? 100 * rate / ceil512 : 0.0);
+    };
+    // The generic kernel as generated code builds it (plain -O2: no popcnt instruction).
+    report("generic", "threshold", timeIt([&] {
+             xn_bconv_threshold(&p, x.data(), w.data(), thresh.data(), dir.data(), yb.data());
+           }, min_time, quick ? 1 : 2),
+           ceil64);
+    if (has2) {
+      report("avx2", "threshold", timeIt([&] {
+               xn_avx2_bconv_threshold(&p, x.data(), w2.data(), thresh.data(), dir.data(),
+                                       yb.data());
+             }, min_time, reps),
+             ceil2);
+      report("avx2", "float", timeIt([&] {
+               xn_avx2_bconv(&p, x.data(), w2.data(), nullptr, nullptr, nullptr, yf.data());
+             }, min_time, reps),
+             ceil2);
+    } else {
+      printf("%-10s %-8s skipped: this CPU lacks AVX2/POPCNT\n", L.name, "avx2");
+    }
+    if (has512) {
+      report("avx512", "threshold", timeIt([&] {
+               xn_avx512_bconv_threshold(&p, x.data(), w512.data(), thresh.data(), dir.data(),
+                                         yb.data());
+             }, min_time, reps),
+             ceil512);
+      report("avx512", "float", timeIt([&] {
+               xn_avx512_bconv(&p, x.data(), w512.data(), nullptr, nullptr, nullptr, yf.data());
+             }, min_time, reps),
+             ceil512);
+    } else {
+      printf("%-10s %-8s skipped: this CPU lacks AVX-512 F/BW/VL/VPOPCNTDQ\n", L.name, "avx512");
+    }
+  }
+  printf("\n%%ceiling: of the ceiling of the target's own popcount (generic: scalar popcnt)\n");
+
+  if (!json.empty()) {
+    FILE *f = fopen(json.c_str(), "w");
+    if (!f) {
+      fprintf(stderr, "cannot write %s\n", json.c_str());
+      return 1;
+    }
+    fprintf(f, "{\n  \"ceiling_binary_macs_per_s\": {\"avx512\": %.6g, \"avx2\": %.6g, "
+               "\"scalar\": %.6g},\n  \"layers\": [\n",
+            ceil512, ceil2, ceil64);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Row &r = rows[i];
+      fprintf(f,
+              "    {\"layer\": \"%s\", \"target\": \"%s\", \"output\": \"%s\", \"macs\": %.0f, "
+              "\"seconds\": %.6g, \"binary_macs_per_s\": %.6g, \"percent_of_ceiling\": %.2f, "
+              "\"percent_of_avx512_ceiling\": %.2f}%s\n",
+              r.layer.c_str(), r.target.c_str(), r.kernel.c_str(), r.macs, r.secs, r.rate,
+              r.ceiling > 0 ? 100 * r.rate / r.ceiling : 0.0,
+              ceil512 > 0 ? 100 * r.rate / ceil512 : 0.0, i + 1 < rows.size() ? "," : "");
+    }
+    fprintf(f, "  ]\n}\n");
+    fclose(f);
+    printf("wrote %s\n", json.c_str());
+  }
+  return 0;
+}

@@ -1,0 +1,143 @@
+//===- X86Targets.cpp - AVX2 and AVX-512 C++, and "host" -----------------===//
+//
+// The generic emitter with the x86 binary kernels of runtime/include/xnorc/
+// runtime/x86 swapped in for bconv, bconv_threshold, bdense, bdense_threshold
+// and bmax_pool. Weights are repacked here, at compile time, into the
+// output-channels-across-lanes order the kernels stream (x86/common.h). The
+// kernels carry per-function target attributes, so the generated code builds
+// with a plain `c++ -std=c++17 -O2`; <name>_run returns
+// <NAME>_ERROR_UNSUPPORTED_CPU on a CPU without the instructions. Float ops and
+// grouped binary convs keep the generic kernels.
+//
+// "host" picks avx512 or avx2 from the CPU xnorc runs on (or generic) and says
+// which on stderr.
+//
+//===----------------------------------------------------------------------===//
+#include "targets/common/CppEmitter.h"
+#include "xnorc/runtime/x86/avx2_bconv.h"
+#include "xnorc/runtime/x86/avx512_bconv.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+namespace xnorc {
+
+std::unique_ptr<Target> createGenericTarget();
+
+namespace {
+
+struct Isa {
+  const char *Name;   ///< target name, also the kernels' prefix: xn_<Name>_...
+  int64_t Lanes;      ///< output channels per vector
+  const char *Check;  ///< CPU check expression
+};
+
+const Isa Avx512{"avx512", 8,
+                 "__builtin_cpu_supports(\"avx512f\") && __builtin_cpu_supports(\"avx512bw\") && "
+                 "__builtin_cpu_supports(\"avx512vl\") && "
+                 "__builtin_cpu_supports(\"avx512vpopcntdq\")"};
+const Isa Avx2{"avx2", 4, "__builtin_cpu_supports(\"avx2\") && __builtin_cpu_supports(\"popcnt\")"};
+
+/// The weight tensor [M][taps][cw] repacked into [M/L][taps][cw][L] words, as a flat b1
+/// vector (ConstantWriter emits it as an aligned uint64_t array).
+Tensor packWeights(const Tensor &W, int64_t M, int64_t Taps, int64_t CW, int64_t Lanes) {
+  const size_t Words = xn_x86_oc_packed_words(M, Taps, CW, Lanes);
+  Tensor Packed(TensorType{ElemType::B1, {static_cast<int64_t>(Words) * 64}});
+  xn_x86_oc_pack(M, Taps, CW, Lanes, W.data<uint64_t>(), Packed.data<uint64_t>());
+  return Packed;
+}
+
+llvm::Error specialize(const Isa &I, const Op &O, KernelCall &Call) {
+  const std::string Prefix = std::string("xn_") + I.Name + "_";
+  switch (O.kind()) {
+  case OpKind::BConv:
+  case OpKind::BConvThreshold: {
+    const Value *W = O.operand(1);
+    if (!W->isConstant() || O.attrs().getInt("group", 1) != 1)
+      return llvm::Error::success(); // the generic kernel handles it
+    const Shape &D = W->type().Dims; // [M, C, KH, KW]
+    if (D.size() != 4)
+      return llvm::Error::success();
+    Call.Args.at(1) = KernelArg::derived(
+        packWeights(W->constant(), D[0], D[2] * D[3], xn_bit_words(D[1]), I.Lanes), "packed");
+    Call.Function = Prefix + (O.kind() == OpKind::BConv ? "bconv" : "bconv_threshold");
+    return llvm::Error::success();
+  }
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold: {
+    const Value *W = O.operand(1);
+    const Shape &D = W->type().Dims; // [M, K]
+    if (!W->isConstant() || D.size() != 2)
+      return llvm::Error::success();
+    Call.Args.at(1) = KernelArg::derived(
+        packWeights(W->constant(), D[0], 1, xn_bit_words(D[1]), I.Lanes), "packed");
+    Call.Function = Prefix + (O.kind() == OpKind::BDense ? "bdense" : "bdense_threshold");
+    return llvm::Error::success();
+  }
+  case OpKind::BMaxPool:
+    Call.Function = Prefix + "bmaxpool";
+    return llvm::Error::success();
+  default:
+    return llvm::Error::success();
+  }
+}
+
+KernelFlavor x86Flavor(const Isa &I) {
+  KernelFlavor F;
+  F.TargetName = I.Name;
+  F.Specialize = [&I](const Op &O, KernelCall &Call) { return specialize(I, O, Call); };
+  F.HeaderMap = [&I](const KernelCall &Call) -> std::vector<std::string> {
+    const std::string Prefix = std::string("xn_") + I.Name + "_";
+    if (Call.Function.rfind(Prefix, 0) != 0)
+      return {};
+    // The x86 kernels reuse the generic parameter structs and helpers.
+    std::vector<std::string> H{"generic/bitpack.h", "generic/bconv.h", "generic/bdense.h",
+                               "generic/bpool.h", "x86/common.h"};
+    const bool Pool = Call.Function == Prefix + "bmaxpool";
+    H.push_back(std::string("x86/") + I.Name + (Pool ? "_bpool.h" : "_bconv.h"));
+    return H;
+  };
+  F.CpuCheck = I.Check;
+  F.SystemIncludes = {"immintrin.h"};
+  return F;
+}
+
+class X86Target : public Target {
+public:
+  explicit X86Target(const Isa &I) : I(I) {}
+  const char *name() const override { return I.Name; }
+  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
+    return emitCpp(G, Opts, x86Flavor(I));
+  }
+
+private:
+  const Isa &I;
+};
+
+} // namespace
+
+std::unique_ptr<Target> createAvx2Target() { return std::make_unique<X86Target>(Avx2); }
+std::unique_ptr<Target> createAvx512Target() { return std::make_unique<X86Target>(Avx512); }
+
+/// The best x86 target for the machine xnorc runs on.
+std::unique_ptr<Target> createHostTarget() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq")) {
+    llvm::errs() << "xnorc: note: --target=host: this CPU has AVX-512 VPOPCNTDQ/BW/VL, "
+                    "using target avx512\n";
+    return createAvx512Target();
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+    llvm::errs() << "xnorc: note: --target=host: this CPU has AVX2 but not AVX-512 "
+                    "VPOPCNTDQ/BW/VL, using target avx2\n";
+    return createAvx2Target();
+  }
+  llvm::errs() << "xnorc: note: --target=host: this CPU has no AVX2, using target generic\n";
+#else
+  llvm::errs() << "xnorc: note: --target=host: not an x86 CPU, using target generic\n";
+#endif
+  return createGenericTarget();
+}
+
+} // namespace xnorc
