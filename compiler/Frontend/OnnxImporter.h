@@ -11,7 +11,7 @@
 namespace xnorc {
 
 struct ImportOptions {
-  /// Value substituted for a symbolic or zero leading (batch) dimension of a graph input.
+  /// Value substituted for a symbolic leading (batch) dimension of a graph input.
   int64_t Batch = 1;
   /// sign(0) = +1, the convention of binary networks (Larq, LCE, QONNX), instead
   /// of ONNX's sign(0) = 0: bits cannot hold 0. See docs/XnorMath.md.
