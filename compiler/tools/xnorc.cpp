@@ -66,7 +66,7 @@ static cl::opt<std::string> Pipeline("passes",
                                      cl::desc("Comma-separated pass pipeline (default: the "
                                               "standard one; see --list-passes)"),
                                      cl::cat(PassCat));
-static cl::opt<bool> Quiet("quiet", cl::desc("Do not print remarks (the binarization report)"),
+static cl::opt<bool> Quiet("quiet", cl::desc("Do not print notes and remarks (e.g. the binarization report)"),
                            cl::cat(PassCat));
 static cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
                                 cl::cat(PassCat));
@@ -125,6 +125,8 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(Target.takeError()));
 
   ImportOptions IO = importOptionsFromFlags("xnorc");
+  if (Quiet)
+    IO.Note = nullptr;
   auto G = loadModel(InputFile, IO);
   if (!G)
     return failFor(G.takeError());
