@@ -27,6 +27,23 @@ include_guard(GLOBAL)
 # target that ever does need flags gets a variable XNORC_TARGET_COMPILE_OPTIONS_<target> here.
 set(XNORC_TARGET_COMPILE_OPTIONS_generic "")
 
+# The targets xnorc has, to reject a wrong TARGET when configuring rather than building. Inside
+# xnorc's tree they come from targets/Targets.def; the installed package config sets the list
+# before including this file.
+if(NOT DEFINED XNORC_KNOWN_TARGETS AND EXISTS "${CMAKE_CURRENT_LIST_DIR}/../targets/Targets.def")
+  set(_xnorc_targets_def "${CMAKE_CURRENT_LIST_DIR}/../targets/Targets.def")
+  file(STRINGS "${_xnorc_targets_def}" _xnorc_target_lines REGEX "^[ \t]*XNORC_TARGET\\(\"")
+  set(XNORC_KNOWN_TARGETS "")
+  foreach(_xnorc_line IN LISTS _xnorc_target_lines)
+    string(REGEX REPLACE "^[ \t]*XNORC_TARGET\\(\"([^\"]*)\".*" "\\1" _xnorc_line "${_xnorc_line}")
+    list(APPEND XNORC_KNOWN_TARGETS "${_xnorc_line}")
+  endforeach()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_xnorc_targets_def}")
+  unset(_xnorc_targets_def)
+  unset(_xnorc_target_lines)
+  unset(_xnorc_line)
+endif()
+
 function(xnorc_add_model target)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;TARGET;NAME" "OPTIONS")
 
@@ -65,11 +82,10 @@ function(xnorc_add_model target)
   if(DEFINED ARG_TARGET)
     set(xtarget "${ARG_TARGET}")
   endif()
-  # Which targets exist is xnorc's business (an unknown one fails the build with xnorc's list of
-  # known targets); here only reject what cannot be a target name at all.
-  if(NOT xtarget MATCHES "^[A-Za-z0-9_]+$")
-    message(FATAL_ERROR "xnorc_add_model(${target}): TARGET '${xtarget}' is not a target name "
-                        "(run `xnorc --list-targets`)")
+  if(XNORC_KNOWN_TARGETS AND NOT xtarget IN_LIST XNORC_KNOWN_TARGETS)
+    string(REPLACE ";" ", " known "${XNORC_KNOWN_TARGETS}")
+    message(FATAL_ERROR "xnorc_add_model(${target}): unknown TARGET '${xtarget}' "
+                        "(xnorc's targets: ${known})")
   endif()
 
   if(DEFINED ARG_NAME)
