@@ -17,7 +17,9 @@
 #include "targets/common/ApiWriter.h"
 #include "targets/common/ConstantWriter.h"
 
+#include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Path.h>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -106,7 +108,15 @@ private:
       if (!L.consume_front("#include \""))
         continue;
       std::string Dep = L.take_until([](char C) { return C == '"'; }).str();
-      if (auto E = addHeader(Dep.find('/') == std::string::npos ? Dir + Dep : Dep))
+      // "name.h" is in H's directory, "../dir/name.h" relative to it (x86 kernels include
+      // their generic counterparts so), anything else is relative to the runtime root.
+      std::string Path = Dep;
+      if (Dep.find('/') == std::string::npos || llvm::StringRef(Dep).startswith("../")) {
+        llvm::SmallString<64> P(Dir + Dep);
+        llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true, llvm::sys::path::Style::posix);
+        Path = std::string(P.str());
+      }
+      if (auto E = addHeader(Path))
         return E;
     }
     Headers.push_back(H);

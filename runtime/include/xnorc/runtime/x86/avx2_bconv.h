@@ -69,7 +69,9 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const 
   const __m256i lut = xn_avx2_lut(), low = _mm256_set1_epi8(0x0f);
   const __m256i zero = _mm256_setzero_si256();
   __m256i acc[P][B], bacc[P][B];
+  XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
+    XN_X86_UNROLL
     for (int b = 0; b < B; ++b) {
       acc[i][b] = zero;
       bacc[i][b] = zero;
@@ -88,17 +90,22 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const 
         pending += end - j;
         for (; j < end; ++j) {
           __m256i wv[B];
+          XN_X86_UNROLL
           for (int b = 0; b < B; ++b)
             wv[b] = _mm256_loadu_si256((const __m256i *)(ws + b * c->wblock + j * 4));
+          XN_X86_UNROLL
           for (int i = 0; i < P; ++i) {
             const __m256i xv = _mm256_set1_epi64x((long long)xs[i * xstep + j]);
+            XN_X86_UNROLL
             for (int b = 0; b < B; ++b)
               bacc[i][b] = _mm256_add_epi8(
                   bacc[i][b], xn_avx2_popcnt_bytes(_mm256_xor_si256(xv, wv[b]), lut, low));
           }
         }
         if (pending == 31) {
+          XN_X86_UNROLL
           for (int i = 0; i < P; ++i)
+            XN_X86_UNROLL
             for (int b = 0; b < B; ++b) {
               acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
               bacc[i][b] = zero;
@@ -108,7 +115,9 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const 
       }
     }
   }
+  XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
+    XN_X86_UNROLL
     for (int b = 0; b < B; ++b) {
       acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
       _mm256_storeu_si256((__m256i *)(pop + (i * B + b) * 4), acc[i][b]);
@@ -128,6 +137,7 @@ XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_avx2_bconv_ctx *c, c
   xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
   xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
   __m256i acc[B];
+  XN_X86_UNROLL
   for (int b = 0; b < B; ++b)
     acc[b] = zero;
   for (int64_t ky = 0; ky < p->kh; ++ky) {
@@ -142,6 +152,7 @@ XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_avx2_bconv_ctx *c, c
       for (int64_t j = 0; j < c->cw; ++j) {
         const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
         const __m256i xv = _mm256_set1_epi64x((long long)xw);
+        XN_X86_UNROLL
         for (int b = 0; b < B; ++b) {
           const __m256i v = _mm256_xor_si256(
               xv, _mm256_loadu_si256((const __m256i *)(wt + b * c->wblock + j * 4)));
@@ -151,6 +162,7 @@ XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_avx2_bconv_ctx *c, c
       }
     }
   }
+  XN_X86_UNROLL
   for (int b = 0; b < B; ++b)
     _mm256_storeu_si256((__m256i *)(pop + b * 4), acc[b]);
   const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
@@ -177,6 +189,7 @@ struct xn_avx2_epi_thresh {
     const xn_bconv_params *p = c->p;
     unsigned char *yp = (unsigned char *)(c->yb + (n * p->out_h * p->out_w + pix) * c->cwo);
     const __m256i nb = _mm256_set1_epi64x(n_bits);
+    XN_X86_UNROLL
     for (int b = 0; b < B; ++b) {
       const int64_t m0 = (ob + b) * 4;
       unsigned bits = 0;
@@ -235,6 +248,7 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_blocks(const xn_avx2_bconv_ctx *c, cons
       for (; ow + P <= e; ow += P) {
         const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
         xn_avx2_bconv_tile<P, B>(c, x0, xstep, w, pop);
+        XN_X86_UNROLL
         for (int i = 0; i < P; ++i)
           Epi::template emit<B>(c, n, oh * p->out_w + ow + i, ob, pop + i * B * 4, n_full);
       }

@@ -66,7 +66,9 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c,
                                                   const uint64_t *x0, int64_t xstep,
                                                   const uint64_t *w, int64_t *pop) {
   __m512i acc[P][B];
+  XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
+    XN_X86_UNROLL
     for (int b = 0; b < B; ++b)
       acc[i][b] = _mm512_setzero_si512();
   const xn_bconv_params *p = c->p;
@@ -77,10 +79,13 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c,
       const uint64_t *ws = w + (ky * p->kw + r) * c->cw * 8;
       for (int64_t j = 0; j < len; ++j) {
         __m512i wv[B];
+        XN_X86_UNROLL
         for (int b = 0; b < B; ++b)
           wv[b] = _mm512_loadu_si512((const void *)(ws + b * c->wblock + j * 8));
+        XN_X86_UNROLL
         for (int i = 0; i < P; ++i) {
           const __m512i xv = _mm512_set1_epi64((long long)xs[i * xstep + j]);
+          XN_X86_UNROLL
           for (int b = 0; b < B; ++b)
             acc[i][b] =
                 _mm512_add_epi64(acc[i][b], _mm512_popcnt_epi64(_mm512_xor_si512(xv, wv[b])));
@@ -88,7 +93,9 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c,
       }
     }
   }
+  XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
+    XN_X86_UNROLL
     for (int b = 0; b < B; ++b)
       _mm512_storeu_si512((void *)(pop + (i * B + b) * 8), acc[i][b]);
 }
@@ -105,6 +112,7 @@ XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_avx512_bconv_ctx
   xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
   xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
   __m512i acc[B];
+  XN_X86_UNROLL
   for (int b = 0; b < B; ++b)
     acc[b] = _mm512_setzero_si512();
   for (int64_t ky = 0; ky < p->kh; ++ky) {
@@ -120,6 +128,7 @@ XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_avx512_bconv_ctx
         // A padded -1 tap has every valid channel bit set; a +1 tap has none.
         const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
         const __m512i xv = _mm512_set1_epi64((long long)xw);
+        XN_X86_UNROLL
         for (int b = 0; b < B; ++b)
           acc[b] = _mm512_add_epi64(
               acc[b], _mm512_popcnt_epi64(_mm512_xor_si512(
@@ -127,58 +136,93 @@ XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_avx512_bconv_ctx
       }
     }
   }
+  XN_X86_UNROLL
   for (int b = 0; b < B; ++b)
     _mm512_storeu_si512((void *)(pop + b * 8), acc[b]);
   const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
   return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
 }
 
-// Float epilogue (xn_bconv): NCHW float output of pixel pix of image n, blocks ob..ob+B-1.
-struct xn_avx512_epi_float {
-  template <int B>
-  XN_AVX512_TARGET static inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
-                                           int64_t ob, const int64_t *pop, int64_t n_bits) {
-    int64_t m_end = (ob + B) * 8;
-    if (m_end > c->p->c_out)
-      m_end = c->p->c_out;
+// Epilogues: init() once per block tile (ob..ob+B-1), emit() per output pixel.
+
+// Float epilogue (xn_bconv): NCHW float output.
+template <int B> struct xn_avx512_epi_float {
+  int64_t ob, m_end;
+  XN_AVX512_TARGET inline void init(const xn_avx512_bconv_ctx *c, int64_t ob_) {
+    ob = ob_;
+    m_end = (ob + B) * 8 < c->p->c_out ? (ob + B) * 8 : c->p->c_out;
+  }
+  XN_AVX512_TARGET inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
+                                    const int64_t *pop, int64_t n_bits) const {
     xn_x86_bconv_epilogue(c->p, n, pix, ob * 8, m_end, pop, n_bits, c->scale, c->bias,
                           c->residual, c->yf);
   }
 };
 
-// Threshold epilogue (xn_bconv_threshold): one output byte per 8-channel block. The output
-// was zeroed beforehand, so bytes past the last block stay 0.
-struct xn_avx512_epi_thresh {
-  template <int B>
-  XN_AVX512_TARGET static inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
-                                           int64_t ob, const int64_t *pop, int64_t n_bits) {
-    const xn_bconv_params *p = c->p;
-    unsigned char *yp = (unsigned char *)(c->yb + (n * p->out_h * p->out_w + pix) * c->cwo);
-    const __m512i nb = _mm512_set1_epi64(n_bits);
+// Threshold epilogue (xn_bconv_threshold): one output byte per 8-channel block, straight
+// from two compare masks. The output was zeroed beforehand, so bytes past the last block
+// stay 0.
+template <int B> struct xn_avx512_epi_thresh {
+  int64_t ob, n_full;
+  __m512i t[B];
+  // Interior windows (n_full summed bits) compare the popcount itself: with
+  // d = n_full - 2 * pop, "d < t" is "pop > floor((n_full - t) / 2)" and "d > t" is
+  // "pop < ceil((n_full - t) / 2)"; u holds the bound of each lane's direction.
+  __m512i u[B];
+  unsigned ge_dir[B], valid[B];
+  XN_AVX512_TARGET inline void init(const xn_avx512_bconv_ctx *c, int64_t ob_) {
+    ob = ob_;
+    n_full = c->ksize * c->p->c_in;
+    XN_X86_UNROLL
     for (int b = 0; b < B; ++b) {
-      const int64_t m0 = (ob + b) * 8;
-      const int64_t rem = p->c_out - m0;
-      const __mmask8 valid = rem >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rem) - 1);
+      const int64_t rem = c->p->c_out - (ob + b) * 8;
+      const __mmask8 k = rem >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rem) - 1);
+      const int32_t *th = c->thresh + (ob + b) * 8;
       // (Intrinsics with an undefined pass-through operand are avoided: g++ 12 reports
       // -Wmaybe-uninitialized inside them.)
+      t[b] = _mm512_maskz_cvtepi32_epi64(k, _mm256_maskz_loadu_epi32(k, th));
+      ge_dir[b] = 0xff;
+      if (c->dir)
+        ge_dir[b] = _mm256_cmpge_epi32_mask(_mm256_maskz_loadu_epi32(k, c->dir + (ob + b) * 8),
+                                            _mm256_setzero_si256());
+      valid[b] = k;
+      const __m512i lim = _mm512_sub_epi64(_mm512_set1_epi64(n_full), t[b]);
+      const __m512i lo = _mm512_maskz_srai_epi64((__mmask8)0xff, lim, 1); // floor(lim / 2)
+      const __m512i hi = _mm512_sub_epi64(_mm512_setzero_si512(),
+                                          _mm512_maskz_srai_epi64((__mmask8)0xff, _mm512_sub_epi64(_mm512_setzero_si512(), lim), 1));
+      u[b] = _mm512_mask_blend_epi64((__mmask8)ge_dir[b], hi, lo);
+    }
+  }
+  XN_AVX512_TARGET inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
+                                    const int64_t *pop, int64_t n_bits) const {
+    const xn_bconv_params *p = c->p;
+    unsigned char *yp = (unsigned char *)(c->yb + (n * p->out_h * p->out_w + pix) * c->cwo);
+    if (n_bits == n_full) {
+      XN_X86_UNROLL
+      for (int b = 0; b < B; ++b) {
+        const __m512i pc = _mm512_loadu_si512((const void *)(pop + b * 8));
+        unsigned minus = _mm512_mask_cmpgt_epi64_mask((__mmask8)ge_dir[b], pc, u[b]);
+        if (ge_dir[b] != 0xff)
+          minus |= _mm512_mask_cmplt_epi64_mask((__mmask8)~ge_dir[b], pc, u[b]);
+        yp[ob + b] = (unsigned char)(minus & valid[b]);
+      }
+      return;
+    }
+    const __m512i nb = _mm512_set1_epi64(n_bits);
+    XN_X86_UNROLL
+    for (int b = 0; b < B; ++b) {
       const __m512i pc = _mm512_loadu_si512((const void *)(pop + b * 8));
       const __m512i d = _mm512_sub_epi64(nb, _mm512_add_epi64(pc, pc));
-      const __m512i t =
-          _mm512_maskz_cvtepi32_epi64(valid, _mm256_maskz_loadu_epi32(valid, c->thresh + m0));
-      __mmask8 ge_dir = 0xff;
-      if (c->dir)
-        ge_dir = _mm256_cmpge_epi32_mask(_mm256_maskz_loadu_epi32(valid, c->dir + m0),
-                                         _mm256_setzero_si256());
-      const __mmask8 ge = _mm512_cmpge_epi64_mask(d, t);
-      const __mmask8 le = _mm512_cmple_epi64_mask(d, t);
-      const unsigned plus = ((unsigned)ge & ge_dir) | ((unsigned)le & ~(unsigned)ge_dir);
-      yp[ob + b] = (unsigned char)(~plus & valid);
+      const unsigned ge = _mm512_cmpge_epi64_mask(d, t[b]);
+      const unsigned le = _mm512_cmple_epi64_mask(d, t[b]);
+      const unsigned plus = (ge & ge_dir[b]) | (le & ~ge_dir[b]);
+      yp[ob + b] = (unsigned char)(~plus & valid[b]);
     }
   }
 };
 
 // Blocks ob..ob+B-1 over every output pixel of every image.
-template <int B, typename Epi>
+template <int B, template <int> class Epi>
 XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c,
                                                     const uint64_t *x, const uint64_t *wp,
                                                     int64_t ob) {
@@ -191,6 +235,8 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c
   alignas(64) int64_t pop[P * B * 8];
   const int64_t xstep = p->stride_w * c->cw;
   const int64_t n_full = c->ksize * p->c_in;
+  Epi<B> epi;
+  epi.init(c, ob);
   for (int64_t n = 0; n < p->n; ++n) {
     const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
     for (int64_t oh = 0; oh < p->out_h; ++oh) {
@@ -201,29 +247,30 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c
       for (; ow < a; ++ow) {
         const int64_t nb = xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left,
                                                      w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+        epi.emit(c, n, oh * p->out_w + ow, pop, nb);
       }
       for (; ow + P <= e; ow += P) {
         const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
         xn_avx512_bconv_tile<P, B>(c, x0, xstep, w, pop);
+        XN_X86_UNROLL
         for (int i = 0; i < P; ++i)
-          Epi::template emit<B>(c, n, oh * p->out_w + ow + i, ob, pop + i * B * 8, n_full);
+          epi.emit(c, n, oh * p->out_w + ow + i, pop + i * B * 8, n_full);
       }
       for (; ow < e; ++ow) {
         const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
         xn_avx512_bconv_tile<1, B>(c, x0, xstep, w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, n_full);
+        epi.emit(c, n, oh * p->out_w + ow, pop, n_full);
       }
       for (; ow < p->out_w; ++ow) {
         const int64_t nb = xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left,
                                                      w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+        epi.emit(c, n, oh * p->out_w + ow, pop, nb);
       }
     }
   }
 }
 
-template <typename Epi>
+template <template <int> class Epi>
 XN_AVX512_TARGET inline void xn_avx512_bconv_run(const xn_avx512_bconv_ctx *c, const uint64_t *x,
                                                  const uint64_t *wp) {
   const int64_t blocks = (c->p->c_out + 7) / 8;

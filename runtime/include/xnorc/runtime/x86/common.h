@@ -18,6 +18,10 @@
 #include "../generic/bitpack.h"
 #include "../generic/bpool.h"
 
+// The register tiles' loops over pixels and blocks must be unrolled completely (g++ -O2
+// does not do it by itself: the accumulators would live in memory).
+#define XN_X86_UNROLL _Pragma("GCC unroll 16")
+
 // Words of the packed layout for m output channels of `taps * cw` words each.
 inline size_t xn_x86_oc_packed_words(int64_t m, int64_t taps, int64_t cw, int64_t lanes) {
   const int64_t blocks = (m + lanes - 1) / lanes;
