@@ -9,7 +9,8 @@ set -euo pipefail
 build_pkgs=(cmake ninja-build g++ clang llvm-14-dev llvm-14-tools libonnx-dev libprotobuf-dev
             protobuf-compiler libfmt-dev libzstd-dev libgtest-dev)
 demo_pkgs=(python3-numpy)
-test_pkgs=(python3-numpy python3-onnx python3-torch python3-torchvision libonnx-testdata)
+test_pkgs=(python3-numpy python3-onnx python3-torch python3-torchvision libonnx-testdata
+           dataset-fashion-mnist)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
@@ -30,3 +31,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: all ${#want[@]} packages present"
+
+# ONNX Runtime for the oracle tests, from npm (its CUDA download is skipped: offline-safe).
+if [ "${1:-build}" = test ] && [ ! -d "$(dirname "$0")/../node_modules/onnxruntime-node" ]; then
+  echo "setup: npm ci (onnxruntime-node)"
+  (cd "$(dirname "$0")/.." && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >/dev/null)
+fi
