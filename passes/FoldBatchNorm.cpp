@@ -3,8 +3,10 @@
 // BN(conv(x)) with constant statistics is conv'(x) with W' = W * s and
 // b' = b * s + h (s, h: BatchNorm's per-channel scale and shift). Binary
 // layers keep their bits and fold BN into their per-channel multiplier and
-// bias epilogue instead. Only when the layer's result has no other user and
-// no activation or residual sits between the two.
+// bias epilogue instead. The same holds for any per-channel affine map: an
+// add/sub/mul by a per-channel constant (ReActNet's RPReLU starts with such a
+// shift). Only when the layer's result has no other user and no activation or
+// residual sits between the two.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/ChannelAffine.h"
@@ -28,7 +30,7 @@ public:
     std::vector<Op *> Dead;
     std::vector<std::pair<Value *, std::string>> Renames;
     for (Op *BN : G.ops()) {
-      auto Affine = batchNormAffine(*BN);
+      auto Affine = channelAffine(*BN);
       if (!Affine)
         continue;
       Op *L = Affine->Input->definingOp();

@@ -65,6 +65,8 @@ struct PipelineOptions {
   bool VerifyEach = false;
   llvm::raw_ostream *PrintStream = &llvm::errs();
   PassOptions Passes;
+  /// Called before each pass with its position, the pipeline length and its name.
+  std::function<void(unsigned, unsigned, const char *)> Progress;
 };
 
 /// Runs a comma-separated list of passes in order.

@@ -54,7 +54,10 @@ llvm::Error PassManager::run(Graph &G) {
                      [&](const PassInfo &I) { return Name == I.Name; }))
       return makeError("--print-after: unknown pass '{}'", Name);
   }
-  for (auto &P : Passes) {
+  for (size_t I = 0; I < Passes.size(); ++I) {
+    auto &P = Passes[I];
+    if (Opts.Progress)
+      Opts.Progress(I + 1, Passes.size(), P->name());
     if (auto E = P->run(G))
       return withContext(std::move(E), std::string("pass '") + P->name() + "'");
     if (Opts.VerifyEach)

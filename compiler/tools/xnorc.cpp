@@ -18,7 +18,9 @@
 #include "targets/Target.h"
 
 #include <llvm/Support/CommandLine.h>
+#include <llvm/Support/Format.h>
 #include <llvm/Support/InitLLVM.h>
+#include <llvm/Support/Process.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/WithColor.h>
 
@@ -140,12 +142,22 @@ int main(int argc, char **argv) {
             : [](const std::string &Text) {
                 llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
               });
+  // Large models take a moment: show where the pipeline is, on a terminal only.
+  bool ShowProgress = llvm::sys::Process::StandardErrIsDisplayed() && (*G)->ops().size() >= 50;
+  if (ShowProgress)
+    PO.Progress = [&](unsigned I, unsigned N, const char *Name) {
+      llvm::errs() << llvm::format("\r\x1b[Kxnorc: [%u/%u] %s (%zu ops)", I, N, Name,
+                                   (*G)->ops().size());
+    };
   PassManager PM(PO);
   if (auto E = PM.parsePipeline(Pipeline.getNumOccurrences() ? Pipeline.getValue()
                                                                 : defaultPipeline()))
     return fail(llvm::toString(std::move(E)));
-  if (auto E = PM.run(**G))
-    return failFor(std::move(E));
+  auto PipelineResult = PM.run(**G);
+  if (ShowProgress)
+    llvm::errs() << "\r\x1b[K";
+  if (PipelineResult)
+    return failFor(std::move(PipelineResult));
 
   if (Report != ReportKind::None) {
     ModelReport R = buildReport(**G, planMemory(**G).ArenaBytes);

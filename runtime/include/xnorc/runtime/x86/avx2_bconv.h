@@ -176,7 +176,7 @@ struct xn_avx2_epi_float {
     int64_t m_end = (ob + B) * 4;
     if (m_end > c->p->c_out)
       m_end = c->p->c_out;
-    xn_x86_bconv_epilogue(c->p, n, pix, ob * 4, m_end, pop, n_bits, c->scale, c->bias,
+    xn_oc_bconv_epilogue(c->p, n, pix, ob * 4, m_end, pop, n_bits, c->scale, c->bias,
                           c->residual, c->yf);
   }
 };

@@ -154,7 +154,7 @@ template <int B> struct xn_avx512_epi_float {
   }
   XN_AVX512_TARGET inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
                                     const int64_t *pop, int64_t n_bits) const {
-    xn_x86_bconv_epilogue(c->p, n, pix, ob * 8, m_end, pop, n_bits, c->scale, c->bias,
+    xn_oc_bconv_epilogue(c->p, n, pix, ob * 8, m_end, pop, n_bits, c->scale, c->bias,
                           c->residual, c->yf);
   }
 };

@@ -1,92 +1,44 @@
 // Shared pieces of xnorc's x86 binary kernels (AVX2 and AVX-512).
 //
 // Weight layout of the x86 binary conv and dense kernels: output channels across vector
-// lanes. Output channels are grouped into blocks of L (8 for AVX-512, 4 for AVX2); the
-// packed weights are [ceil(c_out / L)][taps][cw][L] words, i.e. for one block, tap and
-// input-channel word, the L output channels' weight words sit side by side and load as one
-// vector. The micro-kernel broadcasts one activation word, XORs it with that vector and
-// popcounts each 64-bit lane: one lane = one output channel, so no horizontal reduction is
-// ever needed. Lanes past c_out hold zero words; their results are never stored.
+// lanes (common/oc_blocked.h, shared with the NEON kernels), L = 8 for AVX-512 and 4 for
+// AVX2. The micro-kernel broadcasts one activation word, XORs it with the vector of L
+// output channels' weight words and popcounts each 64-bit lane: one lane = one output
+// channel, so no horizontal reduction is ever needed.
 //
-// The packing functions below are plain C++ (no intrinsics): the compiler calls them at
-// compile time and emits the packed words as constants.
+// The xn_x86_* names below forward to the ISA-neutral helpers of common/oc_blocked.h
+// (plain C++, no intrinsics: the compiler calls the packing at compile time).
 #ifndef XNORC_RUNTIME_X86_COMMON_H
 #define XNORC_RUNTIME_X86_COMMON_H
 
-#include "../generic/bconv.h"
-#include "../generic/bdense.h"
-#include "../generic/bitpack.h"
-#include "../generic/bpool.h"
+#include "../common/oc_blocked.h"
 
 // The register tiles' loops over pixels and blocks must be unrolled completely (g++ -O2
 // does not do it by itself: the accumulators would live in memory).
 #define XN_X86_UNROLL _Pragma("GCC unroll 16")
 
-// Words of the packed layout for m output channels of `taps * cw` words each.
 inline size_t xn_x86_oc_packed_words(int64_t m, int64_t taps, int64_t cw, int64_t lanes) {
-  const int64_t blocks = (m + lanes - 1) / lanes;
-  return (size_t)(blocks * taps * cw * lanes);
+  return xn_oc_packed_words(m, taps, cw, lanes);
 }
-
-// generic_w is [m][taps][cw] (the generic kernels' weight layout); packed receives
-// xn_x86_oc_packed_words(m, taps, cw, lanes) words.
 inline void xn_x86_oc_pack(int64_t m, int64_t taps, int64_t cw, int64_t lanes,
                            const uint64_t *generic_w, uint64_t *packed) {
-  const int64_t blocks = (m + lanes - 1) / lanes;
-  for (int64_t b = 0; b < blocks; ++b)
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t c = 0; c < cw; ++c)
-        for (int64_t l = 0; l < lanes; ++l) {
-          const int64_t oc = b * lanes + l;
-          packed[((b * taps + t) * cw + c) * lanes + l] =
-              oc < m ? generic_w[(oc * taps + t) * cw + c] : 0;
-        }
+  xn_oc_pack(m, taps, cw, lanes, generic_w, packed);
 }
 
 // The x86 conv kernels handle group == 1 (the only case binary layers use in practice);
 // grouped convs stay on the generic kernel.
 inline bool xn_x86_bconv_supported(const xn_bconv_params *p) { return p->group == 1; }
 
-// Window rows fully inside the input: [*lo, *hi) of output positions o (0 <= o < out) whose
-// taps start + k * dil, start = o * stride - pad, all land in [0, size).
 inline void xn_x86_interior(int64_t out, int64_t stride, int64_t pad, int64_t dil, int64_t taps,
                             int64_t size, int64_t *lo, int64_t *hi) {
-  // o * stride - pad >= 0  and  o * stride - pad + (taps - 1) * dil <= size - 1.
-  int64_t a = pad <= 0 ? 0 : (pad + stride - 1) / stride;
-  const int64_t last = size - 1 + pad - (taps - 1) * dil; // o * stride <= last
-  int64_t b = last < 0 ? 0 : last / stride + 1;
-  if (b > out)
-    b = out;
-  if (a > b)
-    a = b;
-  *lo = a;
-  *hi = b;
+  xn_oc_interior(out, stride, pad, dil, taps, size, lo, hi);
 }
 
-// A dense layer is a 1x1 conv over n "images" of one pixel.
 inline xn_bconv_params xn_x86_bdense_as_conv(const xn_bdense_params *p) {
-  xn_bconv_params q = {p->n, p->k, p->m, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-                       p->act_kind, p->act_alpha, p->act_beta};
-  return q;
+  return xn_oc_bdense_as_conv(p);
 }
 
-// Float epilogue of the x86 conv/dense kernels for output channels [m0, m_end) of pixel
-// pix of image n: pop[m - m0] is the popcount of channel m. Deliberately compiled for the
-// baseline ISA (noinline, no target attribute) so that scale * d + bias rounds exactly as in
-// the generic kernel: inside an AVX2/AVX-512 function a compiler may contract it into an FMA.
-__attribute__((noinline)) inline void
-xn_x86_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t m0, int64_t m_end,
-                      const int64_t *pop, int64_t n_bits, const float *scale, const float *bias,
-                      const float *residual, float *y) {
-  const int64_t plane = p->out_h * p->out_w;
-  for (int64_t m = m0; m < m_end; ++m) {
-    const int64_t d = n_bits - 2 * pop[m - m0];
-    const int64_t idx = (n * p->c_out + m) * plane + pix;
-    float v = (scale ? scale[m] : 1.0f) * (float)d + (bias ? bias[m] : 0.0f);
-    if (residual)
-      v += residual[idx];
-    y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
-  }
-}
+// The float epilogue is xn_oc_bconv_epilogue (noinline, baseline ISA: no FMA contraction
+// that the generic kernel does not do).
 
 #endif // XNORC_RUNTIME_X86_COMMON_H

@@ -1,0 +1,289 @@
+// Float kernel benchmark: GFLOP/s of the generic, AVX2 and AVX-512 float conv and Gemm
+// kernels on the float layers of the benchmark networks (ResNet-18 / Bi-Real-18 stem,
+// Bi-Real-18's 1x1 downsamples, XNOR-Net AlexNet's conv1, a 3x3 64->64 conv, classifiers),
+// as a percentage of this core's FMA ceiling, re-measured in the same run.
+//
+//   xnorc-float-kernel-bench [--quick] [--json PATH]
+//
+// FLOPs = 2 x MACs; a conv's MACs are out_h * out_w * c_out * c_in * kh * kw (padding taps
+// included, as usual). The FMA ceiling of an ISA is the rate of a loop of independent FMAs
+// (two per cycle per core on this machine). Paths this CPU lacks are reported as skipped.
+#include "xnorc/runtime/generic/all.h"
+#include "xnorc/runtime/x86/avx2_float.h"
+#include "xnorc/runtime/x86/avx512_float.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// ---- FMA ceilings (MAC/s): independent accumulators, an opaque operand ----
+
+__attribute__((target("avx512f,fma"))) double ceilingAvx512(long rounds) {
+  constexpr int K = 12;
+  __m512 acc[K];
+  for (int i = 0; i < K; ++i)
+    acc[i] = _mm512_set1_ps(0.001f * (float)i);
+  __m512 x = _mm512_set1_ps(0.999f), w = _mm512_set1_ps(1e-6f);
+  const auto t0 = Clock::now();
+  for (long r = 0; r < rounds; ++r) {
+#pragma GCC unroll 12
+    for (int i = 0; i < K; ++i)
+      acc[i] = _mm512_fmadd_ps(acc[i], x, w);
+    __asm__ volatile("" : "+v"(x));
+  }
+  const double s = since(t0);
+  alignas(64) float lanes[16];
+  float sum = 0;
+  for (int i = 0; i < K; ++i) {
+    _mm512_store_ps(lanes, acc[i]);
+    sum += lanes[0];
+  }
+  if (sum == 42.0f)
+    puts("");
+  return rounds * (double)K * 16 / s;
+}
+
+__attribute__((target("avx2,fma"))) double ceilingAvx2(long rounds) {
+  constexpr int K = 12;
+  __m256 acc[K];
+  for (int i = 0; i < K; ++i)
+    acc[i] = _mm256_set1_ps(0.001f * (float)i);
+  __m256 x = _mm256_set1_ps(0.999f), w = _mm256_set1_ps(1e-6f);
+  const auto t0 = Clock::now();
+  for (long r = 0; r < rounds; ++r) {
+#pragma GCC unroll 12
+    for (int i = 0; i < K; ++i)
+      acc[i] = _mm256_fmadd_ps(acc[i], x, w);
+    __asm__ volatile("" : "+v"(x));
+  }
+  const double s = since(t0);
+  alignas(32) float lanes[8];
+  float sum = 0;
+  for (int i = 0; i < K; ++i) {
+    _mm256_store_ps(lanes, acc[i]);
+    sum += lanes[0];
+  }
+  if (sum == 42.0f)
+    puts("");
+  return rounds * (double)K * 8 / s;
+}
+
+template <typename F> double best(F f, long rounds, int reps) {
+  double b = 0;
+  for (int i = 0; i < reps; ++i)
+    b = std::max(b, f(rounds));
+  return b;
+}
+
+// Seconds per call: repeat until min_time has passed, best of reps.
+template <typename F> double timeIt(F f, double min_time, int reps) {
+  f();
+  double bestT = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    long calls = 0;
+    const auto t0 = Clock::now();
+    double s = 0;
+    do {
+      f();
+      ++calls;
+      s = since(t0);
+    } while (s < min_time);
+    bestT = std::min(bestT, s / calls);
+  }
+  return bestT;
+}
+
+bool cpuAvx512() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"); }
+bool cpuAvx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+uint64_t rng_state = 0x243F6A8885A308D3ull;
+float rndf() {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return (float)((rng_state >> 40) & 0xffff) / 32768.0f - 1.0f;
+}
+std::vector<float> randomVec(size_t n) {
+  std::vector<float> v(n);
+  for (float &f : v)
+    f = rndf();
+  return v;
+}
+
+struct ConvLayer {
+  const char *name;
+  int64_t c_in, c_out, hw, k, stride, pad;
+};
+
+struct GemmLayer {
+  const char *name;
+  int64_t k, n;
+};
+
+struct Row {
+  std::string layer, target;
+  double macs, secs, rate, ceiling;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  bool quick = false;
+  std::string json = "bench/results/float_kernels.json";
+  for (int i = 1; i < argc; ++i) {
+    if (!strcmp(argv[i], "--quick"))
+      quick = true;
+    else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+      json = argv[++i];
+    else {
+      fprintf(stderr, "usage: %s [--quick] [--json PATH]\n", argv[0]);
+      return 2;
+    }
+  }
+  __builtin_cpu_init();
+  const bool has512 = cpuAvx512(), has2 = cpuAvx2();
+  const double min_time = quick ? 0.05 : 0.3;
+  const int reps = quick ? 2 : 5;
+  const double ceil512 = has512 ? best(ceilingAvx512, 20000000, reps) : 0;
+  const double ceil2 = has2 ? best(ceilingAvx2, 20000000, reps) : 0;
+  printf("FMA ceiling (one core): avx512 %.1f GFLOP/s, avx2 %.1f GFLOP/s\n\n", 2e-9 * ceil512,
+         2e-9 * ceil2);
+  printf("%-22s %-8s %10s %10s %8s %10s\n", "layer", "target", "ms", "GFLOP/s", "%peak",
+         "%avx512pk");
+
+  std::vector<Row> rows;
+  auto report = [&](const std::string &layer, const char *target, double macs, double secs,
+                    double ceiling) {
+    const double rate = macs / secs;
+    rows.push_back({layer, target, macs, secs, rate, ceiling});
+    printf("%-22s %-8s %10.3f %10.1f %8.1f %10.1f\n", layer.c_str(), target, secs * 1e3,
+           2e-9 * rate, ceiling > 0 ? 100 * rate / ceiling : 0.0,
+           ceil512 > 0 ? 100 * rate / ceil512 : 0.0);
+  };
+
+  const ConvLayer convs[] = {
+      {"stem 3>64 7x7/2 224", 3, 64, 224, 7, 2, 3},
+      {"alex 3>96 11x11/4 224", 3, 96, 224, 11, 4, 2},
+      {"3x3 64>64 56", 64, 64, 56, 3, 1, 1},
+      {"1x1 64>128 28", 64, 128, 28, 1, 1, 0},
+      {"1x1 128>256 14", 128, 256, 14, 1, 1, 0},
+      {"1x1 256>512 7", 256, 512, 7, 1, 1, 0},
+  };
+  for (const ConvLayer &L : convs) {
+    const int64_t oh = (L.hw + 2 * L.pad - L.k) / L.stride + 1;
+    xn_conv_params p{};
+    p.spatial_rank = 2;
+    p.n = 1;
+    p.c_in = L.c_in;
+    p.c_out = L.c_out;
+    p.group = 1;
+    p.in_dims[0] = p.in_dims[1] = L.hw;
+    p.out_dims[0] = p.out_dims[1] = oh;
+    p.kernel[0] = p.kernel[1] = L.k;
+    p.strides[0] = p.strides[1] = L.stride;
+    p.dilations[0] = p.dilations[1] = 1;
+    p.pads_begin[0] = p.pads_begin[1] = p.pads_end[0] = p.pads_end[1] = L.pad;
+    p.act_kind = XN_ACT_RELU;
+    const double macs = (double)(oh * oh * L.c_out * L.c_in * L.k * L.k);
+    std::vector<float> x = randomVec((size_t)(L.c_in * L.hw * L.hw));
+    std::vector<float> w = randomVec((size_t)(L.c_out * L.c_in * L.k * L.k));
+    std::vector<float> b = randomVec((size_t)L.c_out);
+    std::vector<float> y((size_t)(L.c_out * oh * oh));
+    report(L.name, "generic",
+           macs, timeIt([&] { xn_conv(&p, x.data(), w.data(), b.data(), y.data()); },
+                        quick ? 0.02 : min_time, quick ? 1 : reps),
+           0);
+    if (has2) {
+      std::vector<float> wp(xn_avx2_conv_packed_floats(&p));
+      xn_avx2_conv_pack(&p, w.data(), wp.data());
+      report(L.name, "avx2", macs,
+             timeIt([&] { xn_avx2_conv(&p, x.data(), wp.data(), b.data(), y.data()); },
+                    min_time, reps),
+             ceil2);
+    } else {
+      printf("%-22s %-8s skipped: this CPU lacks AVX2/FMA\n", L.name, "avx2");
+    }
+    if (has512) {
+      std::vector<float> wp(xn_avx512_conv_packed_floats(&p));
+      xn_avx512_conv_pack(&p, w.data(), wp.data());
+      report(L.name, "avx512", macs,
+             timeIt([&] { xn_avx512_conv(&p, x.data(), wp.data(), b.data(), y.data()); },
+                    min_time, reps),
+             ceil512);
+    } else {
+      printf("%-22s %-8s skipped: this CPU lacks AVX-512 F\n", L.name, "avx512");
+    }
+  }
+
+  const GemmLayer gemms[] = {
+      {"fc 1x512 . 512x1000", 512, 1000},
+      {"fc 1x4096 . 4096x1000", 4096, 1000},
+      {"fc 1x9216 . 9216x4096", 9216, 4096},
+  };
+  for (const GemmLayer &L : gemms) {
+    xn_gemm_params p{1, L.n, L.k, 0, 1, 1.0f, 1.0f, 0, 1}; // PyTorch Linear: B^T, bias [N]
+    const double macs = (double)(L.k * L.n);
+    std::vector<float> a = randomVec((size_t)L.k), b = randomVec((size_t)(L.k * L.n));
+    std::vector<float> c = randomVec((size_t)L.n), y((size_t)L.n);
+    report(L.name, "generic", macs,
+           timeIt([&] { xn_gemm(&p, a.data(), b.data(), c.data(), y.data()); },
+                  quick ? 0.02 : min_time, quick ? 1 : reps),
+           0);
+    if (has2) {
+      std::vector<float> bp(xn_avx2_gemm_packed_floats(&p));
+      xn_avx2_gemm_pack(&p, b.data(), bp.data());
+      report(L.name, "avx2", macs,
+             timeIt([&] { xn_avx2_gemm(&p, a.data(), bp.data(), c.data(), y.data()); },
+                    min_time, reps),
+             ceil2);
+    }
+    if (has512) {
+      std::vector<float> bp(xn_avx512_gemm_packed_floats(&p));
+      xn_avx512_gemm_pack(&p, b.data(), bp.data());
+      report(L.name, "avx512", macs,
+             timeIt([&] { xn_avx512_gemm(&p, a.data(), bp.data(), c.data(), y.data()); },
+                    min_time, reps),
+             ceil512);
+    }
+  }
+  printf("\n%%peak: of the FMA ceiling of the target's own vector width (generic: none); "
+         "Gemm with M = 1 streams its weights once per call (memory-bound when they exceed "
+         "the caches)\n");
+
+  if (!json.empty()) {
+    FILE *f = fopen(json.c_str(), "w");
+    if (!f) {
+      fprintf(stderr, "cannot write %s\n", json.c_str());
+      return 1;
+    }
+    fprintf(f, "{\n  \"ceiling_flops_per_s\": {\"avx512\": %.6g, \"avx2\": %.6g},\n  \"layers\": [\n",
+            2 * ceil512, 2 * ceil2);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Row &r = rows[i];
+      fprintf(f,
+              "    {\"layer\": \"%s\", \"target\": \"%s\", \"macs\": %.0f, \"seconds\": %.6g, "
+              "\"gflops\": %.4g, \"percent_of_peak\": %.2f, \"percent_of_avx512_peak\": %.2f}%s\n",
+              r.layer.c_str(), r.target.c_str(), r.macs, r.secs, 2e-9 * r.rate,
+              r.ceiling > 0 ? 100 * r.rate / r.ceiling : 0.0,
+              ceil512 > 0 ? 100 * r.rate / ceil512 : 0.0, i + 1 < rows.size() ? "," : "");
+    }
+    fprintf(f, "  ]\n}\n");
+    fclose(f);
+    printf("wrote %s\n", json.c_str());
+  }
+  return 0;
+}

@@ -1,0 +1,319 @@
+// Binary (XNOR) conv and dense for ARM NEON (AArch64 and ARMv7): output channels across
+// lanes, vcnt popcount, widening pairwise accumulation.
+//
+// Weights: [ceil(c_out/2)][kh][kw][cw][2] (common/oc_blocked.h with 2 lanes), packed at
+// compile time by xn_neon_bconv_pack. Micro-kernel, per input-channel word j of a window:
+// one vld1q per 2-channel block (both channels' weight words), one vld1q_dup (ld1r) of the
+// activation word per pixel, then per pixel x block
+//     veorq_u8 -> vcntq_u8 (16 byte counts, <= 8) -> vpadalq_u8 into a uint16x8 accumulator
+// i.e. eor + cnt + uadalp: 3 instructions per 128 binary MACs, LCE's aarch64 scheme. The
+// 16-bit lanes are widened only as far as the count can grow: after XN_NEON_FOLD words (or
+// at the end) vpaddlq_u16 + vpaddlq_u32 fold each half of the accumulator into its
+// channel's 64-bit count. Register tile XN_NEON_P pixels x XN_NEON_B blocks (neon/common.h).
+// Interior pixels run branch-free; border pixels count valid taps only (zero padding) or
+// the padding value's bits (+1 / -1 padding), as the generic kernel does. Fused threshold:
+// each channel's d = n_bits - 2 * popcount is compared with its threshold and the bits are
+// OR-ed into the output word.
+//
+// Same parameter structs and semantics as generic/bconv.h and generic/bdense.h, bit for
+// bit (group == 1; grouped convs stay generic).
+#ifndef XNORC_RUNTIME_NEON_BCONV_H
+#define XNORC_RUNTIME_NEON_BCONV_H
+
+#include "common.h"
+
+// ---- compile-time weight packing (plain C++) ----
+
+inline size_t xn_neon_bconv_packed_words(const xn_bconv_params *p) {
+  return xn_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group),
+                            XN_NEON_LANES);
+}
+inline void xn_neon_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,
+                               uint64_t *packed) {
+  xn_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), XN_NEON_LANES, generic_w,
+             packed);
+}
+inline size_t xn_neon_bdense_packed_words(const xn_bdense_params *p) {
+  return xn_oc_packed_words(p->m, 1, xn_bit_words(p->k), XN_NEON_LANES);
+}
+inline void xn_neon_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,
+                                uint64_t *packed) {
+  xn_oc_pack(p->m, 1, xn_bit_words(p->k), XN_NEON_LANES, generic_w, packed);
+}
+
+// ---- kernels ----
+
+struct xn_neon_bconv_ctx {
+  const xn_bconv_params *p;
+  int64_t cw, ksize, runs, run_len, wblock, row, cwo;
+  const float *scale, *bias, *residual;
+  float *yf;
+  const int32_t *thresh, *dir;
+  uint64_t *yb;
+};
+
+// The inner loop: words [0, len) of one run, P pixels (xs + i * xstep) x B blocks
+// (ws + b * wblock, 2 words per step), accumulated into acc. Kept as a separate function
+// (always inlined) so count_instructions.py finds its loop in the disassembly.
+template <int P, int B>
+__attribute__((always_inline)) inline void
+xn_neon_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t *ws, int64_t wblock,
+                    int64_t len, uint16x8_t (&acc)[P][B]) {
+  for (int64_t j = 0; j < len; ++j) {
+    uint8x16_t wv[B];
+    XN_NEON_UNROLL
+    for (int b = 0; b < B; ++b)
+      wv[b] = vreinterpretq_u8_u64(vld1q_u64(ws + b * wblock + j * 2));
+    XN_NEON_UNROLL
+    for (int i = 0; i < P; ++i) {
+      const uint8x16_t xv = vreinterpretq_u8_u64(vld1q_dup_u64(xs + i * xstep + j));
+      XN_NEON_UNROLL
+      for (int b = 0; b < B; ++b)
+        acc[i][b] = vpadalq_u8(acc[i][b], vcntq_u8(veorq_u8(xv, wv[b])));
+    }
+  }
+}
+
+// Interior tile: P pixels x B blocks, popcounts to pop[P][B * 2].
+template <int P, int B>
+inline void xn_neon_bconv_tile(const xn_neon_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
+                               const uint64_t *w, int64_t *pop) {
+  const xn_bconv_params *p = c->p;
+  uint16x8_t acc[P][B];
+  uint64x2_t tot[P][B]; // folded counts (only touched every XN_NEON_FOLD words)
+  XN_NEON_UNROLL
+  for (int i = 0; i < P; ++i)
+    XN_NEON_UNROLL
+    for (int b = 0; b < B; ++b) {
+      acc[i][b] = vdupq_n_u16(0);
+      tot[i][b] = vdupq_n_u64(0);
+    }
+  int64_t pending = 0; // words accumulated since the last fold
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    for (int64_t r = 0; r < c->runs; ++r) {
+      const uint64_t *xs = x0 + ky * p->dil_h * c->row + r * p->dil_w * c->cw;
+      const uint64_t *ws = w + (ky * p->kw + r) * c->cw * 2;
+      int64_t j = 0;
+      while (j < c->run_len) {
+        int64_t len = c->run_len - j;
+        if (len > XN_NEON_FOLD - pending)
+          len = XN_NEON_FOLD - pending;
+        xn_neon_bconv_words<P, B>(xs + j, xstep, ws + j * 2, c->wblock, len, acc);
+        j += len;
+        pending += len;
+        if (pending == XN_NEON_FOLD) {
+          XN_NEON_UNROLL
+          for (int i = 0; i < P; ++i)
+            XN_NEON_UNROLL
+            for (int b = 0; b < B; ++b) {
+              tot[i][b] = vaddq_u64(tot[i][b], xn_neon_fold(acc[i][b]));
+              acc[i][b] = vdupq_n_u16(0);
+            }
+          pending = 0;
+        }
+      }
+    }
+  }
+  XN_NEON_UNROLL
+  for (int i = 0; i < P; ++i)
+    XN_NEON_UNROLL
+    for (int b = 0; b < B; ++b)
+      vst1q_s64(pop + (i * B + b) * 2,
+                vreinterpretq_s64_u64(vaddq_u64(tot[i][b], xn_neon_fold(acc[i][b]))));
+}
+
+// One border pixel: valid taps only, padded taps as the padding value. Popcounts to
+// pop[B * 2]; returns the number of summed bits.
+template <int B>
+inline int64_t xn_neon_bconv_border(const xn_neon_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
+                                    int64_t ix0, const uint64_t *w, int64_t *pop) {
+  const xn_bconv_params *p = c->p;
+  int64_t ky_lo, ky_hi, kx_lo, kx_hi;
+  xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+  xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+  uint64x2_t acc[B];
+  XN_NEON_UNROLL
+  for (int b = 0; b < B; ++b)
+    acc[b] = vdupq_n_u64(0);
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    const bool row_ok = ky >= ky_lo && ky < ky_hi;
+    for (int64_t kx = 0; kx < p->kw; ++kx) {
+      const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
+      if (!ok && p->pad_value == 0)
+        continue;
+      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * 2;
+      const uint64_t *xs =
+          ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
+      // One tap: cw words, far fewer than XN_NEON_FOLD per 16-bit accumulator.
+      for (int64_t j0 = 0; j0 < c->cw; j0 += XN_NEON_FOLD) {
+        const int64_t j1 = c->cw - j0 < XN_NEON_FOLD ? c->cw : j0 + XN_NEON_FOLD;
+        uint16x8_t a16[B];
+        XN_NEON_UNROLL
+        for (int b = 0; b < B; ++b)
+          a16[b] = vdupq_n_u16(0);
+        for (int64_t j = j0; j < j1; ++j) {
+          const uint64_t xw =
+              ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
+          const uint8x16_t xv = vreinterpretq_u8_u64(vdupq_n_u64(xw));
+          XN_NEON_UNROLL
+          for (int b = 0; b < B; ++b)
+            a16[b] = vpadalq_u8(
+                a16[b], vcntq_u8(veorq_u8(
+                            xv, vreinterpretq_u8_u64(vld1q_u64(wt + b * c->wblock + j * 2)))));
+        }
+        XN_NEON_UNROLL
+        for (int b = 0; b < B; ++b)
+          acc[b] = vaddq_u64(acc[b], xn_neon_fold(a16[b]));
+      }
+    }
+  }
+  XN_NEON_UNROLL
+  for (int b = 0; b < B; ++b)
+    vst1q_s64(pop + b * 2, vreinterpretq_s64_u64(acc[b]));
+  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
+  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
+}
+
+struct xn_neon_epi_float {
+  template <int B>
+  static inline void emit(const xn_neon_bconv_ctx *c, int64_t n, int64_t pix, int64_t ob,
+                          const int64_t *pop, int64_t n_bits) {
+    int64_t m_end = (ob + B) * 2;
+    if (m_end > c->p->c_out)
+      m_end = c->p->c_out;
+    xn_oc_bconv_epilogue(c->p, n, pix, ob * 2, m_end, pop, n_bits, c->scale, c->bias,
+                         c->residual, c->yf);
+  }
+};
+
+// 2 * B output bits (channels m0 = ob * 2 ...), OR-ed into the zeroed output word(s).
+struct xn_neon_epi_thresh {
+  template <int B>
+  static inline void emit(const xn_neon_bconv_ctx *c, int64_t n, int64_t pix, int64_t ob,
+                          const int64_t *pop, int64_t n_bits) {
+    const xn_bconv_params *p = c->p;
+    uint64_t *yp = c->yb + (n * p->out_h * p->out_w + pix) * c->cwo;
+    const int64_t m0 = ob * 2;
+    const int64_t cnt = p->c_out - m0 < 2 * B ? p->c_out - m0 : 2 * B;
+    uint64_t bits = 0;
+    for (int64_t k = 0; k < cnt; ++k) {
+      const int64_t d = n_bits - 2 * pop[k];
+      const int64_t t = c->thresh[m0 + k];
+      const bool plus = (c->dir == NULL || c->dir[m0 + k] >= 0) ? d >= t : d <= t;
+      bits |= (uint64_t)(!plus) << k;
+    }
+    const int sh = (int)(m0 & 63);
+    yp[m0 >> 6] |= bits << sh;
+    if (sh + cnt > 64) // the 2B bits straddle a word boundary
+      yp[(m0 >> 6) + 1] |= bits >> (64 - sh);
+  }
+};
+
+template <int B, typename Epi>
+inline void xn_neon_bconv_blocks(const xn_neon_bconv_ctx *c, const uint64_t *x,
+                                 const uint64_t *wp, int64_t ob) {
+  const xn_bconv_params *p = c->p;
+  const uint64_t *w = wp + ob * c->wblock;
+  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
+  xn_oc_interior(p->out_h, p->stride_h, p->pad_top, p->dil_h, p->kh, p->in_h, &oh_lo, &oh_hi);
+  xn_oc_interior(p->out_w, p->stride_w, p->pad_left, p->dil_w, p->kw, p->in_w, &ow_lo, &ow_hi);
+  const int P = XN_NEON_P;
+  alignas(16) int64_t pop[P * B * 2];
+  const int64_t xstep = p->stride_w * c->cw;
+  const int64_t n_full = c->ksize * p->c_in;
+  for (int64_t n = 0; n < p->n; ++n) {
+    const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
+    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+      const int64_t iy0 = oh * p->stride_h - p->pad_top;
+      const bool row_in = oh >= oh_lo && oh < oh_hi;
+      const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
+      int64_t ow = 0;
+      for (; ow < a; ++ow) {
+        const int64_t nb =
+            xn_neon_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+      }
+      for (; ow + P <= e; ow += P) {
+        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
+        xn_neon_bconv_tile<P, B>(c, x0, xstep, w, pop);
+        XN_NEON_UNROLL
+        for (int i = 0; i < P; ++i)
+          Epi::template emit<B>(c, n, oh * p->out_w + ow + i, ob, pop + i * B * 2, n_full);
+      }
+      for (; ow < e; ++ow) {
+        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
+        xn_neon_bconv_tile<1, B>(c, x0, xstep, w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, n_full);
+      }
+      for (; ow < p->out_w; ++ow) {
+        const int64_t nb =
+            xn_neon_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
+        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
+      }
+    }
+  }
+}
+
+template <typename Epi>
+inline void xn_neon_bconv_run(const xn_neon_bconv_ctx *c, const uint64_t *x, const uint64_t *wp) {
+  const int64_t blocks = (c->p->c_out + 1) / 2;
+  int64_t ob = 0;
+  for (; ob + XN_NEON_B <= blocks; ob += XN_NEON_B)
+    xn_neon_bconv_blocks<XN_NEON_B, Epi>(c, x, wp, ob);
+  for (; ob < blocks; ++ob)
+    xn_neon_bconv_blocks<1, Epi>(c, x, wp, ob);
+}
+
+inline xn_neon_bconv_ctx xn_neon_bconv_make_ctx(const xn_bconv_params *p) {
+  xn_neon_bconv_ctx c;
+  memset(&c, 0, sizeof c);
+  c.p = p;
+  c.cw = xn_bit_words(p->c_in);
+  c.ksize = p->kh * p->kw;
+  c.runs = p->dil_w == 1 ? 1 : p->kw;
+  c.run_len = p->dil_w == 1 ? p->kw * c.cw : c.cw;
+  c.wblock = c.ksize * c.cw * 2;
+  c.row = p->in_w * c.cw;
+  c.cwo = xn_bit_words(p->c_out);
+  return c;
+}
+
+// Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_neon_bconv_pack.
+inline void xn_neon_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                          const float *scale, const float *bias, const float *residual, float *y) {
+  xn_neon_bconv_ctx c = xn_neon_bconv_make_ctx(p);
+  c.scale = scale;
+  c.bias = bias;
+  c.residual = residual;
+  c.yf = y;
+  xn_neon_bconv_run<xn_neon_epi_float>(&c, x, w);
+}
+
+// Same contract as xn_bconv_threshold with group == 1, w packed by xn_neon_bconv_pack.
+inline void xn_neon_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
+                                    const uint64_t *w, const int32_t *thresh, const int32_t *dir,
+                                    uint64_t *y) {
+  xn_neon_bconv_ctx c = xn_neon_bconv_make_ctx(p);
+  c.thresh = thresh;
+  c.dir = dir;
+  c.yb = y;
+  memset(y, 0, (size_t)(p->n * p->out_h * p->out_w * c.cwo) * sizeof(uint64_t));
+  xn_neon_bconv_run<xn_neon_epi_thresh>(&c, x, w);
+}
+
+// Same contract as xn_bdense (generic/bdense.h), w packed by xn_neon_bdense_pack.
+inline void xn_neon_bdense(const xn_bdense_params *p, const uint64_t *x, const uint64_t *w,
+                           const float *scale, const float *bias, const float *residual,
+                           float *y) {
+  const xn_bconv_params q = xn_oc_bdense_as_conv(p);
+  xn_neon_bconv(&q, x, w, scale, bias, residual, y);
+}
+
+inline void xn_neon_bdense_threshold(const xn_bdense_params *p, const uint64_t *x,
+                                     const uint64_t *w, const int32_t *thresh,
+                                     const int32_t *dir, uint64_t *y) {
+  const xn_bconv_params q = xn_oc_bdense_as_conv(p);
+  xn_neon_bconv_threshold(&q, x, w, thresh, dir, y);
+}
+
+#endif // XNORC_RUNTIME_NEON_BCONV_H

@@ -1,0 +1,14 @@
+// Tile configuration of the code xnorc --target=neon-armv7 emits: 32-bit ARM with NEON
+// (16 q-registers). Build with NEON enabled:
+// arm-linux-gnueabihf-g++ -std=c++17 -O2 -mfpu=neon -mfloat-abi=hard.
+#ifndef XNORC_RUNTIME_NEON_CONFIG_H
+#define XNORC_RUNTIME_NEON_CONFIG_H
+
+#if !defined(__ARM_NEON) && !defined(__ARM_NEON__)
+#error "xnorc --target=neon-armv7 code needs NEON: compile with -mfpu=neon -mfloat-abi=hard (arm-linux-gnueabihf-g++ -std=c++17 -O2 -mfpu=neon -mfloat-abi=hard)."
+#endif
+
+#define XN_NEON_P 2 // pixels per register tile
+#define XN_NEON_B 4 // 2-channel blocks per register tile: 8 uint16x8 accumulators
+
+#endif // XNORC_RUNTIME_NEON_CONFIG_H
