@@ -1,13 +1,14 @@
 // Float kernel benchmark: GFLOP/s of the generic, AVX2 and AVX-512 float conv and Gemm
 // kernels on the float layers of the benchmark networks (ResNet-18 / Bi-Real-18 stem,
 // Bi-Real-18's 1x1 downsamples, XNOR-Net AlexNet's conv1, a 3x3 64->64 conv, classifiers),
-// as a percentage of this core's FMA ceiling, re-measured in the same run.
+// as a percentage of this core's FMA ceiling, re-measured in the same run. Times are
+// the thread's CPU time (best of several runs).
 //
 //   xnorc-float-kernel-bench [--quick] [--json PATH]
 //
 // FLOPs = 2 x MACs; a conv's MACs are out_h * out_w * c_out * c_in * kh * kw (padding taps
-// included, as usual). The FMA ceiling of an ISA is the rate of a loop of independent FMAs
-// (two per cycle per core on this machine). Paths this CPU lacks are reported as skipped.
+// included, as usual). The FMA ceiling of an ISA is the rate of a loop of independent FMAs.
+// Paths this CPU lacks are reported as skipped.
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_float.h"
 #include "xnorc/runtime/x86/avx512_float.h"
@@ -15,7 +16,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,11 +25,14 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+// This thread's CPU time: the machine is shared, and time slices lost to other processes
+// would otherwise count against the kernel.
+double cpuNow() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+double since(double t0) { return cpuNow() - t0; }
 
 // ---- FMA ceilings (MAC/s): independent accumulators, an opaque operand ----
 
@@ -38,7 +42,7 @@ __attribute__((target("avx512f,fma"))) double ceilingAvx512(long rounds) {
   for (int i = 0; i < K; ++i)
     acc[i] = _mm512_set1_ps(0.001f * (float)i);
   __m512 x = _mm512_set1_ps(0.999f), w = _mm512_set1_ps(1e-6f);
-  const auto t0 = Clock::now();
+  const double t0 = cpuNow();
   for (long r = 0; r < rounds; ++r) {
 #pragma GCC unroll 12
     for (int i = 0; i < K; ++i)
@@ -63,7 +67,7 @@ __attribute__((target("avx2,fma"))) double ceilingAvx2(long rounds) {
   for (int i = 0; i < K; ++i)
     acc[i] = _mm256_set1_ps(0.001f * (float)i);
   __m256 x = _mm256_set1_ps(0.999f), w = _mm256_set1_ps(1e-6f);
-  const auto t0 = Clock::now();
+  const double t0 = cpuNow();
   for (long r = 0; r < rounds; ++r) {
 #pragma GCC unroll 12
     for (int i = 0; i < K; ++i)
@@ -95,7 +99,7 @@ template <typename F> double timeIt(F f, double min_time, int reps) {
   double bestT = 1e30;
   for (int r = 0; r < reps; ++r) {
     long calls = 0;
-    const auto t0 = Clock::now();
+    const double t0 = cpuNow();
     double s = 0;
     do {
       f();

@@ -1,5 +1,7 @@
 #include "compiler/IR/Printer.h"
 
+#include "compiler/Support/FloatText.h"
+
 #include <cmath>
 #include <fmt/format.h>
 #include <variant>
@@ -27,39 +29,17 @@ std::string quote(const std::string &S) {
   return Out + "\"";
 }
 
-/// Shortest text that reads back as the same double; always marked as a float.
-std::string formatFloat(double D) {
-  if (std::isnan(D))
-    return "nan";
-  if (std::isinf(D))
-    return D > 0 ? "inf" : "-inf";
-  std::string S = fmt::format("{}", D);
-  if (S.find_first_of(".eE") == std::string::npos)
-    S += ".0";
-  return S;
-}
-
-/// Shortest text that reads back (through double) as the same float.
-std::string formatFloat32(float F) {
-  if (std::isnan(F) || std::isinf(F))
-    return formatFloat(F);
-  std::string S = fmt::format("{}", F);
-  if (S.find_first_of(".eE") == std::string::npos)
-    S += ".0";
-  return S;
-}
-
 std::string formatAttr(const Attr &A) {
   struct Visitor {
     std::string operator()(int64_t I) const { return std::to_string(I); }
-    std::string operator()(double D) const { return formatFloat(D); }
+    std::string operator()(double D) const { return doubleText(D); }
     std::string operator()(const std::vector<int64_t> &V) const {
       return fmt::format("[{}]", fmt::join(V, ", "));
     }
     std::string operator()(const std::vector<double> &V) const {
       std::vector<std::string> Parts;
       for (double D : V)
-        Parts.push_back(formatFloat(D));
+        Parts.push_back(doubleText(D));
       // An empty float list prints as [] and reads back as ints; getFloats converts.
       return fmt::format("[{}]", fmt::join(Parts, ", "));
     }
@@ -80,7 +60,7 @@ std::string formatConstant(const Tensor &T, const PrintOptions &Opts) {
     for (int64_t I = 0; I < T.size(); ++I) {
       if (I)
         Out += ", ";
-      Out += T.elem() == ElemType::F32 ? formatFloat32(T.data<float>()[I])
+      Out += T.elem() == ElemType::F32 ? floatText(T.data<float>()[I])
                                        : std::to_string(T.getAsInt(I));
     }
   }

@@ -9,6 +9,7 @@
 #define XNORC_LOWERING_KERNELCALLBUILDER_H
 
 #include "compiler/Lowering/KernelCall.h"
+#include "compiler/Support/FloatText.h"
 #include "xnorc/runtime/generic/all.h"
 
 #include <cmath>
@@ -25,12 +26,7 @@ public:
     return *this;
   }
   Init &f(float V) {
-    if (std::isnan(V))
-      Fields.push_back("NAN");
-    else if (std::isinf(V))
-      Fields.push_back(V > 0 ? "INFINITY" : "-INFINITY");
-    else
-      Fields.push_back(floatLiteral(V));
+    Fields.push_back(floatLiteral(V));
     return *this;
   }
   template <typename T> Init &arr(const T *V, size_t N) {
@@ -43,12 +39,6 @@ public:
   std::string str() const { return fmt::format("{{{}}}", fmt::join(Fields, ", ")); }
 
 private:
-  static std::string floatLiteral(float V) {
-    std::string S = fmt::format("{}", V);
-    if (S.find_first_of(".eE") == std::string::npos)
-      S += ".0";
-    return S + "f";
-  }
   std::vector<std::string> Fields;
 };
 

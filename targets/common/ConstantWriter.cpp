@@ -1,5 +1,7 @@
 #include "targets/common/ConstantWriter.h"
 
+#include "compiler/Support/FloatText.h"
+
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -7,18 +9,6 @@
 
 namespace xnorc {
 
-namespace {
-std::string floatLiteral(float V) {
-  if (std::isnan(V))
-    return "NAN";
-  if (std::isinf(V))
-    return V > 0 ? "INFINITY" : "-INFINITY";
-  std::string S = fmt::format("{}", V);
-  if (S.find_first_of(".eE") == std::string::npos)
-    S += ".0";
-  return S + "f";
-}
-} // namespace
 
 std::string cIdentifier(const std::string &Name) {
   std::string Out;

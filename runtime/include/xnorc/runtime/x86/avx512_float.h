@@ -54,11 +54,26 @@ inline uint32_t xn_x86_lane_range(int64_t lo, int64_t hi) {
   return h & ~((1u << lo) - 1);
 }
 
+// Pixel vector i of a tile whose lane 0 reads src (S as below, m its lane mask).
+template <int S>
+XN_AVX512F_TARGET inline __m512 xn_avx512_conv_load(const float *src, int i, uint32_t m,
+                                                    __m512i even, __m512i gidx, int64_t sw) {
+  if (S == 1)
+    return _mm512_maskz_loadu_ps((__mmask16)m, src + 16 * i);
+  if (S == 2) {
+    const __m512 lo = _mm512_maskz_loadu_ps((__mmask16)m, src + 32 * i);
+    const __m512 hi = _mm512_maskz_loadu_ps((__mmask16)(m >> 16), src + 32 * i + 16);
+    return _mm512_permutex2var_ps(lo, even, hi);
+  }
+  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)m, gidx, src + 16 * i * sw, 4);
+}
+
 // One register tile: output row oy (input rows from iy0), output pixels from ox0 (their
 // first tap's input column ix0 = ox0 * sw - pw), channel block ob. S is the W stride when 1
-// or 2, 0 for any stride (gathers). mk[i * kw + kx] masks the input lanes of pixel vector i
-// at kernel column kx. `rem` output pixels remain in the row from ox0.
-template <int P, int S>
+// or 2, 0 for any stride (gathers). K1: the kernel is 1x1 (one tap per input channel: the
+// channel loop is the only loop). mk[i * kw + kx] masks the input lanes of pixel vector i at
+// kernel column kx. `rem` output pixels remain in the row from ox0.
+template <int P, int S, bool K1>
 XN_AVX512F_TARGET inline void
 xn_avx512_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g, const float *xn,
                     int64_t ky_lo, int64_t ky_hi, int64_t iy0, int64_t ix0, const uint32_t *mk,
@@ -81,34 +96,47 @@ xn_avx512_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g, const fl
   const __m512i gidx = _mm512_mullo_epi32(
       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
       _mm512_set1_epi32((int)sw));
-  for (int64_t c = 0; c < p->c_in; ++c) {
-    const float *xc = xn + c * plane;
-    const float *wc = wb + c * kh * kw * T;
-    for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
-      const float *src = xc + (iy0 + ky * g->dh) * iw + ix0;
-      const float *wk = wc + ky * kw * T;
-      for (int64_t kx = 0; kx < kw; ++kx, src += g->dw, wk += T) {
+  if (K1) {
+    if (ky_lo < ky_hi) {
+      uint32_t m[P];
+      XN_X86F_UNROLL
+      for (int i = 0; i < P; ++i)
+        m[i] = mk[i];
+      const float *src = xn + iy0 * iw + ix0;
+      const float *wc = wb;
+      for (int64_t c = 0; c < p->c_in; ++c, src += plane, wc += T) {
         __m512 xv[P];
         XN_X86F_UNROLL
-        for (int i = 0; i < P; ++i) {
-          const uint32_t m = mk[i * kw + kx];
-          if (S == 1) {
-            xv[i] = _mm512_maskz_loadu_ps((__mmask16)m, src + 16 * i);
-          } else if (S == 2) {
-            const __m512 lo = _mm512_maskz_loadu_ps((__mmask16)m, src + 32 * i);
-            const __m512 hi = _mm512_maskz_loadu_ps((__mmask16)(m >> 16), src + 32 * i + 16);
-            xv[i] = _mm512_permutex2var_ps(lo, even, hi);
-          } else {
-            xv[i] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)m, gidx,
-                                             src + 16 * i * sw, 4);
-          }
-        }
+        for (int i = 0; i < P; ++i)
+          xv[i] = xn_avx512_conv_load<S>(src, i, m[i], even, gidx, sw);
         XN_X86F_UNROLL
         for (int t = 0; t < T; ++t) {
-          const __m512 wv = _mm512_set1_ps(wk[t]);
+          const __m512 wv = _mm512_set1_ps(wc[t]);
           XN_X86F_UNROLL
           for (int i = 0; i < P; ++i)
             acc[i][t] = _mm512_fmadd_ps(xv[i], wv, acc[i][t]);
+        }
+      }
+    }
+  } else {
+    for (int64_t c = 0; c < p->c_in; ++c) {
+      const float *xc = xn + c * plane;
+      const float *wc = wb + c * kh * kw * T;
+      for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+        const float *src = xc + (iy0 + ky * g->dh) * iw + ix0;
+        const float *wk = wc + ky * kw * T;
+        for (int64_t kx = 0; kx < kw; ++kx, src += g->dw, wk += T) {
+          __m512 xv[P];
+          XN_X86F_UNROLL
+          for (int i = 0; i < P; ++i)
+            xv[i] = xn_avx512_conv_load<S>(src, i, mk[i * kw + kx], even, gidx, sw);
+          XN_X86F_UNROLL
+          for (int t = 0; t < T; ++t) {
+            const __m512 wv = _mm512_set1_ps(wk[t]);
+            XN_X86F_UNROLL
+            for (int i = 0; i < P; ++i)
+              acc[i][t] = _mm512_fmadd_ps(xv[i], wv, acc[i][t]);
+          }
         }
       }
     }
@@ -127,7 +155,7 @@ xn_avx512_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g, const fl
       const __mmask16 sm = nv >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << nv) - 1);
       __m512 v = acc[i][t];
       if (relu)
-        v = _mm512_max_ps(_mm512_setzero_ps(), v); // NaN stays NaN, as in the generic kernel
+        v = _mm512_maskz_max_ps((__mmask16)0xffff, _mm512_setzero_ps(), v); // NaN stays NaN
       _mm512_mask_storeu_ps(yr + 16 * i, sm, v);
     }
     if (p->act_kind != XN_ACT_NONE && !relu)
@@ -156,8 +184,12 @@ XN_AVX512F_TARGET inline void xn_avx512_conv_tiles(const xn_conv_params *p,
   const int64_t blocks = (p->c_out + XN_AVX512F_T - 1) / XN_AVX512F_T;
   const int64_t wblock = p->c_in * g->kh * g->kw * XN_AVX512F_T;
   for (int64_t ob = 0; ob < blocks; ++ob)
-    xn_avx512_conv_tile<P, S>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock, bias, ob,
-                              yn, oy, ox0, g->ow - ox0);
+    if (g->kh == 1 && g->kw == 1)
+      xn_avx512_conv_tile<P, S, true>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock, bias,
+                                      ob, yn, oy, ox0, g->ow - ox0);
+    else
+      xn_avx512_conv_tile<P, S, false>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock,
+                                       bias, ob, yn, oy, ox0, g->ow - ox0);
 }
 
 template <int S>

@@ -1,0 +1,122 @@
+//===- NeonTargets.cpp - ARM NEON C++: "neon" (AArch64), "neon-armv7" ----===//
+//
+// The generic emitter with the NEON binary kernels of runtime/include/xnorc/
+// runtime/neon swapped in for threshold, bconv, bconv_threshold, bdense,
+// bdense_threshold and bmax_pool. Weights are repacked here, at compile time,
+// into the output-channels-across-lanes order of common/oc_blocked.h (2 lanes:
+// the two 64-bit weight words of a q-register), as the x86 targets do with 4 / 8.
+// Float ops (the float stem and classifier), BWN convs and grouped binary convs
+// keep the generic kernels.
+//
+// Both targets paste the same kernels; they differ in the register tile
+// (neon/config_*.h: 4 pixels x 8 channels on AArch64's 32 q-registers, 2 x 8 on
+// ARMv7's 16) and in what they check at compile time. NEON is baseline on
+// AArch64, so "neon" code builds with a plain aarch64-linux-gnu-g++ -std=c++17
+// -O2; "neon-armv7" code needs -mfpu=neon -mfloat-abi=hard. No runtime CPU check.
+//
+//===----------------------------------------------------------------------===//
+#include "targets/common/CppEmitter.h"
+#include "xnorc/runtime/common/oc_blocked.h"
+
+namespace xnorc {
+
+namespace {
+
+constexpr int64_t NeonLanes = 2; // output channels per q-register (XN_NEON_LANES)
+
+struct NeonIsa {
+  const char *Name;   ///< target name
+  const char *Config; ///< runtime header with the tile sizes and the compile-time check
+};
+
+const NeonIsa Aarch64{"neon", "neon/config_aarch64.h"};
+const NeonIsa Armv7{"neon-armv7", "neon/config_armv7.h"};
+
+/// The weight tensor [M][taps][cw] repacked into [M/2][taps][cw][2] words, as a flat b1
+/// vector (ConstantWriter emits it as an aligned uint64_t array).
+Tensor packWeights(const Tensor &W, int64_t M, int64_t Taps, int64_t CW) {
+  const size_t Words = xn_oc_packed_words(M, Taps, CW, NeonLanes);
+  Tensor Packed(TensorType{ElemType::B1, {static_cast<int64_t>(Words) * 64}});
+  xn_oc_pack(M, Taps, CW, NeonLanes, W.data<uint64_t>(), Packed.data<uint64_t>());
+  return Packed;
+}
+
+llvm::Error specialize(const Op &O, KernelCall &Call) {
+  switch (O.kind()) {
+  case OpKind::BConv:
+  case OpKind::BConvThreshold: {
+    const Value *W = O.operand(1);
+    if (!W->isConstant() || O.attrs().getInt("group", 1) != 1)
+      return llvm::Error::success(); // the generic kernel handles it
+    const Shape &D = W->type().Dims; // [M, C, KH, KW]
+    if (D.size() != 4)
+      return llvm::Error::success();
+    Call.Args.at(1) = KernelArg::derived(
+        packWeights(W->constant(), D[0], D[2] * D[3], xn_bit_words(D[1])), "packed");
+    Call.Function = O.kind() == OpKind::BConv ? "xn_neon_bconv" : "xn_neon_bconv_threshold";
+    return llvm::Error::success();
+  }
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold: {
+    const Value *W = O.operand(1);
+    const Shape &D = W->type().Dims; // [M, K]
+    if (!W->isConstant() || D.size() != 2)
+      return llvm::Error::success();
+    Call.Args.at(1) =
+        KernelArg::derived(packWeights(W->constant(), D[0], 1, xn_bit_words(D[1])), "packed");
+    Call.Function = O.kind() == OpKind::BDense ? "xn_neon_bdense" : "xn_neon_bdense_threshold";
+    return llvm::Error::success();
+  }
+  case OpKind::BMaxPool:
+    Call.Function = "xn_neon_bmaxpool";
+    return llvm::Error::success();
+  case OpKind::Threshold:
+    if (Call.Function == "xn_threshold")
+      Call.Function = "xn_neon_threshold";
+    return llvm::Error::success();
+  default:
+    return llvm::Error::success();
+  }
+}
+
+KernelFlavor neonFlavor(const NeonIsa &I) {
+  KernelFlavor F;
+  F.TargetName = I.Name;
+  F.Specialize = specialize;
+  F.HeaderMap = [&I](const KernelCall &Call) -> std::vector<std::string> {
+    if (Call.Function.rfind("xn_neon_", 0) != 0)
+      return {};
+    // The tile configuration first (it #errors helpfully on a wrong compiler / missing
+    // -mfpu=neon), then the kernels, which reuse the generic structs and helpers.
+    std::vector<std::string> H{I.Config,          "generic/bitpack.h", "generic/bconv.h",
+                               "generic/bdense.h", "generic/bpool.h",   "neon/common.h"};
+    if (Call.Function == "xn_neon_bmaxpool")
+      H.push_back("neon/bpool.h");
+    else if (Call.Function == "xn_neon_threshold")
+      H.push_back("neon/bitpack.h");
+    else
+      H.push_back("neon/bconv.h");
+    return H;
+  };
+  F.SystemIncludes = {"arm_neon.h"};
+  return F;
+}
+
+class NeonTarget : public Target {
+public:
+  explicit NeonTarget(const NeonIsa &I) : I(I) {}
+  const char *name() const override { return I.Name; }
+  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
+    return emitCpp(G, Opts, neonFlavor(I));
+  }
+
+private:
+  const NeonIsa &I;
+};
+
+} // namespace
+
+std::unique_ptr<Target> createNeonTarget() { return std::make_unique<NeonTarget>(Aarch64); }
+std::unique_ptr<Target> createNeonArmv7Target() { return std::make_unique<NeonTarget>(Armv7); }
+
+} // namespace xnorc
