@@ -4,6 +4,8 @@
 
 #include <climits>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace xnorc {
@@ -18,33 +20,49 @@ float affine(float U, float Scale, float Shift) {
 }
 } // namespace
 
-FloatThreshold thresholdThroughAffine(FloatThreshold T, float Scale, float Shift) {
+namespace {
+/// Floats (not NaN) as integers in the same order, so a monotone predicate can
+/// be bisected over every float exactly: -inf ... -0 == +0 ... +inf.
+int64_t orderKey(float F) {
+  uint32_t B;
+  std::memcpy(&B, &F, 4);
+  return (B & 0x80000000u) ? -static_cast<int64_t>(B & 0x7fffffffu) : static_cast<int64_t>(B);
+}
+float fromKey(int64_t K) {
+  uint32_t B = K >= 0 ? static_cast<uint32_t>(K) : (static_cast<uint32_t>(-K) | 0x80000000u);
+  float F;
+  std::memcpy(&F, &B, 4);
+  return F;
+}
+} // namespace
+
+FloatThreshold thresholdThroughMonotone(FloatThreshold T, const std::function<float(float)> &F,
+                                        bool NonDecreasing) {
   constexpr float Inf = std::numeric_limits<float>::infinity();
   constexpr float NaN = std::numeric_limits<float>::quiet_NaN();
-  auto Pass = [&](float U) { return passes(T, affine(U, Scale, Shift)); };
-  if (Scale == 0 || std::isnan(T.Tau))
-    return Pass(0.0f) ? FloatThreshold{-Inf, 1.0f} : FloatThreshold{NaN, 1.0f};
-  // Increasing: the passing set is [u*, inf); decreasing: (-inf, u*].
-  bool Increasing = (Scale > 0) == (T.Dir > 0);
-  float Toward = Increasing ? -Inf : Inf, Away = Increasing ? Inf : -Inf;
-  double Q = (static_cast<double>(T.Tau) - Shift) / Scale;
-  float U = std::isfinite(Q) ? static_cast<float>(Q) : (Q > 0 ? Inf : -Inf);
-  if (std::isnan(U))
-    U = 0;
-  // From the real-arithmetic estimate, walk to the exact float boundary.
-  for (int Step = 0; Step < 1 << 20 && !Pass(U) && U != Away; ++Step)
-    U = std::nextafter(U, Away);
-  if (!Pass(U))
+  auto Pass = [&](float U) { return passes(T, F(U)); };
+  // The passing set of u is an up-set [u*, inf] or a down-set [-inf, u*].
+  bool UpSet = NonDecreasing == (T.Dir > 0);
+  float Far = UpSet ? Inf : -Inf, Near = UpSet ? -Inf : Inf;
+  if (std::isnan(T.Tau) || !Pass(Far))
     return {NaN, 1.0f}; // nothing passes
-  for (int Step = 0; Step < 1 << 20; ++Step) {
-    float Next = std::nextafter(U, Toward);
-    if (Next == U || !Pass(Next))
-      break;
-    U = Next;
-  }
-  if (U == Toward)
+  if (Pass(Near))
     return {-Inf, 1.0f}; // everything passes
-  return {U, Increasing ? 1.0f : -1.0f};
+  // Bisect the boundary between Near (fails) and Far (passes) over float order.
+  int64_t Fail = orderKey(Near), Ok = orderKey(Far);
+  while (std::llabs(Ok - Fail) > 1) {
+    int64_t Mid = Fail + (Ok - Fail) / 2;
+    (Pass(fromKey(Mid)) ? Ok : Fail) = Mid;
+  }
+  return {fromKey(Ok), UpSet ? 1.0f : -1.0f};
+}
+
+FloatThreshold thresholdThroughAffine(FloatThreshold T, float Scale, float Shift) {
+  if (Scale == 0) // constant: inf * 0 would be NaN, so decide it at 0
+    return passes(T, Shift) ? FloatThreshold{-std::numeric_limits<float>::infinity(), 1.0f}
+                            : FloatThreshold{std::numeric_limits<float>::quiet_NaN(), 1.0f};
+  return thresholdThroughMonotone(
+      T, [&](float U) { return affine(U, Scale, Shift); }, Scale > 0);
 }
 
 IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t N) {

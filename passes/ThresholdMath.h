@@ -21,6 +21,10 @@ struct FloatThreshold {
   float Dir;
 };
 
+/// The threshold on u equivalent to T applied to F(u), F monotone (in float
+/// evaluation): found by bisecting over all floats, so it is exact.
+FloatThreshold thresholdThroughMonotone(FloatThreshold T, const std::function<float(float)> &F,
+                                        bool NonDecreasing);
 /// The threshold on u equivalent to T applied to fl(fl(u * Scale) + Shift).
 FloatThreshold thresholdThroughAffine(FloatThreshold T, float Scale, float Shift);
 

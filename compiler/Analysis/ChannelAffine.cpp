@@ -23,10 +23,6 @@ std::optional<ChannelAffine> batchNormAffine(const Op &BN) {
   return A;
 }
 
-namespace {
-
-/// The per-channel values of a constant that broadcasts against X along dim 1
-/// only (shape [C,1,...], [1,C,1,...], a scalar, or [C] when X is [N,C]).
 std::optional<std::vector<float>> perChannel(const Value *Const, const Value *X) {
   if (!Const->isConstant() || Const->type().Elem != ElemType::F32 || X->type().rank() < 2)
     return std::nullopt;
@@ -45,8 +41,6 @@ std::optional<std::vector<float>> perChannel(const Value *Const, const Value *X)
     Out[I] = T.data<float>()[T.size() == 1 ? 0 : I];
   return Out;
 }
-
-} // namespace
 
 std::optional<ChannelAffine> channelAffine(const Op &O) {
   if (O.kind() == OpKind::BatchNorm)

@@ -24,6 +24,10 @@ struct ChannelAffine {
 /// computed in double and rounded once; nullopt unless all parameters are constant.
 std::optional<ChannelAffine> batchNormAffine(const Op &BN);
 
+/// The per-channel values of a constant that broadcasts against X along dim 1
+/// only (shape [C,1,...], [1,C,1,...], a scalar, or [C] when X is [N,C]).
+std::optional<std::vector<float>> perChannel(const Value *Const, const Value *X);
+
 /// O as a per-channel affine map of one operand over channel dim 1 (batch_norm,
 /// or add/sub/mul with a constant broadcasting per channel), else nullopt.
 std::optional<ChannelAffine> channelAffine(const Op &O);
