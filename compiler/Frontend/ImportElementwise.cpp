@@ -64,6 +64,7 @@ llvm::Error importSign(ImportContext &Ctx) {
 }
 llvm::Error importAbs(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Abs); }
 llvm::Error importNeg(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Neg); }
+llvm::Error importExp(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Exp); }
 
 llvm::Error importLeakyRelu(ImportContext &Ctx) {
   Attributes A;

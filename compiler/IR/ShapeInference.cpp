@@ -476,6 +476,7 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
   case OpKind::Sign:
   case OpKind::Abs:
   case OpKind::Neg:
+  case OpKind::Exp:
     return Ops[0]->type();
   case OpKind::Add:
   case OpKind::Sub:

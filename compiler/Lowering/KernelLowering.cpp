@@ -428,6 +428,8 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
     return lowerUnary(O, XN_UNARY_ABS);
   case OpKind::Neg:
     return lowerUnary(O, XN_UNARY_NEG);
+  case OpKind::Exp:
+    return lowerUnary(O, XN_UNARY_EXP);
   case OpKind::Add:
     return lowerBinary(O, XN_BINARY_ADD);
   case OpKind::Sub:

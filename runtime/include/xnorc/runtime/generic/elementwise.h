@@ -14,7 +14,8 @@ enum xn_unary_op {
   XN_UNARY_TANH = 5,
   XN_UNARY_SIGN = 6,       // alpha = the value of sign(0): 0 (ONNX) or 1 (binary nets)
   XN_UNARY_ABS = 7,
-  XN_UNARY_NEG = 8
+  XN_UNARY_NEG = 8,
+  XN_UNARY_EXP = 9
 };
 
 struct xn_unary_params {
@@ -76,6 +77,10 @@ inline void xn_unary(const xn_unary_params *p, const float *x, float *y) {
   case XN_UNARY_NEG:
     for (int64_t i = 0; i < n; ++i)
       y[i] = -x[i];
+    return;
+  case XN_UNARY_EXP:
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = expf(x[i]);
     return;
   default:
     for (int64_t i = 0; i < n; ++i)

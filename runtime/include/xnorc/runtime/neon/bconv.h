@@ -174,6 +174,28 @@ inline int64_t xn_neon_bconv_border(const xn_neon_bconv_ctx *c, const uint64_t *
   return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
 }
 
+// Float epilogue for channels [m0, m_end) of one pixel: generic/bconv.h's expression with
+// the product scale * d rounded on its own, always. g++ contracts a * b + c into a fused
+// multiply-add on AArch64 by default (C++ modes imply -ffp-contract=fast), whenever it
+// likes; the empty asm makes the product a value the compiler cannot see through, so the
+// NEON kernels round exactly as the interpreter and x86 do, whatever the flags.
+__attribute__((noinline)) inline void
+xn_neon_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t m0,
+                       int64_t m_end, const int64_t *pop, int64_t n_bits, const float *scale,
+                       const float *bias, const float *residual, float *y) {
+  const int64_t plane = p->out_h * p->out_w;
+  for (int64_t m = m0; m < m_end; ++m) {
+    const int64_t d = n_bits - 2 * pop[m - m0];
+    const int64_t idx = (n * p->c_out + m) * plane + pix;
+    float prod = (scale ? scale[m] : 1.0f) * (float)d;
+    __asm__("" : "+w"(prod)); // no FMA contraction across this point
+    float v = prod + (bias ? bias[m] : 0.0f);
+    if (residual)
+      v += residual[idx];
+    y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+  }
+}
+
 struct xn_neon_epi_float {
   template <int B>
   static inline void emit(const xn_neon_bconv_ctx *c, int64_t n, int64_t pix, int64_t ob,
@@ -181,8 +203,8 @@ struct xn_neon_epi_float {
     int64_t m_end = (ob + B) * 2;
     if (m_end > c->p->c_out)
       m_end = c->p->c_out;
-    xn_oc_bconv_epilogue(c->p, n, pix, ob * 2, m_end, pop, n_bits, c->scale, c->bias,
-                         c->residual, c->yf);
+    xn_neon_bconv_epilogue(c->p, n, pix, ob * 2, m_end, pop, n_bits, c->scale, c->bias,
+                           c->residual, c->yf);
   }
 };
 

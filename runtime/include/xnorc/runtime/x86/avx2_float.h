@@ -174,7 +174,9 @@ XN_AVX2F_TARGET inline void xn_avx2_conv_run(const xn_conv_params *p, const xn_x
       for (; ox0 + 8 * P <= g->ow; ox0 += 8 * P)
         xn_avx2_conv_tiles<P, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);
       const int64_t rem = g->ow - ox0;
-      if (rem > 8)
+      if (rem > 16)
+        xn_avx2_conv_tiles<3, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);
+      else if (rem > 8)
         xn_avx2_conv_tiles<2, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);
       else if (rem > 0)
         xn_avx2_conv_tiles<1, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);

@@ -208,7 +208,9 @@ XN_AVX512F_TARGET inline void xn_avx512_conv_run(const xn_conv_params *p,
       for (; ox0 + 16 * P <= g->ow; ox0 += 16 * P)
         xn_avx512_conv_tiles<P, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);
       const int64_t rem = g->ow - ox0;
-      if (rem > 16)
+      if (rem > 32)
+        xn_avx512_conv_tiles<3, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);
+      else if (rem > 16)
         xn_avx512_conv_tiles<2, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);
       else if (rem > 0)
         xn_avx512_conv_tiles<1, S>(p, g, xn, ky_lo, ky_hi, iy0, w, bias, yn, oy, ox0);

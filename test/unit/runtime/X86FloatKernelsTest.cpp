@@ -1,0 +1,243 @@
+// Unit tests for the x86 float kernels (runtime/include/xnorc/runtime/x86/*_float.h): conv
+// and Gemm against the generic kernels they replace, over channel counts 1, 3, 17, 64, 65,
+// kernels 1, 3, 5, 7 (and 11), strides 1-4, paddings, dilations, 1-D convs, bias / no bias
+// and every fused activation; equal up to float summation order (FMA), so a relative
+// tolerance. Paths whose instructions this CPU lacks are skipped with the reason.
+#include "xnorc/runtime/generic/all.h"
+#include "xnorc/runtime/x86/avx2_float.h"
+#include "xnorc/runtime/x86/avx512_float.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+bool hasAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+}
+bool hasAvx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+struct Rng {
+  uint64_t s;
+  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  uint64_t next() {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  }
+  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint64_t(hi - lo + 1)); }
+  float f() { return static_cast<float>((next() >> 40) & 0xffff) / 32768.0f - 1.0f; }
+};
+
+std::vector<float> randomVec(size_t n, Rng &r) {
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = r.f();
+  return v;
+}
+
+// |a - b| <= tol * (1 + sum of |terms|) is what reordering a float sum can change; the
+// kernels' values are O(1) sums of up to c_in * k * k products of O(1) terms.
+void expectClose(const std::vector<float> &want, const std::vector<float> &got, float scale,
+                 const std::string &what) {
+  ASSERT_EQ(want.size(), got.size()) << what;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (std::isnan(want[i])) {
+      ASSERT_TRUE(std::isnan(got[i])) << what << " at " << i;
+      continue;
+    }
+    ASSERT_NEAR(want[i], got[i], 1e-4f * (scale + std::fabs(want[i]))) << what << " at " << i;
+  }
+}
+
+struct ConvCase {
+  int64_t c_in, c_out, h, w, kh, kw, sh, sw, dh, dw, ph, pw, pe_h, pe_w;
+  int rank; // 1 or 2
+  bool bias;
+  int32_t act;
+};
+
+std::string describe(const ConvCase &c) {
+  char b[256];
+  snprintf(b, sizeof b,
+           "rank %d c_in %lld c_out %lld in %lldx%lld k %lldx%lld s %lldx%lld d %lldx%lld "
+           "pads %lld,%lld/%lld,%lld bias %d act %d",
+           c.rank, (long long)c.c_in, (long long)c.c_out, (long long)c.h, (long long)c.w,
+           (long long)c.kh, (long long)c.kw, (long long)c.sh, (long long)c.sw, (long long)c.dh,
+           (long long)c.dw, (long long)c.ph, (long long)c.pw, (long long)c.pe_h,
+           (long long)c.pe_w, c.bias, c.act);
+  return b;
+}
+
+xn_conv_params makeParams(const ConvCase &c, int64_t n) {
+  xn_conv_params p{};
+  p.n = n;
+  p.c_in = c.c_in;
+  p.c_out = c.c_out;
+  p.group = 1;
+  auto out = [](int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_t pe) {
+    return (in + pb + pe - d * (k - 1) - 1) / s + 1;
+  };
+  if (c.rank == 2) {
+    p.spatial_rank = 2;
+    const int64_t v[2][7] = {{c.h, c.kh, c.sh, c.dh, c.ph, c.pe_h, 0},
+                             {c.w, c.kw, c.sw, c.dw, c.pw, c.pe_w, 0}};
+    for (int d = 0; d < 2; ++d) {
+      p.in_dims[d] = v[d][0];
+      p.kernel[d] = v[d][1];
+      p.strides[d] = v[d][2];
+      p.dilations[d] = v[d][3];
+      p.pads_begin[d] = v[d][4];
+      p.pads_end[d] = v[d][5];
+      p.out_dims[d] = out(v[d][0], v[d][1], v[d][2], v[d][3], v[d][4], v[d][5]);
+    }
+  } else {
+    p.spatial_rank = 1;
+    p.in_dims[0] = c.w;
+    p.kernel[0] = c.kw;
+    p.strides[0] = c.sw;
+    p.dilations[0] = c.dw;
+    p.pads_begin[0] = c.pw;
+    p.pads_end[0] = c.pe_w;
+    p.out_dims[0] = out(c.w, c.kw, c.sw, c.dw, c.pw, c.pe_w);
+  }
+  p.act_kind = c.act;
+  if (c.act == XN_ACT_LEAKY_RELU) {
+    p.act_alpha = 0.1f;
+  } else if (c.act == XN_ACT_CLIP) {
+    p.act_alpha = -0.5f;
+    p.act_beta = 0.75f;
+  }
+  return p;
+}
+
+int64_t numel(const xn_conv_params &p, bool out) {
+  int64_t e = p.n * (out ? p.c_out : p.c_in);
+  for (int d = 0; d < p.spatial_rank; ++d)
+    e *= out ? p.out_dims[d] : p.in_dims[d];
+  return e;
+}
+
+template <typename Pack, typename Size, typename Kernel>
+void checkConv(const ConvCase &c, uint64_t seed, Size sizeFn, Pack packFn, Kernel kernelFn) {
+  Rng r(seed);
+  const int64_t n = 1 + (int64_t)(seed % 2);
+  xn_conv_params p = makeParams(c, n);
+  ASSERT_TRUE(xn_x86_conv_supported(&p)) << describe(c);
+  int64_t ksize = c.c_in * c.kw * (c.rank == 2 ? c.kh : 1);
+  std::vector<float> x = randomVec((size_t)numel(p, false), r);
+  std::vector<float> w = randomVec((size_t)(c.c_out * ksize), r);
+  std::vector<float> b = randomVec((size_t)c.c_out, r);
+  const float *bp = c.bias ? b.data() : nullptr;
+  std::vector<float> want((size_t)numel(p, true), 12345.5f), got(want.size(), 12345.5f);
+  xn_conv(&p, x.data(), w.data(), bp, want.data());
+  std::vector<float> wp(sizeFn(&p));
+  packFn(&p, w.data(), wp.data());
+  kernelFn(&p, x.data(), wp.data(), bp, got.data());
+  expectClose(want, got, 1.0f, describe(c));
+}
+
+std::vector<ConvCase> convCases() {
+  std::vector<ConvCase> v;
+  // The benchmark networks' layers (smaller images).
+  v.push_back({3, 64, 30, 29, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 2, false, XN_ACT_RELU});
+  v.push_back({3, 17, 35, 37, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2, 2, true, XN_ACT_RELU});
+  v.push_back({64, 65, 7, 7, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2, false, XN_ACT_NONE});
+  v.push_back({65, 64, 9, 9, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 2, true, XN_ACT_NONE});
+  v.push_back({17, 17, 12, 50, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, true, XN_ACT_NONE});
+  Rng r(7);
+  const int64_t chans[] = {1, 3, 17, 64, 65};
+  const int64_t ks[] = {1, 3, 5, 7};
+  for (int i = 0; i < 60; ++i) {
+    ConvCase c{};
+    c.rank = i % 7 == 6 ? 1 : 2;
+    c.c_in = chans[r.range(0, 4)];
+    c.c_out = chans[r.range(0, 4)];
+    c.kh = c.rank == 2 ? ks[r.range(0, 3)] : 1;
+    c.kw = ks[r.range(0, 3)];
+    c.sh = r.range(1, 2);
+    c.sw = r.range(1, i % 5 == 4 ? 3 : 2);
+    c.dh = c.dw = 1;
+    if (i % 9 == 8) {
+      c.dh = c.rank == 2 ? 2 : 1;
+      c.dw = 2;
+    }
+    c.ph = r.range(0, (int)(c.kh / 2 + 1));
+    c.pw = r.range(0, (int)(c.kw / 2 + 1));
+    c.pe_h = r.range(0, (int)c.ph);
+    c.pe_w = r.range(0, (int)c.pw);
+    c.h = c.rank == 2 ? r.range((int)(c.dh * (c.kh - 1) + 1), 20) : 1;
+    c.w = r.range((int)(c.dw * (c.kw - 1) + 1), 70);
+    c.bias = r.range(0, 1) == 1;
+    c.act = i % 6; // none, relu, leaky relu, clip, sigmoid, tanh
+    v.push_back(c);
+  }
+  return v;
+}
+
+TEST(X86FloatConv, Avx512MatchesGeneric) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
+  uint64_t seed = 1;
+  for (const ConvCase &c : convCases())
+    checkConv(c, seed++, xn_avx512_conv_packed_floats, xn_avx512_conv_pack, xn_avx512_conv);
+}
+
+TEST(X86FloatConv, Avx2MatchesGeneric) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
+  uint64_t seed = 1;
+  for (const ConvCase &c : convCases())
+    checkConv(c, seed++, xn_avx2_conv_packed_floats, xn_avx2_conv_pack, xn_avx2_conv);
+}
+
+template <typename Size, typename Pack, typename Kernel>
+void checkGemm(Size sizeFn, Pack packFn, Kernel kernelFn) {
+  Rng r(3);
+  const int64_t dims[][3] = {{1, 1000, 512}, {1, 17, 3}, {2, 65, 64}, {3, 33, 100}, {1, 1, 1}};
+  int i = 0;
+  for (const auto &d : dims) {
+    for (int tb = 0; tb < 2; ++tb) {
+      for (int ta = 0; ta < 2; ++ta, ++i) {
+        xn_gemm_params p{d[0], d[1], d[2], ta, tb, i % 3 == 2 ? 0.5f : 1.0f,
+                         i % 4 == 3 ? 0.0f : 1.5f, 0, 1};
+        std::vector<float> a = randomVec((size_t)(d[0] * d[2]), r);
+        std::vector<float> b = randomVec((size_t)(d[2] * d[1]), r);
+        std::vector<float> c = randomVec((size_t)d[1], r);
+        const float *cp = i % 5 == 4 ? nullptr : c.data();
+        std::vector<float> want((size_t)(d[0] * d[1])), got(want.size(), 12345.5f);
+        xn_gemm(&p, a.data(), b.data(), cp, want.data());
+        std::vector<float> bp(sizeFn(&p));
+        packFn(&p, b.data(), bp.data());
+        kernelFn(&p, a.data(), bp.data(), cp, got.data());
+        expectClose(want, got, 1.0f,
+                    "gemm M " + std::to_string(d[0]) + " N " + std::to_string(d[1]) + " K " +
+                        std::to_string(d[2]) + " ta " + std::to_string(ta) + " tb " +
+                        std::to_string(tb));
+      }
+    }
+  }
+}
+
+TEST(X86FloatGemm, Avx512MatchesGeneric) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
+  checkGemm(xn_avx512_gemm_packed_floats, xn_avx512_gemm_pack, xn_avx512_gemm);
+}
+
+TEST(X86FloatGemm, Avx2MatchesGeneric) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
+  checkGemm(xn_avx2_gemm_packed_floats, xn_avx2_gemm_pack, xn_avx2_gemm);
+}
+
+} // namespace
