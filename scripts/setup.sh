@@ -10,7 +10,8 @@ build_pkgs=(cmake ninja-build g++ clang llvm-14-dev llvm-14-tools libonnx-dev li
             protobuf-compiler libfmt-dev libzstd-dev libgtest-dev)
 demo_pkgs=(python3-numpy)
 test_pkgs=(python3-numpy python3-onnx python3-torch python3-torchvision libonnx-testdata
-           dataset-fashion-mnist)
+           dataset-fashion-mnist
+           g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;

@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""Whole-model benchmark: xnorc's binary networks against ONNX Runtime's float ones.
+
+    /usr/bin/python3 bench/model_bench.py [--work DIR] [--xnorc PATH] [--repeat N]
+                                          [--json bench/results/models.json] [--no-profile]
+
+1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18,
+   XNOR-Net AlexNet, float ResNet-18 and AlexNet, 224x224, random weights) into the work
+   dir, once (about 30 s; they are reused on later runs).
+2. Compiles bireal18 and xnor_alexnet with xnorc for avx2 and avx512
+   (`xnorc M -o D --name N --emit-main --target=T --quiet`, `c++ -std=c++17 -O2`) and runs
+   `prog in.npy -o out --repeat N`, which prints its median latency.
+3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on the float resnet18 and
+   alexnet with 1 and 2 intra-op threads: median over N runs after 3 warm-up runs.
+4. Prints a table with the ratios (ORT float latency / xnorc latency: how many times
+   faster), writes the JSON, and (unless --no-profile, and if `perf` exists) a per-layer
+   time profile of bireal18 avx512: `perf record` on the same program, samples grouped by
+   kernel into stem / binary convs / shortcuts / pools / classifier / glue.
+Everything runs single-threaded except ORT's 2-thread rows. The machine may be shared:
+all numbers of one table come from the same run.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, **kw)
+
+
+def ensure_models(work):
+    names = ["bireal18", "xnor_alexnet", "resnet18", "alexnet"]
+    if all(os.path.exists(os.path.join(work, n + ".onnx")) for n in names):
+        return
+    print("generating the benchmark models (about 30 s) ...", flush=True)
+    for n in names:
+        run([sys.executable, os.path.join(ROOT, "examples/models/make_benchmark_models.py"), work,
+             "--only", n])
+
+
+def make_input(path):
+    import numpy as np
+    rng = np.random.default_rng(0)
+    np.save(path, rng.standard_normal((1, 3, 224, 224)).astype(np.float32))
+
+
+def xnorc_latency(xnorc, work, model, target, repeat, inp):
+    d = os.path.join(work, "%s-%s" % (model, target))
+    shutil.rmtree(d, ignore_errors=True)
+    t0 = time.time()
+    run([xnorc, os.path.join(work, model + ".onnx"), "-o", d, "--name", model, "--emit-main",
+         "--target=" + target, "--quiet"])
+    t1 = time.time()
+    prog = os.path.join(d, "prog")
+    run(["c++", "-std=c++17", "-O2", "-o", prog] +
+        [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".cpp")])
+    t2 = time.time()
+    out = run([prog, inp, "-o", os.path.join(d, "out"), "--repeat", str(repeat)]).stdout
+    m = re.search(r"median latency ([0-9.]+) ms over (\d+) runs", out)
+    if not m:
+        raise RuntimeError("unexpected output of %s: %s" % (prog, out))
+    return float(m.group(1)), prog, t1 - t0, t2 - t1
+
+
+def ort_latency(work, model, threads, repeat):
+    out = run(["node", os.path.join(ROOT, "bench/ort_bench.js"), os.path.join(work, model + ".onnx"),
+               str(threads), str(repeat)], cwd=ROOT).stdout
+    m = re.search(r"median latency ([0-9.]+) ms", out)
+    if not m:
+        raise RuntimeError("unexpected output of ort_bench.js: " + out)
+    return float(m.group(1))
+
+
+# Kernel symbol -> part of Bi-Real-18 (avx512 build). The stem is the only stride-2 float
+# conv (tile template <P, 2, ...>); the shortcuts are AvgPool + 1x1 float conv (<P, 1, true>).
+PROFILE_GROUPS = [
+    ("stem conv 7x7/2 (float)", [r"xn_avx512_conv_tiles?<\d+, 2"]),
+    ("binary 3x3 convs (bconv + epilogue)", [r"xn_avx512_bconv", r"xn_avx512_epi_float",
+                                             r"xn_oc_bconv_epilogue"]),
+    ("shortcut 1x1 convs (float)", [r"xn_avx512_conv_tiles?<\d+, 1"]),
+    ("shortcut avgpool (float)", [r"xn_avgpool"]),
+    ("stem maxpool (float)", [r"xn_maxpool"]),
+    ("classifier gemm + global pool", [r"xn_avx512_gemv", r"xn_avx512_gemm", r"xn_global"]),
+    ("sign/bitpack/add/BN glue", [r"xn_binary", r"xn_unary", r"xn_bitpack", r"xn_sign",
+                                  r"^\w+_run$", r"xn_batchnorm", r"xn_pack"]),
+]
+
+
+def profile(prog, inp, work, repeat):
+    if not shutil.which("perf"):
+        return None
+    data = os.path.join(work, "perf.data")
+    try:
+        run(["perf", "record", "-q", "-o", data, prog, inp, "-o", os.path.join(work, "prof-out"),
+             "--repeat", str(repeat)])
+        rep = run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "symbol"]).stdout
+    except (subprocess.CalledProcessError, OSError):
+        return None
+    parts = {g: 0.0 for g, _ in PROFILE_GROUPS}
+    parts["other"] = 0.0
+    for line in rep.splitlines():
+        m = re.match(r"\s*([0-9.]+)%\s+\[[.k]\]\s+(.*)$", line)
+        if not m:
+            continue
+        pct = float(m.group(1))
+        sym = re.sub(r"(\s+-)+\s*$", "", m.group(2)).strip()  # trailing empty columns
+        for g, pats in PROFILE_GROUPS:
+            if any(re.search(p, sym) for p in pats):
+                parts[g] += pct
+                break
+        else:
+            parts["other"] += pct
+    return parts
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--work", default="/tmp/xnorc-model-bench")
+    ap.add_argument("--xnorc", default=os.path.join(ROOT, "build/bin/xnorc"))
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--json", default=os.path.join(ROOT, "bench/results/models.json"))
+    ap.add_argument("--no-profile", action="store_true")
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    ensure_models(args.work)
+    inp = os.path.join(args.work, "in.npy")
+    make_input(inp)
+
+    rows, progs = [], {}
+    for model in ["bireal18", "xnor_alexnet"]:
+        for target in ["avx2", "avx512"]:
+            ms, prog, tc, tb = xnorc_latency(args.xnorc, args.work, model, target, args.repeat, inp)
+            progs[(model, target)] = prog
+            rows.append({"system": "xnorc", "model": model, "target": target, "threads": 1,
+                         "median_ms": ms, "xnorc_seconds": round(tc, 2), "cxx_seconds": round(tb, 2)})
+            print("xnorc %-13s %-7s 1 thread : %8.3f ms" % (model, target, ms), flush=True)
+    for model in ["resnet18", "alexnet"]:
+        for threads in [1, 2]:
+            ms = ort_latency(args.work, model, threads, args.repeat)
+            rows.append({"system": "onnxruntime", "model": model, "target": "cpu (float)",
+                         "threads": threads, "median_ms": ms})
+            print("ORT   %-13s float   %d thread%s: %8.3f ms" % (model, threads,
+                                                            "" if threads == 1 else "s", ms), flush=True)
+
+    ort = {(r["model"], r["threads"]): r["median_ms"] for r in rows if r["system"] == "onnxruntime"}
+    ref = {"bireal18": "resnet18", "xnor_alexnet": "alexnet"}
+    print()
+    print("%-13s %-7s %10s   %-22s %-22s" % ("model", "target", "xnorc ms",
+                                            "vs ORT float 1 thread", "vs ORT float 2 threads"))
+    for r in rows:
+        if r["system"] != "xnorc":
+            continue
+        base = ref[r["model"]]
+        r["speedup_vs_ort_1_thread"] = round(ort[(base, 1)] / r["median_ms"], 2)
+        r["speedup_vs_ort_2_threads"] = round(ort[(base, 2)] / r["median_ms"], 2)
+        print("%-13s %-7s %10.3f   %5.2fx (%s %.1f ms)   %5.2fx (%.1f ms)" % (
+            r["model"], r["target"], r["median_ms"], r["speedup_vs_ort_1_thread"], base,
+            ort[(base, 1)], r["speedup_vs_ort_2_threads"], ort[(base, 2)]))
+    print("speedup = ORT float latency / xnorc latency (xnorc: one thread)")
+
+    prof = None
+    if not args.no_profile:
+        prof = profile(progs[("bireal18", "avx512")], inp, args.work, max(args.repeat, 20))
+        if prof:
+            print("\nbireal18 avx512, share of run time by part (perf samples):")
+            for g, pct in sorted(prof.items(), key=lambda kv: -kv[1]):
+                print("  %-40s %5.1f%%" % (g, pct))
+        else:
+            print("\n(no profile: perf is not available)")
+
+    result = {
+        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+                    "load_average_at_start": os.getloadavg()[0]},
+        "repeat": args.repeat,
+        "rows": rows,
+        "bireal18_avx512_profile_percent": prof,
+    }
+    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(result, f, indent=2)
+    print("wrote", args.json)
+
+
+if __name__ == "__main__":
+    main()

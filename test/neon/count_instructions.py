@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""Instructions per 128 binary MACs in the inner loops of xnorc's NEON kernels.
+
+Compiles a binary network (test/Targets/x86/Inputs/bnn.xir: 3x3 and 5x5 convs with
+border pixels, max-pool, dense) with ``xnorc --target=neon`` and ``--target=neon-armv7``,
+cross-compiles the generated .cpp to an object (``-O2``, armv7 with -mfpu=neon
+-mfloat-abi=hard), disassembles it with the cross objdump and, for each NEON kernel
+function, finds its innermost loop that holds the most popcount instructions (``cnt`` /
+``vcnt.8``): a backward branch and the instructions from its target to it. For the
+binary conv / dense loops one popcount instruction covers one q-register = 128 binary
+MACs (2 output channels x 64 input bits), so
+
+    instructions per 128 MACs = loop instructions / popcount instructions.
+
+The max-pool loop is reported per 128 input bits (one q-register of AND + OR), the
+float -> bits threshold loop per 4 floats (one q-register compare + insert). Prints a
+Markdown table (docs/Targets.md has a copy) and the loops' opcode histograms.
+
+usage: count_instructions.py --xnorc build/bin/xnorc [--work /tmp/neon-count]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "test" / "Targets" / "x86" / "Inputs" / "bnn.xir"
+
+ARCHES = {
+    "aarch64": dict(target="neon", cxx="aarch64-linux-gnu-g++", objdump="aarch64-linux-gnu-objdump",
+                    flags=[], pop="cnt", eor="eor", acc="uadalp", andop="and", sri="sri"),
+    "armv7": dict(target="neon-armv7", cxx="arm-linux-gnueabihf-g++",
+                  objdump="arm-linux-gnueabihf-objdump", flags=["-mfpu=neon", "-mfloat-abi=hard"],
+                  pop="vcnt.8", eor="veor", acc="vpadal.u8", andop="vand", sri="vsri.32"),
+}
+
+# function-name pattern -> (kernel description, key opcode field, unit)
+KERNELS = [
+    (r"xn_neon_bconv_tile<4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs"),
+    (r"xn_neon_bconv_tile<2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs"),
+    (r"xn_neon_bconv_tile<1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop", "MACs"),
+    (r"xn_neon_bconv_tile<4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop", "MACs"),
+    (r"xn_neon_bconv_border<4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
+    (r"xn_neon_bmaxpool", "bmaxpool (AND + OR)", "andop", "bits"),
+    (r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
+]
+
+INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
+FUNC = re.compile(r"^[0-9a-f]+ <(.*)>:$")
+TARGET = re.compile(r"\b([0-9a-f]+) <")
+
+
+def functions(dis: str):
+    funcs, name, body = {}, None, []
+    for line in dis.splitlines():
+        m = FUNC.match(line)
+        if m:
+            if name:
+                funcs[name] = body
+            name, body = m.group(1), []
+            continue
+        m = INSN.match(line)
+        if m and name:
+            body.append((int(m.group(1), 16), m.group(2), m.group(3)))
+    if name:
+        funcs[name] = body
+    return funcs
+
+
+def is_branch(op: str) -> bool:
+    op = op.split(".")[0]
+    return op.startswith("b") and op not in ("bic", "bif", "bit", "bsl", "bfi", "bfc", "bfxil",
+                                              "bics", "bl", "blx", "blr", "br") or op in ("cbz", "cbnz", "tbz", "tbnz")
+
+
+def innermost_loop(body, key: str, most: bool = True):
+    """most: the loop (backward branch) with the most `key` instructions, ties: the shortest;
+    else the shortest loop holding a vector `key` instruction (the innermost one)."""
+    best = None
+    for addr, op, args in body:
+        if not is_branch(op):
+            continue
+        m = TARGET.search(args)
+        if not m:
+            continue
+        tgt = int(m.group(1), 16)
+        if tgt >= addr:
+            continue
+        loop = [(a, o, g) for a, o, g in body if tgt <= a <= addr]
+        k = sum(1 for _, o, g in loop if o == key and (most or g.startswith(("v", "q"))))
+        if k == 0:
+            continue
+        cand = (k if most else 0, -len(loop), loop, k)
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    return (best[3], best[2]) if best else (0, [])
+
+
+def measure(arch: str, xnorc: str, work: Path):
+    cfg = ARCHES[arch]
+    for tool in (cfg["cxx"], cfg["objdump"]):
+        if shutil.which(tool) is None:
+            raise SystemExit("error: %s not found (scripts/setup.sh test installs it)" % tool)
+    gen = work / cfg["target"]
+    subprocess.run([xnorc, str(MODEL), "-o", str(gen), "--target=" + cfg["target"], "--name=bnn",
+                    "--quiet"], check=True)
+    obj = work / (arch + ".o")
+    subprocess.run([cfg["cxx"], "-std=c++17", "-O2", *cfg["flags"], "-c", str(gen / "bnn.cpp"), "-o",
+                    str(obj)], check=True)
+    dis = subprocess.run([cfg["objdump"], "-d", "--no-show-raw-insn", "-C", str(obj)], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    (work / (arch + ".dis")).write_text(dis)
+    funcs = functions(dis)
+    rows = []
+    for pat, desc, keyname, unit in KERNELS:
+        names = [n for n in funcs if re.search(re.escape(pat) + r"(\(|$| )", n)]
+        if not names:
+            continue
+        key = cfg[keyname]
+        k, loop = innermost_loop(funcs[names[0]], key, unit == "MACs")
+        if not loop:
+            continue
+        hist = collections.Counter(o for _, o, _ in loop)
+        n = len(loop)
+        if unit == "MACs":
+            per = "%.2f per 128 MACs" % (n / k)
+            work_ = "%d x 128 MACs" % k
+        elif unit == "bits":
+            # one AND and one OR per q-register of input bits
+            per = "%.2f per 128 input bits" % (n / k)
+            work_ = "%d x 128 bits" % k
+        else:
+            per = "%.2f per 4 floats" % (n / k)
+            work_ = "%d x 4 floats" % k
+        rows.append((arch, desc, n, work_, per, hist))
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--xnorc", required=True)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/xnorc-neon-count"))
+    ap.add_argument("--arches", default="aarch64,armv7")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for arch in args.arches.split(","):
+        rows += measure(arch, args.xnorc, args.work)
+    print("| arch | kernel inner loop | instructions / iteration | work / iteration | instructions |")
+    print("|---|---|---|---|---|")
+    for arch, desc, n, work_, per, _ in rows:
+        print("| %s | %s | %d | %s | **%s** |" % (arch, desc, n, work_, per))
+    print()
+    print("LCE aarch64 micro-kernel (design reference): eor + cnt per 128 MACs, then addp pairs")
+    print("two cnt results and uadalp accumulates them: 2 eor + 2 cnt + 1 addp + 1 uadalp per")
+    print("256 MACs = 3 per 128 MACs plus its loads (4 pixels x 8 channels tile).")
+    print()
+    for arch, desc, n, work_, per, hist in rows:
+        print("%s / %s: %s" % (arch, desc, ", ".join("%s %d" % kv for kv in hist.most_common())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
