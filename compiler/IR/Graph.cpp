@@ -48,8 +48,9 @@ bool isBinaryOp(OpKind K) {
 }
 
 std::string Op::describe() const {
+  // Exporters often leave nodes unnamed; the result then names the op.
   if (Name.empty())
-    return mnemonic();
+    return Result ? fmt::format("{} %{}", mnemonic(), Result->name()) : mnemonic();
   return fmt::format("{} '{}'", mnemonic(), Name);
 }
 

@@ -40,6 +40,7 @@ static int fail(const std::string &Msg) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
+  cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc-run " << XNORC_VERSION << "\n"; });
   cl::HideUnrelatedOptions({&RunCat, &importCategory(), &binarizationCategory()});
   cl::ParseCommandLineOptions(argc, argv, "xnorc-run: runs a model in the reference interpreter\n");
   ImportOptions IO = importOptionsFromFlags("xnorc-run");

@@ -174,7 +174,8 @@ private:
     std::vector<std::string> OperandNames;
     for (const Value *V : O.operands())
       OperandNames.push_back("%" + V->name());
-    Body += fmt::format("  // {}: ({}) -> %{} {}\n", O.describe(), fmt::join(OperandNames, ", "),
+    std::string Label = O.name().empty() ? O.mnemonic() : fmt::format("{} '{}'", O.mnemonic(), O.name());
+    Body += fmt::format("  // {}: ({}) -> %{} {}\n", Label, fmt::join(OperandNames, ", "),
                         O.result()->name(), O.result()->type().str());
     auto AliasIt = Plan.IsAlias.find(&O);
     if (AliasIt != Plan.IsAlias.end() && AliasIt->second) {
