@@ -203,6 +203,8 @@ def main(argv=None) -> int:
     labels = labels.astype(np.int64)
     if args.limit:
         images, labels = images[:args.limit], labels[:args.limit]
+        print(f"accuracy: the first {len(labels)} of 10,000 test images (--limit), "
+              f"to fit the CI time budget")
     images_file = args.work / "test_images.npy"
     np.save(images_file, np.ascontiguousarray(images, dtype=np.float32))
 
