@@ -125,6 +125,9 @@ int main(int argc, char **argv) {
   auto Target = createTarget(TargetName);
   if (!Target)
     return fail(llvm::toString(Target.takeError()));
+  if (TargetName == "host" && !Quiet)
+    llvm::WithColor::note(llvm::errs(), "xnorc")
+        << "--target=host: this CPU runs target " << (*Target)->name() << "\n";
 
   ImportOptions IO = importOptionsFromFlags("xnorc");
   if (Quiet)
@@ -162,7 +165,7 @@ int main(int argc, char **argv) {
   if (Report != ReportKind::None) {
     ModelReport R = buildReport(**G, planMemory(**G).ArenaBytes);
     llvm::outs() << (Report == ReportKind::Json ? formatReportJson(R) : formatReportTable(R));
-    if (OutDir.empty())
+    if (OutDir.empty() && Emit != EmitKind::IR)
       return 0;
   }
 

@@ -2,8 +2,9 @@
 //
 // The generic emitter with the x86 binary kernels of runtime/include/xnorc/
 // runtime/x86 swapped in for bconv, bconv_threshold, bdense, bdense_threshold
-// and bmax_pool, and the x86 float kernels for conv (1-D/2-D, ungrouped) and
-// Gemm with constant B. Weights are repacked here, at compile time, into the
+// and bmax_pool, the x86 float kernels for conv (1-D/2-D, ungrouped) and
+// Gemm with constant B, and the x86 float glue kernels for MaxPool, AveragePool and
+// threshold (x86/<isa>_glue.h). Weights are repacked here, at compile time, into the
 // order the kernels stream (x86/common.h, x86/float_common.h). The
 // kernels carry per-function target attributes, so the generated code builds
 // with a plain `c++ -std=c++17 -O2`; <name>_run returns
@@ -39,7 +40,7 @@ struct Isa {
 const Isa Avx512{"avx512", 8, XN_AVX512F_T, XN_AVX512F_V,
                  "__builtin_cpu_supports(\"avx512f\") && __builtin_cpu_supports(\"avx512bw\") && "
                  "__builtin_cpu_supports(\"avx512vl\") && "
-                 "__builtin_cpu_supports(\"avx512vpopcntdq\")"};
+                 "__builtin_cpu_supports(\"avx512vpopcntdq\") && __builtin_cpu_supports(\"fma\")"};
 const Isa Avx2{"avx2", 4, XN_AVX2F_T, XN_AVX2F_V,
                "__builtin_cpu_supports(\"avx2\") && __builtin_cpu_supports(\"fma\") && "
                "__builtin_cpu_supports(\"popcnt\")"};
@@ -82,6 +83,15 @@ llvm::Error specialize(const Isa &I, const Op &O, KernelCall &Call) {
   }
   case OpKind::BMaxPool:
     Call.Function = Prefix + "bmaxpool";
+    return llvm::Error::success();
+  case OpKind::MaxPool:
+  case OpKind::AvgPool:
+  case OpKind::Threshold:
+    // Float glue (x86/<isa>_glue.h): same parameters, bit-identical results; shapes the
+    // vector paths do not cover fall back to the generic kernel inside.
+    if (Call.Function == "xn_maxpool" || Call.Function == "xn_avgpool" ||
+        Call.Function == "xn_threshold")
+      Call.Function = Prefix + Call.Function.substr(3);
     return llvm::Error::success();
   case OpKind::Conv: {
     // 1-D and 2-D ungrouped convs with constant weights, kernel width <= the kernel's
@@ -132,6 +142,9 @@ KernelFlavor x86Flavor(const Isa &I) {
       return {};
     if (Call.Function == Prefix + "conv" || Call.Function == Prefix + "gemm")
       return {std::string("x86/") + I.Name + "_float.h"}; // pulls in its includes
+    if (Call.Function == Prefix + "maxpool" || Call.Function == Prefix + "avgpool" ||
+        Call.Function == Prefix + "threshold")
+      return {std::string("x86/") + I.Name + "_glue.h"}; // pulls in its includes
     // The x86 kernels reuse the generic parameter structs and helpers.
     std::vector<std::string> H{"generic/bitpack.h", "generic/bconv.h", "generic/bdense.h",
                                "generic/bpool.h", "x86/common.h"};
@@ -161,25 +174,17 @@ private:
 std::unique_ptr<Target> createAvx2Target() { return std::make_unique<X86Target>(Avx2); }
 std::unique_ptr<Target> createAvx512Target() { return std::make_unique<X86Target>(Avx512); }
 
-/// The best x86 target for the machine xnorc runs on.
+/// The best x86 target for the machine xnorc runs on (the driver says which).
 std::unique_ptr<Target> createHostTarget() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq")) {
-    llvm::errs() << "xnorc: note: --target=host: this CPU has AVX-512 VPOPCNTDQ/BW/VL, "
-                    "using target avx512\n";
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq") &&
+      __builtin_cpu_supports("fma"))
     return createAvx512Target();
-  }
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-      __builtin_cpu_supports("popcnt")) {
-    llvm::errs() << "xnorc: note: --target=host: this CPU has AVX2 but not AVX-512 "
-                    "VPOPCNTDQ/BW/VL, using target avx2\n";
+      __builtin_cpu_supports("popcnt"))
     return createAvx2Target();
-  }
-  llvm::errs() << "xnorc: note: --target=host: this CPU has no AVX2, using target generic\n";
-#else
-  llvm::errs() << "xnorc: note: --target=host: not an x86 CPU, using target generic\n";
 #endif
   return createGenericTarget();
 }

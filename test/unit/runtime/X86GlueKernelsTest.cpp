@@ -1,0 +1,210 @@
+// Unit tests for the x86 float glue kernels (runtime/include/xnorc/runtime/x86/*_glue.h):
+// MaxPool, AveragePool and threshold against the generic kernels they replace, bit for
+// bit, over 1-D/2-D/3-D pools, kernels 1-4, strides 1-3 (stride 3 and 3-D take the generic
+// fallback), paddings, ceil-mode windows reaching into (or lying entirely in) the end
+// padding, count_include_pad, and inputs with ties, signed zeros, infinities and NaNs.
+// Paths whose instructions this CPU lacks are skipped with the reason.
+#include "xnorc/runtime/generic/all.h"
+#include "xnorc/runtime/x86/avx2_glue.h"
+#include "xnorc/runtime/x86/avx512_glue.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+bool hasAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+}
+bool hasAvx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+
+struct Rng {
+  uint64_t s;
+  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  uint64_t next() {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  }
+  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint64_t(hi - lo + 1)); }
+  // Mostly small values with ties; `special` adds +-0, +-inf and NaN.
+  float f(bool special) {
+    const int r = range(0, 99);
+    if (special && r < 4)
+      return r == 0 ? 0.0f : r == 1 ? -0.0f : r == 2 ? NAN : (next() & 1 ? INFINITY : -INFINITY);
+    if (r < 30)
+      return static_cast<float>(range(-3, 3)) * 0.5f;
+    return static_cast<float>((next() >> 40) & 0xffff) / 32768.0f - 1.0f;
+  }
+};
+
+std::vector<float> randomVec(size_t n, Rng &r, bool special) {
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = r.f(special);
+  return v;
+}
+
+uint32_t bitsOf(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+// Bit-identical, except that any NaN matches any NaN (payload and sign of a NaN made by
+// inf - inf vs an input NaN depend on operand order, which is not part of the semantics).
+void expectSame(const std::vector<float> &want, const std::vector<float> &got,
+                const std::string &what) {
+  ASSERT_EQ(want.size(), got.size()) << what;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (std::isnan(want[i]) && std::isnan(got[i]))
+      continue;
+    ASSERT_EQ(bitsOf(want[i]), bitsOf(got[i]))
+        << what << " at " << i << ": want " << want[i] << " got " << got[i];
+  }
+}
+
+using PoolFn = void (*)(const xn_pool_params *, const float *, float *);
+
+void runPools(const char *isa, PoolFn maxFn, PoolFn avgFn) {
+  Rng r(7);
+  int cases = 0;
+  for (int rank = 1; rank <= 3; ++rank) {
+    for (int iter = 0; iter < 400; ++iter) {
+      xn_pool_params p{};
+      p.spatial_rank = rank;
+      p.n = r.range(1, 2);
+      p.c = r.range(1, 3);
+      bool ok = true;
+      for (int d = 0; d < rank; ++d) {
+        const bool inner = d == rank - 1;
+        p.in_dims[d] = inner ? r.range(1, 70) : r.range(1, rank == 3 ? 5 : 12);
+        p.kernel[d] = r.range(1, 4);
+        p.strides[d] = r.range(1, iter % 7 == 0 ? 3 : 2);
+        p.dilations[d] = (iter % 11 == 0) ? 2 : 1;
+        p.pads_begin[d] = r.range(0, p.kernel[d] - 1);
+        p.pads_end[d] = r.range(0, p.kernel[d] - 1);
+        const int64_t span = p.in_dims[d] + p.pads_begin[d] + p.pads_end[d] -
+                             (p.kernel[d] - 1) * p.dilations[d] - 1;
+        if (span < 0) {
+          ok = false;
+          break;
+        }
+        const bool ceil = r.range(0, 2) == 0;
+        p.out_dims[d] = (ceil ? xn_ceil_div(span, p.strides[d]) : span / p.strides[d]) + 1;
+        if (r.range(0, 9) == 0) // windows entirely in the end padding (or beyond)
+          p.out_dims[d] += 1;
+      }
+      if (!ok)
+        continue;
+      p.count_include_pad = r.range(0, 1);
+      int64_t in = p.n * p.c, out = p.n * p.c;
+      for (int d = 0; d < rank; ++d) {
+        in *= p.in_dims[d];
+        out *= p.out_dims[d];
+      }
+      const std::vector<float> x = randomVec(static_cast<size_t>(in), r, iter % 3 != 0);
+      std::vector<float> want(out), got(out, 123.0f);
+      const std::string what = std::string(isa) + " rank " + std::to_string(rank) + " iter " +
+                               std::to_string(iter) + " W " +
+                               std::to_string(p.in_dims[rank - 1]) + " k " +
+                               std::to_string(p.kernel[rank - 1]) + " s " +
+                               std::to_string(p.strides[rank - 1]);
+      xn_maxpool(&p, x.data(), want.data());
+      maxFn(&p, x.data(), got.data());
+      expectSame(want, got, "maxpool " + what);
+      std::fill(got.begin(), got.end(), 123.0f);
+      xn_avgpool(&p, x.data(), want.data());
+      avgFn(&p, x.data(), got.data());
+      expectSame(want, got, "avgpool " + what);
+      ++cases;
+    }
+  }
+  EXPECT_GT(cases, 600);
+}
+
+// The Bi-Real-18 shapes: 3x3/2 pad-1 max pool after the 112x112x64 stem, 2x2/2 avg pools.
+void runModelPools(PoolFn maxFn, PoolFn avgFn) {
+  Rng r(11);
+  xn_pool_params mp{2, 1, 64, {112, 112}, {56, 56}, {3, 3}, {2, 2}, {1, 1}, {1, 1}, {1, 1}, 0};
+  const std::vector<float> x = randomVec(64 * 112 * 112, r, true);
+  std::vector<float> want(64 * 56 * 56), got(64 * 56 * 56);
+  xn_maxpool(&mp, x.data(), want.data());
+  maxFn(&mp, x.data(), got.data());
+  expectSame(want, got, "maxpool 3x3/2 112");
+  for (int64_t hw : {56, 28, 14}) {
+    xn_pool_params ap{2, 1, 64, {hw, hw}, {hw / 2, hw / 2}, {2, 2}, {2, 2}, {1, 1}, {0, 0}, {0, 0},
+                      0};
+    std::vector<float> w(64 * (hw / 2) * (hw / 2)), g(w.size());
+    xn_avgpool(&ap, x.data(), w.data());
+    avgFn(&ap, x.data(), g.data());
+    expectSame(w, g, "avgpool 2x2/2 " + std::to_string(hw));
+  }
+}
+
+using ThresholdFn = void (*)(const xn_threshold_params *, const float *, const float *,
+                             const float *, uint64_t *);
+
+void runThreshold(const char *isa, ThresholdFn fn) {
+  Rng r(3);
+  const int64_t channels[] = {1, 3, 63, 64, 65, 128, 130, 256};
+  const int64_t spatials[] = {1, 2, 3, 4, 5, 15, 16, 17, 33, 49, 196, 3136};
+  for (int64_t c : channels) {
+    for (int64_t s : spatials) {
+      for (int mode = 0; mode < 4; ++mode) { // tau/dir present or NULL
+        const int64_t n = (s * c < 20000) ? 2 : 1;
+        xn_threshold_params p{n, c, s};
+        const std::vector<float> x = randomVec(static_cast<size_t>(n * c * s), r, true);
+        std::vector<float> tau = randomVec(static_cast<size_t>(c), r, true);
+        std::vector<float> dir(static_cast<size_t>(c));
+        for (float &d : dir)
+          d = static_cast<float>(r.range(-1, 1)); // -1, 0 and +1
+        const float *t = (mode & 1) ? tau.data() : nullptr;
+        const float *dr = (mode & 2) ? dir.data() : nullptr;
+        const size_t words = static_cast<size_t>(n * s * xn_bit_words(c));
+        std::vector<uint64_t> want(words), got(words, 0xdeadbeefull);
+        xn_threshold(&p, x.data(), t, dr, want.data());
+        fn(&p, x.data(), t, dr, got.data());
+        ASSERT_EQ(want, got) << isa << " threshold c " << c << " s " << s << " mode " << mode;
+      }
+    }
+  }
+}
+
+TEST(X86Glue, Avx512Pools) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "CPU lacks AVX-512F";
+  runPools("avx512", xn_avx512_maxpool, xn_avx512_avgpool);
+  runModelPools(xn_avx512_maxpool, xn_avx512_avgpool);
+}
+
+TEST(X86Glue, Avx2Pools) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "CPU lacks AVX2";
+  runPools("avx2", xn_avx2_maxpool, xn_avx2_avgpool);
+  runModelPools(xn_avx2_maxpool, xn_avx2_avgpool);
+}
+
+TEST(X86Glue, Avx512Threshold) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "CPU lacks AVX-512F";
+  runThreshold("avx512", xn_avx512_threshold);
+}
+
+TEST(X86Glue, Avx2Threshold) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "CPU lacks AVX2";
+  runThreshold("avx2", xn_avx2_threshold);
+}
+
+} // namespace
