@@ -256,4 +256,22 @@ llvm::Expected<std::vector<OutputFile>> emitCpp(const Graph &G, const EmitOption
   return Emitter(G, Opts, Flavor).emit();
 }
 
+namespace {
+class CppTarget : public Target {
+public:
+  explicit CppTarget(KernelFlavor F) : Flavor(std::move(F)) {}
+  const char *name() const override { return Flavor.TargetName.c_str(); }
+  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
+    return emitCpp(G, Opts, Flavor);
+  }
+
+private:
+  KernelFlavor Flavor;
+};
+} // namespace
+
+std::unique_ptr<Target> makeCppTarget(KernelFlavor Flavor) {
+  return std::make_unique<CppTarget>(std::move(Flavor));
+}
+
 } // namespace xnorc

@@ -31,6 +31,9 @@ struct KernelFlavor {
 llvm::Expected<std::vector<OutputFile>> emitCpp(const Graph &G, const EmitOptions &Opts,
                                                const KernelFlavor &Flavor);
 
+/// A target that is nothing but the C++ emitter with Flavor (every C++ target).
+std::unique_ptr<Target> makeCppTarget(KernelFlavor Flavor);
+
 } // namespace xnorc
 
 #endif

@@ -8,18 +8,10 @@
 
 namespace xnorc {
 
-namespace {
-class GenericTarget : public Target {
-public:
-  const char *name() const override { return "generic"; }
-  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
-    KernelFlavor Flavor;
-    Flavor.TargetName = "generic";
-    return emitCpp(G, Opts, Flavor);
-  }
-};
-} // namespace
-
-std::unique_ptr<Target> createGenericTarget() { return std::make_unique<GenericTarget>(); }
+std::unique_ptr<Target> createGenericTarget() {
+  KernelFlavor Flavor;
+  Flavor.TargetName = "generic";
+  return makeCppTarget(std::move(Flavor));
+}
 
 } // namespace xnorc

@@ -102,21 +102,9 @@ KernelFlavor neonFlavor(const NeonIsa &I) {
   return F;
 }
 
-class NeonTarget : public Target {
-public:
-  explicit NeonTarget(const NeonIsa &I) : I(I) {}
-  const char *name() const override { return I.Name; }
-  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
-    return emitCpp(G, Opts, neonFlavor(I));
-  }
-
-private:
-  const NeonIsa &I;
-};
-
 } // namespace
 
-std::unique_ptr<Target> createNeonTarget() { return std::make_unique<NeonTarget>(Aarch64); }
-std::unique_ptr<Target> createNeonArmv7Target() { return std::make_unique<NeonTarget>(Armv7); }
+std::unique_ptr<Target> createNeonTarget() { return makeCppTarget(neonFlavor(Aarch64)); }
+std::unique_ptr<Target> createNeonArmv7Target() { return makeCppTarget(neonFlavor(Armv7)); }
 
 } // namespace xnorc

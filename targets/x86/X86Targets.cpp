@@ -157,22 +157,10 @@ KernelFlavor x86Flavor(const Isa &I) {
   return F;
 }
 
-class X86Target : public Target {
-public:
-  explicit X86Target(const Isa &I) : I(I) {}
-  const char *name() const override { return I.Name; }
-  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
-    return emitCpp(G, Opts, x86Flavor(I));
-  }
-
-private:
-  const Isa &I;
-};
-
 } // namespace
 
-std::unique_ptr<Target> createAvx2Target() { return std::make_unique<X86Target>(Avx2); }
-std::unique_ptr<Target> createAvx512Target() { return std::make_unique<X86Target>(Avx512); }
+std::unique_ptr<Target> createAvx2Target() { return makeCppTarget(x86Flavor(Avx2)); }
+std::unique_ptr<Target> createAvx512Target() { return makeCppTarget(x86Flavor(Avx512)); }
 
 /// The best x86 target for the machine xnorc runs on (the driver says which).
 std::unique_ptr<Target> createHostTarget() {
