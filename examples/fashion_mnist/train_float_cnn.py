@@ -12,7 +12,6 @@ Writes into DIR (default: this directory):
 
 import argparse
 import os
-import time
 
 import numpy as np
 import torch
@@ -20,6 +19,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import fashion_data
+import training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 0
@@ -73,28 +73,8 @@ def main():
     nparams = sum(p.numel() for p in model.parameters())
     print(f"model: {nparams} parameters ({nparams * 4} bytes of float32 weights)")
 
-    steps_per_epoch = (len(x_train) + args.batch_size - 1) // args.batch_size
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
-    gen = torch.Generator().manual_seed(SEED)
-
-    t0 = time.time()
-    for epoch in range(args.epochs):
-        model.train()
-        perm = torch.randperm(len(x_train), generator=gen)
-        total_loss = 0.0
-        for i in range(0, len(x_train), args.batch_size):
-            idx = perm[i:i + args.batch_size]
-            loss = F.cross_entropy(model(x_train[idx]), y_train[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total_loss += loss.item() * len(idx)
-        print(f"epoch {epoch + 1}/{args.epochs}: train loss {total_loss / len(x_train):.4f}, "
-              f"{time.time() - t0:.1f} s elapsed")
-    train_time = time.time() - t0
+    train_time = training.train(model, x_train, y_train, args.epochs, args.batch_size, args.lr,
+                                SEED)
 
     acc = evaluate(model, x_test, y_test)
     print(f"training time: {train_time:.1f} s ({args.epochs} epoch(s), "

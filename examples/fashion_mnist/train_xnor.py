@@ -43,7 +43,6 @@ Training: fixed seed, Adam with a one-cycle learning rate (max 3e-3), batch 128,
 import argparse
 import os
 import sys
-import time
 
 import numpy as np
 import onnx
@@ -53,6 +52,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import fashion_data
+import training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "models"))
@@ -249,28 +249,8 @@ def main():
     nbin = sum(m.weight.numel() for m in model.modules() if isinstance(m, BinaryConv2d))
     print(f"{args.arch}: {nparams} parameters, {nbin} of them binary weights")
 
-    steps_per_epoch = (len(x_train) + args.batch_size - 1) // args.batch_size
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
-    gen = torch.Generator().manual_seed(SEED)
-
-    t0 = time.time()
-    for epoch in range(args.epochs):
-        model.train()
-        perm = torch.randperm(len(x_train), generator=gen)
-        total_loss = 0.0
-        for i in range(0, len(x_train), args.batch_size):
-            idx = perm[i:i + args.batch_size]
-            loss = F.cross_entropy(model(x_train[idx]), y_train[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total_loss += loss.item() * len(idx)
-        print(f"epoch {epoch + 1}/{args.epochs}: train loss {total_loss / len(x_train):.4f}, "
-              f"{time.time() - t0:.1f} s elapsed", flush=True)
-    train_time = time.time() - t0
+    train_time = training.train(model, x_train, y_train, args.epochs, args.batch_size, args.lr,
+                                SEED)
 
     y = y_test.numpy()
     logits, min_abs, has_zero = predict(model, x_test)
