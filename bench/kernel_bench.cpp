@@ -12,6 +12,8 @@
 #include "xnorc/runtime/x86/avx2_bconv.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
 
+#include "bench_args.h"
+
 #include <immintrin.h>
 
 #include <algorithm>
@@ -173,18 +175,11 @@ bool cpuAvx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports
 } // namespace
 
 int main(int argc, char **argv) {
-  bool quick = false;
-  std::string json = "bench/results/kernels.json";
-  for (int i = 1; i < argc; ++i) {
-    if (!strcmp(argv[i], "--quick"))
-      quick = true;
-    else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-      json = argv[++i];
-    else {
-      fprintf(stderr, "usage: %s [--quick] [--json PATH]\n", argv[0]);
-      return 2;
-    }
-  }
+  BenchArgs args;
+  if (!parseBenchArgs(argc, argv, "bench/results/kernels.json", args))
+    return 2;
+  const bool quick = args.Quick;
+  const std::string json = args.Json;
   __builtin_cpu_init();
   const bool has512 = cpuAvx512(), has2 = cpuAvx2();
   const double min_time = quick ? 0.05 : 0.25;
