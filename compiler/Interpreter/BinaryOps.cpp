@@ -1,8 +1,8 @@
 #include "compiler/Interpreter/BinaryOps.h"
 
 #include "compiler/IR/BitLayout.h"
+#include "compiler/Lowering/KernelCallBuilder.h"
 #include "compiler/Support/Error.h"
-#include "xnorc/runtime/generic/xn_common.h"
 
 namespace xnorc {
 
@@ -13,21 +13,6 @@ double valueAt(const Tensor &T, int64_t I) {
   return T.elem() == ElemType::B1 ? getBinary(T, I) : T.getAsDouble(I);
 }
 
-int32_t activationOf(const Op &O) {
-  std::string A = O.attrs().getString("activation");
-  if (A == "relu")
-    return XN_ACT_RELU;
-  if (A == "leaky_relu")
-    return XN_ACT_LEAKY_RELU;
-  if (A == "clip")
-    return XN_ACT_CLIP;
-  if (A == "sigmoid")
-    return XN_ACT_SIGMOID;
-  if (A == "tanh")
-    return XN_ACT_TANH;
-  return XN_ACT_NONE;
-}
-
 /// The per-output-channel epilogue shared by the float-output ops:
 /// act(scale * acc + bias + residual), in the float order kernels use.
 float epilogue(const Op &O, const std::vector<const Tensor *> &In, int64_t M, double Acc,
@@ -35,7 +20,7 @@ float epilogue(const Op &O, const std::vector<const Tensor *> &In, int64_t M, do
   float V = In[2]->data<float>()[M] * static_cast<float>(Acc) + In[3]->data<float>()[M];
   if (In.size() > 4)
     V += In[4]->data<float>()[OutIndex];
-  return xn_act_apply(activationOf(O), static_cast<float>(O.attrs().getFloat("act_alpha")),
+  return xn_act_apply(activationKind(O.attrs().getString("activation")), static_cast<float>(O.attrs().getFloat("act_alpha")),
                       static_cast<float>(O.attrs().getFloat("act_beta")), V);
 }
 

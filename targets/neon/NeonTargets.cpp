@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "targets/common/CppEmitter.h"
+#include "targets/common/OcBlockedBinary.h"
 #include "xnorc/runtime/common/oc_blocked.h"
 
 namespace xnorc {
@@ -32,44 +33,10 @@ struct NeonIsa {
 const NeonIsa Aarch64{"neon", "neon/config_aarch64.h"};
 const NeonIsa Armv7{"neon-armv7", "neon/config_armv7.h"};
 
-/// The weight tensor [M][taps][cw] repacked into [M/2][taps][cw][2] words, as a flat b1
-/// vector (ConstantWriter emits it as an aligned uint64_t array).
-Tensor packWeights(const Tensor &W, int64_t M, int64_t Taps, int64_t CW) {
-  const size_t Words = xn_oc_packed_words(M, Taps, CW, NeonLanes);
-  Tensor Packed(TensorType{ElemType::B1, {static_cast<int64_t>(Words) * 64}});
-  xn_oc_pack(M, Taps, CW, NeonLanes, W.data<uint64_t>(), Packed.data<uint64_t>());
-  return Packed;
-}
-
 llvm::Error specialize(const Op &O, KernelCall &Call) {
+  if (specializeOcBlockedBinary(O, Call, NeonLanes, "xn_neon_"))
+    return llvm::Error::success();
   switch (O.kind()) {
-  case OpKind::BConv:
-  case OpKind::BConvThreshold: {
-    const Value *W = O.operand(1);
-    if (!W->isConstant() || O.attrs().getInt("group", 1) != 1)
-      return llvm::Error::success(); // the generic kernel handles it
-    const Shape &D = W->type().Dims; // [M, C, KH, KW]
-    if (D.size() != 4)
-      return llvm::Error::success();
-    Call.Args.at(1) = KernelArg::derived(
-        packWeights(W->constant(), D[0], D[2] * D[3], xn_bit_words(D[1])), "packed");
-    Call.Function = O.kind() == OpKind::BConv ? "xn_neon_bconv" : "xn_neon_bconv_threshold";
-    return llvm::Error::success();
-  }
-  case OpKind::BDense:
-  case OpKind::BDenseThreshold: {
-    const Value *W = O.operand(1);
-    const Shape &D = W->type().Dims; // [M, K]
-    if (!W->isConstant() || D.size() != 2)
-      return llvm::Error::success();
-    Call.Args.at(1) =
-        KernelArg::derived(packWeights(W->constant(), D[0], 1, xn_bit_words(D[1])), "packed");
-    Call.Function = O.kind() == OpKind::BDense ? "xn_neon_bdense" : "xn_neon_bdense_threshold";
-    return llvm::Error::success();
-  }
-  case OpKind::BMaxPool:
-    Call.Function = "xn_neon_bmaxpool";
-    return llvm::Error::success();
   case OpKind::Threshold:
     if (Call.Function == "xn_threshold")
       Call.Function = "xn_neon_threshold";

@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "targets/common/CppEmitter.h"
+#include "targets/common/OcBlockedBinary.h"
 #include "xnorc/runtime/x86/avx2_bconv.h"
 #include "xnorc/runtime/x86/avx2_float.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
@@ -45,45 +46,11 @@ const Isa Avx2{"avx2", 4, XN_AVX2F_T, XN_AVX2F_V,
                "__builtin_cpu_supports(\"avx2\") && __builtin_cpu_supports(\"fma\") && "
                "__builtin_cpu_supports(\"popcnt\")"};
 
-/// The weight tensor [M][taps][cw] repacked into [M/L][taps][cw][L] words, as a flat b1
-/// vector (ConstantWriter emits it as an aligned uint64_t array).
-Tensor packWeights(const Tensor &W, int64_t M, int64_t Taps, int64_t CW, int64_t Lanes) {
-  const size_t Words = xn_x86_oc_packed_words(M, Taps, CW, Lanes);
-  Tensor Packed(TensorType{ElemType::B1, {static_cast<int64_t>(Words) * 64}});
-  xn_x86_oc_pack(M, Taps, CW, Lanes, W.data<uint64_t>(), Packed.data<uint64_t>());
-  return Packed;
-}
-
 llvm::Error specialize(const Isa &I, const Op &O, KernelCall &Call) {
   const std::string Prefix = std::string("xn_") + I.Name + "_";
+  if (specializeOcBlockedBinary(O, Call, I.Lanes, Prefix))
+    return llvm::Error::success();
   switch (O.kind()) {
-  case OpKind::BConv:
-  case OpKind::BConvThreshold: {
-    const Value *W = O.operand(1);
-    if (!W->isConstant() || O.attrs().getInt("group", 1) != 1)
-      return llvm::Error::success(); // the generic kernel handles it
-    const Shape &D = W->type().Dims; // [M, C, KH, KW]
-    if (D.size() != 4)
-      return llvm::Error::success();
-    Call.Args.at(1) = KernelArg::derived(
-        packWeights(W->constant(), D[0], D[2] * D[3], xn_bit_words(D[1]), I.Lanes), "packed");
-    Call.Function = Prefix + (O.kind() == OpKind::BConv ? "bconv" : "bconv_threshold");
-    return llvm::Error::success();
-  }
-  case OpKind::BDense:
-  case OpKind::BDenseThreshold: {
-    const Value *W = O.operand(1);
-    const Shape &D = W->type().Dims; // [M, K]
-    if (!W->isConstant() || D.size() != 2)
-      return llvm::Error::success();
-    Call.Args.at(1) = KernelArg::derived(
-        packWeights(W->constant(), D[0], 1, xn_bit_words(D[1]), I.Lanes), "packed");
-    Call.Function = Prefix + (O.kind() == OpKind::BDense ? "bdense" : "bdense_threshold");
-    return llvm::Error::success();
-  }
-  case OpKind::BMaxPool:
-    Call.Function = Prefix + "bmaxpool";
-    return llvm::Error::success();
   case OpKind::MaxPool:
   case OpKind::AvgPool:
   case OpKind::Threshold:
