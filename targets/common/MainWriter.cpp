@@ -21,11 +21,21 @@ const char *MainTemplate = R"CPP(
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
+
+// POSIX (or Windows) mkdir instead of <filesystem>, which alone would double the
+// harness's compile time.
+#ifdef _WIN32
+#include <direct.h>
+#define XN_MKDIR(path) _mkdir(path)
+#else
+#include <sys/stat.h>
+#define XN_MKDIR(path) mkdir(path, 0777)
+#endif
 
 namespace {
 
@@ -117,6 +127,18 @@ bool writeNpy(const std::string &path, const std::vector<long long> &shape,
   return ok || fail(path + ": write failed");
 }
 
+// mkdir -p: every prefix ending before a '/', then the whole path.
+bool makeDirectories(const std::string &path) {
+  for (size_t i = 1; i <= path.size(); ++i) {
+    if (i < path.size() && path[i] != '/')
+      continue;
+    std::string prefix = path.substr(0, i);
+    if (XN_MKDIR(prefix.c_str()) != 0 && errno != EEXIST)
+      return fail(prefix + ": cannot create directory: " + std::strerror(errno));
+  }
+  return true;
+}
+
 int usage() {
   std::fprintf(stderr, "usage: @N@ IN0.npy [IN1.npy ...] -o OUTDIR [--repeat N]\n"
                        "Runs model '@N@' (%d inputs, %d outputs); writes OUTDIR/output<i>.npy.\n"
@@ -194,12 +216,8 @@ int main(int argc, char **argv) {
       times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
   }
-  std::error_code ec;
-  std::filesystem::create_directories(outdir, ec);
-  if (ec) {
-    fail(outdir + ": cannot create directory: " + ec.message());
+  if (!makeDirectories(outdir))
     return 1;
-  }
   for (int o = 0; o < @U@_NUM_OUTPUTS; ++o) {
     const xnorc_tensor_info &t = info.outputs[o];
     std::vector<long long> shape(t.dims, t.dims + t.rank);

@@ -56,30 +56,6 @@ TIE_MARGIN = 1e-4  # top-2 logits closer than this: either class is right
 SIGN_EPS = 1e-5  # |Sign input| below this: float rounding may flip it
 RUN_TIMEOUT = 600
 MAX_LISTED = 10
-# /proc/cpuinfo flags a target's generated code needs to run here (others: none known)
-CPU_FLAGS = {
-    "avx2": ["avx2", "popcnt"],
-    "avx512": ["avx512f", "avx512bw", "avx512vl", "avx512_vpopcntdq"],
-}
-
-
-def missing_cpu_flags(target: str) -> list[str]:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    m = re.search(r"^flags\s*:(.*)$", text, re.M)
-    have = set(m.group(1).split()) if m else set()
-    return [f for f in CPU_FLAGS.get(target, []) if f not in have]
-
-
-def list_targets(xnorc: str) -> list[str]:
-    res = harness.run_cmd([xnorc, "--list-targets"], 30)
-    if not res.ok:
-        raise SystemExit(f"error: {xnorc} --list-targets failed: {res.error}")
-    return [line.split()[0] for line in res.stdout.splitlines() if line.strip()]
-
-
 def load_reference(mdir: Path, prefix: str, n: int) -> dict:
     ref = {"preds": np.load(mdir / f"{prefix}_torch_preds.npy")[:n].astype(np.int64)}
     npz = np.load(mdir / f"{prefix}_torch_ref.npz")
@@ -187,11 +163,11 @@ def main(argv=None) -> int:
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
 
-    known = list_targets(args.xnorc)
+    known = harness.list_targets(args.xnorc)
     targets = []
     for t in [t.strip() for t in args.targets.split(",") if t.strip()]:
-        if t in known and missing_cpu_flags(t):
-            print(f"SKIP target {t}: this CPU lacks {', '.join(missing_cpu_flags(t))}")
+        if t in known and harness.missing_cpu_flags(t):
+            print(f"SKIP target {t}: this CPU lacks {', '.join(harness.missing_cpu_flags(t))}")
         elif t in known:
             targets.append(t)
         else:

@@ -144,6 +144,32 @@ def load_supported_ops(path: Path = SUPPORTED_OPS_FILE) -> set[str]:
     return ops
 
 
+# /proc/cpuinfo flags a target's generated code needs to run here (others: none known)
+TARGET_CPU_FLAGS = {
+    "avx2": ["avx2", "fma", "popcnt"],
+    "avx512": ["avx512f", "avx512bw", "avx512vl", "avx512_vpopcntdq", "fma"],
+}
+
+
+def missing_cpu_flags(target: str) -> list[str]:
+    """The flags TARGET's generated code checks for that this CPU lacks."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return []
+    m = re.search(r"^flags\s*:(.*)$", text, re.M)
+    have = set(m.group(1).split()) if m else set()
+    return [f for f in TARGET_CPU_FLAGS.get(target, []) if f not in have]
+
+
+def list_targets(xnorc: str) -> list[str]:
+    """The target names ``xnorc --list-targets`` prints."""
+    res = run_cmd([xnorc, "--list-targets"], 30)
+    if not res.ok:
+        raise SystemExit(f"error: {xnorc} --list-targets failed: {res.error}")
+    return [line.split()[0] for line in res.stdout.splitlines() if line.strip()]
+
+
 # --------------------------------------------------------------------------
 # The three tools
 # --------------------------------------------------------------------------
@@ -156,13 +182,13 @@ def run_interpreter(xnorc_run: str, model: Path, inputs: Sequence[Path], outdir:
 
 
 def compile_model(xnorc: str, model: Path, gendir: Path, name: str | None = None,
-                  extra_flags: Sequence[str] = ()) -> CmdResult:
-    """``xnorc MODEL -o GENDIR --emit-main --target=generic [...]``.
+                  extra_flags: Sequence[str] = (), target: str = "generic") -> CmdResult:
+    """``xnorc MODEL -o GENDIR --emit-main --target=TARGET [...]``.
 
     Also checks that the contract's three files were written.
     """
     fresh_dir(gendir)
-    cmd = [xnorc, model, "-o", gendir, "--emit-main", "--target=generic"]
+    cmd = [xnorc, model, "-o", gendir, "--emit-main", f"--target={target}"]
     if name:
         cmd.append(f"--name={name}")
     result = run_cmd([*cmd, *extra_flags], COMPILE_TIMEOUT)

@@ -15,8 +15,15 @@ test and every ``test_data_set_N`` the runner
 1. runs the reference interpreter ``xnorc-run`` and compares its outputs with
    the expected ones, then
 2. (unless --no-compile) compiles the model with ``xnorc --emit-main
-   --target=generic``, builds the generated C++ with ``--cxx`` under
-   ``-Wall -Wextra -Werror``, runs it and compares again.
+   --target=TARGET`` (``--target``, default generic), builds the generated
+   C++ with ``--cxx`` under ``-Wall -Wextra -Werror``, runs it and compares
+   again.
+
+The same tests check every other target: ``--target=avx512 --no-interpreter``
+natively, ``--target=neon --cxx test/neon/cxx-aarch64-qemu.sh
+--no-interpreter`` cross-compiled and run under qemu-user (the wrapper makes
+the program a script that starts qemu).  A target whose instructions this
+CPU lacks is skipped as a whole (exit 77, the reason printed).
 
 xnorc compiles for static shapes: integer operands such as Reshape's shape,
 Unsqueeze's axes, Pad's pads or Gather's indices must be compile-time
@@ -35,15 +42,16 @@ non-float32 graph output, and tests xnorc rejects with an error mentioning
 failure.  Exit status is 1 if any test failed.
 
 The last two lines of the output are the summary, always in this form:
-  node tests: R ran, P passed (interpreter), G passed (generic), S skipped, F failed
+  node tests: R ran, P passed (interpreter), G passed (TARGET), S skipped, F failed
   N passed, M failed
-where N counts tests that passed on every path run (interpreter and, unless
---no-compile, generic) and M equals F.
+where N counts tests that passed on every path run (interpreter unless
+--no-interpreter, compiled TARGET code unless --no-compile) and M equals F.
 
 Usage:
   /usr/bin/python3 test/onnx-node/run_node_tests.py --xnorc build/bin/xnorc \\
       --xnorc-run build/bin/xnorc-run --cxx g++ --work /tmp/node-work \\
-      [--filter REGEX] [--jobs N] [--no-compile] [--verbose]
+      [--target generic] [--filter REGEX] [--jobs N] [--no-compile | --no-interpreter]
+      [--verbose]
 """
 
 from __future__ import annotations
@@ -68,6 +76,8 @@ NODE_TEST_ROOT = Path("/usr/share/libonnx-testdata/data/node")
 # Spellings of op names in test directory names that the generic rules
 # (lower-case, snake_case) do not produce.
 NAME_ALIASES = {"BatchNormalization": ["batchnorm"]}
+
+SKIP_EXIT = 77  # ctest SKIP_RETURN_CODE: the CPU cannot run the target's code
 
 
 # --------------------------------------------------------------------------
@@ -290,15 +300,15 @@ class TestResult:
     name: str
     status: str  # PASS, SKIP or FAIL
     interp_ok: bool = False
-    generic_ok: bool = False
+    compiled_ok: bool = False
     problems: list[str] = field(default_factory=list)
     logs: list[str] = field(default_factory=list)  # full tool output, for --verbose
     bound_note: list[str] = field(default_factory=list)  # non-empty if integer inputs were bound
 
-    def line(self, compiled: bool) -> str:
+    def line(self, paths: str) -> str:
         note = f" ({self.bound_note[0]})" if self.bound_note else ""
         if self.status == "PASS":
-            return f"PASS {'interp+generic' if compiled else 'interp'} {self.name}{note}"
+            return f"PASS {paths} {self.name}{note}"
         return f"{self.status} {self.name}{note}: {'; '.join(self.problems)}"
 
 
@@ -335,7 +345,7 @@ def run_interpreter_stage(args, test: NodeTest, sets: list[DataSet], workdir: Pa
     return True
 
 
-def run_generic_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
+def run_compiled_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
                       result: TestResult) -> bool:
     programs: dict[Path, Path] = {}  # model -> built program; one per distinct model
     for ds in sets:
@@ -345,7 +355,7 @@ def run_generic_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
             gendir, exe = workdir / f"gen{j}", workdir / f"prog{j}"
             cmd = harness.compile_model(args.xnorc, ds.model, gendir,
                                         name=harness.c_identifier(test.name),
-                                        extra_flags=ONNX_SEMANTICS)
+                                        extra_flags=ONNX_SEMANTICS, target=args.target)
             if not cmd.ok:
                 note_failure(result, "xnorc" + suffix, cmd)
                 return False
@@ -357,11 +367,11 @@ def run_generic_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
         outdir = workdir / f"out_{ds.index}"
         cmd = harness.run_program(programs[ds.model], ds.inputs, outdir)
         if not cmd.ok:
-            note_failure(result, f"generic set {ds.index}", cmd)
+            note_failure(result, f"{args.target} set {ds.index}", cmd)
             return False
         ok, msg = harness.check_outputs(outdir, ds.expected, args.rtol, args.atol)
         if not ok:
-            result.problems.append(f"generic set {ds.index}: {msg}")
+            result.problems.append(f"{args.target} set {ds.index}: {msg}")
             return False
     return True
 
@@ -379,14 +389,16 @@ def run_test(args, test: NodeTest) -> TestResult:
             result.status = "FAIL"
             result.problems.append("no test_data_set_* directories")
             return result
-        result.interp_ok = run_interpreter_stage(args, test, sets, workdir, result)
+        if not args.no_interpreter:
+            result.interp_ok = run_interpreter_stage(args, test, sets, workdir, result)
         if not args.no_compile:
-            result.generic_ok = run_generic_stage(args, test, sets, workdir, result)
+            result.compiled_ok = run_compiled_stage(args, test, sets, workdir, result)
     except (Unsupported, Skip) as exc:
         return TestResult(test.name, "SKIP", problems=[str(exc)])
     except Exception as exc:  # a harness-level error must not hide other tests
         result.problems.append(f"harness error: {type(exc).__name__}: {exc}")
-    passed = result.interp_ok and (args.no_compile or result.generic_ok)
+    passed = ((args.no_interpreter or result.interp_ok)
+              and (args.no_compile or result.compiled_ok))
     result.status = "PASS" if passed and not result.problems else "FAIL"
     return result
 
@@ -403,7 +415,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--work", required=True, type=Path, help="scratch directory")
     parser.add_argument("--filter", help="only tests whose name matches this regex (re.search)")
     parser.add_argument("--jobs", type=int, default=2, help="tests run in parallel (default 2)")
-    parser.add_argument("--no-compile", action="store_true", help="interpreter only")
+    parser.add_argument("--target", default="generic", help="xnorc --target (default generic)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--no-compile", action="store_true", help="interpreter only")
+    mode.add_argument("--no-interpreter", action="store_true", help="compiled code only")
     parser.add_argument("--rtol", type=float, default=harness.DEFAULT_RTOL)
     parser.add_argument("--atol", type=float, default=harness.DEFAULT_ATOL)
     parser.add_argument("--data", type=Path, default=NODE_TEST_ROOT, help="node test root")
@@ -422,11 +437,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     name_filter = re.compile(args.filter) if args.filter else None
     tests = discover(args.data, harness.load_supported_ops(), name_filter)
-    compiled = not args.no_compile
+    missing = harness.missing_cpu_flags(args.target)
+    if missing:
+        print(f"SKIPPED: target {args.target}: this CPU lacks {', '.join(missing)}")
+        return SKIP_EXIT
+    paths = "+".join(p for p, on in (("interp", not args.no_interpreter),
+                                     (args.target, not args.no_compile)) if on)
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for result in pool.map(lambda t: run_test(args, t), tests):
-            print(result.line(compiled), flush=True)
+            print(result.line(paths), flush=True)
             if args.verbose and result.status == "FAIL":
                 for log in result.logs:
                     print("    " + log.rstrip().replace("\n", "\n    "))
@@ -439,8 +459,9 @@ def main(argv: list[str] | None = None) -> int:
           f"({sum(r.status == 'PASS' for r in bound)} passed, "
           f"{sum(r.status == 'FAIL' for r in bound)} failed)")
     # The last two lines are parsed by CI: keep their form exactly.
-    print(f"node tests: {len(ran)} ran, {sum(r.interp_ok for r in ran)} passed (interpreter), "
-          f"{sum(r.generic_ok for r in ran)} passed (generic), "
+    interp = "not run" if args.no_interpreter else sum(r.interp_ok for r in ran)
+    print(f"node tests: {len(ran)} ran, {interp} passed (interpreter), "
+          f"{sum(r.compiled_ok for r in ran)} passed ({args.target}), "
           f"{len(results) - len(ran)} skipped, {failed} failed")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0

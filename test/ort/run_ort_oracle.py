@@ -75,30 +75,6 @@ class Model:
     reject_is_skip: bool = False  # an xnorc error (not a crash) skips: e2e models
 
 
-# /proc/cpuinfo flags a target's generated code needs to run here (others: none known)
-CPU_FLAGS = {
-    "avx2": ["avx2", "popcnt"],
-    "avx512": ["avx512f", "avx512bw", "avx512vl", "avx512_vpopcntdq"],
-}
-
-
-def missing_cpu_flags(target: str) -> list[str]:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    m = re.search(r"^flags\s*:(.*)$", text, re.M)
-    have = set(m.group(1).split()) if m else set()
-    return [f for f in CPU_FLAGS.get(target, []) if f not in have]
-
-
-def list_targets(xnorc: str) -> list[str]:
-    res = harness.run_cmd([xnorc, "--list-targets"], 30)
-    if not res.ok:
-        raise SystemExit(f"error: {xnorc} --list-targets failed: {res.error}")
-    return [line.split()[0] for line in res.stdout.splitlines() if line.strip()]
-
-
 def ort_available(node: str, work: Path) -> str:
     """'' when node can load onnxruntime-node and run a model, else the reason."""
     if shutil.which(node) is None:
@@ -256,13 +232,13 @@ def main(argv=None) -> int:
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
 
-    known = list_targets(args.xnorc)
+    known = harness.list_targets(args.xnorc)
     targets = []
     for t in [t.strip() for t in args.targets.split(",") if t.strip()]:
         if t not in known:
             print(f"SKIP target {t}: not in 'xnorc --list-targets' ({', '.join(known)})")
-        elif missing_cpu_flags(t):
-            print(f"SKIP target {t}: this CPU lacks {', '.join(missing_cpu_flags(t))}")
+        elif harness.missing_cpu_flags(t):
+            print(f"SKIP target {t}: this CPU lacks {', '.join(harness.missing_cpu_flags(t))}")
         else:
             targets.append(t)
     args.targets = targets

@@ -21,6 +21,11 @@ Each model: compile (default pipeline), check the binarization remarks, build
 with g++ and clang++ -Wall -Wextra -Werror, run on a batch of random inputs,
 compare: float outputs within 1e-4 relative, identical argmax, binary-path
 outputs bit for bit.
+
+--target (default generic) picks the backend; ARM targets run cross-compiled
+under qemu-user with a wrapper as --cxx (--target=neon --cxx
+test/neon/cxx-aarch64-qemu.sh --cxx-alt ''). A target whose instructions this
+CPU lacks is skipped as a whole (exit 77).
 """
 
 from __future__ import annotations
@@ -328,12 +333,12 @@ def run_model(args, name, build, shape, kinds, binary_outs, work: Path) -> list[
     xin = mdir / "x.npy"
     np.save(xin, x)
     gen = mdir / "gen"
-    res = harness.compile_model(args.xnorc, path, gen, name=name)
+    res = harness.compile_model(args.xnorc, path, gen, name=name, target=args.target)
     if not res.ok:
         return steps + [("compile", False, res.error)]
     got_kinds = layer_kinds(res.stderr)
     steps.append(("report", got_kinds == kinds, f"layers {got_kinds}, expected {kinds}"))
-    for cxx in (args.cxx, args.cxx_alt):
+    for cxx in filter(None, (args.cxx, args.cxx_alt)):
         exe = mdir / f"prog_{Path(cxx).name}"
         res = harness.build_program(cxx, gen, exe, strict=True)
         if not res.ok:
@@ -365,11 +370,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--xnorc", required=True)
     ap.add_argument("--cxx", default="g++")
-    ap.add_argument("--cxx-alt", default="clang++")
+    ap.add_argument("--cxx-alt", default="clang++", help="second compiler ('' for none)")
+    ap.add_argument("--target", default="generic", help="xnorc --target (default generic)")
     ap.add_argument("--work", type=Path, required=True)
     args = ap.parse_args()
     args.xnorc = harness.resolve_tool(args.xnorc)
-    args.cxx, args.cxx_alt = harness.resolve_tool(args.cxx), harness.resolve_tool(args.cxx_alt)
+    args.cxx = harness.resolve_tool(args.cxx)
+    args.cxx_alt = harness.resolve_tool(args.cxx_alt) if args.cxx_alt else ""
+    missing = harness.missing_cpu_flags(args.target)
+    if missing:
+        print(f"SKIPPED: target {args.target}: this CPU lacks {', '.join(missing)}")
+        return 77
     work = harness.fresh_dir(args.work)
     passed = failed = 0
     for name, build, shape, kinds, binary_outs in SPECS:
@@ -393,7 +404,7 @@ def main() -> int:
         else:
             passed += 1
             print(f"PASS   {name}: " + "; ".join(f"{s}: {m}" for s, _, m in steps))
-    print(f"binary e2e: {passed + failed} models, {passed} passed, {failed} failed")
+    print(f"binary e2e ({args.target}): {passed + failed} models, {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""Per-target test counts from a ctest run (build/Testing/Temporary/LastTest.log).
+
+Every suite prints its own count ("... P passed, F failed", or an inner ctest's "tests
+passed, F tests failed out of N"); ctest itself only counts suites. This groups the
+suites by the target they exercise -- the ctest name's suffix: -aarch64 / -armv7 run the
+ARM targets under qemu, -avx2 / -avx512 the x86 targets, anything else the generic target
+and the compiler -- and prints, per target, each suite's count and their sum.
+
+usage: test_summary.py build/Testing/Temporary/LastTest.log
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+GROUPS = [  # (ctest name suffix, heading)
+    ("-aarch64", "neon (AArch64, under qemu-aarch64)"),
+    ("-armv7", "neon-armv7 (ARMv7, under qemu-arm)"),
+    ("-avx512", "avx512"),
+    ("-avx2", "avx2"),
+    ("", "generic target, compiler, tools"),
+]
+COUNT = re.compile(r"(\d+) passed, (\d+) failed")
+INNER_CTEST = re.compile(r"tests passed, (\d+) tests failed out of (\d+)")
+
+
+def suites(log: str):
+    """Yields (ctest name, status, passed, failed) per test in the log."""
+    for block in re.split(r"^(?=\d+/\d+ Testing: )", log, flags=re.M):
+        head = re.match(r"(\d+)/\d+ Testing: (\S+)", block)
+        if not head:
+            continue
+        name = head.group(2)
+        status = ("passed" if "Test Passed." in block else
+                  "skipped" if re.search(r"Test (Not Run|Skipped)|SKIPPED", block) else
+                  "FAILED")
+        passed = failed = None
+        inner = INNER_CTEST.findall(block)
+        counts = COUNT.findall(block)
+        if inner:
+            failed, total = map(int, inner[-1])
+            passed = total - failed
+        elif counts:
+            passed, failed = map(int, counts[-1])
+        yield name, status, passed, failed
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+        return 2
+    path = Path(argv[1])
+    if not path.is_file():
+        print(f"test_summary: {path}: no ctest log", file=sys.stderr)
+        return 1
+    grouped = defaultdict(list)
+    for row in suites(path.read_text(errors="replace")):
+        suffix = next(s for s, _ in GROUPS if row[0].endswith(s))
+        grouped[suffix].append(row)
+    print("Counts per target (each suite's own count of checks; ctest counts suites):")
+    for suffix, heading in GROUPS:
+        rows = sorted(grouped.get(suffix, []))
+        if not rows:
+            continue
+        tp = sum(r[2] or 0 for r in rows if r[1] != "skipped")
+        tf = sum(r[3] or 0 for r in rows if r[1] != "skipped")
+        print(f"  {heading}: {tp} passed, {tf} failed")
+        for name, status, passed, failed in rows:
+            count = "" if passed is None else f" ({passed} passed, {failed} failed)"
+            print(f"    {name:32} {status}{count}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
