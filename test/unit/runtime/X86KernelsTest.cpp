@@ -166,18 +166,22 @@ void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
     f = static_cast<float>(r.range(-40, 40)) / 8.0f;
   for (float &f : res)
     f = static_cast<float>(r.range(-40, 40)) / 4.0f;
-  for (int variant = 0; variant < 2; ++variant) {
+  // Variant 2: the residual is y itself (the in-place shortcut add the planner allows).
+  for (int variant = 0; variant < 3; ++variant) {
     xn_bconv_params q = p;
     q.act_kind = variant ? XN_ACT_RELU : XN_ACT_NONE;
     const float *s = variant ? scale.data() : nullptr;
     const float *b = variant ? bias.data() : nullptr;
-    const float *re = variant ? res.data() : nullptr;
     std::vector<float> want(yn, kPoisonF), got(yn, kPoisonF);
-    xn_bconv(&q, x.data(), w.data(), s, b, re, want.data());
+    if (variant == 2)
+      want = got = res;
+    const float *re_want = variant == 1 ? res.data() : variant == 2 ? want.data() : nullptr;
+    const float *re_got = variant == 1 ? res.data() : variant == 2 ? got.data() : nullptr;
+    xn_bconv(&q, x.data(), w.data(), s, b, re_want, want.data());
     if (isa == Isa::Avx512)
-      xn_avx512_bconv(&q, x.data(), packed.data(), s, b, re, got.data());
+      xn_avx512_bconv(&q, x.data(), packed.data(), s, b, re_got, got.data());
     else
-      xn_avx2_bconv(&q, x.data(), packed.data(), s, b, re, got.data());
+      xn_avx2_bconv(&q, x.data(), packed.data(), s, b, re_got, got.data());
     ASSERT_EQ(0, memcmp(want.data(), got.data(), yn * sizeof(float)))
         << "float output, variant " << variant;
   }
@@ -213,6 +217,14 @@ void convSweep(Isa isa) {
     if (testing::Test::HasFatalFailure())
       return;
     cases += 2;
+  }
+  // Rows longer than the float epilogue's run buffer (64 pixels), odd widths.
+  for (int64_t w : {65, 129, 150}) {
+    checkConv(isa, convParams(1, 64, kChannels[r.range(0, 7)], 3, w, 3, r.range(1, 2), 1, 1, 0),
+              r);
+    if (testing::Test::HasFatalFailure())
+      return;
+    ++cases;
   }
   // Asymmetric kernels, pads larger than the kernel, dilation along one axis only.
   for (int i = 0; i < 40; ++i) {
