@@ -35,15 +35,15 @@ bool hasAvx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
 }
 
-#define REQUIRE_AVX512()                                                                       \
-  do {                                                                                         \
-    if (!hasAvx512())                                                                          \
-      GTEST_SKIP() << "this CPU lacks AVX-512 F/BW/VL/VPOPCNTDQ";                              \
+#define REQUIRE_AVX512()                                                                           \
+  do {                                                                                             \
+    if (!hasAvx512())                                                                              \
+      GTEST_SKIP() << "this CPU lacks AVX-512 F/BW/VL/VPOPCNTDQ";                                  \
   } while (0)
-#define REQUIRE_AVX2()                                                                         \
-  do {                                                                                         \
-    if (!hasAvx2())                                                                            \
-      GTEST_SKIP() << "this CPU lacks AVX2/POPCNT";                                            \
+#define REQUIRE_AVX2()                                                                             \
+  do {                                                                                             \
+    if (!hasAvx2())                                                                                \
+      GTEST_SKIP() << "this CPU lacks AVX2/POPCNT";                                                \
   } while (0)
 
 struct Rng {
@@ -79,8 +79,9 @@ void randomThresholds(int64_t m, int64_t n_bits, Rng &r, std::vector<int32_t> &t
   dir.resize(static_cast<size_t>(m));
   for (int64_t i = 0; i < m; ++i) {
     const int k = r.range(0, 19);
-    t[i] = k == 0 ? INT32_MIN : k == 1 ? INT32_MAX
-                              : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
+    t[i] = k == 0   ? INT32_MIN
+           : k == 1 ? INT32_MAX
+                    : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
     dir[i] = r.range(-1, 1);
   }
 }
@@ -97,8 +98,8 @@ std::string describe(const xn_bconv_params &p) {
   return buf;
 }
 
-xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, int64_t w,
-                           int64_t k, int64_t stride, int64_t dil, int64_t pad, int32_t pad_value) {
+xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, int64_t w, int64_t k,
+                           int64_t stride, int64_t dil, int64_t pad, int32_t pad_value) {
   xn_bconv_params p{};
   p.n = n;
   p.c_in = c_in;
@@ -208,11 +209,13 @@ void convSweep(Isa isa) {
         }
   // Output channel counts around the 4-block register tile, dilation, asymmetric shapes.
   for (int64_t c_out : {1, 7, 8, 9, 24, 31, 32, 33, 40, 63, 64, 65, 100}) {
-    checkConv(isa, convParams(1, r.range(1, 200), c_out, r.range(3, 11), r.range(3, 13), 3, 1, 1, 1,
-                              static_cast<int32_t>(r.range(-1, 1))),
+    checkConv(isa,
+              convParams(1, r.range(1, 200), c_out, r.range(3, 11), r.range(3, 13), 3, 1, 1, 1,
+                         static_cast<int32_t>(r.range(-1, 1))),
               r);
-    checkConv(isa, convParams(1, 64, c_out, 9, 11, 3, r.range(1, 2), 2, 2,
-                              static_cast<int32_t>(r.range(-1, 1))),
+    checkConv(isa,
+              convParams(1, 64, c_out, 9, 11, 3, r.range(1, 2), 2, 2,
+                         static_cast<int32_t>(r.range(-1, 1))),
               r);
     if (testing::Test::HasFatalFailure())
       return;
@@ -220,8 +223,7 @@ void convSweep(Isa isa) {
   }
   // Rows longer than the float epilogue's run buffer (64 pixels), odd widths.
   for (int64_t w : {65, 129, 150}) {
-    checkConv(isa, convParams(1, 64, kChannels[r.range(0, 7)], 3, w, 3, r.range(1, 2), 1, 1, 0),
-              r);
+    checkConv(isa, convParams(1, 64, kChannels[r.range(0, 7)], 3, w, 3, r.range(1, 2), 1, 1, 0), r);
     if (testing::Test::HasFatalFailure())
       return;
     ++cases;

@@ -45,13 +45,13 @@ inline void xn_avx512_bdense_pack(const xn_bdense_params *p, const uint64_t *gen
 
 struct xn_avx512_bconv_ctx {
   const xn_bconv_params *p;
-  int64_t cw;       // words per input pixel
-  int64_t ksize;    // kh * kw
-  int64_t runs;     // word runs per window row: 1 if dil_w == 1 (kw * cw words), else kw
-  int64_t run_len;  // words per run
-  int64_t wblock;   // packed words per 8-channel block
-  int64_t row;      // words per input row
-  int64_t cwo;      // words per packed output pixel (threshold)
+  int64_t cw;      // words per input pixel
+  int64_t ksize;   // kh * kw
+  int64_t runs;    // word runs per window row: 1 if dil_w == 1 (kw * cw words), else kw
+  int64_t run_len; // words per run
+  int64_t wblock;  // packed words per 8-channel block
+  int64_t row;     // words per input row
+  int64_t cwo;     // words per packed output pixel (threshold)
   // Epilogue operands.
   const float *scale, *bias, *residual;
   float *yf;
@@ -62,15 +62,14 @@ struct xn_avx512_bconv_ctx {
 // Interior tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks (w is the
 // first block's packed filter). Writes popcounts to pop[P][B * 8].
 template <int P, int B>
-XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c,
-                                                  const uint64_t *x0, int64_t xstep,
-                                                  const uint64_t *w, int64_t *pop) {
+XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c, const uint64_t *x0,
+                                                  int64_t xstep, const uint64_t *w, int64_t *pop) {
   __m512i acc[P][B];
   XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
     XN_X86_UNROLL
-    for (int b = 0; b < B; ++b)
-      acc[i][b] = _mm512_setzero_si512();
+  for (int b = 0; b < B; ++b)
+    acc[i][b] = _mm512_setzero_si512();
   const xn_bconv_params *p = c->p;
   const int64_t len = c->run_len;
   for (int64_t ky = 0; ky < p->kh; ++ky) {
@@ -96,17 +95,16 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c,
   XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
     XN_X86_UNROLL
-    for (int b = 0; b < B; ++b)
-      _mm512_storeu_si512((void *)(pop + (i * B + b) * 8), acc[i][b]);
+  for (int b = 0; b < B; ++b)
+    _mm512_storeu_si512((void *)(pop + (i * B + b) * 8), acc[i][b]);
 }
 
 // One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
 // as the padding value. Writes popcounts to pop[B * 8]; returns the number of summed bits.
 template <int B>
 XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_avx512_bconv_ctx *c,
-                                                       const uint64_t *xn, int64_t iy0,
-                                                       int64_t ix0, const uint64_t *w,
-                                                       int64_t *pop) {
+                                                       const uint64_t *xn, int64_t iy0, int64_t ix0,
+                                                       const uint64_t *w, int64_t *pop) {
   const xn_bconv_params *p = c->p;
   int64_t ky_lo, ky_hi, kx_lo, kx_hi;
   xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
@@ -172,8 +170,8 @@ template <int B> struct xn_avx512_epi_float {
                                     const int64_t *pop, int64_t n_bits) {
     const xn_bconv_params *p = c->p;
     if (p->act_kind != XN_ACT_NONE && p->act_kind != XN_ACT_RELU) {
-      xn_oc_bconv_epilogue(p, n_, pix, ob * 8, m_end, pop, n_bits, c->scale, c->bias,
-                           c->residual, c->yf);
+      xn_oc_bconv_epilogue(p, n_, pix, ob * 8, m_end, pop, n_bits, c->scale, c->bias, c->residual,
+                           c->yf);
       return;
     }
     if (count == XN_AVX512_EPI_RUN)
@@ -211,10 +209,10 @@ template <int B> struct xn_avx512_epi_float {
       const float *rr = c->residual ? c->residual + base : NULL;
       const int32_t *dm = d + (m - ob * 8);
       for (int64_t i = 0; i < count; i += 16) {
-        const __mmask16 k = count - i >= 16 ? (__mmask16)0xffff
-                                            : (__mmask16)((1u << (count - i)) - 1);
-        const __m512i dv = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), k, pix_stride,
-                                                       dm + i * B * 8, 4);
+        const __mmask16 k =
+            count - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (count - i)) - 1);
+        const __m512i dv =
+            _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), k, pix_stride, dm + i * B * 8, 4);
         __m512 v = _mm512_mul_ps(sc, _mm512_maskz_cvtepi32_ps((__mmask16)0xffff, dv));
         __asm__("" : "+v"(v));
         v = _mm512_add_ps(v, bi);
@@ -260,8 +258,10 @@ template <int B> struct xn_avx512_epi_thresh {
       valid[b] = k;
       const __m512i lim = _mm512_sub_epi64(_mm512_set1_epi64(n_full), t[b]);
       const __m512i lo = _mm512_maskz_srai_epi64((__mmask8)0xff, lim, 1); // floor(lim / 2)
-      const __m512i hi = _mm512_sub_epi64(_mm512_setzero_si512(),
-                                          _mm512_maskz_srai_epi64((__mmask8)0xff, _mm512_sub_epi64(_mm512_setzero_si512(), lim), 1));
+      const __m512i hi =
+          _mm512_sub_epi64(_mm512_setzero_si512(),
+                           _mm512_maskz_srai_epi64(
+                               (__mmask8)0xff, _mm512_sub_epi64(_mm512_setzero_si512(), lim), 1));
       u[b] = _mm512_mask_blend_epi64((__mmask8)ge_dir[b], hi, lo);
     }
   }
@@ -296,9 +296,8 @@ template <int B> struct xn_avx512_epi_thresh {
 
 // Blocks ob..ob+B-1 over every output pixel of every image.
 template <int B, template <int> class Epi>
-XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c,
-                                                    const uint64_t *x, const uint64_t *wp,
-                                                    int64_t ob) {
+XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c, const uint64_t *x,
+                                                    const uint64_t *wp, int64_t ob) {
   const xn_bconv_params *p = c->p;
   const uint64_t *w = wp + ob * c->wblock;
   int64_t oh_lo, oh_hi, ow_lo, ow_hi;
@@ -318,8 +317,8 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c
       const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
       int64_t ow = 0;
       for (; ow < a; ++ow) {
-        const int64_t nb = xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left,
-                                                     w, pop);
+        const int64_t nb =
+            xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
         epi.emit(c, n, oh * p->out_w + ow, pop, nb);
       }
       for (; ow + P <= e; ow += P) {
@@ -335,8 +334,8 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c
         epi.emit(c, n, oh * p->out_w + ow, pop, n_full);
       }
       for (; ow < p->out_w; ++ow) {
-        const int64_t nb = xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left,
-                                                     w, pop);
+        const int64_t nb =
+            xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
         epi.emit(c, n, oh * p->out_w + ow, pop, nb);
       }
       epi.end_row(c);
@@ -384,8 +383,7 @@ inline xn_avx512_bconv_ctx xn_avx512_bconv_make_ctx(const xn_bconv_params *p) {
 // xn_avx512_bconv_pack.
 XN_AVX512_TARGET inline void xn_avx512_bconv(const xn_bconv_params *p, const uint64_t *x,
                                              const uint64_t *w, const float *scale,
-                                             const float *bias, const float *residual,
-                                             float *y) {
+                                             const float *bias, const float *residual, float *y) {
   xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
   c.scale = scale;
   c.bias = bias;
@@ -395,10 +393,9 @@ XN_AVX512_TARGET inline void xn_avx512_bconv(const xn_bconv_params *p, const uin
 }
 
 // Same contract as xn_bconv_threshold with group == 1 and w packed by xn_avx512_bconv_pack.
-XN_AVX512_TARGET inline void xn_avx512_bconv_threshold(const xn_bconv_params *p,
-                                                       const uint64_t *x, const uint64_t *w,
-                                                       const int32_t *thresh, const int32_t *dir,
-                                                       uint64_t *y) {
+XN_AVX512_TARGET inline void xn_avx512_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
+                                                       const uint64_t *w, const int32_t *thresh,
+                                                       const int32_t *dir, uint64_t *y) {
   xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
   c.thresh = thresh;
   c.dir = dir;
@@ -410,16 +407,15 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_threshold(const xn_bconv_params *p,
 // Same contract as xn_bdense (generic/bdense.h), w packed by xn_avx512_bdense_pack.
 XN_AVX512_TARGET inline void xn_avx512_bdense(const xn_bdense_params *p, const uint64_t *x,
                                               const uint64_t *w, const float *scale,
-                                              const float *bias, const float *residual,
-                                              float *y) {
+                                              const float *bias, const float *residual, float *y) {
   const xn_bconv_params q = xn_x86_bdense_as_conv(p);
   xn_avx512_bconv(&q, x, w, scale, bias, residual, y);
 }
 
 XN_AVX512_TARGET inline void xn_avx512_bdense_threshold(const xn_bdense_params *p,
                                                         const uint64_t *x, const uint64_t *w,
-                                                        const int32_t *thresh,
-                                                        const int32_t *dir, uint64_t *y) {
+                                                        const int32_t *thresh, const int32_t *dir,
+                                                        uint64_t *y) {
   const xn_bconv_params q = xn_x86_bdense_as_conv(p);
   xn_avx512_bconv_threshold(&q, x, w, thresh, dir, y);
 }
