@@ -5,16 +5,25 @@
 #include "compiler/IR/Graph.h"
 
 #include <llvm/Support/Error.h>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace xnorc {
 
+/// Upper bound of EmitOptions::Threads (the generated code keeps its threads on the stack).
+constexpr int MaxThreads = 64;
+
 struct EmitOptions {
   std::string Name;       ///< C identifier prefixing every emitted symbol
   std::string SourceFile; ///< the model file, quoted in comments
   bool EmitMain = false;  ///< also emit <name>_main.cpp
+  /// Threads one <name>_run call uses: layers whose kernel can split its work
+  /// (KernelCall::Splittable) run on all of them, the rest on the caller's.
+  int Threads = 1;
+  /// Where the target reports notes about the code it chose (null: silent).
+  std::function<void(const std::string &)> Note;
 };
 
 struct OutputFile {

@@ -48,6 +48,9 @@ struct KernelCall {
   std::vector<KernelArg> Args;
   /// Inputs are passed as one `const float *const *` array (variadic kernels: concat).
   bool ArgsAsArray = false;
+  /// Function takes two trailing arguments `int part, int parts` and then computes only
+  /// that part of its output (runtime/common/parts.h): --threads runs the parts at once.
+  bool Splittable = false;
   /// Executes the kernel: Args resolved to pointers in order, then the output.
   /// Pointers are untyped because binary kernels take packed uint64 words.
   std::function<void(const void *const *Args, void *Out)> Run;

@@ -61,6 +61,11 @@ static cl::opt<ReportKind> Report(
     cl::cat(IOCat));
 static cl::opt<std::string> TargetName("target", cl::desc("Backend (see --list-targets)"),
                                        cl::init("generic"), cl::cat(CodegenCat));
+static cl::opt<int> Threads("threads",
+                           cl::desc("Threads per <name>_run call: layers with a kernel that "
+                                    "splits its work run on all of them (default 1: "
+                                    "single-threaded code, no thread library)"),
+                           cl::init(1), cl::value_desc("N"), cl::cat(CodegenCat));
 static cl::opt<bool> ListTargets("list-targets", cl::desc("List the backends and exit"),
                                  cl::cat(CodegenCat));
 
@@ -122,6 +127,9 @@ int main(int argc, char **argv) {
       Name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
           std::string::npos)
     return fail("--name '" + Name + "' is not a C identifier");
+  if (Threads < 1 || Threads > MaxThreads)
+    return fail("--threads=" + std::to_string(Threads) + ": must be 1 to " +
+                std::to_string(MaxThreads));
   auto Target = createTarget(TargetName);
   if (!Target)
     return fail(llvm::toString(Target.takeError()));
@@ -182,6 +190,11 @@ int main(int argc, char **argv) {
     EO.Name = Name;
     EO.SourceFile = llvm::sys::path::filename(InputFile).str();
     EO.EmitMain = EmitMain;
+    EO.Threads = Threads;
+    if (!Quiet)
+      EO.Note = [](const std::string &Msg) {
+        llvm::WithColor::note(llvm::errs(), "xnorc") << Msg << "\n";
+      };
     auto Out = (*Target)->emit(**G, EO);
     if (!Out)
       return failFor(Out.takeError());

@@ -8,6 +8,11 @@
 // generic ones (with weights repacked at compile time) and which CPU features
 // the code checks for before running.
 //
+// With EmitOptions::Threads > 1 the calls move into <name>_body(), which every
+// thread of a team (runtime/common/team.h) runs: splittable kernels get their
+// part, the others run on thread 0, with a barrier wherever work passes from
+// one set of threads to the other.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/MemoryPlan.h"
 #include "compiler/Lowering/KernelCall.h"
@@ -48,13 +53,25 @@ public:
   llvm::Expected<std::vector<OutputFile>> emit() {
     ModelApi Api =
         ModelApi::fromGraph(G, Opts.Name, Flavor.TargetName, Opts.SourceFile, Plan.ArenaBytes);
-    std::string Body;
-    for (const Op *O : G.ops())
-      if (auto E = emitOp(*O, Body))
+    std::vector<OpCode> Code;
+    for (const Op *O : G.ops()) {
+      Code.emplace_back();
+      if (auto E = emitOp(*O, Code.back()))
         return std::move(E);
+    }
+    std::string Copies;
     for (auto &[Index, V] : Plan.OutputCopies)
-      Body += fmt::format("  // graph output {} is %{}\n  memcpy(outputs[{}], {}, {});\n", Index,
-                          V->name(), Index, pointer(V), V->type().storageBytes());
+      Copies += fmt::format("  // graph output {} is %{}\n  memcpy(outputs[{}], {}, {});\n",
+                            Index, V->name(), Index, pointer(V), V->type().storageBytes());
+    const bool Parallel = Opts.Threads > 1 && std::any_of(Code.begin(), Code.end(),
+                                                          [](const OpCode &C) { return C.Split; });
+    if (Parallel)
+      if (auto E = addHeader("common/team.h"))
+        return std::move(E);
+    if (Opts.Threads > 1 && !Parallel && Opts.Note)
+      Opts.Note(fmt::format("--threads={}: no layer of this model has a kernel that splits its "
+                            "work on target {}; the code is single-threaded",
+                            Opts.Threads, Flavor.TargetName));
 
     std::string Cpp = generatedBanner(Api, Opts.Name + ".cpp: inference code of model '" +
                                                Opts.Name + "'.");
@@ -63,15 +80,19 @@ public:
            "#include <stdint.h>\n#include <string.h>\n";
     for (const std::string &H : Flavor.SystemIncludes)
       Cpp += fmt::format("#include <{}>\n", H);
+    if (Parallel)
+      Cpp += "#include <atomic>\n#include <thread>\n";
     Cpp += "\n";
     Cpp += fmt::format("namespace {} {{\n\n", runtimeNamespace());
     for (const std::string &H : Headers)
       Cpp += fmt::format("// ---- xnorc runtime: {} ----\n{}\n", H,
                          stripIncludes(embeddedRuntimeSource(H.c_str())));
     Cpp += "// ---- constants ----\n" + Constants;
+    if (Parallel)
+      Cpp += "\n" + teamBody(Code, Copies);
     Cpp += fmt::format("\n}} // namespace {}\n\n", runtimeNamespace());
     Cpp += writeInfoDefinition(Api) + "\n";
-    Cpp += runFunction(Body);
+    Cpp += runFunction(Parallel ? teamLaunch() : serialBody(Code) + Copies);
 
     std::vector<OutputFile> Files{{Opts.Name + ".h", writeApiHeader(Api)},
                                   {Opts.Name + ".cpp", Cpp}};
@@ -170,7 +191,14 @@ private:
     return "nullptr";
   }
 
-  llvm::Error emitOp(const Op &O, std::string &Body) {
+  /// One op's emitted code: a comment, and the kernel call unless the op has none.
+  struct OpCode {
+    std::string Comment, Call;
+    bool Split = false; ///< the call takes (part, parts): every thread runs it
+  };
+
+  llvm::Error emitOp(const Op &O, OpCode &Code) {
+    std::string &Body = Code.Comment;
     std::vector<std::string> OperandNames;
     for (const Value *V : O.operands())
       OperandNames.push_back("%" + V->name());
@@ -211,14 +239,80 @@ private:
       }
     }
     std::string Out = pointer(O.result());
-    Body += fmt::format("  {{\n    static const {} p = {};\n", Call->ParamsType, Call->ParamsInit);
+    Code.Split = Call->Splittable && Opts.Threads > 1;
+    if (Code.Split)
+      Out += ", team_id, team->size";
+    std::string &C = Code.Call;
+    C += fmt::format("  {{\n    static const {} p = {};\n", Call->ParamsType, Call->ParamsInit);
     if (Call->ArgsAsArray)
-      Body += fmt::format("    const float *const in[] = {{{}}};\n    {}(&p, in, {});\n",
-                          fmt::join(Args, ", "), Call->Function, Out);
+      C += fmt::format("    const float *const in[] = {{{}}};\n    {}(&p, in, {});\n",
+                       fmt::join(Args, ", "), Call->Function, Out);
     else
-      Body += fmt::format("    {}(&p, {}, {});\n", Call->Function, fmt::join(Args, ", "), Out);
-    Body += "  }\n";
+      C += fmt::format("    {}(&p, {}, {});\n", Call->Function, fmt::join(Args, ", "), Out);
+    C += "  }\n";
     return llvm::Error::success();
+  }
+
+  static std::string serialBody(const std::vector<OpCode> &Code) {
+    std::string Body;
+    for (const OpCode &C : Code)
+      Body += C.Comment + C.Call;
+    return Body;
+  }
+
+  std::string bodyName() const { return Opts.Name + "_body"; }
+
+  /// <name>_body(): the layers as every thread of the team runs them. Consecutive
+  /// thread-0 layers share one `if`; a barrier stands wherever the set of threads
+  /// changes (a split layer needs all earlier results, and its parts are needed whole).
+  std::string teamBody(const std::vector<OpCode> &Code, const std::string &Copies) const {
+    std::string B = fmt::format(
+        "// Run by every thread of the team (common/team.h); team_id 0 is the caller's.\n"
+        "static void {}(xn_team *team, int team_id, const float *const *inputs,\n"
+        "               float *const *outputs, unsigned char *arena_bytes) {{\n"
+        "  (void)inputs;\n  (void)outputs;\n  (void)arena_bytes;\n",
+        bodyName());
+    bool InSerial = false, Pending = false; // inside `if (team_id == 0)`; work since a barrier
+    auto CloseSerial = [&] {
+      if (InSerial)
+        B += "  }\n";
+      InSerial = false;
+    };
+    for (const OpCode &C : Code) {
+      if (C.Call.empty()) {
+        B += C.Comment;
+        continue;
+      }
+      if (C.Split) {
+        CloseSerial();
+        if (Pending)
+          B += "  xn_team_sync(team);\n";
+        B += C.Comment + C.Call + "  xn_team_sync(team);\n";
+        Pending = false;
+        continue;
+      }
+      if (!InSerial)
+        B += "  if (team_id == 0) {\n";
+      InSerial = Pending = true;
+      B += C.Comment + C.Call;
+    }
+    if (!Copies.empty()) {
+      if (!InSerial)
+        B += "  if (team_id == 0) {\n";
+      InSerial = true;
+      B += Copies;
+    }
+    CloseSerial();
+    return B + "}\n";
+  }
+
+  std::string teamLaunch() const {
+    return fmt::format("  {NS}::xn_team_run<{T}>([&]({NS}::xn_team *team, int team_id) {{\n"
+                       "    {NS}::{B}(team, team_id, inputs, outputs, {A});\n"
+                       "  }});\n",
+                       fmt::arg("NS", runtimeNamespace()), fmt::arg("T", Opts.Threads),
+                       fmt::arg("B", bodyName()),
+                       fmt::arg("A", Plan.ArenaBytes > 0 ? "arena_bytes" : "nullptr"));
   }
 
   std::string runFunction(const std::string &Body) const {

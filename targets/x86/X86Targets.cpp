@@ -48,8 +48,12 @@ const Isa Avx2{"avx2", 4, XN_AVX2F_T, XN_AVX2F_V,
 
 llvm::Error specialize(const Isa &I, const Op &O, KernelCall &Call) {
   const std::string Prefix = std::string("xn_") + I.Name + "_";
-  if (specializeOcBlockedBinary(O, Call, I.Lanes, Prefix))
+  if (specializeOcBlockedBinary(O, Call, I.Lanes, Prefix)) {
+    // The conv and max-pool kernels split their output rows (--threads); dense layers
+    // have one row per image and stay whole.
+    Call.Splittable = O.kind() != OpKind::BDense && O.kind() != OpKind::BDenseThreshold;
     return llvm::Error::success();
+  }
   switch (O.kind()) {
   case OpKind::MaxPool:
   case OpKind::AvgPool:
@@ -57,8 +61,10 @@ llvm::Error specialize(const Isa &I, const Op &O, KernelCall &Call) {
     // Float glue (x86/<isa>_glue.h): same parameters, bit-identical results; shapes the
     // vector paths do not cover fall back to the generic kernel inside.
     if (Call.Function == "xn_maxpool" || Call.Function == "xn_avgpool" ||
-        Call.Function == "xn_threshold")
+        Call.Function == "xn_threshold") {
       Call.Function = Prefix + Call.Function.substr(3);
+      Call.Splittable = true; // planes (pools) or pixels (threshold)
+    }
     return llvm::Error::success();
   case OpKind::Conv: {
     // 1-D and 2-D ungrouped convs with constant weights, kernel width <= the kernel's

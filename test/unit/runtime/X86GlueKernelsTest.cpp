@@ -74,7 +74,14 @@ void expectSame(const std::vector<float> &want, const std::vector<float> &got,
   }
 }
 
-using PoolFn = void (*)(const xn_pool_params *, const float *, float *);
+using PoolFn = void (*)(const xn_pool_params *, const float *, float *, int, int);
+
+// Calls a splittable kernel once per part, one after another: what --threads=N code does
+// concurrently. The result must not depend on the number of parts.
+template <typename Fn, typename... Args> void inParts(int parts, Fn fn, Args... args) {
+  for (int part = 0; part < parts; ++part)
+    fn(args..., part, parts);
+}
 
 void runPools(const char *isa, PoolFn maxFn, PoolFn avgFn) {
   Rng r(7);
@@ -121,12 +128,13 @@ void runPools(const char *isa, PoolFn maxFn, PoolFn avgFn) {
                                std::to_string(p.kernel[rank - 1]) + " s " +
                                std::to_string(p.strides[rank - 1]);
       xn_maxpool(&p, x.data(), want.data());
-      maxFn(&p, x.data(), got.data());
-      expectSame(want, got, "maxpool " + what);
+      const int parts = 1 + iter % 3;
+      inParts(parts, maxFn, &p, x.data(), got.data());
+      expectSame(want, got, "maxpool " + what + " parts " + std::to_string(parts));
       std::fill(got.begin(), got.end(), 123.0f);
       xn_avgpool(&p, x.data(), want.data());
-      avgFn(&p, x.data(), got.data());
-      expectSame(want, got, "avgpool " + what);
+      inParts(parts, avgFn, &p, x.data(), got.data());
+      expectSame(want, got, "avgpool " + what + " parts " + std::to_string(parts));
       ++cases;
     }
   }
@@ -140,20 +148,20 @@ void runModelPools(PoolFn maxFn, PoolFn avgFn) {
   const std::vector<float> x = randomVec(64 * 112 * 112, r, true);
   std::vector<float> want(64 * 56 * 56), got(64 * 56 * 56);
   xn_maxpool(&mp, x.data(), want.data());
-  maxFn(&mp, x.data(), got.data());
+  inParts(2, maxFn, &mp, x.data(), got.data());
   expectSame(want, got, "maxpool 3x3/2 112");
   for (int64_t hw : {56, 28, 14}) {
     xn_pool_params ap{2, 1, 64, {hw, hw}, {hw / 2, hw / 2}, {2, 2}, {2, 2}, {1, 1}, {0, 0}, {0, 0},
                       0};
     std::vector<float> w(64 * (hw / 2) * (hw / 2)), g(w.size());
     xn_avgpool(&ap, x.data(), w.data());
-    avgFn(&ap, x.data(), g.data());
+    inParts(2, avgFn, &ap, x.data(), g.data());
     expectSame(w, g, "avgpool 2x2/2 " + std::to_string(hw));
   }
 }
 
 using ThresholdFn = void (*)(const xn_threshold_params *, const float *, const float *,
-                             const float *, uint64_t *);
+                             const float *, uint64_t *, int, int);
 
 void runThreshold(const char *isa, ThresholdFn fn) {
   Rng r(3);
@@ -174,8 +182,10 @@ void runThreshold(const char *isa, ThresholdFn fn) {
         const size_t words = static_cast<size_t>(n * s * xn_bit_words(c));
         std::vector<uint64_t> want(words), got(words, 0xdeadbeefull);
         xn_threshold(&p, x.data(), t, dr, want.data());
-        fn(&p, x.data(), t, dr, got.data());
-        ASSERT_EQ(want, got) << isa << " threshold c " << c << " s " << s << " mode " << mode;
+        const int parts = 1 + mode % 3;
+        inParts(parts, fn, &p, x.data(), t, dr, got.data());
+        ASSERT_EQ(want, got) << isa << " threshold c " << c << " s " << s << " mode " << mode
+                             << " parts " << parts;
       }
     }
   }

@@ -133,10 +133,20 @@ Bits packConv(Isa isa, const xn_bconv_params &p, const Bits &w) {
   return packed;
 }
 
+// Calls a splittable kernel once per part, one after another: what --threads=N code does
+// concurrently.
+template <typename Fn, typename... Args> void inParts(int parts, Fn fn, Args... args) {
+  for (int part = 0; part < parts; ++part)
+    fn(args..., part, parts);
+}
+
 // Runs both variants of the conv (float epilogue with scale/bias/residual/act, and fused
 // threshold) and compares with the generic kernels.
 void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
   SCOPED_TRACE(describe(p));
+  // 1 to 3 parts (--threads): the result must not depend on the split.
+  const int parts = static_cast<int>(r.range(1, 3));
+  SCOPED_TRACE("parts " + std::to_string(parts));
   ASSERT_GT(p.out_h, 0);
   ASSERT_GT(p.out_w, 0);
   const Bits x = randomBits(p.n * p.in_h * p.in_w, p.c_in, r);
@@ -152,9 +162,11 @@ void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
     const int32_t *d = with_dir ? dir.data() : nullptr;
     xn_bconv_threshold(&p, x.data(), w.data(), t.data(), d, want.data());
     if (isa == Isa::Avx512)
-      xn_avx512_bconv_threshold(&p, x.data(), packed.data(), t.data(), d, got.data());
+      inParts(parts, xn_avx512_bconv_threshold, &p, x.data(), packed.data(), t.data(), d,
+              got.data());
     else
-      xn_avx2_bconv_threshold(&p, x.data(), packed.data(), t.data(), d, got.data());
+      inParts(parts, xn_avx2_bconv_threshold, &p, x.data(), packed.data(), t.data(), d,
+              got.data());
     ASSERT_EQ(want, got) << "threshold, dir " << (with_dir ? "random" : "NULL");
   }
 
@@ -180,9 +192,9 @@ void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
     const float *re_got = variant == 1 ? res.data() : variant == 2 ? got.data() : nullptr;
     xn_bconv(&q, x.data(), w.data(), s, b, re_want, want.data());
     if (isa == Isa::Avx512)
-      xn_avx512_bconv(&q, x.data(), packed.data(), s, b, re_got, got.data());
+      inParts(parts, xn_avx512_bconv, &q, x.data(), packed.data(), s, b, re_got, got.data());
     else
-      xn_avx2_bconv(&q, x.data(), packed.data(), s, b, re_got, got.data());
+      inParts(parts, xn_avx2_bconv, &q, x.data(), packed.data(), s, b, re_got, got.data());
     ASSERT_EQ(0, memcmp(want.data(), got.data(), yn * sizeof(float)))
         << "float output, variant " << variant;
   }
@@ -381,10 +393,11 @@ void poolSweep(Isa isa) {
         Bits want(yw, kPoison), got(yw, kPoison);
         const uint64_t *mm = with_mask ? mask.data() : nullptr;
         xn_bmaxpool(&p, x.data(), mm, want.data());
+        const int parts = 1 + with_mask + (cases % 2);
         if (isa == Isa::Avx512)
-          xn_avx512_bmaxpool(&p, x.data(), mm, got.data());
+          inParts(parts, xn_avx512_bmaxpool, &p, x.data(), mm, got.data());
         else
-          xn_avx2_bmaxpool(&p, x.data(), mm, got.data());
+          inParts(parts, xn_avx2_bmaxpool, &p, x.data(), mm, got.data());
         ASSERT_EQ(want, got) << "c=" << c << " in=" << p.in_h << "x" << p.in_w << " k=" << p.kh
                              << "x" << p.kw << " mask=" << with_mask;
       }

@@ -44,6 +44,7 @@ inline void xn_avx2_bdense_pack(const xn_bdense_params *p, const uint64_t *gener
 struct xn_avx2_bconv_ctx {
   const xn_bconv_params *p;
   int64_t cw, ksize, runs, run_len, wblock, row, cwo;
+  int64_t row_lo, row_hi; // output rows [row_lo, row_hi) of all n * out_h (xn_part_range)
   const float *scale, *bias, *residual;
   float *yf;
   const int32_t *thresh, *dir;
@@ -58,8 +59,8 @@ XN_AVX2_TARGET inline __m256i xn_avx2_popcnt_bytes(__m256i v, __m256i lut, __m25
 }
 
 XN_AVX2_TARGET inline __m256i xn_avx2_lut() {
-  return _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3,
-                          1, 2, 2, 3, 2, 3, 3, 4);
+  return _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1,
+                          2, 2, 3, 2, 3, 3, 4);
 }
 
 // Interior tile: P pixels x B blocks, popcounts to pop[P][B * 4].
@@ -72,10 +73,10 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const 
   XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
     XN_X86_UNROLL
-    for (int b = 0; b < B; ++b) {
-      acc[i][b] = zero;
-      bacc[i][b] = zero;
-    }
+  for (int b = 0; b < B; ++b) {
+    acc[i][b] = zero;
+    bacc[i][b] = zero;
+  }
   const xn_bconv_params *p = c->p;
   int64_t pending = 0; // words summed into the byte accumulators since the last fold
   for (int64_t ky = 0; ky < p->kh; ++ky) {
@@ -106,10 +107,10 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const 
           XN_X86_UNROLL
           for (int i = 0; i < P; ++i)
             XN_X86_UNROLL
-            for (int b = 0; b < B; ++b) {
-              acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
-              bacc[i][b] = zero;
-            }
+          for (int b = 0; b < B; ++b) {
+            acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
+            bacc[i][b] = zero;
+          }
           pending = 0;
         }
       }
@@ -118,10 +119,10 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const 
   XN_X86_UNROLL
   for (int i = 0; i < P; ++i)
     XN_X86_UNROLL
-    for (int b = 0; b < B; ++b) {
-      acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
-      _mm256_storeu_si256((__m256i *)(pop + (i * B + b) * 4), acc[i][b]);
-    }
+  for (int b = 0; b < B; ++b) {
+    acc[i][b] = _mm256_add_epi64(acc[i][b], _mm256_sad_epu8(bacc[i][b], zero));
+    _mm256_storeu_si256((__m256i *)(pop + (i * B + b) * 4), acc[i][b]);
+  }
 }
 
 // One border pixel: valid taps only, padded taps as the padding value. Popcounts to
@@ -156,8 +157,8 @@ XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_avx2_bconv_ctx *c, c
         for (int b = 0; b < B; ++b) {
           const __m256i v = _mm256_xor_si256(
               xv, _mm256_loadu_si256((const __m256i *)(wt + b * c->wblock + j * 4)));
-          acc[b] = _mm256_add_epi64(acc[b],
-                                    _mm256_sad_epu8(xn_avx2_popcnt_bytes(v, lut, low), zero));
+          acc[b] =
+              _mm256_add_epi64(acc[b], _mm256_sad_epu8(xn_avx2_popcnt_bytes(v, lut, low), zero));
         }
       }
     }
@@ -176,8 +177,8 @@ struct xn_avx2_epi_float {
     int64_t m_end = (ob + B) * 4;
     if (m_end > c->p->c_out)
       m_end = c->p->c_out;
-    xn_oc_bconv_epilogue(c->p, n, pix, ob * 4, m_end, pop, n_bits, c->scale, c->bias,
-                          c->residual, c->yf);
+    xn_oc_bconv_epilogue(c->p, n, pix, ob * 4, m_end, pop, n_bits, c->scale, c->bias, c->residual,
+                         c->yf);
   }
 };
 
@@ -196,8 +197,7 @@ struct xn_avx2_epi_thresh {
       if (m0 + 4 <= p->c_out) {
         const __m256i d = _mm256_sub_epi64(
             nb, _mm256_slli_epi64(_mm256_loadu_si256((const __m256i *)(pop + b * 4)), 1));
-        const __m256i t =
-            _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)(c->thresh + m0)));
+        const __m256i t = _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)(c->thresh + m0)));
         const __m256i below = _mm256_cmpgt_epi64(t, d); // d < t: -1 for a >= channel
         const __m256i above = _mm256_cmpgt_epi64(d, t); // d > t: -1 for a <= channel
         __m256i minus = below;
@@ -233,9 +233,10 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_blocks(const xn_avx2_bconv_ctx *c, cons
   alignas(32) int64_t pop[P * B * 4];
   const int64_t xstep = p->stride_w * c->cw;
   const int64_t n_full = c->ksize * p->c_in;
-  for (int64_t n = 0; n < p->n; ++n) {
+  for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
+    const int64_t n = row / p->out_h, oh = row % p->out_h;
     const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
-    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+    {
       const int64_t iy0 = oh * p->stride_h - p->pad_top;
       const bool row_in = oh >= oh_lo && oh < oh_hi;
       const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
@@ -288,14 +289,18 @@ inline xn_avx2_bconv_ctx xn_avx2_bconv_make_ctx(const xn_bconv_params *p) {
   c.wblock = c.ksize * c.cw * 4;
   c.row = p->in_w * c.cw;
   c.cwo = xn_bit_words(p->c_out);
+  c.row_lo = 0;
+  c.row_hi = p->n * p->out_h;
   return c;
 }
 
 // Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_avx2_bconv_pack.
 XN_AVX2_TARGET inline void xn_avx2_bconv(const xn_bconv_params *p, const uint64_t *x,
                                          const uint64_t *w, const float *scale, const float *bias,
-                                         const float *residual, float *y) {
+                                         const float *residual, float *y, int part = 0,
+                                         int parts = 1) {
   xn_avx2_bconv_ctx c = xn_avx2_bconv_make_ctx(p);
+  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
   c.scale = scale;
   c.bias = bias;
   c.residual = residual;
@@ -306,12 +311,16 @@ XN_AVX2_TARGET inline void xn_avx2_bconv(const xn_bconv_params *p, const uint64_
 // Same contract as xn_bconv_threshold with group == 1, w packed by xn_avx2_bconv_pack.
 XN_AVX2_TARGET inline void xn_avx2_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
                                                    const uint64_t *w, const int32_t *thresh,
-                                                   const int32_t *dir, uint64_t *y) {
+                                                   const int32_t *dir, uint64_t *y, int part = 0,
+                                                   int parts = 1) {
   xn_avx2_bconv_ctx c = xn_avx2_bconv_make_ctx(p);
+  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
   c.thresh = thresh;
   c.dir = dir;
   c.yb = y;
-  memset(y, 0, (size_t)(p->n * p->out_h * p->out_w * c.cwo) * sizeof(uint64_t));
+  const int64_t row_words = p->out_w * c.cwo;
+  memset(y + c.row_lo * row_words, 0,
+         (size_t)((c.row_hi - c.row_lo) * row_words) * sizeof(uint64_t));
   xn_avx2_bconv_run<xn_avx2_epi_thresh>(&c, x, w);
 }
 

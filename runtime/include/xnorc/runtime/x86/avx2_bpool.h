@@ -12,11 +12,15 @@
 #endif
 
 XN_AVX2_TARGET inline void xn_avx2_bmaxpool(const xn_bmaxpool_params *p, const uint64_t *x,
-                                            const uint64_t *min_mask, uint64_t *y) {
+                                            const uint64_t *min_mask, uint64_t *y, int part = 0,
+                                            int parts = 1) {
   const int64_t cw = xn_bit_words(p->c);
-  for (int64_t n = 0; n < p->n; ++n) {
+  int64_t row_lo, row_hi; // output rows of all n * out_h
+  xn_part_range(p->n * p->out_h, part, parts, &row_lo, &row_hi);
+  for (int64_t row = row_lo; row < row_hi; ++row) {
+    const int64_t n = row / p->out_h, oh = row % p->out_h;
     const uint64_t *xn = x + n * p->in_h * p->in_w * cw;
-    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+    {
       const int64_t iy0 = oh * p->stride_h - p->pad_top;
       int64_t ky_lo, ky_hi;
       xn_tap_range(iy0, p->dil_h, p->kh, 0, p->in_h, &ky_lo, &ky_hi);
@@ -41,8 +45,8 @@ XN_AVX2_TARGET inline void xn_avx2_bmaxpool(const xn_bmaxpool_params *p, const u
                                       : _mm256_setzero_si256();
           __m256i r = _mm256_or_si256(_mm256_andnot_si256(mn, all), _mm256_and_si256(any, mn));
           if (j + 4 == cw && p->c % 64 != 0)
-            r = _mm256_and_si256(r, _mm256_setr_epi64x(-1, -1, -1,
-                                                       (long long)xn_bit_word_mask(p->c, cw - 1)));
+            r = _mm256_and_si256(
+                r, _mm256_setr_epi64x(-1, -1, -1, (long long)xn_bit_word_mask(p->c, cw - 1)));
           _mm256_storeu_si256((__m256i *)(yp + j), r);
         }
         for (; j < cw; ++j) {

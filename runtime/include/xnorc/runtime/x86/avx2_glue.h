@@ -15,8 +15,8 @@
 
 // All-ones in lanes [lo, hi) of 8, offset by `base` (lane i is index base + i).
 XN_AVX2G_TARGET inline __m256i xn_avx2g_lanes(int64_t lo, int64_t hi, int base) {
-  const __m256i i = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                                     _mm256_set1_epi32(base));
+  const __m256i i =
+      _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(base));
   return _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(static_cast<int>(lo) - 1)),
                           _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), i));
 }
@@ -46,8 +46,7 @@ XN_AVX2G_TARGET inline void xn_avx2g_col_masks(int64_t cx, int64_t s, int64_t la
 
 // The 8 taps at kernel column kx of a block whose lane 0 reads src (others 0, never read).
 template <int S>
-XN_AVX2G_TARGET inline __m256 xn_avx2g_load(const float *src, const xn_avx2g_cols *m,
-                                            int64_t kx) {
+XN_AVX2G_TARGET inline __m256 xn_avx2g_load(const float *src, const xn_avx2g_cols *m, int64_t kx) {
   if (S == 1)
     return _mm256_maskload_ps(src, m->l0[kx]);
   const __m256 x0 = _mm256_maskload_ps(src, m->l0[kx]);
@@ -101,17 +100,24 @@ XN_AVX2G_TARGET inline void xn_avx2_maxpool_s(const xn_x86_pool2d *g, const floa
   }
 }
 
-inline void xn_avx2_maxpool(const xn_pool_params *p, const float *x, float *y) {
+inline void xn_avx2_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
+                            int parts = 1) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_view(p, &g))
-    return xn_maxpool(p, x, y);
+  if (!xn_x86_pool2d_view(p, &g)) { // the generic kernel does not split: part 0 does it all
+    if (part == 0)
+      xn_maxpool(p, x, y);
+    return;
+  }
+  xn_x86_pool2d_part(&g, part, parts, &x, &y);
   const int64_t blocks = (g.ow + 7) / 8;
   if (g.sw == 1)
-    blocks >= 3 ? xn_avx2_maxpool_s<1, 4>(&g, x, y)
-    : blocks == 2 ? xn_avx2_maxpool_s<1, 2>(&g, x, y) : xn_avx2_maxpool_s<1, 1>(&g, x, y);
+    blocks >= 3   ? xn_avx2_maxpool_s<1, 4>(&g, x, y)
+    : blocks == 2 ? xn_avx2_maxpool_s<1, 2>(&g, x, y)
+                  : xn_avx2_maxpool_s<1, 1>(&g, x, y);
   else
-    blocks >= 3 ? xn_avx2_maxpool_s<2, 4>(&g, x, y)
-    : blocks == 2 ? xn_avx2_maxpool_s<2, 2>(&g, x, y) : xn_avx2_maxpool_s<2, 1>(&g, x, y);
+    blocks >= 3   ? xn_avx2_maxpool_s<2, 4>(&g, x, y)
+    : blocks == 2 ? xn_avx2_maxpool_s<2, 2>(&g, x, y)
+                  : xn_avx2_maxpool_s<2, 1>(&g, x, y);
 }
 
 template <int S, int B>
@@ -173,31 +179,36 @@ XN_AVX2G_TARGET inline void xn_avx2_avgpool_s(const xn_x86_pool2d *g, int incl, 
   }
 }
 
-inline void xn_avx2_avgpool(const xn_pool_params *p, const float *x, float *y) {
+inline void xn_avx2_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
+                            int parts = 1) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_view(p, &g))
-    return xn_avgpool(p, x, y);
+  if (!xn_x86_pool2d_view(p, &g)) { // the generic kernel does not split: part 0 does it all
+    if (part == 0)
+      xn_avgpool(p, x, y);
+    return;
+  }
+  xn_x86_pool2d_part(&g, part, parts, &x, &y);
   const int incl = p->count_include_pad != 0;
   const int64_t blocks = (g.ow + 7) / 8;
   if (g.sw == 1)
-    blocks >= 3 ? xn_avx2_avgpool_s<1, 4>(&g, incl, x, y)
+    blocks >= 3   ? xn_avx2_avgpool_s<1, 4>(&g, incl, x, y)
     : blocks == 2 ? xn_avx2_avgpool_s<1, 2>(&g, incl, x, y)
                   : xn_avx2_avgpool_s<1, 1>(&g, incl, x, y);
   else
-    blocks >= 3 ? xn_avx2_avgpool_s<2, 4>(&g, incl, x, y)
+    blocks >= 3   ? xn_avx2_avgpool_s<2, 4>(&g, incl, x, y)
     : blocks == 2 ? xn_avx2_avgpool_s<2, 2>(&g, incl, x, y)
                   : xn_avx2_avgpool_s<2, 1>(&g, incl, x, y);
 }
 
 XN_AVX2G_TARGET inline void xn_avx2_threshold_v(const xn_threshold_params *p, const float *x,
-                                                const float *tau, const float *dir,
-                                                uint64_t *y) {
+                                                const float *tau, const float *dir, uint64_t *y,
+                                                int64_t s_lo, int64_t s_hi) {
   const int64_t cw = xn_bit_words(p->c);
   const int64_t s_n = p->spatial;
   for (int64_t n = 0; n < p->n; ++n) {
     const float *xn = x + n * p->c * s_n;
     uint64_t *yn = y + n * s_n * cw;
-    for (int64_t s0 = 0; s0 < s_n; s0 += 8) {
+    for (int64_t s0 = s_lo; s0 < s_hi; s0 += 8) {
       const int64_t lanes = s_n - s0 < 8 ? s_n - s0 : 8;
       const __m256i lm = xn_avx2g_lanes(0, lanes, 0);
       for (int64_t j = 0; j < cw; ++j) {
@@ -230,10 +241,15 @@ XN_AVX2G_TARGET inline void xn_avx2_threshold_v(const xn_threshold_params *p, co
 }
 
 inline void xn_avx2_threshold(const xn_threshold_params *p, const float *x, const float *tau,
-                              const float *dir, uint64_t *y) {
-  if (p->spatial < 4) // rank-2 inputs: nothing to vectorise along pixels
-    return xn_threshold(p, x, tau, dir, y);
-  xn_avx2_threshold_v(p, x, tau, dir, y);
+                              const float *dir, uint64_t *y, int part = 0, int parts = 1) {
+  if (p->spatial < 4) { // rank-2 inputs: nothing to vectorise along pixels; not split
+    if (part == 0)
+      xn_threshold(p, x, tau, dir, y);
+    return;
+  }
+  int64_t s_lo, s_hi; // pixels of every image, in whole vectors
+  xn_part_range_aligned(p->spatial, 8, part, parts, &s_lo, &s_hi);
+  xn_avx2_threshold_v(p, x, tau, dir, y, s_lo, s_hi);
 }
 
 #endif // XNORC_RUNTIME_X86_AVX2_GLUE_H

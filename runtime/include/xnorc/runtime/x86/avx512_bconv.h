@@ -45,13 +45,14 @@ inline void xn_avx512_bdense_pack(const xn_bdense_params *p, const uint64_t *gen
 
 struct xn_avx512_bconv_ctx {
   const xn_bconv_params *p;
-  int64_t cw;      // words per input pixel
-  int64_t ksize;   // kh * kw
-  int64_t runs;    // word runs per window row: 1 if dil_w == 1 (kw * cw words), else kw
-  int64_t run_len; // words per run
-  int64_t wblock;  // packed words per 8-channel block
-  int64_t row;     // words per input row
-  int64_t cwo;     // words per packed output pixel (threshold)
+  int64_t cw;             // words per input pixel
+  int64_t ksize;          // kh * kw
+  int64_t runs;           // word runs per window row: 1 if dil_w == 1 (kw * cw words), else kw
+  int64_t run_len;        // words per run
+  int64_t wblock;         // packed words per 8-channel block
+  int64_t row;            // words per input row
+  int64_t cwo;            // words per packed output pixel (threshold)
+  int64_t row_lo, row_hi; // output rows [row_lo, row_hi) of all n * out_h (xn_part_range)
   // Epilogue operands.
   const float *scale, *bias, *residual;
   float *yf;
@@ -309,9 +310,10 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c
   const int64_t n_full = c->ksize * p->c_in;
   Epi<B> epi;
   epi.init(c, ob);
-  for (int64_t n = 0; n < p->n; ++n) {
+  for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
+    const int64_t n = row / p->out_h, oh = row % p->out_h;
     const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
-    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+    {
       const int64_t iy0 = oh * p->stride_h - p->pad_top;
       const bool row_in = oh >= oh_lo && oh < oh_hi;
       const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
@@ -376,6 +378,8 @@ inline xn_avx512_bconv_ctx xn_avx512_bconv_make_ctx(const xn_bconv_params *p) {
   c.wblock = c.ksize * c.cw * 8;
   c.row = p->in_w * c.cw;
   c.cwo = xn_bit_words(p->c_out);
+  c.row_lo = 0;
+  c.row_hi = p->n * p->out_h;
   return c;
 }
 
@@ -383,8 +387,10 @@ inline xn_avx512_bconv_ctx xn_avx512_bconv_make_ctx(const xn_bconv_params *p) {
 // xn_avx512_bconv_pack.
 XN_AVX512_TARGET inline void xn_avx512_bconv(const xn_bconv_params *p, const uint64_t *x,
                                              const uint64_t *w, const float *scale,
-                                             const float *bias, const float *residual, float *y) {
+                                             const float *bias, const float *residual, float *y,
+                                             int part = 0, int parts = 1) {
   xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
+  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
   c.scale = scale;
   c.bias = bias;
   c.residual = residual;
@@ -395,12 +401,16 @@ XN_AVX512_TARGET inline void xn_avx512_bconv(const xn_bconv_params *p, const uin
 // Same contract as xn_bconv_threshold with group == 1 and w packed by xn_avx512_bconv_pack.
 XN_AVX512_TARGET inline void xn_avx512_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
                                                        const uint64_t *w, const int32_t *thresh,
-                                                       const int32_t *dir, uint64_t *y) {
+                                                       const int32_t *dir, uint64_t *y,
+                                                       int part = 0, int parts = 1) {
   xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
+  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
   c.thresh = thresh;
   c.dir = dir;
   c.yb = y;
-  memset(y, 0, (size_t)(p->n * p->out_h * p->out_w * c.cwo) * sizeof(uint64_t));
+  const int64_t row_words = p->out_w * c.cwo;
+  memset(y + c.row_lo * row_words, 0,
+         (size_t)((c.row_hi - c.row_lo) * row_words) * sizeof(uint64_t));
   xn_avx512_bconv_run<xn_avx512_epi_thresh>(&c, x, w);
 }
 

@@ -12,11 +12,15 @@
 #endif
 
 XN_AVX512_TARGET inline void xn_avx512_bmaxpool(const xn_bmaxpool_params *p, const uint64_t *x,
-                                                const uint64_t *min_mask, uint64_t *y) {
+                                                const uint64_t *min_mask, uint64_t *y, int part = 0,
+                                                int parts = 1) {
   const int64_t cw = xn_bit_words(p->c);
-  for (int64_t n = 0; n < p->n; ++n) {
+  int64_t row_lo, row_hi; // output rows of all n * out_h
+  xn_part_range(p->n * p->out_h, part, parts, &row_lo, &row_hi);
+  for (int64_t row = row_lo; row < row_hi; ++row) {
+    const int64_t n = row / p->out_h, oh = row % p->out_h;
     const uint64_t *xn = x + n * p->in_h * p->in_w * cw;
-    for (int64_t oh = 0; oh < p->out_h; ++oh) {
+    {
       const int64_t iy0 = oh * p->stride_h - p->pad_top;
       int64_t ky_lo, ky_hi;
       xn_tap_range(iy0, p->dil_h, p->kh, 0, p->in_h, &ky_lo, &ky_hi);
@@ -36,15 +40,16 @@ XN_AVX512_TARGET inline void xn_avx512_bmaxpool(const xn_bmaxpool_params *p, con
               any = _mm512_or_si512(any, v);
             }
           }
-          const __m512i mn = min_mask ? _mm512_maskz_loadu_epi64(k, min_mask + j)
-                                      : _mm512_setzero_si512();
+          const __m512i mn =
+              min_mask ? _mm512_maskz_loadu_epi64(k, min_mask + j) : _mm512_setzero_si512();
           // (all & ~mn) | (any & mn): a bitwise select.
           __m512i r = _mm512_ternarylogic_epi64(mn, any, all, 0xCA);
           if (j + 8 >= cw && p->c % 64 != 0) {
             // Clear the tail bits of the last channel word.
             const int64_t last = cw - 1 - j;
-            const __m512i tail = _mm512_mask_set1_epi64(_mm512_set1_epi64(-1), (__mmask8)(1u << last),
-                                                        (long long)xn_bit_word_mask(p->c, cw - 1));
+            const __m512i tail =
+                _mm512_mask_set1_epi64(_mm512_set1_epi64(-1), (__mmask8)(1u << last),
+                                       (long long)xn_bit_word_mask(p->c, cw - 1));
             r = _mm512_and_si512(r, tail);
           }
           _mm512_mask_storeu_epi64(yp + j, k, r);

@@ -63,8 +63,7 @@ XN_AVX512G_TARGET inline __m512 xn_avx512g_load(const float *src, const xn_avx51
                                                 int64_t kx) {
   if (S == 1)
     return _mm512_maskz_loadu_ps(m->l0[kx], src);
-  const __m512i even =
-      _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(m->l0[kx], src), even,
                                 _mm512_maskz_loadu_ps(m->l1[kx], src + 16));
 }
@@ -102,8 +101,7 @@ XN_AVX512G_TARGET inline void xn_avx512_maxpool_s(const xn_x86_pool2d *g, const 
             XN_X86G_UNROLL
             for (int b = 0; b < B; ++b) // v > m ? v : m in the tap's lanes
               m[b] = _mm512_mask_max_ps(m[b], cm[b].out[kx],
-                                        xn_avx512g_load<S>(xr + 16 * S * b + kx, &cm[b], kx),
-                                        m[b]);
+                                        xn_avx512g_load<S>(xr + 16 * S * b + kx, &cm[b], kx), m[b]);
           }
         }
         XN_X86G_UNROLL
@@ -114,22 +112,29 @@ XN_AVX512G_TARGET inline void xn_avx512_maxpool_s(const xn_x86_pool2d *g, const 
   }
 }
 
-inline void xn_avx512_maxpool(const xn_pool_params *p, const float *x, float *y) {
+inline void xn_avx512_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
+                              int parts = 1) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_view(p, &g))
-    return xn_maxpool(p, x, y);
+  if (!xn_x86_pool2d_view(p, &g)) { // the generic kernel does not split: part 0 does it all
+    if (part == 0)
+      xn_maxpool(p, x, y);
+    return;
+  }
+  xn_x86_pool2d_part(&g, part, parts, &x, &y);
   const int64_t blocks = (g.ow + 15) / 16;
   if (g.sw == 1)
-    blocks >= 3 ? xn_avx512_maxpool_s<1, 4>(&g, x, y)
-    : blocks == 2 ? xn_avx512_maxpool_s<1, 2>(&g, x, y) : xn_avx512_maxpool_s<1, 1>(&g, x, y);
+    blocks >= 3   ? xn_avx512_maxpool_s<1, 4>(&g, x, y)
+    : blocks == 2 ? xn_avx512_maxpool_s<1, 2>(&g, x, y)
+                  : xn_avx512_maxpool_s<1, 1>(&g, x, y);
   else
-    blocks >= 3 ? xn_avx512_maxpool_s<2, 4>(&g, x, y)
-    : blocks == 2 ? xn_avx512_maxpool_s<2, 2>(&g, x, y) : xn_avx512_maxpool_s<2, 1>(&g, x, y);
+    blocks >= 3   ? xn_avx512_maxpool_s<2, 4>(&g, x, y)
+    : blocks == 2 ? xn_avx512_maxpool_s<2, 2>(&g, x, y)
+                  : xn_avx512_maxpool_s<2, 1>(&g, x, y);
 }
 
 template <int S, int B>
-XN_AVX512G_TARGET inline void xn_avx512_avgpool_s(const xn_x86_pool2d *g, int incl,
-                                                  const float *x, float *y) {
+XN_AVX512G_TARGET inline void xn_avx512_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x,
+                                                  float *y) {
   xn_avx512g_cols cm[B], cc;
   const __m512 one = _mm512_set1_ps(1.0f);
   for (int64_t pl = 0; pl < g->planes; ++pl) {
@@ -156,7 +161,8 @@ XN_AVX512G_TARGET inline void xn_avx512_avgpool_s(const xn_x86_pool2d *g, int in
         int64_t ky_lo, ky_hi, cy_lo, cy_hi;
         xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
         xn_tap_range(y0, 1, g->kh, -g->ph, g->ih + g->peh, &cy_lo, &cy_hi);
-        const __m512 rows = _mm512_set1_ps(static_cast<float>(incl ? cy_hi - cy_lo : ky_hi - ky_lo));
+        const __m512 rows =
+            _mm512_set1_ps(static_cast<float>(incl ? cy_hi - cy_lo : ky_hi - ky_lo));
         __m512 sum[B]; // the generic order: kernel row, then column
         XN_X86G_UNROLL
         for (int b = 0; b < B; ++b)
@@ -182,25 +188,30 @@ XN_AVX512G_TARGET inline void xn_avx512_avgpool_s(const xn_x86_pool2d *g, int in
   }
 }
 
-inline void xn_avx512_avgpool(const xn_pool_params *p, const float *x, float *y) {
+inline void xn_avx512_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
+                              int parts = 1) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_view(p, &g))
-    return xn_avgpool(p, x, y);
+  if (!xn_x86_pool2d_view(p, &g)) { // the generic kernel does not split: part 0 does it all
+    if (part == 0)
+      xn_avgpool(p, x, y);
+    return;
+  }
+  xn_x86_pool2d_part(&g, part, parts, &x, &y);
   const int incl = p->count_include_pad != 0;
   const int64_t blocks = (g.ow + 15) / 16;
   if (g.sw == 1)
-    blocks >= 3 ? xn_avx512_avgpool_s<1, 4>(&g, incl, x, y)
+    blocks >= 3   ? xn_avx512_avgpool_s<1, 4>(&g, incl, x, y)
     : blocks == 2 ? xn_avx512_avgpool_s<1, 2>(&g, incl, x, y)
                   : xn_avx512_avgpool_s<1, 1>(&g, incl, x, y);
   else
-    blocks >= 3 ? xn_avx512_avgpool_s<2, 4>(&g, incl, x, y)
+    blocks >= 3   ? xn_avx512_avgpool_s<2, 4>(&g, incl, x, y)
     : blocks == 2 ? xn_avx512_avgpool_s<2, 2>(&g, incl, x, y)
                   : xn_avx512_avgpool_s<2, 1>(&g, incl, x, y);
 }
 
 XN_AVX512G_TARGET inline void xn_avx512_threshold_v(const xn_threshold_params *p, const float *x,
-                                                    const float *tau, const float *dir,
-                                                    uint64_t *y) {
+                                                    const float *tau, const float *dir, uint64_t *y,
+                                                    int64_t s_lo, int64_t s_hi) {
   const int64_t cw = xn_bit_words(p->c);
   const int64_t s_n = p->spatial;
   const __m512i idx0 = _mm512_setr_epi64(0, cw, 2 * cw, 3 * cw, 4 * cw, 5 * cw, 6 * cw, 7 * cw);
@@ -208,7 +219,7 @@ XN_AVX512G_TARGET inline void xn_avx512_threshold_v(const xn_threshold_params *p
   for (int64_t n = 0; n < p->n; ++n) {
     const float *xn = x + n * p->c * s_n;
     uint64_t *yn = y + n * s_n * cw;
-    for (int64_t s0 = 0; s0 < s_n; s0 += 16) {
+    for (int64_t s0 = s_lo; s0 < s_hi; s0 += 16) {
       const int64_t lanes = s_n - s0 < 16 ? s_n - s0 : 16;
       const __mmask16 lm = xn_avx512g_bits(0, lanes);
       for (int64_t j = 0; j < cw; ++j) {
@@ -241,10 +252,15 @@ XN_AVX512G_TARGET inline void xn_avx512_threshold_v(const xn_threshold_params *p
 }
 
 inline void xn_avx512_threshold(const xn_threshold_params *p, const float *x, const float *tau,
-                                const float *dir, uint64_t *y) {
-  if (p->spatial < 4) // rank-2 inputs: nothing to vectorise along pixels
-    return xn_threshold(p, x, tau, dir, y);
-  xn_avx512_threshold_v(p, x, tau, dir, y);
+                                const float *dir, uint64_t *y, int part = 0, int parts = 1) {
+  if (p->spatial < 4) { // rank-2 inputs: nothing to vectorise along pixels; not split
+    if (part == 0)
+      xn_threshold(p, x, tau, dir, y);
+    return;
+  }
+  int64_t s_lo, s_hi; // pixels of every image, in whole vectors
+  xn_part_range_aligned(p->spatial, 16, part, parts, &s_lo, &s_hi);
+  xn_avx512_threshold_v(p, x, tau, dir, y, s_lo, s_hi);
 }
 
 #endif // XNORC_RUNTIME_X86_AVX512_GLUE_H

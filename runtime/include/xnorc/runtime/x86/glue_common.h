@@ -3,6 +3,7 @@
 #ifndef XNORC_RUNTIME_X86_GLUE_COMMON_H
 #define XNORC_RUNTIME_X86_GLUE_COMMON_H
 
+#include "../common/parts.h"
 #include "../generic/bitpack.h"
 #include "../generic/pool.h"
 
@@ -46,6 +47,16 @@ inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
   g->peh = pe[1];
   g->pew = pe[2];
   return true;
+}
+
+// Narrows the view to part `part` of `parts` of its planes (--threads), moving x and y to
+// the first plane of the part.
+inline void xn_x86_pool2d_part(xn_x86_pool2d *g, int part, int parts, const float **x, float **y) {
+  int64_t lo, hi;
+  xn_part_range(g->planes, part, parts, &lo, &hi);
+  *x += lo * g->ih * g->iw;
+  *y += lo * g->oh * g->ow;
+  g->planes = hi - lo;
 }
 
 // Lanes [*lo, *hi) of `lanes` whose column c0 + lane * sw lies in [a, b); the interior case
