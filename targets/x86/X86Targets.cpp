@@ -1,4 +1,4 @@
-//===- X86Targets.cpp - AVX2 and AVX-512 C++, and "host" -----------------===//
+//===- X86Targets.cpp - AVX2 and AVX-512 C++ ------------------------------===//
 //
 // The generic emitter with the x86 binary kernels of runtime/include/xnorc/
 // runtime/x86 swapped in for bconv, bconv_threshold, bdense, bdense_threshold
@@ -11,9 +11,6 @@
 // <NAME>_ERROR_UNSUPPORTED_CPU on a CPU without the instructions. Other float
 // ops, grouped convs and 3-D convs keep the generic kernels.
 //
-// "host" picks avx512 or avx2 from the CPU xnorc runs on (or generic) and says
-// which on stderr.
-//
 //===----------------------------------------------------------------------===//
 #include "targets/common/CppEmitter.h"
 #include "targets/common/OcBlockedBinary.h"
@@ -25,8 +22,6 @@
 #include <llvm/Support/raw_ostream.h>
 
 namespace xnorc {
-
-std::unique_ptr<Target> createGenericTarget();
 
 namespace {
 
@@ -134,20 +129,5 @@ KernelFlavor x86Flavor(const Isa &I) {
 
 std::unique_ptr<Target> createAvx2Target() { return makeCppTarget(x86Flavor(Avx2)); }
 std::unique_ptr<Target> createAvx512Target() { return makeCppTarget(x86Flavor(Avx512)); }
-
-/// The best x86 target for the machine xnorc runs on (the driver says which).
-std::unique_ptr<Target> createHostTarget() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq") &&
-      __builtin_cpu_supports("fma"))
-    return createAvx512Target();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-      __builtin_cpu_supports("popcnt"))
-    return createAvx2Target();
-#endif
-  return createGenericTarget();
-}
 
 } // namespace xnorc
