@@ -2,22 +2,23 @@
 """Whole-model benchmark: xnorc's binary networks against ONNX Runtime's float ones.
 
     /usr/bin/python3 bench/model_bench.py [--work DIR] [--xnorc PATH] [--repeat N]
-                                          [--json bench/results/models.json] [--no-profile]
+                                          [--threads 1,2] [--json bench/results/models.json]
+                                          [--no-profile]
 
 1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18,
    XNOR-Net AlexNet, float ResNet-18 and AlexNet, 224x224, random weights) into the work
    dir, once (about 30 s; they are reused on later runs).
-2. Compiles bireal18 and xnor_alexnet with xnorc for avx2 and avx512
-   (`xnorc M -o D --name N --emit-main --target=T --quiet`, `c++ -std=c++17 -O2`) and runs
-   `prog in.npy -o out --repeat N`, which prints its median latency.
+2. Compiles bireal18 and xnor_alexnet with xnorc for avx2 and avx512, once per thread
+   count (`xnorc M -o D --name N --emit-main --target=T --threads=K --quiet`,
+   `c++ -std=c++17 -O2`) and runs `prog in.npy -o out --repeat N`, which prints its median
+   latency.
 3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on the float resnet18 and
    alexnet with 1 and 2 intra-op threads: median over N runs after 3 warm-up runs.
-4. Prints a table with the ratios (ORT float latency / xnorc latency: how many times
-   faster), writes the JSON, and (unless --no-profile, and if `perf` exists) a per-layer
+4. Prints a table with the ratios (ORT float latency / xnorc latency with the same number
+   of threads: how many times faster), writes the JSON, and (unless --no-profile, and if `perf` exists) a per-layer
    time profile of bireal18 avx512: `perf record` on the same program, samples grouped by
    kernel into stem / binary convs / shortcuts / pools / classifier / glue.
-Everything runs single-threaded except ORT's 2-thread rows. The machine may be shared:
-all numbers of one table come from the same run.
+The machine may be shared: all numbers of one table come from the same run.
 """
 import argparse
 import json
@@ -53,12 +54,12 @@ def make_input(path):
     np.save(path, rng.standard_normal((1, 3, 224, 224)).astype(np.float32))
 
 
-def xnorc_latency(xnorc, work, model, target, repeat, inp):
-    d = os.path.join(work, "%s-%s" % (model, target))
+def xnorc_latency(xnorc, work, model, target, threads, repeat, inp):
+    d = os.path.join(work, "%s-%s" % (model, target) + ("" if threads == 1 else "-t%d" % threads))
     shutil.rmtree(d, ignore_errors=True)
     t0 = time.time()
     run([xnorc, os.path.join(work, model + ".onnx"), "-o", d, "--name", model, "--emit-main",
-         "--target=" + target, "--quiet"])
+         "--target=" + target, "--threads=%d" % threads, "--quiet"])
     t1 = time.time()
     prog = os.path.join(d, "prog")
     run(["c++", "-std=c++17", "-O2", "-o", prog] +
@@ -128,6 +129,8 @@ def main():
     ap.add_argument("--xnorc", default=os.path.join(ROOT, "build/bin/xnorc"))
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--json", default=os.path.join(ROOT, "bench/results/models.json"))
+    ap.add_argument("--threads", default="1,2",
+                    help="thread counts for xnorc (--threads) and ORT (intra-op threads)")
     ap.add_argument("--no-profile", action="store_true")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -135,16 +138,21 @@ def main():
     inp = os.path.join(args.work, "in.npy")
     make_input(inp)
 
+    thread_counts = [int(t) for t in args.threads.split(",")]
     rows, progs = [], {}
     for model in ["bireal18", "xnor_alexnet"]:
         for target in ["avx2", "avx512"]:
-            ms, prog, tc, tb = xnorc_latency(args.xnorc, args.work, model, target, args.repeat, inp)
-            progs[(model, target)] = prog
-            rows.append({"system": "xnorc", "model": model, "target": target, "threads": 1,
-                         "median_ms": ms, "xnorc_seconds": round(tc, 2), "cxx_seconds": round(tb, 2)})
-            print("xnorc %-13s %-7s 1 thread : %8.3f ms" % (model, target, ms), flush=True)
+            for threads in thread_counts:
+                ms, prog, tc, tb = xnorc_latency(args.xnorc, args.work, model, target, threads,
+                                                 args.repeat, inp)
+                progs[(model, target, threads)] = prog
+                rows.append({"system": "xnorc", "model": model, "target": target,
+                             "threads": threads, "median_ms": ms, "xnorc_seconds": round(tc, 2),
+                             "cxx_seconds": round(tb, 2)})
+                print("xnorc %-13s %-7s %d thread%s: %8.3f ms" % (
+                    model, target, threads, "" if threads == 1 else "s", ms), flush=True)
     for model in ["resnet18", "alexnet"]:
-        for threads in [1, 2]:
+        for threads in thread_counts:
             ms = ort_latency(args.work, model, threads, args.repeat)
             rows.append({"system": "onnxruntime", "model": model, "target": "cpu (float)",
                          "threads": threads, "median_ms": ms})
@@ -154,24 +162,25 @@ def main():
     ort = {(r["model"], r["threads"]): r["median_ms"] for r in rows if r["system"] == "onnxruntime"}
     ref = {"bireal18": "resnet18", "xnor_alexnet": "alexnet"}
     print()
-    print("%-13s %-7s %10s   %-22s %-22s" % ("model", "target", "xnorc ms",
-                                            "vs ORT float 1 thread", "vs ORT float 2 threads"))
+    print("%-13s %-7s %7s %10s   %s" % ("model", "target", "threads", "xnorc ms",
+                                       "vs ORT float, same threads"))
     for r in rows:
         if r["system"] != "xnorc":
             continue
         base = ref[r["model"]]
-        r["speedup_vs_ort_1_thread"] = round(ort[(base, 1)] / r["median_ms"], 2)
-        r["speedup_vs_ort_2_threads"] = round(ort[(base, 2)] / r["median_ms"], 2)
-        print("%-13s %-7s %10.3f   %5.2fx (%s %.1f ms)   %5.2fx (%.1f ms)" % (
-            r["model"], r["target"], r["median_ms"], r["speedup_vs_ort_1_thread"], base,
-            ort[(base, 1)], r["speedup_vs_ort_2_threads"], ort[(base, 2)]))
-    print("speedup = ORT float latency / xnorc latency (xnorc: one thread)")
+        r["speedup_vs_ort_same_threads"] = round(ort[(base, r["threads"])] / r["median_ms"], 2)
+        print("%-13s %-7s %7d %10.3f   %5.2fx (%s %.1f ms)" % (
+            r["model"], r["target"], r["threads"], r["median_ms"],
+            r["speedup_vs_ort_same_threads"], base, ort[(base, r["threads"])]))
+    print("speedup = ORT float latency / xnorc latency, both with the same number of threads")
 
     prof = None
     if not args.no_profile:
-        prof = profile(progs[("bireal18", "avx512")], inp, args.work, max(args.repeat, 20))
+        prof = profile(progs[("bireal18", "avx512", thread_counts[0])], inp, args.work,
+                       max(args.repeat, 20))
         if prof:
-            print("\nbireal18 avx512, share of run time by part (perf samples):")
+            print("\nbireal18 avx512 (%d thread%s), share of run time by part (perf samples):"
+                  % (thread_counts[0], "" if thread_counts[0] == 1 else "s"))
             for g, pct in sorted(prof.items(), key=lambda kv: -kv[1]):
                 print("  %-40s %5.1f%%" % (g, pct))
         else:
