@@ -1,20 +1,23 @@
 #!/usr/bin/python3
-"""Instructions per 128 binary MACs in the inner loops of xnorc's NEON kernels.
+"""Instructions per unit of work in the inner loops of xnorc's NEON kernels.
 
-Compiles a binary network (test/Targets/x86/Inputs/bnn.xir: 3x3 and 5x5 convs with
-border pixels, max-pool, dense) with ``xnorc --target=neon`` and ``--target=neon-armv7``,
+Compiles models with ``xnorc --target=neon`` and ``--target=neon-armv7``: a binary network
+(test/Targets/x86/Inputs/bnn.xir: 3x3 and 5x5 convs with border pixels, max-pool, dense),
+the Fashion-MNIST BWN model (examples/fashion_mnist/bwn_model.onnx: float 3x3 stem conv,
+BWN 3x3 convs, classifier Gemm) and gen_models.py's fstem (a float 5x5 stride-2 stem);
 cross-compiles the generated .cpp to an object (``-O2``, armv7 with -mfpu=neon
--mfloat-abi=hard), disassembles it with the cross objdump and, for each NEON kernel
-function, finds its innermost loop that holds the most popcount instructions (``cnt`` /
-``vcnt.8``): a backward branch and the instructions from its target to it. For the
-binary conv / dense loops one popcount instruction covers one q-register = 128 binary
-MACs (2 output channels x 64 input bits), so
+-mfloat-abi=hard), disassembles it with the cross objdump and, for each kernel function,
+finds its innermost loop that holds the most key instructions: a backward branch and the
+instructions from its target to it. Units:
 
-    instructions per 128 MACs = loop instructions / popcount instructions.
+* binary conv / dense: one popcount (``cnt`` / ``vcnt.8``) covers one q-register = 128
+  binary MACs (2 output channels x 64 input bits): instructions per 128 MACs;
+* float-input conv / Gemm / BWN (neon/fconv.h): one multiply-add (``fmla`` / ``vmla.f32``)
+  covers 4 output channels x 1 input = 4 MACs: instructions per fmla (per 4 MACs);
+* max-pool: per 128 input bits (one q-register of AND + OR); float -> bits threshold: per
+  4 floats (one q-register compare + insert).
 
-The max-pool loop is reported per 128 input bits (one q-register of AND + OR), the
-float -> bits threshold loop per 4 floats (one q-register compare + insert). Prints a
-Markdown table (docs/Targets.md has a copy) and the loops' opcode histograms.
+Prints a Markdown table (docs/Targets.md has a copy) and the loops' opcode histograms.
 
 usage: count_instructions.py --xnorc build/bin/xnorc [--work /tmp/neon-count]
 """
@@ -30,26 +33,50 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "test" / "Targets" / "x86" / "Inputs" / "bnn.xir"
+HERE = Path(__file__).resolve().parent
+BNN = ROOT / "test" / "Targets" / "x86" / "Inputs" / "bnn.xir"
+BWN = ROOT / "examples" / "fashion_mnist" / "bwn_model.onnx"
 
 ARCHES = {
     "aarch64": dict(target="neon", cxx="aarch64-linux-gnu-g++", objdump="aarch64-linux-gnu-objdump",
-                    flags=[], pop="cnt", eor="eor", acc="uadalp", andop="and", sri="sri"),
+                    flags=[], pop="cnt", eor="eor", acc="uadalp", andop="and", sri="sri",
+                    fma="fmla"),
     "armv7": dict(target="neon-armv7", cxx="arm-linux-gnueabihf-g++",
                   objdump="arm-linux-gnueabihf-objdump", flags=["-mfpu=neon", "-mfloat-abi=hard"],
-                  pop="vcnt.8", eor="veor", acc="vpadal.u8", andop="vand", sri="vsri.32"),
+                  pop="vcnt.8", eor="veor", acc="vpadal.u8", andop="vand", sri="vsri.32",
+                  fma="vmla.f32"),
 }
 
-# function-name pattern -> (kernel description, key opcode field, unit)
+# (model, function-name pattern, kernel description, key opcode field, unit)
 KERNELS = [
-    (r"xn_neon_bconv_tile<4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs"),
-    (r"xn_neon_bconv_tile<2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs"),
-    (r"xn_neon_bconv_tile<1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop", "MACs"),
-    (r"xn_neon_bconv_tile<4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop", "MACs"),
-    (r"xn_neon_bconv_border<4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
-    (r"xn_neon_bmaxpool", "bmaxpool (AND + OR)", "andop", "bits"),
-    (r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
+    ("bnn", r"xn_neon_bconv_tile<4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_neon_bconv_tile<2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_neon_bconv_tile<1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
+     "MACs"),
+    ("bnn", r"xn_neon_bconv_tile<4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
+     "MACs"),
+    ("bnn", r"xn_neon_bconv_border<4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_neon_bmaxpool", "bmaxpool (AND + OR)", "andop", "bits"),
+    ("bnn", r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
+    ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_f>",
+     "float conv interior tile, 12 pixels x 8 channels, stride 1", "fma", "fmla"),
+    ("bwn", r"xn_neon_fconv_tile<1, 2, 1, false, xn_neon_wsrc_f>",
+     "float conv interior tile, 4 pixels x 8 channels, stride 1", "fma", "fmla"),
+    ("fstem", r"xn_neon_fconv_tile<3, 2, 2, false, xn_neon_wsrc_f>",
+     "float conv interior tile, 12 x 8, stride 2 (vld2q)", "fma", "fmla"),
+    ("fstem", r"xn_neon_fconv_tile<1, 2, 2, false, xn_neon_wsrc_f>",
+     "float conv interior tile, 4 x 8, stride 2 (vld2q)", "fma", "fmla"),
+    ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_b>",
+     "BWN conv interior tile, 12 pixels x 8 channels (+-1 from bits)", "fma", "fmla"),
+    ("bwn", r"xn_neon_fconv_tile<1, 2, 1, false, xn_neon_wsrc_b>",
+     "BWN conv interior tile, 4 pixels x 8 channels (+-1 from bits)", "fma", "fmla"),
+    ("bwn", r"xn_neon_fconv_pixel<2, false, xn_neon_wsrc_f>",
+     "float conv border pixel, 1 x 8 channels", "fma", "fmla"),
+    ("bwn", r"xn_neon_fconv_pixel<2, true, xn_neon_wsrc_f>",
+     "Gemm (classifier, N = 10), 1 row x 8 columns", "fma", "fmla"),
 ]
+
+xnorc_bin = "xnorc"
 
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
 FUNC = re.compile(r"^[0-9a-f]+ <(.*)>:$")
@@ -102,28 +129,34 @@ def innermost_loop(body, key: str, most: bool = True):
     return (best[3], best[2]) if best else (0, [])
 
 
-def measure(arch: str, xnorc: str, work: Path):
+def disassemble(cfg, model: Path, name: str, work: Path, arch: str):
+    gen = work / ("%s-%s" % (cfg["target"], name))
+    subprocess.run([xnorc_bin, str(model), "-o", str(gen), "--target=" + cfg["target"],
+                    "--name=" + name, "--quiet"], check=True)
+    obj = work / ("%s-%s.o" % (arch, name))
+    subprocess.run([cfg["cxx"], "-std=c++17", "-O2", *cfg["flags"], "-c", str(gen / (name + ".cpp")),
+                    "-o", str(obj)], check=True)
+    dis = subprocess.run([cfg["objdump"], "-d", "--no-show-raw-insn", "-C", str(obj)], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    (work / ("%s-%s.dis" % (arch, name))).write_text(dis)
+    return functions(dis)
+
+
+def measure(arch: str, models, work: Path):
     cfg = ARCHES[arch]
     for tool in (cfg["cxx"], cfg["objdump"]):
         if shutil.which(tool) is None:
             raise SystemExit("error: %s not found (scripts/setup.sh test installs it)" % tool)
-    gen = work / cfg["target"]
-    subprocess.run([xnorc, str(MODEL), "-o", str(gen), "--target=" + cfg["target"], "--name=bnn",
-                    "--quiet"], check=True)
-    obj = work / (arch + ".o")
-    subprocess.run([cfg["cxx"], "-std=c++17", "-O2", *cfg["flags"], "-c", str(gen / "bnn.cpp"), "-o",
-                    str(obj)], check=True)
-    dis = subprocess.run([cfg["objdump"], "-d", "--no-show-raw-insn", "-C", str(obj)], check=True,
-                         stdout=subprocess.PIPE, text=True).stdout
-    (work / (arch + ".dis")).write_text(dis)
-    funcs = functions(dis)
+    funcs = {name: disassemble(cfg, path, name, work, arch) for name, path in models.items()}
     rows = []
-    for pat, desc, keyname, unit in KERNELS:
-        names = [n for n in funcs if re.search(re.escape(pat) + r"(\(|$| )", n)]
+    for model, pat, desc, keyname, unit in KERNELS:
+        # Names without the generated code's namespace (<model>_impl::).
+        names = [n for n in funcs[model]
+                 if re.search(re.escape(pat) + r"(\(|$| )", re.sub(r"\b\w+_impl::", "", n))]
         if not names:
             continue
         key = cfg[keyname]
-        k, loop = innermost_loop(funcs[names[0]], key, unit == "MACs")
+        k, loop = innermost_loop(funcs[model][names[0]], key, unit in ("MACs", "fmla"))
         if not loop:
             continue
         hist = collections.Counter(o for _, o, _ in loop)
@@ -131,6 +164,10 @@ def measure(arch: str, xnorc: str, work: Path):
         if unit == "MACs":
             per = "%.2f per 128 MACs" % (n / k)
             work_ = "%d x 128 MACs" % k
+        elif unit == "fmla":
+            # one q-register multiply-add = 4 output channels x 1 input = 4 MACs
+            per = "%.2f per 4 MACs" % (n / k)
+            work_ = "%d x 4 MACs" % k
         elif unit == "bits":
             # one AND and one OR per q-register of input bits
             per = "%.2f per 128 input bits" % (n / k)
@@ -149,9 +186,14 @@ def main(argv=None) -> int:
     ap.add_argument("--arches", default="aarch64,armv7")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    global xnorc_bin
+    xnorc_bin = args.xnorc
+    subprocess.run([sys.executable, str(HERE / "gen_models.py"), str(args.work / "models")],
+                   check=True)
+    models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir"}
     rows = []
     for arch in args.arches.split(","):
-        rows += measure(arch, args.xnorc, args.work)
+        rows += measure(arch, models, args.work)
     print("| arch | kernel inner loop | instructions / iteration | work / iteration | instructions |")
     print("|---|---|---|---|---|")
     for arch, desc, n, work_, per, _ in rows:

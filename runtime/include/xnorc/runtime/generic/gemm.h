@@ -48,7 +48,7 @@ inline size_t xn_matmul_scratch_bytes(const xn_matmul_params *p) {
 // Row-times-matrix form keeps the innermost loop contiguous in both B and Y. Strides
 // let Gemm reuse it for a transposed A.
 inline void xn_gemm_nn_rows(int64_t M, int64_t N, int64_t K, const float *a, int64_t a_sm,
-                                   int64_t a_sk, const float *b, float *y) {
+                            int64_t a_sk, const float *b, float *y) {
   for (int64_t m = 0; m < M; ++m) {
     float *yr = y + m * N;
     for (int64_t n = 0; n < N; ++n)
@@ -62,9 +62,29 @@ inline void xn_gemm_nn_rows(int64_t M, int64_t N, int64_t K, const float *a, int
   }
 }
 
+// y = alpha * y + beta * C on the [M,N] product y, in place. Like onnxruntime, beta == 0
+// skips C entirely (so a non-finite C cannot leak NaN). Shared with the SIMD Gemms.
+inline void xn_gemm_epilogue(const xn_gemm_params *p, const float *c, float *y) {
+  const int64_t M = p->M, N = p->N;
+  const float alpha = p->alpha, beta = p->beta;
+  const int use_c = c != NULL && beta != 0.0f;
+  for (int64_t m = 0; m < M; ++m) {
+    float *yr = y + m * N;
+    if (use_c) {
+      const float *cr = c + m * p->c_stride_m;
+      const int64_t cs = p->c_stride_n;
+      for (int64_t n = 0; n < N; ++n)
+        yr[n] = alpha * yr[n] + beta * cr[n * cs];
+    } else if (alpha != 1.0f) {
+      for (int64_t n = 0; n < N; ++n)
+        yr[n] = alpha * yr[n];
+    }
+  }
+}
+
 // Y must not alias A, B or C.
 inline void xn_gemm(const xn_gemm_params *p, const float *a, const float *b, const float *c,
-                           float *y) {
+                    float *y) {
   const int64_t M = p->M, N = p->N, K = p->K;
   const int64_t a_sm = p->trans_a ? 1 : K;
   const int64_t a_sk = p->trans_a ? M : 1;
@@ -82,21 +102,7 @@ inline void xn_gemm(const xn_gemm_params *p, const float *a, const float *b, con
       }
     }
   }
-  const float alpha = p->alpha, beta = p->beta;
-  // Like onnxruntime, beta == 0 skips C entirely (so a non-finite C cannot leak NaN).
-  const int use_c = c != NULL && beta != 0.0f;
-  for (int64_t m = 0; m < M; ++m) {
-    float *yr = y + m * N;
-    if (use_c) {
-      const float *cr = c + m * p->c_stride_m;
-      const int64_t cs = p->c_stride_n;
-      for (int64_t n = 0; n < N; ++n)
-        yr[n] = alpha * yr[n] + beta * cr[n * cs];
-    } else if (alpha != 1.0f) {
-      for (int64_t n = 0; n < N; ++n)
-        yr[n] = alpha * yr[n];
-    }
-  }
+  xn_gemm_epilogue(p, c, y);
 }
 
 // Y must not alias A or B.

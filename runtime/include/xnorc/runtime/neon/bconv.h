@@ -20,6 +20,7 @@
 #ifndef XNORC_RUNTIME_NEON_BCONV_H
 #define XNORC_RUNTIME_NEON_BCONV_H
 
+#include "../common/oc_bconv_walk.h"
 #include "common.h"
 
 // ---- compile-time weight packing (plain C++) ----
@@ -42,15 +43,6 @@ inline void xn_neon_bdense_pack(const xn_bdense_params *p, const uint64_t *gener
 }
 
 // ---- kernels ----
-
-struct xn_neon_bconv_ctx {
-  const xn_bconv_params *p;
-  int64_t cw, ksize, runs, run_len, wblock, row, cwo;
-  const float *scale, *bias, *residual;
-  float *yf;
-  const int32_t *thresh, *dir;
-  uint64_t *yb;
-};
 
 // The inner loop: words [0, len) of one run, P pixels (xs + i * xstep) x B blocks
 // (ws + b * wblock, 2 words per step), accumulated into acc. Kept as a separate function
@@ -76,7 +68,7 @@ xn_neon_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t *ws, int64
 
 // Interior tile: P pixels x B blocks, popcounts to pop[P][B * 2].
 template <int P, int B>
-inline void xn_neon_bconv_tile(const xn_neon_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
+inline void xn_neon_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
                                const uint64_t *w, int64_t *pop) {
   const xn_bconv_params *p = c->p;
   uint16x8_t acc[P][B];
@@ -84,10 +76,10 @@ inline void xn_neon_bconv_tile(const xn_neon_bconv_ctx *c, const uint64_t *x0, i
   XN_NEON_UNROLL
   for (int i = 0; i < P; ++i)
     XN_NEON_UNROLL
-    for (int b = 0; b < B; ++b) {
-      acc[i][b] = vdupq_n_u16(0);
-      tot[i][b] = vdupq_n_u64(0);
-    }
+  for (int b = 0; b < B; ++b) {
+    acc[i][b] = vdupq_n_u16(0);
+    tot[i][b] = vdupq_n_u64(0);
+  }
   int64_t pending = 0; // words accumulated since the last fold
   for (int64_t ky = 0; ky < p->kh; ++ky) {
     for (int64_t r = 0; r < c->runs; ++r) {
@@ -105,10 +97,10 @@ inline void xn_neon_bconv_tile(const xn_neon_bconv_ctx *c, const uint64_t *x0, i
           XN_NEON_UNROLL
           for (int i = 0; i < P; ++i)
             XN_NEON_UNROLL
-            for (int b = 0; b < B; ++b) {
-              tot[i][b] = vaddq_u64(tot[i][b], xn_neon_fold(acc[i][b]));
-              acc[i][b] = vdupq_n_u16(0);
-            }
+          for (int b = 0; b < B; ++b) {
+            tot[i][b] = vaddq_u64(tot[i][b], xn_neon_fold(acc[i][b]));
+            acc[i][b] = vdupq_n_u16(0);
+          }
           pending = 0;
         }
       }
@@ -117,15 +109,15 @@ inline void xn_neon_bconv_tile(const xn_neon_bconv_ctx *c, const uint64_t *x0, i
   XN_NEON_UNROLL
   for (int i = 0; i < P; ++i)
     XN_NEON_UNROLL
-    for (int b = 0; b < B; ++b)
-      vst1q_s64(pop + (i * B + b) * 2,
-                vreinterpretq_s64_u64(vaddq_u64(tot[i][b], xn_neon_fold(acc[i][b]))));
+  for (int b = 0; b < B; ++b)
+    vst1q_s64(pop + (i * B + b) * 2,
+              vreinterpretq_s64_u64(vaddq_u64(tot[i][b], xn_neon_fold(acc[i][b]))));
 }
 
 // One border pixel: valid taps only, padded taps as the padding value. Popcounts to
 // pop[B * 2]; returns the number of summed bits.
 template <int B>
-inline int64_t xn_neon_bconv_border(const xn_neon_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
+inline int64_t xn_neon_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
                                     int64_t ix0, const uint64_t *w, int64_t *pop) {
   const xn_bconv_params *p = c->p;
   int64_t ky_lo, ky_hi, kx_lo, kx_hi;
@@ -152,14 +144,12 @@ inline int64_t xn_neon_bconv_border(const xn_neon_bconv_ctx *c, const uint64_t *
         for (int b = 0; b < B; ++b)
           a16[b] = vdupq_n_u16(0);
         for (int64_t j = j0; j < j1; ++j) {
-          const uint64_t xw =
-              ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
+          const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
           const uint8x16_t xv = vreinterpretq_u8_u64(vdupq_n_u64(xw));
           XN_NEON_UNROLL
           for (int b = 0; b < B; ++b)
-            a16[b] = vpadalq_u8(
-                a16[b], vcntq_u8(veorq_u8(
-                            xv, vreinterpretq_u8_u64(vld1q_u64(wt + b * c->wblock + j * 2)))));
+            a16[b] = vpadalq_u8(a16[b], vcntq_u8(veorq_u8(xv, vreinterpretq_u8_u64(vld1q_u64(
+                                                                  wt + b * c->wblock + j * 2)))));
         }
         XN_NEON_UNROLL
         for (int b = 0; b < B; ++b)
@@ -179,10 +169,11 @@ inline int64_t xn_neon_bconv_border(const xn_neon_bconv_ctx *c, const uint64_t *
 // multiply-add on AArch64 by default (C++ modes imply -ffp-contract=fast), whenever it
 // likes; the empty asm makes the product a value the compiler cannot see through, so the
 // NEON kernels round exactly as the interpreter and x86 do, whatever the flags.
-__attribute__((noinline)) inline void
-xn_neon_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t m0,
-                       int64_t m_end, const int64_t *pop, int64_t n_bits, const float *scale,
-                       const float *bias, const float *residual, float *y) {
+__attribute__((noinline)) inline void xn_neon_bconv_epilogue(const xn_bconv_params *p, int64_t n,
+                                                             int64_t pix, int64_t m0, int64_t m_end,
+                                                             const int64_t *pop, int64_t n_bits,
+                                                             const float *scale, const float *bias,
+                                                             const float *residual, float *y) {
   const int64_t plane = p->out_h * p->out_w;
   for (int64_t m = m0; m < m_end; ++m) {
     const int64_t d = n_bits - 2 * pop[m - m0];
@@ -196,23 +187,16 @@ xn_neon_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t
   }
 }
 
-struct xn_neon_epi_float {
-  template <int B>
-  static inline void emit(const xn_neon_bconv_ctx *c, int64_t n, int64_t pix, int64_t ob,
-                          const int64_t *pop, int64_t n_bits) {
-    int64_t m_end = (ob + B) * 2;
-    if (m_end > c->p->c_out)
-      m_end = c->p->c_out;
-    xn_neon_bconv_epilogue(c->p, n, pix, ob * 2, m_end, pop, n_bits, c->scale, c->bias,
-                           c->residual, c->yf);
-  }
-};
+template <int B>
+using xn_neon_epi_float = xn_oc_epi_scalar<XN_NEON_LANES, xn_neon_bconv_epilogue>::epi<B>;
 
 // 2 * B output bits (channels m0 = ob * 2 ...), OR-ed into the zeroed output word(s).
-struct xn_neon_epi_thresh {
-  template <int B>
-  static inline void emit(const xn_neon_bconv_ctx *c, int64_t n, int64_t pix, int64_t ob,
-                          const int64_t *pop, int64_t n_bits) {
+template <int B> struct xn_neon_epi_thresh {
+  int64_t ob;
+  void init(const xn_oc_bconv_ctx *, int64_t ob_) { ob = ob_; }
+  void end_row(const xn_oc_bconv_ctx *) {}
+  void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix, const int64_t *pop,
+            int64_t n_bits) const {
     const xn_bconv_params *p = c->p;
     uint64_t *yp = c->yb + (n * p->out_h * p->out_w + pix) * c->cwo;
     const int64_t m0 = ob * 2;
@@ -231,109 +215,51 @@ struct xn_neon_epi_thresh {
   }
 };
 
-template <int B, typename Epi>
-inline void xn_neon_bconv_blocks(const xn_neon_bconv_ctx *c, const uint64_t *x,
-                                 const uint64_t *wp, int64_t ob) {
-  const xn_bconv_params *p = c->p;
-  const uint64_t *w = wp + ob * c->wblock;
-  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
-  xn_oc_interior(p->out_h, p->stride_h, p->pad_top, p->dil_h, p->kh, p->in_h, &oh_lo, &oh_hi);
-  xn_oc_interior(p->out_w, p->stride_w, p->pad_left, p->dil_w, p->kw, p->in_w, &ow_lo, &ow_hi);
-  const int P = XN_NEON_P;
-  alignas(16) int64_t pop[P * B * 2];
-  const int64_t xstep = p->stride_w * c->cw;
-  const int64_t n_full = c->ksize * p->c_in;
-  for (int64_t n = 0; n < p->n; ++n) {
-    const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
-    for (int64_t oh = 0; oh < p->out_h; ++oh) {
-      const int64_t iy0 = oh * p->stride_h - p->pad_top;
-      const bool row_in = oh >= oh_lo && oh < oh_hi;
-      const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
-      int64_t ow = 0;
-      for (; ow < a; ++ow) {
-        const int64_t nb =
-            xn_neon_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
-      }
-      for (; ow + P <= e; ow += P) {
-        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-        xn_neon_bconv_tile<P, B>(c, x0, xstep, w, pop);
-        XN_NEON_UNROLL
-        for (int i = 0; i < P; ++i)
-          Epi::template emit<B>(c, n, oh * p->out_w + ow + i, ob, pop + i * B * 2, n_full);
-      }
-      for (; ow < e; ++ow) {
-        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-        xn_neon_bconv_tile<1, B>(c, x0, xstep, w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, n_full);
-      }
-      for (; ow < p->out_w; ++ow) {
-        const int64_t nb =
-            xn_neon_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
-      }
-    }
+// The kernel pieces common/oc_bconv_walk.h drives.
+struct xn_neon_bconv_isa {
+  enum { L = XN_NEON_LANES, P = XN_NEON_P, B = XN_NEON_B };
+  template <int TP, int TB>
+  static void tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64_t xstep, const uint64_t *w,
+                   int64_t *pop) {
+    xn_neon_bconv_tile<TP, TB>(c, x0, xstep, w, pop);
   }
-}
+  template <int TB>
+  static int64_t border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0, int64_t ix0,
+                        const uint64_t *w, int64_t *pop) {
+    return xn_neon_bconv_border<TB>(c, xn, iy0, ix0, w, pop);
+  }
+};
 
-template <typename Epi>
-inline void xn_neon_bconv_run(const xn_neon_bconv_ctx *c, const uint64_t *x, const uint64_t *wp) {
-  const int64_t blocks = (c->p->c_out + 1) / 2;
-  int64_t ob = 0;
-  for (; ob + XN_NEON_B <= blocks; ob += XN_NEON_B)
-    xn_neon_bconv_blocks<XN_NEON_B, Epi>(c, x, wp, ob);
-  for (; ob < blocks; ++ob)
-    xn_neon_bconv_blocks<1, Epi>(c, x, wp, ob);
-}
-
-inline xn_neon_bconv_ctx xn_neon_bconv_make_ctx(const xn_bconv_params *p) {
-  xn_neon_bconv_ctx c;
-  memset(&c, 0, sizeof c);
-  c.p = p;
-  c.cw = xn_bit_words(p->c_in);
-  c.ksize = p->kh * p->kw;
-  c.runs = p->dil_w == 1 ? 1 : p->kw;
-  c.run_len = p->dil_w == 1 ? p->kw * c.cw : c.cw;
-  c.wblock = c.ksize * c.cw * 2;
-  c.row = p->in_w * c.cw;
-  c.cwo = xn_bit_words(p->c_out);
-  return c;
-}
-
-// Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_neon_bconv_pack.
-inline void xn_neon_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
-                          const float *scale, const float *bias, const float *residual, float *y) {
-  xn_neon_bconv_ctx c = xn_neon_bconv_make_ctx(p);
-  c.scale = scale;
-  c.bias = bias;
-  c.residual = residual;
-  c.yf = y;
-  xn_neon_bconv_run<xn_neon_epi_float>(&c, x, w);
+// Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_neon_bconv_pack;
+// with --threads, part `part` of `parts` of the output rows.
+__attribute__((flatten)) inline void xn_neon_bconv(const xn_bconv_params *p, const uint64_t *x,
+                                                   const uint64_t *w, const float *scale,
+                                                   const float *bias, const float *residual,
+                                                   float *y, int part = 0, int parts = 1) {
+  xn_oc_bconv_float<xn_neon_bconv_isa, xn_neon_epi_float>(p, x, w, scale, bias, residual, y, part,
+                                                          parts);
 }
 
 // Same contract as xn_bconv_threshold with group == 1, w packed by xn_neon_bconv_pack.
-inline void xn_neon_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
-                                    const uint64_t *w, const int32_t *thresh, const int32_t *dir,
-                                    uint64_t *y) {
-  xn_neon_bconv_ctx c = xn_neon_bconv_make_ctx(p);
-  c.thresh = thresh;
-  c.dir = dir;
-  c.yb = y;
-  memset(y, 0, (size_t)(p->n * p->out_h * p->out_w * c.cwo) * sizeof(uint64_t));
-  xn_neon_bconv_run<xn_neon_epi_thresh>(&c, x, w);
+__attribute__((flatten)) inline void xn_neon_bconv_threshold(const xn_bconv_params *p,
+                                                             const uint64_t *x, const uint64_t *w,
+                                                             const int32_t *thresh,
+                                                             const int32_t *dir, uint64_t *y,
+                                                             int part = 0, int parts = 1) {
+  xn_oc_bconv_threshold<xn_neon_bconv_isa, xn_neon_epi_thresh>(p, x, w, thresh, dir, y, part,
+                                                               parts);
 }
 
 // Same contract as xn_bdense (generic/bdense.h), w packed by xn_neon_bdense_pack.
 inline void xn_neon_bdense(const xn_bdense_params *p, const uint64_t *x, const uint64_t *w,
-                           const float *scale, const float *bias, const float *residual,
-                           float *y) {
+                           const float *scale, const float *bias, const float *residual, float *y) {
   const xn_bconv_params q = xn_oc_bdense_as_conv(p);
   xn_neon_bconv(&q, x, w, scale, bias, residual, y);
 }
 
 inline void xn_neon_bdense_threshold(const xn_bdense_params *p, const uint64_t *x,
-                                     const uint64_t *w, const int32_t *thresh,
-                                     const int32_t *dir, uint64_t *y) {
+                                     const uint64_t *w, const int32_t *thresh, const int32_t *dir,
+                                     uint64_t *y) {
   const xn_bconv_params q = xn_oc_bdense_as_conv(p);
   xn_neon_bconv_threshold(&q, x, w, thresh, dir, y);
 }

@@ -35,6 +35,20 @@
 #ifndef XN_NEON_B
 #define XN_NEON_B 4
 #endif
+// Float-input kernels (neon/fconv.h): XN_NEON_FG groups of 4 pixels x XN_NEON_FB blocks of 4
+// output channels per register tile, XN_NEON_FB1 blocks for one-pixel layers. AArch64:
+// 12 x 8 (24 accumulators + 2 weight + 3 input vectors of 32), 32 channels; ARMv7: 4 x 8
+// (8 + 2 + 1 of 16), 16 channels.
+#ifndef XN_NEON_FG
+#if defined(__aarch64__)
+#define XN_NEON_FG 3
+#define XN_NEON_FB1 8
+#else
+#define XN_NEON_FG 1
+#define XN_NEON_FB1 4
+#endif
+#define XN_NEON_FB 2
+#endif
 
 // The register tiles' loops over pixels and blocks must be unrolled completely.
 #define XN_NEON_UNROLL _Pragma("GCC unroll 16")

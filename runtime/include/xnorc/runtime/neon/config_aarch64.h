@@ -10,5 +10,11 @@
 
 #define XN_NEON_P 4 // pixels per register tile
 #define XN_NEON_B 4 // 2-channel blocks per register tile: 16 uint16x8 accumulators
+// Float-input conv / Gemm / BWN (neon/fconv.h): tiles of XN_NEON_FG groups of 4 pixels x
+// XN_NEON_FB blocks of 4 output channels = 12 pixels x 8 channels, 24 float32x4
+// accumulators; one-pixel layers (dense, Gemm) take XN_NEON_FB1 blocks = 32 channels.
+#define XN_NEON_FG 3
+#define XN_NEON_FB 2
+#define XN_NEON_FB1 8
 
 #endif // XNORC_RUNTIME_NEON_CONFIG_H

@@ -10,5 +10,10 @@
 
 #define XN_NEON_P 2 // pixels per register tile
 #define XN_NEON_B 4 // 2-channel blocks per register tile: 8 uint16x8 accumulators
+// Float-input conv / Gemm / BWN (neon/fconv.h): 4 pixels x 8 channels, 8 float32x4
+// accumulators; one-pixel layers (dense, Gemm) take XN_NEON_FB1 blocks = 16 channels.
+#define XN_NEON_FG 1
+#define XN_NEON_FB 2
+#define XN_NEON_FB1 4
 
 #endif // XNORC_RUNTIME_NEON_CONFIG_H

@@ -41,16 +41,6 @@ inline void xn_avx2_bdense_pack(const xn_bdense_params *p, const uint64_t *gener
 
 // ---- kernels ----
 
-struct xn_avx2_bconv_ctx {
-  const xn_bconv_params *p;
-  int64_t cw, ksize, runs, run_len, wblock, row, cwo;
-  int64_t row_lo, row_hi; // output rows [row_lo, row_hi) of all n * out_h (xn_part_range)
-  const float *scale, *bias, *residual;
-  float *yf;
-  const int32_t *thresh, *dir;
-  uint64_t *yb;
-};
-
 // Byte counts of the set bits of v (each byte 0..8).
 XN_AVX2_TARGET inline __m256i xn_avx2_popcnt_bytes(__m256i v, __m256i lut, __m256i low) {
   const __m256i lo = _mm256_and_si256(v, low);
@@ -65,7 +55,7 @@ XN_AVX2_TARGET inline __m256i xn_avx2_lut() {
 
 // Interior tile: P pixels x B blocks, popcounts to pop[P][B * 4].
 template <int P, int B>
-XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const uint64_t *x0,
+XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0,
                                               int64_t xstep, const uint64_t *w, int64_t *pop) {
   const __m256i lut = xn_avx2_lut(), low = _mm256_set1_epi8(0x0f);
   const __m256i zero = _mm256_setzero_si256();
@@ -128,7 +118,7 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_avx2_bconv_ctx *c, const 
 // One border pixel: valid taps only, padded taps as the padding value. Popcounts to
 // pop[B * 4]; returns the number of summed bits.
 template <int B>
-XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_avx2_bconv_ctx *c, const uint64_t *xn,
+XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn,
                                                    int64_t iy0, int64_t ix0, const uint64_t *w,
                                                    int64_t *pop) {
   const xn_bconv_params *p = c->p;
@@ -170,23 +160,16 @@ XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_avx2_bconv_ctx *c, c
   return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
 }
 
-struct xn_avx2_epi_float {
-  template <int B>
-  XN_AVX2_TARGET static inline void emit(const xn_avx2_bconv_ctx *c, int64_t n, int64_t pix,
-                                         int64_t ob, const int64_t *pop, int64_t n_bits) {
-    int64_t m_end = (ob + B) * 4;
-    if (m_end > c->p->c_out)
-      m_end = c->p->c_out;
-    xn_oc_bconv_epilogue(c->p, n, pix, ob * 4, m_end, pop, n_bits, c->scale, c->bias, c->residual,
-                         c->yf);
-  }
-};
+// Float epilogue: the scalar one (its rounding matches the generic kernel's).
+template <int B> using xn_avx2_epi_float = xn_oc_epi_scalar<4, xn_oc_bconv_epilogue>::epi<B>;
 
 // Four output bits per block, OR-ed into the zeroed output (two blocks per byte).
-struct xn_avx2_epi_thresh {
-  template <int B>
-  XN_AVX2_TARGET static inline void emit(const xn_avx2_bconv_ctx *c, int64_t n, int64_t pix,
-                                         int64_t ob, const int64_t *pop, int64_t n_bits) {
+template <int B> struct xn_avx2_epi_thresh {
+  int64_t ob;
+  void init(const xn_oc_bconv_ctx *, int64_t ob_) { ob = ob_; }
+  void end_row(const xn_oc_bconv_ctx *) {}
+  XN_AVX2_TARGET void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix, const int64_t *pop,
+                           int64_t n_bits) const {
     const xn_bconv_params *p = c->p;
     unsigned char *yp = (unsigned char *)(c->yb + (n * p->out_h * p->out_w + pix) * c->cwo);
     const __m256i nb = _mm256_set1_epi64x(n_bits);
@@ -221,107 +204,37 @@ struct xn_avx2_epi_thresh {
   }
 };
 
-template <int B, typename Epi>
-XN_AVX2_TARGET inline void xn_avx2_bconv_blocks(const xn_avx2_bconv_ctx *c, const uint64_t *x,
-                                                const uint64_t *wp, int64_t ob) {
-  const xn_bconv_params *p = c->p;
-  const uint64_t *w = wp + ob * c->wblock;
-  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
-  xn_x86_interior(p->out_h, p->stride_h, p->pad_top, p->dil_h, p->kh, p->in_h, &oh_lo, &oh_hi);
-  xn_x86_interior(p->out_w, p->stride_w, p->pad_left, p->dil_w, p->kw, p->in_w, &ow_lo, &ow_hi);
-  const int P = XN_AVX2_P;
-  alignas(32) int64_t pop[P * B * 4];
-  const int64_t xstep = p->stride_w * c->cw;
-  const int64_t n_full = c->ksize * p->c_in;
-  for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
-    const int64_t n = row / p->out_h, oh = row % p->out_h;
-    const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
-    {
-      const int64_t iy0 = oh * p->stride_h - p->pad_top;
-      const bool row_in = oh >= oh_lo && oh < oh_hi;
-      const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
-      int64_t ow = 0;
-      for (; ow < a; ++ow) {
-        const int64_t nb =
-            xn_avx2_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
-      }
-      for (; ow + P <= e; ow += P) {
-        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-        xn_avx2_bconv_tile<P, B>(c, x0, xstep, w, pop);
-        XN_X86_UNROLL
-        for (int i = 0; i < P; ++i)
-          Epi::template emit<B>(c, n, oh * p->out_w + ow + i, ob, pop + i * B * 4, n_full);
-      }
-      for (; ow < e; ++ow) {
-        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-        xn_avx2_bconv_tile<1, B>(c, x0, xstep, w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, n_full);
-      }
-      for (; ow < p->out_w; ++ow) {
-        const int64_t nb =
-            xn_avx2_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-        Epi::template emit<B>(c, n, oh * p->out_w + ow, ob, pop, nb);
-      }
-    }
+// The kernel pieces common/oc_bconv_walk.h drives.
+struct xn_avx2_bconv_isa {
+  enum { L = 4, P = XN_AVX2_P, B = XN_AVX2_B };
+  template <int TP, int TB>
+  XN_AVX2_TARGET static void tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
+                                  const uint64_t *w, int64_t *pop) {
+    xn_avx2_bconv_tile<TP, TB>(c, x0, xstep, w, pop);
   }
-}
+  template <int TB>
+  XN_AVX2_TARGET static int64_t border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
+                                       int64_t ix0, const uint64_t *w, int64_t *pop) {
+    return xn_avx2_bconv_border<TB>(c, xn, iy0, ix0, w, pop);
+  }
+};
 
-template <typename Epi>
-XN_AVX2_TARGET inline void xn_avx2_bconv_run(const xn_avx2_bconv_ctx *c, const uint64_t *x,
-                                             const uint64_t *wp) {
-  const int64_t blocks = (c->p->c_out + 3) / 4;
-  int64_t ob = 0;
-  for (; ob + XN_AVX2_B <= blocks; ob += XN_AVX2_B)
-    xn_avx2_bconv_blocks<XN_AVX2_B, Epi>(c, x, wp, ob);
-  for (; ob < blocks; ++ob)
-    xn_avx2_bconv_blocks<1, Epi>(c, x, wp, ob);
-}
-
-inline xn_avx2_bconv_ctx xn_avx2_bconv_make_ctx(const xn_bconv_params *p) {
-  xn_avx2_bconv_ctx c;
-  memset(&c, 0, sizeof c);
-  c.p = p;
-  c.cw = xn_bit_words(p->c_in);
-  c.ksize = p->kh * p->kw;
-  c.runs = p->dil_w == 1 ? 1 : p->kw;
-  c.run_len = p->dil_w == 1 ? p->kw * c.cw : c.cw;
-  c.wblock = c.ksize * c.cw * 4;
-  c.row = p->in_w * c.cw;
-  c.cwo = xn_bit_words(p->c_out);
-  c.row_lo = 0;
-  c.row_hi = p->n * p->out_h;
-  return c;
-}
-
-// Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_avx2_bconv_pack.
-XN_AVX2_TARGET inline void xn_avx2_bconv(const xn_bconv_params *p, const uint64_t *x,
-                                         const uint64_t *w, const float *scale, const float *bias,
-                                         const float *residual, float *y, int part = 0,
-                                         int parts = 1) {
-  xn_avx2_bconv_ctx c = xn_avx2_bconv_make_ctx(p);
-  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
-  c.scale = scale;
-  c.bias = bias;
-  c.residual = residual;
-  c.yf = y;
-  xn_avx2_bconv_run<xn_avx2_epi_float>(&c, x, w);
+// Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_avx2_bconv_pack;
+// with --threads, part `part` of `parts` of the output rows.
+XN_AVX2_TARGET __attribute__((flatten)) inline void
+xn_avx2_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w, const float *scale,
+              const float *bias, const float *residual, float *y, int part = 0, int parts = 1) {
+  xn_oc_bconv_float<xn_avx2_bconv_isa, xn_avx2_epi_float>(p, x, w, scale, bias, residual, y, part,
+                                                          parts);
 }
 
 // Same contract as xn_bconv_threshold with group == 1, w packed by xn_avx2_bconv_pack.
-XN_AVX2_TARGET inline void xn_avx2_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
-                                                   const uint64_t *w, const int32_t *thresh,
-                                                   const int32_t *dir, uint64_t *y, int part = 0,
-                                                   int parts = 1) {
-  xn_avx2_bconv_ctx c = xn_avx2_bconv_make_ctx(p);
-  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
-  c.thresh = thresh;
-  c.dir = dir;
-  c.yb = y;
-  const int64_t row_words = p->out_w * c.cwo;
-  memset(y + c.row_lo * row_words, 0,
-         (size_t)((c.row_hi - c.row_lo) * row_words) * sizeof(uint64_t));
-  xn_avx2_bconv_run<xn_avx2_epi_thresh>(&c, x, w);
+XN_AVX2_TARGET __attribute__((flatten)) inline void
+xn_avx2_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                        const int32_t *thresh, const int32_t *dir, uint64_t *y, int part = 0,
+                        int parts = 1) {
+  xn_oc_bconv_threshold<xn_avx2_bconv_isa, xn_avx2_epi_thresh>(p, x, w, thresh, dir, y, part,
+                                                               parts);
 }
 
 // Same contract as xn_bdense (generic/bdense.h), w packed by xn_avx2_bdense_pack.

@@ -43,27 +43,10 @@ inline void xn_avx512_bdense_pack(const xn_bdense_params *p, const uint64_t *gen
 
 // ---- kernels ----
 
-struct xn_avx512_bconv_ctx {
-  const xn_bconv_params *p;
-  int64_t cw;             // words per input pixel
-  int64_t ksize;          // kh * kw
-  int64_t runs;           // word runs per window row: 1 if dil_w == 1 (kw * cw words), else kw
-  int64_t run_len;        // words per run
-  int64_t wblock;         // packed words per 8-channel block
-  int64_t row;            // words per input row
-  int64_t cwo;            // words per packed output pixel (threshold)
-  int64_t row_lo, row_hi; // output rows [row_lo, row_hi) of all n * out_h (xn_part_range)
-  // Epilogue operands.
-  const float *scale, *bias, *residual;
-  float *yf;
-  const int32_t *thresh, *dir;
-  uint64_t *yb;
-};
-
 // Interior tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks (w is the
 // first block's packed filter). Writes popcounts to pop[P][B * 8].
 template <int P, int B>
-XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c, const uint64_t *x0,
+XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0,
                                                   int64_t xstep, const uint64_t *w, int64_t *pop) {
   __m512i acc[P][B];
   XN_X86_UNROLL
@@ -103,9 +86,9 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_avx512_bconv_ctx *c, 
 // One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
 // as the padding value. Writes popcounts to pop[B * 8]; returns the number of summed bits.
 template <int B>
-XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_avx512_bconv_ctx *c,
-                                                       const uint64_t *xn, int64_t iy0, int64_t ix0,
-                                                       const uint64_t *w, int64_t *pop) {
+XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn,
+                                                       int64_t iy0, int64_t ix0, const uint64_t *w,
+                                                       int64_t *pop) {
   const xn_bconv_params *p = c->p;
   int64_t ky_lo, ky_hi, kx_lo, kx_hi;
   xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
@@ -162,12 +145,12 @@ template <int B> struct xn_avx512_epi_float {
   int64_t n, pix0, count; // the buffered run: pixels pix0 .. pix0 + count - 1 of image n
   alignas(64) int32_t d[XN_AVX512_EPI_RUN * B * 8];
 
-  XN_AVX512_TARGET inline void init(const xn_avx512_bconv_ctx *c, int64_t ob_) {
+  XN_AVX512_TARGET inline void init(const xn_oc_bconv_ctx *c, int64_t ob_) {
     ob = ob_;
     m_end = (ob + B) * 8 < c->p->c_out ? (ob + B) * 8 : c->p->c_out;
     count = 0;
   }
-  XN_AVX512_TARGET inline void emit(const xn_avx512_bconv_ctx *c, int64_t n_, int64_t pix,
+  XN_AVX512_TARGET inline void emit(const xn_oc_bconv_ctx *c, int64_t n_, int64_t pix,
                                     const int64_t *pop, int64_t n_bits) {
     const xn_bconv_params *p = c->p;
     if (p->act_kind != XN_ACT_NONE && p->act_kind != XN_ACT_RELU) {
@@ -192,9 +175,9 @@ template <int B> struct xn_avx512_epi_float {
     ++count;
   }
   // Called at the end of every output row: runs never span rows.
-  XN_AVX512_TARGET inline void end_row(const xn_avx512_bconv_ctx *c) { flush(c); }
+  XN_AVX512_TARGET inline void end_row(const xn_oc_bconv_ctx *c) { flush(c); }
 
-  XN_AVX512_TARGET inline void flush(const xn_avx512_bconv_ctx *c) {
+  XN_AVX512_TARGET inline void flush(const xn_oc_bconv_ctx *c) {
     if (count == 0)
       return;
     const xn_bconv_params *p = c->p;
@@ -241,7 +224,7 @@ template <int B> struct xn_avx512_epi_thresh {
   // "pop < ceil((n_full - t) / 2)"; u holds the bound of each lane's direction.
   __m512i u[B];
   unsigned ge_dir[B], valid[B];
-  XN_AVX512_TARGET inline void init(const xn_avx512_bconv_ctx *c, int64_t ob_) {
+  XN_AVX512_TARGET inline void init(const xn_oc_bconv_ctx *c, int64_t ob_) {
     ob = ob_;
     n_full = c->ksize * c->p->c_in;
     XN_X86_UNROLL
@@ -266,8 +249,8 @@ template <int B> struct xn_avx512_epi_thresh {
       u[b] = _mm512_mask_blend_epi64((__mmask8)ge_dir[b], hi, lo);
     }
   }
-  XN_AVX512_TARGET inline void end_row(const xn_avx512_bconv_ctx *) {}
-  XN_AVX512_TARGET inline void emit(const xn_avx512_bconv_ctx *c, int64_t n, int64_t pix,
+  XN_AVX512_TARGET inline void end_row(const xn_oc_bconv_ctx *) {}
+  XN_AVX512_TARGET inline void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix,
                                     const int64_t *pop, int64_t n_bits) const {
     const xn_bconv_params *p = c->p;
     unsigned char *yp = (unsigned char *)(c->yb + (n * p->out_h * p->out_w + pix) * c->cwo);
@@ -295,123 +278,37 @@ template <int B> struct xn_avx512_epi_thresh {
   }
 };
 
-// Blocks ob..ob+B-1 over every output pixel of every image.
-template <int B, template <int> class Epi>
-XN_AVX512_TARGET inline void xn_avx512_bconv_blocks(const xn_avx512_bconv_ctx *c, const uint64_t *x,
-                                                    const uint64_t *wp, int64_t ob) {
-  const xn_bconv_params *p = c->p;
-  const uint64_t *w = wp + ob * c->wblock;
-  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
-  xn_x86_interior(p->out_h, p->stride_h, p->pad_top, p->dil_h, p->kh, p->in_h, &oh_lo, &oh_hi);
-  xn_x86_interior(p->out_w, p->stride_w, p->pad_left, p->dil_w, p->kw, p->in_w, &ow_lo, &ow_hi);
-  const int P = XN_AVX512_P;
-  alignas(64) int64_t pop[P * B * 8];
-  const int64_t xstep = p->stride_w * c->cw;
-  const int64_t n_full = c->ksize * p->c_in;
-  Epi<B> epi;
-  epi.init(c, ob);
-  for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
-    const int64_t n = row / p->out_h, oh = row % p->out_h;
-    const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
-    {
-      const int64_t iy0 = oh * p->stride_h - p->pad_top;
-      const bool row_in = oh >= oh_lo && oh < oh_hi;
-      const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
-      int64_t ow = 0;
-      for (; ow < a; ++ow) {
-        const int64_t nb =
-            xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-        epi.emit(c, n, oh * p->out_w + ow, pop, nb);
-      }
-      for (; ow + P <= e; ow += P) {
-        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-        xn_avx512_bconv_tile<P, B>(c, x0, xstep, w, pop);
-        XN_X86_UNROLL
-        for (int i = 0; i < P; ++i)
-          epi.emit(c, n, oh * p->out_w + ow + i, pop + i * B * 8, n_full);
-      }
-      for (; ow < e; ++ow) {
-        const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-        xn_avx512_bconv_tile<1, B>(c, x0, xstep, w, pop);
-        epi.emit(c, n, oh * p->out_w + ow, pop, n_full);
-      }
-      for (; ow < p->out_w; ++ow) {
-        const int64_t nb =
-            xn_avx512_bconv_border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-        epi.emit(c, n, oh * p->out_w + ow, pop, nb);
-      }
-      epi.end_row(c);
-    }
+// The kernel pieces common/oc_bconv_walk.h drives.
+struct xn_avx512_bconv_isa {
+  enum { L = 8, P = XN_AVX512_P, B = XN_AVX512_B };
+  template <int TP, int TB>
+  XN_AVX512_TARGET static void tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
+                                    const uint64_t *w, int64_t *pop) {
+    xn_avx512_bconv_tile<TP, TB>(c, x0, xstep, w, pop);
   }
-}
-
-template <template <int> class Epi>
-XN_AVX512_TARGET inline void xn_avx512_bconv_run(const xn_avx512_bconv_ctx *c, const uint64_t *x,
-                                                 const uint64_t *wp) {
-  const int64_t blocks = (c->p->c_out + 7) / 8;
-  int64_t ob = 0;
-  for (; ob + XN_AVX512_B <= blocks; ob += XN_AVX512_B)
-    xn_avx512_bconv_blocks<XN_AVX512_B, Epi>(c, x, wp, ob);
-  switch (blocks - ob) {
-  case 3:
-    xn_avx512_bconv_blocks<3, Epi>(c, x, wp, ob);
-    break;
-  case 2:
-    xn_avx512_bconv_blocks<2, Epi>(c, x, wp, ob);
-    break;
-  case 1:
-    xn_avx512_bconv_blocks<1, Epi>(c, x, wp, ob);
-    break;
-  default:
-    break;
+  template <int TB>
+  XN_AVX512_TARGET static int64_t border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
+                                         int64_t ix0, const uint64_t *w, int64_t *pop) {
+    return xn_avx512_bconv_border<TB>(c, xn, iy0, ix0, w, pop);
   }
-}
-
-inline xn_avx512_bconv_ctx xn_avx512_bconv_make_ctx(const xn_bconv_params *p) {
-  xn_avx512_bconv_ctx c;
-  memset(&c, 0, sizeof c);
-  c.p = p;
-  c.cw = xn_bit_words(p->c_in);
-  c.ksize = p->kh * p->kw;
-  c.runs = p->dil_w == 1 ? 1 : p->kw;
-  c.run_len = p->dil_w == 1 ? p->kw * c.cw : c.cw;
-  c.wblock = c.ksize * c.cw * 8;
-  c.row = p->in_w * c.cw;
-  c.cwo = xn_bit_words(p->c_out);
-  c.row_lo = 0;
-  c.row_hi = p->n * p->out_h;
-  return c;
-}
+};
 
 // Same contract as xn_bconv (generic/bconv.h) with group == 1 and w packed by
-// xn_avx512_bconv_pack.
-XN_AVX512_TARGET inline void xn_avx512_bconv(const xn_bconv_params *p, const uint64_t *x,
-                                             const uint64_t *w, const float *scale,
-                                             const float *bias, const float *residual, float *y,
-                                             int part = 0, int parts = 1) {
-  xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
-  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
-  c.scale = scale;
-  c.bias = bias;
-  c.residual = residual;
-  c.yf = y;
-  xn_avx512_bconv_run<xn_avx512_epi_float>(&c, x, w);
+// xn_avx512_bconv_pack; with --threads, part `part` of `parts` of the output rows.
+XN_AVX512_TARGET __attribute__((flatten)) inline void
+xn_avx512_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w, const float *scale,
+                const float *bias, const float *residual, float *y, int part = 0, int parts = 1) {
+  xn_oc_bconv_float<xn_avx512_bconv_isa, xn_avx512_epi_float>(p, x, w, scale, bias, residual, y,
+                                                              part, parts);
 }
 
 // Same contract as xn_bconv_threshold with group == 1 and w packed by xn_avx512_bconv_pack.
-XN_AVX512_TARGET inline void xn_avx512_bconv_threshold(const xn_bconv_params *p, const uint64_t *x,
-                                                       const uint64_t *w, const int32_t *thresh,
-                                                       const int32_t *dir, uint64_t *y,
-                                                       int part = 0, int parts = 1) {
-  xn_avx512_bconv_ctx c = xn_avx512_bconv_make_ctx(p);
-  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
-  c.thresh = thresh;
-  c.dir = dir;
-  c.yb = y;
-  const int64_t row_words = p->out_w * c.cwo;
-  memset(y + c.row_lo * row_words, 0,
-         (size_t)((c.row_hi - c.row_lo) * row_words) * sizeof(uint64_t));
-  xn_avx512_bconv_run<xn_avx512_epi_thresh>(&c, x, w);
+XN_AVX512_TARGET __attribute__((flatten)) inline void
+xn_avx512_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                          const int32_t *thresh, const int32_t *dir, uint64_t *y, int part = 0,
+                          int parts = 1) {
+  xn_oc_bconv_threshold<xn_avx512_bconv_isa, xn_avx512_epi_thresh>(p, x, w, thresh, dir, y, part,
+                                                                   parts);
 }
 
 // Same contract as xn_bdense (generic/bdense.h), w packed by xn_avx512_bdense_pack.

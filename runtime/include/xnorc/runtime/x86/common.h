@@ -11,8 +11,7 @@
 #ifndef XNORC_RUNTIME_X86_COMMON_H
 #define XNORC_RUNTIME_X86_COMMON_H
 
-#include "../common/oc_blocked.h"
-#include "../common/parts.h"
+#include "../common/oc_bconv_walk.h"
 
 // The register tiles' loops over pixels and blocks must be unrolled completely (g++ -O2
 // does not do it by itself: the accumulators would live in memory).
