@@ -124,7 +124,9 @@ llvm::Error specialize(const Op &O, KernelCall &Call) {
   case OpKind::Gemm:
   case OpKind::BWConv:
   case OpKind::BWDense:
-    specializeFloatInput(O, Call);
+    // Convs split their output rows (--threads); dense layers and Gemm stay whole.
+    if (specializeFloatInput(O, Call))
+      Call.Splittable = O.kind() == OpKind::Conv || O.kind() == OpKind::BWConv;
     return llvm::Error::success();
   default:
     return llvm::Error::success();

@@ -52,7 +52,8 @@ inline xn_neon_wsrc_b xn_neon_wsrc_bits(const uint64_t *w, int64_t k) {
 // Same contract as xn_bwconv (generic/bwconv.h) with group == 1, w packed by
 // xn_neon_bwconv_pack.
 inline void xn_neon_bwconv(const xn_bwconv_params *p, const float *x, const uint64_t *w,
-                           const float *scale, const float *bias, const float *residual, float *y) {
+                           const float *scale, const float *bias, const float *residual, float *y,
+                           int part = 0, int parts = 1) {
   xn_neon_fconv_ctx c;
   memset(&c, 0, sizeof c);
   c.n = p->n;
@@ -78,7 +79,7 @@ inline void xn_neon_bwconv(const xn_bwconv_params *p, const float *x, const uint
   c.act_alpha = p->act_alpha;
   c.act_beta = p->act_beta;
   c.y = y;
-  xn_neon_fconv_run(c, xn_neon_wsrc_bits(w, p->c_in * p->kh * p->kw));
+  xn_neon_fconv_run(c, xn_neon_wsrc_bits(w, p->c_in * p->kh * p->kw), part, parts);
 }
 
 // Same contract as xn_bwdense (generic/bwconv.h), w packed by xn_neon_bwdense_pack.

@@ -33,6 +33,7 @@
 #ifndef XNORC_RUNTIME_NEON_FCONV_H
 #define XNORC_RUNTIME_NEON_FCONV_H
 
+#include "../common/parts.h"
 #include "common.h"
 #include "float_pack.h"
 
@@ -61,6 +62,7 @@ inline float32x4_t xn_neon_mla(float32x4_t acc, float32x4_t w, float32x4_t x) {
 // the epilogue's operands.
 struct xn_neon_fconv_ctx {
   int64_t n, c_in, c_out, ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw;
+  int64_t row_lo, row_hi; // output rows of this part (--threads), counted over all n * oh
   const float *x;
   const float *scale, *bias, *residual; // NULL: 1, 0, none
   int32_t act_kind;
@@ -300,8 +302,9 @@ inline void xn_neon_fconv_blocks(const xn_neon_fconv_ctx *c, W w, int64_t m0) {
   const int G = XN_NEON_FG;
   int64_t ox_lo, ox_hi;
   xn_oc_interior(c->ow, c->sw, c->pw, c->dw, c->kw, c->iw, &ox_lo, &ox_hi);
-  for (int64_t n = 0; n < c->n; ++n)
-    for (int64_t oy = 0; oy < c->oh; ++oy) {
+  for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
+    const int64_t n = row / c->oh, oy = row % c->oh;
+    {
       int64_t ky_lo, ky_hi;
       xn_tap_range(oy * c->sh - c->ph, c->dh, c->kh, 0, c->ih, &ky_lo, &ky_hi);
       int64_t ox = 0;
@@ -315,6 +318,7 @@ inline void xn_neon_fconv_blocks(const xn_neon_fconv_ctx *c, W w, int64_t m0) {
       for (; ox < c->ow; ++ox)
         xn_neon_fconv_pixel<B, K1>(c, n, oy, ox, ky_lo, ky_hi, w, m0);
     }
+  }
 }
 
 // One output pixel per image: the one-pixel path for every image.
@@ -322,7 +326,7 @@ template <int B, bool K1, typename W>
 inline void xn_neon_fconv_pixels(const xn_neon_fconv_ctx *c, W w, int64_t m0) {
   int64_t ky_lo, ky_hi;
   xn_tap_range(-c->ph, c->dh, c->kh, 0, c->ih, &ky_lo, &ky_hi);
-  for (int64_t n = 0; n < c->n; ++n)
+  for (int64_t n = c->row_lo; n < c->row_hi; ++n) // one row per image
     xn_neon_fconv_pixel<B, K1>(c, n, 0, 0, ky_lo, ky_hi, w, m0);
 }
 
@@ -348,9 +352,12 @@ template <bool K1, typename W> inline void xn_neon_fconv_groups(const xn_neon_fc
     xn_neon_fconv_blocks<1, K1>(c, w.at(ob), ob * XN_NEON_FL);
 }
 
-// The engine's entry point, for any weight source.
-template <typename W> inline void xn_neon_fconv_run(xn_neon_fconv_ctx c, W w) {
+// The engine's entry point, for any weight source; part `part` of `parts` of the output
+// rows (--threads; a flattened 1x1 conv or a dense layer has one row per image).
+template <typename W>
+inline void xn_neon_fconv_run(xn_neon_fconv_ctx c, W w, int part = 0, int parts = 1) {
   xn_neon_fconv_flatten_1x1(&c);
+  xn_part_range(c.n * c.oh, part, parts, &c.row_lo, &c.row_hi);
   if (c.kh == 1 && c.kw == 1)
     xn_neon_fconv_groups<true>(&c, w);
   else
@@ -375,7 +382,7 @@ inline xn_neon_fconv_ctx xn_neon_fconv_dense_ctx(int64_t n, int64_t c_in, int64_
 // Same contract as xn_conv (generic/conv.h) for convs xn_neon_conv_supported() accepts, with
 // w packed by xn_neon_conv_pack.
 inline void xn_neon_conv(const xn_conv_params *p, const float *x, const float *w, const float *bias,
-                         float *y) {
+                         float *y, int part = 0, int parts = 1) {
   int64_t id[3], od[3], k[3], s[3], dl[3], pb[3];
   xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
   xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
@@ -406,7 +413,8 @@ inline void xn_neon_conv(const xn_conv_params *p, const float *x, const float *w
   c.act_alpha = p->act_alpha;
   c.act_beta = p->act_beta;
   c.y = y;
-  xn_neon_fconv_run(c, xn_neon_wsrc_f{w, (ptrdiff_t)(xn_neon_conv_pairs(p) * XN_NEON_FL)});
+  xn_neon_fconv_run(c, xn_neon_wsrc_f{w, (ptrdiff_t)(xn_neon_conv_pairs(p) * XN_NEON_FL)}, part,
+                    parts);
 }
 
 // Same contract as xn_gemm (generic/gemm.h) for trans_a == 0 (xn_neon_gemm_supported), with
