@@ -22,9 +22,12 @@ GROUPS = [  # (ctest name suffix, heading)
     ("-armv7", "neon-armv7 (ARMv7, under qemu-arm)"),
     ("-avx512", "avx512"),
     ("-avx2", "avx2"),
-    ("", "generic target, compiler, tools"),
+    ("", "compiler, generic target, lit (every target)"),
 ]
 COUNT = re.compile(r"(\d+) passed, (\d+) failed")
+LIT_PASSED = re.compile(r"^\s+Passed\s*: (\d+)$", re.M)  # lit's summary
+LIT_FAILED = re.compile(r"^\s+Failed\s*: (\d+)$", re.M)
+GTEST_CASE = re.compile(r"^\w+\.\w+$")  # gtest_discover_tests: one ctest per case
 INNER_CTEST = re.compile(r"tests passed, (\d+) tests failed out of (\d+)")
 
 
@@ -35,17 +38,23 @@ def suites(log: str):
         if not head:
             continue
         name = head.group(2)
-        status = ("passed" if "Test Passed." in block else
+        # ctest ends a test's block with "Test Passed." / "Test Failed.", or with
+        # "Test Pass Reason:" / "Test Fail Reason:" for tests judged by a regex.
+        status = ("FAILED" if re.search(r"^Test (Failed|Fail Reason)", block, re.M) else
+                  "passed" if re.search(r"^Test Pass(ed\.| Reason)", block, re.M) else
                   "skipped" if re.search(r"Test (Not Run|Skipped)|SKIPPED", block) else
                   "FAILED")
         passed = failed = None
-        inner = INNER_CTEST.findall(block)
         counts = COUNT.findall(block)
-        if inner:
+        inner = INNER_CTEST.findall(block)
+        if counts:  # the suite's own count of checks
+            passed, failed = map(int, counts[-1])
+        elif LIT_PASSED.search(block):
+            passed = int(LIT_PASSED.findall(block)[-1])
+            failed = int((LIT_FAILED.findall(block) or ["0"])[-1])
+        elif inner:  # an inner ctest's count of tests
             failed, total = map(int, inner[-1])
             passed = total - failed
-        elif counts:
-            passed, failed = map(int, counts[-1])
         yield name, status, passed, failed
 
 
@@ -58,9 +67,16 @@ def main(argv: list[str]) -> int:
         print(f"test_summary: {path}: no ctest log", file=sys.stderr)
         return 1
     grouped = defaultdict(list)
+    cases = [0, 0, 0]  # gtest cases passed, failed, skipped: reported as one row
     for row in suites(path.read_text(errors="replace")):
+        if GTEST_CASE.match(row[0]):
+            cases[{"passed": 0, "FAILED": 1, "skipped": 2}[row[1]]] += 1
+            continue
         suffix = next(s for s, _ in GROUPS if row[0].endswith(s))
         grouped[suffix].append(row)
+    if any(cases):
+        grouped[""].append(("kernel unit tests (gtest cases)", "FAILED" if cases[1] else "passed",
+                            cases[0], cases[1]))
     print("Counts per target (each suite's own count of checks; ctest counts suites):")
     for suffix, heading in GROUPS:
         rows = sorted(grouped.get(suffix, []))
