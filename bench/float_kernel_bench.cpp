@@ -1,27 +1,35 @@
 // Float kernel benchmark: GFLOP/s of the generic, AVX2 and AVX-512 float conv and Gemm
 // kernels on the float layers of the benchmark networks (ResNet-18 / Bi-Real-18 stem,
 // Bi-Real-18's 1x1 downsamples, XNOR-Net AlexNet's conv1, a 3x3 64->64 conv, classifiers),
-// as a percentage of this core's FMA ceiling, re-measured in the same run. Times are
-// the thread's CPU time (best of several runs).
+// and of the binary-weight (BWN) conv and dense kernels (float input, +-1 weights) on
+// BWN-network shapes, as a percentage of this core's FMA ceiling, re-measured in the same
+// run. Times are the thread's CPU time (best of several runs). Float convs run both x86
+// kernels: xn_<isa>_conv (target "avx2" / "avx512": pixels across lanes) and
+// xn_<isa>_conv_oc ("avx2-oc" / "avx512-oc": output channels across lanes); the compiler
+// picks one per layer (targets/x86/X86Targets.cpp, useOcConv).
 //
 //   xnorc-float-kernel-bench [--quick] [--json PATH]
 //
-// FLOPs = 2 x MACs; a conv's MACs are out_h * out_w * c_out * c_in * kh * kw (padding taps
-// included, as usual). The FMA ceiling of an ISA is the rate of a loop of independent FMAs.
-// Paths this CPU lacks are reported as skipped.
+// FLOPs = 2 x MACs (a BWN layer's additions count as MACs); a conv's MACs are out_h * out_w
+// * c_out * c_in * kh * kw (padding taps included, as usual). The FMA ceiling of an ISA is
+// the rate of a loop of independent FMAs. Paths this CPU lacks are reported as skipped.
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_float.h"
+#include "xnorc/runtime/x86/avx2_oc_conv.h"
 #include "xnorc/runtime/x86/avx512_float.h"
+#include "xnorc/runtime/x86/avx512_oc_conv.h"
 
 #include "bench_args.h"
 
 #include <immintrin.h>
 
 #include <algorithm>
-#include <ctime>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -130,6 +138,28 @@ std::vector<float> randomVec(size_t n) {
   return v;
 }
 
+std::vector<uint64_t> randomBits(size_t n) {
+  std::vector<uint64_t> v(n);
+  for (uint64_t &w : v) {
+    rndf();
+    w = rng_state;
+  }
+  return v;
+}
+
+// Packed weights as the generated code has them: 64-byte aligned (alignas(64) constants).
+// With malloc's 16-byte alignment every other 32- or 64-byte weight load would split a
+// cache line, which costs the x86 convs up to a third of their speed.
+template <typename T> struct Aligned {
+  struct Free {
+    void operator()(T *p) const { free(p); }
+  };
+  std::unique_ptr<T, Free> p;
+  explicit Aligned(size_t n)
+      : p(static_cast<T *>(aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64))) {}
+  T *data() const { return p.get(); }
+};
+
 struct ConvLayer {
   const char *name;
   int64_t c_in, c_out, hw, k, stride, pad;
@@ -161,7 +191,7 @@ int main(int argc, char **argv) {
   const double ceil2 = has2 ? best(ceilingAvx2, 20000000, reps) : 0;
   printf("FMA ceiling (one core): avx512 %.1f GFLOP/s, avx2 %.1f GFLOP/s\n\n", 2e-9 * ceil512,
          2e-9 * ceil2);
-  printf("%-22s %-8s %10s %10s %8s %10s\n", "layer", "target", "ms", "GFLOP/s", "%peak",
+  printf("%-26s %-10s %10s %10s %8s %10s\n", "layer", "target", "ms", "GFLOP/s", "%peak",
          "%avx512pk");
 
   std::vector<Row> rows;
@@ -169,18 +199,19 @@ int main(int argc, char **argv) {
                     double ceiling) {
     const double rate = macs / secs;
     rows.push_back({layer, target, macs, secs, rate, ceiling});
-    printf("%-22s %-8s %10.3f %10.1f %8.1f %10.1f\n", layer.c_str(), target, secs * 1e3,
+    printf("%-26s %-10s %10.3f %10.1f %8.1f %10.1f\n", layer.c_str(), target, secs * 1e3,
            2e-9 * rate, ceiling > 0 ? 100 * rate / ceiling : 0.0,
            ceil512 > 0 ? 100 * rate / ceil512 : 0.0);
   };
 
+  // The benchmark networks' float convs, then two stride-1 layers with few weights per
+  // output channel (27, 16), where the pixels-across-lanes kernel wins (see useOcConv).
   const ConvLayer convs[] = {
-      {"stem 3>64 7x7/2 224", 3, 64, 224, 7, 2, 3},
-      {"alex 3>96 11x11/4 224", 3, 96, 224, 11, 4, 2},
-      {"3x3 64>64 56", 64, 64, 56, 3, 1, 1},
-      {"1x1 64>128 28", 64, 128, 28, 1, 1, 0},
-      {"1x1 128>256 14", 128, 256, 14, 1, 1, 0},
-      {"1x1 256>512 7", 256, 512, 7, 1, 1, 0},
+      {"stem 3>64 7x7/2 224", 3, 64, 224, 7, 2, 3}, {"alex 3>96 11x11/4 224", 3, 96, 224, 11, 4, 2},
+      {"3x3 64>64 56", 64, 64, 56, 3, 1, 1},        {"3x3/2 64>128 56", 64, 128, 56, 3, 2, 1},
+      {"1x1 64>128 28", 64, 128, 28, 1, 1, 0},      {"1x1 128>256 14", 128, 256, 14, 1, 1, 0},
+      {"1x1 256>512 7", 256, 512, 7, 1, 1, 0},      {"3x3 3>32 224", 3, 32, 224, 3, 1, 1},
+      {"1x1 16>64 56", 16, 64, 56, 1, 1, 0},
   };
   for (const ConvLayer &L : convs) {
     const int64_t oh = (L.hw + 2 * L.pad - L.k) / L.stride + 1;
@@ -207,24 +238,84 @@ int main(int argc, char **argv) {
                         quick ? 0.02 : min_time, quick ? 1 : reps),
            0);
     if (has2) {
-      std::vector<float> wp(xn_avx2_conv_packed_floats(&p));
+      Aligned<float> wp(xn_avx2_conv_packed_floats(&p));
       xn_avx2_conv_pack(&p, w.data(), wp.data());
       report(L.name, "avx2", macs,
              timeIt([&] { xn_avx2_conv(&p, x.data(), wp.data(), b.data(), y.data()); },
                     min_time, reps),
              ceil2);
+      Aligned<float> wo(xn_avx2_conv_oc_packed_floats(&p));
+      xn_avx2_conv_oc_pack(&p, w.data(), wo.data());
+      report(L.name, "avx2-oc", macs,
+             timeIt([&] { xn_avx2_conv_oc(&p, x.data(), wo.data(), b.data(), y.data()); }, min_time,
+                    reps),
+             ceil2);
     } else {
-      printf("%-22s %-8s skipped: this CPU lacks AVX2/FMA\n", L.name, "avx2");
+      printf("%-26s %-10s skipped: this CPU lacks AVX2/FMA\n", L.name, "avx2");
     }
     if (has512) {
-      std::vector<float> wp(xn_avx512_conv_packed_floats(&p));
+      Aligned<float> wp(xn_avx512_conv_packed_floats(&p));
       xn_avx512_conv_pack(&p, w.data(), wp.data());
       report(L.name, "avx512", macs,
              timeIt([&] { xn_avx512_conv(&p, x.data(), wp.data(), b.data(), y.data()); },
                     min_time, reps),
              ceil512);
+      Aligned<float> wo(xn_avx512_conv_oc_packed_floats(&p));
+      xn_avx512_conv_oc_pack(&p, w.data(), wo.data());
+      report(L.name, "avx512-oc", macs,
+             timeIt([&] { xn_avx512_conv_oc(&p, x.data(), wo.data(), b.data(), y.data()); },
+                    min_time, reps),
+             ceil512);
     } else {
-      printf("%-22s %-8s skipped: this CPU lacks AVX-512 F\n", L.name, "avx512");
+      printf("%-26s %-10s skipped: this CPU lacks AVX-512 F\n", L.name, "avx512");
+    }
+  }
+
+  // Binary-weight (BWN) layers: XNOR-Net's BWN AlexNet conv1 and a ResNet-18 3x3 block,
+  // scale and bias per channel, Relu.
+  const ConvLayer bwconvs[] = {
+      {"bwn alex 3>96 11x11/4", 3, 96, 224, 11, 4, 2},
+      {"bwn stem 3>64 7x7/2", 3, 64, 224, 7, 2, 3},
+      {"bwn 3x3 64>64 56", 64, 64, 56, 3, 1, 1},
+      {"bwn 3x3 256>256 14", 256, 256, 14, 3, 1, 1},
+  };
+  for (const ConvLayer &L : bwconvs) {
+    const int64_t oh = (L.hw + 2 * L.pad - L.k) / L.stride + 1;
+    const xn_bwconv_params p = {1,     L.c_in, L.c_out, 1,        L.hw,        L.hw, oh,
+                                oh,    L.k,    L.k,     L.stride, L.stride,    1,    1,
+                                L.pad, L.pad,  L.pad,   L.pad,    XN_ACT_RELU, 0.0f, 0.0f};
+    const double macs = (double)(oh * oh * L.c_out * L.c_in * L.k * L.k);
+    std::vector<float> x = randomVec((size_t)(L.c_in * L.hw * L.hw));
+    std::vector<uint64_t> w = randomBits((size_t)(L.c_out * L.k * L.k * xn_bit_words(L.c_in)));
+    std::vector<float> sc = randomVec((size_t)L.c_out), b = randomVec((size_t)L.c_out);
+    std::vector<float> y((size_t)(L.c_out * oh * oh));
+    report(
+        L.name, "generic", macs,
+        timeIt([&] { xn_bwconv(&p, x.data(), w.data(), sc.data(), b.data(), nullptr, y.data()); },
+               quick ? 0.02 : min_time, quick ? 1 : reps),
+        0);
+    if (has2) {
+      Aligned<uint64_t> wp(xn_avx2_bwconv_packed_words(&p));
+      xn_avx2_bwconv_pack(&p, w.data(), wp.data());
+      report(L.name, "avx2", macs,
+             timeIt(
+                 [&] {
+                   xn_avx2_bwconv(&p, x.data(), wp.data(), sc.data(), b.data(), nullptr, y.data());
+                 },
+                 min_time, reps),
+             ceil2);
+    }
+    if (has512) {
+      Aligned<uint64_t> wp(xn_avx512_bwconv_packed_words(&p));
+      xn_avx512_bwconv_pack(&p, w.data(), wp.data());
+      report(L.name, "avx512", macs,
+             timeIt(
+                 [&] {
+                   xn_avx512_bwconv(&p, x.data(), wp.data(), sc.data(), b.data(), nullptr,
+                                    y.data());
+                 },
+                 min_time, reps),
+             ceil512);
     }
   }
 
@@ -243,7 +334,7 @@ int main(int argc, char **argv) {
                   quick ? 0.02 : min_time, quick ? 1 : reps),
            0);
     if (has2) {
-      std::vector<float> bp(xn_avx2_gemm_packed_floats(&p));
+      Aligned<float> bp(xn_avx2_gemm_packed_floats(&p));
       xn_avx2_gemm_pack(&p, b.data(), bp.data());
       report(L.name, "avx2", macs,
              timeIt([&] { xn_avx2_gemm(&p, a.data(), bp.data(), c.data(), y.data()); },
@@ -251,11 +342,52 @@ int main(int argc, char **argv) {
              ceil2);
     }
     if (has512) {
-      std::vector<float> bp(xn_avx512_gemm_packed_floats(&p));
+      Aligned<float> bp(xn_avx512_gemm_packed_floats(&p));
       xn_avx512_gemm_pack(&p, b.data(), bp.data());
       report(L.name, "avx512", macs,
              timeIt([&] { xn_avx512_gemm(&p, a.data(), bp.data(), c.data(), y.data()); },
                     min_time, reps),
+             ceil512);
+    }
+  }
+
+  // BWN dense layers (M = 1): AlexNet's classifier shapes with +-1 weights.
+  const GemmLayer bwdenses[] = {
+      {"bwn fc 1x4096 . 4096x1000", 4096, 1000},
+      {"bwn fc 1x9216 . 9216x4096", 9216, 4096},
+  };
+  for (const GemmLayer &L : bwdenses) {
+    const xn_bwdense_params p = {1, L.k, L.n, XN_ACT_NONE, 0.0f, 0.0f};
+    const double macs = (double)(L.k * L.n);
+    std::vector<float> x = randomVec((size_t)L.k), y((size_t)L.n);
+    std::vector<uint64_t> w = randomBits((size_t)(L.n * xn_bit_words(L.k)));
+    std::vector<float> sc = randomVec((size_t)L.n), b = randomVec((size_t)L.n);
+    report(
+        L.name, "generic", macs,
+        timeIt([&] { xn_bwdense(&p, x.data(), w.data(), sc.data(), b.data(), nullptr, y.data()); },
+               quick ? 0.02 : min_time, quick ? 1 : reps),
+        0);
+    if (has2) {
+      Aligned<uint64_t> wp(xn_avx2_bwdense_packed_words(&p));
+      xn_avx2_bwdense_pack(&p, w.data(), wp.data());
+      report(L.name, "avx2", macs,
+             timeIt(
+                 [&] {
+                   xn_avx2_bwdense(&p, x.data(), wp.data(), sc.data(), b.data(), nullptr, y.data());
+                 },
+                 min_time, reps),
+             ceil2);
+    }
+    if (has512) {
+      Aligned<uint64_t> wp(xn_avx512_bwdense_packed_words(&p));
+      xn_avx512_bwdense_pack(&p, w.data(), wp.data());
+      report(L.name, "avx512", macs,
+             timeIt(
+                 [&] {
+                   xn_avx512_bwdense(&p, x.data(), wp.data(), sc.data(), b.data(), nullptr,
+                                     y.data());
+                 },
+                 min_time, reps),
              ceil512);
     }
   }

@@ -1,11 +1,14 @@
-// Unit tests for the x86 float kernels (runtime/include/xnorc/runtime/x86/*_float.h): conv
-// and Gemm against the generic kernels they replace, over channel counts 1, 3, 17, 64, 65,
-// kernels 1, 3, 5, 7 (and 11), strides 1-4, paddings, dilations, 1-D convs, bias / no bias
-// and every fused activation; equal up to float summation order (FMA), so a relative
-// tolerance. Paths whose instructions this CPU lacks are skipped with the reason.
+// Unit tests for the x86 float kernels (runtime/include/xnorc/runtime/x86/*_float.h and the
+// float conv of *_oc_conv.h): conv and Gemm against the generic kernels they replace, over
+// channel counts 1, 3, 17, 64, 65, kernels 1, 3, 5, 7 (and 11, and wider than 16 for the
+// oc conv), strides 1-4, paddings, dilations, 1-D convs, bias / no bias and every fused
+// activation; equal up to float summation order (FMA), so a relative tolerance. Paths whose
+// instructions this CPU lacks are skipped with the reason.
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_float.h"
+#include "xnorc/runtime/x86/avx2_oc_conv.h"
 #include "xnorc/runtime/x86/avx512_float.h"
+#include "xnorc/runtime/x86/avx512_oc_conv.h"
 
 #include <gtest/gtest.h>
 
@@ -128,11 +131,12 @@ int64_t numel(const xn_conv_params &p, bool out) {
 }
 
 template <typename Pack, typename Size, typename Kernel>
-void checkConv(const ConvCase &c, uint64_t seed, Size sizeFn, Pack packFn, Kernel kernelFn) {
+void checkConv(const ConvCase &c, uint64_t seed, Size sizeFn, Pack packFn, Kernel kernelFn,
+               bool (*supported)(const xn_conv_params *) = xn_x86_conv_supported) {
   Rng r(seed);
   const int64_t n = 1 + (int64_t)(seed % 2);
   xn_conv_params p = makeParams(c, n);
-  ASSERT_TRUE(xn_x86_conv_supported(&p)) << describe(c);
+  ASSERT_TRUE(supported(&p)) << describe(c);
   int64_t ksize = c.c_in * c.kw * (c.rank == 2 ? c.kh : 1);
   std::vector<float> x = randomVec((size_t)numel(p, false), r);
   std::vector<float> w = randomVec((size_t)(c.c_out * ksize), r);
@@ -198,6 +202,35 @@ TEST(X86FloatConv, Avx2MatchesGeneric) {
   uint64_t seed = 1;
   for (const ConvCase &c : convCases())
     checkConv(c, seed++, xn_avx2_conv_packed_floats, xn_avx2_conv_pack, xn_avx2_conv);
+}
+
+// The output-channels-across-lanes conv takes any kernel width: add 1-D and 2-D kernels
+// wider than XN_X86_CONV_MAX_KW.
+std::vector<ConvCase> ocConvCases() {
+  std::vector<ConvCase> v = convCases();
+  v.push_back({3, 17, 1, 60, 1, 21, 1, 2, 1, 1, 0, 10, 0, 9, 1, true, XN_ACT_RELU});
+  v.push_back({5, 20, 9, 40, 3, 17, 1, 3, 1, 1, 1, 8, 1, 8, 2, false, XN_ACT_NONE});
+  return v;
+}
+
+TEST(X86FloatConv, Avx512OcMatchesGeneric) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
+  uint64_t seed = 1;
+  for (const ConvCase &c : ocConvCases())
+    checkConv(
+        c, seed++, xn_avx512_conv_oc_packed_floats, xn_avx512_conv_oc_pack,
+        [](auto... a) { xn_avx512_conv_oc(a...); }, xn_x86_conv_oc_supported);
+}
+
+TEST(X86FloatConv, Avx2OcMatchesGeneric) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
+  uint64_t seed = 1;
+  for (const ConvCase &c : ocConvCases())
+    checkConv(
+        c, seed++, xn_avx2_conv_oc_packed_floats, xn_avx2_conv_oc_pack,
+        [](auto... a) { xn_avx2_conv_oc(a...); }, xn_x86_conv_oc_supported);
 }
 
 template <typename Size, typename Pack, typename Kernel>

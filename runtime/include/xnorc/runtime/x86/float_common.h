@@ -67,6 +67,15 @@ struct xn_x86_conv_geom {
   int64_t ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw;
 };
 
+inline xn_x86_conv_geom xn_x86_conv_flatten_1x1(xn_x86_conv_geom g) {
+  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.ih &&
+      g.ow == g.iw) {
+    g.iw = g.ow = g.ih * g.iw;
+    g.ih = g.oh = 1;
+  }
+  return g;
+}
+
 inline xn_x86_conv_geom xn_x86_conv_view(const xn_conv_params *p) {
   int64_t id[3], od[3], k[3], s[3], dl[3], pb[3];
   xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
@@ -75,14 +84,9 @@ inline xn_x86_conv_geom xn_x86_conv_view(const xn_conv_params *p) {
   xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
   xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
   xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
-  xn_x86_conv_geom g = {id[1], id[2], od[1], od[2], k[1], k[2],
-                        s[1],  s[2],  dl[1], dl[2], pb[1], pb[2]};
-  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 &&
-      g.oh == g.ih && g.ow == g.iw) {
-    g.iw = g.ow = g.ih * g.iw;
-    g.ih = g.oh = 1;
-  }
-  return g;
+  const xn_x86_conv_geom g = {id[1], id[2], od[1], od[2], k[1],  k[2],
+                              s[1],  s[2],  dl[1], dl[2], pb[1], pb[2]};
+  return xn_x86_conv_flatten_1x1(g);
 }
 
 // What the x86 float convs take (the compiler checks the same on the op): 1-D or 2-D,

@@ -1,0 +1,437 @@
+// Shared pieces of xnorc's x86 "output channels across lanes" convs (x86/avx512_oc_conv.h,
+// x86/avx2_oc_conv.h) for float inputs: the binary-weight (BWN) conv and dense layer, and the
+// float conv xnorc picks for strided convs (the stem) and most others (targets/x86/
+// X86Targets.cpp, useOcConv).
+//
+// Design. A vector holds L consecutive output channels of one output pixel (L = 16 for
+// AVX-512, 8 for AVX2). For one input channel and kernel tap the kernel builds the vector of
+// the L channels' weights once, then does one FMA per output pixel of the register tile with
+// that pixel's input value broadcast: a tile of B weight vectors (B * L channels) x P pixels
+// of one output row holds B * P accumulators. Unlike the pixels-across-lanes float conv
+// (x86/<isa>_float.h), nothing depends on the stride (a strided input is just a farther
+// broadcast) and a conv with 3 input channels still runs full vectors. The weight vectors
+// come from a "weight source" (packed at compile time, order below):
+//   - float weights (xn_x86_oc_pack_floats): one vector load;
+//   - bit weights (BWN, xn_x86_oc_pack_bits): the L sign bits, expanded to +-1.0f (AVX-512:
+//     mask blend; AVX2: table). x * +-1 is exact, so each FMA rounds like the generic
+//     kernel's addition. The weights stay 32x smaller than floats in the generated code.
+// Only the weight source differs: the row walk (xn_x86_oc_run), the register tile, border
+// handling and the epilogue are the same code for both.
+//
+// Borders: pixels whose window lies inside the input run P at a time over the whole kernel;
+// border pixels run one at a time over the taps inside the input (exact zero padding).
+// Kernel rows outside the input are skipped for the whole output row.
+//
+// Output: a tile's accumulators are [pixel][channel]; NCHW wants [channel][pixel]. Each
+// output row is done in segments of XN_X86_OC_SEG pixels: the ISA's tile transposes its P <= 8
+// pixel vectors into the segment's stage (a small [channel][pixel] buffer on the stack,
+// in-register transposes amortised over the c_in * kh * kw FMAs of every accumulator), then
+// xn_x86_oc_flush (shared) writes the stage row by row with scale, bias, residual and
+// activation, so each cache line of y is written whole and at once. A dense layer's output
+// [n][m] already has channels contiguous: its vectors go straight to y. Channels past c_out
+// (zero float weights, +1 bits) are computed and never stored.
+//
+// Results equal the generic kernels' up to float summation order (FMA), not bit for bit.
+#ifndef XNORC_RUNTIME_X86_OC_CONV_H
+#define XNORC_RUNTIME_X86_OC_CONV_H
+
+#include "../common/parts.h"
+#include "../generic/bwconv.h"
+#include "common.h"
+#include "float_common.h"
+
+#include <immintrin.h>
+
+// ---- compile-time weight packing (plain C++) ----
+//
+// Both weight kinds share one order, set by the register tile. Output channels are padded
+// to whole vectors of `lanes` and taken `tile` vectors at a time (a tile's channel group;
+// the last group may be narrower). A group holds, for each weight index q = (c * kh + ky) *
+// kw + kx (qn = c_in * kh * kw of them) in turn, the weights of its channels side by side, so
+// a register tile streams one contiguous run with its vectors at fixed offsets. Floats hold
+// the weight. Bits hold its sign (1 = -1, as in the generic layout; 0 for padded channels)
+// at the same index of an array of 64-bit words, LSB first: one vector's signs are `lanes`
+// adjacent bits, never straddling a word.
+
+// Index of weight (m, q) in the packed order.
+inline int64_t xn_x86_oc_index(int64_t c_out, int64_t qn, int64_t lanes, int64_t tile, int64_t m,
+                               int64_t q) {
+  const int64_t padded = (c_out + lanes - 1) / lanes * lanes;
+  const int64_t m0 = m / (tile * lanes) * (tile * lanes); // the group's first channel
+  const int64_t width = padded - m0 < tile * lanes ? padded - m0 : tile * lanes;
+  return m0 * qn + q * width + (m - m0);
+}
+
+inline size_t xn_x86_oc_floats_size(int64_t c_out, int64_t qn, int64_t lanes) {
+  return (size_t)((c_out + lanes - 1) / lanes * lanes * qn);
+}
+
+// generic_w is [c_out][qn] (ONNX's [c_out][c_in][kh][kw]); packed receives
+// xn_x86_oc_floats_size() floats.
+inline void xn_x86_oc_pack_floats(int64_t c_out, int64_t qn, int64_t lanes, int64_t tile,
+                                  const float *generic_w, float *packed) {
+  memset(packed, 0, xn_x86_oc_floats_size(c_out, qn, lanes) * sizeof(float));
+  for (int64_t m = 0; m < c_out; ++m)
+    for (int64_t q = 0; q < qn; ++q)
+      packed[xn_x86_oc_index(c_out, qn, lanes, tile, m, q)] = generic_w[m * qn + q];
+}
+
+inline size_t xn_x86_oc_bits_size(int64_t c_out, int64_t qn, int64_t lanes) {
+  return (xn_x86_oc_floats_size(c_out, qn, lanes) + 63) / 64;
+}
+
+// generic_w is the generic BWN layout [c_out][taps][ceil(c_in / 64)] words
+// (generic/bwconv.h, group 1; a dense layer has taps = 1); packed receives
+// xn_x86_oc_bits_size(c_out, c_in * taps, lanes) words.
+inline void xn_x86_oc_pack_bits(int64_t c_out, int64_t c_in, int64_t taps, int64_t lanes,
+                                int64_t tile, const uint64_t *generic_w, uint64_t *packed) {
+  const int64_t cw = xn_bit_words(c_in), qn = c_in * taps;
+  memset(packed, 0, xn_x86_oc_bits_size(c_out, qn, lanes) * sizeof(uint64_t));
+  for (int64_t m = 0; m < c_out; ++m)
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t c = 0; c < c_in; ++c) {
+        const uint64_t bit = (generic_w[(m * taps + t) * cw + c / 64] >> (c % 64)) & 1;
+        const int64_t i = xn_x86_oc_index(c_out, qn, lanes, tile, m, c * taps + t);
+        packed[i / 64] |= bit << (i % 64);
+      }
+}
+
+// ---- the conv seen by the kernels ----
+
+// Every layer as a 2-D conv over NCHW-like strides. A dense layer [n][k] x [m][k]^T is one
+// "image" whose output row holds the n batch rows as pixels: input channel stride 1, pixel
+// stride k (the conv's W stride), output channel stride 1 and pixel stride m.
+struct xn_x86_oc_ctx {
+  xn_x86_conv_geom g;
+  int64_t n, c_in, c_out;
+  int64_t x_img, x_cs;       // input floats per image, per channel
+  int64_t y_img, y_cs, y_ps; // output floats per image, per channel, per pixel
+  int32_t act_kind;
+  float act_alpha, act_beta;
+  const float *x, *scale, *bias, *residual;
+  float *y;
+};
+
+// Output pixels per segment of an output row: NCHW results are staged for a segment, then
+// written row by row (xn_x86_oc_flush). A multiple of the tiles' P and of 8.
+#define XN_X86_OC_SEG 48
+// Floats per staged channel row: 8 of slack past the segment take a tile's unmasked rows.
+#define XN_X86_OC_STAGE (XN_X86_OC_SEG + 8)
+
+// One register tile: image n, output row oy (input rows from iy0, kernel rows [ky_lo, ky_hi)
+// inside the input), output pixels from ox0 (kernel columns [kx_lo, kx_hi) for every one of
+// them), channel blocks from ob; its segment starts at pixel s0 and is staged in stage.
+struct xn_x86_oc_pos {
+  int64_t n, oy, ox0, ob, iy0, ky_lo, ky_hi, kx_lo, kx_hi, s0;
+  float *stage;
+};
+
+inline xn_x86_oc_ctx xn_x86_oc_make_ctx(xn_x86_conv_geom g, int64_t n, int64_t c_in, int64_t c_out,
+                                        int32_t act_kind, float act_alpha, float act_beta,
+                                        const float *x, const float *scale, const float *bias,
+                                        const float *residual, float *y) {
+  xn_x86_oc_ctx c;
+  c.g = g;
+  c.n = n;
+  c.c_in = c_in;
+  c.c_out = c_out;
+  c.x_cs = g.ih * g.iw;
+  c.x_img = c_in * c.x_cs;
+  c.y_cs = g.oh * g.ow;
+  c.y_img = c_out * c.y_cs;
+  c.y_ps = 1;
+  c.act_kind = act_kind;
+  c.act_alpha = act_alpha;
+  c.act_beta = act_beta;
+  c.x = x;
+  c.scale = scale;
+  c.bias = bias;
+  c.residual = residual;
+  c.y = y;
+  return c;
+}
+
+inline xn_x86_oc_ctx xn_x86_oc_conv_ctx(const xn_conv_params *p, const float *x, const float *bias,
+                                        float *y) {
+  return xn_x86_oc_make_ctx(xn_x86_conv_view(p), p->n, p->c_in, p->c_out, p->act_kind, p->act_alpha,
+                            p->act_beta, x, NULL, bias, NULL, y);
+}
+
+inline xn_x86_oc_ctx xn_x86_oc_bwconv_ctx(const xn_bwconv_params *p, const float *x,
+                                          const float *scale, const float *bias,
+                                          const float *residual, float *y) {
+  const xn_x86_conv_geom g = {p->in_h,  p->in_w,  p->out_h,    p->out_w,
+                              p->kh,    p->kw,    p->stride_h, p->stride_w,
+                              p->dil_h, p->dil_w, p->pad_top,  p->pad_left};
+  return xn_x86_oc_make_ctx(xn_x86_conv_flatten_1x1(g), p->n, p->c_in, p->c_out, p->act_kind,
+                            p->act_alpha, p->act_beta, x, scale, bias, residual, y);
+}
+
+inline xn_x86_oc_ctx xn_x86_oc_bwdense_ctx(const xn_bwdense_params *p, const float *x,
+                                           const float *scale, const float *bias,
+                                           const float *residual, float *y) {
+  // Row r's input starts at r * k: a W stride of k over a "row" of n * k floats, all of it
+  // interior.
+  const xn_x86_conv_geom g = {1, p->n * p->k, 1, p->n, 1, 1, 1, p->k, 1, 1, 0, 0};
+  xn_x86_oc_ctx c = xn_x86_oc_make_ctx(g, 1, p->k, p->m, p->act_kind, p->act_alpha, p->act_beta, x,
+                                       scale, bias, residual, y);
+  c.x_cs = 1;
+  c.y_cs = 1;
+  c.y_ps = p->m;
+  return c;
+}
+
+// Weights per output channel of a float conv (c_in * kernel size; ungrouped).
+inline int64_t xn_x86_conv_oc_taps(const xn_conv_params *p) {
+  int64_t taps = p->c_in;
+  for (int32_t d = 0; d < p->spatial_rank; ++d)
+    taps *= p->kernel[d];
+  return taps;
+}
+
+// What the float conv of this family takes (the compiler checks the same on the op): 1-D
+// or 2-D, ungrouped; any kernel size, stride and dilation.
+inline bool xn_x86_conv_oc_supported(const xn_conv_params *p) {
+  return p->spatial_rank >= 1 && p->spatial_rank <= 2 && p->group == 1;
+}
+
+// ---- the epilogue (both ISAs) ----
+
+// AVX2 + FMA is all the epilogue needs: it serves the AVX2 and the AVX-512 kernels.
+#define XN_X86_OC_EPI_TARGET __attribute__((target("avx2,fma")))
+#define XN_X86_OC_EPI_INLINE __attribute__((always_inline, target("avx2,fma"))) inline
+
+// Lanes [0, n) of 8 as a vmaskmovps mask.
+XN_X86_OC_EPI_INLINE __m256i xn_x86_oc_mask8(int64_t n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// The epilogue's operands, copied out of the context so they stay in registers across the
+// stores (a float store could otherwise alias them for the compiler).
+struct xn_x86_oc_out {
+  float *y;
+  const float *residual;
+  float alpha, beta;
+};
+
+// y[off .. off + cnt) (m: xn_x86_oc_mask8(cnt)) = Act(v + residual), v with scale and bias
+// applied, Act and the residual's presence fixed at compile time (xn_x86_oc_dispatch).
+// xn_act_apply's operations and NaN rules: Relu is a max with the NaN operand second, Leaky
+// Relu and Clip compare and blend; Sigmoid and Tanh run on the stored values on the baseline
+// ISA, as in the generic kernel. The residual is read before y is written, so it may alias y.
+template <int Act, bool Res>
+XN_X86_OC_EPI_INLINE void xn_x86_oc_put(const xn_x86_oc_out &o, __m256 v, int64_t off, int64_t cnt,
+                                        __m256i m) {
+  if (Res)
+    v = _mm256_add_ps(v, cnt == 8 ? _mm256_loadu_ps(o.residual + off)
+                                  : _mm256_maskload_ps(o.residual + off, m));
+  const __m256 zero = _mm256_setzero_ps();
+  if (Act == XN_ACT_RELU) {
+    v = _mm256_max_ps(zero, v);
+  } else if (Act == XN_ACT_LEAKY_RELU) {
+    v = _mm256_blendv_ps(v, _mm256_mul_ps(_mm256_set1_ps(o.alpha), v),
+                         _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
+  } else if (Act == XN_ACT_CLIP) {
+    const __m256 lo = _mm256_set1_ps(o.alpha), hi = _mm256_set1_ps(o.beta);
+    v = _mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, lo, _CMP_LT_OQ));
+    v = _mm256_blendv_ps(v, hi, _mm256_cmp_ps(v, hi, _CMP_GT_OQ));
+  }
+  float *y = o.y + off;
+  if (cnt == 8)
+    _mm256_storeu_ps(y, v);
+  else
+    _mm256_maskstore_ps(y, m, v);
+  if (Act == XN_ACT_SIGMOID || Act == XN_ACT_TANH)
+    xn_x86_act_row(Act, o.alpha, o.beta, y, cnt);
+}
+
+// F::run<Act, Res>(args...) for the context's activation and residual: the epilogue's
+// loops then carry no per-vector branches.
+template <class F, bool Res, class... A>
+XN_X86_OC_EPI_INLINE void xn_x86_oc_dispatch_act(int32_t act, A... a) {
+  switch (act) {
+  case XN_ACT_RELU:
+    return F::template run<XN_ACT_RELU, Res>(a...);
+  case XN_ACT_LEAKY_RELU:
+    return F::template run<XN_ACT_LEAKY_RELU, Res>(a...);
+  case XN_ACT_CLIP:
+    return F::template run<XN_ACT_CLIP, Res>(a...);
+  case XN_ACT_SIGMOID:
+    return F::template run<XN_ACT_SIGMOID, Res>(a...);
+  case XN_ACT_TANH:
+    return F::template run<XN_ACT_TANH, Res>(a...);
+  default:
+    return F::template run<XN_ACT_NONE, Res>(a...);
+  }
+}
+template <class F, class... A>
+XN_X86_OC_EPI_INLINE void xn_x86_oc_dispatch(const xn_x86_oc_ctx *c, A... a) {
+  if (c->residual)
+    xn_x86_oc_dispatch_act<F, true>(c->act_kind, a...);
+  else
+    xn_x86_oc_dispatch_act<F, false>(c->act_kind, a...);
+}
+
+inline xn_x86_oc_out xn_x86_oc_out_of(const xn_x86_oc_ctx *c) {
+  const xn_x86_oc_out o = {c->y, c->residual, c->act_alpha, c->act_beta};
+  return o;
+}
+
+// The dense layer's epilogue: pixel (batch row) i's vectors of 8 channels, scale and bias per
+// lane, straight into y.
+struct xn_x86_oc_direct {
+  template <int Act, bool Res>
+  XN_X86_OC_EPI_INLINE static void run(const xn_x86_oc_ctx *c, const float *acc, int64_t lanes,
+                                       int64_t nb, int64_t np, const xn_x86_oc_pos *t) {
+    const xn_x86_oc_out o = xn_x86_oc_out_of(c);
+    const int64_t base = t->n * c->y_img + (t->oy * c->g.ow + t->ox0) * c->y_ps;
+    for (int64_t b = 0; b < nb; ++b)
+      for (int64_t h = 0; h < lanes; h += 8) {
+        const int64_t m0 = (t->ob + b) * lanes + h;
+        if (m0 >= c->c_out)
+          return;
+        const int64_t nch = c->c_out - m0 < 8 ? c->c_out - m0 : 8;
+        const __m256i cm = xn_x86_oc_mask8(nch);
+        const __m256 sc = c->scale ? _mm256_maskload_ps(c->scale + m0, cm) : _mm256_set1_ps(1.0f);
+        const __m256 bi = c->bias ? _mm256_maskload_ps(c->bias + m0, cm) : _mm256_setzero_ps();
+        for (int64_t i = 0; i < np; ++i)
+          xn_x86_oc_put<Act, Res>(
+              o, _mm256_fmadd_ps(_mm256_loadu_ps(acc + (b * 8 + i) * lanes + h), sc, bi),
+              base + i * c->y_ps + m0, nch, cm);
+      }
+  }
+};
+
+// The end of a register tile of a dense layer (channels contiguous in y); acc holds its
+// accumulators as [nb blocks][8 pixels][lanes] floats, pixels [0, np). NCHW output goes
+// through the stage instead (the ISA's tile transposes into it, xn_x86_oc_flush finishes).
+__attribute__((noinline)) XN_X86_OC_EPI_TARGET inline void
+xn_x86_oc_store_direct(const xn_x86_oc_ctx *c, const float *acc, int64_t lanes, int64_t nb,
+                       int64_t np, const xn_x86_oc_pos &t) {
+  xn_x86_oc_dispatch<xn_x86_oc_direct>(c, c, acc, lanes, nb, np, &t);
+}
+
+// Writes the staged segment (pixels [s0, s0 + width) of output row oy, channels m0 ..
+// m0 + nch - 1) to NCHW y: per channel row, scale and bias, then the row epilogue, so every
+// cache line of y is written whole and at once.
+struct xn_x86_oc_flush_rows {
+  template <int Act, bool Res>
+  __attribute__((noinline)) XN_X86_OC_EPI_TARGET static void
+  run(const xn_x86_oc_ctx *c, const xn_x86_oc_pos *t, int64_t m0, int64_t nch, int64_t width) {
+    const xn_x86_oc_out o = xn_x86_oc_out_of(c);
+    const int64_t base = t->n * c->y_img + t->oy * c->g.ow + t->s0;
+    const int64_t full = width / 8 * 8;
+    const __m256i tm = xn_x86_oc_mask8(width - full);
+    for (int64_t l = 0; l < nch; ++l) {
+      const int64_t m = m0 + l;
+      const __m256 sc = _mm256_set1_ps(c->scale ? c->scale[m] : 1.0f);
+      const __m256 bi = _mm256_set1_ps(c->bias ? c->bias[m] : 0.0f);
+      const float *row = t->stage + l * XN_X86_OC_STAGE;
+      const int64_t off = base + m * c->y_cs;
+      int64_t x = 0;
+      for (; x < full; x += 8)
+        xn_x86_oc_put<Act, Res>(o, _mm256_fmadd_ps(_mm256_loadu_ps(row + x), sc, bi), off + x, 8,
+                                tm);
+      if (x < width)
+        xn_x86_oc_put<Act, Res>(o, _mm256_fmadd_ps(_mm256_loadu_ps(row + x), sc, bi), off + x,
+                                width - x, tm);
+    }
+  }
+};
+
+XN_X86_OC_EPI_TARGET inline void xn_x86_oc_flush(const xn_x86_oc_ctx *c, const xn_x86_oc_pos &t,
+                                                 int64_t m0, int64_t nch, int64_t width) {
+  xn_x86_oc_dispatch<xn_x86_oc_flush_rows>(c, c, &t, m0, nch, width);
+}
+
+// ---- the row walk ----
+
+// K is the ISA's kernel class: lanes K::L, the largest tile K::B blocks x K::P pixels
+// (K::P <= 8), and K::tile<P, B>(ctx, weights, pos). P and B are template parameters so that
+// the accumulators live in registers; these two pick the instantiation for a runtime count.
+template <class K, class W, int B, int P>
+inline void xn_x86_oc_tile_p(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc_pos &t,
+                             int64_t np) {
+  if constexpr (P > 1)
+    if (np < P)
+      return xn_x86_oc_tile_p<K, W, B, P - 1>(c, w, t, np);
+  K::template tile<P, B>(c, w, t);
+}
+
+template <class K, class W, int B>
+inline void xn_x86_oc_tile(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc_pos &t, int64_t nb,
+                           int64_t np) {
+  if constexpr (B > 1)
+    if (nb < B)
+      return xn_x86_oc_tile<K, W, B - 1>(c, w, t, nb, np);
+  xn_x86_oc_tile_p<K, W, B, K::P>(c, w, t, np);
+}
+
+template <class K, class W>
+inline void xn_x86_oc_border(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, int64_t nb) {
+  const xn_x86_conv_geom &g = c->g;
+  xn_tap_range(t.ox0 * g.sw - g.pw, g.dw, g.kw, 0, g.iw, &t.kx_lo, &t.kx_hi);
+  xn_x86_oc_tile<K, W, K::B>(c, w, t, nb, 1);
+}
+
+inline int64_t xn_x86_oc_clamp(int64_t v, int64_t lo, int64_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+// Every output pixel of part `part` of `parts` (--threads), for the float and the bit weights
+// alike: a range of the n * oh output rows or, when there is a single output row (one image's
+// flattened 1x1 conv or 1-D conv), a range of its pixels in whole segments. Each output takes
+// the same operations however the work is split, so results do not depend on the number of
+// threads. Output rows outermost, so the kh input rows of an output row stay in cache across
+// the channel groups (the weights are small: bits, or floats of few input channels); then
+// segments of XN_X86_OC_SEG pixels, staged and flushed per channel group.
+template <class K, class W>
+inline void xn_x86_oc_run(const xn_x86_oc_ctx *c, const W &w, int part, int parts) {
+  const xn_x86_conv_geom &g = c->g;
+  const int64_t blocks = (c->c_out + K::L - 1) / K::L;
+  int64_t ow_lo, ow_hi;
+  xn_x86_interior(g.ow, g.sw, g.pw, g.dw, g.kw, g.iw, &ow_lo, &ow_hi);
+  int64_t r_lo = 0, r_hi = c->n * g.oh, x_lo = 0, x_hi = g.ow;
+  if (r_hi == 1)
+    xn_part_range_aligned(g.ow, XN_X86_OC_SEG, part, parts, &x_lo, &x_hi);
+  else
+    xn_part_range(r_hi, part, parts, &r_lo, &r_hi);
+  // NCHW output is staged; a dense layer's (channels contiguous) goes straight to y.
+  const bool staged = c->y_cs != 1;
+  alignas(64) float stage[K::B * K::L * XN_X86_OC_STAGE];
+  xn_x86_oc_pos t;
+  t.stage = stage;
+  for (int64_t r = r_lo; r < r_hi; ++r) {
+    t.n = r / g.oh;
+    t.oy = r % g.oh;
+    t.iy0 = t.oy * g.sh - g.ph;
+    xn_tap_range(t.iy0, g.dh, g.kh, 0, g.ih, &t.ky_lo, &t.ky_hi);
+    for (t.ob = 0; t.ob < blocks; t.ob += K::B) {
+      const int64_t nb = blocks - t.ob < K::B ? blocks - t.ob : K::B;
+      const int64_t m0 = t.ob * K::L, m1 = c->c_out < m0 + nb * K::L ? c->c_out : m0 + nb * K::L;
+      // The left border pixels [0, ow_lo) get segments of their own, so the interior's whole
+      // segments hold whole tiles.
+      for (t.s0 = x_lo; t.s0 < x_hi;) {
+        const int64_t end = t.s0 < ow_lo && ow_lo < x_hi ? ow_lo : x_hi;
+        const int64_t s1 = end - t.s0 < XN_X86_OC_SEG ? end : t.s0 + XN_X86_OC_SEG;
+        // Left border [s0, a), interior [a, e), right border [e, s1): left to right, as the
+        // unmasked stage rows need. Border pixels one at a time, each over its taps inside
+        // the input; interior pixels K::P at a time over the whole kernel width.
+        const int64_t a = xn_x86_oc_clamp(ow_lo, t.s0, s1), e = xn_x86_oc_clamp(ow_hi, a, s1);
+        for (t.ox0 = t.s0; t.ox0 < a; ++t.ox0)
+          xn_x86_oc_border<K>(c, w, t, nb);
+        t.kx_lo = 0;
+        t.kx_hi = g.kw;
+        for (t.ox0 = a; t.ox0 < e; t.ox0 += K::P)
+          xn_x86_oc_tile<K, W, K::B>(c, w, t, nb, e - t.ox0 < K::P ? e - t.ox0 : K::P);
+        for (t.ox0 = e; t.ox0 < s1; ++t.ox0)
+          xn_x86_oc_border<K>(c, w, t, nb);
+        if (staged)
+          xn_x86_oc_flush(c, t, m0, m1 - m0, s1 - t.s0);
+        t.s0 = s1;
+      }
+    }
+  }
+}
+
+#endif // XNORC_RUNTIME_X86_OC_CONV_H
