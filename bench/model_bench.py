@@ -81,18 +81,21 @@ def ort_latency(work, model, threads, repeat):
     return float(m.group(1))
 
 
-# Kernel symbol -> part of Bi-Real-18 (avx512 build). The stem is the only stride-2 float
-# conv (tile template <P, 2, ...>); the shortcuts are AvgPool + 1x1 float conv (<P, 1, true>).
+# Kernel symbol -> part of Bi-Real-18 (avx512 build). The float convs share kernels (the
+# stem and the wider 1x1 shortcuts run xn_avx512_oc_*, the others xn_avx512_conv_*), so they
+# are one group.
 PROFILE_GROUPS = [
-    ("stem conv 7x7/2 (float)", [r"xn_avx512_conv_tiles?<\d+, 2"]),
     ("binary 3x3 convs (bconv + epilogue)", [r"xn_avx512_bconv", r"xn_avx512_epi_float",
-                                             r"xn_oc_bconv_epilogue"]),
-    ("shortcut 1x1 convs (float)", [r"xn_avx512_conv_tiles?<\d+, 1"]),
-    ("shortcut avgpool (float)", [r"xn_avgpool"]),
-    ("stem maxpool (float)", [r"xn_maxpool"]),
+                                             r"xn_oc_bconv"]),
+    ("float convs (7x7/2 stem, 1x1 shortcuts)", [r"xn_avx512_oc_", r"xn_x86_oc_",
+                                                 r"xn_avx512_conv"]),
+    ("threshold (float -> bits)", [r"xn_avx512_threshold"]),
+    ("stem maxpool (float)", [r"xn_avx512_maxpool", r"xn_maxpool"]),
+    ("shortcut avgpool (float)", [r"xn_avx512_avgpool", r"xn_avgpool"]),
     ("classifier gemm + global pool", [r"xn_avx512_gemv", r"xn_avx512_gemm", r"xn_global"]),
-    ("sign/bitpack/add/BN glue", [r"xn_binary", r"xn_unary", r"xn_bitpack", r"xn_sign",
-                                  r"^\w+_run$", r"xn_batchnorm", r"xn_pack"]),
+    ("bit max-pool", [r"xn_avx512_bmaxpool"]),
+    ("add/BN/copy glue", [r"xn_binary", r"xn_unary", r"xn_bitpack", r"xn_sign", r"^\w+_run$",
+                          r"xn_batchnorm", r"xn_pack", r"memmove", r"memcpy"]),
 ]
 
 
