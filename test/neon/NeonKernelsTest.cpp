@@ -18,6 +18,7 @@
 // Build: aarch64-linux-gnu-g++ -std=c++17 -O2 -static -I runtime/include NeonKernelsTest.cpp
 //        arm-linux-gnueabihf-g++ -std=c++17 -O2 -static -mfpu=neon -mfloat-abi=hard ...
 // Prints "neon kernel tests (<arch>, <register tiles>): N passed, F failed"; exit 1 on a failure.
+#include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/neon/bconv.h"
 #include "xnorc/runtime/neon/bitpack.h"
@@ -57,17 +58,7 @@ void report(bool ok, const std::string &what) {
   }
 }
 
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint64_t(hi - lo + 1)); }
-};
+using xnorc_test::Rng;
 
 int64_t words(int64_t c) { return (c + 63) / 64; }
 
@@ -403,7 +394,8 @@ void checkFloatConv(const FConvCase &c, Rng &r) {
   xn_conv(&p, absolute(xv).data(), absolute(w).data(), absolute(bias).data(), mag.data());
   for (int variant = 0; variant < 2; ++variant) {
     xn_conv_params q = p;
-    setAct(variant ? r.range(1, 5) : XN_ACT_NONE, &q.act_kind, &q.act_alpha, &q.act_beta);
+    setAct(variant ? static_cast<int>(r.range(1, 5)) : static_cast<int>(XN_ACT_NONE), &q.act_kind,
+           &q.act_alpha, &q.act_beta);
     const float *b = ptrOrNull(bias, variant == 1);
     std::vector<float> want(yn, kPoisonF), got(yn, kPoisonF);
     xn_conv(&q, x.data(), w.data(), b, want.data());
@@ -432,7 +424,8 @@ void checkBwConv(const FConvCase &c, Rng &r) {
   // Variants: nothing; scale, bias, residual; scale and a residual that aliases y.
   for (int variant = 0; variant < 3; ++variant) {
     xn_bwconv_params q = p;
-    setAct(variant ? r.range(1, 5) : XN_ACT_NONE, &q.act_kind, &q.act_alpha, &q.act_beta);
+    setAct(variant ? static_cast<int>(r.range(1, 5)) : static_cast<int>(XN_ACT_NONE), &q.act_kind,
+           &q.act_alpha, &q.act_beta);
     const float *s = ptrOrNull(scale, variant >= 1), *b = ptrOrNull(bias, variant == 1);
     std::vector<float> mag(yn);
     xn_bwconv(&p, absolute(xv).data(), plus.data(), s ? absolute(scale).data() : nullptr,
@@ -470,7 +463,8 @@ void checkBwDense(int64_t n, int64_t k, int64_t m, Rng &r) {
                            res = randomFloats(n * m, r);
   for (int variant = 0; variant < 3; ++variant) {
     xn_bwdense_params q = p;
-    setAct(variant ? r.range(1, 5) : XN_ACT_NONE, &q.act_kind, &q.act_alpha, &q.act_beta);
+    setAct(variant ? static_cast<int>(r.range(1, 5)) : static_cast<int>(XN_ACT_NONE), &q.act_kind,
+           &q.act_alpha, &q.act_beta);
     const float *s = ptrOrNull(scale, variant >= 1), *b = ptrOrNull(bias, variant == 1);
     std::vector<float> mag(yn);
     xn_bwdense(&p, absolute(xv).data(), plus.data(), s ? absolute(scale).data() : nullptr,

@@ -7,6 +7,7 @@
 // checks that the bit and the float packings (xn_x86_oc_pack_bits / _floats) put every
 // weight at the same index, and that the conv kernels split into parts (--threads) compute
 // exactly the whole call's output. Paths whose instructions this CPU lacks are skipped.
+#include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_oc_conv.h"
 #include "xnorc/runtime/x86/avx512_oc_conv.h"
@@ -30,21 +31,7 @@ bool hasAvx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  int64_t range(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(next() % uint64_t(hi - lo + 1));
-  }
-  float f() { return static_cast<float>((next() >> 40) & 0xffff) / 32768.0f - 1.0f; }
-  template <typename T, size_t N> T pick(const T (&a)[N]) { return a[next() % N]; }
-};
+using xnorc_test::Rng;
 
 std::vector<float> randomVec(size_t n, Rng &r) {
   std::vector<float> v(n);

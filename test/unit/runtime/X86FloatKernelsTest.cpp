@@ -4,6 +4,7 @@
 // oc conv), strides 1-4, paddings, dilations, 1-D convs, bias / no bias and every fused
 // activation; equal up to float summation order (FMA), so a relative tolerance. Paths whose
 // instructions this CPU lacks are skipped with the reason.
+#include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_float.h"
 #include "xnorc/runtime/x86/avx2_oc_conv.h"
@@ -28,18 +29,7 @@ bool hasAvx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint64_t(hi - lo + 1)); }
-  float f() { return static_cast<float>((next() >> 40) & 0xffff) / 32768.0f - 1.0f; }
-};
+using xnorc_test::Rng;
 
 std::vector<float> randomVec(size_t n, Rng &r) {
   std::vector<float> v(n);

@@ -4,6 +4,7 @@
 // fallback), paddings, ceil-mode windows reaching into (or lying entirely in) the end
 // padding, count_include_pad, and inputs with ties, signed zeros, infinities and NaNs.
 // Paths whose instructions this CPU lacks are skipped with the reason.
+#include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_glue.h"
 #include "xnorc/runtime/x86/avx512_glue.h"
@@ -27,16 +28,8 @@ bool hasAvx2() {
   return __builtin_cpu_supports("avx2");
 }
 
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint64_t(hi - lo + 1)); }
+struct Rng : xnorc_test::Rng {
+  using xnorc_test::Rng::Rng;
   // Mostly small values with ties; `special` adds +-0, +-inf and NaN.
   float f(bool special) {
     const int r = range(0, 99);

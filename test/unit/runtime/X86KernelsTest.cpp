@@ -4,6 +4,7 @@
 // channel tails, odd spatial sizes, strides, dilations, every padding mode, threshold
 // directions and sentinels. The generic kernels are themselves checked against a naive
 // reference in BinaryKernelsTest.cpp. Paths whose instructions this CPU lacks are skipped.
+#include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_bconv.h"
 #include "xnorc/runtime/x86/avx2_bpool.h"
@@ -46,17 +47,7 @@ bool hasAvx2() {
       GTEST_SKIP() << "this CPU lacks AVX2/POPCNT";                                                \
   } while (0)
 
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint64_t(hi - lo + 1)); }
-};
+using xnorc_test::Rng;
 
 int64_t words(int64_t c) { return (c + 63) / 64; }
 
