@@ -233,16 +233,16 @@ int main(int argc, char **argv) {
     std::vector<float> w = randomVec((size_t)(L.c_out * L.c_in * L.k * L.k));
     std::vector<float> b = randomVec((size_t)L.c_out);
     std::vector<float> y((size_t)(L.c_out * oh * oh));
-    report(L.name, "generic",
-           macs, timeIt([&] { xn_conv(&p, x.data(), w.data(), b.data(), y.data()); },
-                        quick ? 0.02 : min_time, quick ? 1 : reps),
+    report(L.name, "generic", macs,
+           timeIt([&] { xn_conv(&p, x.data(), w.data(), b.data(), y.data()); },
+                  quick ? 0.02 : min_time, quick ? 1 : reps),
            0);
     if (has2) {
       Aligned<float> wp(xn_avx2_conv_packed_floats(&p));
       xn_avx2_conv_pack(&p, w.data(), wp.data());
       report(L.name, "avx2", macs,
-             timeIt([&] { xn_avx2_conv(&p, x.data(), wp.data(), b.data(), y.data()); },
-                    min_time, reps),
+             timeIt([&] { xn_avx2_conv(&p, x.data(), wp.data(), b.data(), y.data()); }, min_time,
+                    reps),
              ceil2);
       Aligned<float> wo(xn_avx2_conv_oc_packed_floats(&p));
       xn_avx2_conv_oc_pack(&p, w.data(), wo.data());
@@ -257,8 +257,8 @@ int main(int argc, char **argv) {
       Aligned<float> wp(xn_avx512_conv_packed_floats(&p));
       xn_avx512_conv_pack(&p, w.data(), wp.data());
       report(L.name, "avx512", macs,
-             timeIt([&] { xn_avx512_conv(&p, x.data(), wp.data(), b.data(), y.data()); },
-                    min_time, reps),
+             timeIt([&] { xn_avx512_conv(&p, x.data(), wp.data(), b.data(), y.data()); }, min_time,
+                    reps),
              ceil512);
       Aligned<float> wo(xn_avx512_conv_oc_packed_floats(&p));
       xn_avx512_conv_oc_pack(&p, w.data(), wo.data());
@@ -337,16 +337,16 @@ int main(int argc, char **argv) {
       Aligned<float> bp(xn_avx2_gemm_packed_floats(&p));
       xn_avx2_gemm_pack(&p, b.data(), bp.data());
       report(L.name, "avx2", macs,
-             timeIt([&] { xn_avx2_gemm(&p, a.data(), bp.data(), c.data(), y.data()); },
-                    min_time, reps),
+             timeIt([&] { xn_avx2_gemm(&p, a.data(), bp.data(), c.data(), y.data()); }, min_time,
+                    reps),
              ceil2);
     }
     if (has512) {
       Aligned<float> bp(xn_avx512_gemm_packed_floats(&p));
       xn_avx512_gemm_pack(&p, b.data(), bp.data());
       report(L.name, "avx512", macs,
-             timeIt([&] { xn_avx512_gemm(&p, a.data(), bp.data(), c.data(), y.data()); },
-                    min_time, reps),
+             timeIt([&] { xn_avx512_gemm(&p, a.data(), bp.data(), c.data(), y.data()); }, min_time,
+                    reps),
              ceil512);
     }
   }
@@ -401,7 +401,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "cannot write %s\n", json.c_str());
       return 1;
     }
-    fprintf(f, "{\n  \"ceiling_flops_per_s\": {\"avx512\": %.6g, \"avx2\": %.6g},\n  \"layers\": [\n",
+    fprintf(f,
+            "{\n  \"ceiling_flops_per_s\": {\"avx512\": %.6g, \"avx2\": %.6g},\n  \"layers\": [\n",
             2 * ceil512, 2 * ceil2);
     for (size_t i = 0; i < rows.size(); ++i) {
       const Row &r = rows[i];

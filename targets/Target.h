@@ -4,8 +4,8 @@
 
 #include "compiler/IR/Graph.h"
 
-#include <llvm/Support/Error.h>
 #include <functional>
+#include <llvm/Support/Error.h>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,8 +37,7 @@ public:
   virtual const char *name() const = 0;
   /// Generates all files in memory; nothing touches the disk, so a failure
   /// leaves no partial output behind.
-  virtual llvm::Expected<std::vector<OutputFile>> emit(const Graph &G,
-                                                       const EmitOptions &Opts) = 0;
+  virtual llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) = 0;
 };
 
 struct TargetInfo {

@@ -20,8 +20,8 @@
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/Format.h>
 #include <llvm/Support/InitLLVM.h>
-#include <llvm/Support/Process.h>
 #include <llvm/Support/Path.h>
+#include <llvm/Support/Process.h>
 #include <llvm/Support/WithColor.h>
 
 using namespace xnorc;
@@ -42,8 +42,9 @@ static cl::opt<std::string> ModelName("name",
 enum class EmitKind { IR, Cpp };
 static cl::opt<EmitKind>
     Emit("emit", cl::desc("What to produce"), cl::init(EmitKind::Cpp),
-         cl::values(clEnumValN(EmitKind::IR, "ir", "the IR after the pipeline (to stdout, or "
-                                                   "DIR/<name>.xir with -o)"),
+         cl::values(clEnumValN(EmitKind::IR, "ir",
+                               "the IR after the pipeline (to stdout, or "
+                               "DIR/<name>.xir with -o)"),
                     clEnumValN(EmitKind::Cpp, "cpp", "C++ source files (default)")),
          cl::cat(IOCat));
 static cl::opt<bool> EmitMain("emit-main",
@@ -52,20 +53,20 @@ static cl::opt<bool> EmitMain("emit-main",
                               cl::cat(IOCat));
 
 enum class ReportKind { None, Table, Json };
-static cl::opt<ReportKind> Report(
-    "report", cl::desc("Print a per-layer report (op, kind, MACs, bytes) to stdout"),
-    cl::ValueOptional, cl::init(ReportKind::None),
-    cl::values(clEnumValN(ReportKind::Table, "", "a table (default)"),
-               clEnumValN(ReportKind::Table, "table", "a table"),
-               clEnumValN(ReportKind::Json, "json", "JSON, for tools")),
-    cl::cat(IOCat));
+static cl::opt<ReportKind>
+    Report("report", cl::desc("Print a per-layer report (op, kind, MACs, bytes) to stdout"),
+           cl::ValueOptional, cl::init(ReportKind::None),
+           cl::values(clEnumValN(ReportKind::Table, "", "a table (default)"),
+                      clEnumValN(ReportKind::Table, "table", "a table"),
+                      clEnumValN(ReportKind::Json, "json", "JSON, for tools")),
+           cl::cat(IOCat));
 static cl::opt<std::string> TargetName("target", cl::desc("Backend (see --list-targets)"),
                                        cl::init("generic"), cl::cat(CodegenCat));
 static cl::opt<int> Threads("threads",
-                           cl::desc("Threads per <name>_run call: layers with a kernel that "
-                                    "splits its work run on all of them (default 1: "
-                                    "single-threaded code, no thread library)"),
-                           cl::init(1), cl::value_desc("N"), cl::cat(CodegenCat));
+                            cl::desc("Threads per <name>_run call: layers with a kernel that "
+                                     "splits its work run on all of them (default 1: "
+                                     "single-threaded code, no thread library)"),
+                            cl::init(1), cl::value_desc("N"), cl::cat(CodegenCat));
 static cl::opt<bool> ListTargets("list-targets", cl::desc("List the backends and exit"),
                                  cl::cat(CodegenCat));
 
@@ -73,8 +74,9 @@ static cl::opt<std::string> Pipeline("passes",
                                      cl::desc("Comma-separated pass pipeline (default: the "
                                               "standard one; see --list-passes)"),
                                      cl::cat(PassCat));
-static cl::opt<bool> Quiet("quiet", cl::desc("Do not print notes and remarks (e.g. the binarization report)"),
-                           cl::cat(PassCat));
+static cl::opt<bool>
+    Quiet("quiet", cl::desc("Do not print notes and remarks (e.g. the binarization report)"),
+          cl::cat(PassCat));
 static cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
                                 cl::cat(PassCat));
 static cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after every pass"),
@@ -149,10 +151,9 @@ int main(int argc, char **argv) {
   PO.PrintAfter.assign(PrintAfter.begin(), PrintAfter.end());
   PO.VerifyEach = VerifyEach;
   PO.Passes = passOptionsFromFlags(
-      Quiet ? std::function<void(const std::string &)>()
-            : [](const std::string &Text) {
-                llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
-              });
+      Quiet ? std::function<void(const std::string &)>() : [](const std::string &Text) {
+        llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
+      });
   // Large models take a moment: show where the pipeline is, on a terminal only.
   bool ShowProgress = llvm::sys::Process::StandardErrIsDisplayed() && (*G)->ops().size() >= 50;
   if (ShowProgress)
@@ -161,8 +162,8 @@ int main(int argc, char **argv) {
                                    (*G)->ops().size());
     };
   PassManager PM(PO);
-  if (auto E = PM.parsePipeline(Pipeline.getNumOccurrences() ? Pipeline.getValue()
-                                                                : defaultPipeline()))
+  if (auto E =
+          PM.parsePipeline(Pipeline.getNumOccurrences() ? Pipeline.getValue() : defaultPipeline()))
     return fail(llvm::toString(std::move(E)));
   auto PipelineResult = PM.run(**G);
   if (ShowProgress)

@@ -14,11 +14,11 @@
 // one set of threads to the other.
 //
 //===----------------------------------------------------------------------===//
+#include "targets/common/CppEmitter.h"
 #include "compiler/Analysis/MemoryPlan.h"
 #include "compiler/Lowering/KernelCall.h"
 #include "compiler/Support/EmbeddedRuntime.h"
 #include "compiler/Support/Error.h"
-#include "targets/common/CppEmitter.h"
 #include "targets/common/ApiWriter.h"
 #include "targets/common/ConstantWriter.h"
 
@@ -61,8 +61,8 @@ public:
     }
     std::string Copies;
     for (auto &[Index, V] : Plan.OutputCopies)
-      Copies += fmt::format("  // graph output {} is %{}\n  memcpy(outputs[{}], {}, {});\n",
-                            Index, V->name(), Index, pointer(V), V->type().storageBytes());
+      Copies += fmt::format("  // graph output {} is %{}\n  memcpy(outputs[{}], {}, {});\n", Index,
+                            V->name(), Index, pointer(V), V->type().storageBytes());
     const bool Parallel = Opts.Threads > 1 && std::any_of(Code.begin(), Code.end(),
                                                           [](const OpCode &C) { return C.Split; });
     if (Parallel)
@@ -73,8 +73,8 @@ public:
                             "work on target {}; the code is single-threaded",
                             Opts.Threads, Flavor.TargetName));
 
-    std::string Cpp = generatedBanner(Api, Opts.Name + ".cpp: inference code of model '" +
-                                               Opts.Name + "'.");
+    std::string Cpp =
+        generatedBanner(Api, Opts.Name + ".cpp: inference code of model '" + Opts.Name + "'.");
     Cpp += fmt::format("#include \"{}.h\"\n\n", Opts.Name);
     Cpp += "#include <float.h>\n#include <limits.h>\n#include <math.h>\n#include <stddef.h>\n"
            "#include <stdint.h>\n#include <string.h>\n";
@@ -202,7 +202,8 @@ private:
     std::vector<std::string> OperandNames;
     for (const Value *V : O.operands())
       OperandNames.push_back("%" + V->name());
-    std::string Label = O.name().empty() ? O.mnemonic() : fmt::format("{} '{}'", O.mnemonic(), O.name());
+    std::string Label =
+        O.name().empty() ? O.mnemonic() : fmt::format("{} '{}'", O.mnemonic(), O.name());
     Body += fmt::format("  // {}: ({}) -> %{} {}\n", Label, fmt::join(OperandNames, ", "),
                         O.result()->name(), O.result()->type().str());
     auto AliasIt = Plan.IsAlias.find(&O);
@@ -226,8 +227,8 @@ private:
         Args.push_back(pointer(O.operand(A.OperandIndex)));
         break;
       case KernelArg::Kind::Derived: {
-        std::string S = uniqueSymbol(
-            fmt::format("k_{}_{}", cIdentifier(O.result()->name()), A.DerivedName));
+        std::string S =
+            uniqueSymbol(fmt::format("k_{}_{}", cIdentifier(O.result()->name()), A.DerivedName));
         Constants += fmt::format("// {} of {}\n", A.DerivedName, O.describe()) +
                      writeConstantArray(S, A.Derived);
         Args.push_back(S);
@@ -327,7 +328,8 @@ private:
         "    return {U}_ERROR_MISALIGNED_ARENA;\n",
         fmt::arg("N", Opts.Name), fmt::arg("NS", runtimeNamespace()), fmt::arg("U", U));
     if (!Flavor.CpuCheck.empty())
-      Out += fmt::format("  if (!({}))\n    return {}_ERROR_UNSUPPORTED_CPU;\n", Flavor.CpuCheck, U);
+      Out +=
+          fmt::format("  if (!({}))\n    return {}_ERROR_UNSUPPORTED_CPU;\n", Flavor.CpuCheck, U);
     if (Plan.ArenaBytes > 0)
       Out += "  unsigned char *const arena_bytes = static_cast<unsigned char *>(arena);\n";
     return Out + Body + fmt::format("  return {}_OK;\n}}\n", U);
@@ -346,7 +348,7 @@ std::vector<std::string> KernelFlavor::HeadersFor(const KernelCall &Call) const 
 }
 
 llvm::Expected<std::vector<OutputFile>> emitCpp(const Graph &G, const EmitOptions &Opts,
-                                               const KernelFlavor &Flavor) {
+                                                const KernelFlavor &Flavor) {
   return Emitter(G, Opts, Flavor).emit();
 }
 

@@ -250,8 +250,8 @@ std::string writeMainProgram(const ModelApi &Api) {
       Pos += Val.size();
     }
   }
-  return generatedBanner(Api, Api.Name + "_main.cpp: runs model '" + Api.Name +
-                                  "' on .npy files.") +
+  return generatedBanner(Api,
+                         Api.Name + "_main.cpp: runs model '" + Api.Name + "' on .npy files.") +
          Text;
 }
 

@@ -32,11 +32,11 @@ namespace xnorc {
 namespace {
 
 struct Isa {
-  const char *Name;   ///< target name, also the kernels' prefix: xn_<Name>_...
-  int64_t Lanes;      ///< output channels per vector
-  int64_t ConvBlock;  ///< float conv: output channels per packed weight block
-  int64_t GemmBlock;  ///< float Gemm: columns per packed weight block
-  const char *Check;  ///< CPU check expression
+  const char *Name;  ///< target name, also the kernels' prefix: xn_<Name>_...
+  int64_t Lanes;     ///< output channels per vector
+  int64_t ConvBlock; ///< float conv: output channels per packed weight block
+  int64_t GemmBlock; ///< float Gemm: columns per packed weight block
+  const char *Check; ///< CPU check expression
   /// oc_conv kernels (x86/<isa>_oc_conv.h): output channels per vector, and vectors per
   /// register tile (the packing's channel groups).
   int64_t OcLanes, OcTile;
@@ -140,8 +140,8 @@ llvm::Error specialize(const Isa &I, const Op &O, KernelCall &Call) {
       Call.Splittable = true; // output rows (or one row's pixels)
       return llvm::Error::success();
     }
-    Tensor Packed(TensorType{ElemType::F32, {static_cast<int64_t>(xn_x86_conv_packed_floats(
-                                                D[0], Taps, I.ConvBlock))}});
+    Tensor Packed(TensorType{
+        ElemType::F32, {static_cast<int64_t>(xn_x86_conv_packed_floats(D[0], Taps, I.ConvBlock))}});
     xn_x86_conv_pack(D[0], Taps, I.ConvBlock, W->constant().data<float>(), Packed.data<float>());
     Call.Args.at(1) = KernelArg::derived(std::move(Packed), "packed");
     Call.Function = Prefix + "conv";
@@ -177,10 +177,9 @@ llvm::Error specialize(const Isa &I, const Op &O, KernelCall &Call) {
       return llvm::Error::success();
     const int TransB = static_cast<int>(O.attrs().getInt("transB", 0));
     const int64_t N = TransB ? D[0] : D[1], K = TransB ? D[1] : D[0];
-    Tensor Packed(TensorType{
-        ElemType::F32, {static_cast<int64_t>(xn_x86_gemm_packed_floats(N, K, I.GemmBlock))}});
-    xn_x86_gemm_pack(N, K, I.GemmBlock, TransB, B->constant().data<float>(),
-                     Packed.data<float>());
+    Tensor Packed(TensorType{ElemType::F32,
+                             {static_cast<int64_t>(xn_x86_gemm_packed_floats(N, K, I.GemmBlock))}});
+    xn_x86_gemm_pack(N, K, I.GemmBlock, TransB, B->constant().data<float>(), Packed.data<float>());
     Call.Args.at(1) = KernelArg::derived(std::move(Packed), "packed");
     Call.Function = Prefix + "gemm";
     return llvm::Error::success();

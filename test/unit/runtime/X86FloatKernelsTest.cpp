@@ -66,8 +66,8 @@ std::string describe(const ConvCase &c) {
            "pads %lld,%lld/%lld,%lld bias %d act %d",
            c.rank, (long long)c.c_in, (long long)c.c_out, (long long)c.h, (long long)c.w,
            (long long)c.kh, (long long)c.kw, (long long)c.sh, (long long)c.sw, (long long)c.dh,
-           (long long)c.dw, (long long)c.ph, (long long)c.pw, (long long)c.pe_h,
-           (long long)c.pe_w, c.bias, c.act);
+           (long long)c.dw, (long long)c.ph, (long long)c.pw, (long long)c.pe_h, (long long)c.pe_w,
+           c.bias, c.act);
   return b;
 }
 
@@ -231,8 +231,8 @@ void checkGemm(Size sizeFn, Pack packFn, Kernel kernelFn) {
   for (const auto &d : dims) {
     for (int tb = 0; tb < 2; ++tb) {
       for (int ta = 0; ta < 2; ++ta, ++i) {
-        xn_gemm_params p{d[0], d[1], d[2], ta, tb, i % 3 == 2 ? 0.5f : 1.0f,
-                         i % 4 == 3 ? 0.0f : 1.5f, 0, 1};
+        xn_gemm_params p{
+            d[0], d[1], d[2], ta, tb, i % 3 == 2 ? 0.5f : 1.0f, i % 4 == 3 ? 0.0f : 1.5f, 0, 1};
         std::vector<float> a = randomVec((size_t)(d[0] * d[2]), r);
         std::vector<float> b = randomVec((size_t)(d[2] * d[1]), r);
         std::vector<float> c = randomVec((size_t)d[1], r);

@@ -94,8 +94,8 @@ void runPools(const char *isa, PoolFn maxFn, PoolFn avgFn) {
         p.dilations[d] = (iter % 11 == 0) ? 2 : 1;
         p.pads_begin[d] = r.range(0, p.kernel[d] - 1);
         p.pads_end[d] = r.range(0, p.kernel[d] - 1);
-        const int64_t span = p.in_dims[d] + p.pads_begin[d] + p.pads_end[d] -
-                             (p.kernel[d] - 1) * p.dilations[d] - 1;
+        const int64_t span =
+            p.in_dims[d] + p.pads_begin[d] + p.pads_end[d] - (p.kernel[d] - 1) * p.dilations[d] - 1;
         if (span < 0) {
           ok = false;
           break;
@@ -116,9 +116,8 @@ void runPools(const char *isa, PoolFn maxFn, PoolFn avgFn) {
       const std::vector<float> x = randomVec(static_cast<size_t>(in), r, iter % 3 != 0);
       std::vector<float> want(out), got(out, 123.0f);
       const std::string what = std::string(isa) + " rank " + std::to_string(rank) + " iter " +
-                               std::to_string(iter) + " W " +
-                               std::to_string(p.in_dims[rank - 1]) + " k " +
-                               std::to_string(p.kernel[rank - 1]) + " s " +
+                               std::to_string(iter) + " W " + std::to_string(p.in_dims[rank - 1]) +
+                               " k " + std::to_string(p.kernel[rank - 1]) + " s " +
                                std::to_string(p.strides[rank - 1]);
       xn_maxpool(&p, x.data(), want.data());
       const int parts = 1 + iter % 3;
@@ -144,8 +143,8 @@ void runModelPools(PoolFn maxFn, PoolFn avgFn) {
   inParts(2, maxFn, &mp, x.data(), got.data());
   expectSame(want, got, "maxpool 3x3/2 112");
   for (int64_t hw : {56, 28, 14}) {
-    xn_pool_params ap{2, 1, 64, {hw, hw}, {hw / 2, hw / 2}, {2, 2}, {2, 2}, {1, 1}, {0, 0}, {0, 0},
-                      0};
+    xn_pool_params ap{2,      1,      64,     {hw, hw}, {hw / 2, hw / 2}, {2, 2}, {2, 2},
+                      {1, 1}, {0, 0}, {0, 0}, 0};
     std::vector<float> w(64 * (hw / 2) * (hw / 2)), g(w.size());
     xn_avgpool(&ap, x.data(), w.data());
     inParts(2, avgFn, &ap, x.data(), g.data());

@@ -156,8 +156,7 @@ void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
       inParts(parts, xn_avx512_bconv_threshold, &p, x.data(), packed.data(), t.data(), d,
               got.data());
     else
-      inParts(parts, xn_avx2_bconv_threshold, &p, x.data(), packed.data(), t.data(), d,
-              got.data());
+      inParts(parts, xn_avx2_bconv_threshold, &p, x.data(), packed.data(), t.data(), d, got.data());
     ASSERT_EQ(want, got) << "threshold, dir " << (with_dir ? "random" : "NULL");
   }
 

@@ -10,7 +10,8 @@
 #define XNORC_RUNTIME_NEON_COMMON_H
 
 #if !defined(__ARM_NEON) && !defined(__ARM_NEON__)
-#error "xnorc NEON kernels: NEON is not enabled. On 32-bit ARM compile with -mfpu=neon -mfloat-abi=hard (arm-linux-gnueabihf-g++); on AArch64 NEON is always on. For other CPUs use xnorc --target=generic."
+#error                                                                                             \
+    "xnorc NEON kernels: NEON is not enabled. On 32-bit ARM compile with -mfpu=neon -mfloat-abi=hard (arm-linux-gnueabihf-g++); on AArch64 NEON is always on. For other CPUs use xnorc --target=generic."
 #endif
 
 #include "../common/oc_blocked.h"

@@ -5,7 +5,8 @@
 #define XNORC_RUNTIME_NEON_CONFIG_H
 
 #if !defined(__aarch64__)
-#error "xnorc --target=neon code is for AArch64 (e.g. aarch64-linux-gnu-g++). For 32-bit ARM with NEON use --target=neon-armv7 (and -mfpu=neon -mfloat-abi=hard); for other CPUs --target=generic."
+#error                                                                                             \
+    "xnorc --target=neon code is for AArch64 (e.g. aarch64-linux-gnu-g++). For 32-bit ARM with NEON use --target=neon-armv7 (and -mfpu=neon -mfloat-abi=hard); for other CPUs --target=generic."
 #endif
 
 #define XN_NEON_P 4 // pixels per register tile

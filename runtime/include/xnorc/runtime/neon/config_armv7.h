@@ -5,7 +5,8 @@
 #define XNORC_RUNTIME_NEON_CONFIG_H
 
 #if !defined(__ARM_NEON) && !defined(__ARM_NEON__)
-#error "xnorc --target=neon-armv7 code needs NEON: compile with -mfpu=neon -mfloat-abi=hard (arm-linux-gnueabihf-g++ -std=c++17 -O2 -mfpu=neon -mfloat-abi=hard)."
+#error                                                                                             \
+    "xnorc --target=neon-armv7 code needs NEON: compile with -mfpu=neon -mfloat-abi=hard (arm-linux-gnueabihf-g++ -std=c++17 -O2 -mfpu=neon -mfloat-abi=hard)."
 #endif
 
 #define XN_NEON_P 2 // pixels per register tile

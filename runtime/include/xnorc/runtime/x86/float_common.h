@@ -55,8 +55,7 @@ inline void xn_x86_gemm_pack(int64_t n, int64_t k, int64_t v, int trans_b, const
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t l = 0; l < v; ++l) {
         const int64_t j = nb * v + l;
-        packed[(nb * k + kk) * v + l] =
-            j < n ? (trans_b ? b[j * k + kk] : b[kk * n + j]) : 0.0f;
+        packed[(nb * k + kk) * v + l] = j < n ? (trans_b ? b[j * k + kk] : b[kk * n + j]) : 0.0f;
       }
 }
 
