@@ -115,12 +115,8 @@ XN_AVX512G_TARGET inline void xn_avx512_maxpool_s(const xn_x86_pool2d *g, const 
 inline void xn_avx512_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
                               int parts = 1) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_view(p, &g)) { // the generic kernel does not split: part 0 does it all
-    if (part == 0)
-      xn_maxpool(p, x, y);
+  if (!xn_x86_pool2d_begin(p, part, parts, xn_maxpool, &g, &x, &y))
     return;
-  }
-  xn_x86_pool2d_part(&g, part, parts, &x, &y);
   const int64_t blocks = (g.ow + 15) / 16;
   if (g.sw == 1)
     blocks >= 3   ? xn_avx512_maxpool_s<1, 4>(&g, x, y)
@@ -191,12 +187,8 @@ XN_AVX512G_TARGET inline void xn_avx512_avgpool_s(const xn_x86_pool2d *g, int in
 inline void xn_avx512_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
                               int parts = 1) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_view(p, &g)) { // the generic kernel does not split: part 0 does it all
-    if (part == 0)
-      xn_avgpool(p, x, y);
+  if (!xn_x86_pool2d_begin(p, part, parts, xn_avgpool, &g, &x, &y))
     return;
-  }
-  xn_x86_pool2d_part(&g, part, parts, &x, &y);
   const int incl = p->count_include_pad != 0;
   const int64_t blocks = (g.ow + 15) / 16;
   if (g.sw == 1)

@@ -49,14 +49,23 @@ inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
   return true;
 }
 
-// Narrows the view to part `part` of `parts` of its planes (--threads), moving x and y to
-// the first plane of the part.
-inline void xn_x86_pool2d_part(xn_x86_pool2d *g, int part, int parts, const float **x, float **y) {
+// Start of a vector pool's entry point: the 2-D view of part `part` of `parts` of its
+// planes (--threads), x and y moved to that part's first plane. False when the vector paths
+// do not take the pool: then `generic` has computed it, on part 0 alone (it does not split).
+inline bool xn_x86_pool2d_begin(const xn_pool_params *p, int part, int parts,
+                                void (*generic)(const xn_pool_params *, const float *, float *),
+                                xn_x86_pool2d *g, const float **x, float **y) {
+  if (!xn_x86_pool2d_view(p, g)) {
+    if (part == 0)
+      generic(p, *x, *y);
+    return false;
+  }
   int64_t lo, hi;
   xn_part_range(g->planes, part, parts, &lo, &hi);
   *x += lo * g->ih * g->iw;
   *y += lo * g->oh * g->ow;
   g->planes = hi - lo;
+  return true;
 }
 
 // Lanes [*lo, *hi) of `lanes` whose column c0 + lane * sw lies in [a, b); the interior case
