@@ -1,4 +1,4 @@
-#include "compiler/Interpreter/TensorIO.h"
+#include "compiler/Frontend/TensorIO.h"
 
 #include "compiler/Frontend/ImportContext.h"
 #include "compiler/Support/Error.h"

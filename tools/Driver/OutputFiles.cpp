@@ -1,4 +1,4 @@
-#include "compiler/Driver/OutputFiles.h"
+#include "tools/Driver/OutputFiles.h"
 
 #include "compiler/Support/Error.h"
 

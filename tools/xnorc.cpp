@@ -9,11 +9,11 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/MemoryPlan.h"
 #include "compiler/Analysis/ModelReport.h"
-#include "compiler/Driver/ImportFlags.h"
-#include "compiler/Driver/ModelLoader.h"
-#include "compiler/Driver/OutputFiles.h"
+#include "tools/Driver/ImportFlags.h"
+#include "tools/Driver/ModelLoader.h"
+#include "tools/Driver/OutputFiles.h"
 #include "compiler/IR/Printer.h"
-#include "passes/PassFlags.h"
+#include "tools/Driver/PassFlags.h"
 #include "passes/Passes.h"
 #include "targets/Target.h"
 

@@ -5,10 +5,10 @@
 // The workhorse of pass tests: IR text in, IR text out, no code generation.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Driver/ImportFlags.h"
-#include "compiler/Driver/ModelLoader.h"
+#include "tools/Driver/ImportFlags.h"
+#include "tools/Driver/ModelLoader.h"
 #include "compiler/IR/Printer.h"
-#include "passes/PassFlags.h"
+#include "tools/Driver/PassFlags.h"
 #include "passes/Passes.h"
 
 #include <llvm/Support/CommandLine.h>

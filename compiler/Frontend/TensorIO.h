@@ -1,6 +1,6 @@
 //===- TensorIO.h - Tensors from and to files (.npy, .pb) --------*- C++ -*-===//
-#ifndef XNORC_INTERPRETER_TENSORIO_H
-#define XNORC_INTERPRETER_TENSORIO_H
+#ifndef XNORC_FRONTEND_TENSORIO_H
+#define XNORC_FRONTEND_TENSORIO_H
 
 #include "compiler/IR/Tensor.h"
 

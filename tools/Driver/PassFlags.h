@@ -1,6 +1,6 @@
 //===- PassFlags.h - Pass options on the command line ------------*- C++ -*-===//
-#ifndef XNORC_PASSES_PASSFLAGS_H
-#define XNORC_PASSES_PASSFLAGS_H
+#ifndef XNORC_TOOLS_DRIVER_PASSFLAGS_H
+#define XNORC_TOOLS_DRIVER_PASSFLAGS_H
 
 #include "passes/Pass.h"
 

@@ -1,4 +1,4 @@
-#include "passes/PassFlags.h"
+#include "tools/Driver/PassFlags.h"
 
 namespace xnorc {
 

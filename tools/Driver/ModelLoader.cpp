@@ -1,4 +1,4 @@
-#include "compiler/Driver/ModelLoader.h"
+#include "tools/Driver/ModelLoader.h"
 
 #include "compiler/IR/Parser.h"
 #include "compiler/IR/Verifier.h"

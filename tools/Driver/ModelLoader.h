@@ -1,6 +1,6 @@
 //===- ModelLoader.h - Load a model in any input format ----------*- C++ -*-===//
-#ifndef XNORC_DRIVER_MODELLOADER_H
-#define XNORC_DRIVER_MODELLOADER_H
+#ifndef XNORC_TOOLS_DRIVER_MODELLOADER_H
+#define XNORC_TOOLS_DRIVER_MODELLOADER_H
 
 #include "compiler/Frontend/OnnxImporter.h"
 

@@ -1,6 +1,6 @@
 //===- OutputFiles.h - All-or-nothing writing of generated files -*- C++ -*-===//
-#ifndef XNORC_DRIVER_OUTPUTFILES_H
-#define XNORC_DRIVER_OUTPUTFILES_H
+#ifndef XNORC_TOOLS_DRIVER_OUTPUTFILES_H
+#define XNORC_TOOLS_DRIVER_OUTPUTFILES_H
 
 #include <llvm/Support/Error.h>
 #include <string>

@@ -7,11 +7,11 @@
 // concatenated, so both can be compared file for file.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Driver/ImportFlags.h"
-#include "compiler/Driver/ModelLoader.h"
+#include "tools/Driver/ImportFlags.h"
+#include "tools/Driver/ModelLoader.h"
 #include "compiler/Interpreter/Interpreter.h"
-#include "compiler/Interpreter/TensorIO.h"
-#include "passes/PassFlags.h"
+#include "compiler/Frontend/TensorIO.h"
+#include "tools/Driver/PassFlags.h"
 #include "passes/Passes.h"
 
 #include <fmt/format.h>

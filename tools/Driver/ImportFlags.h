@@ -1,6 +1,6 @@
 //===- ImportFlags.h - Command-line flags shared by the tools ----*- C++ -*-===//
-#ifndef XNORC_DRIVER_IMPORTFLAGS_H
-#define XNORC_DRIVER_IMPORTFLAGS_H
+#ifndef XNORC_TOOLS_DRIVER_IMPORTFLAGS_H
+#define XNORC_TOOLS_DRIVER_IMPORTFLAGS_H
 
 #include "compiler/Frontend/OnnxImporter.h"
 

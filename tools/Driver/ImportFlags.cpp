@@ -1,4 +1,4 @@
-#include "compiler/Driver/ImportFlags.h"
+#include "tools/Driver/ImportFlags.h"
 
 #include <llvm/Support/WithColor.h>
 
