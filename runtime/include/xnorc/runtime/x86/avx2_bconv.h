@@ -22,23 +22,6 @@
 #define XN_AVX2_P 3 // pixels per register tile
 #define XN_AVX2_B 2 // 4-channel blocks per register tile
 
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx2_bconv_packed_words(const xn_bconv_params *p) {
-  return xn_x86_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 4);
-}
-inline void xn_avx2_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,
-                               uint64_t *packed) {
-  xn_x86_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 4, generic_w, packed);
-}
-inline size_t xn_avx2_bdense_packed_words(const xn_bdense_params *p) {
-  return xn_x86_oc_packed_words(p->m, 1, xn_bit_words(p->k), 4);
-}
-inline void xn_avx2_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,
-                                uint64_t *packed) {
-  xn_x86_oc_pack(p->m, 1, xn_bit_words(p->k), 4, generic_w, packed);
-}
-
 // ---- kernels ----
 
 // Byte counts of the set bits of v (each byte 0..8).

@@ -15,35 +15,6 @@
 
 #define XN_AVX2_OC_TARGET __attribute__((target("avx2,fma")))
 #define XN_AVX2_OC_INLINE __attribute__((always_inline, target("avx2,fma"))) inline
-#define XN_AVX2_OC_L 8 // output channels per vector
-#define XN_AVX2_OC_B 2 // vectors (channel blocks) per register tile
-#define XN_AVX2_OC_P 6 // output pixels per register tile
-
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx2_bwconv_packed_words(const xn_bwconv_params *p) {
-  return xn_x86_oc_bits_size(p->c_out, p->c_in * p->kh * p->kw, XN_AVX2_OC_L);
-}
-inline void xn_avx2_bwconv_pack(const xn_bwconv_params *p, const uint64_t *generic_w,
-                                uint64_t *packed) {
-  xn_x86_oc_pack_bits(p->c_out, p->c_in, p->kh * p->kw, XN_AVX2_OC_L, XN_AVX2_OC_B, generic_w,
-                      packed);
-}
-inline size_t xn_avx2_bwdense_packed_words(const xn_bwdense_params *p) {
-  return xn_x86_oc_bits_size(p->m, p->k, XN_AVX2_OC_L);
-}
-inline void xn_avx2_bwdense_pack(const xn_bwdense_params *p, const uint64_t *generic_w,
-                                 uint64_t *packed) {
-  xn_x86_oc_pack_bits(p->m, p->k, 1, XN_AVX2_OC_L, XN_AVX2_OC_B, generic_w, packed);
-}
-inline size_t xn_avx2_conv_oc_packed_floats(const xn_conv_params *p) {
-  return xn_x86_oc_floats_size(p->c_out, xn_x86_conv_oc_taps(p), XN_AVX2_OC_L);
-}
-inline void xn_avx2_conv_oc_pack(const xn_conv_params *p, const float *generic_w, float *packed) {
-  xn_x86_oc_pack_floats(p->c_out, xn_x86_conv_oc_taps(p), XN_AVX2_OC_L, XN_AVX2_OC_B, generic_w,
-                        packed);
-}
-
 // ---- weight sources (see x86/avx512_oc_conv.h) ----
 
 struct xn_avx2_oc_floats {
@@ -218,7 +189,7 @@ XN_AVX2_OC_TARGET inline void xn_avx2_conv_oc(const xn_conv_params *p, const flo
                                               const float *w, const float *bias, float *y,
                                               int part = 0, int parts = 1) {
   const xn_x86_oc_ctx c = xn_x86_oc_conv_ctx(p, x, bias, y);
-  const xn_avx2_oc_floats ws = {w, xn_x86_conv_oc_taps(p)};
+  const xn_avx2_oc_floats ws = {w, xn_x86_conv_taps(p)};
   xn_x86_oc_run<xn_avx2_oc>(&c, ws, part, parts);
 }
 

@@ -24,23 +24,6 @@
 #define XN_AVX512_P 4 // pixels per register tile
 #define XN_AVX512_B 4 // 8-channel blocks per register tile
 
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx512_bconv_packed_words(const xn_bconv_params *p) {
-  return xn_x86_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 8);
-}
-inline void xn_avx512_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,
-                                 uint64_t *packed) {
-  xn_x86_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 8, generic_w, packed);
-}
-inline size_t xn_avx512_bdense_packed_words(const xn_bdense_params *p) {
-  return xn_x86_oc_packed_words(p->m, 1, xn_bit_words(p->k), 8);
-}
-inline void xn_avx512_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,
-                                  uint64_t *packed) {
-  xn_x86_oc_pack(p->m, 1, xn_bit_words(p->k), 8, generic_w, packed);
-}
-
 // ---- kernels ----
 
 // Interior tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks (w is the

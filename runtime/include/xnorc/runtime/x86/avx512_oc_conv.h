@@ -21,35 +21,6 @@
 
 #define XN_AVX512_OC_TARGET __attribute__((target("avx512f,fma")))
 #define XN_AVX512_OC_INLINE __attribute__((always_inline, target("avx512f,fma"))) inline
-#define XN_AVX512_OC_L 16 // output channels per vector
-#define XN_AVX512_OC_B 4  // vectors (channel blocks) per register tile
-#define XN_AVX512_OC_P 6  // output pixels per register tile
-
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx512_bwconv_packed_words(const xn_bwconv_params *p) {
-  return xn_x86_oc_bits_size(p->c_out, p->c_in * p->kh * p->kw, XN_AVX512_OC_L);
-}
-inline void xn_avx512_bwconv_pack(const xn_bwconv_params *p, const uint64_t *generic_w,
-                                  uint64_t *packed) {
-  xn_x86_oc_pack_bits(p->c_out, p->c_in, p->kh * p->kw, XN_AVX512_OC_L, XN_AVX512_OC_B, generic_w,
-                      packed);
-}
-inline size_t xn_avx512_bwdense_packed_words(const xn_bwdense_params *p) {
-  return xn_x86_oc_bits_size(p->m, p->k, XN_AVX512_OC_L);
-}
-inline void xn_avx512_bwdense_pack(const xn_bwdense_params *p, const uint64_t *generic_w,
-                                   uint64_t *packed) {
-  xn_x86_oc_pack_bits(p->m, p->k, 1, XN_AVX512_OC_L, XN_AVX512_OC_B, generic_w, packed);
-}
-inline size_t xn_avx512_conv_oc_packed_floats(const xn_conv_params *p) {
-  return xn_x86_oc_floats_size(p->c_out, xn_x86_conv_oc_taps(p), XN_AVX512_OC_L);
-}
-inline void xn_avx512_conv_oc_pack(const xn_conv_params *p, const float *generic_w, float *packed) {
-  xn_x86_oc_pack_floats(p->c_out, xn_x86_conv_oc_taps(p), XN_AVX512_OC_L, XN_AVX512_OC_B, generic_w,
-                        packed);
-}
-
 // ---- weight sources ----
 // group(ob): the packed weights of the tile's channel group (first block ob) at q = 0; a
 // tile of B blocks then finds weight index q's vector b at get(group + (q * B + b) * step).
@@ -224,7 +195,7 @@ XN_AVX512_OC_TARGET inline void xn_avx512_conv_oc(const xn_conv_params *p, const
                                                   const float *w, const float *bias, float *y,
                                                   int part = 0, int parts = 1) {
   const xn_x86_oc_ctx c = xn_x86_oc_conv_ctx(p, x, bias, y);
-  const xn_avx512_oc_floats ws = {w, xn_x86_conv_oc_taps(p)};
+  const xn_avx512_oc_floats ws = {w, xn_x86_conv_taps(p)};
   xn_x86_oc_run<xn_avx512_oc>(&c, ws, part, parts);
 }
 
