@@ -79,4 +79,27 @@ struct xn_avx2_f32 {
   }
 };
 
+// Channel words for the binary max-pool walk (generic/bpool.h): 4 per vector, no masked
+// loads (the walk does the tail words one by one).
+#define XN_AVX2_WORDS_FN __attribute__((target("avx2"))) static inline
+struct xn_avx2_u64 {
+  typedef __m256i vec;
+  enum { W = 4, MASKED = 0 };
+  XN_AVX2_WORDS_FN void ones(vec &v) { v = _mm256_set1_epi64x(-1); }
+  XN_AVX2_WORDS_FN void zero(vec &v) { v = _mm256_setzero_si256(); }
+  XN_AVX2_WORDS_FN void load(vec &v, const uint64_t *p, int64_t) {
+    v = _mm256_loadu_si256((const __m256i *)p);
+  }
+  XN_AVX2_WORDS_FN void and_or(vec &all, vec &any, const vec &v) {
+    all = _mm256_and_si256(all, v);
+    any = _mm256_or_si256(any, v);
+  }
+  XN_AVX2_WORDS_FN void select(vec &r, const vec &mn, const vec &any, const vec &all) {
+    r = _mm256_or_si256(_mm256_andnot_si256(mn, all), _mm256_and_si256(any, mn));
+  }
+  XN_AVX2_WORDS_FN void store(uint64_t *p, const vec &v, int64_t) {
+    _mm256_storeu_si256((__m256i *)p, v);
+  }
+};
+
 #endif // XNORC_RUNTIME_X86_AVX2_POLICY_H

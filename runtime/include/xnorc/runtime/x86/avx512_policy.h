@@ -64,4 +64,31 @@ struct xn_avx512_f32 {
   }
 };
 
+// Channel words for the binary max-pool walk (generic/bpool.h): 8 per vector, masked for
+// the tail.
+#define XN_AVX512_WORDS_FN __attribute__((target("avx512f"))) static inline
+struct xn_avx512_u64 {
+  typedef __m512i vec;
+  enum { W = 8, MASKED = 1 };
+  XN_AVX512_WORDS_FN __mmask8 mask(int64_t nw) {
+    return nw >= 8 ? (__mmask8)0xff : (__mmask8)((1u << nw) - 1);
+  }
+  XN_AVX512_WORDS_FN void ones(vec &v) { v = _mm512_set1_epi64(-1); }
+  XN_AVX512_WORDS_FN void zero(vec &v) { v = _mm512_setzero_si512(); }
+  XN_AVX512_WORDS_FN void load(vec &v, const uint64_t *p, int64_t nw) {
+    v = _mm512_maskz_loadu_epi64(mask(nw), p);
+  }
+  XN_AVX512_WORDS_FN void and_or(vec &all, vec &any, const vec &v) {
+    all = _mm512_and_si512(all, v);
+    any = _mm512_or_si512(any, v);
+  }
+  // (all & ~mn) | (any & mn): a bitwise select.
+  XN_AVX512_WORDS_FN void select(vec &r, const vec &mn, const vec &any, const vec &all) {
+    r = _mm512_ternarylogic_epi64(mn, any, all, 0xCA);
+  }
+  XN_AVX512_WORDS_FN void store(uint64_t *p, const vec &v, int64_t nw) {
+    _mm512_mask_storeu_epi64(p, mask(nw), v);
+  }
+};
+
 #endif // XNORC_RUNTIME_X86_AVX512_POLICY_H
