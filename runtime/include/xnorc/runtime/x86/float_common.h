@@ -38,13 +38,8 @@ inline xn_x86_conv_geom xn_x86_conv_flatten_1x1(xn_x86_conv_geom g) {
 }
 
 inline xn_x86_conv_geom xn_x86_conv_view(const xn_conv_params *p) {
-  int64_t id[3], od[3], k[3], s[3], dl[3], pb[3];
-  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
-  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
-  xn_spatial_promote(p->spatial_rank, p->kernel, 1, k);
-  xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
-  xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
-  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;
   const xn_x86_conv_geom g = {id[1], id[2], od[1], od[2], k[1],  k[2],
                               s[1],  s[2],  dl[1], dl[2], pb[1], pb[2]};
   return xn_x86_conv_flatten_1x1(g);

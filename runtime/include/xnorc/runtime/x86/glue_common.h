@@ -23,14 +23,9 @@ struct xn_x86_pool2d {
 inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
   if (p->spatial_rank < 1 || p->spatial_rank > 2)
     return false;
-  int64_t id[3], od[3], k[3], s[3], dl[3], pb[3], pe[3];
-  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
-  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
-  xn_spatial_promote(p->spatial_rank, p->kernel, 1, k);
-  xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
-  xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
-  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
-  xn_spatial_promote(p->spatial_rank, p->pads_end, 0, pe);
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad,
+                *pe = wd.pad_end;
   if (dl[1] != 1 || dl[2] != 1 || (s[2] != 1 && s[2] != 2) || k[2] > XN_X86_GLUE_MAX_KW)
     return false;
   g->planes = p->n * p->c;
