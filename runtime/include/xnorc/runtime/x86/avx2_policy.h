@@ -102,4 +102,53 @@ struct xn_avx2_u64 {
   }
 };
 
+// Float lanes with lane masks, for the vector pools (x86/glue_common.h): masks are vectors
+// (vmaskmovps loads never touch masked-out lanes), masked updates are blends. Target "avx2"
+// without FMA, as the glue kernels: no contraction the generic kernels do not do.
+#define XN_AVX2_GLUE_FN __attribute__((target("avx2"))) static inline
+struct xn_avx2_glue {
+  typedef __m256 vec;
+  typedef __m256i mask;
+  enum { L = 8 };
+  // All-ones in the lanes i of 8 with lo <= base + i < hi.
+  XN_AVX2_GLUE_FN void lanes(mask &m, int64_t lo, int64_t hi, int base) {
+    const __m256i i =
+        _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(base));
+    m = _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(static_cast<int>(lo) - 1)),
+                         _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), i));
+  }
+  XN_AVX2_GLUE_FN void set1(vec &v, float f) { v = _mm256_set1_ps(f); }
+  // The 8 taps of a block whose lane 0 reads src (stride S; others 0, never read).
+  template <int S>
+  XN_AVX2_GLUE_FN void load(vec &v, const float *src, const mask &l0, const mask &l1) {
+    if (S == 1) {
+      v = _mm256_maskload_ps(src, l0);
+      return;
+    }
+    const __m256 x0 = _mm256_maskload_ps(src, l0);
+    const __m256 x1 = _mm256_maskload_ps(src + 8, l1);
+    const __m256 e = _mm256_shuffle_ps(x0, x1, 0x88); // x0[0,2] x1[0,2] | x0[4,6] x1[4,6]
+    v = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8));
+  }
+  // vmaxps(v, m) is v > m ? v : m, the generic comparison; only the lanes of k.
+  XN_AVX2_GLUE_FN void max_in(vec &m, const vec &v, const mask &k) {
+    m = _mm256_blendv_ps(m, _mm256_max_ps(v, m), _mm256_castsi256_ps(k));
+  }
+  XN_AVX2_GLUE_FN void add_in(vec &sum, const vec &v, const mask &k) {
+    sum = _mm256_blendv_ps(sum, _mm256_add_ps(sum, v), _mm256_castsi256_ps(k));
+  }
+  XN_AVX2_GLUE_FN void count_in(vec &c, const mask &k) {
+    c = _mm256_add_ps(c, _mm256_and_ps(_mm256_set1_ps(1.0f), _mm256_castsi256_ps(k)));
+  }
+  // sum / (rows * cols), 0 where the count is 0.
+  XN_AVX2_GLUE_FN void average(vec &out, const vec &sum, const vec &rows, const vec &cols) {
+    const __m256 count = _mm256_mul_ps(rows, cols);
+    const __m256 nz = _mm256_cmp_ps(count, _mm256_setzero_ps(), _CMP_GT_OQ);
+    out = _mm256_and_ps(nz, _mm256_div_ps(sum, count));
+  }
+  XN_AVX2_GLUE_FN void store(float *p, const mask &k, const vec &v) {
+    _mm256_maskstore_ps(p, k, v);
+  }
+};
+
 #endif // XNORC_RUNTIME_X86_AVX2_POLICY_H
