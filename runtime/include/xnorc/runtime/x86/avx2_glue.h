@@ -17,16 +17,20 @@
 // The vector pools of x86/glue_common.h on x86/avx2_policy.h's xn_avx2_glue.
 struct xn_avx2_pools {
   enum { L = xn_avx2_glue::L };
-  template <int S, int B>
-  __attribute__((target("avx2"), flatten)) static void maxpool(const xn_x86_pool2d *g,
-                                                               const float *x, float *y) {
-    xn_x86_maxpool_s<xn_avx2_glue, S, B>(g, x, y);
-  }
-  template <int S, int B>
-  __attribute__((target("avx2"), flatten)) static void avgpool(const xn_x86_pool2d *g, int incl,
-                                                               const float *x, float *y) {
-    xn_x86_avgpool_s<xn_avx2_glue, S, B>(g, incl, x, y);
-  }
+  struct max {
+    template <int S, int B>
+    __attribute__((target("avx2"), flatten)) static void run(const xn_x86_pool2d *g, const float *x,
+                                                             float *y) {
+      xn_x86_maxpool_s<xn_avx2_glue, S, B>(g, x, y);
+    }
+  };
+  struct avg {
+    template <int S, int B>
+    __attribute__((target("avx2"), flatten)) static void run(const xn_x86_pool2d *g, int incl,
+                                                             const float *x, float *y) {
+      xn_x86_avgpool_s<xn_avx2_glue, S, B>(g, incl, x, y);
+    }
+  };
 };
 
 inline void xn_avx2_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,

@@ -28,16 +28,20 @@
 // The vector pools of x86/glue_common.h on x86/avx512_policy.h's xn_avx512_glue.
 struct xn_avx512_pools {
   enum { L = xn_avx512_glue::L };
-  template <int S, int B>
-  __attribute__((target("avx512f"), flatten)) static void maxpool(const xn_x86_pool2d *g,
-                                                                  const float *x, float *y) {
-    xn_x86_maxpool_s<xn_avx512_glue, S, B>(g, x, y);
-  }
-  template <int S, int B>
-  __attribute__((target("avx512f"), flatten)) static void avgpool(const xn_x86_pool2d *g, int incl,
-                                                                  const float *x, float *y) {
-    xn_x86_avgpool_s<xn_avx512_glue, S, B>(g, incl, x, y);
-  }
+  struct max {
+    template <int S, int B>
+    __attribute__((target("avx512f"), flatten)) static void run(const xn_x86_pool2d *g,
+                                                                const float *x, float *y) {
+      xn_x86_maxpool_s<xn_avx512_glue, S, B>(g, x, y);
+    }
+  };
+  struct avg {
+    template <int S, int B>
+    __attribute__((target("avx512f"), flatten)) static void run(const xn_x86_pool2d *g, int incl,
+                                                                const float *x, float *y) {
+      xn_x86_avgpool_s<xn_avx512_glue, S, B>(g, incl, x, y);
+    }
+  };
 };
 
 inline void xn_avx512_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,

@@ -206,39 +206,34 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
   }
 }
 
-// Entry points (K: the ISA's pool class, whose maxpool<S, B> / avgpool<S, B> carry the
-// target attribute): 1, 2 or 4 blocks per tile, W stride 1 or 2.
+// F::run<S, B>(g, a...) with B = 1, 2 or 4 blocks of L pixels per tile and W stride S = 1 or 2.
+template <class F, int L, class... A>
+inline void xn_x86_pool_dispatch(const xn_x86_pool2d *g, A... a) {
+  const int64_t blocks = (g->ow + L - 1) / L;
+  if (g->sw == 1)
+    blocks >= 3   ? F::template run<1, 4>(g, a...)
+    : blocks == 2 ? F::template run<1, 2>(g, a...)
+                  : F::template run<1, 1>(g, a...);
+  else
+    blocks >= 3   ? F::template run<2, 4>(g, a...)
+    : blocks == 2 ? F::template run<2, 2>(g, a...)
+                  : F::template run<2, 1>(g, a...);
+}
+
+// Entry points. K: the ISA's pool classes, K::max and K::avg, whose run<S, B> carry the
+// target attribute.
 template <class K>
 inline void xn_x86_maxpool(const xn_pool_params *p, const float *x, float *y, int part, int parts) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_begin(p, part, parts, xn_maxpool, &g, &x, &y))
-    return;
-  const int64_t blocks = (g.ow + K::L - 1) / K::L;
-  if (g.sw == 1)
-    blocks >= 3   ? K::template maxpool<1, 4>(&g, x, y)
-    : blocks == 2 ? K::template maxpool<1, 2>(&g, x, y)
-                  : K::template maxpool<1, 1>(&g, x, y);
-  else
-    blocks >= 3   ? K::template maxpool<2, 4>(&g, x, y)
-    : blocks == 2 ? K::template maxpool<2, 2>(&g, x, y)
-                  : K::template maxpool<2, 1>(&g, x, y);
+  if (xn_x86_pool2d_begin(p, part, parts, xn_maxpool, &g, &x, &y))
+    xn_x86_pool_dispatch<typename K::max, K::L>(&g, x, y);
 }
 
 template <class K>
 inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, int part, int parts) {
   xn_x86_pool2d g;
-  if (!xn_x86_pool2d_begin(p, part, parts, xn_avgpool, &g, &x, &y))
-    return;
-  const int incl = p->count_include_pad != 0;
-  const int64_t blocks = (g.ow + K::L - 1) / K::L;
-  if (g.sw == 1)
-    blocks >= 3   ? K::template avgpool<1, 4>(&g, incl, x, y)
-    : blocks == 2 ? K::template avgpool<1, 2>(&g, incl, x, y)
-                  : K::template avgpool<1, 1>(&g, incl, x, y);
-  else
-    blocks >= 3   ? K::template avgpool<2, 4>(&g, incl, x, y)
-    : blocks == 2 ? K::template avgpool<2, 2>(&g, incl, x, y)
-                  : K::template avgpool<2, 1>(&g, incl, x, y);
+  if (xn_x86_pool2d_begin(p, part, parts, xn_avgpool, &g, &x, &y))
+    xn_x86_pool_dispatch<typename K::avg, K::L>(&g, (int)(p->count_include_pad != 0), x, y);
 }
 
 #endif // XNORC_RUNTIME_X86_GLUE_COMMON_H
