@@ -34,7 +34,7 @@ struct xn_bmaxpool_params {
 // cw % W words of a pixel to the scalar policy below.
 struct xn_bpool_scalar {
   typedef uint64_t vec;
-  enum { W = 1, MASKED = 1 };
+  static constexpr int W = 1, MASKED = 1;
   static void ones(vec &v) { v = ~(uint64_t)0; }
   static void zero(vec &v) { v = 0; }
   static void load(vec &v, const uint64_t *p, int64_t) { v = *p; }

@@ -11,7 +11,7 @@
 // loads (the walk does the tail word on its own).
 struct xn_neon_u64 {
   typedef uint64x2_t vec;
-  enum { W = 2, MASKED = 0 };
+  static constexpr int W = 2, MASKED = 0;
   static void ones(vec &v) { v = vdupq_n_u64(~(uint64_t)0); }
   static void zero(vec &v) { v = vdupq_n_u64(0); }
   static void load(vec &v, const uint64_t *p, int64_t) { v = vld1q_u64(p); }

@@ -16,7 +16,7 @@
 
 // The vector pools of x86/glue_common.h on x86/avx2_policy.h's xn_avx2_glue.
 struct xn_avx2_pools {
-  enum { L = xn_avx2_glue::L };
+  static constexpr int L = xn_avx2_glue::L;
   struct max {
     template <int S, int B>
     __attribute__((target("avx2"), flatten)) static void run(const xn_x86_pool2d *g, const float *x,

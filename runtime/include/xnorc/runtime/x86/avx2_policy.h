@@ -37,7 +37,7 @@ alignas(32) inline constexpr xn_avx2_sign_table xn_avx2_signs = xn_avx2_make_sig
 
 struct xn_avx2_f32 {
   typedef __m256 vec;
-  enum { L = 8 };
+  static constexpr int L = 8;
 
   XN_AVX2_POLICY_FN void zero(vec &v) { v = _mm256_setzero_ps(); }
   XN_AVX2_POLICY_FN void load(vec &v, const float *p) { v = _mm256_loadu_ps(p); }
@@ -84,7 +84,7 @@ struct xn_avx2_f32 {
 #define XN_AVX2_WORDS_FN __attribute__((target("avx2"))) static inline
 struct xn_avx2_u64 {
   typedef __m256i vec;
-  enum { W = 4, MASKED = 0 };
+  static constexpr int W = 4, MASKED = 0;
   XN_AVX2_WORDS_FN void ones(vec &v) { v = _mm256_set1_epi64x(-1); }
   XN_AVX2_WORDS_FN void zero(vec &v) { v = _mm256_setzero_si256(); }
   XN_AVX2_WORDS_FN void load(vec &v, const uint64_t *p, int64_t) {
@@ -109,7 +109,7 @@ struct xn_avx2_u64 {
 struct xn_avx2_glue {
   typedef __m256 vec;
   typedef __m256i mask;
-  enum { L = 8 };
+  static constexpr int L = 8;
   // All-ones in the lanes i of 8 with lo <= base + i < hi.
   XN_AVX2_GLUE_FN void lanes(mask &m, int64_t lo, int64_t hi, int base) {
     const __m256i i =

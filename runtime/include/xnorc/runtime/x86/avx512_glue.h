@@ -27,7 +27,7 @@
 
 // The vector pools of x86/glue_common.h on x86/avx512_policy.h's xn_avx512_glue.
 struct xn_avx512_pools {
-  enum { L = xn_avx512_glue::L };
+  static constexpr int L = xn_avx512_glue::L;
   struct max {
     template <int S, int B>
     __attribute__((target("avx512f"), flatten)) static void run(const xn_x86_pool2d *g,

@@ -10,7 +10,7 @@
 
 struct xn_avx512_f32 {
   typedef __m512 vec;
-  enum { L = 16 };
+  static constexpr int L = 16;
 
   XN_AVX512_POLICY_FN void zero(vec &v) { v = _mm512_setzero_ps(); }
   XN_AVX512_POLICY_FN void load(vec &v, const float *p) { v = _mm512_loadu_ps(p); }
@@ -69,7 +69,7 @@ struct xn_avx512_f32 {
 #define XN_AVX512_WORDS_FN __attribute__((target("avx512f"))) static inline
 struct xn_avx512_u64 {
   typedef __m512i vec;
-  enum { W = 8, MASKED = 1 };
+  static constexpr int W = 8, MASKED = 1;
   XN_AVX512_WORDS_FN __mmask8 mask(int64_t nw) {
     return nw >= 8 ? (__mmask8)0xff : (__mmask8)((1u << nw) - 1);
   }
@@ -97,7 +97,7 @@ struct xn_avx512_u64 {
 struct xn_avx512_glue {
   typedef __m512 vec;
   typedef __mmask16 mask;
-  enum { L = 16 };
+  static constexpr int L = 16;
   XN_AVX512_GLUE_FN void lanes(mask &m, int64_t lo, int64_t hi, int base) {
     lo = lo - base < 0 ? 0 : lo - base > 16 ? 16 : lo - base;
     hi = hi - base < 0 ? 0 : hi - base > 16 ? 16 : hi - base;
