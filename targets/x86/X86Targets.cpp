@@ -8,8 +8,8 @@
 // conv (x86/<isa>_float.h) for the other 1-D/2-D ungrouped convs; the packed
 // Gemm for Gemm with constant B; and the float glue kernels for MaxPool,
 // AveragePool and threshold (x86/<isa>_glue.h). Weights are repacked here, at
-// compile time, into the order the kernels stream (x86/common.h,
-// x86/float_common.h, x86/oc_conv.h). The kernels carry per-function target
+// compile time, into the order the kernels stream (x86/pack.h: plain C++, no
+// intrinsics). The kernels carry per-function target
 // attributes, so the generated code builds with a plain `c++ -std=c++17 -O2`;
 // <name>_run returns <NAME>_ERROR_UNSUPPORTED_CPU on a CPU without the
 // instructions. Other float ops, grouped convs and 3-D convs keep the generic
@@ -18,12 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "targets/common/CppEmitter.h"
 #include "targets/common/OcBlockedBinary.h"
-#include "xnorc/runtime/x86/avx2_bconv.h"
-#include "xnorc/runtime/x86/avx2_float.h"
-#include "xnorc/runtime/x86/avx2_oc_conv.h"
-#include "xnorc/runtime/x86/avx512_bconv.h"
-#include "xnorc/runtime/x86/avx512_float.h"
-#include "xnorc/runtime/x86/avx512_oc_conv.h"
+#include "xnorc/runtime/x86/pack.h"
 
 #include <llvm/Support/raw_ostream.h>
 

@@ -410,8 +410,8 @@ TEST(X86Pack, LayoutAndZeroLanes) {
   Rng r(5);
   const Bits w = randomBits(p.c_out * 9, p.c_in, r);
   for (int64_t lanes : {4, 8}) {
-    Bits packed(xn_x86_oc_packed_words(p.c_out, 9, 2, lanes));
-    xn_x86_oc_pack(p.c_out, 9, 2, lanes, w.data(), packed.data());
+    Bits packed(xn_oc_packed_words(p.c_out, 9, 2, lanes));
+    xn_oc_pack(p.c_out, 9, 2, lanes, w.data(), packed.data());
     const int64_t blocks = (p.c_out + lanes - 1) / lanes;
     ASSERT_EQ(packed.size(), static_cast<size_t>(blocks * 9 * 2 * lanes));
     for (int64_t b = 0; b < blocks; ++b)

@@ -8,8 +8,11 @@
 //                                 blocks per tile;
 //   Isa::tile<P, B>(c, x0, xstep, w, pop)      popcounts of an interior tile into
 //                                               pop[P][B * L];
-//   Isa::border<B>(c, xn, iy0, ix0, w, pop)    of one border pixel into pop[B * L],
-//                                               returning the number of summed bits;
+//   Isa::border_acc<B>                         the accumulators of one border pixel:
+//                                               zero(), add(xw, wt, wblock) (the popcounts of
+//                                               word xw XOR the B blocks' weight words at wt,
+//                                               wblock apart), end_tap(), store(pop) into
+//                                               pop[B * L];
 // and epilogue class templates Epi<B> with init(c, ob), emit(c, n, pix, pop, n_bits) (one
 // output pixel) and end_row(c). No intrinsics here: the ISA's entry points carry the target
 // attribute and `flatten`, which inlines this code and, through it, the ISA's functions
@@ -53,6 +56,39 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t la
   return c;
 }
 
+// One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
+// as the padding value. Popcounts to pop[B * L]; returns the number of summed bits.
+template <typename Isa, int B>
+inline int64_t xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
+                                  int64_t ix0, const uint64_t *w, int64_t *pop) {
+  const xn_bconv_params *p = c->p;
+  int64_t ky_lo, ky_hi, kx_lo, kx_hi;
+  xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+  xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+  typename Isa::template border_acc<B> acc;
+  acc.zero();
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    const bool row_ok = ky >= ky_lo && ky < ky_hi;
+    for (int64_t kx = 0; kx < p->kw; ++kx) {
+      const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
+      if (!ok && p->pad_value == 0)
+        continue;
+      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * Isa::L;
+      const uint64_t *xs =
+          ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
+      for (int64_t j = 0; j < c->cw; ++j) {
+        // A padded -1 tap has every valid channel bit set; a +1 tap has none.
+        const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
+        acc.add(xw, wt + j * Isa::L, c->wblock);
+      }
+      acc.end_tap();
+    }
+  }
+  acc.store(pop);
+  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
+  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
+}
+
 // Blocks ob .. ob + B - 1 over the context's output rows.
 template <typename Isa, int B, template <int> class Epi>
 inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, const uint64_t *wp,
@@ -78,7 +114,7 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
     int64_t ow = 0;
     for (; ow < a; ++ow) {
       const int64_t nb =
-          Isa::template border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
+          xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
       epi.emit(c, n, pix0 + ow, pop, nb);
     }
     for (; ow + P <= e; ow += P) {
@@ -94,7 +130,7 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
     }
     for (; ow < p->out_w; ++ow) {
       const int64_t nb =
-          Isa::template border<B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
+          xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
       epi.emit(c, n, pix0 + ow, pop, nb);
     }
     epi.end_row(c);

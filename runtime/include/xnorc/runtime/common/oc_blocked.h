@@ -18,26 +18,19 @@
 #include "../generic/bdense.h"
 #include "../generic/bitpack.h"
 #include "../generic/bpool.h"
+#include "oc_pack.h"
 
 // Words of the packed layout for m output channels of `taps * cw` words each.
 inline size_t xn_oc_packed_words(int64_t m, int64_t taps, int64_t cw, int64_t lanes) {
-  const int64_t blocks = (m + lanes - 1) / lanes;
-  return (size_t)(blocks * taps * cw * lanes);
+  return xn_oc_packed_size(m, taps * cw, lanes);
 }
 
 // generic_w is [m][taps][cw] (the generic kernels' weight layout); packed receives
-// xn_oc_packed_words(m, taps, cw, lanes) words.
+// xn_oc_packed_words(m, taps, cw, lanes) words: common/oc_pack.h's order with one block per
+// group.
 inline void xn_oc_pack(int64_t m, int64_t taps, int64_t cw, int64_t lanes,
                        const uint64_t *generic_w, uint64_t *packed) {
-  const int64_t blocks = (m + lanes - 1) / lanes;
-  for (int64_t b = 0; b < blocks; ++b)
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t c = 0; c < cw; ++c)
-        for (int64_t l = 0; l < lanes; ++l) {
-          const int64_t oc = b * lanes + l;
-          packed[((b * taps + t) * cw + c) * lanes + l] =
-              oc < m ? generic_w[(oc * taps + t) * cw + c] : 0;
-        }
+  xn_oc_pack_elems(m, taps * cw, lanes, 1, 0, generic_w, packed);
 }
 
 // Window rows fully inside the input: [*lo, *hi) of output positions o (0 <= o < out) whose
@@ -58,8 +51,9 @@ inline void xn_oc_interior(int64_t out, int64_t stride, int64_t pad, int64_t dil
 
 // A dense layer is a 1x1 conv over n "images" of one pixel.
 inline xn_bconv_params xn_oc_bdense_as_conv(const xn_bdense_params *p) {
-  xn_bconv_params q = {p->n, p->k, p->m, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-                       p->act_kind, p->act_alpha, p->act_beta};
+  xn_bconv_params q = {
+      p->n, p->k,        p->m,         1,          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0,
+      0,    p->act_kind, p->act_alpha, p->act_beta};
   return q;
 }
 
@@ -70,10 +64,11 @@ inline xn_bconv_params xn_oc_bdense_as_conv(const xn_bdense_params *p) {
 // the same compiler and flags: inside an AVX2/AVX-512 function a compiler may contract it
 // into an FMA that the baseline generic code does not use (on AArch64, where FMA is
 // baseline, g++ contracts both the same way).
-__attribute__((noinline)) inline void
-xn_oc_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t m0, int64_t m_end,
-                     const int64_t *pop, int64_t n_bits, const float *scale, const float *bias,
-                     const float *residual, float *y) {
+__attribute__((noinline)) inline void xn_oc_bconv_epilogue(const xn_bconv_params *p, int64_t n,
+                                                           int64_t pix, int64_t m0, int64_t m_end,
+                                                           const int64_t *pop, int64_t n_bits,
+                                                           const float *scale, const float *bias,
+                                                           const float *residual, float *y) {
   const int64_t plane = p->out_h * p->out_w;
   for (int64_t m = m0; m < m_end; ++m) {
     const int64_t d = n_bits - 2 * pop[m - m0];

@@ -33,15 +33,10 @@ inline size_t xn_conv_scratch_bytes(const xn_conv_params *p) {
 }
 
 // Padding taps contribute nothing (they are skipped rather than multiplied by zero).
-inline void xn_conv(const xn_conv_params *p, const float *x, const float *w,
-                           const float *bias, float *y) {
-  int64_t id[3], od[3], k[3], s[3], dl[3], pb[3];
-  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
-  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
-  xn_spatial_promote(p->spatial_rank, p->kernel, 1, k);
-  xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
-  xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
-  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
+inline void xn_conv(const xn_conv_params *p, const float *x, const float *w, const float *bias,
+                    float *y) {
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;
 
   const int64_t groups = p->group;
   const int64_t cg = p->c_in / groups;

@@ -40,13 +40,8 @@ inline size_t xn_pool_scratch_bytes(const xn_pool_params *p) {
 // -INFINITY, the max of an empty set. NaN inputs are ignored like numpy's nanmax,
 // which the ONNX reference uses.
 inline void xn_maxpool(const xn_pool_params *p, const float *x, float *y) {
-  int64_t id[3], od[3], k[3], s[3], dl[3], pb[3];
-  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
-  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
-  xn_spatial_promote(p->spatial_rank, p->kernel, 1, k);
-  xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
-  xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
-  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;
   const int64_t in_plane = id[0] * id[1] * id[2];
   const int64_t planes = p->n * p->c;
 
@@ -87,14 +82,9 @@ inline void xn_maxpool(const xn_pool_params *p, const float *x, float *y) {
 // ceil_mode windows can reach), matching onnxruntime and the ONNX reference. A window
 // whose divisor is 0 (entirely outside the input with count_include_pad=0) yields 0.
 inline void xn_avgpool(const xn_pool_params *p, const float *x, float *y) {
-  int64_t id[3], od[3], k[3], s[3], dl[3], pb[3], pe[3];
-  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
-  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
-  xn_spatial_promote(p->spatial_rank, p->kernel, 1, k);
-  xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
-  xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
-  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
-  xn_spatial_promote(p->spatial_rank, p->pads_end, 0, pe);
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad,
+                *pe = wd.pad_end;
   const int64_t in_plane = id[0] * id[1] * id[2];
   const int64_t planes = p->n * p->c;
   const int incl = p->count_include_pad != 0;

@@ -101,11 +101,29 @@ inline void xn_contiguous_strides(int32_t rank, const int64_t *dims, int64_t *st
 
 // Right-aligns spatial params into XN_MAX_SPATIAL dims, filling the leading ones with a
 // neutral value, so conv/pool loop nests are written once for 3-D.
-inline void xn_spatial_promote(int32_t rank, const int64_t *src, int64_t fill,
-                                      int64_t *dst) {
+inline void xn_spatial_promote(int32_t rank, const int64_t *src, int64_t fill, int64_t *dst) {
   const int32_t off = XN_MAX_SPATIAL - rank;
   for (int32_t i = 0; i < XN_MAX_SPATIAL; ++i)
     dst[i] = i < off ? fill : src[i - off];
+}
+
+// The window geometry of a conv or a pool, promoted to XN_MAX_SPATIAL dims (leading dims
+// 1, their pads 0): the one prologue of every conv and pool kernel and of their x86 / NEON
+// views. P is xn_conv_params or xn_pool_params (the same spatial fields).
+struct xn_window {
+  int64_t in[XN_MAX_SPATIAL], out[XN_MAX_SPATIAL], k[XN_MAX_SPATIAL], s[XN_MAX_SPATIAL],
+      dil[XN_MAX_SPATIAL], pad[XN_MAX_SPATIAL], pad_end[XN_MAX_SPATIAL];
+};
+template <class P> inline xn_window xn_window_of(const P *p) {
+  xn_window w;
+  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, w.in);
+  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, w.out);
+  xn_spatial_promote(p->spatial_rank, p->kernel, 1, w.k);
+  xn_spatial_promote(p->spatial_rank, p->strides, 1, w.s);
+  xn_spatial_promote(p->spatial_rank, p->dilations, 1, w.dil);
+  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, w.pad);
+  xn_spatial_promote(p->spatial_rank, p->pads_end, 0, w.pad_end);
+  return w;
 }
 
 // Popcount is the inner operation of every binary kernel. The builtin becomes one
@@ -129,7 +147,7 @@ inline int64_t xn_ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // lo <= start + k * step < hi. Used by conv and pool to iterate only over taps that
 // land inside the (possibly padded) input instead of testing every tap.
 inline void xn_tap_range(int64_t start, int64_t step, int64_t taps, int64_t lo, int64_t hi,
-                                int64_t *k_lo, int64_t *k_hi) {
+                         int64_t *k_lo, int64_t *k_hi) {
   int64_t a = start >= lo ? 0 : xn_ceil_div(lo - start, step);
   int64_t b = hi - start <= 0 ? 0 : xn_ceil_div(hi - start, step);
   if (b > taps)
@@ -146,7 +164,7 @@ inline void xn_tap_range(int64_t start, int64_t step, int64_t taps, int64_t lo, 
 // XN_MAX_RANK. Returns the new rank (0 means a single element). Caller must ensure no
 // dim is 0.
 inline int32_t xn_coalesce_dims(int32_t rank, int64_t *dims, int32_t n_ops,
-                                       int64_t (*strides)[XN_MAX_RANK]) {
+                                int64_t (*strides)[XN_MAX_RANK]) {
   int32_t out = 0;
   for (int32_t i = 0; i < rank; ++i) {
     if (dims[i] == 1)

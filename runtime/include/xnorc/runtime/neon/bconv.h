@@ -114,55 +114,44 @@ inline void xn_neon_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int
               vreinterpretq_s64_u64(vaddq_u64(tot[i][b], xn_neon_fold(acc[i][b]))));
 }
 
-// One border pixel: valid taps only, padded taps as the padding value. Popcounts to
-// pop[B * 2]; returns the number of summed bits.
-template <int B>
-inline int64_t xn_neon_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
-                                    int64_t ix0, const uint64_t *w, int64_t *pop) {
-  const xn_bconv_params *p = c->p;
-  int64_t ky_lo, ky_hi, kx_lo, kx_hi;
-  xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
-  xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+// The accumulators of one border pixel (common/oc_bconv_walk.h's xn_oc_bconv_border):
+// byte counts pairwise-added into 16-bit lanes, folded into 64-bit totals after each tap and
+// before XN_NEON_FOLD words.
+template <int B> struct xn_neon_border_acc {
   uint64x2_t acc[B];
-  XN_NEON_UNROLL
-  for (int b = 0; b < B; ++b)
-    acc[b] = vdupq_n_u64(0);
-  for (int64_t ky = 0; ky < p->kh; ++ky) {
-    const bool row_ok = ky >= ky_lo && ky < ky_hi;
-    for (int64_t kx = 0; kx < p->kw; ++kx) {
-      const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
-      if (!ok && p->pad_value == 0)
-        continue;
-      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * 2;
-      const uint64_t *xs =
-          ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
-      // One tap: cw words, far fewer than XN_NEON_FOLD per 16-bit accumulator.
-      for (int64_t j0 = 0; j0 < c->cw; j0 += XN_NEON_FOLD) {
-        const int64_t j1 = c->cw - j0 < XN_NEON_FOLD ? c->cw : j0 + XN_NEON_FOLD;
-        uint16x8_t a16[B];
-        XN_NEON_UNROLL
-        for (int b = 0; b < B; ++b)
-          a16[b] = vdupq_n_u16(0);
-        for (int64_t j = j0; j < j1; ++j) {
-          const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
-          const uint8x16_t xv = vreinterpretq_u8_u64(vdupq_n_u64(xw));
-          XN_NEON_UNROLL
-          for (int b = 0; b < B; ++b)
-            a16[b] = vpadalq_u8(a16[b], vcntq_u8(veorq_u8(xv, vreinterpretq_u8_u64(vld1q_u64(
-                                                                  wt + b * c->wblock + j * 2)))));
-        }
-        XN_NEON_UNROLL
-        for (int b = 0; b < B; ++b)
-          acc[b] = vaddq_u64(acc[b], xn_neon_fold(a16[b]));
-      }
+  uint16x8_t a16[B];
+  int64_t pending;
+  void zero() {
+    XN_NEON_UNROLL
+    for (int b = 0; b < B; ++b) {
+      acc[b] = vdupq_n_u64(0);
+      a16[b] = vdupq_n_u16(0);
     }
+    pending = 0;
   }
-  XN_NEON_UNROLL
-  for (int b = 0; b < B; ++b)
-    vst1q_s64(pop + b * 2, vreinterpretq_s64_u64(acc[b]));
-  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
-  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
-}
+  void add(uint64_t xw, const uint64_t *wt, int64_t wblock) {
+    const uint8x16_t xv = vreinterpretq_u8_u64(vdupq_n_u64(xw));
+    XN_NEON_UNROLL
+    for (int b = 0; b < B; ++b)
+      a16[b] = vpadalq_u8(a16[b],
+                          vcntq_u8(veorq_u8(xv, vreinterpretq_u8_u64(vld1q_u64(wt + b * wblock)))));
+    if (++pending == XN_NEON_FOLD)
+      end_tap();
+  }
+  void end_tap() {
+    XN_NEON_UNROLL
+    for (int b = 0; b < B; ++b) {
+      acc[b] = vaddq_u64(acc[b], xn_neon_fold(a16[b]));
+      a16[b] = vdupq_n_u16(0);
+    }
+    pending = 0;
+  }
+  void store(int64_t *pop) const {
+    XN_NEON_UNROLL
+    for (int b = 0; b < B; ++b)
+      vst1q_s64(pop + b * 2, vreinterpretq_s64_u64(acc[b]));
+  }
+};
 
 // Float epilogue for channels [m0, m_end) of one pixel: generic/bconv.h's expression with
 // the product scale * d rounded on its own, always. g++ contracts a * b + c into a fused
@@ -223,11 +212,7 @@ struct xn_neon_bconv_isa {
                    int64_t *pop) {
     xn_neon_bconv_tile<TP, TB>(c, x0, xstep, w, pop);
   }
-  template <int TB>
-  static int64_t border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0, int64_t ix0,
-                        const uint64_t *w, int64_t *pop) {
-    return xn_neon_bconv_border<TB>(c, xn, iy0, ix0, w, pop);
-  }
+  template <int TB> using border_acc = xn_neon_border_acc<TB>;
 };
 
 // Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_neon_bconv_pack;

@@ -383,13 +383,8 @@ inline xn_neon_fconv_ctx xn_neon_fconv_dense_ctx(int64_t n, int64_t c_in, int64_
 // w packed by xn_neon_conv_pack.
 inline void xn_neon_conv(const xn_conv_params *p, const float *x, const float *w, const float *bias,
                          float *y, int part = 0, int parts = 1) {
-  int64_t id[3], od[3], k[3], s[3], dl[3], pb[3];
-  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
-  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
-  xn_spatial_promote(p->spatial_rank, p->kernel, 1, k);
-  xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
-  xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
-  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;
   xn_neon_fconv_ctx c;
   memset(&c, 0, sizeof c);
   c.n = p->n;

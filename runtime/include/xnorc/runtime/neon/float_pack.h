@@ -3,9 +3,9 @@
 // compiler includes this header, packs constant weights in specialize() and emits them as
 // constants; the kernels include it for the layout constants.
 //
-// Both layouts put output channels across the 4 float lanes of a q-register and stream
-// K = c_in * kh * kw weights per output channel in (input channel, kernel row, kernel
-// column) order, ONNX's [c_out][c_in][kh][kw] order:
+// Both layouts are common/oc_pack.h's order with one vector per group: output channels
+// across the 4 float lanes of a q-register, K = c_in * kh * kw weights per output channel in
+// (input channel, kernel row, kernel column) order, ONNX's [c_out][c_in][kh][kw] order:
 //
 //  - float weights: [ceil(c_out / 4)][K][4] floats, the 4 channels of a block side by side
 //    for each of the K (channel, tap) pairs: one vld1q_f32 per block and pair;
@@ -20,6 +20,7 @@
 #ifndef XNORC_RUNTIME_NEON_FLOAT_PACK_H
 #define XNORC_RUNTIME_NEON_FLOAT_PACK_H
 
+#include "../common/oc_pack.h"
 #include "../generic/bwconv.h"
 #include "../generic/conv.h"
 #include "../generic/gemm.h"
@@ -30,21 +31,13 @@
 // ---- float weights ----
 
 inline size_t xn_neon_fpack_floats(int64_t c_out, int64_t k) {
-  return (size_t)(((c_out + XN_NEON_FL - 1) / XN_NEON_FL) * k * XN_NEON_FL);
+  return xn_oc_packed_size(c_out, k, XN_NEON_FL);
 }
 
 // w holds output channel m's weight for pair kk at w[m * k + kk] (ONNX conv weights, Gemm's B
 // with trans_b), or at w[kk * c_out + m] when by_column (Gemm's B).
 inline void xn_neon_fpack(int64_t c_out, int64_t k, int by_column, const float *w, float *packed) {
-  const int64_t blocks = (c_out + XN_NEON_FL - 1) / XN_NEON_FL;
-  for (int64_t b = 0; b < blocks; ++b)
-    for (int64_t kk = 0; kk < k; ++kk)
-      for (int64_t l = 0; l < XN_NEON_FL; ++l) {
-        const int64_t m = b * XN_NEON_FL + l;
-        packed[(b * k + kk) * XN_NEON_FL + l] = m >= c_out  ? 0.0f
-                                                : by_column ? w[kk * c_out + m]
-                                                            : w[m * k + kk];
-      }
+  xn_oc_pack_elems(c_out, k, XN_NEON_FL, 1, by_column, w, packed);
 }
 
 // What xn_neon_conv takes (the compiler checks the same on the op): 1-D or 2-D, ungrouped.
@@ -85,23 +78,13 @@ inline void xn_neon_gemm_pack(const xn_gemm_params *p, const float *b, float *pa
 // ---- binary weights ----
 
 inline size_t xn_neon_bwpack_words(int64_t c_out, int64_t k) {
-  const int64_t bytes = (c_out + 7) / 8 * k;
-  return (size_t)((bytes + 7) / 8);
+  return xn_oc_bits_size(c_out, k, 8);
 }
 
 // generic_w: the generic BWN layout [c_out][taps][ceil(c_in / 64)] words (group 1).
 inline void xn_neon_bwpack(int64_t c_out, int64_t c_in, int64_t taps, const uint64_t *generic_w,
                            uint64_t *packed) {
-  const int64_t cw = xn_bit_words(c_in);
-  const int64_t k = c_in * taps;
-  memset(packed, 0, xn_neon_bwpack_words(c_out, k) * sizeof(uint64_t));
-  for (int64_t m = 0; m < c_out; ++m)
-    for (int64_t c = 0; c < c_in; ++c)
-      for (int64_t t = 0; t < taps; ++t) {
-        const uint64_t bit = (generic_w[(m * taps + t) * cw + (c >> 6)] >> (c & 63)) & 1;
-        const int64_t byte = (m / 8) * k + c * taps + t;
-        packed[byte >> 3] |= bit << ((byte & 7) * 8 + m % 8);
-      }
+  xn_oc_pack_bits(c_out, c_in, taps, 8, 1, generic_w, packed);
 }
 
 // What xn_neon_bwconv takes: ungrouped (grouped and depthwise BWN convs keep xn_bwconv).

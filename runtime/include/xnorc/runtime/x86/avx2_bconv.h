@@ -22,23 +22,6 @@
 #define XN_AVX2_P 3 // pixels per register tile
 #define XN_AVX2_B 2 // 4-channel blocks per register tile
 
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx2_bconv_packed_words(const xn_bconv_params *p) {
-  return xn_x86_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 4);
-}
-inline void xn_avx2_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,
-                               uint64_t *packed) {
-  xn_x86_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 4, generic_w, packed);
-}
-inline size_t xn_avx2_bdense_packed_words(const xn_bdense_params *p) {
-  return xn_x86_oc_packed_words(p->m, 1, xn_bit_words(p->k), 4);
-}
-inline void xn_avx2_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,
-                                uint64_t *packed) {
-  xn_x86_oc_pack(p->m, 1, xn_bit_words(p->k), 4, generic_w, packed);
-}
-
 // ---- kernels ----
 
 // Byte counts of the set bits of v (each byte 0..8).
@@ -115,50 +98,32 @@ XN_AVX2_TARGET inline void xn_avx2_bconv_tile(const xn_oc_bconv_ctx *c, const ui
   }
 }
 
-// One border pixel: valid taps only, padded taps as the padding value. Popcounts to
-// pop[B * 4]; returns the number of summed bits.
-template <int B>
-XN_AVX2_TARGET inline int64_t xn_avx2_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn,
-                                                   int64_t iy0, int64_t ix0, const uint64_t *w,
-                                                   int64_t *pop) {
-  const xn_bconv_params *p = c->p;
-  const __m256i lut = xn_avx2_lut(), low = _mm256_set1_epi8(0x0f);
-  const __m256i zero = _mm256_setzero_si256();
-  int64_t ky_lo, ky_hi, kx_lo, kx_hi;
-  xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
-  xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+// The accumulators of one border pixel (common/oc_bconv_walk.h's xn_oc_bconv_border).
+template <int B> struct xn_avx2_border_acc {
   __m256i acc[B];
-  XN_X86_UNROLL
-  for (int b = 0; b < B; ++b)
-    acc[b] = zero;
-  for (int64_t ky = 0; ky < p->kh; ++ky) {
-    const bool row_ok = ky >= ky_lo && ky < ky_hi;
-    for (int64_t kx = 0; kx < p->kw; ++kx) {
-      const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
-      if (!ok && p->pad_value == 0)
-        continue;
-      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * 4;
-      const uint64_t *xs =
-          ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
-      for (int64_t j = 0; j < c->cw; ++j) {
-        const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
-        const __m256i xv = _mm256_set1_epi64x((long long)xw);
-        XN_X86_UNROLL
-        for (int b = 0; b < B; ++b) {
-          const __m256i v = _mm256_xor_si256(
-              xv, _mm256_loadu_si256((const __m256i *)(wt + b * c->wblock + j * 4)));
-          acc[b] =
-              _mm256_add_epi64(acc[b], _mm256_sad_epu8(xn_avx2_popcnt_bytes(v, lut, low), zero));
-        }
-      }
+  XN_AVX2_TARGET void zero() {
+    XN_X86_UNROLL
+    for (int b = 0; b < B; ++b)
+      acc[b] = _mm256_setzero_si256();
+  }
+  XN_AVX2_TARGET void add(uint64_t xw, const uint64_t *wt, int64_t wblock) {
+    const __m256i lut = xn_avx2_lut(), low = _mm256_set1_epi8(0x0f);
+    const __m256i xv = _mm256_set1_epi64x((long long)xw);
+    XN_X86_UNROLL
+    for (int b = 0; b < B; ++b) {
+      const __m256i v =
+          _mm256_xor_si256(xv, _mm256_loadu_si256((const __m256i *)(wt + b * wblock)));
+      acc[b] = _mm256_add_epi64(
+          acc[b], _mm256_sad_epu8(xn_avx2_popcnt_bytes(v, lut, low), _mm256_setzero_si256()));
     }
   }
-  XN_X86_UNROLL
-  for (int b = 0; b < B; ++b)
-    _mm256_storeu_si256((__m256i *)(pop + b * 4), acc[b]);
-  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
-  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
-}
+  void end_tap() {}
+  XN_AVX2_TARGET void store(int64_t *pop) const {
+    XN_X86_UNROLL
+    for (int b = 0; b < B; ++b)
+      _mm256_storeu_si256((__m256i *)(pop + b * 4), acc[b]);
+  }
+};
 
 // Float epilogue: the scalar one (its rounding matches the generic kernel's).
 template <int B> using xn_avx2_epi_float = xn_oc_epi_scalar<4, xn_oc_bconv_epilogue>::epi<B>;
@@ -212,11 +177,7 @@ struct xn_avx2_bconv_isa {
                                   const uint64_t *w, int64_t *pop) {
     xn_avx2_bconv_tile<TP, TB>(c, x0, xstep, w, pop);
   }
-  template <int TB>
-  XN_AVX2_TARGET static int64_t border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
-                                       int64_t ix0, const uint64_t *w, int64_t *pop) {
-    return xn_avx2_bconv_border<TB>(c, xn, iy0, ix0, w, pop);
-  }
+  template <int TB> using border_acc = xn_avx2_border_acc<TB>;
 };
 
 // Same contract as xn_bconv (generic/bconv.h) with group == 1, w packed by xn_avx2_bconv_pack;

@@ -17,25 +17,6 @@
 #include <immintrin.h>
 
 #define XN_AVX2F_TARGET __attribute__((target("avx2,fma")))
-#define XN_AVX2F_T 4 // output channels per conv weight block
-#define XN_AVX2F_P 3 // pixel vectors per conv register tile
-#define XN_AVX2F_V 8 // Gemm columns per weight block
-
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx2_conv_packed_floats(const xn_conv_params *p) {
-  int64_t taps = p->c_in / p->group;
-  for (int32_t d = 0; d < p->spatial_rank; ++d)
-    taps *= p->kernel[d];
-  return xn_x86_conv_packed_floats(p->c_out, taps, XN_AVX2F_T);
-}
-inline void xn_avx2_conv_pack(const xn_conv_params *p, const float *generic_w, float *packed) {
-  int64_t taps = p->c_in / p->group;
-  for (int32_t d = 0; d < p->spatial_rank; ++d)
-    taps *= p->kernel[d];
-  xn_x86_conv_pack(p->c_out, taps, XN_AVX2F_T, generic_w, packed);
-}
-
 // ---- conv ----
 
 // Lanes [lo, hi) of 8 as a vmaskmovps mask.
@@ -53,11 +34,11 @@ inline int64_t xn_x86_clamp(int64_t v, int64_t lo, int64_t hi) {
 // One register tile (see xn_avx512_conv_tile). mk[(i * kw + kx) * 2 + h] masks half h of
 // pixel vector i's input at kernel column kx (h = 1 only for stride 2).
 template <int P, int S>
-XN_AVX2F_TARGET inline void
-xn_avx2_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g, const float *xn,
-                  int64_t ky_lo, int64_t ky_hi, int64_t iy0, int64_t ix0, const __m256i *mk,
-                  const float *wb, const float *bias, int64_t ob, float *yn, int64_t oy,
-                  int64_t ox0, int64_t rem) {
+XN_AVX2F_TARGET inline void xn_avx2_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g,
+                                              const float *xn, int64_t ky_lo, int64_t ky_hi,
+                                              int64_t iy0, int64_t ix0, const __m256i *mk,
+                                              const float *wb, const float *bias, int64_t ob,
+                                              float *yn, int64_t oy, int64_t ox0, int64_t rem) {
   const int T = XN_AVX2F_T;
   __m256 acc[P][T];
   XN_X86F_UNROLL
@@ -71,8 +52,8 @@ xn_avx2_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g, const floa
   const int64_t kh = g->kh, kw = g->kw, iw = g->iw;
   const int64_t plane = g->ih * iw;
   const int64_t sw = g->sw;
-  const __m256i gidx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                                          _mm256_set1_epi32((int)sw));
+  const __m256i gidx =
+      _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)sw));
   for (int64_t c = 0; c < p->c_in; ++c) {
     const float *xc = xn + c * plane;
     const float *wc = wb + c * kh * kw * T;
@@ -154,8 +135,8 @@ XN_AVX2F_TARGET inline void xn_avx2_conv_tiles(const xn_conv_params *p, const xn
   const int64_t blocks = (p->c_out + XN_AVX2F_T - 1) / XN_AVX2F_T;
   const int64_t wblock = p->c_in * g->kh * g->kw * XN_AVX2F_T;
   for (int64_t ob = 0; ob < blocks; ++ob)
-    xn_avx2_conv_tile<P, S>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock, bias, ob, yn,
-                            oy, ox0, g->ow - ox0);
+    xn_avx2_conv_tile<P, S>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock, bias, ob, yn, oy,
+                            ox0, g->ow - ox0);
 }
 
 template <int S>
@@ -199,17 +180,9 @@ XN_AVX2F_TARGET inline void xn_avx2_conv(const xn_conv_params *p, const float *x
 
 // ---- Gemm ----
 
-inline size_t xn_avx2_gemm_packed_floats(const xn_gemm_params *p) {
-  return xn_x86_gemm_packed_floats(p->N, p->K, XN_AVX2F_V);
-}
-inline void xn_avx2_gemm_pack(const xn_gemm_params *p, const float *b, float *packed) {
-  xn_x86_gemm_pack(p->N, p->K, XN_AVX2F_V, p->trans_b, b, packed);
-}
-
 template <int B>
-XN_AVX2F_TARGET inline void xn_avx2_gemv_blocks(int64_t N, int64_t K, const float *am,
-                                                int64_t a_sk, const float *bp, int64_t nb,
-                                                float *yr) {
+XN_AVX2F_TARGET inline void xn_avx2_gemv_blocks(int64_t N, int64_t K, const float *am, int64_t a_sk,
+                                                const float *bp, int64_t nb, float *yr) {
   __m256 acc[B];
   XN_X86F_UNROLL
   for (int b = 0; b < B; ++b)
@@ -232,8 +205,8 @@ XN_AVX2F_TARGET inline void xn_avx2_gemv_blocks(int64_t N, int64_t K, const floa
 }
 
 // Same contract as xn_gemm (generic/gemm.h) with b packed by xn_avx2_gemm_pack.
-XN_AVX2F_TARGET inline void xn_avx2_gemm(const xn_gemm_params *p, const float *a,
-                                         const float *bp, const float *c, float *y) {
+XN_AVX2F_TARGET inline void xn_avx2_gemm(const xn_gemm_params *p, const float *a, const float *bp,
+                                         const float *c, float *y) {
   const int64_t M = p->M, N = p->N, K = p->K;
   const int64_t a_sm = p->trans_a ? 1 : K;
   const int64_t a_sk = p->trans_a ? M : 1;

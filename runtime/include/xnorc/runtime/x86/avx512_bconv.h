@@ -24,23 +24,6 @@
 #define XN_AVX512_P 4 // pixels per register tile
 #define XN_AVX512_B 4 // 8-channel blocks per register tile
 
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx512_bconv_packed_words(const xn_bconv_params *p) {
-  return xn_x86_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 8);
-}
-inline void xn_avx512_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,
-                                 uint64_t *packed) {
-  xn_x86_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), 8, generic_w, packed);
-}
-inline size_t xn_avx512_bdense_packed_words(const xn_bdense_params *p) {
-  return xn_x86_oc_packed_words(p->m, 1, xn_bit_words(p->k), 8);
-}
-inline void xn_avx512_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,
-                                  uint64_t *packed) {
-  xn_x86_oc_pack(p->m, 1, xn_bit_words(p->k), 8, generic_w, packed);
-}
-
 // ---- kernels ----
 
 // Interior tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks (w is the
@@ -83,47 +66,29 @@ XN_AVX512_TARGET inline void xn_avx512_bconv_tile(const xn_oc_bconv_ctx *c, cons
     _mm512_storeu_si512((void *)(pop + (i * B + b) * 8), acc[i][b]);
 }
 
-// One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
-// as the padding value. Writes popcounts to pop[B * 8]; returns the number of summed bits.
-template <int B>
-XN_AVX512_TARGET inline int64_t xn_avx512_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn,
-                                                       int64_t iy0, int64_t ix0, const uint64_t *w,
-                                                       int64_t *pop) {
-  const xn_bconv_params *p = c->p;
-  int64_t ky_lo, ky_hi, kx_lo, kx_hi;
-  xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
-  xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+// The accumulators of one border pixel (common/oc_bconv_walk.h's xn_oc_bconv_border).
+template <int B> struct xn_avx512_border_acc {
   __m512i acc[B];
-  XN_X86_UNROLL
-  for (int b = 0; b < B; ++b)
-    acc[b] = _mm512_setzero_si512();
-  for (int64_t ky = 0; ky < p->kh; ++ky) {
-    const bool row_ok = ky >= ky_lo && ky < ky_hi;
-    for (int64_t kx = 0; kx < p->kw; ++kx) {
-      const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
-      if (!ok && p->pad_value == 0)
-        continue;
-      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * 8;
-      const uint64_t *xs =
-          ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
-      for (int64_t j = 0; j < c->cw; ++j) {
-        // A padded -1 tap has every valid channel bit set; a +1 tap has none.
-        const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
-        const __m512i xv = _mm512_set1_epi64((long long)xw);
-        XN_X86_UNROLL
-        for (int b = 0; b < B; ++b)
-          acc[b] = _mm512_add_epi64(
-              acc[b], _mm512_popcnt_epi64(_mm512_xor_si512(
-                          xv, _mm512_loadu_si512((const void *)(wt + b * c->wblock + j * 8)))));
-      }
-    }
+  XN_AVX512_TARGET void zero() {
+    XN_X86_UNROLL
+    for (int b = 0; b < B; ++b)
+      acc[b] = _mm512_setzero_si512();
   }
-  XN_X86_UNROLL
-  for (int b = 0; b < B; ++b)
-    _mm512_storeu_si512((void *)(pop + b * 8), acc[b]);
-  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
-  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
-}
+  XN_AVX512_TARGET void add(uint64_t xw, const uint64_t *wt, int64_t wblock) {
+    const __m512i xv = _mm512_set1_epi64((long long)xw);
+    XN_X86_UNROLL
+    for (int b = 0; b < B; ++b)
+      acc[b] =
+          _mm512_add_epi64(acc[b], _mm512_popcnt_epi64(_mm512_xor_si512(
+                                       xv, _mm512_loadu_si512((const void *)(wt + b * wblock)))));
+  }
+  void end_tap() {}
+  XN_AVX512_TARGET void store(int64_t *pop) const {
+    XN_X86_UNROLL
+    for (int b = 0; b < B; ++b)
+      _mm512_storeu_si512((void *)(pop + b * 8), acc[b]);
+  }
+};
 
 // Epilogues: init() once per block tile (ob..ob+B-1), emit() per output pixel.
 
@@ -286,11 +251,7 @@ struct xn_avx512_bconv_isa {
                                     const uint64_t *w, int64_t *pop) {
     xn_avx512_bconv_tile<TP, TB>(c, x0, xstep, w, pop);
   }
-  template <int TB>
-  XN_AVX512_TARGET static int64_t border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
-                                         int64_t ix0, const uint64_t *w, int64_t *pop) {
-    return xn_avx512_bconv_border<TB>(c, xn, iy0, ix0, w, pop);
-  }
+  template <int TB> using border_acc = xn_avx512_border_acc<TB>;
 };
 
 // Same contract as xn_bconv (generic/bconv.h) with group == 1 and w packed by

@@ -25,25 +25,6 @@
 #include <immintrin.h>
 
 #define XN_AVX512F_TARGET __attribute__((target("avx512f,fma")))
-#define XN_AVX512F_T 8 // output channels per conv weight block
-#define XN_AVX512F_P 3 // pixel vectors per conv register tile
-#define XN_AVX512F_V 16 // Gemm columns per weight block
-
-// ---- compile-time weight packing (plain C++) ----
-
-inline size_t xn_avx512_conv_packed_floats(const xn_conv_params *p) {
-  int64_t taps = p->c_in / p->group;
-  for (int32_t d = 0; d < p->spatial_rank; ++d)
-    taps *= p->kernel[d];
-  return xn_x86_conv_packed_floats(p->c_out, taps, XN_AVX512F_T);
-}
-inline void xn_avx512_conv_pack(const xn_conv_params *p, const float *generic_w, float *packed) {
-  int64_t taps = p->c_in / p->group;
-  for (int32_t d = 0; d < p->spatial_rank; ++d)
-    taps *= p->kernel[d];
-  xn_x86_conv_pack(p->c_out, taps, XN_AVX512F_T, generic_w, packed);
-}
-
 // ---- conv ----
 
 // Mask of lanes [lo, hi) of 32.
@@ -93,9 +74,9 @@ xn_avx512_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g, const fl
   const int64_t plane = g->ih * iw;
   const int64_t sw = g->sw;
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i gidx = _mm512_mullo_epi32(
-      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-      _mm512_set1_epi32((int)sw));
+  const __m512i gidx =
+      _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                         _mm512_set1_epi32((int)sw));
   if (K1) {
     if (ky_lo < ky_hi) {
       uint32_t m[P];
@@ -165,11 +146,10 @@ xn_avx512_conv_tile(const xn_conv_params *p, const xn_x86_conv_geom *g, const fl
 
 // Every channel block of the tile of P pixel vectors at (oy, ox0).
 template <int P, int S>
-XN_AVX512F_TARGET inline void xn_avx512_conv_tiles(const xn_conv_params *p,
-                                                   const xn_x86_conv_geom *g, const float *xn,
-                                                   int64_t ky_lo, int64_t ky_hi, int64_t iy0,
-                                                   const float *w, const float *bias,
-                                                   float *yn, int64_t oy, int64_t ox0) {
+XN_AVX512F_TARGET inline void
+xn_avx512_conv_tiles(const xn_conv_params *p, const xn_x86_conv_geom *g, const float *xn,
+                     int64_t ky_lo, int64_t ky_hi, int64_t iy0, const float *w, const float *bias,
+                     float *yn, int64_t oy, int64_t ox0) {
   const int64_t ix0 = ox0 * g->sw - g->pw;
   uint32_t mk[P * XN_X86_CONV_MAX_KW];
   for (int i = 0; i < P; ++i)
@@ -188,14 +168,14 @@ XN_AVX512F_TARGET inline void xn_avx512_conv_tiles(const xn_conv_params *p,
       xn_avx512_conv_tile<P, S, true>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock, bias,
                                       ob, yn, oy, ox0, g->ow - ox0);
     else
-      xn_avx512_conv_tile<P, S, false>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock,
-                                       bias, ob, yn, oy, ox0, g->ow - ox0);
+      xn_avx512_conv_tile<P, S, false>(p, g, xn, ky_lo, ky_hi, iy0, ix0, mk, w + ob * wblock, bias,
+                                       ob, yn, oy, ox0, g->ow - ox0);
 }
 
 template <int S>
-XN_AVX512F_TARGET inline void xn_avx512_conv_run(const xn_conv_params *p,
-                                                 const xn_x86_conv_geom *g, const float *x,
-                                                 const float *w, const float *bias, float *y) {
+XN_AVX512F_TARGET inline void xn_avx512_conv_run(const xn_conv_params *p, const xn_x86_conv_geom *g,
+                                                 const float *x, const float *w, const float *bias,
+                                                 float *y) {
   const int P = XN_AVX512F_P;
   for (int64_t n = 0; n < p->n; ++n) {
     const float *xn = x + n * p->c_in * g->ih * g->iw;
@@ -232,13 +212,6 @@ XN_AVX512F_TARGET inline void xn_avx512_conv(const xn_conv_params *p, const floa
 }
 
 // ---- Gemm ----
-
-inline size_t xn_avx512_gemm_packed_floats(const xn_gemm_params *p) {
-  return xn_x86_gemm_packed_floats(p->N, p->K, XN_AVX512F_V);
-}
-inline void xn_avx512_gemm_pack(const xn_gemm_params *p, const float *b, float *packed) {
-  xn_x86_gemm_pack(p->N, p->K, XN_AVX512F_V, p->trans_b, b, packed);
-}
 
 // Columns [nb * 16, (nb + B) * 16) of output row yr.
 template <int B>

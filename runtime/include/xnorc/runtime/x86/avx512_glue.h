@@ -18,187 +18,39 @@
 #ifndef XNORC_RUNTIME_X86_AVX512_GLUE_H
 #define XNORC_RUNTIME_X86_AVX512_GLUE_H
 
+#include "avx512_policy.h"
 #include "glue_common.h"
 
 #include <immintrin.h>
 
 #define XN_AVX512G_TARGET __attribute__((target("avx512f")))
 
-// Bits [lo, hi) of 16 (0 <= lo, hi <= 16).
-inline __mmask16 xn_avx512g_bits(int64_t lo, int64_t hi) {
-  if (hi <= lo)
-    return 0;
-  const uint32_t h = (1u << hi) - 1;
-  return static_cast<__mmask16>(h & ~((1u << lo) - 1));
-}
-
-// Per-kernel-column lane masks of one block of 16 output pixels: out = the output lanes
-// whose tap lies inside the input row, l0 / l1 = the input lanes to load (stride 2: raw
-// lanes [2 lo, 2 hi - 1) of 32, whose even ones are the taps and whose odd ones lie inside
-// the row too). Masked-out lanes are never read.
-struct xn_avx512g_cols {
-  __mmask16 out[XN_X86_GLUE_MAX_KW], l0[XN_X86_GLUE_MAX_KW], l1[XN_X86_GLUE_MAX_KW];
+// The vector pools of x86/glue_common.h on x86/avx512_policy.h's xn_avx512_glue.
+struct xn_avx512_pools {
+  static constexpr int L = xn_avx512_glue::L;
+  struct max {
+    template <int S, int B>
+    __attribute__((target("avx512f"), flatten)) static void run(const xn_x86_pool2d *g,
+                                                                const float *x, float *y) {
+      xn_x86_maxpool_s<xn_avx512_glue, S, B>(g, x, y);
+    }
+  };
+  struct avg {
+    template <int S, int B>
+    __attribute__((target("avx512f"), flatten)) static void run(const xn_x86_pool2d *g, int incl,
+                                                                const float *x, float *y) {
+      xn_x86_avgpool_s<xn_avx512_glue, S, B>(g, incl, x, y);
+    }
+  };
 };
-
-inline void xn_avx512g_col_masks(int64_t cx, int64_t s, int64_t lanes, int64_t kw, int64_t a,
-                                 int64_t b, xn_avx512g_cols *m) {
-  for (int64_t kx = 0; kx < kw; ++kx) {
-    int64_t lo, hi;
-    xn_x86_lane_span(cx + kx, s, lanes, a, b, &lo, &hi);
-    m->out[kx] = xn_avx512g_bits(lo, hi);
-    if (s == 1) {
-      m->l0[kx] = m->out[kx];
-      m->l1[kx] = 0;
-    } else {
-      const int64_t r0 = 2 * lo, r1 = hi > lo ? 2 * hi - 1 : r0;
-      m->l0[kx] = xn_avx512g_bits(r0 < 16 ? r0 : 16, r1 < 16 ? r1 : 16);
-      m->l1[kx] = xn_avx512g_bits(r0 > 16 ? r0 - 16 : 0, r1 > 16 ? r1 - 16 : 0);
-    }
-  }
-}
-
-// The 16 taps at kernel column kx of a block whose lane 0 reads src (others 0).
-template <int S>
-XN_AVX512G_TARGET inline __m512 xn_avx512g_load(const float *src, const xn_avx512g_cols *m,
-                                                int64_t kx) {
-  if (S == 1)
-    return _mm512_maskz_loadu_ps(m->l0[kx], src);
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(m->l0[kx], src), even,
-                                _mm512_maskz_loadu_ps(m->l1[kx], src + 16));
-}
-
-// B blocks of 16 output pixels at a time: independent max / add chains, so the vmaxps /
-// vaddps latency of one block's tap sequence hides behind the others'.
-template <int S, int B>
-XN_AVX512G_TARGET inline void xn_avx512_maxpool_s(const xn_x86_pool2d *g, const float *x,
-                                                  float *y) {
-  xn_avx512g_cols cm[B];
-  for (int64_t pl = 0; pl < g->planes; ++pl) {
-    const float *xp = x + pl * g->ih * g->iw;
-    float *yp = y + pl * g->oh * g->ow;
-    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += 16 * B) {
-      const int64_t cx = ox0 * S - g->pw; // block 0 lane 0's input column at kx = 0
-      __mmask16 st[B];
-      XN_X86G_UNROLL
-      for (int b = 0; b < B; ++b) {
-        const int64_t left = g->ow - ox0 - 16 * b;
-        const int64_t lanes = left < 0 ? 0 : left < 16 ? left : 16;
-        st[b] = xn_avx512g_bits(0, lanes);
-        xn_avx512g_col_masks(cx + 16 * S * b, S, lanes, g->kw, 0, g->iw, &cm[b]);
-      }
-      for (int64_t oy = 0; oy < g->oh; ++oy) {
-        const int64_t y0 = oy * g->sh - g->ph;
-        int64_t ky_lo, ky_hi;
-        xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
-        __m512 m[B];
-        XN_X86G_UNROLL
-        for (int b = 0; b < B; ++b)
-          m[b] = _mm512_set1_ps(-INFINITY);
-        for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
-          const float *xr = xp + (y0 + ky) * g->iw + cx;
-          for (int64_t kx = 0; kx < g->kw; ++kx) {
-            XN_X86G_UNROLL
-            for (int b = 0; b < B; ++b) // v > m ? v : m in the tap's lanes
-              m[b] = _mm512_mask_max_ps(m[b], cm[b].out[kx],
-                                        xn_avx512g_load<S>(xr + 16 * S * b + kx, &cm[b], kx), m[b]);
-          }
-        }
-        XN_X86G_UNROLL
-        for (int b = 0; b < B; ++b)
-          _mm512_mask_storeu_ps(yp + oy * g->ow + ox0 + 16 * b, st[b], m[b]);
-      }
-    }
-  }
-}
 
 inline void xn_avx512_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
                               int parts = 1) {
-  xn_x86_pool2d g;
-  if (!xn_x86_pool2d_begin(p, part, parts, xn_maxpool, &g, &x, &y))
-    return;
-  const int64_t blocks = (g.ow + 15) / 16;
-  if (g.sw == 1)
-    blocks >= 3   ? xn_avx512_maxpool_s<1, 4>(&g, x, y)
-    : blocks == 2 ? xn_avx512_maxpool_s<1, 2>(&g, x, y)
-                  : xn_avx512_maxpool_s<1, 1>(&g, x, y);
-  else
-    blocks >= 3   ? xn_avx512_maxpool_s<2, 4>(&g, x, y)
-    : blocks == 2 ? xn_avx512_maxpool_s<2, 2>(&g, x, y)
-                  : xn_avx512_maxpool_s<2, 1>(&g, x, y);
+  xn_x86_maxpool<xn_avx512_pools>(p, x, y, part, parts);
 }
-
-template <int S, int B>
-XN_AVX512G_TARGET inline void xn_avx512_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x,
-                                                  float *y) {
-  xn_avx512g_cols cm[B], cc;
-  const __m512 one = _mm512_set1_ps(1.0f);
-  for (int64_t pl = 0; pl < g->planes; ++pl) {
-    const float *xp = x + pl * g->ih * g->iw;
-    float *yp = y + pl * g->oh * g->ow;
-    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += 16 * B) {
-      const int64_t cx = ox0 * S - g->pw;
-      __mmask16 st[B];
-      __m512 cols[B]; // per-lane column tap count (small integers: exact)
-      XN_X86G_UNROLL
-      for (int b = 0; b < B; ++b) {
-        const int64_t left = g->ow - ox0 - 16 * b;
-        const int64_t lanes = left < 0 ? 0 : left < 16 ? left : 16;
-        st[b] = xn_avx512g_bits(0, lanes);
-        xn_avx512g_col_masks(cx + 16 * S * b, S, lanes, g->kw, 0, g->iw, &cm[b]);
-        if (incl)
-          xn_avx512g_col_masks(cx + 16 * S * b, S, lanes, g->kw, -g->pw, g->iw + g->pew, &cc);
-        cols[b] = _mm512_setzero_ps();
-        for (int64_t kx = 0; kx < g->kw; ++kx)
-          cols[b] = _mm512_mask_add_ps(cols[b], incl ? cc.out[kx] : cm[b].out[kx], cols[b], one);
-      }
-      for (int64_t oy = 0; oy < g->oh; ++oy) {
-        const int64_t y0 = oy * g->sh - g->ph;
-        int64_t ky_lo, ky_hi, cy_lo, cy_hi;
-        xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
-        xn_tap_range(y0, 1, g->kh, -g->ph, g->ih + g->peh, &cy_lo, &cy_hi);
-        const __m512 rows =
-            _mm512_set1_ps(static_cast<float>(incl ? cy_hi - cy_lo : ky_hi - ky_lo));
-        __m512 sum[B]; // the generic order: kernel row, then column
-        XN_X86G_UNROLL
-        for (int b = 0; b < B; ++b)
-          sum[b] = _mm512_setzero_ps();
-        for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
-          const float *xr = xp + (y0 + ky) * g->iw + cx;
-          for (int64_t kx = 0; kx < g->kw; ++kx) {
-            XN_X86G_UNROLL
-            for (int b = 0; b < B; ++b)
-              sum[b] = _mm512_mask_add_ps(sum[b], cm[b].out[kx], sum[b],
-                                          xn_avx512g_load<S>(xr + 16 * S * b + kx, &cm[b], kx));
-          }
-        }
-        XN_X86G_UNROLL
-        for (int b = 0; b < B; ++b) {
-          const __m512 count = _mm512_mul_ps(rows, cols[b]);
-          const __mmask16 nz = _mm512_cmp_ps_mask(count, _mm512_setzero_ps(), _CMP_GT_OQ);
-          _mm512_mask_storeu_ps(yp + oy * g->ow + ox0 + 16 * b, st[b],
-                                _mm512_maskz_div_ps(nz, sum[b], count));
-        }
-      }
-    }
-  }
-}
-
 inline void xn_avx512_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
                               int parts = 1) {
-  xn_x86_pool2d g;
-  if (!xn_x86_pool2d_begin(p, part, parts, xn_avgpool, &g, &x, &y))
-    return;
-  const int incl = p->count_include_pad != 0;
-  const int64_t blocks = (g.ow + 15) / 16;
-  if (g.sw == 1)
-    blocks >= 3   ? xn_avx512_avgpool_s<1, 4>(&g, incl, x, y)
-    : blocks == 2 ? xn_avx512_avgpool_s<1, 2>(&g, incl, x, y)
-                  : xn_avx512_avgpool_s<1, 1>(&g, incl, x, y);
-  else
-    blocks >= 3   ? xn_avx512_avgpool_s<2, 4>(&g, incl, x, y)
-    : blocks == 2 ? xn_avx512_avgpool_s<2, 2>(&g, incl, x, y)
-                  : xn_avx512_avgpool_s<2, 1>(&g, incl, x, y);
+  xn_x86_avgpool<xn_avx512_pools>(p, x, y, part, parts);
 }
 
 XN_AVX512G_TARGET inline void xn_avx512_threshold_v(const xn_threshold_params *p, const float *x,
@@ -213,7 +65,8 @@ XN_AVX512G_TARGET inline void xn_avx512_threshold_v(const xn_threshold_params *p
     uint64_t *yn = y + n * s_n * cw;
     for (int64_t s0 = s_lo; s0 < s_hi; s0 += 16) {
       const int64_t lanes = s_n - s0 < 16 ? s_n - s0 : 16;
-      const __mmask16 lm = xn_avx512g_bits(0, lanes);
+      __mmask16 lm;
+      xn_avx512_glue::lanes(lm, 0, lanes, 0);
       for (int64_t j = 0; j < cw; ++j) {
         const int64_t c_end = p->c - 64 * j < 64 ? p->c - 64 * j : 64;
         __m512i w0 = _mm512_setzero_si512(), w1 = _mm512_setzero_si512();

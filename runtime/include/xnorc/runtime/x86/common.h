@@ -12,18 +12,11 @@
 #define XNORC_RUNTIME_X86_COMMON_H
 
 #include "../common/oc_bconv_walk.h"
+#include "pack.h"
 
 // The register tiles' loops over pixels and blocks must be unrolled completely (g++ -O2
 // does not do it by itself: the accumulators would live in memory).
 #define XN_X86_UNROLL _Pragma("GCC unroll 16")
-
-inline size_t xn_x86_oc_packed_words(int64_t m, int64_t taps, int64_t cw, int64_t lanes) {
-  return xn_oc_packed_words(m, taps, cw, lanes);
-}
-inline void xn_x86_oc_pack(int64_t m, int64_t taps, int64_t cw, int64_t lanes,
-                           const uint64_t *generic_w, uint64_t *packed) {
-  xn_oc_pack(m, taps, cw, lanes, generic_w, packed);
-}
 
 // The x86 conv kernels handle group == 1 (the only case binary layers use in practice);
 // grouped convs stay on the generic kernel.

@@ -23,14 +23,9 @@ struct xn_x86_pool2d {
 inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
   if (p->spatial_rank < 1 || p->spatial_rank > 2)
     return false;
-  int64_t id[3], od[3], k[3], s[3], dl[3], pb[3], pe[3];
-  xn_spatial_promote(p->spatial_rank, p->in_dims, 1, id);
-  xn_spatial_promote(p->spatial_rank, p->out_dims, 1, od);
-  xn_spatial_promote(p->spatial_rank, p->kernel, 1, k);
-  xn_spatial_promote(p->spatial_rank, p->strides, 1, s);
-  xn_spatial_promote(p->spatial_rank, p->dilations, 1, dl);
-  xn_spatial_promote(p->spatial_rank, p->pads_begin, 0, pb);
-  xn_spatial_promote(p->spatial_rank, p->pads_end, 0, pe);
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad,
+                *pe = wd.pad_end;
   if (dl[1] != 1 || dl[2] != 1 || (s[2] != 1 && s[2] != 2) || k[2] > XN_X86_GLUE_MAX_KW)
     return false;
   g->planes = p->n * p->c;
@@ -78,6 +73,167 @@ inline void xn_x86_lane_span(int64_t c0, int64_t sw, int64_t lanes, int64_t a, i
     return;
   }
   xn_tap_range(c0, sw, lanes, a, b, lo, hi);
+}
+
+// ---- the vector pools, once for both ISAs (policy V: x86/avx2_policy.h's xn_avx2_glue) ----
+
+// Per-kernel-column lane masks of one block of V::L output pixels: out = the output lanes
+// whose tap lies inside the input row, l0 / l1 = the input lanes to load (stride 2: raw
+// lanes [2 lo, 2 hi - 1) of 2 L, whose even ones are the taps and whose odd ones lie inside
+// the row too). Masked-out lanes are never read.
+template <class V> struct xn_x86g_cols {
+  typename V::mask out[XN_X86_GLUE_MAX_KW], l0[XN_X86_GLUE_MAX_KW], l1[XN_X86_GLUE_MAX_KW];
+};
+
+template <class V>
+inline void xn_x86g_col_masks(int64_t cx, int64_t s, int64_t lanes, int64_t kw, int64_t a,
+                              int64_t b, xn_x86g_cols<V> *m) {
+  for (int64_t kx = 0; kx < kw; ++kx) {
+    int64_t lo, hi;
+    xn_x86_lane_span(cx + kx, s, lanes, a, b, &lo, &hi);
+    V::lanes(m->out[kx], lo, hi, 0);
+    if (s == 1) {
+      m->l0[kx] = m->out[kx];
+      V::lanes(m->l1[kx], 0, 0, 0);
+    } else {
+      const int64_t r0 = 2 * lo, r1 = hi > lo ? 2 * hi - 1 : r0;
+      V::lanes(m->l0[kx], r0, r1, 0);
+      V::lanes(m->l1[kx], r0, r1, V::L);
+    }
+  }
+}
+
+// Output lanes of block b of the tile at ox0 that exist, and the block's column masks.
+template <class V, int S>
+inline void xn_x86g_block(const xn_x86_pool2d *g, int64_t ox0, int64_t cx, int b,
+                          typename V::mask *st, xn_x86g_cols<V> *cm) {
+  const int64_t left = g->ow - ox0 - V::L * b;
+  const int64_t lanes = left < 0 ? 0 : left < V::L ? left : V::L;
+  V::lanes(*st, 0, lanes, 0);
+  xn_x86g_col_masks<V>(cx + V::L * S * b, S, lanes, g->kw, 0, g->iw, cm);
+}
+
+// B blocks of V::L output pixels at a time: independent max / add chains, so the max / add
+// latency of one block's tap sequence hides behind the others'. Every tap (kernel row, then
+// kernel column, the generic order) updates only its lanes inside the input.
+template <class V, int S, int B>
+inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
+  xn_x86g_cols<V> cm[B];
+  for (int64_t pl = 0; pl < g->planes; ++pl) {
+    const float *xp = x + pl * g->ih * g->iw;
+    float *yp = y + pl * g->oh * g->ow;
+    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
+      const int64_t cx = ox0 * S - g->pw; // block 0 lane 0's input column at kx = 0
+      typename V::mask st[B];
+      XN_X86G_UNROLL
+      for (int b = 0; b < B; ++b)
+        xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
+      for (int64_t oy = 0; oy < g->oh; ++oy) {
+        const int64_t y0 = oy * g->sh - g->ph;
+        int64_t ky_lo, ky_hi;
+        xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
+        typename V::vec m[B], v;
+        XN_X86G_UNROLL
+        for (int b = 0; b < B; ++b)
+          V::set1(m[b], -INFINITY);
+        for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+          const float *xr = xp + (y0 + ky) * g->iw + cx;
+          for (int64_t kx = 0; kx < g->kw; ++kx) {
+            XN_X86G_UNROLL
+            for (int b = 0; b < B; ++b) {
+              V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
+              V::max_in(m[b], v, cm[b].out[kx]);
+            }
+          }
+        }
+        XN_X86G_UNROLL
+        for (int b = 0; b < B; ++b)
+          V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], m[b]);
+      }
+    }
+  }
+}
+
+template <class V, int S, int B>
+inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, float *y) {
+  xn_x86g_cols<V> cm[B], cc;
+  for (int64_t pl = 0; pl < g->planes; ++pl) {
+    const float *xp = x + pl * g->ih * g->iw;
+    float *yp = y + pl * g->oh * g->ow;
+    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
+      const int64_t cx = ox0 * S - g->pw;
+      typename V::mask st[B];
+      typename V::vec cols[B]; // per-lane column tap count (small integers: exact)
+      XN_X86G_UNROLL
+      for (int b = 0; b < B; ++b) {
+        xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
+        if (incl) {
+          const int64_t left = g->ow - ox0 - V::L * b;
+          const int64_t lanes = left < 0 ? 0 : left < V::L ? left : V::L;
+          xn_x86g_col_masks<V>(cx + V::L * S * b, S, lanes, g->kw, -g->pw, g->iw + g->pew, &cc);
+        }
+        V::set1(cols[b], 0.0f);
+        for (int64_t kx = 0; kx < g->kw; ++kx)
+          V::count_in(cols[b], incl ? cc.out[kx] : cm[b].out[kx]);
+      }
+      for (int64_t oy = 0; oy < g->oh; ++oy) {
+        const int64_t y0 = oy * g->sh - g->ph;
+        int64_t ky_lo, ky_hi, cy_lo, cy_hi;
+        xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
+        xn_tap_range(y0, 1, g->kh, -g->ph, g->ih + g->peh, &cy_lo, &cy_hi);
+        typename V::vec rows, sum[B], v; // sum: the generic order, kernel row, then column
+        V::set1(rows, static_cast<float>(incl ? cy_hi - cy_lo : ky_hi - ky_lo));
+        XN_X86G_UNROLL
+        for (int b = 0; b < B; ++b)
+          V::set1(sum[b], 0.0f);
+        for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+          const float *xr = xp + (y0 + ky) * g->iw + cx;
+          for (int64_t kx = 0; kx < g->kw; ++kx) {
+            XN_X86G_UNROLL
+            for (int b = 0; b < B; ++b) {
+              V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
+              V::add_in(sum[b], v, cm[b].out[kx]);
+            }
+          }
+        }
+        XN_X86G_UNROLL
+        for (int b = 0; b < B; ++b) {
+          V::average(v, sum[b], rows, cols[b]);
+          V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], v);
+        }
+      }
+    }
+  }
+}
+
+// F::run<S, B>(g, a...) with B = 1, 2 or 4 blocks of L pixels per tile and W stride S = 1 or 2.
+template <class F, int L, class... A>
+inline void xn_x86_pool_dispatch(const xn_x86_pool2d *g, A... a) {
+  const int64_t blocks = (g->ow + L - 1) / L;
+  if (g->sw == 1)
+    blocks >= 3   ? F::template run<1, 4>(g, a...)
+    : blocks == 2 ? F::template run<1, 2>(g, a...)
+                  : F::template run<1, 1>(g, a...);
+  else
+    blocks >= 3   ? F::template run<2, 4>(g, a...)
+    : blocks == 2 ? F::template run<2, 2>(g, a...)
+                  : F::template run<2, 1>(g, a...);
+}
+
+// Entry points. K: the ISA's pool classes, K::max and K::avg, whose run<S, B> carry the
+// target attribute.
+template <class K>
+inline void xn_x86_maxpool(const xn_pool_params *p, const float *x, float *y, int part, int parts) {
+  xn_x86_pool2d g;
+  if (xn_x86_pool2d_begin(p, part, parts, xn_maxpool, &g, &x, &y))
+    xn_x86_pool_dispatch<typename K::max, K::L>(&g, x, y);
+}
+
+template <class K>
+inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, int part, int parts) {
+  xn_x86_pool2d g;
+  if (xn_x86_pool2d_begin(p, part, parts, xn_avgpool, &g, &x, &y))
+    xn_x86_pool_dispatch<typename K::avg, K::L>(&g, (int)(p->count_include_pad != 0), x, y);
 }
 
 #endif // XNORC_RUNTIME_X86_GLUE_COMMON_H

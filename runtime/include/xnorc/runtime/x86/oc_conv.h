@@ -42,60 +42,6 @@
 
 #include <immintrin.h>
 
-// ---- compile-time weight packing (plain C++) ----
-//
-// Both weight kinds share one order, set by the register tile. Output channels are padded
-// to whole vectors of `lanes` and taken `tile` vectors at a time (a tile's channel group;
-// the last group may be narrower). A group holds, for each weight index q = (c * kh + ky) *
-// kw + kx (qn = c_in * kh * kw of them) in turn, the weights of its channels side by side, so
-// a register tile streams one contiguous run with its vectors at fixed offsets. Floats hold
-// the weight. Bits hold its sign (1 = -1, as in the generic layout; 0 for padded channels)
-// at the same index of an array of 64-bit words, LSB first: one vector's signs are `lanes`
-// adjacent bits, never straddling a word.
-
-// Index of weight (m, q) in the packed order.
-inline int64_t xn_x86_oc_index(int64_t c_out, int64_t qn, int64_t lanes, int64_t tile, int64_t m,
-                               int64_t q) {
-  const int64_t padded = (c_out + lanes - 1) / lanes * lanes;
-  const int64_t m0 = m / (tile * lanes) * (tile * lanes); // the group's first channel
-  const int64_t width = padded - m0 < tile * lanes ? padded - m0 : tile * lanes;
-  return m0 * qn + q * width + (m - m0);
-}
-
-inline size_t xn_x86_oc_floats_size(int64_t c_out, int64_t qn, int64_t lanes) {
-  return (size_t)((c_out + lanes - 1) / lanes * lanes * qn);
-}
-
-// generic_w is [c_out][qn] (ONNX's [c_out][c_in][kh][kw]); packed receives
-// xn_x86_oc_floats_size() floats.
-inline void xn_x86_oc_pack_floats(int64_t c_out, int64_t qn, int64_t lanes, int64_t tile,
-                                  const float *generic_w, float *packed) {
-  memset(packed, 0, xn_x86_oc_floats_size(c_out, qn, lanes) * sizeof(float));
-  for (int64_t m = 0; m < c_out; ++m)
-    for (int64_t q = 0; q < qn; ++q)
-      packed[xn_x86_oc_index(c_out, qn, lanes, tile, m, q)] = generic_w[m * qn + q];
-}
-
-inline size_t xn_x86_oc_bits_size(int64_t c_out, int64_t qn, int64_t lanes) {
-  return (xn_x86_oc_floats_size(c_out, qn, lanes) + 63) / 64;
-}
-
-// generic_w is the generic BWN layout [c_out][taps][ceil(c_in / 64)] words
-// (generic/bwconv.h, group 1; a dense layer has taps = 1); packed receives
-// xn_x86_oc_bits_size(c_out, c_in * taps, lanes) words.
-inline void xn_x86_oc_pack_bits(int64_t c_out, int64_t c_in, int64_t taps, int64_t lanes,
-                                int64_t tile, const uint64_t *generic_w, uint64_t *packed) {
-  const int64_t cw = xn_bit_words(c_in), qn = c_in * taps;
-  memset(packed, 0, xn_x86_oc_bits_size(c_out, qn, lanes) * sizeof(uint64_t));
-  for (int64_t m = 0; m < c_out; ++m)
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t c = 0; c < c_in; ++c) {
-        const uint64_t bit = (generic_w[(m * taps + t) * cw + c / 64] >> (c % 64)) & 1;
-        const int64_t i = xn_x86_oc_index(c_out, qn, lanes, tile, m, c * taps + t);
-        packed[i / 64] |= bit << (i % 64);
-      }
-}
-
 // ---- the conv seen by the kernels ----
 
 // Every layer as a 2-D conv over NCHW-like strides. A dense layer [n][k] x [m][k]^T is one
@@ -179,14 +125,6 @@ inline xn_x86_oc_ctx xn_x86_oc_bwdense_ctx(const xn_bwdense_params *p, const flo
   c.y_cs = 1;
   c.y_ps = p->m;
   return c;
-}
-
-// Weights per output channel of a float conv (c_in * kernel size; ungrouped).
-inline int64_t xn_x86_conv_oc_taps(const xn_conv_params *p) {
-  int64_t taps = p->c_in;
-  for (int32_t d = 0; d < p->spatial_rank; ++d)
-    taps *= p->kernel[d];
-  return taps;
 }
 
 // What the float conv of this family takes (the compiler checks the same on the op): 1-D
@@ -344,6 +282,100 @@ XN_X86_OC_EPI_TARGET inline void xn_x86_oc_flush(const xn_x86_oc_ctx *c, const x
   xn_x86_oc_dispatch<xn_x86_oc_flush_rows>(c, c, &t, m0, nch, width);
 }
 
+// ---- the register tile, once for every ISA (vector policy V: x86/avx2_policy.h) ----
+
+// Weight sources. group(ob): the packed weights of the tile's channel group (first block ob)
+// at q = 0; a tile of B blocks then finds weight index q's vector b at group + (q * B + b) *
+// step, read by get.
+template <class V> struct xn_x86_oc_floats {
+  typedef const float *ptr;
+  static const int64_t step = V::L; // floats per vector
+  const float *w;
+  int64_t qn;
+  ptr group(int64_t ob) const { return w + ob * V::L * qn; }
+  static void get(typename V::vec &v, ptr p) { V::load(v, p); }
+};
+
+template <class V> struct xn_x86_oc_bits {
+  typedef const unsigned char *ptr;
+  static const int64_t step = V::L / 8; // bytes per vector: L sign bits
+  const uint64_t *w;
+  int64_t qn;
+  ptr group(int64_t ob) const { return (const unsigned char *)w + ob * step * qn; }
+  static void get(typename V::vec &v, ptr p) { V::signs(v, p); }
+};
+
+// One weight index q: the B weight vectors at ws times the P pixels' inputs (xs, sw apart).
+template <class V, int P, int B, class W>
+inline void xn_x86_oc_fma(typename V::vec (&acc)[B][P], const float *xs, int64_t sw,
+                          typename W::ptr ws) {
+  typename V::vec wv[B], xb;
+  XN_X86F_UNROLL
+  for (int b = 0; b < B; ++b)
+    W::get(wv[b], ws + b * W::step);
+  XN_X86F_UNROLL
+  for (int i = 0; i < P; ++i) {
+    V::broadcast(xb, xs + i * sw);
+    XN_X86F_UNROLL
+    for (int b = 0; b < B; ++b)
+      V::fma(acc[b][i], xb, wv[b]);
+  }
+}
+
+// P pixels x B blocks at t (see xn_x86_oc_pos); the epilogue stores them. Compiled for the
+// ISA by its K::tile (target attribute and `flatten`).
+template <class V, int P, int B, class W>
+inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc_pos &t) {
+  const xn_x86_conv_geom &g = c->g;
+  typename V::vec acc[B][P];
+  XN_X86F_UNROLL
+  for (int b = 0; b < B; ++b) {
+    XN_X86F_UNROLL
+    for (int i = 0; i < P; ++i)
+      V::zero(acc[b][i]);
+  }
+  const int64_t sw = g.sw, dw = g.dw, nkx = t.kx_hi - t.kx_lo;
+  const int64_t wstep = B * W::step; // one weight index q
+  // Pixel 0's first tap inside the input, and its weights, for input channel 0.
+  const float *x0 = c->x + t.n * c->x_img + t.ox0 * sw - g.pw + t.kx_lo * dw;
+  const typename W::ptr w0 = w.group(t.ob) + t.kx_lo * wstep;
+  if (g.kh * g.kw == 1) {
+    // 1x1 kernels and dense layers: the channel loop is the only loop.
+    if (t.ky_lo < t.ky_hi && nkx > 0) {
+      const float *xs = x0 + t.iy0 * g.iw;
+      typename W::ptr ws = w0;
+      for (int64_t ch = 0; ch < c->c_in; ++ch, xs += c->x_cs, ws += wstep)
+        xn_x86_oc_fma<V, P, B, W>(acc, xs, sw, ws);
+    }
+  } else {
+    for (int64_t ch = 0; ch < c->c_in; ++ch) {
+      for (int64_t ky = t.ky_lo; ky < t.ky_hi; ++ky) {
+        const float *xs = x0 + ch * c->x_cs + (t.iy0 + ky * g.dh) * g.iw;
+        typename W::ptr ws = w0 + (ch * g.kh + ky) * g.kw * wstep;
+        for (int64_t k = 0; k < nkx; ++k, xs += dw, ws += wstep)
+          xn_x86_oc_fma<V, P, B, W>(acc, xs, sw, ws);
+      }
+    }
+  }
+  if (c->y_cs != 1) {
+    // NCHW: each block's L channel rows of P pixels into the segment's stage (unmasked: the
+    // columns past P are overwritten by the next tile, or are slack).
+    float *col = t.stage + (t.ox0 - t.s0);
+    XN_X86F_UNROLL
+    for (int b = 0; b < B; ++b)
+      V::template stage<P>(acc[b], col + b * V::L * XN_X86_OC_STAGE, XN_X86_OC_STAGE);
+    return;
+  }
+  alignas(64) float buf[B * 8 * V::L];
+  XN_X86F_UNROLL
+  for (int b = 0; b < B; ++b) {
+    XN_X86F_UNROLL
+    for (int i = 0; i < P; ++i)
+      V::store_aligned(buf + (b * 8 + i) * V::L, acc[b][i]);
+  }
+  xn_x86_oc_store_direct(c, buf, V::L, B, P, t);
+}
+
 // ---- the row walk ----
 
 // K is the ISA's kernel class: lanes K::L, the largest tile K::B blocks x K::P pixels
@@ -432,6 +464,40 @@ inline void xn_x86_oc_run(const xn_x86_oc_ctx *c, const W &w, int part, int part
       }
     }
   }
+}
+
+// ---- the entry points, once for every ISA (K: x86/<isa>_oc_conv.h) ----
+
+// Same contract as xn_bwconv (generic/bwconv.h) with group == 1 and w packed by
+// xn_<isa>_bwconv_pack; computes part `part` of `parts` of the output (common/parts.h).
+template <class K>
+inline void xn_x86_oc_bwconv(const xn_bwconv_params *p, const float *x, const uint64_t *w,
+                             const float *scale, const float *bias, const float *residual, float *y,
+                             int part, int parts) {
+  const xn_x86_oc_ctx c = xn_x86_oc_bwconv_ctx(p, x, scale, bias, residual, y);
+  const xn_x86_oc_bits<typename K::V> ws = {w, p->c_in * p->kh * p->kw};
+  xn_x86_oc_run<K>(&c, ws, part, parts);
+}
+
+// Same contract as xn_bwdense (generic/bwconv.h) with w packed by xn_<isa>_bwdense_pack. Not
+// split for --threads, like the binary dense layers: one output row per image.
+template <class K>
+inline void xn_x86_oc_bwdense(const xn_bwdense_params *p, const float *x, const uint64_t *w,
+                              const float *scale, const float *bias, const float *residual,
+                              float *y) {
+  const xn_x86_oc_ctx c = xn_x86_oc_bwdense_ctx(p, x, scale, bias, residual, y);
+  const xn_x86_oc_bits<typename K::V> ws = {w, p->k};
+  xn_x86_oc_run<K>(&c, ws, 0, 1);
+}
+
+// Same contract as xn_conv (generic/conv.h) for convs xn_x86_conv_oc_supported() accepts,
+// with w packed by xn_<isa>_conv_oc_pack; computes part `part` of `parts` of the output.
+template <class K>
+inline void xn_x86_oc_conv(const xn_conv_params *p, const float *x, const float *w,
+                           const float *bias, float *y, int part, int parts) {
+  const xn_x86_oc_ctx c = xn_x86_oc_conv_ctx(p, x, bias, y);
+  const xn_x86_oc_floats<typename K::V> ws = {w, xn_x86_conv_taps(p)};
+  xn_x86_oc_run<K>(&c, ws, part, parts);
 }
 
 #endif // XNORC_RUNTIME_X86_OC_CONV_H
