@@ -140,14 +140,6 @@ private:
     return Thresholds[X] = T->result();
   }
 
-  /// Replaces L by New (same result type), keeping L's result name.
-  static void replace(Graph &G, Op *L, Op *New) {
-    std::string Name = L->result()->name();
-    G.replaceAllUsesWith(L->result(), New->result());
-    G.eraseOps({L});
-    New->result()->setName(Name);
-  }
-
   /// y * K + bias with K = avg_pool(mean_c |x|) over the conv's window (the
   /// paper's box filter k, same stride and zero padding). Returns the last op.
   static Op *applyKScaling(Graph &G, Op *L, Op *BConv, Value *X, const std::vector<float> &Bias) {
@@ -214,8 +206,8 @@ private:
       if (L->numOperands() > 2) {
         Value *C = L->operand(2);
         Shape CS = C->type().Dims;
-        bool PerOutput = C->isConstant() && (C->type().numElements() == 1 ||
-                                             CS == Shape{M} || CS == Shape{1, M});
+        bool PerOutput = C->isConstant() &&
+                         (C->type().numElements() == 1 || CS == Shape{M} || CS == Shape{1, M});
         if (!PerOutput)
           return "float: gemm's C is not a constant per-output bias";
         for (int64_t J = 0; J < M; ++J)
@@ -254,10 +246,10 @@ private:
           Attrs.set("pads", P);
           Attrs.set("pad_value", Src->PadValue);
           bool AnyPad = P[0] || P[1] || P[2] || P[3];
-          Padding = !AnyPad                ? ""
-                    : Src->PadValue == 0   ? ", exact zero padding"
-                    : Src->PadValue == 1   ? ", one padding (+1)"
-                                           : ", one padding (-1)";
+          Padding = !AnyPad              ? ""
+                    : Src->PadValue == 0 ? ", exact zero padding"
+                    : Src->PadValue == 1 ? ", one padding (+1)"
+                                         : ", one padding (-1)";
         }
       }
     }
@@ -277,8 +269,8 @@ private:
     if (Src) {
       Value *X = Src->Float;
       if (Src->Reshape) // sign then reshape == reshape then threshold
-        X = G.insertOpBefore(L, OpKind::Reshape, Src->Reshape->name(), {X},
-                             Src->Reshape->attrs(), G.uniqueName(X->name() + ".flat"),
+        X = G.insertOpBefore(L, OpKind::Reshape, Src->Reshape->name(), {X}, Src->Reshape->attrs(),
+                             G.uniqueName(X->name() + ".flat"),
                              TensorType{ElemType::F32, Src->Reshape->result()->type().Dims})
                 ->result();
       Value *XBits = thresholdOf(G, L, X);
@@ -287,7 +279,7 @@ private:
                                  G.uniqueName(L->result()->name() + ".x"), L->result()->type());
       if (KScale)
         New = applyKScaling(G, L, New, A, Bias);
-      replace(G, L, New);
+      G.replaceOp(L, New->result());
       ++Xnor;
       return "xnor (binary weights and inputs" + Padding + ")" + (KScale ? " with K scaling" : "") +
              Suffix;
@@ -295,9 +287,9 @@ private:
     if (IsConv)
       Attrs.erase("pad_value");
     OpKind K = IsConv ? OpKind::BWConv : OpKind::BWDense;
-    replace(G, L,
-            G.insertOpBefore(L, K, L->name(), {A, Bits, ScaleV, BiasV}, Attrs,
-                             G.uniqueName(L->result()->name() + ".bw"), L->result()->type()));
+    G.replaceOp(L, G.insertOpBefore(L, K, L->name(), {A, Bits, ScaleV, BiasV}, Attrs,
+                                    G.uniqueName(L->result()->name() + ".bw"), L->result()->type())
+                       ->result());
     ++Bwn;
     return "binary-weight (float input" +
            (SourceWhyNot.empty() ? std::string() : ": " + SourceWhyNot) + ")" + Suffix;

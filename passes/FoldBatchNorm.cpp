@@ -12,6 +12,8 @@
 #include "compiler/Analysis/ChannelAffine.h"
 #include "passes/Passes.h"
 
+#include <unordered_set>
+
 namespace xnorc {
 
 namespace {
@@ -27,15 +29,16 @@ class FoldBatchNormPass : public Pass {
 public:
   const char *name() const override { return "fold-batchnorm"; }
   llvm::Error run(Graph &G) override {
-    std::vector<Op *> Dead;
-    std::vector<std::pair<Value *, std::string>> Renames;
+    // One fold per layer and run: a second affine map after the first waits
+    // for the next run, as the layer's result had two readers when it started.
+    std::unordered_set<const Op *> FoldedInto;
     for (Op *BN : G.ops()) {
       auto Affine = channelAffine(*BN);
       if (!Affine)
         continue;
       Op *L = Affine->Input->definingOp();
-      if (!L || G.users(L->result()).size() != 1 || G.isGraphOutput(L->result()) ||
-          hasEpilogueExtras(*L))
+      if (!L || FoldedInto.count(L) || G.users(L->result()).size() != 1 ||
+          G.isGraphOutput(L->result()) || hasEpilogueExtras(*L))
         continue;
       bool Folded = false;
       switch (L->kind()) {
@@ -54,13 +57,9 @@ public:
       if (!Folded)
         continue;
       // The layer now produces what BatchNorm did, under BatchNorm's name.
-      Renames.push_back({L->result(), BN->result()->name()});
-      G.replaceAllUsesWith(BN->result(), L->result());
-      Dead.push_back(BN);
+      FoldedInto.insert(L);
+      G.replaceOp(BN, L->result());
     }
-    G.eraseOps(Dead);
-    for (auto &[V, Name] : Renames)
-      V->setName(Name);
     G.removeUnusedConstants();
     return llvm::Error::success();
   }

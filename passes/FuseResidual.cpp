@@ -7,27 +7,27 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 
-#include <algorithm>
+#include <unordered_map>
 
 namespace xnorc {
 
 namespace {
 
 bool takesResidual(OpKind K) {
-  return K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense ||
-         K == OpKind::BWDense;
+  return K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense || K == OpKind::BWDense;
 }
 
 class FuseResidualPass : public Pass {
 public:
   const char *name() const override { return "fuse-residual"; }
   llvm::Error run(Graph &G) override {
-    std::vector<Op *> Dead;
-    std::vector<std::pair<Value *, std::string>> Renames;
     auto Ops = G.ops();
+    std::unordered_map<const Op *, long> Index;
+    for (size_t I = 0; I < Ops.size(); ++I)
+      Index[Ops[I]] = I;
     auto Position = [&](const Value *V) -> long {
       const Op *D = V->definingOp();
-      return D ? std::find(Ops.begin(), Ops.end(), D) - Ops.begin() : -1;
+      return D ? Index.at(D) : -1;
     };
     for (Op *Add : Ops) {
       if (Add->kind() != OpKind::Add)
@@ -41,15 +41,10 @@ public:
             Position(R) >= Position(L->result()))
           continue;
         G.appendOperand(L, R);
-        Renames.push_back({L->result(), Add->result()->name()});
-        G.replaceAllUsesWith(Add->result(), L->result());
-        Dead.push_back(Add);
+        G.replaceOp(Add, L->result());
         break;
       }
     }
-    G.eraseOps(Dead);
-    for (auto &[V, Name] : Renames)
-      V->setName(Name);
     return llvm::Error::success();
   }
 };
