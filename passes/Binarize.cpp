@@ -96,26 +96,43 @@ public:
         Layers.push_back(O);
       AnySign |= O->kind() == OpKind::Sign;
     }
-    std::vector<std::string> Report;
+    struct LayerRemark {
+      Remark::Kind K;
+      std::string Op, Layer, Outcome;
+    };
+    std::vector<LayerRemark> Report;
     int Xnor = 0, Bwn = 0;
     for (size_t I = 0; I < Layers.size(); ++I) {
       bool Edge = I == 0 || I + 1 == Layers.size();
-      std::string Line = describe(*Layers[I]) + ": ";
-      auto Outcome = Mode == "none" ? std::string("float: --binarize=none")
-                                    : rewrite(G, Layers[I], Edge, Xnor, Bwn);
-      Report.push_back(Line + Outcome);
+      LayerRemark R{Remark::Kind::Missed, Layers[I]->describe(), describe(*Layers[I]), ""};
+      int Rewritten = Xnor + Bwn;
+      R.Outcome = Mode == "none" ? std::string("float: --binarize=none")
+                                 : rewrite(G, Layers[I], Edge, Xnor, Bwn);
+      if (Xnor + Bwn > Rewritten)
+        R.K = Remark::Kind::Applied;
+      Report.push_back(std::move(R));
     }
+    // The report (summary and one line per layer) is shown when binarization is
+    // in play; the remarks are there either way.
     bool Interesting = AnySign || Xnor || Bwn || Mode != "auto";
-    if (!Interesting)
-      return llvm::Error::success();
-    remark(fmt::format("binarization: {} of {} conv/dense layers xnor (binary weights and "
-                       "inputs), {} binary-weight, {} float",
-                       Xnor, Layers.size(), Bwn, Layers.size() - Xnor - Bwn));
-    for (const std::string &L : Report)
-      remark("  " + L);
-    if (Mode == "weights" || Mode == "all")
-      remark("warning: --binarize=" + Mode +
-             " binarized float weights post hoc; accuracy needs retraining");
+    auto ReportLine = [&](std::string Line) { return Interesting ? Line : std::string(); };
+    std::string Summary = fmt::format("binarization: {} of {} conv/dense layers xnor (binary "
+                                      "weights and inputs), {} binary-weight, {} float",
+                                      Xnor, Layers.size(), Bwn, Layers.size() - Xnor - Bwn);
+    remark(Remark::Kind::Analysis, "", Summary,
+           {{"layers", std::to_string(Layers.size())},
+            {"xnor", std::to_string(Xnor)},
+            {"binary_weight", std::to_string(Bwn)},
+            {"float", std::to_string(Layers.size() - Xnor - Bwn)}},
+           ReportLine(Summary));
+    for (const LayerRemark &R : Report)
+      remark(R.K, R.Op, R.Outcome, {{"layer", R.Layer}},
+             ReportLine("  " + R.Layer + ": " + R.Outcome));
+    if (Mode == "weights" || Mode == "all") {
+      std::string Warning = "warning: --binarize=" + Mode +
+                            " binarized float weights post hoc; accuracy needs retraining";
+      remark(Remark::Kind::Analysis, "", Warning, {}, ReportLine(Warning));
+    }
     return llvm::Error::success();
   }
 

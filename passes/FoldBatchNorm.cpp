@@ -37,9 +37,15 @@ public:
       if (!Affine)
         continue;
       Op *L = Affine->Input->definingOp();
-      if (!L || FoldedInto.count(L) || G.users(L->result()).size() != 1 ||
-          G.isGraphOutput(L->result()) || hasEpilogueExtras(*L))
+      if (!L)
         continue;
+      const char *Why = FoldedInto.count(L)     ? "it took another affine map in this run"
+                        : hasEpilogueExtras(*L) ? "it applies an activation or adds a residual"
+                                                : notSoleUse(G, *L->result());
+      if (Why) {
+        missed(*BN, fmt::format("not folded into {}: {}", L->describe(), Why));
+        continue;
+      }
       bool Folded = false;
       switch (L->kind()) {
       case OpKind::Conv:
@@ -54,9 +60,14 @@ public:
       default:
         break;
       }
-      if (!Folded)
+      if (!Folded) {
+        missed(*BN, fmt::format("not folded into {}: not a conv or binary layer with constant "
+                                "weights and epilogue",
+                                L->describe()));
         continue;
+      }
       // The layer now produces what BatchNorm did, under BatchNorm's name.
+      applied(*BN, "folded into " + L->describe());
       FoldedInto.insert(L);
       G.replaceOp(BN, L->result());
     }

@@ -41,9 +41,15 @@ public:
     for (Op *Act : G.ops()) {
       const char *Name = activationName(Act->kind());
       Op *Conv = Act->operand(0)->definingOp();
-      if (!Name || !Conv || !takesActivation(Conv->kind()) || Conv->attrs().has("activation") ||
-          G.users(Conv->result()).size() != 1 || G.isGraphOutput(Conv->result()))
+      if (!Name || !Conv || !takesActivation(Conv->kind()))
         continue;
+      const char *Why = Conv->attrs().has("activation") ? "it already applies an activation"
+                                                        : notSoleUse(G, *Conv->result());
+      if (Why) {
+        missed(*Act, fmt::format("not fused into {}: {}", Conv->describe(), Why));
+        continue;
+      }
+      applied(*Act, "fused into " + Conv->describe());
       Conv->attrs().set("activation", std::string(Name));
       if (Act->kind() == OpKind::LeakyRelu)
         Conv->attrs().set("act_alpha", Act->attrs().getFloat("alpha", 0.01));

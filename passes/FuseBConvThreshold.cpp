@@ -30,11 +30,18 @@ public:
     for (Op *T : G.ops()) {
       Op *L = T->operand(0)->definingOp();
       if (T->kind() != OpKind::Threshold || !L ||
-          (L->kind() != OpKind::BConv && L->kind() != OpKind::BDense) || L->numOperands() > 4 ||
-          L->attrs().has("activation") || G.users(L->result()).size() != 1 ||
-          G.isGraphOutput(L->result()) || !hasConstantThresholds(*T) ||
-          !L->operand(2)->isConstant() || !L->operand(3)->isConstant())
+          (L->kind() != OpKind::BConv && L->kind() != OpKind::BDense))
         continue;
+      const char *Why = L->numOperands() > 4           ? "it adds a residual"
+                        : L->attrs().has("activation") ? "it applies an activation"
+                        : !hasConstantThresholds(*T)   ? "the thresholds are computed at run time"
+                        : !L->operand(2)->isConstant() || !L->operand(3)->isConstant()
+                            ? "its scale or bias is computed at run time"
+                            : notSoleUse(G, *L->result());
+      if (Why) {
+        missed(*T, fmt::format("not fused with {}: {}", L->describe(), Why));
+        continue;
+      }
       auto Th = channelThresholds(*T);
       int64_t M = Th.size(), N = accumulatorRange(*L);
       Tensor Thresh(TensorType{ElemType::I32, {M}}), Dir(TensorType{ElemType::I32, {M}});
@@ -50,6 +57,7 @@ public:
       OpKind K = L->kind() == OpKind::BConv ? OpKind::BConvThreshold : OpKind::BDenseThreshold;
       Op *F = G.insertOpBefore(T, K, L->name(), {L->operand(0), L->operand(1), TV, DV}, L->attrs(),
                                G.uniqueName(Base + ".fused"), T->result()->type());
+      applied(*T, "fused with " + L->describe() + " into " + F->describe());
       G.replaceOp(T, F->result());
       G.eraseOps({L});
     }

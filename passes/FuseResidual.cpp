@@ -32,18 +32,29 @@ public:
     for (Op *Add : Ops) {
       if (Add->kind() != OpKind::Add)
         continue;
+      std::string Missed; // why the last candidate layer was not taken
       for (unsigned I = 0; I < 2; ++I) {
         Op *L = Add->operand(I)->definingOp();
         Value *R = Add->operand(1 - I);
-        if (!L || !takesResidual(L->kind()) || L->numOperands() > 4 ||
-            L->attrs().has("activation") || G.users(L->result()).size() != 1 ||
-            G.isGraphOutput(L->result()) || R->type() != L->result()->type() ||
-            Position(R) >= Position(L->result()))
+        if (!L || !takesResidual(L->kind()))
           continue;
+        const char *Why = L->numOperands() > 4                   ? "it already adds a residual"
+                          : L->attrs().has("activation")         ? "it applies an activation"
+                          : R->type() != L->result()->type()     ? "the shortcut's type differs"
+                          : Position(R) >= Position(L->result()) ? "the shortcut comes after it"
+                                                                 : notSoleUse(G, *L->result());
+        if (Why) {
+          Missed = fmt::format("not fused into {}: {}", L->describe(), Why);
+          continue;
+        }
+        applied(*Add, "fused into " + L->describe());
         G.appendOperand(L, R);
         G.replaceOp(Add, L->result());
+        Missed.clear();
         break;
       }
+      if (!Missed.empty())
+        missed(*Add, Missed);
     }
     return llvm::Error::success();
   }

@@ -24,9 +24,15 @@ public:
     std::unordered_set<const Op *> Reordered;
     for (Op *T : G.ops()) {
       Op *Pool = T->operand(0)->definingOp();
-      if (T->kind() != OpKind::Threshold || !Pool || Pool->kind() != OpKind::MaxPool ||
-          Pool->result()->type().rank() != 4 || !hasConstantThresholds(*T))
+      if (T->kind() != OpKind::Threshold || !Pool || Pool->kind() != OpKind::MaxPool)
         continue;
+      if (Pool->result()->type().rank() != 4 || !hasConstantThresholds(*T)) {
+        missed(*T, fmt::format("not moved before {}: {}", Pool->describe(),
+                               Pool->result()->type().rank() != 4
+                                   ? "the pool is not 2-D"
+                                   : "the thresholds are computed at run time"));
+        continue;
+      }
       Value *Y = Pool->operand(0);
       auto Th = channelThresholds(*T);
       std::vector<Value *> Operands(T->operands());
@@ -54,6 +60,7 @@ public:
       // The float pool is dead unless something else reads it.
       bool PoolDead = Reordered.insert(Pool).second && G.users(Pool->result()).size() == 1 &&
                       !G.isGraphOutput(Pool->result());
+      applied(*T, "moved before " + Pool->describe() + ": the pool runs on bits");
       G.replaceOp(T, BPool->result());
       if (PoolDead)
         G.eraseOps({Pool});
