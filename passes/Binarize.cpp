@@ -96,26 +96,43 @@ public:
         Layers.push_back(O);
       AnySign |= O->kind() == OpKind::Sign;
     }
-    std::vector<std::string> Report;
+    struct LayerRemark {
+      Remark::Kind K;
+      std::string Op, Layer, Outcome;
+    };
+    std::vector<LayerRemark> Report;
     int Xnor = 0, Bwn = 0;
     for (size_t I = 0; I < Layers.size(); ++I) {
       bool Edge = I == 0 || I + 1 == Layers.size();
-      std::string Line = describe(*Layers[I]) + ": ";
-      auto Outcome = Mode == "none" ? std::string("float: --binarize=none")
-                                    : rewrite(G, Layers[I], Edge, Xnor, Bwn);
-      Report.push_back(Line + Outcome);
+      LayerRemark R{Remark::Kind::Missed, Layers[I]->describe(), describe(*Layers[I]), ""};
+      int Rewritten = Xnor + Bwn;
+      R.Outcome = Mode == "none" ? std::string("float: --binarize=none")
+                                 : rewrite(G, Layers[I], Edge, Xnor, Bwn);
+      if (Xnor + Bwn > Rewritten)
+        R.K = Remark::Kind::Applied;
+      Report.push_back(std::move(R));
     }
+    // The report (summary and one line per layer) is shown when binarization is
+    // in play; the remarks are there either way.
     bool Interesting = AnySign || Xnor || Bwn || Mode != "auto";
-    if (!Interesting)
-      return llvm::Error::success();
-    remark(fmt::format("binarization: {} of {} conv/dense layers xnor (binary weights and "
-                       "inputs), {} binary-weight, {} float",
-                       Xnor, Layers.size(), Bwn, Layers.size() - Xnor - Bwn));
-    for (const std::string &L : Report)
-      remark("  " + L);
-    if (Mode == "weights" || Mode == "all")
-      remark("warning: --binarize=" + Mode +
-             " binarized float weights post hoc; accuracy needs retraining");
+    auto ReportLine = [&](std::string Line) { return Interesting ? Line : std::string(); };
+    std::string Summary = fmt::format("binarization: {} of {} conv/dense layers xnor (binary "
+                                      "weights and inputs), {} binary-weight, {} float",
+                                      Xnor, Layers.size(), Bwn, Layers.size() - Xnor - Bwn);
+    remark(Remark::Kind::Analysis, "", Summary,
+           {{"layers", std::to_string(Layers.size())},
+            {"xnor", std::to_string(Xnor)},
+            {"binary_weight", std::to_string(Bwn)},
+            {"float", std::to_string(Layers.size() - Xnor - Bwn)}},
+           ReportLine(Summary));
+    for (const LayerRemark &R : Report)
+      remark(R.K, R.Op, R.Outcome, {{"layer", R.Layer}},
+             ReportLine("  " + R.Layer + ": " + R.Outcome));
+    if (Mode == "weights" || Mode == "all") {
+      std::string Warning = "warning: --binarize=" + Mode +
+                            " binarized float weights post hoc; accuracy needs retraining";
+      remark(Remark::Kind::Analysis, "", Warning, {}, ReportLine(Warning));
+    }
     return llvm::Error::success();
   }
 
@@ -138,14 +155,6 @@ private:
                              G.uniqueName(X->name() + ".bits"),
                              TensorType{ElemType::B1, X->type().Dims});
     return Thresholds[X] = T->result();
-  }
-
-  /// Replaces L by New (same result type), keeping L's result name.
-  static void replace(Graph &G, Op *L, Op *New) {
-    std::string Name = L->result()->name();
-    G.replaceAllUsesWith(L->result(), New->result());
-    G.eraseOps({L});
-    New->result()->setName(Name);
   }
 
   /// y * K + bias with K = avg_pool(mean_c |x|) over the conv's window (the
@@ -214,8 +223,8 @@ private:
       if (L->numOperands() > 2) {
         Value *C = L->operand(2);
         Shape CS = C->type().Dims;
-        bool PerOutput = C->isConstant() && (C->type().numElements() == 1 ||
-                                             CS == Shape{M} || CS == Shape{1, M});
+        bool PerOutput = C->isConstant() &&
+                         (C->type().numElements() == 1 || CS == Shape{M} || CS == Shape{1, M});
         if (!PerOutput)
           return "float: gemm's C is not a constant per-output bias";
         for (int64_t J = 0; J < M; ++J)
@@ -254,10 +263,10 @@ private:
           Attrs.set("pads", P);
           Attrs.set("pad_value", Src->PadValue);
           bool AnyPad = P[0] || P[1] || P[2] || P[3];
-          Padding = !AnyPad                ? ""
-                    : Src->PadValue == 0   ? ", exact zero padding"
-                    : Src->PadValue == 1   ? ", one padding (+1)"
-                                           : ", one padding (-1)";
+          Padding = !AnyPad              ? ""
+                    : Src->PadValue == 0 ? ", exact zero padding"
+                    : Src->PadValue == 1 ? ", one padding (+1)"
+                                         : ", one padding (-1)";
         }
       }
     }
@@ -277,8 +286,8 @@ private:
     if (Src) {
       Value *X = Src->Float;
       if (Src->Reshape) // sign then reshape == reshape then threshold
-        X = G.insertOpBefore(L, OpKind::Reshape, Src->Reshape->name(), {X},
-                             Src->Reshape->attrs(), G.uniqueName(X->name() + ".flat"),
+        X = G.insertOpBefore(L, OpKind::Reshape, Src->Reshape->name(), {X}, Src->Reshape->attrs(),
+                             G.uniqueName(X->name() + ".flat"),
                              TensorType{ElemType::F32, Src->Reshape->result()->type().Dims})
                 ->result();
       Value *XBits = thresholdOf(G, L, X);
@@ -287,7 +296,7 @@ private:
                                  G.uniqueName(L->result()->name() + ".x"), L->result()->type());
       if (KScale)
         New = applyKScaling(G, L, New, A, Bias);
-      replace(G, L, New);
+      G.replaceOp(L, New->result());
       ++Xnor;
       return "xnor (binary weights and inputs" + Padding + ")" + (KScale ? " with K scaling" : "") +
              Suffix;
@@ -295,9 +304,9 @@ private:
     if (IsConv)
       Attrs.erase("pad_value");
     OpKind K = IsConv ? OpKind::BWConv : OpKind::BWDense;
-    replace(G, L,
-            G.insertOpBefore(L, K, L->name(), {A, Bits, ScaleV, BiasV}, Attrs,
-                             G.uniqueName(L->result()->name() + ".bw"), L->result()->type()));
+    G.replaceOp(L, G.insertOpBefore(L, K, L->name(), {A, Bits, ScaleV, BiasV}, Attrs,
+                                    G.uniqueName(L->result()->name() + ".bw"), L->result()->type())
+                       ->result());
     ++Bwn;
     return "binary-weight (float input" +
            (SourceWhyNot.empty() ? std::string() : ": " + SourceWhyNot) + ")" + Suffix;

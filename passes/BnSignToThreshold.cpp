@@ -45,8 +45,12 @@ public:
   const char *name() const override { return "bn-sign-to-threshold"; }
   llvm::Error run(Graph &G) override {
     for (Op *T : G.ops()) {
-      if (T->kind() != OpKind::Threshold || !hasConstantThresholds(*T))
+      if (T->kind() != OpKind::Threshold)
         continue;
+      if (!hasConstantThresholds(*T)) {
+        missed(*T, "its thresholds are computed at run time");
+        continue;
+      }
       while (Op *A = T->operand(0)->definingOp()) {
         auto Th = channelThresholds(*T);
         if (auto Affine = channelAffine(*A)) {
@@ -64,6 +68,7 @@ public:
         } else {
           break;
         }
+        applied(*T, "absorbed " + A->describe());
         setChannelThresholds(G, *T, Th);
       }
     }

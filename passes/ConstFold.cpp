@@ -31,6 +31,7 @@ public:
       if (!T)
         return withContext(T.takeError(), O->describe());
       Value *C = G.addConstant(G.uniqueName(O->result()->name() + ".folded"), std::move(*T));
+      applied(*O, "folded into constant %" + C->name());
       G.replaceAllUsesWith(O->result(), C);
       Folded.push_back(O);
     }

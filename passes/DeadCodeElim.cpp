@@ -16,6 +16,7 @@ public:
     for (auto It = Ops.rbegin(); It != Ops.rend(); ++It) {
       Op *O = *It;
       if (!Live.count(O->result())) {
+        applied(*O, "removed: no graph output depends on its result");
         Dead.push_back(O);
         continue;
       }

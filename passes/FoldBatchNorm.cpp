@@ -12,6 +12,8 @@
 #include "compiler/Analysis/ChannelAffine.h"
 #include "passes/Passes.h"
 
+#include <unordered_set>
+
 namespace xnorc {
 
 namespace {
@@ -27,16 +29,23 @@ class FoldBatchNormPass : public Pass {
 public:
   const char *name() const override { return "fold-batchnorm"; }
   llvm::Error run(Graph &G) override {
-    std::vector<Op *> Dead;
-    std::vector<std::pair<Value *, std::string>> Renames;
+    // One fold per layer and run: a second affine map after the first waits
+    // for the next run, as the layer's result had two readers when it started.
+    std::unordered_set<const Op *> FoldedInto;
     for (Op *BN : G.ops()) {
       auto Affine = channelAffine(*BN);
       if (!Affine)
         continue;
       Op *L = Affine->Input->definingOp();
-      if (!L || G.users(L->result()).size() != 1 || G.isGraphOutput(L->result()) ||
-          hasEpilogueExtras(*L))
+      if (!L)
         continue;
+      const char *Why = FoldedInto.count(L)     ? "it took another affine map in this run"
+                        : hasEpilogueExtras(*L) ? "it applies an activation or adds a residual"
+                                                : notSoleUse(G, *L->result());
+      if (Why) {
+        missed(*BN, fmt::format("not folded into {}: {}", L->describe(), Why));
+        continue;
+      }
       bool Folded = false;
       switch (L->kind()) {
       case OpKind::Conv:
@@ -51,16 +60,17 @@ public:
       default:
         break;
       }
-      if (!Folded)
+      if (!Folded) {
+        missed(*BN, fmt::format("not folded into {}: not a conv or binary layer with constant "
+                                "weights and epilogue",
+                                L->describe()));
         continue;
+      }
       // The layer now produces what BatchNorm did, under BatchNorm's name.
-      Renames.push_back({L->result(), BN->result()->name()});
-      G.replaceAllUsesWith(BN->result(), L->result());
-      Dead.push_back(BN);
+      applied(*BN, "folded into " + L->describe());
+      FoldedInto.insert(L);
+      G.replaceOp(BN, L->result());
     }
-    G.eraseOps(Dead);
-    for (auto &[V, Name] : Renames)
-      V->setName(Name);
     G.removeUnusedConstants();
     return llvm::Error::success();
   }

@@ -38,13 +38,18 @@ class FuseActivationPass : public Pass {
 public:
   const char *name() const override { return "fuse-activation"; }
   llvm::Error run(Graph &G) override {
-    std::vector<Op *> Fused;
     for (Op *Act : G.ops()) {
       const char *Name = activationName(Act->kind());
       Op *Conv = Act->operand(0)->definingOp();
-      if (!Name || !Conv || !takesActivation(Conv->kind()) || Conv->attrs().has("activation") ||
-          G.users(Conv->result()).size() != 1 || G.isGraphOutput(Conv->result()))
+      if (!Name || !Conv || !takesActivation(Conv->kind()))
         continue;
+      const char *Why = Conv->attrs().has("activation") ? "it already applies an activation"
+                                                        : notSoleUse(G, *Conv->result());
+      if (Why) {
+        missed(*Act, fmt::format("not fused into {}: {}", Conv->describe(), Why));
+        continue;
+      }
+      applied(*Act, "fused into " + Conv->describe());
       Conv->attrs().set("activation", std::string(Name));
       if (Act->kind() == OpKind::LeakyRelu)
         Conv->attrs().set("act_alpha", Act->attrs().getFloat("alpha", 0.01));
@@ -52,14 +57,9 @@ public:
         Conv->attrs().set("act_alpha", Act->attrs().getFloat("min"));
         Conv->attrs().set("act_beta", Act->attrs().getFloat("max"));
       }
-      // The conv now produces what the activation did; keep the activation's name
-      // so graph outputs and later references stay readable.
-      std::string ResultName = Act->result()->name();
-      G.replaceAllUsesWith(Act->result(), Conv->result());
-      Fused.push_back(Act);
-      Conv->result()->setName(ResultName);
+      // The conv now produces what the activation did, under the activation's name.
+      G.replaceOp(Act, Conv->result());
     }
-    G.eraseOps(Fused);
     return llvm::Error::success();
   }
 };

@@ -27,17 +27,21 @@ class FuseBConvThresholdPass : public Pass {
 public:
   const char *name() const override { return "fuse-bconv-threshold"; }
   llvm::Error run(Graph &G) override {
-    std::vector<Op *> Dead;
-    std::vector<std::pair<Value *, std::string>> Renames;
     for (Op *T : G.ops()) {
       Op *L = T->operand(0)->definingOp();
       if (T->kind() != OpKind::Threshold || !L ||
-          (L->kind() != OpKind::BConv && L->kind() != OpKind::BDense) ||
-          L->numOperands() > 4 || L->attrs().has("activation") ||
-          G.users(L->result()).size() != 1 || G.isGraphOutput(L->result()) ||
-          !hasConstantThresholds(*T) || !L->operand(2)->isConstant() ||
-          !L->operand(3)->isConstant())
+          (L->kind() != OpKind::BConv && L->kind() != OpKind::BDense))
         continue;
+      const char *Why = L->numOperands() > 4           ? "it adds a residual"
+                        : L->attrs().has("activation") ? "it applies an activation"
+                        : !hasConstantThresholds(*T)   ? "the thresholds are computed at run time"
+                        : !L->operand(2)->isConstant() || !L->operand(3)->isConstant()
+                            ? "its scale or bias is computed at run time"
+                            : notSoleUse(G, *L->result());
+      if (Why) {
+        missed(*T, fmt::format("not fused with {}: {}", L->describe(), Why));
+        continue;
+      }
       auto Th = channelThresholds(*T);
       int64_t M = Th.size(), N = accumulatorRange(*L);
       Tensor Thresh(TensorType{ElemType::I32, {M}}), Dir(TensorType{ElemType::I32, {M}});
@@ -51,16 +55,12 @@ public:
       Value *TV = G.addConstant(G.uniqueName(Base + ".thresh"), std::move(Thresh));
       Value *DV = G.addConstant(G.uniqueName(Base + ".dir"), std::move(Dir));
       OpKind K = L->kind() == OpKind::BConv ? OpKind::BConvThreshold : OpKind::BDenseThreshold;
-      Op *F = G.insertOpBefore(T, K, L->name(), {L->operand(0), L->operand(1), TV, DV},
-                               L->attrs(), G.uniqueName(Base + ".fused"), T->result()->type());
-      G.replaceAllUsesWith(T->result(), F->result());
-      Dead.push_back(T);
-      Dead.push_back(L);
-      Renames.push_back({F->result(), Base});
+      Op *F = G.insertOpBefore(T, K, L->name(), {L->operand(0), L->operand(1), TV, DV}, L->attrs(),
+                               G.uniqueName(Base + ".fused"), T->result()->type());
+      applied(*T, "fused with " + L->describe() + " into " + F->describe());
+      G.replaceOp(T, F->result());
+      G.eraseOps({L});
     }
-    G.eraseOps(Dead);
-    for (auto &[V, Name] : Renames)
-      V->setName(Name);
     G.removeUnusedConstants();
     return llvm::Error::success();
   }

@@ -7,49 +7,55 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 
-#include <algorithm>
+#include <unordered_map>
 
 namespace xnorc {
 
 namespace {
 
 bool takesResidual(OpKind K) {
-  return K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense ||
-         K == OpKind::BWDense;
+  return K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense || K == OpKind::BWDense;
 }
 
 class FuseResidualPass : public Pass {
 public:
   const char *name() const override { return "fuse-residual"; }
   llvm::Error run(Graph &G) override {
-    std::vector<Op *> Dead;
-    std::vector<std::pair<Value *, std::string>> Renames;
     auto Ops = G.ops();
+    std::unordered_map<const Op *, long> Index;
+    for (size_t I = 0; I < Ops.size(); ++I)
+      Index[Ops[I]] = I;
     auto Position = [&](const Value *V) -> long {
       const Op *D = V->definingOp();
-      return D ? std::find(Ops.begin(), Ops.end(), D) - Ops.begin() : -1;
+      return D ? Index.at(D) : -1;
     };
     for (Op *Add : Ops) {
       if (Add->kind() != OpKind::Add)
         continue;
+      std::string Missed; // why the last candidate layer was not taken
       for (unsigned I = 0; I < 2; ++I) {
         Op *L = Add->operand(I)->definingOp();
         Value *R = Add->operand(1 - I);
-        if (!L || !takesResidual(L->kind()) || L->numOperands() > 4 ||
-            L->attrs().has("activation") || G.users(L->result()).size() != 1 ||
-            G.isGraphOutput(L->result()) || R->type() != L->result()->type() ||
-            Position(R) >= Position(L->result()))
+        if (!L || !takesResidual(L->kind()))
           continue;
+        const char *Why = L->numOperands() > 4                   ? "it already adds a residual"
+                          : L->attrs().has("activation")         ? "it applies an activation"
+                          : R->type() != L->result()->type()     ? "the shortcut's type differs"
+                          : Position(R) >= Position(L->result()) ? "the shortcut comes after it"
+                                                                 : notSoleUse(G, *L->result());
+        if (Why) {
+          Missed = fmt::format("not fused into {}: {}", L->describe(), Why);
+          continue;
+        }
+        applied(*Add, "fused into " + L->describe());
         G.appendOperand(L, R);
-        Renames.push_back({L->result(), Add->result()->name()});
-        G.replaceAllUsesWith(Add->result(), L->result());
-        Dead.push_back(Add);
+        G.replaceOp(Add, L->result());
+        Missed.clear();
         break;
       }
+      if (!Missed.empty())
+        missed(*Add, Missed);
     }
-    G.eraseOps(Dead);
-    for (auto &[V, Name] : Renames)
-      V->setName(Name);
     return llvm::Error::success();
   }
 };

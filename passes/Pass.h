@@ -4,6 +4,7 @@
 
 #include "compiler/IR/Graph.h"
 
+#include <fmt/format.h>
 #include <functional>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/raw_ostream.h>
@@ -12,6 +13,26 @@
 #include <vector>
 
 namespace xnorc {
+
+/// What a pass did to an op (Applied), did not do and why (Missed), or found
+/// (Analysis). Passes emit them through Pass::remark(); the driver prints them
+/// (--pass-remarks), writes them as JSON (--remarks-json) and shows report lines.
+struct Remark {
+  enum class Kind { Applied, Missed, Analysis };
+  using Arguments = std::vector<std::pair<std::string, std::string>>;
+
+  std::string Pass;
+  Kind K = Kind::Analysis;
+  std::string Op; ///< the op's describe() when the remark was made; empty: the graph
+  std::string Message;
+  Arguments Args; ///< key/value details, in the order the pass gave them
+  /// The line the pass's report shows by default (the binarization report), or
+  /// empty: the remark is shown only on request.
+  std::string ReportLine;
+};
+
+/// "applied", "missed", "analysis".
+const char *remarkKindName(Remark::Kind K);
 
 /// Settings passes read; set from the command line by the driver.
 struct PassOptions {
@@ -24,8 +45,8 @@ struct PassOptions {
   /// Post-hoc XNOR layers (--binarize=all) scale their output by the paper's
   /// K = mean_c|x| (*) box(kh, kw) per output position (XNOR-Net section 3.2).
   bool KScaling = false;
-  /// Receives remarks (one line each) such as the per-layer binarization report.
-  std::function<void(const std::string &)> Remark;
+  /// Receives every remark (null: dropped).
+  std::function<void(const Remark &)> Remarks;
 };
 
 class Pass {
@@ -42,9 +63,30 @@ protected:
     static const PassOptions Defaults;
     return Opts ? *Opts : Defaults;
   }
-  void remark(const std::string &Text) const {
-    if (options().Remark)
-      options().Remark(Text);
+  /// Emits a remark about the op described as OpText (O->describe(); empty:
+  /// the whole graph). Take the text before erasing the op.
+  void remark(Remark::Kind K, std::string OpText, std::string Message, Remark::Arguments Args = {},
+              std::string ReportLine = {}) const {
+    if (options().Remarks)
+      options().Remarks(Remark{name(), K, std::move(OpText), std::move(Message), std::move(Args),
+                               std::move(ReportLine)});
+  }
+  /// The pass changed O (call while O still exists).
+  void applied(const Op &O, std::string Message, Remark::Arguments Args = {}) const {
+    remark(Remark::Kind::Applied, O.describe(), std::move(Message), std::move(Args));
+  }
+  /// The pass could have changed O but did not; Message says why.
+  void missed(const Op &O, std::string Message, Remark::Arguments Args = {}) const {
+    remark(Remark::Kind::Missed, O.describe(), std::move(Message), std::move(Args));
+  }
+  /// Why V cannot be absorbed into its single reader: it has other readers or
+  /// is a graph output. Null if neither.
+  static const char *notSoleUse(const Graph &G, const Value &V) {
+    if (G.users(&V).size() != 1)
+      return "its result has other users";
+    if (G.isGraphOutput(&V))
+      return "its result is a graph output";
+    return nullptr;
   }
 
 private:

@@ -7,6 +7,18 @@
 
 namespace xnorc {
 
+const char *remarkKindName(Remark::Kind K) {
+  switch (K) {
+  case Remark::Kind::Applied:
+    return "applied";
+  case Remark::Kind::Missed:
+    return "missed";
+  case Remark::Kind::Analysis:
+    break;
+  }
+  return "analysis";
+}
+
 const std::vector<PassInfo> &registeredPasses() {
   static const std::vector<PassInfo> Infos = {
 #define XNORC_PASS(Name, Factory, Description) {Name, Description, Factory},
@@ -35,7 +47,8 @@ llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
       continue;
     }
     const auto &Infos = registeredPasses();
-    auto It = std::find_if(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return N == I.Name; });
+    auto It =
+        std::find_if(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return N == I.Name; });
     if (It == Infos.end()) {
       std::vector<std::string> Known;
       for (const PassInfo &I : Infos)
@@ -50,8 +63,7 @@ llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
 llvm::Error PassManager::run(Graph &G) {
   for (const std::string &Name : Opts.PrintAfter) {
     const auto &Infos = registeredPasses();
-    if (std::none_of(Infos.begin(), Infos.end(),
-                     [&](const PassInfo &I) { return Name == I.Name; }))
+    if (std::none_of(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return Name == I.Name; }))
       return makeError("--print-after: unknown pass '{}'", Name);
   }
   for (size_t I = 0; I < Passes.size(); ++I) {
@@ -62,8 +74,8 @@ llvm::Error PassManager::run(Graph &G) {
       return withContext(std::move(E), std::string("pass '") + P->name() + "'");
     if (Opts.VerifyEach)
       if (auto E = verifyGraph(G))
-        return withContext(std::move(E), std::string("verification after pass '") + P->name() +
-                                             "' failed");
+        return withContext(std::move(E),
+                           std::string("verification after pass '") + P->name() + "' failed");
     bool Print = Opts.PrintAfterAll || std::find(Opts.PrintAfter.begin(), Opts.PrintAfter.end(),
                                                  P->name()) != Opts.PrintAfter.end();
     if (Print)

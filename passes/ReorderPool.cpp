@@ -11,6 +11,8 @@
 #include "passes/Passes.h"
 #include "passes/ThresholdMath.h"
 
+#include <unordered_set>
+
 namespace xnorc {
 
 namespace {
@@ -18,12 +20,19 @@ class ReorderPoolPass : public Pass {
 public:
   const char *name() const override { return "reorder-pool"; }
   llvm::Error run(Graph &G) override {
-    std::vector<Op *> Dead;
+    // A pool read by several thresholds stays (dce removes it once all moved).
+    std::unordered_set<const Op *> Reordered;
     for (Op *T : G.ops()) {
       Op *Pool = T->operand(0)->definingOp();
-      if (T->kind() != OpKind::Threshold || !Pool || Pool->kind() != OpKind::MaxPool ||
-          Pool->result()->type().rank() != 4 || !hasConstantThresholds(*T))
+      if (T->kind() != OpKind::Threshold || !Pool || Pool->kind() != OpKind::MaxPool)
         continue;
+      if (Pool->result()->type().rank() != 4 || !hasConstantThresholds(*T)) {
+        missed(*T, fmt::format("not moved before {}: {}", Pool->describe(),
+                               Pool->result()->type().rank() != 4
+                                   ? "the pool is not 2-D"
+                                   : "the thresholds are computed at run time"));
+        continue;
+      }
       Value *Y = Pool->operand(0);
       auto Th = channelThresholds(*T);
       std::vector<Value *> Operands(T->operands());
@@ -39,32 +48,25 @@ public:
         AnyMin |= Th[C].Dir < 0;
       }
       if (AnyMin)
-        PoolOperands.push_back(G.addConstant(G.uniqueName(T->result()->name() + ".min_mask"),
-                                             std::move(Mask)));
+        PoolOperands.push_back(
+            G.addConstant(G.uniqueName(T->result()->name() + ".min_mask"), std::move(Mask)));
       Attributes A;
       for (const char *Key : {"kernel_shape", "strides", "pads", "dilations", "ceil_mode"})
         if (Pool->attrs().has(Key))
           A.set(Key, Pool->attrs().all().at(Key));
-      Op *BPool = G.insertOpBefore(T, OpKind::BMaxPool, Pool->name(), PoolOperands, A,
-                                   G.uniqueName(T->result()->name() + ".pooled"),
-                                   T->result()->type());
-      std::string Name = T->result()->name();
-      G.replaceAllUsesWith(T->result(), BPool->result());
-      Dead.push_back(T);
+      Op *BPool =
+          G.insertOpBefore(T, OpKind::BMaxPool, Pool->name(), PoolOperands, A,
+                           G.uniqueName(T->result()->name() + ".pooled"), T->result()->type());
       // The float pool is dead unless something else reads it.
-      if (G.users(Pool->result()).size() == 1 && !G.isGraphOutput(Pool->result()))
-        Dead.push_back(Pool);
-      Renames.push_back({BPool->result(), Name});
+      bool PoolDead = Reordered.insert(Pool).second && G.users(Pool->result()).size() == 1 &&
+                      !G.isGraphOutput(Pool->result());
+      applied(*T, "moved before " + Pool->describe() + ": the pool runs on bits");
+      G.replaceOp(T, BPool->result());
+      if (PoolDead)
+        G.eraseOps({Pool});
     }
-    G.eraseOps(Dead);
-    for (auto &[V, Name] : Renames)
-      V->setName(Name);
-    Renames.clear();
     return llvm::Error::success();
   }
-
-private:
-  std::vector<std::pair<Value *, std::string>> Renames;
 };
 } // namespace
 

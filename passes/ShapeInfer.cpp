@@ -20,6 +20,8 @@ public:
       auto T = inferResultType(*O);
       if (!T)
         return withContext(T.takeError(), O->describe());
+      if (*T != O->result()->type())
+        applied(*O, "result type " + O->result()->type().str() + " becomes " + T->str());
       O->result()->setType(*T);
     }
     return llvm::Error::success();

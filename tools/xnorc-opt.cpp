@@ -10,6 +10,7 @@
 #include "compiler/IR/Printer.h"
 #include "tools/Driver/PassFlags.h"
 #include "passes/Passes.h"
+#include "passes/RemarkOutput.h"
 
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/InitLLVM.h>
@@ -30,7 +31,8 @@ static cl::opt<bool> VerifyEach("verify-each", cl::desc("Verify the IR after eve
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc-opt " << XNORC_VERSION << "\n"; });
-  cl::HideUnrelatedOptions({&OptCat, &importCategory(), &binarizationCategory()});
+  cl::HideUnrelatedOptions(
+      {&OptCat, &importCategory(), &binarizationCategory(), &remarksCategory()});
   cl::ParseCommandLineOptions(argc, argv, "xnorc-opt: runs xnorc passes on IR\n");
   ImportOptions IO = importOptionsFromFlags("xnorc-opt");
   auto G = loadModel(InputFile, IO);
@@ -42,8 +44,13 @@ int main(int argc, char **argv) {
   PO.PrintAfterAll = PrintAfterAll;
   PO.VerifyEach = VerifyEach;
   PO.PrintStream = &llvm::outs();
-  PO.Passes = passOptionsFromFlags(
-      [](const std::string &Text) { llvm::errs() << "remark: " << Text << "\n"; });
+  RemarkOutput Remarks(InputFile,
+                       [](const std::string &Text) { llvm::errs() << "remark: " << Text << "\n"; });
+  if (auto E = Remarks.init()) {
+    llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
+    return 1;
+  }
+  PO.Passes = passOptionsFromFlags(Remarks.sink());
   PassManager PM(PO);
   if (auto E = PM.parsePipeline(Pipeline)) {
     llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
@@ -54,5 +61,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   llvm::outs() << printGraph(**G);
+  if (auto E = Remarks.finish()) {
+    llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
+    return 1;
+  }
   return 0;
 }

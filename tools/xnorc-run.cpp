@@ -65,6 +65,11 @@ int main(int argc, char **argv) {
     auto T = readTensorFile(InputFiles[I]);
     if (!T)
       return fail("xnorc-run: error: " + llvm::toString(T.takeError()));
+    // .npy files carry their element type (f64 reads as f32): it must be the input's.
+    if (T->elem() != Graph.inputs()[I]->type().Elem)
+      return fail(fmt::format("xnorc-run: error: {}: holds {} values; input '{}' is {}",
+                              InputFiles[I], elemTypeName(T->elem()), Graph.inputs()[I]->name(),
+                              elemTypeName(Graph.inputs()[I]->type().Elem)));
     int64_t Need = Graph.inputs()[I]->type().numElements();
     if (Need == 0 || T->size() % Need || T->size() == 0 || (K >= 0 && K != T->size() / Need))
       return fail(fmt::format("xnorc-run: error: {}: holds {} values; input '{}' needs a "
@@ -79,7 +84,8 @@ int main(int argc, char **argv) {
     std::vector<Tensor> Slice;
     for (size_t I = 0; I < Inputs.size(); ++I) {
       Tensor S(Graph.inputs()[I]->type());
-      std::memcpy(S.data<float>(), Inputs[I].data<float>() + B * S.size(), S.size() * 4);
+      std::memcpy(S.data<uint8_t>(), Inputs[I].data<uint8_t>() + B * S.bytes().size(),
+                  S.bytes().size());
       Slice.push_back(std::move(S));
     }
     auto Out = interpretGraph(Graph, Slice);

@@ -15,6 +15,7 @@
 #include "compiler/IR/Printer.h"
 #include "tools/Driver/PassFlags.h"
 #include "passes/Passes.h"
+#include "passes/RemarkOutput.h"
 #include "targets/Target.h"
 
 #include <llvm/Support/CommandLine.h>
@@ -106,8 +107,8 @@ static int failFor(llvm::Error E) {
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc " << XNORC_VERSION << "\n"; });
-  cl::HideUnrelatedOptions(
-      {&IOCat, &importCategory(), &binarizationCategory(), &CodegenCat, &PassCat});
+  cl::HideUnrelatedOptions({&IOCat, &importCategory(), &binarizationCategory(), &CodegenCat,
+                            &PassCat, &remarksCategory()});
   if (argc > 1 && (llvm::StringRef(argv[1]) == "--list-passes" ||
                    llvm::StringRef(argv[1]) == "--list-targets")) {
     if (llvm::StringRef(argv[1]) == "--list-passes")
@@ -150,10 +151,19 @@ int main(int argc, char **argv) {
   PO.PrintAfterAll = PrintAfterAll;
   PO.PrintAfter.assign(PrintAfter.begin(), PrintAfter.end());
   PO.VerifyEach = VerifyEach;
-  PO.Passes = passOptionsFromFlags(
-      Quiet ? std::function<void(const std::string &)>() : [](const std::string &Text) {
+  RemarkOutput Remarks(
+      InputFile, Quiet ? std::function<void(const std::string &)>() : [](const std::string &Text) {
         llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
       });
+  if (auto E = Remarks.init())
+    return fail(llvm::toString(std::move(E)));
+  PO.Passes = passOptionsFromFlags(Remarks.sink());
+  // --remarks-json is written only once everything else succeeded.
+  auto Succeed = [&] {
+    if (auto E = Remarks.finish())
+      return fail(llvm::toString(std::move(E)));
+    return 0;
+  };
   // Large models take a moment: show where the pipeline is, on a terminal only.
   bool ShowProgress = llvm::sys::Process::StandardErrIsDisplayed() && (*G)->ops().size() >= 50;
   if (ShowProgress)
@@ -175,7 +185,7 @@ int main(int argc, char **argv) {
     ModelReport R = buildReport(**G, planMemory(**G).ArenaBytes);
     llvm::outs() << (Report == ReportKind::Json ? formatReportJson(R) : formatReportTable(R));
     if (OutDir.empty() && Emit != EmitKind::IR)
-      return 0;
+      return Succeed();
   }
 
   std::vector<std::pair<std::string, std::string>> Files;
@@ -183,7 +193,7 @@ int main(int argc, char **argv) {
     std::string Text = printGraph(**G);
     if (OutDir.empty()) {
       llvm::outs() << Text;
-      return 0;
+      return Succeed();
     }
     Files.push_back({Name + ".xir", Text});
   } else {
@@ -204,5 +214,5 @@ int main(int argc, char **argv) {
   }
   if (auto E = writeOutputFiles(OutDir, Files))
     return fail(llvm::toString(std::move(E)));
-  return 0;
+  return Succeed();
 }

@@ -18,6 +18,53 @@ struct Interval {
   const Value *V;
   int64_t Bytes, Begin, End;
 };
+
+/// The placed intervals, indexed by Begin (one value starts per op, so Begins
+/// are unique): a max tree over End finds the placed intervals overlapping a
+/// lifetime in time proportional to their number, where a scan of all placed
+/// ones made planning quadratic in the op count.
+class PlacedIntervals {
+public:
+  explicit PlacedIntervals(size_t NumOps) {
+    while (Leaves < NumOps)
+      Leaves *= 2;
+    MaxEnd.assign(2 * Leaves, -1);
+    Placed.resize(Leaves);
+  }
+
+  void place(const Interval &Iv, int64_t Offset) {
+    size_t N = Leaves + Iv.Begin;
+    Placed[Iv.Begin] = {Offset, Offset + Iv.Bytes};
+    MaxEnd[N] = Iv.End;
+    for (N /= 2; N; N /= 2)
+      MaxEnd[N] = std::max(MaxEnd[2 * N], MaxEnd[2 * N + 1]);
+  }
+
+  /// [offset, end) of every placed interval alive at some point of [Begin, End].
+  void overlapping(int64_t Begin, int64_t End,
+                   std::vector<std::pair<int64_t, int64_t>> &Out) const {
+    collect(1, 0, Leaves - 1, Begin, End, Out);
+  }
+
+private:
+  size_t Leaves = 1;
+  std::vector<int64_t> MaxEnd;                     ///< per tree node
+  std::vector<std::pair<int64_t, int64_t>> Placed; ///< per Begin
+
+  // Overlap: other.Begin <= End (the leaf range) and other.End >= Begin (MaxEnd).
+  void collect(size_t N, int64_t Lo, int64_t Hi, int64_t Begin, int64_t End,
+               std::vector<std::pair<int64_t, int64_t>> &Out) const {
+    if (Lo > End || MaxEnd[N] < Begin)
+      return;
+    if (Lo == Hi) {
+      Out.push_back(Placed[Lo]);
+      return;
+    }
+    int64_t Mid = (Lo + Hi) / 2;
+    collect(2 * N, Lo, Mid, Begin, End, Out);
+    collect(2 * N + 1, Mid + 1, Hi, Begin, End, Out);
+  }
+};
 } // namespace
 
 MemoryPlan planMemory(const Graph &G) {
@@ -35,11 +82,14 @@ MemoryPlan planMemory(const Graph &G) {
     return It == Root.end() ? V : It->second;
   };
   std::vector<bool> OutputTaken(G.outputs().size(), false);
+  std::unordered_map<const Value *, unsigned> FirstOutputSlot;
+  for (unsigned I = G.outputs().size(); I-- > 0;)
+    FirstOutputSlot[G.outputs()[I]] = I;
   for (const Op *O : Ops) {
     const Value *R = O->result();
-    auto OutIt = std::find(G.outputs().begin(), G.outputs().end(), R);
-    if (OutIt != G.outputs().end()) {
-      unsigned Idx = OutIt - G.outputs().begin();
+    auto OutIt = FirstOutputSlot.find(R);
+    if (OutIt != FirstOutputSlot.end()) {
+      unsigned Idx = OutIt->second;
       Plan.Where[R] = {Storage::Kind::Output, Idx, 0};
       OutputTaken[Idx] = true;
       continue;
@@ -77,12 +127,11 @@ MemoryPlan planMemory(const Graph &G) {
   std::sort(Order.begin(), Order.end(), [](const Interval &A, const Interval &B) {
     return A.Bytes != B.Bytes ? A.Bytes > B.Bytes : A.Begin < B.Begin;
   });
-  std::vector<std::pair<Interval, int64_t>> Placed;
+  PlacedIntervals Placed(Ops.size());
+  std::vector<std::pair<int64_t, int64_t>> Busy; // [offset, end) of overlapping lifetimes
   for (const Interval &Iv : Order) {
-    std::vector<std::pair<int64_t, int64_t>> Busy; // [offset, end) of overlapping lifetimes
-    for (auto &[Other, Off] : Placed)
-      if (Other.Begin <= Iv.End && Iv.Begin <= Other.End)
-        Busy.push_back({Off, Off + Other.Bytes});
+    Busy.clear();
+    Placed.overlapping(Iv.Begin, Iv.End, Busy);
     std::sort(Busy.begin(), Busy.end());
     int64_t Offset = 0;
     for (auto &[B, E] : Busy) {
@@ -90,7 +139,7 @@ MemoryPlan planMemory(const Graph &G) {
         break;
       Offset = std::max(Offset, E);
     }
-    Placed.push_back({Iv, Offset});
+    Placed.place(Iv, Offset);
     Plan.Where[Iv.V] = {Storage::Kind::Arena, 0, Offset};
     Plan.ArenaBytes = std::max(Plan.ArenaBytes, Offset + Iv.Bytes);
     Plan.UnsharedBytes += Iv.Bytes;

@@ -6,7 +6,9 @@
 
 #include <fstream>
 #include <onnx/defs/parser.h>
+#include <queue>
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace xnorc {
@@ -33,10 +35,9 @@ llvm::Expected<TensorType> inputType(const onnx::ValueInfoProto &VI, const Impor
     return makeError("graph input '{}' is not a tensor", VI.name());
   const auto &TT = VI.type().tensor_type();
   if (TT.elem_type() != onnx::TensorProto::FLOAT)
-    return makeError("graph input '{}' has element type {}; only float inputs are supported",
-                     VI.name(),
-                     onnx::TensorProto::DataType_Name(
-                         static_cast<onnx::TensorProto::DataType>(TT.elem_type())));
+    return makeError(
+        "graph input '{}' has element type {}; only float inputs are supported", VI.name(),
+        onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(TT.elem_type())));
   if (!TT.has_shape())
     return makeError("graph input '{}' has no shape", VI.name());
   TensorType T{ElemType::F32, {}};
@@ -60,40 +61,64 @@ llvm::Expected<TensorType> inputType(const onnx::ValueInfoProto &VI, const Impor
 
 /// Orders nodes so every input is produced before use; ONNX requires this but
 /// not every exporter honours it. A leftover node means a cycle or a dangling input.
+/// The order is that of repeated sweeps over the nodes in file order, each
+/// taking every node whose inputs exist by then (a sorted graph keeps its
+/// order), computed without the sweeps: a node waits for its missing inputs,
+/// and when the last one appears it joins the current sweep if it comes later
+/// in the file than the node that produced it, else the next sweep.
 llvm::Expected<std::vector<const onnx::NodeProto *>>
 topologicalOrder(const onnx::GraphProto &GP, std::unordered_set<std::string> Available) {
-  std::vector<const onnx::NodeProto *> Pending, Order;
-  for (const auto &N : GP.node())
-    Pending.push_back(&N);
+  const int N = GP.node_size();
+  std::vector<int> Missing(N, 0);
+  std::unordered_map<std::string, std::vector<int>> Waiting; // input name -> nodes
   std::unordered_set<std::string> Produced;
-  for (const auto &N : GP.node())
-    for (const auto &O : N.output())
-      Produced.insert(O);
-  while (!Pending.empty()) {
-    std::vector<const onnx::NodeProto *> Next;
-    for (const auto *N : Pending) {
-      bool Ready = true;
-      for (const auto &I : N->input())
-        Ready &= I.empty() || Available.count(I) != 0;
-      if (!Ready) {
-        Next.push_back(N);
-        continue;
+  for (int I = 0; I < N; ++I) {
+    std::unordered_set<std::string> Seen;
+    for (const auto &In : GP.node(I).input())
+      if (!In.empty() && !Available.count(In) && Seen.insert(In).second) {
+        ++Missing[I];
+        Waiting[In].push_back(I);
       }
-      Order.push_back(N);
-      for (const auto &O : N->output())
-        Available.insert(O);
+    for (const auto &O : GP.node(I).output())
+      Produced.insert(O);
+  }
+  using MinHeap = std::priority_queue<int, std::vector<int>, std::greater<int>>;
+  MinHeap Sweep, NextSweep;
+  for (int I = 0; I < N; ++I)
+    if (!Missing[I])
+      Sweep.push(I);
+  std::vector<const onnx::NodeProto *> Order;
+  std::vector<bool> Placed(N, false);
+  while (!Sweep.empty()) {
+    while (!Sweep.empty()) {
+      int I = Sweep.top();
+      Sweep.pop();
+      Order.push_back(&GP.node(I));
+      Placed[I] = true;
+      for (const auto &O : GP.node(I).output()) {
+        if (!Available.insert(O).second)
+          continue;
+        auto It = Waiting.find(O);
+        if (It == Waiting.end())
+          continue;
+        for (int J : It->second)
+          if (--Missing[J] == 0)
+            (J > I ? Sweep : NextSweep).push(J);
+      }
     }
-    if (Next.size() == Pending.size()) {
-      const auto *N = Next.front();
-      for (const auto &I : N->input())
-        if (!I.empty() && !Available.count(I) && !Produced.count(I))
-          return makeError("node '{}' ({}): input '{}' is not a graph input, an initializer or "
-                           "the output of any node",
-                           N->name(), N->op_type(), I);
-      return makeError("node '{}' ({}): the graph has a cycle through this node", N->name(),
-                       N->op_type());
-    }
-    Pending.swap(Next);
+    std::swap(Sweep, NextSweep);
+  }
+  for (int I = 0; I < N; ++I) {
+    if (Placed[I])
+      continue;
+    const onnx::NodeProto *Node = &GP.node(I);
+    for (const auto &In : Node->input())
+      if (!In.empty() && !Available.count(In) && !Produced.count(In))
+        return makeError("node '{}' ({}): input '{}' is not a graph input, an initializer or "
+                         "the output of any node",
+                         Node->name(), Node->op_type(), In);
+    return makeError("node '{}' ({}): the graph has a cycle through this node", Node->name(),
+                     Node->op_type());
   }
   return Order;
 }

@@ -11,6 +11,29 @@ namespace xnorc {
 
 namespace {
 
+/// The .npy dtype of each element type that has one.
+const char *npyDescr(ElemType T) {
+  switch (T) {
+  case ElemType::F32:
+    return "<f4";
+  case ElemType::I32:
+    return "<i4";
+  case ElemType::I64:
+    return "<i8";
+  case ElemType::I8:
+    return "|i1";
+  case ElemType::U8:
+    return "|u1";
+  case ElemType::I16:
+    return "<i2";
+  case ElemType::U16:
+    return "<u2";
+  case ElemType::B1:
+    break;
+  }
+  return nullptr;
+}
+
 llvm::Expected<std::string> readAll(const std::string &Path) {
   std::ifstream In(Path, std::ios::binary);
   if (!In)
@@ -43,9 +66,19 @@ llvm::Expected<Tensor> parseNpy(const std::string &Path, const std::string &Byte
   if (!std::regex_search(Header, M, std::regex("'descr':\\s*'([^']*)'")))
     return makeError("{}: .npy header has no descr", Path);
   std::string Descr = M[1];
-  if (Descr != "<f4" && Descr != "<f8")
-    return makeError("{}: .npy dtype '{}' is unsupported (float32 or float64 expected)", Path,
-                     Descr);
+  // float64 is narrowed to f32; the integer dtypes keep their type.
+  ElemType Elem = ElemType::F32;
+  bool Known = Descr == "<f8";
+  for (ElemType T : {ElemType::F32, ElemType::I8, ElemType::U8, ElemType::I16, ElemType::U16})
+    if (Descr == npyDescr(T) ||
+        (elemTypeBytes(T) == 1 && Descr == std::string("<") + (npyDescr(T) + 1))) {
+      Elem = T;
+      Known = true;
+    }
+  if (!Known)
+    return makeError("{}: .npy dtype '{}' is unsupported (float32, float64, int8, uint8, int16 "
+                     "or uint16 expected)",
+                     Path, Descr);
   if (Header.find("'fortran_order': True") != std::string::npos)
     return makeError("{}: Fortran-ordered .npy is unsupported", Path);
   if (!std::regex_search(Header, M, std::regex("'shape':\\s*\\(([^)]*)\\)")))
@@ -56,13 +89,13 @@ llvm::Expected<Tensor> parseNpy(const std::string &Path, const std::string &Byte
   for (auto It = std::sregex_iterator(Inner.begin(), Inner.end(), Num);
        It != std::sregex_iterator(); ++It)
     Dims.push_back(std::stoll(It->str()));
-  Tensor T(TensorType{ElemType::F32, Dims});
-  size_t Width = Descr == "<f4" ? 4 : 8;
+  Tensor T(TensorType{Elem, Dims});
+  size_t Width = Descr == "<f8" ? 8 : elemTypeBytes(Elem);
   const char *Data = Bytes.data() + Start + HeaderLen;
   if (Bytes.size() - Start - HeaderLen < static_cast<size_t>(T.size()) * Width)
     return makeError("{}: .npy data is truncated", Path);
-  if (Width == 4) {
-    std::memcpy(T.data<float>(), Data, T.size() * 4);
+  if (Width != 8) {
+    std::memcpy(T.data<uint8_t>(), Data, T.size() * Width);
   } else {
     for (int64_t I = 0; I < T.size(); ++I) {
       double D;
@@ -97,9 +130,11 @@ llvm::Error writeNpy(const std::string &Path, const Tensor &T) {
     ShapeText += std::to_string(D) + ",";
   if (T.dims().size() > 1)
     ShapeText.pop_back();
-  const char *Descr = T.elem() == ElemType::I64 ? "<i8" : "<f4";
-  std::string Header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}",
-                                   Descr, ShapeText);
+  const char *Descr = npyDescr(T.elem());
+  if (!Descr)
+    return makeError("{}: {} tensors have no .npy form", Path, elemTypeName(T.elem()));
+  std::string Header =
+      fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", Descr, ShapeText);
   // Pad so the data starts on a 64-byte boundary, as numpy does.
   size_t Total = 10 + Header.size() + 1;
   Header.append((64 - Total % 64) % 64, ' ');

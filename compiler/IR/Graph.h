@@ -12,9 +12,11 @@
 #include "compiler/IR/Type.h"
 
 #include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace xnorc {
@@ -32,14 +34,22 @@ unsigned opMaxOperands(OpKind K);
 /// only ops that read or write packed b1 values.
 bool isBinaryOp(OpKind K);
 
+class Graph;
 class Op;
+
+/// One use of a value: operand Slot of User.
+struct Use {
+  Op *User;
+  unsigned Slot;
+};
 
 class Value {
 public:
   Value(std::string Name, TensorType Type) : Name(std::move(Name)), Type(std::move(Type)) {}
 
   const std::string &name() const { return Name; }
-  void setName(std::string N) { Name = std::move(N); }
+  /// Renames the value; the owning graph's name table follows (uniqueName).
+  void setName(std::string N);
   const TensorType &type() const { return Type; }
   void setType(TensorType T) { Type = std::move(T); }
 
@@ -53,17 +63,34 @@ public:
     Def = nullptr;
   }
 
+  /// Every operand slot that reads this value, kept up to date by every IR
+  /// mutation. The order is deterministic (it depends only on the sequence of
+  /// mutations) but not the op order: erasing a use moves the last one into its
+  /// place.
+  const std::vector<Use> &uses() const { return Uses; }
+  bool hasUses() const { return !Uses.empty(); }
+  /// How many graph output slots hold this value.
+  unsigned numOutputUses() const { return OutputUses; }
+
 private:
   friend class Graph;
+  friend class Op;
   std::string Name;
   TensorType Type;
   Op *Def = nullptr;
   std::optional<Tensor> Const;
+  std::vector<Use> Uses;
+  unsigned OutputUses = 0;
+  Graph *Owner = nullptr;
+  std::list<std::unique_ptr<Value>>::iterator Pos; ///< in Owner's value list
 };
 
 class Op {
 public:
   Op(OpKind Kind, std::string Name) : Kind(Kind), Name(std::move(Name)) {}
+  Op(const Op &) = delete;
+  Op &operator=(const Op &) = delete;
+  ~Op();
 
   OpKind kind() const { return Kind; }
   const char *mnemonic() const { return opMnemonic(Kind); }
@@ -73,7 +100,8 @@ public:
   const std::vector<Value *> &operands() const { return Operands; }
   Value *operand(unsigned I) const { return Operands[I]; }
   unsigned numOperands() const { return Operands.size(); }
-  void setOperand(unsigned I, Value *V) { Operands[I] = V; }
+  /// Points operand I at V; both values' use-lists follow.
+  void setOperand(unsigned I, Value *V);
   Value *result() const { return Result; }
 
   Attributes &attrs() { return Attrs; }
@@ -84,11 +112,19 @@ public:
 
 private:
   friend class Graph;
+  /// Registers operand I in its value's use-list / takes it out again (O(1)).
+  void addUse(unsigned I);
+  void dropUse(unsigned I);
+  void dropAllUses();
+
   OpKind Kind;
   std::string Name;
   std::vector<Value *> Operands;
+  /// UseIndex[I]: where operand I sits in Operands[I]->Uses.
+  std::vector<unsigned> UseIndex;
   Value *Result = nullptr;
   Attributes Attrs;
+  std::list<std::unique_ptr<Op>>::iterator Pos; ///< in the graph's op list
 };
 
 class Graph {
@@ -96,6 +132,7 @@ public:
   explicit Graph(std::string Name = "model") : Name(std::move(Name)) {}
   Graph(const Graph &) = delete;
   Graph &operator=(const Graph &) = delete;
+  ~Graph();
 
   const std::string &name() const { return Name; }
   void setName(std::string N) { Name = std::move(N); }
@@ -110,43 +147,64 @@ public:
   /// Appends an op at the end of the op list; its result gets ResultType.
   Op *addOp(OpKind Kind, std::string OpName, std::vector<Value *> Operands, Attributes Attrs,
             std::string ResultName, TensorType ResultType);
-  /// Inserts a new op right before Before (to keep the list topological).
+  /// Inserts a new op right before Before (to keep the list topological). O(1).
   Op *insertOpBefore(Op *Before, OpKind Kind, std::string OpName, std::vector<Value *> Operands,
                      Attributes Attrs, std::string ResultName, TensorType ResultType);
-  void addOutput(Value *V) { Outputs.push_back(V); }
-  void setOutput(unsigned I, Value *V) { Outputs[I] = V; }
+  void addOutput(Value *V);
+  void setOutput(unsigned I, Value *V);
 
   const std::vector<Value *> &inputs() const { return Inputs; }
   const std::vector<Value *> &outputs() const { return Outputs; }
+  /// The ops in topological order (a copy: safe to iterate while rewriting).
   std::vector<Op *> ops() const;
+  size_t numOps() const { return OpList.size(); }
+  /// The constants, in the order they were added.
   std::vector<Value *> constants() const;
 
   /// Adds an operand at the end of O's operand list.
-  void appendOperand(Op *O, Value *V) { O->Operands.push_back(V); }
-  /// Every use of From (operands and graph outputs) now refers to To.
+  void appendOperand(Op *O, Value *V);
+  /// Every use of From (operands and graph outputs) now refers to To. O(uses).
   void replaceAllUsesWith(Value *From, Value *To);
-  /// Removes ops (their results must be unused) and values no longer referenced.
+  /// Replaces Old by the value New: every use of Old's result now reads New,
+  /// New takes over the result's name, and Old is erased. New keeps Old's
+  /// place in the IR as ONNX named it, so graph outputs and later references
+  /// stay readable. If New is produced by an op, that op takes Old's op name
+  /// unless it already has one.
+  void replaceOp(Op *Old, Value *New);
+  /// Removes ops and their results, and values no longer referenced. The
+  /// results must be unused except by other ops of Dead. O(|Dead|).
   void eraseOps(const std::vector<Op *> &Dead);
-  /// Drops constants nothing refers to.
+  /// Drops constants nothing refers to. O(values).
   void removeUnusedConstants();
-  /// Ops that use V as an operand.
+  /// Ops that use V as an operand, each once, in use-list order (see
+  /// Value::uses()). O(uses).
   std::vector<Op *> users(const Value *V) const;
-  bool isGraphOutput(const Value *V) const;
+  bool isGraphOutput(const Value *V) const { return V->OutputUses != 0; }
 
-  /// A value name not used yet, derived from Base.
+  /// A value name not used yet: Base if free, else Base.1, Base.2, ... (the
+  /// lowest free suffix). O(1) amortised: names are counted as they come and go.
   std::string uniqueName(const std::string &Base) const;
 
 private:
+  friend class Value;
   Value *newValue(std::string Name, TensorType Type);
+  void eraseValue(Value *V);
   std::unique_ptr<Op> makeOp(OpKind Kind, std::string OpName, std::vector<Value *> Operands,
                              Attributes Attrs, std::string ResultName, TensorType ResultType);
+  Op *link(std::list<std::unique_ptr<Op>>::iterator Where, std::unique_ptr<Op> O);
+  void takeName(const std::string &N);
+  void releaseName(const std::string &N);
 
   std::string Name;
   int64_t SourceWeightBytes = 0;
   std::vector<Value *> Inputs;
   std::vector<Value *> Outputs;
-  std::vector<std::unique_ptr<Op>> OpList;
-  std::vector<std::unique_ptr<Value>> Values;
+  std::list<std::unique_ptr<Op>> OpList;
+  std::list<std::unique_ptr<Value>> Values;
+  /// How many values hold each name.
+  std::unordered_map<std::string, unsigned> NameCount;
+  /// Per base name B: every "B.i" with 0 < i < NextSuffix[B] is taken.
+  mutable std::unordered_map<std::string, int64_t> NextSuffix;
 };
 
 } // namespace xnorc

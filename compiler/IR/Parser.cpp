@@ -83,8 +83,8 @@ private:
   std::string parseBareWord() {
     skipSpace();
     size_t B = P;
-    while (P < S.size() && (isalnum(static_cast<unsigned char>(S[P])) || S[P] == '_' ||
-                            S[P] == '.'))
+    while (P < S.size() &&
+           (isalnum(static_cast<unsigned char>(S[P])) || S[P] == '_' || S[P] == '.'))
       ++P;
     return S.substr(B, P - B);
   }
@@ -236,6 +236,10 @@ private:
       for (int64_t I = 0; I < Data.size(); ++I) {
         if (T->Elem == ElemType::I64)
           Data.data<int64_t>()[I] = Ints[I];
+        else if (isIntegerType(T->Elem) &&
+                 (Ints[I] < integerTypeMin(T->Elem) || Ints[I] > integerTypeMax(T->Elem)))
+          return error("constant %" + Name + ": " + std::to_string(Ints[I]) +
+                       " is out of range for " + elemTypeName(T->Elem));
         else
           Data.setFromDouble(I, Vals[I]);
       }

@@ -12,6 +12,11 @@ double Tensor::getAsDouble(int64_t I) const {
     return data<int32_t>()[I];
   case ElemType::I64:
     return static_cast<double>(data<int64_t>()[I]);
+  case ElemType::I8:
+  case ElemType::U8:
+  case ElemType::I16:
+  case ElemType::U16:
+    return static_cast<double>(getAsInt(I));
   case ElemType::B1:
     break;
   }
@@ -27,6 +32,14 @@ int64_t Tensor::getAsInt(int64_t I) const {
     return data<int32_t>()[I];
   case ElemType::I64:
     return data<int64_t>()[I];
+  case ElemType::I8:
+    return data<int8_t>()[I];
+  case ElemType::U8:
+    return data<uint8_t>()[I];
+  case ElemType::I16:
+    return data<int16_t>()[I];
+  case ElemType::U16:
+    return data<uint16_t>()[I];
   case ElemType::B1:
     break;
   }
@@ -44,6 +57,18 @@ void Tensor::setFromDouble(int64_t I, double V) {
     return;
   case ElemType::I64:
     data<int64_t>()[I] = static_cast<int64_t>(V);
+    return;
+  case ElemType::I8:
+    data<int8_t>()[I] = static_cast<int8_t>(V);
+    return;
+  case ElemType::U8:
+    data<uint8_t>()[I] = static_cast<uint8_t>(V);
+    return;
+  case ElemType::I16:
+    data<int16_t>()[I] = static_cast<int16_t>(V);
+    return;
+  case ElemType::U16:
+    data<uint16_t>()[I] = static_cast<uint16_t>(V);
     return;
   case ElemType::B1:
     break;

@@ -1,43 +1,48 @@
 #include "compiler/IR/Type.h"
 
 #include <fmt/format.h>
+#include <iterator>
 
 namespace xnorc {
 
-const char *elemTypeName(ElemType T) {
-  switch (T) {
-  case ElemType::F32:
-    return "f32";
-  case ElemType::I32:
-    return "i32";
-  case ElemType::I64:
-    return "i64";
-  case ElemType::B1:
-    return "b1";
-  }
-  return "?";
-}
+namespace {
+// One row per ElemType enumerator, in enumerator order.
+const ElemTypeInfo Infos[] = {
+    {"f32", 32, true, false, 0}, {"i32", 32, true, true, 0},  {"i64", 64, true, true, 0},
+    {"b1", 1, false, false, 0},  {"i8", 8, true, true, 0},    {"u8", 8, false, true, 0},
+    {"i16", 16, true, true, 0},  {"u16", 16, false, true, 0},
+};
+} // namespace
+
+const ElemTypeInfo &elemTypeInfo(ElemType T) { return Infos[static_cast<int>(T)]; }
+
+const char *elemTypeName(ElemType T) { return elemTypeInfo(T).Name; }
 
 bool parseElemType(const std::string &S, ElemType &Out) {
-  for (ElemType T : {ElemType::F32, ElemType::I32, ElemType::I64, ElemType::B1})
-    if (S == elemTypeName(T)) {
-      Out = T;
+  for (size_t I = 0; I < std::size(Infos); ++I)
+    if (S == Infos[I].Name) {
+      Out = static_cast<ElemType>(I);
       return true;
     }
   return false;
 }
 
-unsigned elemTypeBytes(ElemType T) {
-  switch (T) {
-  case ElemType::F32:
-  case ElemType::I32:
-    return 4;
-  case ElemType::I64:
-    return 8;
-  case ElemType::B1:
+unsigned elemTypeBytes(ElemType T) { return T == ElemType::B1 ? 0 : elemTypeInfo(T).Bits / 8; }
+
+bool isIntegerType(ElemType T) { return elemTypeInfo(T).Integer; }
+
+int64_t integerTypeMin(ElemType T) {
+  const ElemTypeInfo &I = elemTypeInfo(T);
+  if (!I.Signed)
     return 0;
-  }
-  return 0;
+  return I.Bits >= 64 ? INT64_MIN : -(int64_t(1) << (I.Bits - 1));
+}
+
+int64_t integerTypeMax(ElemType T) {
+  const ElemTypeInfo &I = elemTypeInfo(T);
+  if (I.Bits >= 64)
+    return INT64_MAX;
+  return (int64_t(1) << (I.Signed ? I.Bits - 1 : I.Bits)) - 1;
 }
 
 int64_t numElements(const Shape &S) {

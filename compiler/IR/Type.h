@@ -9,13 +9,31 @@
 namespace xnorc {
 
 /// Element types. B1 is a packed binary tensor: the logical shape counts bits,
-/// storage packs them (see docs/IR.md for bit order and word size).
-enum class ElemType { F32, I32, I64, B1 };
+/// storage packs them (see docs/IR.md for bit order and word size). The
+/// integer types i8/u8/i16/u16 hold data (quantized weights, raw inputs); i32
+/// and i64 also serve thresholds and shape computations. What a type is — its
+/// width, signedness, class — lives in one table (elemTypeInfo), not in the
+/// enumerator: a fixed-point type is a new row with FracBits > 0 (docs/IR.md).
+enum class ElemType { F32, I32, I64, B1, I8, U8, I16, U16 };
+
+/// The properties of an element type.
+struct ElemTypeInfo {
+  const char *Name;  ///< as printed and parsed: "f32", "i8", ...
+  unsigned Bits;     ///< width of one element (1 for b1)
+  bool Signed;       ///< two's complement (integers), or a sign bit (f32)
+  bool Integer;      ///< i8 ... i64, u8, u16 (and fixed point, scaled)
+  unsigned FracBits; ///< fixed point: value = integer * 2^-FracBits; 0 for all types so far
+};
+const ElemTypeInfo &elemTypeInfo(ElemType T);
 
 const char *elemTypeName(ElemType T);
 bool parseElemType(const std::string &S, ElemType &Out);
 /// Bytes per element of the unpacked representation (B1 reports 0: it is packed).
 unsigned elemTypeBytes(ElemType T);
+bool isIntegerType(ElemType T);
+/// The range of an integer type (i64: the int64 range).
+int64_t integerTypeMin(ElemType T);
+int64_t integerTypeMax(ElemType T);
 
 using Shape = std::vector<int64_t>;
 

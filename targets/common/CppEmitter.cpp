@@ -169,6 +169,14 @@ private:
       return "int32_t";
     case ElemType::I64:
       return "int64_t";
+    case ElemType::I8:
+      return "int8_t";
+    case ElemType::U8:
+      return "uint8_t";
+    case ElemType::I16:
+      return "int16_t";
+    case ElemType::U16:
+      return "uint16_t";
     case ElemType::F32:
       break;
     }

@@ -24,12 +24,12 @@ static cl::opt<bool> KScaling("k-scaling",
                                        "the paper's K (mean |input| per output position)"),
                               cl::cat(binarizationCategory()));
 
-PassOptions passOptionsFromFlags(std::function<void(const std::string &)> Remark) {
+PassOptions passOptionsFromFlags(std::function<void(const Remark &)> Remarks) {
   PassOptions O;
   O.Binarize = Binarize;
   O.BinarizeFirstLast = BinarizeFirstLast;
   O.KScaling = KScaling;
-  O.Remark = std::move(Remark);
+  O.Remarks = std::move(Remarks);
   return O;
 }
 

@@ -13,8 +13,8 @@ namespace xnorc {
 llvm::cl::OptionCategory &binarizationCategory();
 
 /// PassOptions from --binarize, --binarize-first-last and --k-scaling. Remarks
-/// go to Remark (null: dropped).
-PassOptions passOptionsFromFlags(std::function<void(const std::string &)> Remark);
+/// go to Remarks (null: dropped).
+PassOptions passOptionsFromFlags(std::function<void(const Remark &)> Remarks);
 
 } // namespace xnorc
 
