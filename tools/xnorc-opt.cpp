@@ -10,7 +10,7 @@
 #include "compiler/IR/Printer.h"
 #include "tools/Driver/PassFlags.h"
 #include "passes/Passes.h"
-#include "passes/RemarkOutput.h"
+#include "tools/Driver/RemarkOutput.h"
 
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/InitLLVM.h>

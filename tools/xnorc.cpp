@@ -15,7 +15,7 @@
 #include "compiler/IR/Printer.h"
 #include "tools/Driver/PassFlags.h"
 #include "passes/Passes.h"
-#include "passes/RemarkOutput.h"
+#include "tools/Driver/RemarkOutput.h"
 #include "targets/Target.h"
 
 #include <llvm/Support/CommandLine.h>

@@ -10,8 +10,8 @@
 // tool's own printer, unless the tool is quiet.
 //
 //===----------------------------------------------------------------------===//
-#ifndef XNORC_PASSES_REMARKOUTPUT_H
-#define XNORC_PASSES_REMARKOUTPUT_H
+#ifndef XNORC_TOOLS_DRIVER_REMARKOUTPUT_H
+#define XNORC_TOOLS_DRIVER_REMARKOUTPUT_H
 
 #include "passes/Pass.h"
 

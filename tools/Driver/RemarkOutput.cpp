@@ -1,6 +1,6 @@
-#include "passes/RemarkOutput.h"
+#include "tools/Driver/RemarkOutput.h"
 
-#include "compiler/Driver/OutputFiles.h"
+#include "tools/Driver/OutputFiles.h"
 #include "compiler/Support/Error.h"
 
 #include <llvm/Support/JSON.h>
