@@ -17,9 +17,7 @@
 #include <immintrin.h>
 
 #define XN_AVX2F_TARGET __attribute__((target("avx2,fma")))
-#define XN_AVX2F_T 4 // output channels per conv weight block
 #define XN_AVX2F_P 3 // pixel vectors per conv register tile
-#define XN_AVX2F_V 8 // Gemm columns per weight block
 
 // ---- compile-time weight packing (plain C++) ----
 

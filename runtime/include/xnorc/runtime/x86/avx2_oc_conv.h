@@ -15,8 +15,6 @@
 
 #define XN_AVX2_OC_TARGET __attribute__((target("avx2,fma")))
 #define XN_AVX2_OC_INLINE __attribute__((always_inline, target("avx2,fma"))) inline
-#define XN_AVX2_OC_L 8 // output channels per vector
-#define XN_AVX2_OC_B 2 // vectors (channel blocks) per register tile
 #define XN_AVX2_OC_P 6 // output pixels per register tile
 
 // ---- compile-time weight packing (plain C++) ----

@@ -25,9 +25,7 @@
 #include <immintrin.h>
 
 #define XN_AVX512F_TARGET __attribute__((target("avx512f,fma")))
-#define XN_AVX512F_T 8 // output channels per conv weight block
 #define XN_AVX512F_P 3 // pixel vectors per conv register tile
-#define XN_AVX512F_V 16 // Gemm columns per weight block
 
 // ---- compile-time weight packing (plain C++) ----
 

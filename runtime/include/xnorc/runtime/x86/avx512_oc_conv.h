@@ -21,8 +21,6 @@
 
 #define XN_AVX512_OC_TARGET __attribute__((target("avx512f,fma")))
 #define XN_AVX512_OC_INLINE __attribute__((always_inline, target("avx512f,fma"))) inline
-#define XN_AVX512_OC_L 16 // output channels per vector
-#define XN_AVX512_OC_B 4  // vectors (channel blocks) per register tile
 #define XN_AVX512_OC_P 6  // output pixels per register tile
 
 // ---- compile-time weight packing (plain C++) ----

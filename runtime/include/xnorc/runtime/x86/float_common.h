@@ -11,53 +11,18 @@
 // Gemm weight layout (B constant): column blocks of V (16 / 8), [ceil(N / V)][K][V] floats,
 // whatever trans_b says: one row of a block is one vector load.
 //
-// The packing functions are plain C++: the compiler runs them at compile time and emits the
-// packed floats as constants.
+// The packing functions (common/x86_pack.h) are plain C++: the compiler runs them at compile
+// time and emits the packed floats as constants.
 #ifndef XNORC_RUNTIME_X86_FLOAT_COMMON_H
 #define XNORC_RUNTIME_X86_FLOAT_COMMON_H
 
 #include "../generic/conv.h"
 #include "../generic/gemm.h"
+#include "../common/x86_pack.h"
 
-// Widest kernel (along W) the x86 float convs take: their per-tap load masks live in a
-// fixed array. The compiler keeps wider kernels on the generic conv.
-#define XN_X86_CONV_MAX_KW 16
 
 // The register tiles' loops must be unrolled completely.
 #define XN_X86F_UNROLL _Pragma("GCC unroll 16")
-
-inline size_t xn_x86_conv_packed_floats(int64_t c_out, int64_t taps, int64_t t) {
-  return (size_t)(((c_out + t - 1) / t) * taps * t);
-}
-
-// generic_w is ONNX's [c_out][c_in][kh][kw] = [c_out][taps]; packed receives
-// xn_x86_conv_packed_floats(c_out, taps, t) floats.
-inline void xn_x86_conv_pack(int64_t c_out, int64_t taps, int64_t t, const float *generic_w,
-                             float *packed) {
-  const int64_t blocks = (c_out + t - 1) / t;
-  for (int64_t b = 0; b < blocks; ++b)
-    for (int64_t k = 0; k < taps; ++k)
-      for (int64_t l = 0; l < t; ++l) {
-        const int64_t m = b * t + l;
-        packed[(b * taps + k) * t + l] = m < c_out ? generic_w[m * taps + k] : 0.0f;
-      }
-}
-
-inline size_t xn_x86_gemm_packed_floats(int64_t n, int64_t k, int64_t v) {
-  return (size_t)(((n + v - 1) / v) * k * v);
-}
-
-// b is Gemm's B: [K][N], or [N][K] when trans_b.
-inline void xn_x86_gemm_pack(int64_t n, int64_t k, int64_t v, int trans_b, const float *b,
-                             float *packed) {
-  const int64_t blocks = (n + v - 1) / v;
-  for (int64_t nb = 0; nb < blocks; ++nb)
-    for (int64_t kk = 0; kk < k; ++kk)
-      for (int64_t l = 0; l < v; ++l) {
-        const int64_t j = nb * v + l;
-        packed[(nb * k + kk) * v + l] = j < n ? (trans_b ? b[j * k + kk] : b[kk * n + j]) : 0.0f;
-      }
-}
 
 // A conv seen as 2-D (1-D convs have height 1). A 1x1 conv with stride 1 and no padding is a
 // matrix product over all pixels: it is seen as one row of H*W pixels, so short rows (7x7

@@ -36,65 +36,14 @@
 #define XNORC_RUNTIME_X86_OC_CONV_H
 
 #include "../common/parts.h"
+#include "../common/x86_pack.h"
 #include "../generic/bwconv.h"
 #include "common.h"
 #include "float_common.h"
 
 #include <immintrin.h>
 
-// ---- compile-time weight packing (plain C++) ----
-//
-// Both weight kinds share one order, set by the register tile. Output channels are padded
-// to whole vectors of `lanes` and taken `tile` vectors at a time (a tile's channel group;
-// the last group may be narrower). A group holds, for each weight index q = (c * kh + ky) *
-// kw + kx (qn = c_in * kh * kw of them) in turn, the weights of its channels side by side, so
-// a register tile streams one contiguous run with its vectors at fixed offsets. Floats hold
-// the weight. Bits hold its sign (1 = -1, as in the generic layout; 0 for padded channels)
-// at the same index of an array of 64-bit words, LSB first: one vector's signs are `lanes`
-// adjacent bits, never straddling a word.
-
-// Index of weight (m, q) in the packed order.
-inline int64_t xn_x86_oc_index(int64_t c_out, int64_t qn, int64_t lanes, int64_t tile, int64_t m,
-                               int64_t q) {
-  const int64_t padded = (c_out + lanes - 1) / lanes * lanes;
-  const int64_t m0 = m / (tile * lanes) * (tile * lanes); // the group's first channel
-  const int64_t width = padded - m0 < tile * lanes ? padded - m0 : tile * lanes;
-  return m0 * qn + q * width + (m - m0);
-}
-
-inline size_t xn_x86_oc_floats_size(int64_t c_out, int64_t qn, int64_t lanes) {
-  return (size_t)((c_out + lanes - 1) / lanes * lanes * qn);
-}
-
-// generic_w is [c_out][qn] (ONNX's [c_out][c_in][kh][kw]); packed receives
-// xn_x86_oc_floats_size() floats.
-inline void xn_x86_oc_pack_floats(int64_t c_out, int64_t qn, int64_t lanes, int64_t tile,
-                                  const float *generic_w, float *packed) {
-  memset(packed, 0, xn_x86_oc_floats_size(c_out, qn, lanes) * sizeof(float));
-  for (int64_t m = 0; m < c_out; ++m)
-    for (int64_t q = 0; q < qn; ++q)
-      packed[xn_x86_oc_index(c_out, qn, lanes, tile, m, q)] = generic_w[m * qn + q];
-}
-
-inline size_t xn_x86_oc_bits_size(int64_t c_out, int64_t qn, int64_t lanes) {
-  return (xn_x86_oc_floats_size(c_out, qn, lanes) + 63) / 64;
-}
-
-// generic_w is the generic BWN layout [c_out][taps][ceil(c_in / 64)] words
-// (generic/bwconv.h, group 1; a dense layer has taps = 1); packed receives
-// xn_x86_oc_bits_size(c_out, c_in * taps, lanes) words.
-inline void xn_x86_oc_pack_bits(int64_t c_out, int64_t c_in, int64_t taps, int64_t lanes,
-                                int64_t tile, const uint64_t *generic_w, uint64_t *packed) {
-  const int64_t cw = xn_bit_words(c_in), qn = c_in * taps;
-  memset(packed, 0, xn_x86_oc_bits_size(c_out, qn, lanes) * sizeof(uint64_t));
-  for (int64_t m = 0; m < c_out; ++m)
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t c = 0; c < c_in; ++c) {
-        const uint64_t bit = (generic_w[(m * taps + t) * cw + c / 64] >> (c % 64)) & 1;
-        const int64_t i = xn_x86_oc_index(c_out, qn, lanes, tile, m, c * taps + t);
-        packed[i / 64] |= bit << (i % 64);
-      }
-}
+// ---- compile-time weight packing: common/x86_pack.h ----
 
 // ---- the conv seen by the kernels ----
 
