@@ -40,6 +40,9 @@ def tool(name):
 
 
 # Longest names first so "%xnorc-opt" is not eaten by "%xnorc".
+# Before %xnorc, which would otherwise match their prefix.
+config.substitutions.append(("%src_root", config.xnorc_src_root))
+config.substitutions.append(("%obj_root", config.xnorc_obj_root))
 config.substitutions.append(("%xnorc-opt", tool("xnorc-opt")))
 config.substitutions.append(("%xnorc-run", tool("xnorc-run")))
 config.substitutions.append(("%xnorc", tool("xnorc")))

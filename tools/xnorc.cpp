@@ -1,6 +1,6 @@
 //===- xnorc.cpp - The xnorc compiler driver ------------------------------===//
 //
-//   xnorc MODEL -o DIR [--target=generic] [--name=NAME] [--emit-main]
+//   xnorc MODEL -o DIR [--target=generic] [--target-opt k=v] [--name=NAME] [--emit-main]
 //
 // Loads an ONNX model (or text IR), runs the pass pipeline and writes the
 // target's C++ files. Every failure is one "file: error: ..." line and a
@@ -70,6 +70,11 @@ static cl::opt<int> Threads("threads",
                             cl::init(1), cl::value_desc("N"), cl::cat(CodegenCat));
 static cl::opt<bool> ListTargets("list-targets", cl::desc("List the backends and exit"),
                                  cl::cat(CodegenCat));
+static cl::list<std::string>
+    TargetOpts("target-opt",
+               cl::desc("A target-specific option (repeatable; an unknown key lists the "
+                        "target's options; docs/Targets.md)"),
+               cl::value_desc("key=value"), cl::cat(CodegenCat));
 
 static cl::opt<std::string> Pipeline("passes",
                                      cl::desc("Comma-separated pass pipeline (default: the "
@@ -136,6 +141,8 @@ int main(int argc, char **argv) {
   auto Target = createTarget(TargetName);
   if (!Target)
     return fail(llvm::toString(Target.takeError()));
+  if (auto E = (*Target)->configure({TargetOpts.begin(), TargetOpts.end()}))
+    return fail(llvm::toString(std::move(E)));
   if (TargetName == "host" && !Quiet)
     llvm::WithColor::note(llvm::errs(), "xnorc")
         << "--target=host: this CPU runs target " << (*Target)->name() << "\n";
@@ -175,6 +182,8 @@ int main(int argc, char **argv) {
   if (auto E =
           PM.parsePipeline(Pipeline.getNumOccurrences() ? Pipeline.getValue() : defaultPipeline()))
     return fail(llvm::toString(std::move(E)));
+  if (auto E = (*Target)->addPasses(PM))
+    return fail(llvm::toString(std::move(E)));
   auto PipelineResult = PM.run(**G);
   if (ShowProgress)
     llvm::errs() << "\r\x1b[K";
@@ -197,6 +206,8 @@ int main(int argc, char **argv) {
     }
     Files.push_back({Name + ".xir", Text});
   } else {
+    if (auto E = checkOpsSupported(**Target, **G))
+      return failFor(std::move(E));
     EmitOptions EO;
     EO.Name = Name;
     EO.SourceFile = llvm::sys::path::filename(InputFile).str();

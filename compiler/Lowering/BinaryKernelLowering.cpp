@@ -69,12 +69,6 @@ template <typename ConvParams> void fillConv(ConvParams &P, const Op &O) {
   P.act_beta = O.attrs().getFloat("act_beta");
 }
 
-template <typename ConvParams> Init &convInitPrefix(Init &I, const ConvParams &P) {
-  I.i(P.n).i(P.c_in).i(P.c_out).i(P.group).i(P.in_h).i(P.in_w).i(P.out_h).i(P.out_w);
-  I.i(P.kh).i(P.kw).i(P.stride_h).i(P.stride_w).i(P.dil_h).i(P.dil_w);
-  return I.i(P.pad_top).i(P.pad_left).i(P.pad_bottom).i(P.pad_right);
-}
-
 Args epilogueArgs(const Op &O) {
   Args A{KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
          KernelArg::operand(3)};
@@ -87,53 +81,45 @@ KernelCall lowerThreshold(const Op &O) {
   splitNCS(dimsOf(O, 0), P.n, P.c, P.spatial);
   Args A{KernelArg::operand(0), O.numOperands() > 1 ? KernelArg::operand(1) : KernelArg::null(),
          O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()};
-  return makeCall("xn_threshold", "xn_threshold_params", P, Init().i(P.n).i(P.c).i(P.spatial).str(),
-                  A, [](const xn_threshold_params *Q, const void *const *In, void *Out) {
-                    xn_threshold(Q, f32(In[0]), f32(In[1]), f32(In[2]), bitsOut(Out));
-                  });
+  return makeCall<KernelId::Threshold>(
+      P, A, [](const xn_threshold_params *Q, const void *const *In, void *Out) {
+        xn_threshold(Q, f32(In[0]), f32(In[1]), f32(In[2]), bitsOut(Out));
+      });
 }
 
 KernelCall lowerUnpack(const Op &O) {
   xn_unpack_params P{};
   splitNCS(dimsOf(O, 0), P.n, P.c, P.spatial);
-  return makeCall("xn_unpack", "xn_unpack_params", P, Init().i(P.n).i(P.c).i(P.spatial).str(),
-                  {KernelArg::operand(0)},
-                  [](const xn_unpack_params *Q, const void *const *In, void *Out) {
-                    xn_unpack(Q, bits(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Unpack>(P, {KernelArg::operand(0)},
+                                    [](const xn_unpack_params *Q, const void *const *In,
+                                       void *Out) { xn_unpack(Q, bits(In[0]), f32Out(Out)); });
 }
 
 KernelCall lowerBConv(const Op &O) {
   xn_bconv_params P{};
   fillConv(P, O);
   P.pad_value = O.attrs().getInt("pad_value", 0);
-  Init I;
-  convInitPrefix(I, P).i(P.pad_value).i(P.act_kind).f(P.act_alpha).f(P.act_beta);
   if (O.kind() == OpKind::BConvThreshold)
-    return makeCall("xn_bconv_threshold", "xn_bconv_params", P, I.str(),
-                    {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
-                     KernelArg::operand(3)},
-                    [](const xn_bconv_params *Q, const void *const *In, void *Out) {
-                      xn_bconv_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]),
-                                         bitsOut(Out));
-                    });
-  return makeCall("xn_bconv", "xn_bconv_params", P, I.str(), epilogueArgs(O),
-                  [](const xn_bconv_params *Q, const void *const *In, void *Out) {
-                    xn_bconv(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
-                             f32Out(Out));
-                  });
+    return makeCall<KernelId::BConvThreshold>(
+        P,
+        {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
+         KernelArg::operand(3)},
+        [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+          xn_bconv_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
+        });
+  return makeCall<KernelId::BConv>(
+      P, epilogueArgs(O), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+        xn_bconv(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
+      });
 }
 
 KernelCall lowerBWConv(const Op &O) {
   xn_bwconv_params P{};
   fillConv(P, O);
-  Init I;
-  convInitPrefix(I, P).i(P.act_kind).f(P.act_alpha).f(P.act_beta);
-  return makeCall("xn_bwconv", "xn_bwconv_params", P, I.str(), epilogueArgs(O),
-                  [](const xn_bwconv_params *Q, const void *const *In, void *Out) {
-                    xn_bwconv(Q, f32(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
-                              f32Out(Out));
-                  });
+  return makeCall<KernelId::BWConv>(
+      P, epilogueArgs(O), [](const xn_bwconv_params *Q, const void *const *In, void *Out) {
+        xn_bwconv(Q, f32(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
+      });
 }
 
 template <typename DenseParams> DenseParams denseParams(const Op &O) {
@@ -149,30 +135,26 @@ template <typename DenseParams> DenseParams denseParams(const Op &O) {
 
 KernelCall lowerBDense(const Op &O) {
   auto P = denseParams<xn_bdense_params>(O);
-  std::string Text = Init().i(P.n).i(P.k).i(P.m).i(P.act_kind).f(P.act_alpha).f(P.act_beta).str();
   if (O.kind() == OpKind::BDenseThreshold)
-    return makeCall("xn_bdense_threshold", "xn_bdense_params", P, Text,
-                    {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
-                     KernelArg::operand(3)},
-                    [](const xn_bdense_params *Q, const void *const *In, void *Out) {
-                      xn_bdense_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]),
-                                          bitsOut(Out));
-                    });
-  return makeCall("xn_bdense", "xn_bdense_params", P, Text, epilogueArgs(O),
-                  [](const xn_bdense_params *Q, const void *const *In, void *Out) {
-                    xn_bdense(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
-                              f32Out(Out));
-                  });
+    return makeCall<KernelId::BDenseThreshold>(
+        P,
+        {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
+         KernelArg::operand(3)},
+        [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+          xn_bdense_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
+        });
+  return makeCall<KernelId::BDense>(
+      P, epilogueArgs(O), [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+        xn_bdense(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
+      });
 }
 
 KernelCall lowerBWDense(const Op &O) {
   auto P = denseParams<xn_bwdense_params>(O);
-  std::string Text = Init().i(P.n).i(P.k).i(P.m).i(P.act_kind).f(P.act_alpha).f(P.act_beta).str();
-  return makeCall("xn_bwdense", "xn_bwdense_params", P, Text, epilogueArgs(O),
-                  [](const xn_bwdense_params *Q, const void *const *In, void *Out) {
-                    xn_bwdense(Q, f32(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
-                               f32Out(Out));
-                  });
+  return makeCall<KernelId::BWDense>(
+      P, epilogueArgs(O), [](const xn_bwdense_params *Q, const void *const *In, void *Out) {
+        xn_bwdense(Q, f32(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
+      });
 }
 
 KernelCall lowerBMaxPool(const Op &O) {
@@ -181,15 +163,11 @@ KernelCall lowerBMaxPool(const Op &O) {
   const Shape &X = dimsOf(O, 0);
   xn_bmaxpool_params P{X[0],  X[1],  Wn.InH, Wn.InW, Wn.OutH, Wn.OutW, Wn.KH,
                        Wn.KW, Wn.SH, Wn.SW,  Wn.DH,  Wn.DW,   Wn.PT,   Wn.PL};
-  Init I;
-  I.i(P.n).i(P.c).i(P.in_h).i(P.in_w).i(P.out_h).i(P.out_w).i(P.kh).i(P.kw);
-  I.i(P.stride_h).i(P.stride_w).i(P.dil_h).i(P.dil_w).i(P.pad_top).i(P.pad_left);
-  return makeCall("xn_bmaxpool", "xn_bmaxpool_params", P, I.str(),
-                  {KernelArg::operand(0),
-                   O.numOperands() > 1 ? KernelArg::operand(1) : KernelArg::null()},
-                  [](const xn_bmaxpool_params *Q, const void *const *In, void *Out) {
-                    xn_bmaxpool(Q, bits(In[0]), bits(In[1]), bitsOut(Out));
-                  });
+  return makeCall<KernelId::BMaxPool>(
+      P, {KernelArg::operand(0), O.numOperands() > 1 ? KernelArg::operand(1) : KernelArg::null()},
+      [](const xn_bmaxpool_params *Q, const void *const *In, void *Out) {
+        xn_bmaxpool(Q, bits(In[0]), bits(In[1]), bitsOut(Out));
+      });
 }
 
 } // namespace

@@ -5,14 +5,16 @@
 // them, with its parameter struct filled in. The same KernelCall serves two
 // consumers, so they cannot drift apart:
 //   - the reference interpreter invokes Run on tensors;
-//   - the generic backend prints ParamsInit as a `static const` struct and
-//     emits a call to Function with the same arguments.
+//   - the C++ targets print ParamsInit as a `static const` struct and emit a
+//     call of the kernel with the same arguments (after a target may have
+//     switched it to another kernel of the same parameters: retargetCall).
 //
 //===----------------------------------------------------------------------===//
 #ifndef XNORC_LOWERING_KERNELCALL_H
 #define XNORC_LOWERING_KERNELCALL_H
 
 #include "compiler/IR/Graph.h"
+#include "compiler/Lowering/KernelRegistry.h"
 
 #include <functional>
 #include <llvm/Support/Error.h>
@@ -41,24 +43,26 @@ struct KernelArg {
 };
 
 struct KernelCall {
-  std::string Function;   ///< e.g. "xn_conv"
-  std::string ParamsType; ///< e.g. "xn_conv_params"
-  std::string ParamsInit; ///< aggregate initializer text, e.g. "{2, 1, ...}"
-  std::string Header;     ///< runtime header defining Function, e.g. "generic/conv.h"
+  KernelId Kernel;        ///< what is called (function, header, splitting: kernelInfo)
+  std::string ParamsInit; ///< aggregate initializer of the kernel's parameter struct
   std::vector<KernelArg> Args;
   /// Inputs are passed as one `const float *const *` array (variadic kernels: concat).
   bool ArgsAsArray = false;
-  /// Function takes two trailing arguments `int part, int parts` and then computes only
-  /// that part of its output (runtime/common/parts.h): --threads runs the parts at once.
-  bool Splittable = false;
-  /// Executes the kernel: Args resolved to pointers in order, then the output.
+  /// Executes the generic kernel: Args resolved to pointers in order, then the output.
   /// Pointers are untyped because binary kernels take packed uint64 words.
   std::function<void(const void *const *Args, void *Out)> Run;
+
+  const KernelInfo &info() const { return kernelInfo(Kernel); }
 };
 
-/// Lowers a float op to its generic kernel call; an error for ops the generic
+/// Lowers an op to its generic kernel call; an error for ops the generic
 /// runtime does not implement (they must have been folded or rewritten).
 llvm::Expected<KernelCall> lowerToKernel(const Op &O);
+
+/// Switches Call (the generic lowering of O) to kernel Id, which takes the same
+/// parameters and must implement O: repacks the weights Id reads in its own order.
+/// Run keeps executing the generic kernel.
+void retargetCall(const Op &O, KernelCall &Call, KernelId Id);
 
 } // namespace xnorc
 

@@ -9,38 +9,11 @@
 #define XNORC_LOWERING_KERNELCALLBUILDER_H
 
 #include "compiler/Lowering/KernelCall.h"
-#include "compiler/Support/FloatText.h"
 #include "xnorc/runtime/generic/all.h"
 
 #include <cmath>
-#include <fmt/format.h>
-#include <llvm/ADT/StringRef.h>
 
 namespace xnorc {
-
-/// Builds the text of an aggregate initializer field by field.
-class Init {
-public:
-  Init &i(int64_t V) {
-    Fields.push_back(std::to_string(V));
-    return *this;
-  }
-  Init &f(float V) {
-    Fields.push_back(floatLiteral(V));
-    return *this;
-  }
-  template <typename T> Init &arr(const T *V, size_t N) {
-    std::vector<std::string> Parts;
-    for (size_t K = 0; K < N; ++K)
-      Parts.push_back(std::to_string(V[K]));
-    Fields.push_back(fmt::format("{{{}}}", fmt::join(Parts, ", ")));
-    return *this;
-  }
-  std::string str() const { return fmt::format("{{{}}}", fmt::join(Fields, ", ")); }
-
-private:
-  std::vector<std::string> Fields;
-};
 
 using Args = std::vector<KernelArg>;
 
@@ -50,31 +23,12 @@ inline float *f32Out(void *P) { return static_cast<float *>(P); }
 inline const Shape &dimsOf(const Op &O, unsigned I) { return O.operand(I)->type().Dims; }
 inline const Shape &outDims(const Op &O) { return O.result()->type().Dims; }
 
-/// The runtime header that defines a kernel function.
-inline std::string headerOf(llvm::StringRef Function) {
-  static const std::pair<const char *, const char *> Prefixes[] = {
-      {"xn_conv", "conv.h"},           {"xn_maxpool", "pool.h"},    {"xn_avgpool", "pool.h"},
-      {"xn_global_", "pool.h"},        {"xn_batchnorm", "batchnorm.h"}, {"xn_gemm", "gemm.h"},
-      {"xn_matmul", "gemm.h"},         {"xn_unary", "elementwise.h"}, {"xn_binary", "elementwise.h"},
-      {"xn_softmax", "softmax.h"},     {"xn_reduce", "reduce.h"},   {"xn_transpose", "transpose.h"},
-      {"xn_concat", "concat.h"},       {"xn_pad", "pad.h"},         {"xn_copy", "copy.h"},
-      {"xn_slice", "slice.h"},         {"xn_threshold", "bitpack.h"}, {"xn_unpack", "bitpack.h"},
-      {"xn_bconv", "bconv.h"},         {"xn_bdense", "bdense.h"},   {"xn_bwconv", "bwconv.h"},
-      {"xn_bwdense", "bwconv.h"},      {"xn_bmaxpool", "bpool.h"}};
-  for (auto &[Prefix, Header] : Prefixes)
-    if (Function.startswith(Prefix))
-      return std::string("generic/") + Header;
-  return "generic/all.h";
-}
-
-template <typename P, typename Fn>
-inline KernelCall makeCall(const char *Function, const char *Type, const P &Params, std::string InitText,
-                    Args A, Fn Run) {
+/// A call of generic kernel Id with parameters Params; Run(&Params, In, Out) executes it.
+template <KernelId Id, typename Fn>
+KernelCall makeCall(const typename KernelParams<Id>::type &Params, Args A, Fn Run) {
   KernelCall C;
-  C.Function = Function;
-  C.ParamsType = Type;
-  C.ParamsInit = std::move(InitText);
-  C.Header = headerOf(Function);
+  C.Kernel = Id;
+  C.ParamsInit = paramsInitializer(Params);
   C.Args = std::move(A);
   C.Run = [Params, Run](const void *const *In, void *Out) { Run(&Params, In, Out); };
   return C;
@@ -98,7 +52,6 @@ inline int32_t activationKind(const std::string &Name) {
     return XN_ACT_TANH;
   return XN_ACT_NONE;
 }
-
 
 llvm::Expected<KernelCall> lowerBinaryOpToKernel(const Op &O);
 

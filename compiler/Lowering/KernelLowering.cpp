@@ -1,9 +1,9 @@
 //===- KernelLowering.cpp - IR ops -> generic runtime kernel calls --------===//
 //
 // One lowering function per kernel family. Each fills the kernel's parameter
-// struct once and derives both the printed initializer and the interpreter's
-// closure from that single instance. Field order in the Init builders must
-// follow the struct definitions in runtime/include/xnorc/runtime/generic.
+// struct once; makeCall derives both the printed initializer (from the struct's
+// field list, XN_DECLARE_PARAMS) and the interpreter's closure from that single
+// instance.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Lowering/KernelCall.h"
@@ -41,18 +41,12 @@ KernelCall lowerConv(const Op &O) {
   P.act_kind = activationKind(A.getString("activation"));
   P.act_alpha = A.getFloat("act_alpha");
   P.act_beta = A.getFloat("act_beta");
-  Init I;
-  I.i(P.spatial_rank).i(P.n).i(P.c_in).i(P.c_out).i(P.group);
-  I.arr(P.in_dims, XN_MAX_SPATIAL).arr(P.out_dims, XN_MAX_SPATIAL).arr(P.kernel, XN_MAX_SPATIAL);
-  I.arr(P.strides, XN_MAX_SPATIAL).arr(P.dilations, XN_MAX_SPATIAL);
-  I.arr(P.pads_begin, XN_MAX_SPATIAL).arr(P.pads_end, XN_MAX_SPATIAL);
-  I.i(P.act_kind).f(P.act_alpha).f(P.act_beta);
   Args A2{KernelArg::operand(0), KernelArg::operand(1),
           O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()};
-  return makeCall("xn_conv", "xn_conv_params", P, I.str(), A2,
-                  [](const xn_conv_params *Q, const void *const *In, void *Out) {
-                    xn_conv(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Conv>(P, A2,
+                                  [](const xn_conv_params *Q, const void *const *In, void *Out) {
+                                    xn_conv(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
+                                  });
 }
 
 KernelCall lowerPool(const Op &O) {
@@ -72,68 +66,62 @@ KernelCall lowerPool(const Op &O) {
   fillSpatial(P.pads_begin, Pads, 0, NSp);
   fillSpatial(P.pads_end, Pads, NSp, NSp);
   P.count_include_pad = A.getInt("count_include_pad", 0);
-  Init I;
-  I.i(P.spatial_rank).i(P.n).i(P.c);
-  I.arr(P.in_dims, XN_MAX_SPATIAL).arr(P.out_dims, XN_MAX_SPATIAL).arr(P.kernel, XN_MAX_SPATIAL);
-  I.arr(P.strides, XN_MAX_SPATIAL).arr(P.dilations, XN_MAX_SPATIAL);
-  I.arr(P.pads_begin, XN_MAX_SPATIAL).arr(P.pads_end, XN_MAX_SPATIAL);
-  I.i(P.count_include_pad);
   if (O.kind() == OpKind::MaxPool)
-    return makeCall("xn_maxpool", "xn_pool_params", P, I.str(), {KernelArg::operand(0)},
-                    [](const xn_pool_params *Q, const void *const *In, void *Out) {
-                      xn_maxpool(Q, f32(In[0]), f32Out(Out));
-                    });
-  return makeCall("xn_avgpool", "xn_pool_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_pool_params *Q, const void *const *In, void *Out) {
-                    xn_avgpool(Q, f32(In[0]), f32Out(Out));
-                  });
+    return makeCall<KernelId::MaxPool>(P, {KernelArg::operand(0)},
+                                       [](const xn_pool_params *Q, const void *const *In,
+                                          void *Out) { xn_maxpool(Q, f32(In[0]), f32Out(Out)); });
+  return makeCall<KernelId::AvgPool>(P, {KernelArg::operand(0)},
+                                     [](const xn_pool_params *Q, const void *const *In, void *Out) {
+                                       xn_avgpool(Q, f32(In[0]), f32Out(Out));
+                                     });
 }
 
 KernelCall lowerGlobalPool(const Op &O) {
   const Shape &X = dimsOf(O, 0);
   xn_global_pool_params P{X[0], X[1], numElements(Shape(X.begin() + 2, X.end()))};
-  std::string Text = Init().i(P.n).i(P.c).i(P.spatial).str();
   if (O.kind() == OpKind::GlobalMaxPool)
-    return makeCall("xn_global_maxpool", "xn_global_pool_params", P, Text,
-                    {KernelArg::operand(0)},
-                    [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
-                      xn_global_maxpool(Q, f32(In[0]), f32Out(Out));
-                    });
-  return makeCall("xn_global_avgpool", "xn_global_pool_params", P, Text, {KernelArg::operand(0)},
-                  [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
-                    xn_global_avgpool(Q, f32(In[0]), f32Out(Out));
-                  });
+    return makeCall<KernelId::GlobalMaxPool>(
+        P, {KernelArg::operand(0)},
+        [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
+          xn_global_maxpool(Q, f32(In[0]), f32Out(Out));
+        });
+  return makeCall<KernelId::GlobalAvgPool>(
+      P, {KernelArg::operand(0)},
+      [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
+        xn_global_avgpool(Q, f32(In[0]), f32Out(Out));
+      });
 }
 
 KernelCall lowerBatchNorm(const Op &O) {
   const Shape &X = dimsOf(O, 0);
   xn_batchnorm_params P{X[0], X[1], X.size() > 2 ? numElements(Shape(X.begin() + 2, X.end())) : 1};
-  std::string Text = Init().i(P.n).i(P.c).i(P.spatial).str();
   double Eps = O.attrs().getFloat("epsilon", 1e-5);
   bool ConstParams = true;
   for (unsigned K = 1; K < 5; ++K)
     ConstParams &= O.operand(K)->isConstant();
   if (!ConstParams) {
     xn_batchnorm_stats_params S{P.n, P.c, P.spatial, static_cast<float>(Eps)};
-    return makeCall("xn_batchnorm_stats", "xn_batchnorm_stats_params", S,
-                    Init().i(S.n).i(S.c).i(S.spatial).f(S.epsilon).str(),
-                    {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
-                     KernelArg::operand(3), KernelArg::operand(4)},
-                    [](const xn_batchnorm_stats_params *Q, const void *const *In, void *Out) {
-                      xn_batchnorm_stats(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
-                    });
+    return makeCall<KernelId::BatchNormStats>(
+        S,
+        {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2), KernelArg::operand(3),
+         KernelArg::operand(4)},
+        [](const xn_batchnorm_stats_params *Q, const void *const *In, void *Out) {
+          xn_batchnorm_stats(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
+                             f32Out(Out));
+        });
   }
   // Folding the statistics in double keeps the per-channel affine map within
   // one rounding of the exact BatchNorm.
   auto Affine = batchNormAffine(O);
   Tensor Scale = Tensor::fromFloats(Affine->Scale, {X[1]});
   Tensor Shift = Tensor::fromFloats(Affine->Shift, {X[1]});
-  return makeCall("xn_batchnorm", "xn_batchnorm_params", P, Text,
-                  {KernelArg::operand(0), KernelArg::derived(std::move(Scale), "scale"),
-                   KernelArg::derived(std::move(Shift), "shift")},
-                  [](const xn_batchnorm_params *Q, const void *const *In, void *Out) {
-                    xn_batchnorm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
-                  });
+  return makeCall<KernelId::BatchNorm>(
+      P,
+      {KernelArg::operand(0), KernelArg::derived(std::move(Scale), "scale"),
+       KernelArg::derived(std::move(Shift), "shift")},
+      [](const xn_batchnorm_params *Q, const void *const *In, void *Out) {
+        xn_batchnorm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
+      });
 }
 
 KernelCall lowerGemm(const Op &O) {
@@ -155,23 +143,12 @@ KernelCall lowerGemm(const Op &O) {
     P.c_stride_n = C[1] == 1 ? 0 : 1;
     P.c_stride_m = C[0] == 1 ? 0 : C[1];
   }
-  std::string Text = Init()
-                         .i(P.M)
-                         .i(P.N)
-                         .i(P.K)
-                         .i(P.trans_a)
-                         .i(P.trans_b)
-                         .f(P.alpha)
-                         .f(P.beta)
-                         .i(P.c_stride_m)
-                         .i(P.c_stride_n)
-                         .str();
-  return makeCall("xn_gemm", "xn_gemm_params", P, Text,
-                  {KernelArg::operand(0), KernelArg::operand(1),
-                   O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()},
-                  [](const xn_gemm_params *Q, const void *const *In, void *Out) {
-                    xn_gemm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Gemm>(P,
+                                  {KernelArg::operand(0), KernelArg::operand(1),
+                                   O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()},
+                                  [](const xn_gemm_params *Q, const void *const *In, void *Out) {
+                                    xn_gemm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
+                                  });
 }
 
 KernelCall lowerMatMul(const Op &O) {
@@ -200,23 +177,19 @@ KernelCall lowerMatMul(const Op &O) {
     P.batch_dims[D] = Batch[D];
   BatchStrides(BA, P.M * P.K, P.a_batch_strides);
   BatchStrides(BB, P.K * P.N, P.b_batch_strides);
-  Init I;
-  I.i(P.batch_rank).arr(P.batch_dims, XN_MAX_RANK).arr(P.a_batch_strides, XN_MAX_RANK);
-  I.arr(P.b_batch_strides, XN_MAX_RANK).i(P.M).i(P.K).i(P.N);
-  return makeCall("xn_matmul", "xn_matmul_params", P, I.str(),
-                  {KernelArg::operand(0), KernelArg::operand(1)},
-                  [](const xn_matmul_params *Q, const void *const *In, void *Out) {
-                    xn_matmul(Q, f32(In[0]), f32(In[1]), f32Out(Out));
-                  });
+  return makeCall<KernelId::MatMul>(
+      P, {KernelArg::operand(0), KernelArg::operand(1)},
+      [](const xn_matmul_params *Q, const void *const *In, void *Out) {
+        xn_matmul(Q, f32(In[0]), f32(In[1]), f32Out(Out));
+      });
 }
 
 KernelCall lowerUnary(const Op &O, int32_t Kind, float Alpha = 0, float Beta = 0) {
   xn_unary_params P{Kind, Alpha, Beta, O.result()->type().numElements()};
-  std::string Text = Init().i(P.op).f(P.alpha).f(P.beta).i(P.n).str();
-  return makeCall("xn_unary", "xn_unary_params", P, Text, {KernelArg::operand(0)},
-                  [](const xn_unary_params *Q, const void *const *In, void *Out) {
-                    xn_unary(Q, f32(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Unary>(P, {KernelArg::operand(0)},
+                                   [](const xn_unary_params *Q, const void *const *In, void *Out) {
+                                     xn_unary(Q, f32(In[0]), f32Out(Out));
+                                   });
 }
 
 KernelCall lowerBinary(const Op &O, int32_t Kind) {
@@ -237,14 +210,11 @@ KernelCall lowerBinary(const Op &O, int32_t Kind) {
     P.dims[D] = Y[D];
   Strides(dimsOf(O, 0), P.a_strides);
   Strides(dimsOf(O, 1), P.b_strides);
-  Init I;
-  I.i(P.op).i(P.rank).arr(P.dims, XN_MAX_RANK).arr(P.a_strides, XN_MAX_RANK);
-  I.arr(P.b_strides, XN_MAX_RANK);
-  return makeCall("xn_binary", "xn_binary_params", P, I.str(),
-                  {KernelArg::operand(0), KernelArg::operand(1)},
-                  [](const xn_binary_params *Q, const void *const *In, void *Out) {
-                    xn_binary(Q, f32(In[0]), f32(In[1]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Binary>(
+      P, {KernelArg::operand(0), KernelArg::operand(1)},
+      [](const xn_binary_params *Q, const void *const *In, void *Out) {
+        xn_binary(Q, f32(In[0]), f32(In[1]), f32Out(Out));
+      });
 }
 
 KernelCall lowerSoftmax(const Op &O) {
@@ -259,11 +229,9 @@ KernelCall lowerSoftmax(const Op &O) {
   };
   xn_softmax_params P{Prod(0, Axis), Coerce ? Prod(Axis, X.size()) : X[Axis],
                       Coerce ? 1 : Prod(Axis + 1, X.size())};
-  return makeCall("xn_softmax", "xn_softmax_params", P,
-                  Init().i(P.outer).i(P.axis_len).i(P.inner).str(), {KernelArg::operand(0)},
-                  [](const xn_softmax_params *Q, const void *const *In, void *Out) {
-                    xn_softmax(Q, f32(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Softmax>(P, {KernelArg::operand(0)},
+                                     [](const xn_softmax_params *Q, const void *const *In,
+                                        void *Out) { xn_softmax(Q, f32(In[0]), f32Out(Out)); });
 }
 
 KernelCall lowerReduce(const Op &O, int32_t Kind) {
@@ -275,12 +243,9 @@ KernelCall lowerReduce(const Op &O, int32_t Kind) {
   for (int64_t Ax : O.attrs().getInts("axes"))
     P.reduce[Ax] = 1;
   P.op = Kind;
-  Init I;
-  I.i(P.rank).arr(P.dims, XN_MAX_RANK).arr(P.reduce, XN_MAX_RANK).i(P.op);
-  return makeCall("xn_reduce", "xn_reduce_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_reduce_params *Q, const void *const *In, void *Out) {
-                    xn_reduce(Q, f32(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Reduce>(P, {KernelArg::operand(0)},
+                                    [](const xn_reduce_params *Q, const void *const *In,
+                                       void *Out) { xn_reduce(Q, f32(In[0]), f32Out(Out)); });
 }
 
 KernelCall lowerTranspose(const Op &O) {
@@ -292,12 +257,9 @@ KernelCall lowerTranspose(const Op &O) {
     P.in_dims[D] = X[D];
     P.perm[D] = Perm[D];
   }
-  Init I;
-  I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.perm, XN_MAX_RANK);
-  return makeCall("xn_transpose", "xn_transpose_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_transpose_params *Q, const void *const *In, void *Out) {
-                    xn_transpose(Q, f32(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Transpose>(P, {KernelArg::operand(0)},
+                                       [](const xn_transpose_params *Q, const void *const *In,
+                                          void *Out) { xn_transpose(Q, f32(In[0]), f32Out(Out)); });
 }
 
 llvm::Expected<KernelCall> lowerConcat(const Op &O) {
@@ -315,12 +277,10 @@ llvm::Expected<KernelCall> lowerConcat(const Op &O) {
     P.chunk[K] = numElements(Shape(S.begin() + Axis, S.end()));
     A.push_back(KernelArg::operand(K));
   }
-  Init I;
-  I.i(P.num_inputs).i(P.outer).arr(P.chunk, XN_MAX_CONCAT_INPUTS);
-  KernelCall C = makeCall("xn_concat", "xn_concat_params", P, I.str(), A,
-                          [](const xn_concat_params *Q, const void *const *In, void *Out) {
-                            xn_concat(Q, reinterpret_cast<const float *const *>(In), f32Out(Out));
-                          });
+  KernelCall C = makeCall<KernelId::Concat>(
+      P, A, [](const xn_concat_params *Q, const void *const *In, void *Out) {
+        xn_concat(Q, reinterpret_cast<const float *const *>(In), f32Out(Out));
+      });
   C.ArgsAsArray = true;
   return C;
 }
@@ -336,13 +296,10 @@ KernelCall lowerPad(const Op &O) {
     P.pads_end[D] = Pads[D + X.size()];
   }
   P.value = O.attrs().getFloat("value");
-  Init I;
-  I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.pads_begin, XN_MAX_RANK);
-  I.arr(P.pads_end, XN_MAX_RANK).f(P.value);
-  return makeCall("xn_pad", "xn_pad_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_pad_params *Q, const void *const *In, void *Out) {
-                    xn_pad(Q, f32(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Pad>(P, {KernelArg::operand(0)},
+                                 [](const xn_pad_params *Q, const void *const *In, void *Out) {
+                                   xn_pad(Q, f32(In[0]), f32Out(Out));
+                                 });
 }
 
 KernelCall lowerSlice(const Op &O) {
@@ -360,21 +317,18 @@ KernelCall lowerSlice(const Op &O) {
     P.starts[Axes[I]] = Starts[I];
     P.steps[Axes[I]] = Steps[I];
   }
-  Init I;
-  I.i(P.rank).arr(P.in_dims, XN_MAX_RANK).arr(P.out_dims, XN_MAX_RANK);
-  I.arr(P.starts, XN_MAX_RANK).arr(P.steps, XN_MAX_RANK);
-  return makeCall("xn_slice", "xn_slice_params", P, I.str(), {KernelArg::operand(0)},
-                  [](const xn_slice_params *Q, const void *const *In, void *Out) {
-                    xn_slice(Q, f32(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Slice>(P, {KernelArg::operand(0)},
+                                   [](const xn_slice_params *Q, const void *const *In, void *Out) {
+                                     xn_slice(Q, f32(In[0]), f32Out(Out));
+                                   });
 }
 
 KernelCall lowerCopy(const Op &O) {
   xn_copy_params P{O.result()->type().numElements()};
-  return makeCall("xn_copy", "xn_copy_params", P, Init().i(P.n).str(), {KernelArg::operand(0)},
-                  [](const xn_copy_params *Q, const void *const *In, void *Out) {
-                    xn_copy(Q, f32(In[0]), f32Out(Out));
-                  });
+  return makeCall<KernelId::Copy>(P, {KernelArg::operand(0)},
+                                  [](const xn_copy_params *Q, const void *const *In, void *Out) {
+                                    xn_copy(Q, f32(In[0]), f32Out(Out));
+                                  });
 }
 
 } // namespace

@@ -4,9 +4,9 @@
 // the runtime kernels it uses, pasted into a model-private namespace (so two
 // models can be linked into one program), the constants as static arrays, and
 // <name>_run(): one kernel call per op, every tensor at its planned arena
-// offset. Targets differ only in their KernelFlavor: which kernels replace the
-// generic ones (with weights repacked at compile time) and which CPU features
-// the code checks for before running.
+// offset. CPU targets differ only in what CpuTarget declares: which kernels
+// replace the generic ones (with weights repacked at compile time) and which CPU
+// features the code checks for before running.
 //
 // With EmitOptions::Threads > 1 the calls move into <name>_body(), which every
 // thread of a team (runtime/common/team.h) runs: splittable kernels get their
@@ -47,12 +47,11 @@ std::string stripIncludes(const char *Text) {
 
 class Emitter {
 public:
-  Emitter(const Graph &G, const EmitOptions &Opts, const KernelFlavor &Flavor)
-      : G(G), Opts(Opts), Flavor(Flavor), Plan(planMemory(G)) {}
+  Emitter(const Graph &G, const EmitOptions &Opts, const CpuTarget &T)
+      : G(G), Opts(Opts), T(T), Plan(planMemory(G)) {}
 
   llvm::Expected<std::vector<OutputFile>> emit() {
-    ModelApi Api =
-        ModelApi::fromGraph(G, Opts.Name, Flavor.TargetName, Opts.SourceFile, Plan.ArenaBytes);
+    ModelApi Api = ModelApi::fromGraph(G, Opts.Name, T.name(), Opts.SourceFile, Plan.ArenaBytes);
     std::vector<OpCode> Code;
     for (const Op *O : G.ops()) {
       Code.emplace_back();
@@ -71,14 +70,14 @@ public:
     if (Opts.Threads > 1 && !Parallel && Opts.Note)
       Opts.Note(fmt::format("--threads={}: no layer of this model has a kernel that splits its "
                             "work on target {}; the code is single-threaded",
-                            Opts.Threads, Flavor.TargetName));
+                            Opts.Threads, T.name()));
 
     std::string Cpp =
         generatedBanner(Api, Opts.Name + ".cpp: inference code of model '" + Opts.Name + "'.");
     Cpp += fmt::format("#include \"{}.h\"\n\n", Opts.Name);
     Cpp += "#include <float.h>\n#include <limits.h>\n#include <math.h>\n#include <stddef.h>\n"
            "#include <stdint.h>\n#include <string.h>\n";
-    for (const std::string &H : Flavor.SystemIncludes)
+    for (const std::string &H : T.systemIncludes())
       Cpp += fmt::format("#include <{}>\n", H);
     if (Parallel)
       Cpp += "#include <atomic>\n#include <thread>\n";
@@ -104,7 +103,7 @@ public:
 private:
   const Graph &G;
   const EmitOptions &Opts;
-  const KernelFlavor &Flavor;
+  const CpuTarget &T;
   MemoryPlan Plan;
   std::vector<std::string> Headers; // in first-use order, unique
   std::string Constants;
@@ -219,13 +218,11 @@ private:
       Body += "  // (shares its operand's storage: no code)\n";
       return llvm::Error::success();
     }
-    auto Call = lowerToKernel(O);
+    auto Call = T.lower(O);
     if (!Call)
       return Call.takeError();
-    if (Flavor.Specialize)
-      if (auto E = Flavor.Specialize(O, *Call))
-        return E;
-    for (const std::string &H : Flavor.HeadersFor(*Call))
+    const KernelInfo &Kernel = Call->info();
+    for (const std::string &H : T.headersFor(*Call))
       if (auto E = addHeader(H))
         return E;
     std::vector<std::string> Args;
@@ -248,16 +245,16 @@ private:
       }
     }
     std::string Out = pointer(O.result());
-    Code.Split = Call->Splittable && Opts.Threads > 1;
+    Code.Split = Kernel.Splittable && Opts.Threads > 1;
     if (Code.Split)
       Out += ", team_id, team->size";
     std::string &C = Code.Call;
-    C += fmt::format("  {{\n    static const {} p = {};\n", Call->ParamsType, Call->ParamsInit);
+    C += fmt::format("  {{\n    static const {} p = {};\n", Kernel.ParamsType, Call->ParamsInit);
     if (Call->ArgsAsArray)
       C += fmt::format("    const float *const in[] = {{{}}};\n    {}(&p, in, {});\n",
-                       fmt::join(Args, ", "), Call->Function, Out);
+                       fmt::join(Args, ", "), Kernel.Function, Out);
     else
-      C += fmt::format("    {}(&p, {}, {});\n", Call->Function, fmt::join(Args, ", "), Out);
+      C += fmt::format("    {}(&p, {}, {});\n", Kernel.Function, fmt::join(Args, ", "), Out);
     C += "  }\n";
     return llvm::Error::success();
   }
@@ -335,9 +332,8 @@ private:
         "  if (reinterpret_cast<uintptr_t>(arena) % {U}_ARENA_ALIGN != 0)\n"
         "    return {U}_ERROR_MISALIGNED_ARENA;\n",
         fmt::arg("N", Opts.Name), fmt::arg("NS", runtimeNamespace()), fmt::arg("U", U));
-    if (!Flavor.CpuCheck.empty())
-      Out +=
-          fmt::format("  if (!({}))\n    return {}_ERROR_UNSUPPORTED_CPU;\n", Flavor.CpuCheck, U);
+    if (!T.cpuCheck().empty())
+      Out += fmt::format("  if (!({}))\n    return {}_ERROR_UNSUPPORTED_CPU;\n", T.cpuCheck(), U);
     if (Plan.ArenaBytes > 0)
       Out += "  unsigned char *const arena_bytes = static_cast<unsigned char *>(arena);\n";
     return Out + Body + fmt::format("  return {}_OK;\n}}\n", U);
@@ -346,36 +342,9 @@ private:
 
 } // namespace
 
-std::vector<std::string> KernelFlavor::HeadersFor(const KernelCall &Call) const {
-  if (HeaderMap) {
-    auto Mapped = HeaderMap(Call);
-    if (!Mapped.empty())
-      return Mapped;
-  }
-  return {Call.Header};
-}
-
 llvm::Expected<std::vector<OutputFile>> emitCpp(const Graph &G, const EmitOptions &Opts,
-                                                const KernelFlavor &Flavor) {
-  return Emitter(G, Opts, Flavor).emit();
-}
-
-namespace {
-class CppTarget : public Target {
-public:
-  explicit CppTarget(KernelFlavor F) : Flavor(std::move(F)) {}
-  const char *name() const override { return Flavor.TargetName.c_str(); }
-  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
-    return emitCpp(G, Opts, Flavor);
-  }
-
-private:
-  KernelFlavor Flavor;
-};
-} // namespace
-
-std::unique_ptr<Target> makeCppTarget(KernelFlavor Flavor) {
-  return std::make_unique<CppTarget>(std::move(Flavor));
+                                                const CpuTarget &T) {
+  return Emitter(G, Opts, T).emit();
 }
 
 } // namespace xnorc

@@ -4,14 +4,17 @@
 // target is tested against it and against the interpreter.
 //
 //===----------------------------------------------------------------------===//
-#include "targets/common/CppEmitter.h"
+#include "targets/common/CpuTarget.h"
 
 namespace xnorc {
 
-std::unique_ptr<Target> createGenericTarget() {
-  KernelFlavor Flavor;
-  Flavor.TargetName = "generic";
-  return makeCppTarget(std::move(Flavor));
-}
+namespace {
+class GenericTarget : public CpuTarget {
+public:
+  GenericTarget() : CpuTarget("generic", KernelIsa::Generic) {}
+};
+} // namespace
+
+std::unique_ptr<Target> createGenericTarget() { return std::make_unique<GenericTarget>(); }
 
 } // namespace xnorc

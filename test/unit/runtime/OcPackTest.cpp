@@ -1,9 +1,9 @@
 // The one weight packing of the output-channels-across-lanes kernels (common/oc_pack.h) and
-// the x86 and NEON names the compiler packs through (x86/pack.h, neon/float_pack.h), on
+// the x86 and NEON names the compiler packs through (common/x86_pack.h, common/neon_pack.h), on
 // layouts worked out by hand. Also checks that the packers compile without intrinsics
 // headers: this file includes no x86 or NEON kernel.
-#include "xnorc/runtime/neon/float_pack.h"
-#include "xnorc/runtime/x86/pack.h"
+#include "xnorc/runtime/common/neon_pack.h"
+#include "xnorc/runtime/common/x86_pack.h"
 
 #include <gtest/gtest.h>
 

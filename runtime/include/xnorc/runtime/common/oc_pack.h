@@ -4,7 +4,7 @@
 // (sign bits), and the binary convs' weight words (common/oc_blocked.h).
 //
 // No intrinsics, here or in what this includes: the compiler includes this header (through
-// x86/pack.h, neon/float_pack.h, common/oc_blocked.h), runs the packing at compile time and
+// common/x86_pack.h, common/neon_pack.h, common/oc_blocked.h), runs the packing at compile time and
 // emits the packed weights as constants.
 //
 // Order. A layer has c_out output channels of qn weights each (q = (c * kh + ky) * kw + kx

@@ -10,11 +10,11 @@
 // scale = gamma / sqrt(var + eps) and shift = beta - mean * scale, so the kernel is a
 // per-channel affine map y = x * scale[c] + shift[c]. spatial is the product of all
 // dims after C (1 for [N, C] input).
-struct xn_batchnorm_params {
-  int64_t n;
-  int64_t c;
-  int64_t spatial;
-};
+#define XN_BATCHNORM_PARAMS(F, A)                                                                  \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c)                                                                                    \
+  F(int64_t, spatial)
+XN_DECLARE_PARAMS(xn_batchnorm_params, XN_BATCHNORM_PARAMS)
 
 // y may alias x exactly.
 inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const float *scale,
@@ -33,12 +33,12 @@ inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const flo
 // BatchNorm whose statistics are only known at run time (they are graph inputs).
 // Compiled models with constant statistics use xn_batchnorm with scale/shift
 // precomputed in double by the compiler instead.
-struct xn_batchnorm_stats_params {
-  int64_t n;
-  int64_t c;
-  int64_t spatial;
-  float epsilon;
-};
+#define XN_BATCHNORM_STATS_PARAMS(F, A)                                                            \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c)                                                                                    \
+  F(int64_t, spatial)                                                                              \
+  F(float, epsilon)
+XN_DECLARE_PARAMS(xn_batchnorm_stats_params, XN_BATCHNORM_STATS_PARAMS)
 
 inline void xn_batchnorm_stats(const xn_batchnorm_stats_params *p, const float *x,
                                       const float *gamma, const float *beta, const float *mean,

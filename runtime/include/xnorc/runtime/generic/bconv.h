@@ -11,30 +11,30 @@
 // pad_value 0 is ONNX zero padding, done exactly: only valid taps count, so the number of
 // summed bits shrinks at the borders. pad_value +1 / -1 means the padded taps are
 // activations of that value on every channel (an explicit Pad before the conv).
-struct xn_bconv_params {
-  int64_t n;
-  int64_t c_in;
-  int64_t c_out;
-  int64_t group;
-  int64_t in_h;
-  int64_t in_w;
-  int64_t out_h;
-  int64_t out_w;
-  int64_t kh;
-  int64_t kw;
-  int64_t stride_h;
-  int64_t stride_w;
-  int64_t dil_h;
-  int64_t dil_w;
-  int64_t pad_top;
-  int64_t pad_left;
-  int64_t pad_bottom;
-  int64_t pad_right;
-  int32_t pad_value;
-  int32_t act_kind; // xn_act_kind
-  float act_alpha;
-  float act_beta;
-};
+#define XN_BCONV_PARAMS(F, A)                                                                      \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c_in)                                                                                 \
+  F(int64_t, c_out)                                                                                \
+  F(int64_t, group)                                                                                \
+  F(int64_t, in_h)                                                                                 \
+  F(int64_t, in_w)                                                                                 \
+  F(int64_t, out_h)                                                                                \
+  F(int64_t, out_w)                                                                                \
+  F(int64_t, kh)                                                                                   \
+  F(int64_t, kw)                                                                                   \
+  F(int64_t, stride_h)                                                                             \
+  F(int64_t, stride_w)                                                                             \
+  F(int64_t, dil_h)                                                                                \
+  F(int64_t, dil_w)                                                                                \
+  F(int64_t, pad_top)                                                                              \
+  F(int64_t, pad_left)                                                                             \
+  F(int64_t, pad_bottom)                                                                           \
+  F(int64_t, pad_right)                                                                            \
+  F(int32_t, pad_value)                                                                            \
+  F(int32_t, act_kind) /* xn_act_kind */                                                           \
+  F(float, act_alpha)                                                                              \
+  F(float, act_beta)
+XN_DECLARE_PARAMS(xn_bconv_params, XN_BCONV_PARAMS)
 
 // Per-call constants, computed once so the per-output dot product does no division.
 struct xn_bconv_geom {

@@ -6,14 +6,14 @@
 
 // x is packed [n][ceil(k/64)], w is packed [m][ceil(k/64)] (ONNX Gemm with transB = 1, i.e.
 // one row per output feature). d[n][m] = k - 2 * popcount(x ^ w).
-struct xn_bdense_params {
-  int64_t n;
-  int64_t k;
-  int64_t m;
-  int32_t act_kind; // xn_act_kind
-  float act_alpha;
-  float act_beta;
-};
+#define XN_BDENSE_PARAMS(F, A)                                                                     \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, k)                                                                                    \
+  F(int64_t, m)                                                                                    \
+  F(int32_t, act_kind) /* xn_act_kind */                                                           \
+  F(float, act_alpha)                                                                              \
+  F(float, act_beta)
+XN_DECLARE_PARAMS(xn_bdense_params, XN_BDENSE_PARAMS)
 
 // y[n][m] = act(scale[m] * d + bias[m] + residual[n][m]). scale NULL means 1, bias NULL
 // means 0, residual NULL means none. residual may alias y; y must not alias x or w.

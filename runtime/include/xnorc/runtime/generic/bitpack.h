@@ -38,11 +38,11 @@ inline int64_t xn_popcount_words(const uint64_t *a, int64_t n) {
   return s;
 }
 
-struct xn_threshold_params {
-  int64_t n;
-  int64_t c;
-  int64_t spatial; // product of the spatial dims (1 for a rank-2 [N, C] tensor)
-};
+#define XN_THRESHOLD_PARAMS(F, A)                                                                  \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c)                                                                                    \
+  F(int64_t, spatial) /* product of the spatial dims (1 for a rank-2 [N, C] tensor) */
+XN_DECLARE_PARAMS(xn_threshold_params, XN_THRESHOLD_PARAMS)
 
 // x is float [n][c][spatial]. Output bit is 0 (+1) where
 // (dir[c] > 0 ? x >= tau[c] : x <= tau[c]), else 1 (-1). tau NULL means all 0 and dir NULL
@@ -75,11 +75,11 @@ inline void xn_threshold(const xn_threshold_params *p, const float *x, const flo
   }
 }
 
-struct xn_unpack_params {
-  int64_t n;
-  int64_t c;
-  int64_t spatial;
-};
+#define XN_UNPACK_PARAMS(F, A)                                                                     \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c)                                                                                    \
+  F(int64_t, spatial)
+XN_DECLARE_PARAMS(xn_unpack_params, XN_UNPACK_PARAMS)
 
 // Inverse of the layout: packed [n][spatial][ceil(c/64)] to float [n][c][spatial] of +1/-1.
 inline void xn_unpack(const xn_unpack_params *p, const uint64_t *x, float *y) {

@@ -10,22 +10,22 @@
 // x packed [n][in_h][in_w][ceil(c/64)], y packed [n][out_h][out_w][ceil(c/64)]. out_h/out_w
 // come from the compiler (ceil mode and end pads included); only begin pads are needed to
 // place the windows.
-struct xn_bmaxpool_params {
-  int64_t n;
-  int64_t c;
-  int64_t in_h;
-  int64_t in_w;
-  int64_t out_h;
-  int64_t out_w;
-  int64_t kh;
-  int64_t kw;
-  int64_t stride_h;
-  int64_t stride_w;
-  int64_t dil_h;
-  int64_t dil_w;
-  int64_t pad_top;
-  int64_t pad_left;
-};
+#define XN_BMAXPOOL_PARAMS(F, A)                                                                   \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c)                                                                                    \
+  F(int64_t, in_h)                                                                                 \
+  F(int64_t, in_w)                                                                                 \
+  F(int64_t, out_h)                                                                                \
+  F(int64_t, out_w)                                                                                \
+  F(int64_t, kh)                                                                                   \
+  F(int64_t, kw)                                                                                   \
+  F(int64_t, stride_h)                                                                             \
+  F(int64_t, stride_w)                                                                             \
+  F(int64_t, dil_h)                                                                                \
+  F(int64_t, dil_w)                                                                                \
+  F(int64_t, pad_top)                                                                              \
+  F(int64_t, pad_left)
+XN_DECLARE_PARAMS(xn_bmaxpool_params, XN_BMAXPOOL_PARAMS)
 
 // A word policy Wd: Wd::vec holds Wd::W channel words; ones(v), zero(v), load(v, p, nw),
 // and_or(all, any, v) (all &= v, any |= v), select(r, mn, any, all) (r = (all & ~mn) |

@@ -8,29 +8,29 @@
 // x is float NCHW, w packed [c_out][kh][kw][ceil(cg/64)] with cg = c_in / group (any
 // group, including depthwise). Padding is ordinary float zero padding. Fields mean the same
 // as in xn_bconv_params.
-struct xn_bwconv_params {
-  int64_t n;
-  int64_t c_in;
-  int64_t c_out;
-  int64_t group;
-  int64_t in_h;
-  int64_t in_w;
-  int64_t out_h;
-  int64_t out_w;
-  int64_t kh;
-  int64_t kw;
-  int64_t stride_h;
-  int64_t stride_w;
-  int64_t dil_h;
-  int64_t dil_w;
-  int64_t pad_top;
-  int64_t pad_left;
-  int64_t pad_bottom;
-  int64_t pad_right;
-  int32_t act_kind; // xn_act_kind
-  float act_alpha;
-  float act_beta;
-};
+#define XN_BWCONV_PARAMS(F, A)                                                                     \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c_in)                                                                                 \
+  F(int64_t, c_out)                                                                                \
+  F(int64_t, group)                                                                                \
+  F(int64_t, in_h)                                                                                 \
+  F(int64_t, in_w)                                                                                 \
+  F(int64_t, out_h)                                                                                \
+  F(int64_t, out_w)                                                                                \
+  F(int64_t, kh)                                                                                   \
+  F(int64_t, kw)                                                                                   \
+  F(int64_t, stride_h)                                                                             \
+  F(int64_t, stride_w)                                                                             \
+  F(int64_t, dil_h)                                                                                \
+  F(int64_t, dil_w)                                                                                \
+  F(int64_t, pad_top)                                                                              \
+  F(int64_t, pad_left)                                                                             \
+  F(int64_t, pad_bottom)                                                                           \
+  F(int64_t, pad_right)                                                                            \
+  F(int32_t, act_kind) /* xn_act_kind */                                                           \
+  F(float, act_alpha)                                                                              \
+  F(float, act_beta)
+XN_DECLARE_PARAMS(xn_bwconv_params, XN_BWCONV_PARAMS)
 
 // Output columns accumulated at once. A local buffer rather than y itself lets residual
 // alias y, and 64 floats of accumulator stay in L1 while every (channel, tap) streams in.
@@ -113,14 +113,14 @@ inline void xn_bwconv(const xn_bwconv_params *p, const float *x, const uint64_t 
   }
 }
 
-struct xn_bwdense_params {
-  int64_t n;
-  int64_t k;
-  int64_t m;
-  int32_t act_kind; // xn_act_kind
-  float act_alpha;
-  float act_beta;
-};
+#define XN_BWDENSE_PARAMS(F, A)                                                                    \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, k)                                                                                    \
+  F(int64_t, m)                                                                                    \
+  F(int32_t, act_kind) /* xn_act_kind */                                                           \
+  F(float, act_alpha)                                                                              \
+  F(float, act_beta)
+XN_DECLARE_PARAMS(xn_bwdense_params, XN_BWDENSE_PARAMS)
 
 // Flipping the sign bit is exact negation, so the sum is additions only and branch-free.
 inline float xn_negate_if(float v, uint64_t bit) {

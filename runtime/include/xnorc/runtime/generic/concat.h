@@ -10,11 +10,11 @@
 // chunk[i] = dims_i[a] * prod(dims[a+1:]) is the contiguous run input i contributes per
 // outer index. Entries past num_inputs are ignored. The compiler splits a Concat with
 // more inputs into a chain.
-struct xn_concat_params {
-  int32_t num_inputs; // 1..XN_MAX_CONCAT_INPUTS
-  int64_t outer;
-  int64_t chunk[XN_MAX_CONCAT_INPUTS];
-};
+#define XN_CONCAT_PARAMS(F, A)                                                                     \
+  F(int32_t, num_inputs) /* 1..XN_MAX_CONCAT_INPUTS */                                             \
+  F(int64_t, outer)                                                                                \
+  A(int64_t, chunk, XN_MAX_CONCAT_INPUTS)
+XN_DECLARE_PARAMS(xn_concat_params, XN_CONCAT_PARAMS)
 
 // inputs[i] points to input i; y must not alias any input.
 inline void xn_concat(const xn_concat_params *p, const float *const *inputs, float *y) {

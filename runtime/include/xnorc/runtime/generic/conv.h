@@ -9,23 +9,23 @@
 // the compiler (auto_pad, ceil rules), so the kernel trusts out_dims. pads_end is not
 // needed to compute anything but is kept so the struct fully describes the node.
 // Weights are ONNX's [c_out, c_in/group, k...]; bias is [c_out] or NULL.
-struct xn_conv_params {
-  int32_t spatial_rank; // 1..XN_MAX_SPATIAL
-  int64_t n;
-  int64_t c_in;
-  int64_t c_out;
-  int64_t group;
-  int64_t in_dims[XN_MAX_SPATIAL];
-  int64_t out_dims[XN_MAX_SPATIAL];
-  int64_t kernel[XN_MAX_SPATIAL];
-  int64_t strides[XN_MAX_SPATIAL];
-  int64_t dilations[XN_MAX_SPATIAL];
-  int64_t pads_begin[XN_MAX_SPATIAL];
-  int64_t pads_end[XN_MAX_SPATIAL];
-  int32_t act_kind; // xn_act_kind
-  float act_alpha;
-  float act_beta;
-};
+#define XN_CONV_PARAMS(F, A)                                                                       \
+  F(int32_t, spatial_rank) /* 1..XN_MAX_SPATIAL */                                                 \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c_in)                                                                                 \
+  F(int64_t, c_out)                                                                                \
+  F(int64_t, group)                                                                                \
+  A(int64_t, in_dims, XN_MAX_SPATIAL)                                                              \
+  A(int64_t, out_dims, XN_MAX_SPATIAL)                                                             \
+  A(int64_t, kernel, XN_MAX_SPATIAL)                                                               \
+  A(int64_t, strides, XN_MAX_SPATIAL)                                                              \
+  A(int64_t, dilations, XN_MAX_SPATIAL)                                                            \
+  A(int64_t, pads_begin, XN_MAX_SPATIAL)                                                           \
+  A(int64_t, pads_end, XN_MAX_SPATIAL)                                                             \
+  F(int32_t, act_kind) /* xn_act_kind */                                                           \
+  F(float, act_alpha)                                                                              \
+  F(float, act_beta)
+XN_DECLARE_PARAMS(xn_conv_params, XN_CONV_PARAMS)
 
 inline size_t xn_conv_scratch_bytes(const xn_conv_params *p) {
   (void)p;

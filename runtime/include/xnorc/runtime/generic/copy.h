@@ -4,9 +4,8 @@
 
 #include "xn_common.h"
 
-struct xn_copy_params {
-  int64_t n;
-};
+#define XN_COPY_PARAMS(F, A) F(int64_t, n)
+XN_DECLARE_PARAMS(xn_copy_params, XN_COPY_PARAMS)
 
 // memmove so overlapping or identical buffers are safe.
 inline void xn_copy(const xn_copy_params *p, const float *x, float *y) {

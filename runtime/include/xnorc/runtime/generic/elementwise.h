@@ -18,12 +18,12 @@ enum xn_unary_op {
   XN_UNARY_EXP = 9
 };
 
-struct xn_unary_params {
-  int32_t op; // xn_unary_op
-  float alpha;
-  float beta;
-  int64_t n;
-};
+#define XN_UNARY_PARAMS(F, A)                                                                      \
+  F(int32_t, op) /* xn_unary_op */                                                                 \
+  F(float, alpha)                                                                                  \
+  F(float, beta)                                                                                   \
+  F(int64_t, n)
+XN_DECLARE_PARAMS(xn_unary_params, XN_UNARY_PARAMS)
 
 enum xn_binary_op {
   XN_BINARY_ADD = 0,
@@ -38,13 +38,13 @@ enum xn_binary_op {
 // The output is contiguous with dims[0..rank); a_strides/b_strides are each input's
 // element strides per output dim, 0 where that input is broadcast. The compiler
 // right-aligns input shapes per numpy rules to build them. rank 0 is a scalar.
-struct xn_binary_params {
-  int32_t op; // xn_binary_op
-  int32_t rank;
-  int64_t dims[XN_MAX_RANK];
-  int64_t a_strides[XN_MAX_RANK];
-  int64_t b_strides[XN_MAX_RANK];
-};
+#define XN_BINARY_PARAMS(F, A)                                                                     \
+  F(int32_t, op) /* xn_binary_op */                                                                \
+  F(int32_t, rank)                                                                                 \
+  A(int64_t, dims, XN_MAX_RANK)                                                                    \
+  A(int64_t, a_strides, XN_MAX_RANK)                                                               \
+  A(int64_t, b_strides, XN_MAX_RANK)
+XN_DECLARE_PARAMS(xn_binary_params, XN_BINARY_PARAMS)
 
 inline float xn_signf(float v, float at_zero) {
   if (v > 0.0f)

@@ -8,32 +8,32 @@
 // A is [M,K], or [K,M] when trans_a; B is [K,N], or [N,K] when trans_b.
 // C (may be NULL) is read as C[m * c_stride_m + n * c_stride_n]; a stride of 0 expresses
 // ONNX's unidirectional broadcast (e.g. bias [N]: c_stride_m = 0, c_stride_n = 1).
-struct xn_gemm_params {
-  int64_t M;
-  int64_t N;
-  int64_t K;
-  int32_t trans_a;
-  int32_t trans_b;
-  float alpha;
-  float beta;
-  int64_t c_stride_m;
-  int64_t c_stride_n;
-};
+#define XN_GEMM_PARAMS(F, A)                                                                       \
+  F(int64_t, M)                                                                                    \
+  F(int64_t, N)                                                                                    \
+  F(int64_t, K)                                                                                    \
+  F(int32_t, trans_a)                                                                              \
+  F(int32_t, trans_b)                                                                              \
+  F(float, alpha)                                                                                  \
+  F(float, beta)                                                                                   \
+  F(int64_t, c_stride_m)                                                                           \
+  F(int64_t, c_stride_n)
+XN_DECLARE_PARAMS(xn_gemm_params, XN_GEMM_PARAMS)
 
 // Batched MatMul on shapes the compiler has already promoted per numpy rules (1-D
 // operands reshaped to [1,K] / [K,1], batch dims broadcast to the output's):
 // A is batch x [M,K], B is batch x [K,N], Y is contiguous batch x [M,N].
 // a/b_batch_strides are element strides between consecutive matrices along each batch
 // dim; 0 means the operand is broadcast along that dim.
-struct xn_matmul_params {
-  int32_t batch_rank; // 0..XN_MAX_RANK-2
-  int64_t batch_dims[XN_MAX_RANK];
-  int64_t a_batch_strides[XN_MAX_RANK];
-  int64_t b_batch_strides[XN_MAX_RANK];
-  int64_t M;
-  int64_t K;
-  int64_t N;
-};
+#define XN_MATMUL_PARAMS(F, A)                                                                     \
+  F(int32_t, batch_rank) /* 0..XN_MAX_RANK-2 */                                                    \
+  A(int64_t, batch_dims, XN_MAX_RANK)                                                              \
+  A(int64_t, a_batch_strides, XN_MAX_RANK)                                                         \
+  A(int64_t, b_batch_strides, XN_MAX_RANK)                                                         \
+  F(int64_t, M)                                                                                    \
+  F(int64_t, K)                                                                                    \
+  F(int64_t, N)
+XN_DECLARE_PARAMS(xn_matmul_params, XN_MATMUL_PARAMS)
 
 inline size_t xn_gemm_scratch_bytes(const xn_gemm_params *p) {
   (void)p;

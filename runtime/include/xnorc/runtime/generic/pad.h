@@ -6,13 +6,13 @@
 
 // out_dims[d] = in_dims[d] + pads_begin[d] + pads_end[d]. Negative pads crop, as ONNX
 // allows.
-struct xn_pad_params {
-  int32_t rank;
-  int64_t in_dims[XN_MAX_RANK];
-  int64_t pads_begin[XN_MAX_RANK];
-  int64_t pads_end[XN_MAX_RANK];
-  float value;
-};
+#define XN_PAD_PARAMS(F, A)                                                                        \
+  F(int32_t, rank)                                                                                 \
+  A(int64_t, in_dims, XN_MAX_RANK)                                                                 \
+  A(int64_t, pads_begin, XN_MAX_RANK)                                                              \
+  A(int64_t, pads_end, XN_MAX_RANK)                                                                \
+  F(float, value)
+XN_DECLARE_PARAMS(xn_pad_params, XN_PAD_PARAMS)
 
 inline void xn_pad_fill(float *y, int64_t n, float v) {
   for (int64_t i = 0; i < n; ++i)

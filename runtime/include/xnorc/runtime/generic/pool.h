@@ -9,26 +9,26 @@
 // from the compiler, which applies ceil_mode; the kernel handles whatever windows
 // that implies, including ones starting in (or beyond) the end padding.
 // count_include_pad is only read by xn_avgpool; dilations of 1 give plain pooling.
-struct xn_pool_params {
-  int32_t spatial_rank; // 1..XN_MAX_SPATIAL
-  int64_t n;
-  int64_t c;
-  int64_t in_dims[XN_MAX_SPATIAL];
-  int64_t out_dims[XN_MAX_SPATIAL];
-  int64_t kernel[XN_MAX_SPATIAL];
-  int64_t strides[XN_MAX_SPATIAL];
-  int64_t dilations[XN_MAX_SPATIAL];
-  int64_t pads_begin[XN_MAX_SPATIAL];
-  int64_t pads_end[XN_MAX_SPATIAL];
-  int32_t count_include_pad;
-};
+#define XN_POOL_PARAMS(F, A)                                                                       \
+  F(int32_t, spatial_rank) /* 1..XN_MAX_SPATIAL */                                                 \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c)                                                                                    \
+  A(int64_t, in_dims, XN_MAX_SPATIAL)                                                              \
+  A(int64_t, out_dims, XN_MAX_SPATIAL)                                                             \
+  A(int64_t, kernel, XN_MAX_SPATIAL)                                                               \
+  A(int64_t, strides, XN_MAX_SPATIAL)                                                              \
+  A(int64_t, dilations, XN_MAX_SPATIAL)                                                            \
+  A(int64_t, pads_begin, XN_MAX_SPATIAL)                                                           \
+  A(int64_t, pads_end, XN_MAX_SPATIAL)                                                             \
+  F(int32_t, count_include_pad)
+XN_DECLARE_PARAMS(xn_pool_params, XN_POOL_PARAMS)
 
 // spatial is the product of all spatial dims; output is [n, c, 1...].
-struct xn_global_pool_params {
-  int64_t n;
-  int64_t c;
-  int64_t spatial;
-};
+#define XN_GLOBAL_POOL_PARAMS(F, A)                                                                \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c)                                                                                    \
+  F(int64_t, spatial)
+XN_DECLARE_PARAMS(xn_global_pool_params, XN_GLOBAL_POOL_PARAMS)
 
 inline size_t xn_pool_scratch_bytes(const xn_pool_params *p) {
   (void)p;

@@ -11,12 +11,12 @@
 // layout. An all-zero mask is a plain copy.
 enum xn_reduce_op { XN_REDUCE_MEAN = 0, XN_REDUCE_SUM = 1, XN_REDUCE_MAX = 2, XN_REDUCE_MIN = 3 };
 
-struct xn_reduce_params {
-  int32_t rank;
-  int64_t dims[XN_MAX_RANK];
-  int32_t reduce[XN_MAX_RANK];
-  int32_t op; // xn_reduce_op
-};
+#define XN_REDUCE_PARAMS(F, A)                                                                     \
+  F(int32_t, rank)                                                                                 \
+  A(int64_t, dims, XN_MAX_RANK)                                                                    \
+  A(int32_t, reduce, XN_MAX_RANK)                                                                  \
+  F(int32_t, op) /* xn_reduce_op */
+XN_DECLARE_PARAMS(xn_reduce_params, XN_REDUCE_PARAMS)
 
 inline float xn_reduce_step(int32_t op, float acc, float v) {
   switch (op) {

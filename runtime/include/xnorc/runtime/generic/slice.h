@@ -6,13 +6,13 @@
 
 // out_dims[d] elements are read along dim d from starts[d] with stride steps[d]
 // (negative steps walk backwards). Dims that are not sliced have start 0, step 1.
-struct xn_slice_params {
-  int32_t rank;
-  int64_t in_dims[XN_MAX_RANK];
-  int64_t out_dims[XN_MAX_RANK];
-  int64_t starts[XN_MAX_RANK];
-  int64_t steps[XN_MAX_RANK];
-};
+#define XN_SLICE_PARAMS(F, A)                                                                      \
+  F(int32_t, rank)                                                                                 \
+  A(int64_t, in_dims, XN_MAX_RANK)                                                                 \
+  A(int64_t, out_dims, XN_MAX_RANK)                                                                \
+  A(int64_t, starts, XN_MAX_RANK)                                                                  \
+  A(int64_t, steps, XN_MAX_RANK)
+XN_DECLARE_PARAMS(xn_slice_params, XN_SLICE_PARAMS)
 
 // y must not alias x.
 inline void xn_slice(const xn_slice_params *p, const float *x, float *y) {

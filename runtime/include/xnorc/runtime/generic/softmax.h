@@ -8,11 +8,11 @@
 // Opset >= 13 (single axis a): outer = prod(dims[:a]), axis_len = dims[a],
 // inner = prod(dims[a+1:]). Opset < 13 (coerce to 2-D at a): outer = prod(dims[:a]),
 // axis_len = prod(dims[a:]), inner = 1.
-struct xn_softmax_params {
-  int64_t outer;
-  int64_t axis_len;
-  int64_t inner;
-};
+#define XN_SOFTMAX_PARAMS(F, A)                                                                    \
+  F(int64_t, outer)                                                                                \
+  F(int64_t, axis_len)                                                                             \
+  F(int64_t, inner)
+XN_DECLARE_PARAMS(xn_softmax_params, XN_SOFTMAX_PARAMS)
 
 // Subtracting the max keeps expf from overflowing. y may alias x exactly: every
 // element is read before its own slot is written.

@@ -5,11 +5,11 @@
 #include "xn_common.h"
 
 // Output dim i is input dim perm[i] (ONNX's convention), so out_dims[i] = in_dims[perm[i]].
-struct xn_transpose_params {
-  int32_t rank;
-  int64_t in_dims[XN_MAX_RANK];
-  int32_t perm[XN_MAX_RANK];
-};
+#define XN_TRANSPOSE_PARAMS(F, A)                                                                  \
+  F(int32_t, rank)                                                                                 \
+  A(int64_t, in_dims, XN_MAX_RANK)                                                                 \
+  A(int32_t, perm, XN_MAX_RANK)
+XN_DECLARE_PARAMS(xn_transpose_params, XN_TRANSPOSE_PARAMS)
 
 // y must not alias x.
 inline void xn_transpose(const xn_transpose_params *p, const float *x, float *y) {

@@ -17,6 +17,19 @@
 #include <stdint.h>
 #include <string.h>
 
+// Every parameter struct is declared from one X-macro field list, F(type, name) per scalar
+// and A(type, name, length) per array, e.g.
+//   #define XN_COPY_PARAMS(F, A) F(int64_t, n)
+//   XN_DECLARE_PARAMS(xn_copy_params, XN_COPY_PARAMS)
+// The compiler prints each initializer by iterating the same list
+// (compiler/Lowering/KernelRegistry.cpp), so field order is written down once.
+#define XN_PARAM_SCALAR(type, name) type name;
+#define XN_PARAM_ARRAY(type, name, length) type name[length];
+#define XN_DECLARE_PARAMS(name, fields)                                                            \
+  struct name {                                                                                    \
+    fields(XN_PARAM_SCALAR, XN_PARAM_ARRAY)                                                        \
+  };
+
 #define XN_MAX_RANK 6
 // Conv and pool promote 1-D/2-D windows to 3-D, so one loop nest serves all ranks.
 #define XN_MAX_SPATIAL 3

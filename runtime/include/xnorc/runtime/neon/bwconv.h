@@ -1,5 +1,5 @@
 // Binary-weight (BWN) conv and dense for ARM NEON: float input, +-1 weights kept bit-packed
-// (1 bit per weight, neon/float_pack.h: a byte holds 8 output channels' signs for one
+// (1 bit per weight, common/neon_pack.h: a byte holds 8 output channels' signs for one
 // (input channel, tap) pair).
 //
 // The float conv's engine (neon/fconv.h: row walk, register tiles, border pixels, epilogue)

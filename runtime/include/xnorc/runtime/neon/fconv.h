@@ -4,7 +4,7 @@
 //
 // Output channels across lanes, input scalar broadcast: a float32x4 accumulator holds 4
 // output channels of one output pixel. Weights are packed at compile time
-// (neon/float_pack.h) so that for each (input channel, tap) pair the 4 channels of a block
+// (common/neon_pack.h) so that for each (input channel, tap) pair the 4 channels of a block
 // load as one q-register; where that vector comes from is the weight source's business
 // (xn_neon_wsrc_f here: a vld1q_f32 of floats; neon/bwconv.h: +-1 expanded from 4 bits), and
 // everything else (row walk, register tiles, border pixels, epilogue) is this file's, once.
@@ -33,9 +33,9 @@
 #ifndef XNORC_RUNTIME_NEON_FCONV_H
 #define XNORC_RUNTIME_NEON_FCONV_H
 
+#include "../common/neon_pack.h"
 #include "../common/parts.h"
 #include "common.h"
-#include "float_pack.h"
 
 static_assert(XN_NEON_FB % 2 == 0 && XN_NEON_FB1 % 2 == 0,
               "channel groups start at even blocks (neon/bwconv.h reads a byte per 2 blocks)");

@@ -1,7 +1,8 @@
 // Compile-time weight packing of xnorc's NEON float-input kernels (neon/fconv.h: float conv
 // and Gemm; neon/bwconv.h: binary-weight conv and dense). Plain C++ without intrinsics: the
-// compiler includes this header, packs constant weights in specialize() and emits them as
-// constants; the kernels include it for the layout constants.
+// compiler includes this header, packs constant weights (compiler/Lowering/WeightPacking.cpp) and
+// emits them as constants; the kernels include it for the layout constants. It lives in common/ so
+// the compiler, which runs on any host, never includes a neon/ header.
 //
 // Both layouts are common/oc_pack.h's order with one vector per group: output channels
 // across the 4 float lanes of a q-register, K = c_in * kh * kw weights per output channel in
@@ -17,8 +18,8 @@
 //
 // Channels past c_out are zero: float lanes that never reach the output, bit lanes of +1
 // whose results are never stored.
-#ifndef XNORC_RUNTIME_NEON_FLOAT_PACK_H
-#define XNORC_RUNTIME_NEON_FLOAT_PACK_H
+#ifndef XNORC_RUNTIME_COMMON_NEON_PACK_H
+#define XNORC_RUNTIME_COMMON_NEON_PACK_H
 
 #include "../common/oc_pack.h"
 #include "../generic/bwconv.h"
@@ -106,4 +107,4 @@ inline void xn_neon_bwdense_pack(const xn_bwdense_params *p, const uint64_t *gen
   xn_neon_bwpack(p->m, p->k, 1, generic_w, packed);
 }
 
-#endif // XNORC_RUNTIME_NEON_FLOAT_PACK_H
+#endif // XNORC_RUNTIME_COMMON_NEON_PACK_H

@@ -11,8 +11,8 @@
 //    (x86/oc_conv.h): vectors of OC_L channels in register-tile groups of OC_B vectors;
 //  - binary conv / dense (x86/<isa>_bconv.h): common/oc_blocked.h's words, L = 4 (AVX2) or
 //    8 (AVX-512) channels.
-#ifndef XNORC_RUNTIME_X86_PACK_H
-#define XNORC_RUNTIME_X86_PACK_H
+#ifndef XNORC_RUNTIME_COMMON_X86_PACK_H
+#define XNORC_RUNTIME_COMMON_X86_PACK_H
 
 #include "../common/oc_blocked.h"
 #include "../common/oc_pack.h"
@@ -143,4 +143,4 @@ inline int64_t xn_x86_conv_taps(const xn_conv_params *p) {
 XN_X86_DEFINE_PACKERS(avx2, XN_AVX2F_T, XN_AVX2F_V, XN_AVX2_OC_L, XN_AVX2_OC_B, 4)
 XN_X86_DEFINE_PACKERS(avx512, XN_AVX512F_T, XN_AVX512F_V, XN_AVX512_OC_L, XN_AVX512_OC_B, 8)
 
-#endif // XNORC_RUNTIME_X86_PACK_H
+#endif // XNORC_RUNTIME_COMMON_X86_PACK_H

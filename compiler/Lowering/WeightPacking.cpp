@@ -1,0 +1,134 @@
+//===- WeightPacking.cpp - Kernels' op predicates and weight packers ------===//
+#include "compiler/Lowering/WeightPacking.h"
+
+#include "xnorc/runtime/common/neon_pack.h"
+#include "xnorc/runtime/common/oc_blocked.h"
+
+namespace xnorc {
+namespace kernel_support {
+
+namespace {
+
+const Value &weights(const Op &O) { return *O.operand(1); }
+const Shape &weightDims(const Op &O) { return weights(O).type().Dims; }
+
+bool constantWeights(const Op &O) { return O.numOperands() > 1 && weights(O).isConstant(); }
+bool ungrouped(const Op &O) { return O.attrs().getInt("group", 1) == 1; }
+
+/// Product of the dimensions of D from index From on.
+int64_t product(const Shape &D, size_t From) {
+  int64_t P = 1;
+  for (size_t J = From; J < D.size(); ++J)
+    P *= D[J];
+  return P;
+}
+
+void setPacked(KernelCall &Call, Tensor Packed) {
+  Call.Args.at(1) = KernelArg::derived(std::move(Packed), "packed");
+}
+
+Tensor floats(size_t N) { return Tensor(TensorType{ElemType::F32, {static_cast<int64_t>(N)}}); }
+Tensor bitWords(size_t Words) {
+  return Tensor(TensorType{ElemType::B1, {static_cast<int64_t>(Words) * 64}});
+}
+
+} // namespace
+
+bool supportsConstConv2d(const Op &O) {
+  return constantWeights(O) && weightDims(O).size() == 4 && ungrouped(O);
+}
+
+bool supportsConstDense(const Op &O) { return constantWeights(O) && weightDims(O).size() == 2; }
+
+bool supportsFloatConv(const Op &O) {
+  const size_t Rank = weightDims(O).size(); // [M, C, (KH,) KW]
+  return constantWeights(O) && weights(O).type().Elem == ElemType::F32 &&
+         (Rank == 3 || Rank == 4) && ungrouped(O);
+}
+
+bool supportsX86PixelsConv(const Op &O) {
+  return supportsFloatConv(O) && weightDims(O).back() <= XN_X86_CONV_MAX_KW;
+}
+
+bool supportsConstGemm(const Op &O) {
+  return constantWeights(O) && weights(O).type().Elem == ElemType::F32 && weightDims(O).size() == 2;
+}
+
+bool supportsNeonGemm(const Op &O) {
+  return supportsConstGemm(O) && O.attrs().getInt("transA", 0) == 0;
+}
+
+void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes) {
+  const Shape &D = weightDims(O); // [M, C, KH, KW] or [M, K]
+  const int64_t M = D[0], Taps = D.size() == 4 ? D[2] * D[3] : 1, CW = xn_bit_words(D[1]);
+  Tensor Packed = bitWords(xn_oc_packed_words(M, Taps, CW, Lanes));
+  xn_oc_pack(M, Taps, CW, Lanes, weights(O).constant().data<uint64_t>(), Packed.data<uint64_t>());
+  setPacked(Call, std::move(Packed));
+}
+
+void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {
+  const Shape &D = weightDims(O);
+  const int64_t Taps = product(D, 1);
+  Tensor Packed = floats(xn_x86_oc_floats_size(D[0], Taps, OcLanes));
+  xn_x86_oc_pack_floats(D[0], Taps, OcLanes, OcTile, weights(O).constant().data<float>(),
+                        Packed.data<float>());
+  setPacked(Call, std::move(Packed));
+}
+
+void packX86OcBits(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {
+  const Shape &D = weightDims(O); // bwconv [M, C, KH, KW], bwdense [M, K]
+  const int64_t M = D[0], C = D[1], Taps = D.size() == 4 ? D[2] * D[3] : 1;
+  Tensor Packed = bitWords(xn_x86_oc_bits_size(M, C * Taps, OcLanes));
+  xn_x86_oc_pack_bits(M, C, Taps, OcLanes, OcTile, weights(O).constant().data<uint64_t>(),
+                      Packed.data<uint64_t>());
+  setPacked(Call, std::move(Packed));
+}
+
+void packX86ConvPixels(const Op &O, KernelCall &Call, int64_t Block) {
+  const Shape &D = weightDims(O);
+  const int64_t Taps = product(D, 1);
+  Tensor Packed = floats(xn_x86_conv_packed_floats(D[0], Taps, Block));
+  xn_x86_conv_pack(D[0], Taps, Block, weights(O).constant().data<float>(), Packed.data<float>());
+  setPacked(Call, std::move(Packed));
+}
+
+void packX86Gemm(const Op &O, KernelCall &Call, int64_t Block) {
+  const Shape &D = weightDims(O);
+  const int TransB = static_cast<int>(O.attrs().getInt("transB", 0));
+  const int64_t N = TransB ? D[0] : D[1], K = TransB ? D[1] : D[0];
+  Tensor Packed = floats(xn_x86_gemm_packed_floats(N, K, Block));
+  xn_x86_gemm_pack(N, K, Block, TransB, weights(O).constant().data<float>(), Packed.data<float>());
+  setPacked(Call, std::move(Packed));
+}
+
+namespace {
+/// M output channels of K float weights, at W[m * K + k], or W[k * M + m] when ByColumn.
+void packNeonFloats(const Op &O, KernelCall &Call, int64_t M, int64_t K, bool ByColumn) {
+  Tensor Packed = floats(xn_neon_fpack_floats(M, K));
+  xn_neon_fpack(M, K, ByColumn, weights(O).constant().data<float>(), Packed.data<float>());
+  setPacked(Call, std::move(Packed));
+}
+} // namespace
+
+void packNeonConv(const Op &O, KernelCall &Call) {
+  // ONNX's [M][C][k...] is already the (channel, tap) order the kernel streams.
+  const Shape &D = weightDims(O);
+  packNeonFloats(O, Call, D[0], product(D, 1), false);
+}
+
+void packNeonGemm(const Op &O, KernelCall &Call) {
+  const Shape &D = weightDims(O);
+  const bool TransB = O.attrs().getInt("transB", 0) != 0;
+  packNeonFloats(O, Call, TransB ? D[0] : D[1], TransB ? D[1] : D[0], !TransB);
+}
+
+void packNeonBits(const Op &O, KernelCall &Call) {
+  const Shape &D = weightDims(O); // bwconv [M, C, KH, KW], bwdense [M, K]
+  const int64_t M = D[0], C = D[1], Taps = D.size() == 4 ? D[2] * D[3] : 1;
+  Tensor Packed = bitWords(xn_neon_bwpack_words(M, C * Taps));
+  xn_neon_bwpack(M, C, Taps, weights(O).constant().data<uint64_t>(), Packed.data<uint64_t>());
+  setPacked(Call, std::move(Packed));
+}
+
+} // namespace kernel_support
+} // namespace xnorc

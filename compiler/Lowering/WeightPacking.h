@@ -1,0 +1,69 @@
+//===- WeightPacking.h - Kernels' op predicates and weight packers -*- C++ -*-===//
+//
+// The Supports and Pack columns of Kernels.def. A predicate says which ops of a
+// kernel's kinds it takes; a packer replaces the generic call's weight operand
+// (operand 1) by the constant the kernel reads, repacked at compile time by the
+// runtime's own intrinsics-free packing code (runtime/common/*_pack.h,
+// common/oc_blocked.h), so the compiler builds on any host.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XNORC_LOWERING_WEIGHTPACKING_H
+#define XNORC_LOWERING_WEIGHTPACKING_H
+
+#include "compiler/Lowering/KernelCall.h"
+#include "xnorc/runtime/common/x86_pack.h"
+
+namespace xnorc {
+namespace kernel_support {
+
+// ---- which ops a kernel takes ----
+/// Constant 4-D weights, ungrouped: binary and binary-weight 2-D convs.
+bool supportsConstConv2d(const Op &O);
+/// Constant 2-D weights: binary and binary-weight dense layers.
+bool supportsConstDense(const Op &O);
+/// Constant float weights of a 1-D or 2-D ungrouped conv.
+bool supportsFloatConv(const Op &O);
+/// supportsFloatConv, kernels at most XN_X86_CONV_MAX_KW wide (x86 pixels-across-lanes conv).
+bool supportsX86PixelsConv(const Op &O);
+/// Constant float 2-D B (a classifier's weights).
+bool supportsConstGemm(const Op &O);
+/// supportsConstGemm with A untransposed (neon/fconv.h).
+bool supportsNeonGemm(const Op &O);
+
+// ---- weight packers ----
+/// b1 weights of bconv(_threshold) / bdense(_threshold) into [M/Lanes][taps][cw][Lanes]
+/// words (common/oc_blocked.h).
+void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes);
+template <int64_t Lanes> void packOcBlockedBits(const Op &O, KernelCall &Call) {
+  packOcBlockedBits(O, Call, Lanes);
+}
+/// Float conv weights for the x86 output-channels-across-lanes conv.
+void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile);
+template <int64_t OcLanes, int64_t OcTile> void packX86OcFloats(const Op &O, KernelCall &Call) {
+  packX86OcFloats(O, Call, OcLanes, OcTile);
+}
+/// b1 bwconv / bwdense weights for the x86 output-channels-across-lanes kernels.
+void packX86OcBits(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile);
+template <int64_t OcLanes, int64_t OcTile> void packX86OcBits(const Op &O, KernelCall &Call) {
+  packX86OcBits(O, Call, OcLanes, OcTile);
+}
+/// Float conv weights for the x86 pixels-across-lanes conv, in blocks of Block channels.
+void packX86ConvPixels(const Op &O, KernelCall &Call, int64_t Block);
+template <int64_t Block> void packX86ConvPixels(const Op &O, KernelCall &Call) {
+  packX86ConvPixels(O, Call, Block);
+}
+/// Gemm's B in column blocks of Block.
+void packX86Gemm(const Op &O, KernelCall &Call, int64_t Block);
+template <int64_t Block> void packX86Gemm(const Op &O, KernelCall &Call) {
+  packX86Gemm(O, Call, Block);
+}
+/// neon/fconv.h weights: a conv's [M][C][k...], a Gemm's B.
+void packNeonConv(const Op &O, KernelCall &Call);
+void packNeonGemm(const Op &O, KernelCall &Call);
+/// neon/bwconv.h b1 weights (bwconv, bwdense), still one bit per weight.
+void packNeonBits(const Op &O, KernelCall &Call);
+
+} // namespace kernel_support
+} // namespace xnorc
+
+#endif

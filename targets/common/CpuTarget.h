@@ -1,0 +1,71 @@
+//===- CpuTarget.h - The base of every C++-for-a-CPU target -------*- C++ -*-===//
+//
+// A CPU target emits self-contained C++ (CppEmitter.cpp): one call of a runtime
+// kernel per op, every tensor in one arena. What distinguishes one CPU target
+// from another is declared here: the kernels of its ISA it may use (by KernelId,
+// in priority order; the generic kernels are always there), the headers its
+// kernels need first, its run-time CPU check and system headers. Kernel
+// properties (header, splitting, weight packing) come from the kernel registry
+// (compiler/Lowering/Kernels.def), never from the target.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XNORC_TARGETS_COMMON_CPUTARGET_H
+#define XNORC_TARGETS_COMMON_CPUTARGET_H
+
+#include "compiler/Lowering/KernelCall.h"
+#include "targets/Target.h"
+
+#include <functional>
+
+namespace xnorc {
+
+/// A kernel a CPU target may use, and the target's own condition for preferring it
+/// for an op it implements (empty: always).
+struct KernelChoice {
+  KernelId Id;
+  std::function<bool(const Op &)> Prefer = nullptr;
+};
+
+class CpuTarget : public Target {
+public:
+  const char *name() const override { return Name.c_str(); }
+  std::vector<TargetOption> options() const override;
+  llvm::Error addPasses(PassManager &PM) const override;
+  /// Every op the generic kernels take (binary ops included); the ISA kernels only
+  /// ever replace a generic one.
+  OpSupport isOpSupported(const Op &O) const override;
+  llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override;
+
+  /// O's call on this target: the generic lowering, switched to the first of
+  /// kernelChoices() that implements O and that the target prefers for it.
+  llvm::Expected<KernelCall> lower(const Op &O) const;
+  /// The runtime headers a call needs, in paste order.
+  std::vector<std::string> headersFor(const KernelCall &Call) const;
+  /// A C++ expression true when the CPU runs this code (empty: always).
+  const std::string &cpuCheck() const { return CpuCheck; }
+  /// System headers the target's kernels need (e.g. "immintrin.h"), included once at
+  /// the top of the generated .cpp: runtime headers' own #include lines are stripped.
+  const std::vector<std::string> &systemIncludes() const { return SystemIncludes; }
+
+protected:
+  CpuTarget(std::string Name, KernelIsa Isa) : Name(std::move(Name)), Isa(Isa) {}
+  llvm::Error setOption(llvm::StringRef Key, llvm::StringRef Value) override;
+  /// The kernels of the target's ISA it may use, in priority order: for each op the
+  /// first that implements it (KernelInfo::implements) and that Prefer accepts wins;
+  /// ops none takes keep their generic kernel.
+  virtual std::vector<KernelChoice> kernelChoices() const { return {}; }
+
+  std::string Name;
+  KernelIsa Isa;
+  /// Headers pasted before the first kernel of the target's ISA (NEON: the tile sizes).
+  std::vector<std::string> IsaPrelude;
+  std::string CpuCheck;
+  std::vector<std::string> SystemIncludes;
+
+private:
+  std::string ExtraPasses; ///< --target-opt extra-passes=a,b
+};
+
+} // namespace xnorc
+
+#endif
