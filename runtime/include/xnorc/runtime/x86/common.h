@@ -12,7 +12,7 @@
 #define XNORC_RUNTIME_X86_COMMON_H
 
 #include "../common/oc_bconv_walk.h"
-include "../common/x86_pack.h"
+#include "../common/x86_pack.h"
 
 // The register tiles' loops over pixels and blocks must be unrolled completely (g++ -O2
 // does not do it by itself: the accumulators would live in memory).

@@ -16,7 +16,7 @@
 #ifndef XNORC_RUNTIME_X86_FLOAT_COMMON_H
 #define XNORC_RUNTIME_X86_FLOAT_COMMON_H
 
-include "../common/x86_pack.h"
+#include "../common/x86_pack.h"
 
 // The register tiles' loops must be unrolled completely.
 #define XN_X86F_UNROLL _Pragma("GCC unroll 16")
