@@ -5,6 +5,7 @@
 // writes its output once instead of materialising bconv's result first.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 
 #include <algorithm>
@@ -12,11 +13,6 @@
 namespace xnorc {
 
 namespace {
-
-bool takesResidual(OpKind K) {
-  return K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense ||
-         K == OpKind::BWDense;
-}
 
 class FuseResidualPass : public Pass {
 public:
@@ -35,10 +31,10 @@ public:
       for (unsigned I = 0; I < 2; ++I) {
         Op *L = Add->operand(I)->definingOp();
         Value *R = Add->operand(1 - I);
-        if (!L || !takesResidual(L->kind()) || L->numOperands() > 4 ||
-            L->attrs().has("activation") || G.users(L->result()).size() != 1 ||
-            G.isGraphOutput(L->result()) || R->type() != L->result()->type() ||
-            Position(R) >= Position(L->result()))
+        auto Layer = dyn_cast<ScaledLayerOp>(L);
+        if (!Layer || Layer->residual() || !Layer->activation().empty() ||
+            G.users(L->result()).size() != 1 || G.isGraphOutput(L->result()) ||
+            R->type() != L->result()->type() || Position(R) >= Position(L->result()))
           continue;
         G.appendOperand(L, R);
         Renames.push_back({L->result(), Add->result()->name()});
