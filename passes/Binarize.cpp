@@ -12,6 +12,7 @@
 // Every layer gets a line in the report: what it became, or why it stayed float.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/OpViews.h"
 #include "compiler/Support/Error.h"
 #include "passes/BinaryWeights.h"
 #include "passes/Passes.h"
@@ -33,7 +34,7 @@ struct BinarySource {
 };
 
 bool isBinarySign(const Op *O) {
-  return O && O->kind() == OpKind::Sign && O->attrs().getFloat("zero", 0.0) == 1.0;
+  return O && O->kind() == OpKind::Sign && SignOp(*O).zero() == 1.0;
 }
 
 /// Spatial pads [t, l, b, r] of a rank-4 pad op that pads only H and W.
@@ -142,8 +143,8 @@ private:
   static std::string describe(const Op &L) {
     const Shape &W = L.operand(1)->type().Dims;
     if (L.kind() == OpKind::Conv && W.size() == 4)
-      return fmt::format("{} [{}->{}, {}x{}]", L.describe(), W[1] * L.attrs().getInt("group", 1),
-                         W[0], W[2], W[3]);
+      return fmt::format("{} [{}->{}, {}x{}]", L.describe(), W[1] * ConvOp(L).group(), W[0], W[2],
+                         W[3]);
     return L.describe();
   }
 
@@ -174,8 +175,9 @@ private:
     Op *A = Insert(OpKind::ReduceMean, {Abs->result()}, Mean, {XS[0], 1, XS[2], XS[3]});
     Attributes Box;
     Box.set("kernel_shape", std::vector<int64_t>{WS[2], WS[3]});
-    Box.set("strides", L->attrs().getInts("strides", {1, 1}));
-    Box.set("pads", L->attrs().getInts("pads", {0, 0, 0, 0}));
+    ConvOp C(*L);
+    Box.set("strides", C.strides());
+    Box.set("pads", C.pads());
     Box.set("count_include_pad", int64_t(1));
     Box.set("ceil_mode", int64_t(0));
     Op *K = Insert(OpKind::AvgPool, {A->result()}, Box, {YS[0], 1, YS[2], YS[3]});
@@ -217,7 +219,8 @@ private:
     int64_t M = WT.dims()[0];
     std::vector<float> Scale = BW->Alpha, Bias(M, 0.0f);
     if (L->kind() == OpKind::Gemm) {
-      float GA = L->attrs().getFloat("alpha", 1.0), GB = L->attrs().getFloat("beta", 1.0);
+      GemmOp Gemm(*L);
+      float GA = Gemm.alpha(), GB = Gemm.beta();
       for (float &S : Scale)
         S *= GA;
       if (L->numOperands() > 2) {
@@ -246,8 +249,9 @@ private:
     if (IsConv) {
       Attrs = L->attrs();
       if (Src) {
-        int64_t G = Attrs.getInt("group", 1), CPerG = A->type().Dims[1] / G;
-        auto P = Attrs.getInts("pads");
+        ConvOp C(*L);
+        int64_t G = C.group(), CPerG = A->type().Dims[1] / G;
+        auto P = C.pads();
         bool ConvPads = P[0] || P[1] || P[2] || P[3];
         if (G != 1 && CPerG % 64) {
           SourceWhyNot = fmt::format("grouped conv with {} channels per group (xnor needs a "
@@ -278,7 +282,7 @@ private:
     std::string Suffix = PostHoc ? " [weights binarized post hoc]" : "";
 
     bool KScale = PostHoc && IsConv && options().KScaling && Src && Src->Float == A &&
-                  Attrs.getInts("dilations", {1, 1}) == std::vector<int64_t>{1, 1};
+                  ConvOp(*L).dilations() == std::vector<int64_t>{1, 1};
     if (KScale) // the bias is added after the K product
       BiasV = G.addConstant(G.uniqueName(Base + ".zero_bias"),
                             Tensor::fromFloats(std::vector<float>(M, 0.0f), {M}));

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/ChannelAffine.h"
+#include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 #include "passes/ThresholdMath.h"
 
@@ -25,8 +26,8 @@ std::optional<std::vector<float>> monotoneSlopes(const Op &A, size_t C) {
   if (A.operand(0)->type().Elem != ElemType::F32 || A.operand(0)->type() != A.result()->type())
     return std::nullopt;
   std::vector<float> S(C, 0.0f);
-  if (A.kind() == OpKind::LeakyRelu)
-    S.assign(C, static_cast<float>(A.attrs().getFloat("alpha", 0.01)));
+  if (auto Leaky = dyn_cast<LeakyReluOp>(A))
+    S.assign(C, static_cast<float>(Leaky->alpha()));
   else if (A.kind() == OpKind::PRelu) {
     auto PerChannel = perChannel(A.operand(1), A.operand(0));
     if (!PerChannel || PerChannel->size() != C)

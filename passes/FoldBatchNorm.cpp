@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/ChannelAffine.h"
+#include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 
 #include <unordered_set>
@@ -18,11 +19,12 @@ namespace xnorc {
 
 namespace {
 
-bool hasEpilogueExtras(const Op &O) {
-  return O.attrs().has("activation") ||
-         ((O.kind() == OpKind::BConv || O.kind() == OpKind::BWConv || O.kind() == OpKind::BDense ||
-           O.kind() == OpKind::BWDense) &&
-          O.numOperands() > 4);
+/// An activation or residual in L's epilogue sits between L and what follows.
+bool hasEpilogueExtras(const Op &L) {
+  if (auto S = dyn_cast<ScaledLayerOp>(L); S && S->residual())
+    return true;
+  auto A = dyn_cast<FusedActivationOp>(L);
+  return A && !A->activation().empty();
 }
 
 class FoldBatchNormPass : public Pass {

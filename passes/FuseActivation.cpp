@@ -5,6 +5,7 @@
 // Only fused when the conv's result has no other use.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 
 namespace xnorc {
@@ -28,34 +29,29 @@ const char *activationName(OpKind K) {
   }
 }
 
-/// Ops whose kernels apply an activation in their epilogue.
-bool takesActivation(OpKind K) {
-  return K == OpKind::Conv || K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense ||
-         K == OpKind::BWDense;
-}
-
 class FuseActivationPass : public Pass {
 public:
   const char *name() const override { return "fuse-activation"; }
   llvm::Error run(Graph &G) override {
     for (Op *Act : G.ops()) {
       const char *Name = activationName(Act->kind());
-      Op *Conv = Act->operand(0)->definingOp();
-      if (!Name || !Conv || !takesActivation(Conv->kind()))
+      Op *Conv = Act->operand(UnaryOp::xIndex)->definingOp();
+      auto Fusing = dyn_cast<FusedActivationOp>(Conv);
+      if (!Name || !Fusing)
         continue;
-      const char *Why = Conv->attrs().has("activation") ? "it already applies an activation"
-                                                        : notSoleUse(G, *Conv->result());
+      const char *Why = !Fusing->activation().empty() ? "it already applies an activation"
+                                                      : notSoleUse(G, *Conv->result());
       if (Why) {
         missed(*Act, fmt::format("not fused into {}: {}", Conv->describe(), Why));
         continue;
       }
       applied(*Act, "fused into " + Conv->describe());
       Conv->attrs().set("activation", std::string(Name));
-      if (Act->kind() == OpKind::LeakyRelu)
-        Conv->attrs().set("act_alpha", Act->attrs().getFloat("alpha", 0.01));
-      if (Act->kind() == OpKind::Clip) {
-        Conv->attrs().set("act_alpha", Act->attrs().getFloat("min"));
-        Conv->attrs().set("act_beta", Act->attrs().getFloat("max"));
+      if (auto Leaky = dyn_cast<LeakyReluOp>(Act))
+        Conv->attrs().set("act_alpha", Leaky->alpha());
+      if (auto Clip = dyn_cast<ClipOp>(Act)) {
+        Conv->attrs().set("act_alpha", Clip->min());
+        Conv->attrs().set("act_beta", Clip->max());
       }
       // The conv now produces what the activation did, under the activation's name.
       G.replaceOp(Act, Conv->result());

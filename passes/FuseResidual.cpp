@@ -5,6 +5,7 @@
 // writes its output once instead of materialising bconv's result first.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 
 #include <unordered_map>
@@ -12,10 +13,6 @@
 namespace xnorc {
 
 namespace {
-
-bool takesResidual(OpKind K) {
-  return K == OpKind::BConv || K == OpKind::BWConv || K == OpKind::BDense || K == OpKind::BWDense;
-}
 
 class FuseResidualPass : public Pass {
 public:
@@ -36,10 +33,11 @@ public:
       for (unsigned I = 0; I < 2; ++I) {
         Op *L = Add->operand(I)->definingOp();
         Value *R = Add->operand(1 - I);
-        if (!L || !takesResidual(L->kind()))
+        auto Layer = dyn_cast<ScaledLayerOp>(L);
+        if (!Layer)
           continue;
-        const char *Why = L->numOperands() > 4                   ? "it already adds a residual"
-                          : L->attrs().has("activation")         ? "it applies an activation"
+        const char *Why = Layer->residual()                      ? "it already adds a residual"
+                          : !Layer->activation().empty()         ? "it applies an activation"
                           : R->type() != L->result()->type()     ? "the shortcut's type differs"
                           : Position(R) >= Position(L->result()) ? "the shortcut comes after it"
                                                                  : notSoleUse(G, *L->result());

@@ -1,20 +1,23 @@
 #include "compiler/Analysis/ChannelAffine.h"
 
+#include "compiler/IR/OpViews.h"
+
 #include <cmath>
 
 namespace xnorc {
 
 std::optional<ChannelAffine> batchNormAffine(const Op &BN) {
-  if (BN.kind() != OpKind::BatchNorm)
+  auto View = dyn_cast<BatchNormOp>(BN);
+  if (!View)
     return std::nullopt;
-  for (unsigned I = 1; I < 5; ++I)
-    if (!BN.operand(I)->isConstant())
+  for (const Value *P : {View->scale(), View->bias(), View->mean(), View->var()})
+    if (!P->isConstant())
       return std::nullopt;
-  const Tensor &G = BN.operand(1)->constant(), &B = BN.operand(2)->constant(),
-               &M = BN.operand(3)->constant(), &V = BN.operand(4)->constant();
-  double Eps = BN.attrs().getFloat("epsilon", 1e-5);
+  const Tensor &G = View->scale()->constant(), &B = View->bias()->constant(),
+               &M = View->mean()->constant(), &V = View->var()->constant();
+  double Eps = View->epsilon();
   ChannelAffine A;
-  A.Input = BN.operand(0);
+  A.Input = View->x();
   for (int64_t C = 0; C < G.size(); ++C) {
     double S = G.getAsDouble(C) / std::sqrt(V.getAsDouble(C) + Eps);
     A.Scale.push_back(static_cast<float>(S));

@@ -1,5 +1,7 @@
 #include "compiler/Analysis/ModelReport.h"
 
+#include "compiler/IR/OpSchema.h"
+
 #include <fmt/format.h>
 #include <unordered_set>
 
@@ -8,27 +10,13 @@ namespace xnorc {
 namespace {
 
 const char *layerKind(OpKind K) {
-  switch (K) {
-  case OpKind::BConv:
-  case OpKind::BConvThreshold:
-  case OpKind::BDense:
-  case OpKind::BDenseThreshold:
-  case OpKind::BMaxPool:
-  case OpKind::Threshold:
-    return "xnor";
-  case OpKind::BWConv:
-  case OpKind::BWDense:
-    return "binary-weight";
-  case OpKind::Reshape:
-  case OpKind::Transpose:
-  case OpKind::Concat:
-  case OpKind::Pad:
-  case OpKind::Slice:
-  case OpKind::Gather:
+  if (hasTrait(K, OpTrait::DataMovement))
     return "-";
-  default:
-    return "float";
-  }
+  if (hasTrait(K, OpTrait::BinaryWeight))
+    return "binary-weight";
+  if (hasTrait(K, OpTrait::Binary))
+    return "xnor";
+  return "float";
 }
 
 /// Multiply-accumulates of conv-like and dense-like ops; 0 for the rest.
@@ -76,8 +64,12 @@ ModelReport buildReport(const Graph &G, int64_t ArenaBytes) {
   for (const Value *C : G.constants())
     R.ConstantBytes += C->type().storageBytes();
   for (const Op *O : G.ops()) {
-    LayerRow Row{O->name().empty() ? O->result()->name() : O->name(), O->mnemonic(),
-                 layerKind(O->kind()), macsOf(*O), 0, O->result()->type().storageBytes()};
+    LayerRow Row{O->name().empty() ? O->result()->name() : O->name(),
+                 O->mnemonic(),
+                 layerKind(O->kind()),
+                 macsOf(*O),
+                 0,
+                 O->result()->type().storageBytes()};
     int64_t FloatEquivalent = 0;
     std::unordered_set<const Value *> Seen;
     for (const Value *V : O->operands())

@@ -5,59 +5,74 @@ namespace xnorc {
 // Ints and floats convert into each other on read: the text form cannot tell an
 // empty int list from an empty float list, and ONNX exporters mix 1 and 1.0.
 
-int64_t Attributes::getInt(const std::string &Name, int64_t Default) const {
-  auto It = Map.find(Name);
-  if (It == Map.end())
-    return Default;
-  if (auto *I = std::get_if<int64_t>(&It->second))
+int64_t attrAsInt(const Attr &A, int64_t Default) {
+  if (auto *I = std::get_if<int64_t>(&A))
     return *I;
-  if (auto *F = std::get_if<double>(&It->second))
+  if (auto *F = std::get_if<double>(&A))
     return static_cast<int64_t>(*F);
   return Default;
 }
 
-double Attributes::getFloat(const std::string &Name, double Default) const {
-  auto It = Map.find(Name);
-  if (It == Map.end())
-    return Default;
-  if (auto *F = std::get_if<double>(&It->second))
+double attrAsFloat(const Attr &A, double Default) {
+  if (auto *F = std::get_if<double>(&A))
     return *F;
-  if (auto *I = std::get_if<int64_t>(&It->second))
+  if (auto *I = std::get_if<int64_t>(&A))
     return static_cast<double>(*I);
   return Default;
 }
 
-std::vector<int64_t> Attributes::getInts(const std::string &Name,
-                                         std::vector<int64_t> Default) const {
-  auto It = Map.find(Name);
-  if (It == Map.end())
-    return Default;
-  if (auto *V = std::get_if<std::vector<int64_t>>(&It->second))
+std::vector<int64_t> attrAsInts(const Attr &A, std::vector<int64_t> Default) {
+  if (auto *V = std::get_if<std::vector<int64_t>>(&A))
     return *V;
-  if (auto *V = std::get_if<std::vector<double>>(&It->second))
+  if (auto *V = std::get_if<std::vector<double>>(&A))
     return std::vector<int64_t>(V->begin(), V->end());
   return Default;
 }
 
-std::vector<double> Attributes::getFloats(const std::string &Name,
-                                          std::vector<double> Default) const {
-  auto It = Map.find(Name);
-  if (It == Map.end())
-    return Default;
-  if (auto *V = std::get_if<std::vector<double>>(&It->second))
+std::vector<double> attrAsFloats(const Attr &A, std::vector<double> Default) {
+  if (auto *V = std::get_if<std::vector<double>>(&A))
     return *V;
-  if (auto *V = std::get_if<std::vector<int64_t>>(&It->second))
+  if (auto *V = std::get_if<std::vector<int64_t>>(&A))
     return std::vector<double>(V->begin(), V->end());
   return Default;
 }
 
-std::string Attributes::getString(const std::string &Name, std::string Default) const {
-  auto It = Map.find(Name);
-  if (It == Map.end())
-    return Default;
-  if (auto *S = std::get_if<std::string>(&It->second))
+std::string attrAsString(const Attr &A, std::string Default) {
+  if (auto *S = std::get_if<std::string>(&A))
     return *S;
   return Default;
+}
+
+const Attr *Attributes::find(const std::string &Name) const {
+  auto It = Map.find(Name);
+  return It == Map.end() ? nullptr : &It->second;
+}
+
+int64_t Attributes::getInt(const std::string &Name, int64_t Default) const {
+  const Attr *A = find(Name);
+  return A ? attrAsInt(*A, Default) : Default;
+}
+
+double Attributes::getFloat(const std::string &Name, double Default) const {
+  const Attr *A = find(Name);
+  return A ? attrAsFloat(*A, Default) : Default;
+}
+
+std::vector<int64_t> Attributes::getInts(const std::string &Name,
+                                         std::vector<int64_t> Default) const {
+  const Attr *A = find(Name);
+  return A ? attrAsInts(*A, std::move(Default)) : Default;
+}
+
+std::vector<double> Attributes::getFloats(const std::string &Name,
+                                          std::vector<double> Default) const {
+  const Attr *A = find(Name);
+  return A ? attrAsFloats(*A, std::move(Default)) : Default;
+}
+
+std::string Attributes::getString(const std::string &Name, std::string Default) const {
+  const Attr *A = find(Name);
+  return A ? attrAsString(*A, std::move(Default)) : Default;
 }
 
 } // namespace xnorc

@@ -12,17 +12,25 @@ namespace xnorc {
 
 using Attr = std::variant<int64_t, double, std::vector<int64_t>, std::vector<double>, std::string>;
 
+/// A's value read as the given type; Default if A holds another kind of value.
+int64_t attrAsInt(const Attr &A, int64_t Default = 0);
+double attrAsFloat(const Attr &A, double Default = 0);
+std::vector<int64_t> attrAsInts(const Attr &A, std::vector<int64_t> Default = {});
+std::vector<double> attrAsFloats(const Attr &A, std::vector<double> Default = {});
+std::string attrAsString(const Attr &A, std::string Default = {});
+
 /// Named attributes, kept sorted so the text form is canonical.
 class Attributes {
 public:
   bool has(const std::string &Name) const { return Map.count(Name) != 0; }
   void set(const std::string &Name, Attr A) { Map[Name] = std::move(A); }
   void erase(const std::string &Name) { Map.erase(Name); }
+  /// The attribute's value, or null if absent.
+  const Attr *find(const std::string &Name) const;
 
   int64_t getInt(const std::string &Name, int64_t Default = 0) const;
   double getFloat(const std::string &Name, double Default = 0) const;
-  std::vector<int64_t> getInts(const std::string &Name,
-                               std::vector<int64_t> Default = {}) const;
+  std::vector<int64_t> getInts(const std::string &Name, std::vector<int64_t> Default = {}) const;
   std::vector<double> getFloats(const std::string &Name, std::vector<double> Default = {}) const;
   std::string getString(const std::string &Name, std::string Default = {}) const;
 

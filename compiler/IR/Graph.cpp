@@ -6,47 +6,6 @@
 
 namespace xnorc {
 
-namespace {
-struct OpInfo {
-  const char *Mnemonic;
-  unsigned MinOperands, MaxOperands;
-};
-const OpInfo OpInfos[] = {
-#define XNORC_OP(Kind, Mnemonic, MinOps, MaxOps) {Mnemonic, MinOps, MaxOps},
-#include "compiler/IR/Ops.def"
-};
-} // namespace
-
-const char *opMnemonic(OpKind K) { return OpInfos[static_cast<int>(K)].Mnemonic; }
-unsigned opMinOperands(OpKind K) { return OpInfos[static_cast<int>(K)].MinOperands; }
-unsigned opMaxOperands(OpKind K) { return OpInfos[static_cast<int>(K)].MaxOperands; }
-
-bool parseOpMnemonic(const std::string &S, OpKind &Out) {
-  for (size_t I = 0; I < std::size(OpInfos); ++I)
-    if (S == OpInfos[I].Mnemonic) {
-      Out = static_cast<OpKind>(I);
-      return true;
-    }
-  return false;
-}
-
-bool isBinaryOp(OpKind K) {
-  switch (K) {
-  case OpKind::Threshold:
-  case OpKind::Unpack:
-  case OpKind::BConv:
-  case OpKind::BConvThreshold:
-  case OpKind::BDense:
-  case OpKind::BDenseThreshold:
-  case OpKind::BWConv:
-  case OpKind::BWDense:
-  case OpKind::BMaxPool:
-    return true;
-  default:
-    return false;
-  }
-}
-
 std::string Op::describe() const {
   // Exporters often leave nodes unnamed; the result then names the op.
   if (Name.empty())

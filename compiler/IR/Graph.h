@@ -8,6 +8,7 @@
 #define XNORC_IR_GRAPH_H
 
 #include "compiler/IR/Attributes.h"
+#include "compiler/IR/OpSchema.h"
 #include "compiler/IR/Tensor.h"
 #include "compiler/IR/Type.h"
 
@@ -20,19 +21,6 @@
 #include <vector>
 
 namespace xnorc {
-
-enum class OpKind {
-#define XNORC_OP(Kind, Mnemonic, MinOps, MaxOps) Kind,
-#include "compiler/IR/Ops.def"
-};
-
-const char *opMnemonic(OpKind K);
-bool parseOpMnemonic(const std::string &S, OpKind &Out);
-unsigned opMinOperands(OpKind K);
-unsigned opMaxOperands(OpKind K);
-/// True for the ops of the binary family (threshold, unpack, bconv, ...): the
-/// only ops that read or write packed b1 values.
-bool isBinaryOp(OpKind K);
 
 class Graph;
 class Op;

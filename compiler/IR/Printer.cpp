@@ -29,7 +29,28 @@ std::string quote(const std::string &S) {
   return Out + "\"";
 }
 
-std::string formatAttr(const Attr &A) {
+std::string formatConstant(const Tensor &T, const PrintOptions &Opts) {
+  if (Opts.ElideConstantsAbove && T.size() > Opts.ElideConstantsAbove)
+    return "dense<...>";
+  std::string Out = "dense<[";
+  if (T.elem() == ElemType::B1) {
+    const uint64_t *W = T.data<uint64_t>();
+    for (size_t I = 0; I < T.bytes().size() / 8; ++I)
+      Out += fmt::format("{}0x{:016x}", I ? ", " : "", W[I]);
+  } else {
+    for (int64_t I = 0; I < T.size(); ++I) {
+      if (I)
+        Out += ", ";
+      Out +=
+          T.elem() == ElemType::F32 ? floatText(T.data<float>()[I]) : std::to_string(T.getAsInt(I));
+    }
+  }
+  return Out + "]>";
+}
+
+} // namespace
+
+std::string printAttrValue(const Attr &A) {
   struct Visitor {
     std::string operator()(int64_t I) const { return std::to_string(I); }
     std::string operator()(double D) const { return doubleText(D); }
@@ -47,27 +68,6 @@ std::string formatAttr(const Attr &A) {
   };
   return std::visit(Visitor{}, A);
 }
-
-std::string formatConstant(const Tensor &T, const PrintOptions &Opts) {
-  if (Opts.ElideConstantsAbove && T.size() > Opts.ElideConstantsAbove)
-    return "dense<...>";
-  std::string Out = "dense<[";
-  if (T.elem() == ElemType::B1) {
-    const uint64_t *W = T.data<uint64_t>();
-    for (size_t I = 0; I < T.bytes().size() / 8; ++I)
-      Out += fmt::format("{}0x{:016x}", I ? ", " : "", W[I]);
-  } else {
-    for (int64_t I = 0; I < T.size(); ++I) {
-      if (I)
-        Out += ", ";
-      Out += T.elem() == ElemType::F32 ? floatText(T.data<float>()[I])
-                                       : std::to_string(T.getAsInt(I));
-    }
-  }
-  return Out + "]>";
-}
-
-} // namespace
 
 std::string printValueName(const std::string &Name) {
   return "%" + (isBareIdentifier(Name) ? Name : quote(Name));
@@ -90,7 +90,7 @@ std::string printGraph(const Graph &G, const PrintOptions &Opts) {
     for (Value *V : O->operands())
       Operands.push_back(printValueName(V->name()));
     for (auto &[Name, A] : O->attrs().all())
-      Attrs.push_back(fmt::format("{} = {}", Name, formatAttr(A)));
+      Attrs.push_back(fmt::format("{} = {}", Name, printAttrValue(A)));
     Out += fmt::format("  {} = {}({})", printValueName(O->result()->name()), O->mnemonic(),
                        fmt::join(Operands, ", "));
     if (!Attrs.empty())

@@ -20,6 +20,9 @@ std::string printGraph(const Graph &G, const PrintOptions &Opts = {});
 
 std::string printValueName(const std::string &Name);
 
+/// An attribute value as the text IR writes it: 1, 0.5, [1, 2], "relu".
+std::string printAttrValue(const Attr &A);
+
 } // namespace xnorc
 
 #endif

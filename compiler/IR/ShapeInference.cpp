@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/ShapeInference.h"
 
+#include "compiler/IR/OpViews.h"
 #include "compiler/Support/Error.h"
 
 #include <algorithm>
@@ -43,8 +44,8 @@ using Operands = std::vector<Value *>;
 
 llvm::Error expectRank(const Value *V, size_t MinRank, const char *What) {
   if (V->type().rank() < MinRank)
-    return makeError("{} '{}' has rank {}, expected at least {}", What, V->name(),
-                     V->type().rank(), MinRank);
+    return makeError("{} '{}' has rank {}, expected at least {}", What, V->name(), V->type().rank(),
+                     MinRank);
   return llvm::Error::success();
 }
 
@@ -55,21 +56,16 @@ llvm::Error expectFloat(const Value *V) {
   return llvm::Error::success();
 }
 
-/// Shared by conv and pooling: spatial output extents from window attributes.
+/// Shared by conv and pooling: spatial output extents from window attributes
+/// (whose lengths and signs the verifier has checked against the input).
 llvm::Expected<Shape> windowedSpatial(const Shape &In, const std::vector<int64_t> &Kernel,
-                                      const Attributes &A, bool CeilMode) {
+                                      const WindowedOp &Win, bool CeilMode) {
   size_t NSp = In.size() - 2;
   if (Kernel.size() != NSp)
     return makeError("kernel has {} spatial dims but the input has {}", Kernel.size(), NSp);
-  auto Strides = A.getInts("strides", std::vector<int64_t>(NSp, 1));
-  auto Dil = A.getInts("dilations", std::vector<int64_t>(NSp, 1));
-  auto Pads = A.getInts("pads", std::vector<int64_t>(2 * NSp, 0));
-  if (Strides.size() != NSp || Dil.size() != NSp || Pads.size() != 2 * NSp)
-    return makeError("strides/dilations/pads do not match {} spatial dims", NSp);
+  auto Strides = Win.strides(), Dil = Win.dilations(), Pads = Win.pads();
   Shape Out;
   for (size_t I = 0; I < NSp; ++I) {
-    if (Strides[I] < 1 || Dil[I] < 1 || Kernel[I] < 1)
-      return makeError("kernel, strides and dilations must be positive");
     int64_t O = slidingWindowOutput(In[I + 2], Pads[I], Pads[I + NSp], Kernel[I], Strides[I],
                                     Dil[I], CeilMode);
     if (O < 1)
@@ -80,19 +76,19 @@ llvm::Expected<Shape> windowedSpatial(const Shape &In, const std::vector<int64_t
   return Out;
 }
 
-llvm::Expected<TensorType> inferConv(const Operands &Ops, const Attributes &A) {
-  const Shape &X = Ops[0]->type().Dims, &W = Ops[1]->type().Dims;
+llvm::Expected<TensorType> inferConv(const ConvOp &C) {
+  const Shape &X = C.x()->type().Dims, &W = C.w()->type().Dims;
   if (X.size() < 3 || W.size() != X.size())
     return makeError("conv expects input and weight of equal rank >= 3, got {} and {}",
                      shapeToString(X), shapeToString(W));
-  int64_t G = A.getInt("group", 1);
-  if (G < 1 || X[1] % G || W[0] % G || W[1] * G != X[1])
+  int64_t G = C.group();
+  if (X[1] % G || W[0] % G || W[1] * G != X[1])
     return makeError("conv input channels {} do not match weight {} with group {}", X[1],
                      shapeToString(W), G);
-  if (Ops.size() > 2 && Ops[2]->type().Dims != Shape{W[0]})
+  if (C.bias() && C.bias()->type().Dims != Shape{W[0]})
     return makeError("conv bias shape {} does not match {} output channels",
-                     shapeToString(Ops[2]->type().Dims), W[0]);
-  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), A, false);
+                     shapeToString(C.bias()->type().Dims), W[0]);
+  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), C.as<WindowedOp>(), false);
   if (!Sp)
     return Sp.takeError();
   Shape Out{X[0], W[0]};
@@ -100,56 +96,56 @@ llvm::Expected<TensorType> inferConv(const Operands &Ops, const Attributes &A) {
   return TensorType{ElemType::F32, Out};
 }
 
-llvm::Expected<TensorType> inferPool(const Operands &Ops, const Attributes &A) {
-  const Shape &X = Ops[0]->type().Dims;
-  if (auto E = expectRank(Ops[0], 3, "pool input"))
+llvm::Expected<TensorType> inferPool(const PoolOp &P, ElemType Elem) {
+  const Shape &X = P.x()->type().Dims;
+  if (auto E = expectRank(P.x(), 3, "pool input"))
     return std::move(E);
-  auto Sp = windowedSpatial(X, A.getInts("kernel_shape"), A, A.getInt("ceil_mode", 0) != 0);
+  auto Sp = windowedSpatial(X, P.kernel_shape(), P.as<WindowedOp>(), P.ceil_mode() != 0);
   if (!Sp)
     return Sp.takeError();
   Shape Out{X[0], X[1]};
   Out.insert(Out.end(), Sp->begin(), Sp->end());
-  return TensorType{ElemType::F32, Out};
+  return TensorType{Elem, Out};
 }
 
-llvm::Expected<TensorType> inferGlobalPool(const Operands &Ops) {
-  if (auto E = expectRank(Ops[0], 3, "pool input"))
+llvm::Expected<TensorType> inferGlobalPool(const Value *X) {
+  if (auto E = expectRank(X, 3, "pool input"))
     return std::move(E);
-  Shape Out = Ops[0]->type().Dims;
+  Shape Out = X->type().Dims;
   std::fill(Out.begin() + 2, Out.end(), 1);
   return TensorType{ElemType::F32, Out};
 }
 
-llvm::Expected<TensorType> inferBatchNorm(const Operands &Ops) {
-  const Shape &X = Ops[0]->type().Dims;
-  if (auto E = expectRank(Ops[0], 2, "batch_norm input"))
+llvm::Expected<TensorType> inferBatchNorm(const BatchNormOp &BN) {
+  const Shape &X = BN.x()->type().Dims;
+  if (auto E = expectRank(BN.x(), 2, "batch_norm input"))
     return std::move(E);
-  for (unsigned I = 1; I < 5; ++I)
-    if (Ops[I]->type().Dims != Shape{X[1]})
-      return makeError("batch_norm parameter '{}' has shape {}, expected [{}]", Ops[I]->name(),
-                       shapeToString(Ops[I]->type().Dims), X[1]);
-  return Ops[0]->type();
+  for (const Value *P : {BN.scale(), BN.bias(), BN.mean(), BN.var()})
+    if (P->type().Dims != Shape{X[1]})
+      return makeError("batch_norm parameter '{}' has shape {}, expected [{}]", P->name(),
+                       shapeToString(P->type().Dims), X[1]);
+  return BN.x()->type();
 }
 
-llvm::Expected<TensorType> inferGemm(const Operands &Ops, const Attributes &A) {
-  const Shape &SA = Ops[0]->type().Dims, &SB = Ops[1]->type().Dims;
+llvm::Expected<TensorType> inferGemm(const GemmOp &G) {
+  const Shape &SA = G.a()->type().Dims, &SB = G.b()->type().Dims;
   if (SA.size() != 2 || SB.size() != 2)
     return makeError("gemm expects 2-D operands, got {} and {}", shapeToString(SA),
                      shapeToString(SB));
-  bool TA = A.getInt("transA"), TB = A.getInt("transB");
+  bool TA = G.transA(), TB = G.transB();
   int64_t M = TA ? SA[1] : SA[0], K = TA ? SA[0] : SA[1];
   int64_t KB = TB ? SB[1] : SB[0], N = TB ? SB[0] : SB[1];
   if (K != KB)
     return makeError("gemm inner dimensions differ: {} vs {}", K, KB);
   Shape Out{M, N}, Tmp;
-  if (Ops.size() > 2 && (!broadcastShapes(Ops[2]->type().Dims, Out, Tmp) || Tmp != Out))
+  if (G.c() && (!broadcastShapes(G.c()->type().Dims, Out, Tmp) || Tmp != Out))
     return makeError("gemm C of shape {} does not broadcast to [{},{}]",
-                     shapeToString(Ops[2]->type().Dims), M, N);
+                     shapeToString(G.c()->type().Dims), M, N);
   return TensorType{ElemType::F32, Out};
 }
 
-llvm::Expected<TensorType> inferMatMul(const Operands &Ops) {
-  Shape SA = Ops[0]->type().Dims, SB = Ops[1]->type().Dims;
+llvm::Expected<TensorType> inferMatMul(const MatMulOp &MM) {
+  Shape SA = MM.a()->type().Dims, SB = MM.b()->type().Dims;
   if (SA.empty() || SB.empty())
     return makeError("matmul operands must have rank >= 1");
   bool VecA = SA.size() == 1, VecB = SB.size() == 1;
@@ -162,7 +158,7 @@ llvm::Expected<TensorType> inferMatMul(const Operands &Ops) {
   Shape Batch;
   if (!broadcastShapes(Shape(SA.begin(), SA.end() - 2), Shape(SB.begin(), SB.end() - 2), Batch))
     return makeError("matmul batch dimensions {} and {} do not broadcast",
-                     shapeToString(Ops[0]->type().Dims), shapeToString(Ops[1]->type().Dims));
+                     shapeToString(MM.a()->type().Dims), shapeToString(MM.b()->type().Dims));
   Shape Out = Batch;
   if (!VecA)
     Out.push_back(SA[SA.size() - 2]);
@@ -171,38 +167,38 @@ llvm::Expected<TensorType> inferMatMul(const Operands &Ops) {
   return TensorType{ElemType::F32, Out};
 }
 
-llvm::Expected<TensorType> inferBroadcast(const Operands &Ops) {
+llvm::Expected<TensorType> inferBroadcast(const BroadcastOp &B) {
+  const TensorType &TA = B.a()->type(), &TB = B.b()->type();
   Shape Out;
-  if (!broadcastShapes(Ops[0]->type().Dims, Ops[1]->type().Dims, Out))
-    return makeError("shapes {} and {} do not broadcast", shapeToString(Ops[0]->type().Dims),
-                     shapeToString(Ops[1]->type().Dims));
-  if (Ops[0]->type().Elem != Ops[1]->type().Elem)
-    return makeError("operands have different element types {} and {}",
-                     elemTypeName(Ops[0]->type().Elem), elemTypeName(Ops[1]->type().Elem));
-  return TensorType{Ops[0]->type().Elem, Out};
+  if (!broadcastShapes(TA.Dims, TB.Dims, Out))
+    return makeError("shapes {} and {} do not broadcast", shapeToString(TA.Dims),
+                     shapeToString(TB.Dims));
+  if (TA.Elem != TB.Elem)
+    return makeError("operands have different element types {} and {}", elemTypeName(TA.Elem),
+                     elemTypeName(TB.Elem));
+  return TensorType{TA.Elem, Out};
 }
 
-llvm::Expected<TensorType> inferPRelu(const Operands &Ops) {
+llvm::Expected<TensorType> inferPRelu(const PReluOp &P) {
+  const Shape &X = P.x()->type().Dims, &Slope = P.slope()->type().Dims;
   Shape Out;
-  if (!broadcastShapes(Ops[0]->type().Dims, Ops[1]->type().Dims, Out) ||
-      Out != Ops[0]->type().Dims)
-    return makeError("prelu slope of shape {} does not broadcast to input {}",
-                     shapeToString(Ops[1]->type().Dims), shapeToString(Ops[0]->type().Dims));
-  return Ops[0]->type();
+  if (!broadcastShapes(X, Slope, Out) || Out != X)
+    return makeError("prelu slope of shape {} does not broadcast to input {}", shapeToString(Slope),
+                     shapeToString(X));
+  return P.x()->type();
 }
 
-llvm::Expected<TensorType> inferReshape(const Operands &Ops, const Attributes &A) {
-  Shape Target = A.getInts("shape");
-  if (numElements(Target) != Ops[0]->type().numElements() ||
-      std::any_of(Target.begin(), Target.end(), [](int64_t D) { return D < 0; }))
-    return makeError("cannot reshape {} into {}", shapeToString(Ops[0]->type().Dims),
+llvm::Expected<TensorType> inferReshape(const ReshapeOp &R) {
+  Shape Target = R.shape();
+  if (numElements(Target) != R.x()->type().numElements())
+    return makeError("cannot reshape {} into {}", shapeToString(R.x()->type().Dims),
                      shapeToString(Target));
-  return TensorType{Ops[0]->type().Elem, Target};
+  return TensorType{R.x()->type().Elem, Target};
 }
 
-llvm::Expected<TensorType> inferTranspose(const Operands &Ops, const Attributes &A) {
-  const Shape &X = Ops[0]->type().Dims;
-  auto Perm = A.getInts("perm");
+llvm::Expected<TensorType> inferTranspose(const TransposeOp &T) {
+  const Shape &X = T.x()->type().Dims;
+  auto Perm = T.perm();
   std::vector<int64_t> Sorted = Perm;
   std::sort(Sorted.begin(), Sorted.end());
   for (size_t I = 0; I < Sorted.size(); ++I)
@@ -213,44 +209,44 @@ llvm::Expected<TensorType> inferTranspose(const Operands &Ops, const Attributes 
   Shape Out;
   for (int64_t P : Perm)
     Out.push_back(X[P]);
-  return TensorType{Ops[0]->type().Elem, Out};
+  return TensorType{T.x()->type().Elem, Out};
 }
 
-llvm::Expected<TensorType> inferConcat(const Operands &Ops, const Attributes &A) {
-  Shape Out = Ops[0]->type().Dims;
-  int64_t Axis = A.getInt("axis");
-  if (Axis < 0 || Axis >= static_cast<int64_t>(Out.size()))
+llvm::Expected<TensorType> inferConcat(const ConcatOp &C) {
+  auto Inputs = C.inputs();
+  const TensorType &First = Inputs[0]->type();
+  Shape Out = First.Dims;
+  int64_t Axis = C.axis();
+  if (Axis >= static_cast<int64_t>(Out.size()))
     return makeError("concat axis {} out of range for rank {}", Axis, Out.size());
-  for (size_t I = 1; I < Ops.size(); ++I) {
-    const Shape &S = Ops[I]->type().Dims;
-    bool Ok = S.size() == Out.size() && Ops[I]->type().Elem == Ops[0]->type().Elem;
+  for (size_t I = 1; I < Inputs.size(); ++I) {
+    const Shape &S = Inputs[I]->type().Dims;
+    bool Ok = S.size() == Out.size() && Inputs[I]->type().Elem == First.Elem;
     for (size_t D = 0; Ok && D < S.size(); ++D)
       Ok = D == static_cast<size_t>(Axis) || S[D] == Out[D];
     if (!Ok)
-      return makeError("concat operand '{}' of type {} does not match {}", Ops[I]->name(),
-                       Ops[I]->type().str(), Ops[0]->type().str());
+      return makeError("concat operand '{}' of type {} does not match {}", Inputs[I]->name(),
+                       Inputs[I]->type().str(), First.str());
     Out[Axis] += S[Axis];
   }
-  return TensorType{Ops[0]->type().Elem, Out};
+  return TensorType{First.Elem, Out};
 }
 
-llvm::Expected<TensorType> inferPad(const Operands &Ops, const Attributes &A) {
-  Shape Out = Ops[0]->type().Dims;
-  auto Pads = A.getInts("pads");
-  if (Pads.size() != 2 * Out.size())
-    return makeError("pad has {} pads for rank {}", Pads.size(), Out.size());
+llvm::Expected<TensorType> inferPad(const PadOp &P) {
+  Shape Out = P.x()->type().Dims;
+  auto Pads = P.pads();
   for (size_t I = 0; I < Out.size(); ++I) {
     Out[I] += Pads[I] + Pads[I + Out.size()];
     if (Out[I] < 0)
       return makeError("pads {} crop dim {} below zero", shapeToString(Pads), I);
   }
-  return TensorType{Ops[0]->type().Elem, Out};
+  return TensorType{P.x()->type().Elem, Out};
 }
 
-llvm::Expected<TensorType> inferReduceMean(const Operands &Ops, const Attributes &A) {
-  const Shape &X = Ops[0]->type().Dims;
-  auto Axes = A.getInts("axes");
-  bool Keep = A.getInt("keepdims", 1) != 0;
+llvm::Expected<TensorType> inferReduce(const ReduceOp &R) {
+  const Shape &X = R.x()->type().Dims;
+  auto Axes = R.axes();
+  bool Keep = R.keepdims() != 0;
   Shape Out;
   for (size_t I = 0; I < X.size(); ++I) {
     bool Reduced = std::find(Axes.begin(), Axes.end(), static_cast<int64_t>(I)) != Axes.end();
@@ -260,44 +256,42 @@ llvm::Expected<TensorType> inferReduceMean(const Operands &Ops, const Attributes
       Out.push_back(1);
   }
   for (int64_t Ax : Axes)
-    if (Ax < 0 || Ax >= static_cast<int64_t>(X.size()))
+    if (Ax >= static_cast<int64_t>(X.size()))
       return makeError("reduce axis {} out of range for rank {}", Ax, X.size());
-  return TensorType{Ops[0]->type().Elem, Out};
+  return TensorType{R.x()->type().Elem, Out};
 }
 
-llvm::Expected<TensorType> inferSoftmax(const Operands &Ops, const Attributes &A) {
-  int64_t Axis = A.getInt("axis");
-  if (Axis < 0 || Axis >= static_cast<int64_t>(Ops[0]->type().rank()))
-    return makeError("softmax axis {} out of range for rank {}", Axis, Ops[0]->type().rank());
-  return Ops[0]->type();
+llvm::Expected<TensorType> inferSoftmax(const SoftmaxOp &S) {
+  if (S.axis() >= static_cast<int64_t>(S.x()->type().rank()))
+    return makeError("softmax axis {} out of range for rank {}", S.axis(), S.x()->type().rank());
+  return S.x()->type();
 }
 
-llvm::Expected<TensorType> inferSlice(const Operands &Ops, const Attributes &A) {
-  Shape Out = Ops[0]->type().Dims;
-  auto Starts = A.getInts("starts"), Ends = A.getInts("ends"), Axes = A.getInts("axes"),
-       Steps = A.getInts("steps");
+llvm::Expected<TensorType> inferSlice(const SliceOp &S) {
+  Shape Out = S.x()->type().Dims;
+  auto Starts = S.starts(), Ends = S.ends(), Axes = S.axes(), Steps = S.steps();
   if (Starts.size() != Axes.size() || Ends.size() != Axes.size() || Steps.size() != Axes.size())
     return makeError("slice starts/ends/axes/steps differ in length");
   for (size_t I = 0; I < Axes.size(); ++I) {
-    if (Axes[I] < 0 || Axes[I] >= static_cast<int64_t>(Out.size()) || Steps[I] == 0)
+    if (Axes[I] >= static_cast<int64_t>(Out.size()) || Steps[I] == 0)
       return makeError("slice axis {} or step {} invalid", Axes[I], Steps[I]);
     // Starts/ends are already clamped by the importer, so the count is exact.
     int64_t N = Steps[I] > 0 ? (Ends[I] - Starts[I] + Steps[I] - 1) / Steps[I]
                              : (Starts[I] - Ends[I] - Steps[I] - 1) / -Steps[I];
     Out[Axes[I]] = std::max<int64_t>(N, 0);
   }
-  return TensorType{Ops[0]->type().Elem, Out};
+  return TensorType{S.x()->type().Elem, Out};
 }
 
-llvm::Expected<TensorType> inferGather(const Operands &Ops, const Attributes &A) {
-  const Shape &X = Ops[0]->type().Dims, &Idx = Ops[1]->type().Dims;
-  int64_t Axis = A.getInt("axis");
-  if (Axis < 0 || Axis >= static_cast<int64_t>(X.size()))
+llvm::Expected<TensorType> inferGather(const GatherOp &G) {
+  const Shape &X = G.x()->type().Dims, &Idx = G.indices()->type().Dims;
+  int64_t Axis = G.axis();
+  if (Axis >= static_cast<int64_t>(X.size()))
     return makeError("gather axis {} out of range for rank {}", Axis, X.size());
   Shape Out(X.begin(), X.begin() + Axis);
   Out.insert(Out.end(), Idx.begin(), Idx.end());
   Out.insert(Out.end(), X.begin() + Axis + 1, X.end());
-  return TensorType{Ops[0]->type().Elem, Out};
+  return TensorType{G.x()->type().Elem, Out};
 }
 
 llvm::Error expectElem(const Value *V, ElemType E, const char *Role) {
@@ -316,96 +310,122 @@ llvm::Error expectVector(const Value *V, int64_t N, ElemType E, const char *Role
   return llvm::Error::success();
 }
 
-/// bconv, bconv_threshold, bwconv: x (*) w with conv's window attributes, and a
-/// per-output-channel pair of epilogue vectors (scale/bias or thresh/dir).
-llvm::Expected<TensorType> inferBinaryConv(OpKind Kind, const Operands &Ops,
-                                           const Attributes &A) {
-  bool FloatIn = Kind == OpKind::BWConv;
-  if (auto E = expectElem(Ops[0], FloatIn ? ElemType::F32 : ElemType::B1, "input"))
+/// The operands of a binary conv or dense layer: x (*) w, then a pair of
+/// per-output-channel vectors (scale/bias, or thresh/dir for the *_threshold
+/// ops, which write bits) and an optional residual.
+struct BinaryLayer {
+  Value *X, *W, *First, *Second, *Residual;
+  bool Thresholded;
+};
+
+BinaryLayer binaryLayerOf(const OpView &V) {
+  if (ScaledLayerOp::classof(V.kind())) {
+    auto S = V.as<ScaledLayerOp>();
+    return {S.x(), S.w(), S.scale(), S.bias(), S.residual(), false};
+  }
+  auto T = V.as<ThresholdLayerOp>();
+  return {T.x(), T.w(), T.thresh(), T.dir(), nullptr, true};
+}
+
+/// Checks the per-channel vectors and residual of L against M output
+/// channels and the result shape Out; returns the result type.
+llvm::Expected<TensorType> binaryLayerResult(const BinaryLayer &L, int64_t M, const Shape &Out) {
+  ElemType VecElem = L.Thresholded ? ElemType::I32 : ElemType::F32;
+  if (auto E = expectVector(L.First, M, VecElem, L.Thresholded ? "thresholds" : "scale"))
     return std::move(E);
-  if (auto E = expectElem(Ops[1], ElemType::B1, "weight"))
+  if (auto E = expectVector(L.Second, M, VecElem, L.Thresholded ? "directions" : "bias"))
     return std::move(E);
-  const Shape &X = Ops[0]->type().Dims, &W = Ops[1]->type().Dims;
+  if (L.Residual && L.Residual->type() != TensorType{ElemType::F32, Out})
+    return makeError("residual '{}' of type {} does not match the result f32{}", L.Residual->name(),
+                     L.Residual->type().str(), shapeToString(Out));
+  return TensorType{L.Thresholded ? ElemType::B1 : ElemType::F32, Out};
+}
+
+/// bconv, bconv_threshold, bwconv: x (*) w with conv's window attributes.
+llvm::Expected<TensorType> inferBinaryConv(const GroupedConvOp &C) {
+  BinaryLayer L = binaryLayerOf(C);
+  bool FloatIn = hasTrait(C.kind(), OpTrait::BinaryWeight);
+  if (auto E = expectElem(L.X, FloatIn ? ElemType::F32 : ElemType::B1, "input"))
+    return std::move(E);
+  if (auto E = expectElem(L.W, ElemType::B1, "weight"))
+    return std::move(E);
+  const Shape &X = L.X->type().Dims, &W = L.W->type().Dims;
   if (X.size() != 4 || W.size() != 4)
-    return makeError("{} expects 2-D NCHW input and weight, got {} and {}", opMnemonic(Kind),
+    return makeError("{} expects 2-D NCHW input and weight, got {} and {}", opMnemonic(C.kind()),
                      shapeToString(X), shapeToString(W));
-  int64_t G = A.getInt("group", 1);
-  if (G < 1 || X[1] % G || W[0] % G || W[1] * G != X[1])
+  int64_t G = C.group();
+  if (X[1] % G || W[0] % G || W[1] * G != X[1])
     return makeError("input channels {} do not match weight {} with group {}", X[1],
                      shapeToString(W), G);
-  bool Thresh = Kind == OpKind::BConvThreshold;
-  ElemType VecElem = Thresh ? ElemType::I32 : ElemType::F32;
-  if (auto E = expectVector(Ops[2], W[0], VecElem, Thresh ? "thresholds" : "scale"))
-    return std::move(E);
-  if (auto E = expectVector(Ops[3], W[0], VecElem, Thresh ? "directions" : "bias"))
-    return std::move(E);
-  int64_t PadValue = A.getInt("pad_value", 0);
-  if (PadValue != 0 && PadValue != 1 && PadValue != -1)
-    return makeError("pad_value must be 0 (zero padding), 1 or -1");
-  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), A, false);
+  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), C.as<WindowedOp>(), false);
   if (!Sp)
     return Sp.takeError();
   Shape Out{X[0], W[0]};
   Out.insert(Out.end(), Sp->begin(), Sp->end());
-  if (Ops.size() > 4 && Ops[4]->type() != TensorType{ElemType::F32, Out})
-    return makeError("residual '{}' of type {} does not match the result f32{}", Ops[4]->name(),
-                     Ops[4]->type().str(), shapeToString(Out));
-  return TensorType{Thresh ? ElemType::B1 : ElemType::F32, Out};
+  return binaryLayerResult(L, W[0], Out);
 }
 
-llvm::Expected<TensorType> inferBinaryDense(OpKind Kind, const Operands &Ops) {
-  bool FloatIn = Kind == OpKind::BWDense;
-  if (auto E = expectElem(Ops[0], FloatIn ? ElemType::F32 : ElemType::B1, "input"))
+/// bdense, bdense_threshold, bwdense: x [N,K] (*) w [M,K].
+llvm::Expected<TensorType> inferBinaryDense(const OpView &V) {
+  BinaryLayer L = binaryLayerOf(V);
+  bool FloatIn = hasTrait(V.kind(), OpTrait::BinaryWeight);
+  if (auto E = expectElem(L.X, FloatIn ? ElemType::F32 : ElemType::B1, "input"))
     return std::move(E);
-  if (auto E = expectElem(Ops[1], ElemType::B1, "weight"))
+  if (auto E = expectElem(L.W, ElemType::B1, "weight"))
     return std::move(E);
-  const Shape &X = Ops[0]->type().Dims, &W = Ops[1]->type().Dims;
+  const Shape &X = L.X->type().Dims, &W = L.W->type().Dims;
   if (X.size() != 2 || W.size() != 2 || X[1] != W[1])
-    return makeError("{} expects x [N,K] and w [M,K], got {} and {}", opMnemonic(Kind),
+    return makeError("{} expects x [N,K] and w [M,K], got {} and {}", opMnemonic(V.kind()),
                      shapeToString(X), shapeToString(W));
-  bool Thresh = Kind == OpKind::BDenseThreshold;
-  ElemType VecElem = Thresh ? ElemType::I32 : ElemType::F32;
-  if (auto E = expectVector(Ops[2], W[0], VecElem, Thresh ? "thresholds" : "scale"))
-    return std::move(E);
-  if (auto E = expectVector(Ops[3], W[0], VecElem, Thresh ? "directions" : "bias"))
-    return std::move(E);
-  Shape Out{X[0], W[0]};
-  if (Ops.size() > 4 && Ops[4]->type() != TensorType{ElemType::F32, Out})
-    return makeError("residual '{}' does not match the result", Ops[4]->name());
-  return TensorType{Thresh ? ElemType::B1 : ElemType::F32, Out};
+  return binaryLayerResult(L, W[0], {X[0], W[0]});
 }
 
-llvm::Expected<TensorType> inferThreshold(const Operands &Ops) {
-  if (auto E = expectElem(Ops[0], ElemType::F32, "input"))
+llvm::Expected<TensorType> inferThreshold(const ThresholdOp &T) {
+  if (auto E = expectElem(T.x(), ElemType::F32, "input"))
     return std::move(E);
-  const Shape &X = Ops[0]->type().Dims;
+  const Shape &X = T.x()->type().Dims;
   int64_t C = X.size() >= 2 ? X[1] : (X.empty() ? 1 : X[0]);
-  for (size_t I = 1; I < Ops.size(); ++I)
-    if (auto E = expectVector(Ops[I], C, ElemType::F32, I == 1 ? "thresholds" : "directions"))
+  if (T.tau())
+    if (auto E = expectVector(T.tau(), C, ElemType::F32, "thresholds"))
+      return std::move(E);
+  if (T.dir())
+    if (auto E = expectVector(T.dir(), C, ElemType::F32, "directions"))
       return std::move(E);
   return TensorType{ElemType::B1, X};
 }
 
-llvm::Expected<TensorType> inferBMaxPool(const Operands &Ops, const Attributes &A) {
-  if (auto E = expectElem(Ops[0], ElemType::B1, "input"))
+llvm::Expected<TensorType> inferBMaxPool(const BMaxPoolOp &P) {
+  if (auto E = expectElem(P.x(), ElemType::B1, "input"))
     return std::move(E);
-  const Shape &X = Ops[0]->type().Dims;
+  const Shape &X = P.x()->type().Dims;
   if (X.size() != 4)
     return makeError("bmax_pool expects a 2-D NCHW input, got {}", shapeToString(X));
-  if (Ops.size() > 1)
-    if (auto E = expectVector(Ops[1], X[1], ElemType::B1, "min_mask"))
+  if (P.min_mask())
+    if (auto E = expectVector(P.min_mask(), X[1], ElemType::B1, "min_mask"))
       return std::move(E);
-  auto Sp = windowedSpatial(X, A.getInts("kernel_shape"), A, A.getInt("ceil_mode", 0) != 0);
-  if (!Sp)
-    return Sp.takeError();
-  return TensorType{ElemType::B1, {X[0], X[1], (*Sp)[0], (*Sp)[1]}};
+  return inferPool(P.as<PoolOp>(), ElemType::B1);
 }
 
-llvm::Expected<TensorType> inferCast(const Operands &Ops, const Attributes &A) {
+llvm::Expected<TensorType> inferCast(const CastOp &C) {
   ElemType To;
-  if (!parseElemType(A.getString("to"), To) || To == ElemType::B1)
-    return makeError("cast to unsupported type '{}'", A.getString("to"));
-  return TensorType{To, Ops[0]->type().Dims};
+  if (!parseElemType(C.to(), To))
+    return makeError("cast to unsupported type '{}'", C.to());
+  return TensorType{To, C.x()->type().Dims};
+}
+
+llvm::Error checkOperandTypes(OpKind Kind, const Operands &Ops) {
+  // Packed bits are not elements: only binary ops know their layout (a reshape
+  // or slice of b1 storage would reinterpret words, not values).
+  if (!isBinaryOp(Kind))
+    for (Value *V : Ops)
+      if (V->type().Elem == ElemType::B1)
+        return makeError("{} does not accept the packed binary (b1) operand '{}'", opMnemonic(Kind),
+                         V->name());
+  if (hasTrait(Kind, OpTrait::FloatOnly))
+    for (Value *V : Ops)
+      if (auto E = expectFloat(V))
+        return E;
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -415,59 +435,35 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
   if (Ops.size() < opMinOperands(Kind) || Ops.size() > opMaxOperands(Kind))
     return makeError("{} takes {} to {} operands, got {}", opMnemonic(Kind), opMinOperands(Kind),
                      opMaxOperands(Kind), Ops.size());
-  // Packed bits are not elements: only binary ops know their layout (a reshape
-  // or slice of b1 storage would reinterpret words, not values).
-  if (!isBinaryOp(Kind))
-    for (Value *V : Ops)
-      if (V->type().Elem == ElemType::B1)
-        return makeError("{} does not accept the packed binary (b1) operand '{}'",
-                         opMnemonic(Kind), V->name());
-  switch (Kind) {
-  case OpKind::Conv:
-  case OpKind::MaxPool:
-  case OpKind::AvgPool:
-  case OpKind::GlobalAvgPool:
-  case OpKind::GlobalMaxPool:
-  case OpKind::BatchNorm:
-  case OpKind::Gemm:
-  case OpKind::MatMul:
-  case OpKind::Softmax:
-  case OpKind::Relu:
-  case OpKind::LeakyRelu:
-  case OpKind::Clip:
-  case OpKind::Sigmoid:
-  case OpKind::Tanh:
-  case OpKind::PRelu:
-    for (Value *V : Ops)
-      if (auto E = expectFloat(V))
-        return std::move(E);
-    break;
-  default:
-    break;
-  }
+  if (auto E = checkOperandTypes(Kind, Ops))
+    return std::move(E);
+  if (auto E = verifyAttributes(Kind, Ops, A))
+    return std::move(E);
 
+  OpView V(Kind, Ops, A);
   switch (Kind) {
   case OpKind::Conv:
-    return inferConv(Ops, A);
+    return inferConv(V.as<ConvOp>());
   case OpKind::BatchNorm:
-    return inferBatchNorm(Ops);
+    return inferBatchNorm(V.as<BatchNormOp>());
   case OpKind::Gemm:
-    return inferGemm(Ops, A);
+    return inferGemm(V.as<GemmOp>());
   case OpKind::MatMul:
-    return inferMatMul(Ops);
+    return inferMatMul(V.as<MatMulOp>());
   case OpKind::MaxPool:
   case OpKind::AvgPool:
-    return inferPool(Ops, A);
+    return inferPool(V.as<PoolOp>(), ElemType::F32);
   case OpKind::GlobalAvgPool:
+    return inferGlobalPool(V.as<GlobalAvgPoolOp>().x());
   case OpKind::GlobalMaxPool:
-    return inferGlobalPool(Ops);
+    return inferGlobalPool(V.as<GlobalMaxPoolOp>().x());
   case OpKind::Softmax:
-    return inferSoftmax(Ops, A);
+    return inferSoftmax(V.as<SoftmaxOp>());
   case OpKind::ReduceMean:
   case OpKind::ReduceSum:
   case OpKind::ReduceMax:
   case OpKind::ReduceMin:
-    return inferReduceMean(Ops, A);
+    return inferReduce(V.as<ReduceOp>());
   case OpKind::Relu:
   case OpKind::LeakyRelu:
   case OpKind::Clip:
@@ -477,48 +473,50 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
   case OpKind::Abs:
   case OpKind::Neg:
   case OpKind::Exp:
-    return Ops[0]->type();
+    return V.as<UnaryOp>().x()->type();
   case OpKind::Add:
   case OpKind::Sub:
   case OpKind::Mul:
   case OpKind::Div:
   case OpKind::Max:
   case OpKind::Min:
-    return inferBroadcast(Ops);
+    return inferBroadcast(V.as<BroadcastOp>());
   case OpKind::PRelu:
-    return inferPRelu(Ops);
+    return inferPRelu(V.as<PReluOp>());
   case OpKind::Reshape:
-    return inferReshape(Ops, A);
+    return inferReshape(V.as<ReshapeOp>());
   case OpKind::Transpose:
-    return inferTranspose(Ops, A);
+    return inferTranspose(V.as<TransposeOp>());
   case OpKind::Concat:
-    return inferConcat(Ops, A);
+    return inferConcat(V.as<ConcatOp>());
   case OpKind::Pad:
-    return inferPad(Ops, A);
+    return inferPad(V.as<PadOp>());
   case OpKind::Slice:
-    return inferSlice(Ops, A);
+    return inferSlice(V.as<SliceOp>());
   case OpKind::Gather:
-    return inferGather(Ops, A);
+    return inferGather(V.as<GatherOp>());
   case OpKind::Threshold:
-    return inferThreshold(Ops);
-  case OpKind::Unpack:
-    if (auto E = expectElem(Ops[0], ElemType::B1, "input"))
+    return inferThreshold(V.as<ThresholdOp>());
+  case OpKind::Unpack: {
+    Value *X = V.as<UnpackOp>().x();
+    if (auto E = expectElem(X, ElemType::B1, "input"))
       return std::move(E);
-    return TensorType{ElemType::F32, Ops[0]->type().Dims};
+    return TensorType{ElemType::F32, X->type().Dims};
+  }
   case OpKind::BConv:
   case OpKind::BConvThreshold:
   case OpKind::BWConv:
-    return inferBinaryConv(Kind, Ops, A);
+    return inferBinaryConv(V.as<GroupedConvOp>());
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
   case OpKind::BWDense:
-    return inferBinaryDense(Kind, Ops);
+    return inferBinaryDense(V);
   case OpKind::BMaxPool:
-    return inferBMaxPool(Ops, A);
+    return inferBMaxPool(V.as<BMaxPoolOp>());
   case OpKind::ShapeOf:
-    return TensorType{ElemType::I64, {static_cast<int64_t>(Ops[0]->type().rank())}};
+    return TensorType{ElemType::I64, {static_cast<int64_t>(V.as<ShapeOfOp>().x()->type().rank())}};
   case OpKind::Cast:
-    return inferCast(Ops, A);
+    return inferCast(V.as<CastOp>());
   }
   return makeError("no shape rule for {}", opMnemonic(Kind));
 }
