@@ -13,18 +13,7 @@
 #define XN_BMAXPOOL_PARAMS(F, A)                                                                   \
   F(int64_t, n)                                                                                    \
   F(int64_t, c)                                                                                    \
-  F(int64_t, in_h)                                                                                 \
-  F(int64_t, in_w)                                                                                 \
-  F(int64_t, out_h)                                                                                \
-  F(int64_t, out_w)                                                                                \
-  F(int64_t, kh)                                                                                   \
-  F(int64_t, kw)                                                                                   \
-  F(int64_t, stride_h)                                                                             \
-  F(int64_t, stride_w)                                                                             \
-  F(int64_t, dil_h)                                                                                \
-  F(int64_t, dil_w)                                                                                \
-  F(int64_t, pad_top)                                                                              \
-  F(int64_t, pad_left)
+  XN_WINDOW2D_FIELDS(F, A)
 XN_DECLARE_PARAMS(xn_bmaxpool_params, XN_BMAXPOOL_PARAMS)
 
 // A word policy Wd: Wd::vec holds Wd::W channel words; ones(v), zero(v), load(v, p, nw),

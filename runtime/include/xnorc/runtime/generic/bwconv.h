@@ -13,18 +13,7 @@
   F(int64_t, c_in)                                                                                 \
   F(int64_t, c_out)                                                                                \
   F(int64_t, group)                                                                                \
-  F(int64_t, in_h)                                                                                 \
-  F(int64_t, in_w)                                                                                 \
-  F(int64_t, out_h)                                                                                \
-  F(int64_t, out_w)                                                                                \
-  F(int64_t, kh)                                                                                   \
-  F(int64_t, kw)                                                                                   \
-  F(int64_t, stride_h)                                                                             \
-  F(int64_t, stride_w)                                                                             \
-  F(int64_t, dil_h)                                                                                \
-  F(int64_t, dil_w)                                                                                \
-  F(int64_t, pad_top)                                                                              \
-  F(int64_t, pad_left)                                                                             \
+  XN_WINDOW2D_FIELDS(F, A)                                                                         \
   F(int64_t, pad_bottom)                                                                           \
   F(int64_t, pad_right)                                                                            \
   F(int32_t, act_kind) /* xn_act_kind */                                                           \

@@ -15,13 +15,7 @@
   F(int64_t, c_in)                                                                                 \
   F(int64_t, c_out)                                                                                \
   F(int64_t, group)                                                                                \
-  A(int64_t, in_dims, XN_MAX_SPATIAL)                                                              \
-  A(int64_t, out_dims, XN_MAX_SPATIAL)                                                             \
-  A(int64_t, kernel, XN_MAX_SPATIAL)                                                               \
-  A(int64_t, strides, XN_MAX_SPATIAL)                                                              \
-  A(int64_t, dilations, XN_MAX_SPATIAL)                                                            \
-  A(int64_t, pads_begin, XN_MAX_SPATIAL)                                                           \
-  A(int64_t, pads_end, XN_MAX_SPATIAL)                                                             \
+  XN_WINDOW_FIELDS(F, A)                                                                           \
   F(int32_t, act_kind) /* xn_act_kind */                                                           \
   F(float, act_alpha)                                                                              \
   F(float, act_beta)

@@ -13,13 +13,7 @@
   F(int32_t, spatial_rank) /* 1..XN_MAX_SPATIAL */                                                 \
   F(int64_t, n)                                                                                    \
   F(int64_t, c)                                                                                    \
-  A(int64_t, in_dims, XN_MAX_SPATIAL)                                                              \
-  A(int64_t, out_dims, XN_MAX_SPATIAL)                                                             \
-  A(int64_t, kernel, XN_MAX_SPATIAL)                                                               \
-  A(int64_t, strides, XN_MAX_SPATIAL)                                                              \
-  A(int64_t, dilations, XN_MAX_SPATIAL)                                                            \
-  A(int64_t, pads_begin, XN_MAX_SPATIAL)                                                           \
-  A(int64_t, pads_end, XN_MAX_SPATIAL)                                                             \
+  XN_WINDOW_FIELDS(F, A)                                                                           \
   F(int32_t, count_include_pad)
 XN_DECLARE_PARAMS(xn_pool_params, XN_POOL_PARAMS)
 

@@ -34,6 +34,32 @@
 // Conv and pool promote 1-D/2-D windows to 3-D, so one loop nest serves all ranks.
 #define XN_MAX_SPATIAL 3
 
+// The window fields shared by the parameter lists of windowed kernels, in field-list form
+// (XN_DECLARE_PARAMS): float conv and pools, any spatial rank ...
+#define XN_WINDOW_FIELDS(F, A)                                                                     \
+  A(int64_t, in_dims, XN_MAX_SPATIAL)                                                              \
+  A(int64_t, out_dims, XN_MAX_SPATIAL)                                                             \
+  A(int64_t, kernel, XN_MAX_SPATIAL)                                                               \
+  A(int64_t, strides, XN_MAX_SPATIAL)                                                              \
+  A(int64_t, dilations, XN_MAX_SPATIAL)                                                            \
+  A(int64_t, pads_begin, XN_MAX_SPATIAL)                                                           \
+  A(int64_t, pads_end, XN_MAX_SPATIAL)
+// ... and the 2-D binary conv, binary-weight conv and binary max-pool (pad_bottom and
+// pad_right, which only the convs carry, follow in their own lists).
+#define XN_WINDOW2D_FIELDS(F, A)                                                                   \
+  F(int64_t, in_h)                                                                                 \
+  F(int64_t, in_w)                                                                                 \
+  F(int64_t, out_h)                                                                                \
+  F(int64_t, out_w)                                                                                \
+  F(int64_t, kh)                                                                                   \
+  F(int64_t, kw)                                                                                   \
+  F(int64_t, stride_h)                                                                             \
+  F(int64_t, stride_w)                                                                             \
+  F(int64_t, dil_h)                                                                                \
+  F(int64_t, dil_w)                                                                                \
+  F(int64_t, pad_top)                                                                              \
+  F(int64_t, pad_left)
+
 // Fused activation epilogue. The values are shared with xn_unary_op (see
 // elementwise.h) so a fused activation and a standalone unary op mean the same thing.
 // For XN_ACT_LEAKY_RELU, alpha is the slope; for XN_ACT_CLIP, alpha/beta are min/max
