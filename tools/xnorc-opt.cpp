@@ -5,11 +5,11 @@
 // The workhorse of pass tests: IR text in, IR text out, no code generation.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/Printer.h"
+#include "passes/Passes.h"
 #include "tools/Driver/ImportFlags.h"
 #include "tools/Driver/ModelLoader.h"
-#include "compiler/IR/Printer.h"
 #include "tools/Driver/PassFlags.h"
-#include "passes/Passes.h"
 #include "tools/Driver/RemarkOutput.h"
 
 #include <llvm/Support/CommandLine.h>

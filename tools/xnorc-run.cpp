@@ -7,12 +7,12 @@
 // concatenated, so both can be compared file for file.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Frontend/TensorIO.h"
+#include "compiler/Interpreter/Interpreter.h"
+#include "passes/Passes.h"
 #include "tools/Driver/ImportFlags.h"
 #include "tools/Driver/ModelLoader.h"
-#include "compiler/Interpreter/Interpreter.h"
-#include "compiler/Frontend/TensorIO.h"
 #include "tools/Driver/PassFlags.h"
-#include "passes/Passes.h"
 
 #include <fmt/format.h>
 #include <llvm/Support/CommandLine.h>

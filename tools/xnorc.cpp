@@ -9,14 +9,14 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/MemoryPlan.h"
 #include "compiler/Analysis/ModelReport.h"
+#include "compiler/IR/Printer.h"
+#include "passes/Passes.h"
+#include "targets/Target.h"
 #include "tools/Driver/ImportFlags.h"
 #include "tools/Driver/ModelLoader.h"
 #include "tools/Driver/OutputFiles.h"
-#include "compiler/IR/Printer.h"
 #include "tools/Driver/PassFlags.h"
-#include "passes/Passes.h"
 #include "tools/Driver/RemarkOutput.h"
-#include "targets/Target.h"
 
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/Format.h>

@@ -1,7 +1,7 @@
 #include "tools/Driver/RemarkOutput.h"
 
-#include "tools/Driver/OutputFiles.h"
 #include "compiler/Support/Error.h"
+#include "tools/Driver/OutputFiles.h"
 
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/Path.h>

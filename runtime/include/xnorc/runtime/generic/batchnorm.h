@@ -18,7 +18,7 @@ XN_DECLARE_PARAMS(xn_batchnorm_params, XN_BATCHNORM_PARAMS)
 
 // y may alias x exactly.
 inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const float *scale,
-                                const float *shift, float *y) {
+                         const float *shift, float *y) {
   const int64_t sp = p->spatial;
   for (int64_t n = 0; n < p->n; ++n) {
     for (int64_t c = 0; c < p->c; ++c) {
@@ -41,8 +41,8 @@ inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const flo
 XN_DECLARE_PARAMS(xn_batchnorm_stats_params, XN_BATCHNORM_STATS_PARAMS)
 
 inline void xn_batchnorm_stats(const xn_batchnorm_stats_params *p, const float *x,
-                                      const float *gamma, const float *beta, const float *mean,
-                                      const float *var, float *y) {
+                               const float *gamma, const float *beta, const float *mean,
+                               const float *var, float *y) {
   const int64_t sp = p->spatial;
   for (int64_t n = 0; n < p->n; ++n) {
     for (int64_t c = 0; c < p->c; ++c) {

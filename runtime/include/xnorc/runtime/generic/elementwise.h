@@ -12,7 +12,7 @@ enum xn_unary_op {
   XN_UNARY_CLIP = 3,       // alpha = min, beta = max
   XN_UNARY_SIGMOID = 4,
   XN_UNARY_TANH = 5,
-  XN_UNARY_SIGN = 6,       // alpha = the value of sign(0): 0 (ONNX) or 1 (binary nets)
+  XN_UNARY_SIGN = 6, // alpha = the value of sign(0): 0 (ONNX) or 1 (binary nets)
   XN_UNARY_ABS = 7,
   XN_UNARY_NEG = 8,
   XN_UNARY_EXP = 9
@@ -114,7 +114,7 @@ template <int OP> inline float xn_binop(float a, float b) {
 // common cases (same shape, scalar, per-channel after coalescing).
 template <int OP>
 inline void xn_binary_row(int64_t n, const float *a, int64_t sa, const float *b, int64_t sb,
-                                 float *y) {
+                          float *y) {
   if (sa == 1 && sb == 1) {
     for (int64_t i = 0; i < n; ++i)
       y[i] = xn_binop<OP>(a[i], b[i]);
@@ -133,8 +133,8 @@ inline void xn_binary_row(int64_t n, const float *a, int64_t sa, const float *b,
 }
 
 template <int OP>
-inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa,
-                                  const int64_t *sb, const float *a, const float *b, float *y) {
+inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa, const int64_t *sb,
+                           const float *a, const float *b, float *y) {
   if (rank == 0) {
     y[0] = xn_binop<OP>(a[0], b[0]);
     return;

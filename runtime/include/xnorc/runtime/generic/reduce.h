@@ -45,9 +45,7 @@ inline void xn_reduce(const xn_reduce_params *p, const float *x, float *y) {
       out_n *= dims[d];
     }
   }
-  const float init = p->op == XN_REDUCE_MAX   ? -INFINITY
-                     : p->op == XN_REDUCE_MIN ? INFINITY
-                                              : 0.0f;
+  const float init = p->op == XN_REDUCE_MAX ? -INFINITY : p->op == XN_REDUCE_MIN ? INFINITY : 0.0f;
   for (int64_t i = 0; i < out_n; ++i)
     y[i] = init;
   const int64_t total = out_n * count;
