@@ -37,9 +37,19 @@ bool isBinarySign(const Op *O) {
   return O && O->kind() == OpKind::Sign && SignOp(*O).zero() == 1.0;
 }
 
+/// A conv, gemm or matmul layer's input and weights (x and w, or a and b).
+std::pair<Value *, Value *> inputAndWeights(const Op &L) {
+  if (auto C = dyn_cast<ConvOp>(L))
+    return {C->x(), C->w()};
+  if (auto G = dyn_cast<GemmOp>(L))
+    return {G->a(), G->b()};
+  MatMulOp M(L);
+  return {M.a(), M.b()};
+}
+
 /// Spatial pads [t, l, b, r] of a rank-4 pad op that pads only H and W.
-std::optional<std::vector<int64_t>> spatialPads(const Op &Pad) {
-  auto P = Pad.attrs().getInts("pads");
+std::optional<std::vector<int64_t>> spatialPads(const PadOp &Pad) {
+  auto P = Pad.pads();
   if (P.size() != 8 || P[0] || P[1] || P[4] || P[5])
     return std::nullopt;
   for (int64_t V : P)
@@ -57,28 +67,32 @@ std::optional<BinarySource> binarySource(Value *A, std::string &WhyNot) {
     return std::nullopt;
   }
   if (isBinarySign(D)) {
-    BinarySource S{D->operand(0), {}, 0, nullptr};
+    BinarySource S{SignOp(*D).x(), {}, 0, nullptr};
     // sign(pad(x, v)) pads the ±1 image with sign(v), where sign(0) = +1.
-    if (Op *P = D->operand(0)->definingOp(); P && P->kind() == OpKind::Pad)
+    if (auto P = dyn_cast<PadOp>(SignOp(*D).x()->definingOp()))
       if (auto SP = spatialPads(*P)) {
-        S.Float = P->operand(0);
+        S.Float = P->x();
         S.Pads = *SP;
-        S.PadValue = P->attrs().getFloat("value") < 0 ? -1 : 1;
+        S.PadValue = P->value() < 0 ? -1 : 1;
       }
     return S;
   }
-  if (D->kind() == OpKind::Pad && isBinarySign(D->operand(0)->definingOp())) {
-    double V = D->attrs().getFloat("value");
-    auto SP = spatialPads(*D);
+  // What the binary sign defining V reads, or null.
+  auto SignInput = [](Value *V) -> Value * {
+    const Op *S = V->definingOp();
+    return isBinarySign(S) ? SignOp(*S).x() : nullptr;
+  };
+  if (auto P = dyn_cast<PadOp>(D); P && SignInput(P->x())) {
+    double V = P->value();
+    auto SP = spatialPads(*P);
     if (!SP || (V != 0 && V != 1 && V != -1)) {
       WhyNot = "its input is padded with a value other than 0 or ±1, or not only spatially";
       return std::nullopt;
     }
-    return BinarySource{D->operand(0)->definingOp()->operand(0), *SP, static_cast<int64_t>(V),
-                        nullptr};
+    return BinarySource{SignInput(P->x()), *SP, static_cast<int64_t>(V), nullptr};
   }
-  if (D->kind() == OpKind::Reshape && isBinarySign(D->operand(0)->definingOp()))
-    return BinarySource{D->operand(0)->definingOp()->operand(0), {}, 0, D};
+  if (auto R = dyn_cast<ReshapeOp>(D); R && SignInput(R->x()))
+    return BinarySource{SignInput(R->x()), {}, 0, D};
   return std::nullopt;
 }
 
@@ -141,7 +155,7 @@ private:
   std::map<Value *, Value *> Thresholds;
 
   static std::string describe(const Op &L) {
-    const Shape &W = L.operand(1)->type().Dims;
+    const Shape &W = inputAndWeights(L).second->type().Dims;
     if (L.kind() == OpKind::Conv && W.size() == 4)
       return fmt::format("{} [{}->{}, {}x{}]", L.describe(), W[1] * ConvOp(L).group(), W[0], W[2],
                          W[3]);
@@ -162,7 +176,7 @@ private:
   /// paper's box filter k, same stride and zero padding). Returns the last op.
   static Op *applyKScaling(Graph &G, Op *L, Op *BConv, Value *X, const std::vector<float> &Bias) {
     const Shape &XS = X->type().Dims, &YS = L->result()->type().Dims;
-    const Shape &WS = L->operand(1)->type().Dims;
+    const Shape &WS = ConvOp(*L).w()->type().Dims;
     auto Insert = [&](OpKind K, std::vector<Value *> Ops, Attributes A, Shape Dims) {
       return G.insertOpBefore(L, K, L->name(), std::move(Ops), std::move(A),
                               G.uniqueName(L->result()->name() + ".k"),
@@ -190,19 +204,20 @@ private:
   /// Rewrites one layer; returns its report text.
   std::string rewrite(Graph &G, Op *L, bool Edge, int &Xnor, int &Bwn) {
     bool IsConv = L->kind() == OpKind::Conv;
-    Value *A = L->operand(0), *W = L->operand(1);
+    auto [A, W] = inputAndWeights(*L);
     if (!W->isConstant())
       return "float: its weights are computed at run time";
     if (IsConv && W->type().rank() != 4)
       return "float: only 2-D convolutions are binarized";
     if (!IsConv && (A->type().rank() != 2 || W->type().rank() != 2))
       return "float: only 2-D matrix products are binarized";
-    if (L->kind() == OpKind::Gemm && L->attrs().getInt("transA"))
+    auto Gemm = dyn_cast<GemmOp>(L);
+    if (Gemm && Gemm->transA())
       return "float: gemm with transA is not binarized";
 
     // Dense weights as [M, K] rows, one per output.
     Tensor WT = W->constant();
-    if (!IsConv && !(L->kind() == OpKind::Gemm && L->attrs().getInt("transB")))
+    if (!IsConv && !(Gemm && Gemm->transB()))
       WT = transpose2D(WT);
     std::string WhyNot;
     auto BW = matchBinaryWeights(WT, WhyNot);
@@ -218,13 +233,11 @@ private:
     // Scale and bias of the epilogue: alpha, times Gemm's alpha; bias or beta * C.
     int64_t M = WT.dims()[0];
     std::vector<float> Scale = BW->Alpha, Bias(M, 0.0f);
-    if (L->kind() == OpKind::Gemm) {
-      GemmOp Gemm(*L);
-      float GA = Gemm.alpha(), GB = Gemm.beta();
+    if (Gemm) {
+      float GA = Gemm->alpha(), GB = Gemm->beta();
       for (float &S : Scale)
         S *= GA;
-      if (L->numOperands() > 2) {
-        Value *C = L->operand(2);
+      if (Value *C = Gemm->c()) {
         Shape CS = C->type().Dims;
         bool PerOutput = C->isConstant() &&
                          (C->type().numElements() == 1 || CS == Shape{M} || CS == Shape{1, M});
@@ -233,11 +246,11 @@ private:
         for (int64_t J = 0; J < M; ++J)
           Bias[J] = GB * C->constant().data<float>()[C->type().numElements() == 1 ? 0 : J];
       }
-    } else if (IsConv && L->numOperands() > 2) {
-      if (!L->operand(2)->isConstant())
+    } else if (Value *B = IsConv ? ConvOp(*L).bias() : nullptr) {
+      if (!B->isConstant())
         return "float: its bias is computed at run time";
       for (int64_t J = 0; J < M; ++J)
-        Bias[J] = L->operand(2)->constant().data<float>()[J];
+        Bias[J] = B->constant().data<float>()[J];
     }
 
     std::string SourceWhyNot;

@@ -30,9 +30,12 @@ public:
       if (Add->kind() != OpKind::Add)
         continue;
       std::string Missed; // why the last candidate layer was not taken
+      // Either term may be the layer; the other is then the shortcut.
+      AddOp Sum(*Add);
+      Value *Terms[] = {Sum.a(), Sum.b()};
       for (unsigned I = 0; I < 2; ++I) {
-        Op *L = Add->operand(I)->definingOp();
-        Value *R = Add->operand(1 - I);
+        Op *L = Terms[I]->definingOp();
+        Value *R = Terms[1 - I];
         auto Layer = dyn_cast<ScaledLayerOp>(L);
         if (!Layer)
           continue;

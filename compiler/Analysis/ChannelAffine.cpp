@@ -51,10 +51,13 @@ std::optional<ChannelAffine> channelAffine(const Op &O) {
   // Div is left out: x * (1/k) is not bit-identical to x / k.
   if (O.kind() != OpKind::Add && O.kind() != OpKind::Sub && O.kind() != OpKind::Mul)
     return std::nullopt;
-  if (O.result()->type() != O.operand(0)->type() && O.result()->type() != O.operand(1)->type())
+  BroadcastOp B(O);
+  if (O.result()->type() != B.a()->type() && O.result()->type() != B.b()->type())
     return std::nullopt;
+  // x + k or k + x (likewise - and *): whichever operand has the result's type is x.
+  Value *AB[] = {B.a(), B.b()};
   for (unsigned XI = 0; XI < 2; ++XI) {
-    Value *X = O.operand(XI), *K = O.operand(1 - XI);
+    Value *X = AB[XI], *K = AB[1 - XI];
     if (X->type() != O.result()->type())
       continue;
     auto V = perChannel(K, X);

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/MemoryPlan.h"
 
+#include "compiler/IR/OpViews.h"
+
 #include <algorithm>
 
 namespace xnorc {
@@ -96,7 +98,7 @@ MemoryPlan planMemory(const Graph &G) {
     }
     if (O->kind() == OpKind::Reshape) {
       Plan.IsAlias[O] = true;
-      Root[R] = RootOf(O->operand(0));
+      Root[R] = RootOf(ReshapeOp(*O).x());
     }
   }
   for (unsigned I = 0; I < G.outputs().size(); ++I)

@@ -1,6 +1,6 @@
 #include "compiler/Analysis/ModelReport.h"
 
-#include "compiler/IR/OpSchema.h"
+#include "compiler/IR/OpViews.h"
 
 #include <fmt/format.h>
 #include <unordered_set>
@@ -27,21 +27,20 @@ int64_t macsOf(const Op &O) {
   case OpKind::BConv:
   case OpKind::BConvThreshold:
   case OpKind::BWConv: {
-    const Shape &W = O.operand(1)->type().Dims;
+    const Shape &W = WeightedLayerOp(O).w()->type().Dims;
     return numElements(Y) * numElements(Shape(W.begin() + 1, W.end()));
   }
-  case OpKind::Gemm:
+  case OpKind::Gemm: {
+    GemmOp G(O);
+    const Shape &A = G.a()->type().Dims;
+    return numElements(Y) * (G.transA() ? A[0] : A[1]);
+  }
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
-  case OpKind::BWDense: {
-    const Shape &A = O.operand(0)->type().Dims;
-    bool TA = O.kind() == OpKind::Gemm && O.attrs().getInt("transA");
-    return numElements(Y) * (TA ? A[0] : A[1]);
-  }
-  case OpKind::MatMul: {
-    const Shape &A = O.operand(0)->type().Dims;
-    return numElements(Y) * A.back();
-  }
+  case OpKind::BWDense:
+    return numElements(Y) * WeightedLayerOp(O).x()->type().Dims[1];
+  case OpKind::MatMul:
+    return numElements(Y) * MatMulOp(O).a()->type().Dims.back();
   default:
     return 0;
   }

@@ -1,6 +1,8 @@
 //===- ImportElementwise.cpp - Unary activations and broadcasting binaries ===//
 #include "compiler/Frontend/Importers.h"
 
+#include "compiler/IR/OpViews.h"
+
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -102,7 +104,9 @@ llvm::Error importClip(ImportContext &Ctx) {
       RuntimeBounds.push_back({Kind, *B});
   }
   Value *Y = *X;
-  if (A.getFloat("min") != -Inf || A.getFloat("max") != Inf || RuntimeBounds.empty()) {
+  std::vector<Value *> ClipOperands{Y};
+  ClipOp Bounds(OpKind::Clip, ClipOperands, A);
+  if (Bounds.min() != -Inf || Bounds.max() != Inf || RuntimeBounds.empty()) {
     auto C = Ctx.emit(OpKind::Clip, {Y}, A, RuntimeBounds.empty() ? 0 : -1);
     if (!C)
       return C.takeError();

@@ -48,31 +48,4 @@ const Attr *Attributes::find(const std::string &Name) const {
   return It == Map.end() ? nullptr : &It->second;
 }
 
-int64_t Attributes::getInt(const std::string &Name, int64_t Default) const {
-  const Attr *A = find(Name);
-  return A ? attrAsInt(*A, Default) : Default;
-}
-
-double Attributes::getFloat(const std::string &Name, double Default) const {
-  const Attr *A = find(Name);
-  return A ? attrAsFloat(*A, Default) : Default;
-}
-
-std::vector<int64_t> Attributes::getInts(const std::string &Name,
-                                         std::vector<int64_t> Default) const {
-  const Attr *A = find(Name);
-  return A ? attrAsInts(*A, std::move(Default)) : Default;
-}
-
-std::vector<double> Attributes::getFloats(const std::string &Name,
-                                          std::vector<double> Default) const {
-  const Attr *A = find(Name);
-  return A ? attrAsFloats(*A, std::move(Default)) : Default;
-}
-
-std::string Attributes::getString(const std::string &Name, std::string Default) const {
-  const Attr *A = find(Name);
-  return A ? attrAsString(*A, std::move(Default)) : Default;
-}
-
 } // namespace xnorc

@@ -19,7 +19,9 @@ std::vector<int64_t> attrAsInts(const Attr &A, std::vector<int64_t> Default = {}
 std::vector<double> attrAsFloats(const Attr &A, std::vector<double> Default = {});
 std::string attrAsString(const Attr &A, std::string Default = {});
 
-/// Named attributes, kept sorted so the text form is canonical.
+/// Named attributes, kept sorted so the text form is canonical. There are no
+/// typed getters: code reads an op's attributes through its view (OpViews.h),
+/// which gives Ops.def's default for an omitted one.
 class Attributes {
 public:
   bool has(const std::string &Name) const { return Map.count(Name) != 0; }
@@ -27,12 +29,6 @@ public:
   void erase(const std::string &Name) { Map.erase(Name); }
   /// The attribute's value, or null if absent.
   const Attr *find(const std::string &Name) const;
-
-  int64_t getInt(const std::string &Name, int64_t Default = 0) const;
-  double getFloat(const std::string &Name, double Default = 0) const;
-  std::vector<int64_t> getInts(const std::string &Name, std::vector<int64_t> Default = {}) const;
-  std::vector<double> getFloats(const std::string &Name, std::vector<double> Default = {}) const;
-  std::string getString(const std::string &Name, std::string Default = {}) const;
 
   const std::map<std::string, Attr> &all() const { return Map; }
   bool operator==(const Attributes &O) const { return Map == O.Map; }

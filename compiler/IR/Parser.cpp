@@ -226,13 +226,11 @@ private:
                      " packed words");
       std::memcpy(Data.data<uint64_t>(), Words->data(), Data.bytes().size());
     } else {
-      Attributes Tmp;
-      Tmp.set("v", *List);
-      auto Vals = Tmp.getFloats("v");
+      auto Vals = attrAsFloats(*List);
       if (static_cast<int64_t>(Vals.size()) != Data.size())
         return error("constant %" + Name + " has " + std::to_string(Vals.size()) +
                      " elements, its type needs " + std::to_string(Data.size()));
-      auto Ints = Tmp.getInts("v");
+      auto Ints = attrAsInts(*List);
       for (int64_t I = 0; I < Data.size(); ++I) {
         if (T->Elem == ElemType::I64)
           Data.data<int64_t>()[I] = Ints[I];

@@ -61,7 +61,7 @@ std::string printAttrValue(const Attr &A) {
       std::vector<std::string> Parts;
       for (double D : V)
         Parts.push_back(doubleText(D));
-      // An empty float list prints as [] and reads back as ints; getFloats converts.
+      // An empty float list prints as [] and reads back as ints; attrAsFloats converts.
       return fmt::format("[{}]", fmt::join(Parts, ", "));
     }
     std::string operator()(const std::string &S) const { return quote(S); }

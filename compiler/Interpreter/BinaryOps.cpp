@@ -1,6 +1,7 @@
 #include "compiler/Interpreter/BinaryOps.h"
 
 #include "compiler/IR/BitLayout.h"
+#include "compiler/IR/OpViews.h"
 #include "compiler/Lowering/KernelCallBuilder.h"
 #include "compiler/Support/Error.h"
 
@@ -17,31 +18,37 @@ double valueAt(const Tensor &T, int64_t I) {
 /// act(scale * acc + bias + residual), in the float order kernels use.
 float epilogue(const Op &O, const std::vector<const Tensor *> &In, int64_t M, double Acc,
                int64_t OutIndex) {
-  float V = In[2]->data<float>()[M] * static_cast<float>(Acc) + In[3]->data<float>()[M];
-  if (In.size() > 4)
-    V += In[4]->data<float>()[OutIndex];
-  return xn_act_apply(activationKind(O.attrs().getString("activation")), static_cast<float>(O.attrs().getFloat("act_alpha")),
-                      static_cast<float>(O.attrs().getFloat("act_beta")), V);
+  using L = ScaledLayerOp;
+  L Layer(O);
+  float V = In[L::scaleIndex]->data<float>()[M] * static_cast<float>(Acc) +
+            In[L::biasIndex]->data<float>()[M];
+  if (In.size() > L::residualIndex)
+    V += In[L::residualIndex]->data<float>()[OutIndex];
+  return xn_act_apply(activationKind(Layer.activation()), static_cast<float>(Layer.act_alpha()),
+                      static_cast<float>(Layer.act_beta()), V);
 }
 
 /// +1 (true) where the integer accumulator passes its channel's threshold.
 bool passes(const std::vector<const Tensor *> &In, int64_t M, double D) {
-  int32_t T = In[2]->data<int32_t>()[M], Dir = In[3]->data<int32_t>()[M];
+  int32_t T = In[ThresholdLayerOp::threshIndex]->data<int32_t>()[M],
+          Dir = In[ThresholdLayerOp::dirIndex]->data<int32_t>()[M];
   return Dir >= 0 ? D >= T : D <= T;
 }
 
 Tensor evalThreshold(const Op &O, const std::vector<const Tensor *> &In) {
+  using T = ThresholdOp;
   Tensor Y(O.result()->type());
-  const Shape &S = In[0]->dims();
+  const Tensor &XT = *In[T::xIndex];
+  const Shape &S = XT.dims();
   int64_t C = S.size() >= 2 ? S[1] : (S.empty() ? 1 : S[0]);
   int64_t Inner = 1;
   for (size_t D = 2; D < S.size(); ++D)
     Inner *= S[D];
   for (int64_t I = 0; I < Y.size(); ++I) {
     int64_t Ch = S.size() >= 2 ? I / Inner % C : I % C;
-    float X = In[0]->data<float>()[I];
-    float Tau = In.size() > 1 ? In[1]->data<float>()[Ch] : 0.0f;
-    float Dir = In.size() > 2 ? In[2]->data<float>()[Ch] : 1.0f;
+    float X = XT.data<float>()[I];
+    float Tau = In.size() > T::tauIndex ? In[T::tauIndex]->data<float>()[Ch] : 0.0f;
+    float Dir = In.size() > T::dirIndex ? In[T::dirIndex]->data<float>()[Ch] : 1.0f;
     bool Plus = Dir > 0 ? X >= Tau : X <= Tau;
     setBinary(Y, I, !Plus);
   }
@@ -56,15 +63,16 @@ Tensor evalUnpack(const Op &O, const Tensor &X) {
 }
 
 Tensor evalConvLike(const Op &O, const std::vector<const Tensor *> &In) {
+  GroupedConvOp Conv(O);
   Tensor Y(O.result()->type());
-  const Shape &X = In[0]->dims(), &W = In[1]->dims(), &Out = Y.dims();
-  const Attributes &A = O.attrs();
-  auto S = A.getInts("strides", {1, 1}), Dl = A.getInts("dilations", {1, 1}),
-       P = A.getInts("pads", {0, 0, 0, 0});
-  int64_t G = A.getInt("group", 1), CPerG = X[1] / G, MPerG = W[0] / G;
+  const Tensor &XT = *In[GroupedConvOp::xIndex], &WT = *In[GroupedConvOp::wIndex];
+  const Shape &X = XT.dims(), &W = WT.dims(), &Out = Y.dims();
+  auto S = Conv.strides(), Dl = Conv.dilations(), P = Conv.pads();
+  int64_t G = Conv.group(), CPerG = X[1] / G, MPerG = W[0] / G;
   // What a tap outside the input contributes: zero padding adds nothing, one
   // padding is an activation of value pad_value (bwconv pads float zeros).
-  double PadValue = O.kind() == OpKind::BWConv ? 0.0 : static_cast<double>(A.getInt("pad_value"));
+  auto Xnor = dyn_cast<XnorConvOp>(O);
+  double PadValue = Xnor ? static_cast<double>(Xnor->pad_value()) : 0.0;
   for (int64_t N = 0; N < Out[0]; ++N)
     for (int64_t M = 0; M < Out[1]; ++M)
       for (int64_t OH = 0; OH < Out[2]; ++OH)
@@ -75,12 +83,11 @@ Tensor evalConvLike(const Op &O, const std::vector<const Tensor *> &In) {
             for (int64_t KH = 0; KH < W[2]; ++KH)
               for (int64_t KW = 0; KW < W[3]; ++KW) {
                 int64_t H = OH * S[0] - P[0] + KH * Dl[0], Wd = OW * S[1] - P[1] + KW * Dl[1];
-                double Wv = valueAt(*In[1], ((M * CPerG + C) * W[2] + KH) * W[3] + KW);
+                double Wv = valueAt(WT, ((M * CPerG + C) * W[2] + KH) * W[3] + KW);
                 bool Inside = H >= 0 && H < X[2] && Wd >= 0 && Wd < X[3];
-                double Xv = Inside ? valueAt(*In[0], ((N * X[1] + Grp * CPerG + C) * X[2] + H) *
-                                                         X[3] +
-                                                     Wd)
-                                   : PadValue;
+                double Xv = Inside
+                                ? valueAt(XT, ((N * X[1] + Grp * CPerG + C) * X[2] + H) * X[3] + Wd)
+                                : PadValue;
                 Acc += Xv * Wv;
               }
           int64_t Idx = ((N * Out[1] + M) * Out[2] + OH) * Out[3] + OW;
@@ -94,12 +101,13 @@ Tensor evalConvLike(const Op &O, const std::vector<const Tensor *> &In) {
 
 Tensor evalDenseLike(const Op &O, const std::vector<const Tensor *> &In) {
   Tensor Y(O.result()->type());
-  int64_t N = In[0]->dims()[0], K = In[0]->dims()[1], M = In[1]->dims()[0];
+  const Tensor &XT = *In[WeightedLayerOp::xIndex], &WT = *In[WeightedLayerOp::wIndex];
+  int64_t N = XT.dims()[0], K = XT.dims()[1], M = WT.dims()[0];
   for (int64_t B = 0; B < N; ++B)
     for (int64_t J = 0; J < M; ++J) {
       double Acc = 0;
       for (int64_t I = 0; I < K; ++I)
-        Acc += valueAt(*In[0], B * K + I) * valueAt(*In[1], J * K + I);
+        Acc += valueAt(XT, B * K + I) * valueAt(WT, J * K + I);
       if (O.kind() == OpKind::BDenseThreshold)
         setBinary(Y, B * M + J, !passes(In, J, Acc));
       else
@@ -109,14 +117,15 @@ Tensor evalDenseLike(const Op &O, const std::vector<const Tensor *> &In) {
 }
 
 Tensor evalBMaxPool(const Op &O, const std::vector<const Tensor *> &In) {
+  using BP = BMaxPoolOp;
+  BP Pool(O);
   Tensor Y(O.result()->type());
-  const Shape &X = In[0]->dims(), &Out = Y.dims();
-  const Attributes &A = O.attrs();
-  auto K = A.getInts("kernel_shape"), S = A.getInts("strides", {1, 1}),
-       Dl = A.getInts("dilations", {1, 1}), P = A.getInts("pads", {0, 0, 0, 0});
+  const Tensor &XT = *In[BP::xIndex];
+  const Shape &X = XT.dims(), &Out = Y.dims();
+  auto K = Pool.kernel_shape(), S = Pool.strides(), Dl = Pool.dilations(), P = Pool.pads();
   for (int64_t N = 0; N < Out[0]; ++N)
     for (int64_t C = 0; C < Out[1]; ++C) {
-      bool Min = In.size() > 1 && getBinary(*In[1], C) < 0;
+      bool Min = In.size() > BP::min_maskIndex && getBinary(*In[BP::min_maskIndex], C) < 0;
       for (int64_t OH = 0; OH < Out[2]; ++OH)
         for (int64_t OW = 0; OW < Out[3]; ++OW) {
           int Best = Min ? 1 : -1;
@@ -125,7 +134,7 @@ Tensor evalBMaxPool(const Op &O, const std::vector<const Tensor *> &In) {
               int64_t H = OH * S[0] - P[0] + KH * Dl[0], W = OW * S[1] - P[1] + KW * Dl[1];
               if (H < 0 || H >= X[2] || W < 0 || W >= X[3])
                 continue; // a padded tap is -inf for max: it never wins
-              int V = getBinary(*In[0], ((N * X[1] + C) * X[2] + H) * X[3] + W);
+              int V = getBinary(XT, ((N * X[1] + C) * X[2] + H) * X[3] + W);
               Best = Min ? std::min(Best, V) : std::max(Best, V);
             }
           setBinary(Y, ((N * Out[1] + C) * Out[2] + OH) * Out[3] + OW, Best < 0);
@@ -141,7 +150,7 @@ llvm::Expected<Tensor> evaluateBinaryOp(const Op &O, const std::vector<const Ten
   case OpKind::Threshold:
     return evalThreshold(O, In);
   case OpKind::Unpack:
-    return evalUnpack(O, *In[0]);
+    return evalUnpack(O, *In[UnpackOp::xIndex]);
   case OpKind::BConv:
   case OpKind::BConvThreshold:
   case OpKind::BWConv:

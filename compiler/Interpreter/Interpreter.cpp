@@ -2,6 +2,7 @@
 
 #include "compiler/Interpreter/BinaryOps.h"
 
+#include "compiler/IR/OpViews.h"
 #include "compiler/Lowering/KernelCall.h"
 #include "compiler/Support/Error.h"
 
@@ -42,8 +43,8 @@ Tensor evalSlice(const Op &O, const Tensor &X) {
   Tensor Y(O.result()->type());
   const Shape &In = X.dims();
   std::vector<int64_t> Start(In.size(), 0), Step(In.size(), 1);
-  auto Axes = O.attrs().getInts("axes"), Starts = O.attrs().getInts("starts"),
-       Steps = O.attrs().getInts("steps");
+  SliceOp Slice(O);
+  auto Axes = Slice.axes(), Starts = Slice.starts(), Steps = Slice.steps();
   for (size_t I = 0; I < Axes.size(); ++I) {
     Start[Axes[I]] = Starts[I];
     Step[Axes[I]] = Steps[I];
@@ -60,7 +61,7 @@ Tensor evalSlice(const Op &O, const Tensor &X) {
 
 llvm::Expected<Tensor> evalGather(const Op &O, const Tensor &X, const Tensor &Idx) {
   Tensor Y(O.result()->type());
-  int64_t Axis = O.attrs().getInt("axis");
+  int64_t Axis = GatherOp(O).axis();
   const Shape &In = X.dims();
   int64_t Outer = numElements(Shape(In.begin(), In.begin() + Axis));
   int64_t Inner = numElements(Shape(In.begin() + Axis + 1, In.end()));
@@ -79,7 +80,7 @@ llvm::Expected<Tensor> evalGather(const Op &O, const Tensor &X, const Tensor &Id
 
 Tensor evalTranspose(const Op &O, const Tensor &X) {
   Tensor Y(O.result()->type());
-  auto Perm = O.attrs().getInts("perm");
+  auto Perm = TransposeOp(O).perm();
   auto S = stridesOf(X.dims());
   forEachIndex(Y.dims(), [&](int64_t Out, const std::vector<int64_t> &C) {
     int64_t Src = 0;
@@ -92,7 +93,7 @@ Tensor evalTranspose(const Op &O, const Tensor &X) {
 
 Tensor evalConcat(const Op &O, const std::vector<const Tensor *> &In) {
   Tensor Y(O.result()->type());
-  int64_t Axis = O.attrs().getInt("axis");
+  int64_t Axis = ConcatOp(O).axis();
   const Shape &YD = Y.dims();
   int64_t Outer = numElements(Shape(YD.begin(), YD.begin() + Axis)), Out = 0;
   for (int64_t B = 0; B < Outer; ++B)
@@ -146,38 +147,38 @@ llvm::Expected<Tensor> evalIntBinary(const Op &O, const Tensor &A, const Tensor 
 llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *> &In) {
   switch (O.kind()) {
   case OpKind::ShapeOf:
-    return Tensor::fromInts(O.operand(0)->type().Dims, O.result()->type().Dims);
+    return Tensor::fromInts(ShapeOfOp(O).x()->type().Dims, O.result()->type().Dims);
   case OpKind::Reshape: {
-    Tensor Y = *In[0];
+    Tensor Y = *In[ReshapeOp::xIndex];
     Y.reshape(O.result()->type().Dims);
     return Y;
   }
   case OpKind::Cast: {
     Tensor Y(O.result()->type());
     for (int64_t I = 0; I < Y.size(); ++I)
-      Y.setFromDouble(I, In[0]->getAsDouble(I));
+      Y.setFromDouble(I, In[CastOp::xIndex]->getAsDouble(I));
     return Y;
   }
   case OpKind::Slice:
     if (O.result()->type().Elem != ElemType::F32)
-      return evalSlice(O, *In[0]);
+      return evalSlice(O, *In[SliceOp::xIndex]);
     break;
   case OpKind::Gather:
-    return evalGather(O, *In[0], *In[1]);
+    return evalGather(O, *In[GatherOp::xIndex], *In[GatherOp::indicesIndex]);
   case OpKind::Concat:
     if (O.result()->type().Elem != ElemType::F32)
       return evalConcat(O, In);
     break;
   case OpKind::Transpose:
     if (O.result()->type().Elem != ElemType::F32)
-      return evalTranspose(O, *In[0]);
+      return evalTranspose(O, *In[TransposeOp::xIndex]);
     break;
   case OpKind::Add:
   case OpKind::Sub:
   case OpKind::Mul:
   case OpKind::Div:
     if (O.result()->type().Elem == ElemType::I64)
-      return evalIntBinary(O, *In[0], *In[1]);
+      return evalIntBinary(O, *In[BroadcastOp::aIndex], *In[BroadcastOp::bIndex]);
     break;
   default:
     break;
@@ -214,9 +215,8 @@ llvm::Expected<std::vector<Tensor>> interpretGraph(const Graph &G,
   std::unordered_map<const Value *, Tensor> Env;
   for (size_t I = 0; I < Inputs.size(); ++I) {
     if (Inputs[I].type() != G.inputs()[I]->type())
-      return makeError("input {} (%{}) has type {}, the graph expects {}", I,
-                       G.inputs()[I]->name(), Inputs[I].type().str(),
-                       G.inputs()[I]->type().str());
+      return makeError("input {} (%{}) has type {}, the graph expects {}", I, G.inputs()[I]->name(),
+                       Inputs[I].type().str(), G.inputs()[I]->type().str());
     Env[G.inputs()[I]] = Inputs[I];
   }
   auto Lookup = [&](const Value *V) -> const Tensor * {

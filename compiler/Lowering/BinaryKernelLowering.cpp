@@ -36,20 +36,31 @@ struct Window {
 };
 
 Window windowOf(const Op &O, int64_t KH, int64_t KW) {
-  const Shape &X = dimsOf(O, 0), &Y = outDims(O);
-  const Attributes &A = O.attrs();
-  auto S = A.getInts("strides", {1, 1}), D = A.getInts("dilations", {1, 1}),
-       P = A.getInts("pads", {0, 0, 0, 0});
+  WindowedOp Win(O);
+  const Shape &X = dimsOf(O, WindowedOp::xIndex), &Y = outDims(O);
+  auto S = Win.strides(), D = Win.dilations(), P = Win.pads();
   return {X[2], X[3], Y[2], Y[3], KH, KW, S[0], S[1], D[0], D[1], P[0], P[1], P[2], P[3]};
 }
 
+/// The fused activation of bconv, bwconv, bdense and bwdense; none for the
+/// threshold layers, which have no epilogue.
+template <typename Params> void fillActivation(Params &P, const Op &O) {
+  P.act_kind = XN_ACT_NONE;
+  if (auto F = dyn_cast<FusedActivationOp>(O)) {
+    P.act_kind = activationKind(F->activation());
+    P.act_alpha = F->act_alpha();
+    P.act_beta = F->act_beta();
+  }
+}
+
 template <typename ConvParams> void fillConv(ConvParams &P, const Op &O) {
-  const Shape &X = dimsOf(O, 0), &W = dimsOf(O, 1);
+  GroupedConvOp C(O);
+  const Shape &X = dimsOf(O, GroupedConvOp::xIndex), &W = dimsOf(O, GroupedConvOp::wIndex);
   Window Wn = windowOf(O, W[2], W[3]);
   P.n = X[0];
   P.c_in = X[1];
   P.c_out = W[0];
-  P.group = O.attrs().getInt("group", 1);
+  P.group = C.group();
   P.in_h = Wn.InH;
   P.in_w = Wn.InW;
   P.out_h = Wn.OutH;
@@ -64,23 +75,29 @@ template <typename ConvParams> void fillConv(ConvParams &P, const Op &O) {
   P.pad_left = Wn.PL;
   P.pad_bottom = Wn.PB;
   P.pad_right = Wn.PR;
-  P.act_kind = activationKind(O.attrs().getString("activation"));
-  P.act_alpha = O.attrs().getFloat("act_alpha");
-  P.act_beta = O.attrs().getFloat("act_beta");
+  fillActivation(P, O);
 }
 
+/// x, w, scale, bias and residual (null when absent) of bconv, bwconv, bdense, bwdense.
 Args epilogueArgs(const Op &O) {
-  Args A{KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
-         KernelArg::operand(3)};
-  A.push_back(O.numOperands() > 4 ? KernelArg::operand(4) : KernelArg::null());
-  return A;
+  using L = ScaledLayerOp;
+  return {KernelArg::operand(L::xIndex), KernelArg::operand(L::wIndex),
+          KernelArg::operand(L::scaleIndex), KernelArg::operand(L::biasIndex),
+          optionalOperand(O, L::residualIndex)};
+}
+
+/// x, w, thresh and dir of bconv_threshold and bdense_threshold.
+Args thresholdArgs() {
+  using L = ThresholdLayerOp;
+  return {KernelArg::operand(L::xIndex), KernelArg::operand(L::wIndex),
+          KernelArg::operand(L::threshIndex), KernelArg::operand(L::dirIndex)};
 }
 
 KernelCall lowerThreshold(const Op &O) {
   xn_threshold_params P{};
-  splitNCS(dimsOf(O, 0), P.n, P.c, P.spatial);
-  Args A{KernelArg::operand(0), O.numOperands() > 1 ? KernelArg::operand(1) : KernelArg::null(),
-         O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()};
+  splitNCS(dimsOf(O, ThresholdOp::xIndex), P.n, P.c, P.spatial);
+  Args A{KernelArg::operand(ThresholdOp::xIndex), optionalOperand(O, ThresholdOp::tauIndex),
+         optionalOperand(O, ThresholdOp::dirIndex)};
   return makeCall<KernelId::Threshold>(
       P, A, [](const xn_threshold_params *Q, const void *const *In, void *Out) {
         xn_threshold(Q, f32(In[0]), f32(In[1]), f32(In[2]), bitsOut(Out));
@@ -89,8 +106,8 @@ KernelCall lowerThreshold(const Op &O) {
 
 KernelCall lowerUnpack(const Op &O) {
   xn_unpack_params P{};
-  splitNCS(dimsOf(O, 0), P.n, P.c, P.spatial);
-  return makeCall<KernelId::Unpack>(P, {KernelArg::operand(0)},
+  splitNCS(dimsOf(O, UnpackOp::xIndex), P.n, P.c, P.spatial);
+  return makeCall<KernelId::Unpack>(P, {KernelArg::operand(UnpackOp::xIndex)},
                                     [](const xn_unpack_params *Q, const void *const *In,
                                        void *Out) { xn_unpack(Q, bits(In[0]), f32Out(Out)); });
 }
@@ -98,13 +115,10 @@ KernelCall lowerUnpack(const Op &O) {
 KernelCall lowerBConv(const Op &O) {
   xn_bconv_params P{};
   fillConv(P, O);
-  P.pad_value = O.attrs().getInt("pad_value", 0);
+  P.pad_value = XnorConvOp(O).pad_value();
   if (O.kind() == OpKind::BConvThreshold)
     return makeCall<KernelId::BConvThreshold>(
-        P,
-        {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
-         KernelArg::operand(3)},
-        [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+        P, thresholdArgs(), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
           xn_bconv_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
         });
   return makeCall<KernelId::BConv>(
@@ -124,12 +138,10 @@ KernelCall lowerBWConv(const Op &O) {
 
 template <typename DenseParams> DenseParams denseParams(const Op &O) {
   DenseParams P{};
-  P.n = dimsOf(O, 0)[0];
-  P.k = dimsOf(O, 0)[1];
-  P.m = dimsOf(O, 1)[0];
-  P.act_kind = activationKind(O.attrs().getString("activation"));
-  P.act_alpha = O.attrs().getFloat("act_alpha");
-  P.act_beta = O.attrs().getFloat("act_beta");
+  P.n = dimsOf(O, WeightedLayerOp::xIndex)[0];
+  P.k = dimsOf(O, WeightedLayerOp::xIndex)[1];
+  P.m = dimsOf(O, WeightedLayerOp::wIndex)[0];
+  fillActivation(P, O);
   return P;
 }
 
@@ -137,10 +149,7 @@ KernelCall lowerBDense(const Op &O) {
   auto P = denseParams<xn_bdense_params>(O);
   if (O.kind() == OpKind::BDenseThreshold)
     return makeCall<KernelId::BDenseThreshold>(
-        P,
-        {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2),
-         KernelArg::operand(3)},
-        [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+        P, thresholdArgs(), [](const xn_bdense_params *Q, const void *const *In, void *Out) {
           xn_bdense_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
         });
   return makeCall<KernelId::BDense>(
@@ -158,13 +167,13 @@ KernelCall lowerBWDense(const Op &O) {
 }
 
 KernelCall lowerBMaxPool(const Op &O) {
-  auto K = O.attrs().getInts("kernel_shape");
+  auto K = BMaxPoolOp(O).kernel_shape();
   Window Wn = windowOf(O, K[0], K[1]);
-  const Shape &X = dimsOf(O, 0);
+  const Shape &X = dimsOf(O, BMaxPoolOp::xIndex);
   xn_bmaxpool_params P{X[0],  X[1],  Wn.InH, Wn.InW, Wn.OutH, Wn.OutW, Wn.KH,
                        Wn.KW, Wn.SH, Wn.SW,  Wn.DH,  Wn.DW,   Wn.PT,   Wn.PL};
   return makeCall<KernelId::BMaxPool>(
-      P, {KernelArg::operand(0), O.numOperands() > 1 ? KernelArg::operand(1) : KernelArg::null()},
+      P, {KernelArg::operand(BMaxPoolOp::xIndex), optionalOperand(O, BMaxPoolOp::min_maskIndex)},
       [](const xn_bmaxpool_params *Q, const void *const *In, void *Out) {
         xn_bmaxpool(Q, bits(In[0]), bits(In[1]), bitsOut(Out));
       });

@@ -8,6 +8,7 @@
 #ifndef XNORC_LOWERING_KERNELCALLBUILDER_H
 #define XNORC_LOWERING_KERNELCALLBUILDER_H
 
+#include "compiler/IR/OpViews.h"
 #include "compiler/Lowering/KernelCall.h"
 #include "xnorc/runtime/generic/all.h"
 
@@ -22,6 +23,12 @@ inline float *f32Out(void *P) { return static_cast<float *>(P); }
 
 inline const Shape &dimsOf(const Op &O, unsigned I) { return O.operand(I)->type().Dims; }
 inline const Shape &outDims(const Op &O) { return O.result()->type().Dims; }
+
+/// Operand I (an Optional role, e.g. ConvOp::biasIndex) as a kernel argument,
+/// or the null pointer the kernel takes for an absent one.
+inline KernelArg optionalOperand(const Op &O, unsigned I) {
+  return I < O.numOperands() ? KernelArg::operand(I) : KernelArg::null();
+}
 
 /// A call of generic kernel Id with parameters Params; Run(&Params, In, Out) executes it.
 template <KernelId Id, typename Fn>

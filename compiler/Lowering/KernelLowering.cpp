@@ -21,90 +21,95 @@ namespace xnorc {
 namespace {
 
 KernelCall lowerConv(const Op &O) {
-  const Shape &X = dimsOf(O, 0), &W = dimsOf(O, 1), &Y = outDims(O);
+  ConvOp C(O);
+  const Shape &X = dimsOf(O, ConvOp::xIndex), &W = dimsOf(O, ConvOp::wIndex), &Y = outDims(O);
   size_t NSp = X.size() - 2;
-  const Attributes &A = O.attrs();
-  auto Pads = A.getInts("pads", std::vector<int64_t>(2 * NSp, 0));
+  auto Pads = C.pads();
   xn_conv_params P{};
   P.spatial_rank = NSp;
   P.n = X[0];
   P.c_in = X[1];
   P.c_out = W[0];
-  P.group = A.getInt("group", 1);
+  P.group = C.group();
   fillSpatial(P.in_dims, X, 2, NSp);
   fillSpatial(P.out_dims, Y, 2, NSp);
   fillSpatial(P.kernel, W, 2, NSp);
-  fillSpatial(P.strides, A.getInts("strides", std::vector<int64_t>(NSp, 1)), 0, NSp);
-  fillSpatial(P.dilations, A.getInts("dilations", std::vector<int64_t>(NSp, 1)), 0, NSp);
+  fillSpatial(P.strides, C.strides(), 0, NSp);
+  fillSpatial(P.dilations, C.dilations(), 0, NSp);
   fillSpatial(P.pads_begin, Pads, 0, NSp);
   fillSpatial(P.pads_end, Pads, NSp, NSp);
-  P.act_kind = activationKind(A.getString("activation"));
-  P.act_alpha = A.getFloat("act_alpha");
-  P.act_beta = A.getFloat("act_beta");
-  Args A2{KernelArg::operand(0), KernelArg::operand(1),
-          O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()};
-  return makeCall<KernelId::Conv>(P, A2,
+  P.act_kind = activationKind(C.activation());
+  P.act_alpha = C.act_alpha();
+  P.act_beta = C.act_beta();
+  Args A{KernelArg::operand(ConvOp::xIndex), KernelArg::operand(ConvOp::wIndex),
+         optionalOperand(O, ConvOp::biasIndex)};
+  return makeCall<KernelId::Conv>(P, A,
                                   [](const xn_conv_params *Q, const void *const *In, void *Out) {
                                     xn_conv(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
                                   });
 }
 
 KernelCall lowerPool(const Op &O) {
-  const Shape &X = dimsOf(O, 0), &Y = outDims(O);
+  PoolOp Pool(O);
+  const Shape &X = dimsOf(O, PoolOp::xIndex), &Y = outDims(O);
   size_t NSp = X.size() - 2;
-  const Attributes &A = O.attrs();
-  auto Pads = A.getInts("pads", std::vector<int64_t>(2 * NSp, 0));
+  auto Pads = Pool.pads();
   xn_pool_params P{};
   P.spatial_rank = NSp;
   P.n = X[0];
   P.c = X[1];
   fillSpatial(P.in_dims, X, 2, NSp);
   fillSpatial(P.out_dims, Y, 2, NSp);
-  fillSpatial(P.kernel, A.getInts("kernel_shape"), 0, NSp);
-  fillSpatial(P.strides, A.getInts("strides", std::vector<int64_t>(NSp, 1)), 0, NSp);
-  fillSpatial(P.dilations, A.getInts("dilations", std::vector<int64_t>(NSp, 1)), 0, NSp);
+  fillSpatial(P.kernel, Pool.kernel_shape(), 0, NSp);
+  fillSpatial(P.strides, Pool.strides(), 0, NSp);
+  fillSpatial(P.dilations, Pool.dilations(), 0, NSp);
   fillSpatial(P.pads_begin, Pads, 0, NSp);
   fillSpatial(P.pads_end, Pads, NSp, NSp);
-  P.count_include_pad = A.getInt("count_include_pad", 0);
+  if (auto Avg = dyn_cast<AvgPoolOp>(O))
+    P.count_include_pad = Avg->count_include_pad();
   if (O.kind() == OpKind::MaxPool)
-    return makeCall<KernelId::MaxPool>(P, {KernelArg::operand(0)},
+    return makeCall<KernelId::MaxPool>(P, {KernelArg::operand(PoolOp::xIndex)},
                                        [](const xn_pool_params *Q, const void *const *In,
                                           void *Out) { xn_maxpool(Q, f32(In[0]), f32Out(Out)); });
-  return makeCall<KernelId::AvgPool>(P, {KernelArg::operand(0)},
+  return makeCall<KernelId::AvgPool>(P, {KernelArg::operand(PoolOp::xIndex)},
                                      [](const xn_pool_params *Q, const void *const *In, void *Out) {
                                        xn_avgpool(Q, f32(In[0]), f32Out(Out));
                                      });
 }
 
 KernelCall lowerGlobalPool(const Op &O) {
-  const Shape &X = dimsOf(O, 0);
+  // Both global pools have the one operand x.
+  constexpr unsigned XIndex = GlobalAvgPoolOp::xIndex;
+  static_assert(XIndex == GlobalMaxPoolOp::xIndex);
+  const Shape &X = dimsOf(O, XIndex);
   xn_global_pool_params P{X[0], X[1], numElements(Shape(X.begin() + 2, X.end()))};
   if (O.kind() == OpKind::GlobalMaxPool)
     return makeCall<KernelId::GlobalMaxPool>(
-        P, {KernelArg::operand(0)},
+        P, {KernelArg::operand(XIndex)},
         [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
           xn_global_maxpool(Q, f32(In[0]), f32Out(Out));
         });
   return makeCall<KernelId::GlobalAvgPool>(
-      P, {KernelArg::operand(0)},
+      P, {KernelArg::operand(XIndex)},
       [](const xn_global_pool_params *Q, const void *const *In, void *Out) {
         xn_global_avgpool(Q, f32(In[0]), f32Out(Out));
       });
 }
 
 KernelCall lowerBatchNorm(const Op &O) {
-  const Shape &X = dimsOf(O, 0);
+  using BN = BatchNormOp;
+  BN B(O);
+  const Shape &X = dimsOf(O, BN::xIndex);
   xn_batchnorm_params P{X[0], X[1], X.size() > 2 ? numElements(Shape(X.begin() + 2, X.end())) : 1};
-  double Eps = O.attrs().getFloat("epsilon", 1e-5);
-  bool ConstParams = true;
-  for (unsigned K = 1; K < 5; ++K)
-    ConstParams &= O.operand(K)->isConstant();
+  bool ConstParams = B.scale()->isConstant() && B.bias()->isConstant() && B.mean()->isConstant() &&
+                     B.var()->isConstant();
   if (!ConstParams) {
-    xn_batchnorm_stats_params S{P.n, P.c, P.spatial, static_cast<float>(Eps)};
+    xn_batchnorm_stats_params S{P.n, P.c, P.spatial, static_cast<float>(B.epsilon())};
     return makeCall<KernelId::BatchNormStats>(
         S,
-        {KernelArg::operand(0), KernelArg::operand(1), KernelArg::operand(2), KernelArg::operand(3),
-         KernelArg::operand(4)},
+        {KernelArg::operand(BN::xIndex), KernelArg::operand(BN::scaleIndex),
+         KernelArg::operand(BN::biasIndex), KernelArg::operand(BN::meanIndex),
+         KernelArg::operand(BN::varIndex)},
         [](const xn_batchnorm_stats_params *Q, const void *const *In, void *Out) {
           xn_batchnorm_stats(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
                              f32Out(Out));
@@ -117,7 +122,7 @@ KernelCall lowerBatchNorm(const Op &O) {
   Tensor Shift = Tensor::fromFloats(Affine->Shift, {X[1]});
   return makeCall<KernelId::BatchNorm>(
       P,
-      {KernelArg::operand(0), KernelArg::derived(std::move(Scale), "scale"),
+      {KernelArg::operand(BN::xIndex), KernelArg::derived(std::move(Scale), "scale"),
        KernelArg::derived(std::move(Shift), "shift")},
       [](const xn_batchnorm_params *Q, const void *const *In, void *Out) {
         xn_batchnorm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
@@ -125,34 +130,35 @@ KernelCall lowerBatchNorm(const Op &O) {
 }
 
 KernelCall lowerGemm(const Op &O) {
-  const Shape &Y = outDims(O);
-  const Attributes &A = O.attrs();
+  GemmOp G(O);
+  const Shape &Y = outDims(O), &A = dimsOf(O, GemmOp::aIndex);
   xn_gemm_params P{};
   P.M = Y[0];
   P.N = Y[1];
-  P.trans_a = A.getInt("transA");
-  P.trans_b = A.getInt("transB");
-  P.K = P.trans_a ? dimsOf(O, 0)[0] : dimsOf(O, 0)[1];
-  P.alpha = A.getFloat("alpha", 1.0);
-  P.beta = A.getFloat("beta", 1.0);
-  if (O.numOperands() > 2) {
+  P.trans_a = G.transA();
+  P.trans_b = G.transB();
+  P.K = P.trans_a ? A[0] : A[1];
+  P.alpha = G.alpha();
+  P.beta = G.beta();
+  if (G.c()) {
     // Right-align C against [M, N]; a dimension of extent 1 broadcasts (stride 0).
-    Shape C = dimsOf(O, 2);
+    Shape C = G.c()->type().Dims;
     while (C.size() < 2)
       C.insert(C.begin(), 1);
     P.c_stride_n = C[1] == 1 ? 0 : 1;
     P.c_stride_m = C[0] == 1 ? 0 : C[1];
   }
   return makeCall<KernelId::Gemm>(P,
-                                  {KernelArg::operand(0), KernelArg::operand(1),
-                                   O.numOperands() > 2 ? KernelArg::operand(2) : KernelArg::null()},
+                                  {KernelArg::operand(GemmOp::aIndex),
+                                   KernelArg::operand(GemmOp::bIndex),
+                                   optionalOperand(O, GemmOp::cIndex)},
                                   [](const xn_gemm_params *Q, const void *const *In, void *Out) {
                                     xn_gemm(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
                                   });
 }
 
 KernelCall lowerMatMul(const Op &O) {
-  Shape SA = dimsOf(O, 0), SB = dimsOf(O, 1);
+  Shape SA = dimsOf(O, MatMulOp::aIndex), SB = dimsOf(O, MatMulOp::bIndex);
   if (SA.size() == 1)
     SA.insert(SA.begin(), 1);
   if (SB.size() == 1)
@@ -178,7 +184,7 @@ KernelCall lowerMatMul(const Op &O) {
   BatchStrides(BA, P.M * P.K, P.a_batch_strides);
   BatchStrides(BB, P.K * P.N, P.b_batch_strides);
   return makeCall<KernelId::MatMul>(
-      P, {KernelArg::operand(0), KernelArg::operand(1)},
+      P, {KernelArg::operand(MatMulOp::aIndex), KernelArg::operand(MatMulOp::bIndex)},
       [](const xn_matmul_params *Q, const void *const *In, void *Out) {
         xn_matmul(Q, f32(In[0]), f32(In[1]), f32Out(Out));
       });
@@ -186,13 +192,15 @@ KernelCall lowerMatMul(const Op &O) {
 
 KernelCall lowerUnary(const Op &O, int32_t Kind, float Alpha = 0, float Beta = 0) {
   xn_unary_params P{Kind, Alpha, Beta, O.result()->type().numElements()};
-  return makeCall<KernelId::Unary>(P, {KernelArg::operand(0)},
+  return makeCall<KernelId::Unary>(P, {KernelArg::operand(UnaryOp::xIndex)},
                                    [](const xn_unary_params *Q, const void *const *In, void *Out) {
                                      xn_unary(Q, f32(In[0]), f32Out(Out));
                                    });
 }
 
-KernelCall lowerBinary(const Op &O, int32_t Kind) {
+/// A and B: the positions of the two operands (prelu's are x and slope).
+KernelCall lowerBinary(const Op &O, int32_t Kind, unsigned A = BroadcastOp::aIndex,
+                       unsigned B = BroadcastOp::bIndex) {
   const Shape &Y = outDims(O);
   xn_binary_params P{};
   P.op = Kind;
@@ -208,19 +216,20 @@ KernelCall lowerBinary(const Op &O, int32_t Kind) {
   };
   for (size_t D = 0; D < Y.size(); ++D)
     P.dims[D] = Y[D];
-  Strides(dimsOf(O, 0), P.a_strides);
-  Strides(dimsOf(O, 1), P.b_strides);
+  Strides(dimsOf(O, A), P.a_strides);
+  Strides(dimsOf(O, B), P.b_strides);
   return makeCall<KernelId::Binary>(
-      P, {KernelArg::operand(0), KernelArg::operand(1)},
+      P, {KernelArg::operand(A), KernelArg::operand(B)},
       [](const xn_binary_params *Q, const void *const *In, void *Out) {
         xn_binary(Q, f32(In[0]), f32(In[1]), f32Out(Out));
       });
 }
 
 KernelCall lowerSoftmax(const Op &O) {
-  const Shape &X = dimsOf(O, 0);
-  int64_t Axis = O.attrs().getInt("axis");
-  bool Coerce = O.attrs().getInt("coerce_2d") != 0;
+  SoftmaxOp S(O);
+  const Shape &X = dimsOf(O, SoftmaxOp::xIndex);
+  int64_t Axis = S.axis();
+  bool Coerce = S.coerce_2d() != 0;
   auto Prod = [&](size_t B, size_t E) {
     int64_t N = 1;
     for (size_t K = B; K < E; ++K)
@@ -229,35 +238,35 @@ KernelCall lowerSoftmax(const Op &O) {
   };
   xn_softmax_params P{Prod(0, Axis), Coerce ? Prod(Axis, X.size()) : X[Axis],
                       Coerce ? 1 : Prod(Axis + 1, X.size())};
-  return makeCall<KernelId::Softmax>(P, {KernelArg::operand(0)},
+  return makeCall<KernelId::Softmax>(P, {KernelArg::operand(SoftmaxOp::xIndex)},
                                      [](const xn_softmax_params *Q, const void *const *In,
                                         void *Out) { xn_softmax(Q, f32(In[0]), f32Out(Out)); });
 }
 
 KernelCall lowerReduce(const Op &O, int32_t Kind) {
-  const Shape &X = dimsOf(O, 0);
+  const Shape &X = dimsOf(O, ReduceOp::xIndex);
   xn_reduce_params P{};
   P.rank = X.size();
   for (size_t D = 0; D < X.size(); ++D)
     P.dims[D] = X[D];
-  for (int64_t Ax : O.attrs().getInts("axes"))
+  for (int64_t Ax : ReduceOp(O).axes())
     P.reduce[Ax] = 1;
   P.op = Kind;
-  return makeCall<KernelId::Reduce>(P, {KernelArg::operand(0)},
+  return makeCall<KernelId::Reduce>(P, {KernelArg::operand(ReduceOp::xIndex)},
                                     [](const xn_reduce_params *Q, const void *const *In,
                                        void *Out) { xn_reduce(Q, f32(In[0]), f32Out(Out)); });
 }
 
 KernelCall lowerTranspose(const Op &O) {
-  const Shape &X = dimsOf(O, 0);
-  auto Perm = O.attrs().getInts("perm");
+  const Shape &X = dimsOf(O, TransposeOp::xIndex);
+  auto Perm = TransposeOp(O).perm();
   xn_transpose_params P{};
   P.rank = X.size();
   for (size_t D = 0; D < X.size(); ++D) {
     P.in_dims[D] = X[D];
     P.perm[D] = Perm[D];
   }
-  return makeCall<KernelId::Transpose>(P, {KernelArg::operand(0)},
+  return makeCall<KernelId::Transpose>(P, {KernelArg::operand(TransposeOp::xIndex)},
                                        [](const xn_transpose_params *Q, const void *const *In,
                                           void *Out) { xn_transpose(Q, f32(In[0]), f32Out(Out)); });
 }
@@ -266,16 +275,18 @@ llvm::Expected<KernelCall> lowerConcat(const Op &O) {
   if (O.numOperands() > XN_MAX_CONCAT_INPUTS)
     return makeError("{}: concat of {} inputs exceeds the runtime's limit of {}", O.describe(),
                      O.numOperands(), XN_MAX_CONCAT_INPUTS);
-  int64_t Axis = O.attrs().getInt("axis");
+  ConcatOp Cat(O);
+  int64_t Axis = Cat.axis();
   const Shape &Y = outDims(O);
+  std::vector<Value *> Inputs = Cat.inputs();
   xn_concat_params P{};
-  P.num_inputs = O.numOperands();
+  P.num_inputs = Inputs.size();
   P.outer = numElements(Shape(Y.begin(), Y.begin() + Axis));
   Args A;
-  for (unsigned K = 0; K < O.numOperands(); ++K) {
-    const Shape &S = dimsOf(O, K);
+  for (unsigned K = 0; K < Inputs.size(); ++K) {
+    const Shape &S = Inputs[K]->type().Dims;
     P.chunk[K] = numElements(Shape(S.begin() + Axis, S.end()));
-    A.push_back(KernelArg::operand(K));
+    A.push_back(KernelArg::operand(ConcatOp::inputsIndex + K));
   }
   KernelCall C = makeCall<KernelId::Concat>(
       P, A, [](const xn_concat_params *Q, const void *const *In, void *Out) {
@@ -286,8 +297,9 @@ llvm::Expected<KernelCall> lowerConcat(const Op &O) {
 }
 
 KernelCall lowerPad(const Op &O) {
-  const Shape &X = dimsOf(O, 0);
-  auto Pads = O.attrs().getInts("pads");
+  PadOp Pad(O);
+  const Shape &X = dimsOf(O, PadOp::xIndex);
+  auto Pads = Pad.pads();
   xn_pad_params P{};
   P.rank = X.size();
   for (size_t D = 0; D < X.size(); ++D) {
@@ -295,15 +307,16 @@ KernelCall lowerPad(const Op &O) {
     P.pads_begin[D] = Pads[D];
     P.pads_end[D] = Pads[D + X.size()];
   }
-  P.value = O.attrs().getFloat("value");
-  return makeCall<KernelId::Pad>(P, {KernelArg::operand(0)},
+  P.value = Pad.value();
+  return makeCall<KernelId::Pad>(P, {KernelArg::operand(PadOp::xIndex)},
                                  [](const xn_pad_params *Q, const void *const *In, void *Out) {
                                    xn_pad(Q, f32(In[0]), f32Out(Out));
                                  });
 }
 
 KernelCall lowerSlice(const Op &O) {
-  const Shape &X = dimsOf(O, 0), &Y = outDims(O);
+  SliceOp S(O);
+  const Shape &X = dimsOf(O, SliceOp::xIndex), &Y = outDims(O);
   xn_slice_params P{};
   P.rank = X.size();
   for (size_t D = 0; D < X.size(); ++D) {
@@ -311,21 +324,21 @@ KernelCall lowerSlice(const Op &O) {
     P.out_dims[D] = Y[D];
     P.steps[D] = 1;
   }
-  auto Axes = O.attrs().getInts("axes"), Starts = O.attrs().getInts("starts"),
-       Steps = O.attrs().getInts("steps");
+  auto Axes = S.axes(), Starts = S.starts(), Steps = S.steps();
   for (size_t I = 0; I < Axes.size(); ++I) {
     P.starts[Axes[I]] = Starts[I];
     P.steps[Axes[I]] = Steps[I];
   }
-  return makeCall<KernelId::Slice>(P, {KernelArg::operand(0)},
+  return makeCall<KernelId::Slice>(P, {KernelArg::operand(SliceOp::xIndex)},
                                    [](const xn_slice_params *Q, const void *const *In, void *Out) {
                                      xn_slice(Q, f32(In[0]), f32Out(Out));
                                    });
 }
 
+/// A reshape: the same elements under another shape.
 KernelCall lowerCopy(const Op &O) {
   xn_copy_params P{O.result()->type().numElements()};
-  return makeCall<KernelId::Copy>(P, {KernelArg::operand(0)},
+  return makeCall<KernelId::Copy>(P, {KernelArg::operand(ReshapeOp::xIndex)},
                                   [](const xn_copy_params *Q, const void *const *In, void *Out) {
                                     xn_copy(Q, f32(In[0]), f32Out(Out));
                                   });
@@ -340,7 +353,6 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
     if (V->type().Elem != ElemType::F32)
       return makeError("{}: operand %{} has element type {}; generic kernels are float-only",
                        O.describe(), V->name(), elemTypeName(V->type().Elem));
-  const Attributes &A = O.attrs();
   switch (O.kind()) {
   case OpKind::Conv:
     return lowerConv(O);
@@ -369,15 +381,15 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   case OpKind::Relu:
     return lowerUnary(O, XN_UNARY_RELU);
   case OpKind::LeakyRelu:
-    return lowerUnary(O, XN_UNARY_LEAKY_RELU, A.getFloat("alpha", 0.01));
+    return lowerUnary(O, XN_UNARY_LEAKY_RELU, LeakyReluOp(O).alpha());
   case OpKind::Clip:
-    return lowerUnary(O, XN_UNARY_CLIP, A.getFloat("min"), A.getFloat("max"));
+    return lowerUnary(O, XN_UNARY_CLIP, ClipOp(O).min(), ClipOp(O).max());
   case OpKind::Sigmoid:
     return lowerUnary(O, XN_UNARY_SIGMOID);
   case OpKind::Tanh:
     return lowerUnary(O, XN_UNARY_TANH);
   case OpKind::Sign:
-    return lowerUnary(O, XN_UNARY_SIGN, A.getFloat("zero", 0.0));
+    return lowerUnary(O, XN_UNARY_SIGN, SignOp(O).zero());
   case OpKind::Abs:
     return lowerUnary(O, XN_UNARY_ABS);
   case OpKind::Neg:
@@ -393,7 +405,7 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   case OpKind::Div:
     return lowerBinary(O, XN_BINARY_DIV);
   case OpKind::PRelu:
-    return lowerBinary(O, XN_BINARY_PRELU);
+    return lowerBinary(O, XN_BINARY_PRELU, PReluOp::xIndex, PReluOp::slopeIndex);
   case OpKind::Max:
     return lowerBinary(O, XN_BINARY_MAX);
   case OpKind::Min:

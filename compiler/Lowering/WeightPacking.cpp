@@ -1,19 +1,33 @@
 //===- WeightPacking.cpp - Kernels' op predicates and weight packers ------===//
 #include "compiler/Lowering/WeightPacking.h"
 
+#include "compiler/IR/OpViews.h"
 #include "xnorc/runtime/common/neon_pack.h"
 #include "xnorc/runtime/common/oc_blocked.h"
+
+#include <llvm/Support/ErrorHandling.h>
 
 namespace xnorc {
 namespace kernel_support {
 
 namespace {
 
-const Value &weights(const Op &O) { return *O.operand(1); }
+/// Where the op's weights are: gemm's b, the w of conv and the binary layers.
+unsigned weightIndex(const Op &O) {
+  if (isa<GemmOp>(O))
+    return GemmOp::bIndex;
+  return WeightedLayerOp::wIndex;
+}
+const Value &weights(const Op &O) { return *O.operand(weightIndex(O)); }
 const Shape &weightDims(const Op &O) { return weights(O).type().Dims; }
 
-bool constantWeights(const Op &O) { return O.numOperands() > 1 && weights(O).isConstant(); }
-bool ungrouped(const Op &O) { return O.attrs().getInt("group", 1) == 1; }
+bool constantWeights(const Op &O) {
+  return O.numOperands() > weightIndex(O) && weights(O).isConstant();
+}
+bool ungrouped(const Op &O) {
+  auto C = dyn_cast<GroupedConvOp>(O);
+  return !C || C->group() == 1;
+}
 
 /// Product of the dimensions of D from index From on.
 int64_t product(const Shape &D, size_t From) {
@@ -23,8 +37,15 @@ int64_t product(const Shape &D, size_t From) {
   return P;
 }
 
-void setPacked(KernelCall &Call, Tensor Packed) {
-  Call.Args.at(1) = KernelArg::derived(std::move(Packed), "packed");
+/// Replaces the call's argument that passes the weight operand.
+void setPacked(const Op &O, KernelCall &Call, Tensor Packed) {
+  unsigned W = weightIndex(O);
+  for (KernelArg &A : Call.Args)
+    if (A.K == KernelArg::Kind::Operand && A.OperandIndex == W) {
+      A = KernelArg::derived(std::move(Packed), "packed");
+      return;
+    }
+  llvm_unreachable("the kernel call does not pass the op's weights");
 }
 
 Tensor floats(size_t N) { return Tensor(TensorType{ElemType::F32, {static_cast<int64_t>(N)}}); }
@@ -54,16 +75,14 @@ bool supportsConstGemm(const Op &O) {
   return constantWeights(O) && weights(O).type().Elem == ElemType::F32 && weightDims(O).size() == 2;
 }
 
-bool supportsNeonGemm(const Op &O) {
-  return supportsConstGemm(O) && O.attrs().getInt("transA", 0) == 0;
-}
+bool supportsNeonGemm(const Op &O) { return supportsConstGemm(O) && GemmOp(O).transA() == 0; }
 
 void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes) {
   const Shape &D = weightDims(O); // [M, C, KH, KW] or [M, K]
   const int64_t M = D[0], Taps = D.size() == 4 ? D[2] * D[3] : 1, CW = xn_bit_words(D[1]);
   Tensor Packed = bitWords(xn_oc_packed_words(M, Taps, CW, Lanes));
   xn_oc_pack(M, Taps, CW, Lanes, weights(O).constant().data<uint64_t>(), Packed.data<uint64_t>());
-  setPacked(Call, std::move(Packed));
+  setPacked(O, Call, std::move(Packed));
 }
 
 void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {
@@ -72,7 +91,7 @@ void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcT
   Tensor Packed = floats(xn_x86_oc_floats_size(D[0], Taps, OcLanes));
   xn_x86_oc_pack_floats(D[0], Taps, OcLanes, OcTile, weights(O).constant().data<float>(),
                         Packed.data<float>());
-  setPacked(Call, std::move(Packed));
+  setPacked(O, Call, std::move(Packed));
 }
 
 void packX86OcBits(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {
@@ -81,7 +100,7 @@ void packX86OcBits(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTil
   Tensor Packed = bitWords(xn_x86_oc_bits_size(M, C * Taps, OcLanes));
   xn_x86_oc_pack_bits(M, C, Taps, OcLanes, OcTile, weights(O).constant().data<uint64_t>(),
                       Packed.data<uint64_t>());
-  setPacked(Call, std::move(Packed));
+  setPacked(O, Call, std::move(Packed));
 }
 
 void packX86ConvPixels(const Op &O, KernelCall &Call, int64_t Block) {
@@ -89,16 +108,16 @@ void packX86ConvPixels(const Op &O, KernelCall &Call, int64_t Block) {
   const int64_t Taps = product(D, 1);
   Tensor Packed = floats(xn_x86_conv_packed_floats(D[0], Taps, Block));
   xn_x86_conv_pack(D[0], Taps, Block, weights(O).constant().data<float>(), Packed.data<float>());
-  setPacked(Call, std::move(Packed));
+  setPacked(O, Call, std::move(Packed));
 }
 
 void packX86Gemm(const Op &O, KernelCall &Call, int64_t Block) {
   const Shape &D = weightDims(O);
-  const int TransB = static_cast<int>(O.attrs().getInt("transB", 0));
+  const int TransB = static_cast<int>(GemmOp(O).transB());
   const int64_t N = TransB ? D[0] : D[1], K = TransB ? D[1] : D[0];
   Tensor Packed = floats(xn_x86_gemm_packed_floats(N, K, Block));
   xn_x86_gemm_pack(N, K, Block, TransB, weights(O).constant().data<float>(), Packed.data<float>());
-  setPacked(Call, std::move(Packed));
+  setPacked(O, Call, std::move(Packed));
 }
 
 namespace {
@@ -106,7 +125,7 @@ namespace {
 void packNeonFloats(const Op &O, KernelCall &Call, int64_t M, int64_t K, bool ByColumn) {
   Tensor Packed = floats(xn_neon_fpack_floats(M, K));
   xn_neon_fpack(M, K, ByColumn, weights(O).constant().data<float>(), Packed.data<float>());
-  setPacked(Call, std::move(Packed));
+  setPacked(O, Call, std::move(Packed));
 }
 } // namespace
 
@@ -118,7 +137,7 @@ void packNeonConv(const Op &O, KernelCall &Call) {
 
 void packNeonGemm(const Op &O, KernelCall &Call) {
   const Shape &D = weightDims(O);
-  const bool TransB = O.attrs().getInt("transB", 0) != 0;
+  const bool TransB = GemmOp(O).transB() != 0;
   packNeonFloats(O, Call, TransB ? D[0] : D[1], TransB ? D[1] : D[0], !TransB);
 }
 
@@ -127,7 +146,7 @@ void packNeonBits(const Op &O, KernelCall &Call) {
   const int64_t M = D[0], C = D[1], Taps = D.size() == 4 ? D[2] * D[3] : 1;
   Tensor Packed = bitWords(xn_neon_bwpack_words(M, C * Taps));
   xn_neon_bwpack(M, C, Taps, weights(O).constant().data<uint64_t>(), Packed.data<uint64_t>());
-  setPacked(Call, std::move(Packed));
+  setPacked(O, Call, std::move(Packed));
 }
 
 } // namespace kernel_support

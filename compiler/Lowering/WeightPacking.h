@@ -2,9 +2,10 @@
 //
 // The Supports and Pack columns of Kernels.def. A predicate says which ops of a
 // kernel's kinds it takes; a packer replaces the generic call's weight operand
-// (operand 1) by the constant the kernel reads, repacked at compile time by the
-// runtime's own intrinsics-free packing code (runtime/common/*_pack.h,
-// common/oc_blocked.h), so the compiler builds on any host.
+// (gemm's b, the w of the other layers) by the constant the kernel reads,
+// repacked at compile time by the runtime's own intrinsics-free packing code
+// (runtime/common/*_pack.h, common/oc_blocked.h), so the compiler builds on
+// any host.
 //
 //===----------------------------------------------------------------------===//
 #ifndef XNORC_LOWERING_WEIGHTPACKING_H

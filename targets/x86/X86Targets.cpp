@@ -15,6 +15,7 @@
 // convs and 3-D convs keep the generic kernels.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/OpViews.h"
 #include "targets/common/CpuTarget.h"
 #include "targets/x86/X86Features.h"
 #include "xnorc/runtime/common/x86_pack.h"
@@ -105,9 +106,8 @@ protected:
     auto PreferOc = [this](const Op &O) {
       if (Conv != FloatConv::Auto)
         return Conv == FloatConv::Oc;
-      const std::vector<int64_t> Strides = O.attrs().getInts("strides", {});
-      return useOcConv(OcConvAlways, O.operand(1)->type().Dims,
-                       Strides.empty() ? 1 : Strides.back());
+      ConvOp C(O);
+      return useOcConv(OcConvAlways, C.w()->type().Dims, C.strides().back());
     };
     // The oc conv once more after the pixels one: it takes the convs the latter does not.
     return {{K.BConv},   {K.BConvThreshold}, {K.BDense},    {K.BDenseThreshold},  {K.BMaxPool},
