@@ -1,10 +1,12 @@
 //===- xnorc-opt.cpp - Run passes on IR and print the result --------------===//
 //
 //   xnorc-opt FILE.xir --passes=a,b [--print-after-all] [--verify-each]
+//   xnorc-opt --print-op-table      (docs/OpTable.md)
 //
 // The workhorse of pass tests: IR text in, IR text out, no code generation.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/OpTableDoc.h"
 #include "compiler/IR/Printer.h"
 #include "passes/Passes.h"
 #include "tools/Driver/ImportFlags.h"
@@ -20,13 +22,17 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory OptCat("xnorc-opt options");
 static cl::opt<std::string> InputFile(cl::Positional, cl::desc("<file.xir|.onnx|.onnxtext>"),
-                                      cl::Required, cl::cat(OptCat));
+                                      cl::cat(OptCat));
 static cl::opt<std::string> Pipeline("passes", cl::desc("Comma-separated pass pipeline"),
                                      cl::cat(OptCat));
 static cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after every pass"),
                                    cl::cat(OptCat));
 static cl::opt<bool> VerifyEach("verify-each", cl::desc("Verify the IR after every pass"),
                                 cl::cat(OptCat));
+static cl::opt<bool> PrintOpTable("print-op-table",
+                                  cl::desc("Print the op table (Ops.def) as Markdown, the text "
+                                           "of docs/OpTable.md, and exit"),
+                                  cl::cat(OptCat));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
@@ -34,6 +40,14 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(
       {&OptCat, &importCategory(), &binarizationCategory(), &remarksCategory()});
   cl::ParseCommandLineOptions(argc, argv, "xnorc-opt: runs xnorc passes on IR\n");
+  if (PrintOpTable) {
+    llvm::outs() << printOpTableMarkdown();
+    return 0;
+  }
+  if (InputFile.empty()) {
+    llvm::errs() << "xnorc-opt: error: no input file (see --help)\n";
+    return 1;
+  }
   ImportOptions IO = importOptionsFromFlags("xnorc-opt");
   auto G = loadModel(InputFile, IO);
   if (!G) {

@@ -5,6 +5,8 @@
 #include "compiler/IR/Printer.h"
 #include "compiler/Support/Error.h"
 
+#include <llvm/Support/ErrorHandling.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -74,13 +76,30 @@ AttrConstraint operator&(AttrConstraint A, const AttrConstraint &B) {
 
 // Trait names as Ops.def writes them.
 constexpr unsigned NoTraits = 0;
-constexpr unsigned Binary = static_cast<unsigned>(OpTrait::Binary);
-constexpr unsigned FloatOnly = static_cast<unsigned>(OpTrait::FloatOnly);
-constexpr unsigned Elementwise = static_cast<unsigned>(OpTrait::Elementwise);
-constexpr unsigned HasEpilogue = static_cast<unsigned>(OpTrait::HasEpilogue);
-constexpr unsigned BinaryWeight = static_cast<unsigned>(OpTrait::BinaryWeight);
-constexpr unsigned DataMovement = static_cast<unsigned>(OpTrait::DataMovement);
-constexpr unsigned ShapeOnly = static_cast<unsigned>(OpTrait::ShapeOnly);
+#define XNORC_OP_TRAIT(Name, Bit, Description)                                                     \
+  constexpr unsigned Name = static_cast<unsigned>(OpTrait::Name);
+#include "compiler/IR/OpTraits.def"
+
+struct TraitInfo {
+  OpTrait Trait;
+  const char *Name;
+  const char *Description;
+};
+
+const std::vector<TraitInfo> &traitInfos() {
+  static const std::vector<TraitInfo> Infos = {
+#define XNORC_OP_TRAIT(Name, Bit, Description) {OpTrait::Name, #Name, Description},
+#include "compiler/IR/OpTraits.def"
+  };
+  return Infos;
+}
+
+const TraitInfo &traitInfo(OpTrait T) {
+  for (const TraitInfo &I : traitInfos())
+    if (I.Trait == T)
+      return I;
+  llvm_unreachable("not a single trait");
+}
 
 const std::vector<OpSchema> &allSchemas() {
   static const std::vector<OpSchema> Schemas = {
@@ -94,17 +113,10 @@ const std::vector<OpSchema> &allSchemas() {
   return Schemas;
 }
 
-/// An interface row: the operands and attributes an op must share with it.
-struct InterfaceSchema {
-  unsigned Trait;
-  std::vector<OperandSpec> Operands;
-  std::vector<AttrSpec> Attrs;
-};
-
 const std::vector<InterfaceSchema> &allInterfaces() {
   static const std::vector<InterfaceSchema> Interfaces = {
 #define XNORC_INTERFACE(Name, Trait, Operands, Attributes)                                         \
-  InterfaceSchema{Trait, {Operands}, {Attributes}},
+  InterfaceSchema{#Name, Trait, {Operands}, {Attributes}},
 #define XNORC_OPERAND(Role, Presence) OperandSpec{#Role, OperandPresence::Presence},
 #define XNORC_ATTR(Name, Type, Default, Constraint)                                                \
   AttrSpec{#Name, AttrType::Type, Default, Constraint},
@@ -224,6 +236,23 @@ int OpSchema::operandIndex(const std::string &Role) const {
 }
 
 const OpSchema &opSchema(OpKind K) { return allSchemas()[static_cast<size_t>(K)]; }
+
+const InterfaceSchema &interfaceSchema(OpInterface I) {
+  return allInterfaces()[static_cast<size_t>(I)];
+}
+
+const std::vector<OpTrait> &allOpTraits() {
+  static const std::vector<OpTrait> Traits = [] {
+    std::vector<OpTrait> T;
+    for (const TraitInfo &I : traitInfos())
+      T.push_back(I.Trait);
+    return T;
+  }();
+  return Traits;
+}
+
+const char *traitName(OpTrait T) { return traitInfo(T).Name; }
+const char *traitDescription(OpTrait T) { return traitInfo(T).Description; }
 
 bool implementsInterface(OpKind K, OpInterface I) {
   static const std::vector<std::vector<bool>> Table = [] {

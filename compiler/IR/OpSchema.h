@@ -3,7 +3,7 @@
 // The op table of Ops.def as data: per op kind its mnemonic, traits, operand
 // roles and attribute specs (type, default, constraint). The verifier checks
 // attributes against it, typed accessors (OpViews.h) take their defaults from
-// it, and docs/IR.md's attribute tables are printed from it.
+// it, and docs/OpTable.md is printed from it (OpTableDoc.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef XNORC_IR_OPSCHEMA_H
@@ -30,28 +30,17 @@ constexpr unsigned NumOpKinds = 0
 #include "compiler/IR/Ops.def"
     ;
 
-/// Properties of an op kind that code queries instead of listing kinds.
+/// Properties of an op kind that code queries instead of listing kinds; what
+/// each means is in OpTraits.def.
 enum class OpTrait : unsigned {
-  /// Reads or writes packed b1 values (threshold, unpack, bconv, ...); the only
-  /// ops that may take a b1 operand. The interpreter evaluates them from their
-  /// definition (BinaryOps.cpp), not through the kernels.
-  Binary = 1 << 0,
-  /// Every operand must be f32.
-  FloatOnly = 1 << 1,
-  /// Computes each output element from the elements at the same (broadcast)
-  /// position of its operands.
-  Elementwise = 1 << 2,
-  /// Applies a fused activation (and, for ops with a `residual` operand, adds
-  /// it) in its epilogue; fuse-activation and fuse-residual target these.
-  HasEpilogue = 1 << 3,
-  /// Binary weights with a float input (BWN): additions only.
-  BinaryWeight = 1 << 4,
-  /// Moves or selects elements without arithmetic.
-  DataMovement = 1 << 5,
-  /// A shape computation: always folded to a constant before code generation,
-  /// so it has no kernel.
-  ShapeOnly = 1 << 6,
+#define XNORC_OP_TRAIT(Name, Bit, Description) Name = 1u << Bit,
+#include "compiler/IR/OpTraits.def"
 };
+
+/// Every trait, in OpTraits.def's order.
+const std::vector<OpTrait> &allOpTraits();
+const char *traitName(OpTrait T);
+const char *traitDescription(OpTrait T);
 
 enum class OperandPresence { Required, Optional, Variadic };
 enum class AttrType { Int, Float, Ints, Floats, String };
@@ -116,6 +105,22 @@ enum class OpInterface {
 #define XNORC_INTERFACE(Name, Trait, Operands, Attributes) Name,
 #include "compiler/IR/Ops.def"
 };
+
+constexpr unsigned NumOpInterfaces = 0
+#define XNORC_INTERFACE(Name, Trait, Operands, Attributes) +1
+#include "compiler/IR/Ops.def"
+    ;
+
+/// An interface row: the trait, and the operands (at these positions) and
+/// attributes (of these types) an op must share with it.
+struct InterfaceSchema {
+  const char *Name;
+  unsigned Trait;
+  std::vector<OperandSpec> Operands;
+  std::vector<AttrSpec> Attrs;
+};
+
+const InterfaceSchema &interfaceSchema(OpInterface I);
 
 /// True if K's table row has the interface's operands at its positions, its
 /// attributes with their types, and its trait.
