@@ -7,15 +7,17 @@
 # skips, e.g. on a CPU without the target's instructions, counts as skipped, not passed).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh test || exit 1
-scripts/build.sh || exit 1
+# A run that stops before ctest still ends with the line CI reads, and says why.
+stop() { echo "test.sh: $1"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+scripts/setup.sh test || stop "scripts/setup.sh test failed (see above)"
+scripts/build.sh || stop "scripts/build.sh failed (see above)"
 build=${XNORC_BUILD_DIR:-build}
 log=$build/ctest.log
 rm -f "$build"/Testing/Temporary/LastTest.log
 ctest --test-dir "$build" --output-on-failure -j 2 2>&1 | tee "$log"
 ctest_status=${PIPESTATUS[0]}
 # Per-target counts (each suite prints its own; ctest counts suites), then the line CI reads.
-if [ ! -f "$build"/Testing/Temporary/LastTest.log ]; then echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
+[ -f "$build"/Testing/Temporary/LastTest.log ] || stop "ctest wrote no log (exit $ctest_status)"
 /usr/bin/python3 scripts/test_summary.py "$build"/Testing/Temporary/LastTest.log
 summary_status=$?
 # Either verdict failing fails the run (the summary already said why).

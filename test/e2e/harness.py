@@ -56,7 +56,11 @@ class CmdResult:
 
     @property
     def unsupported(self) -> bool:
-        """True when the tool cleanly rejected its input as unsupported."""
+        """True when the tool cleanly rejected its input as unsupported.
+
+        Such a rejection is a skip only where the runner's expected-skip list names the
+        test with a matching reason (``unexpected_skip``); anywhere else it fails.
+        """
         return (not self.ok and self.returncode is not None and self.returncode > 0
                 and "unsupported" in self.detail.lower())
 
@@ -301,3 +305,70 @@ def check_outputs(outdir: Path, expected: Sequence[np.ndarray], rtol: float = DE
         return False, f"wrote more than the {len(expected)} expected output(s)"
     return True, "; ".join(notes)
 
+
+# --------------------------------------------------------------------------
+# Expected skips
+# --------------------------------------------------------------------------
+
+@dataclass
+class ExpectedSkip:
+    """One entry of an expected-skip list: the test and a regex its skip reason matches."""
+
+    name: str
+    reason: re.Pattern
+    where: str  # "FILE:LINE", for messages
+
+
+def load_expected_skips(path: Path) -> dict[str, ExpectedSkip]:
+    """The entries of PATH: one per line, ``NAME REASON-REGEX``; '#' starts a comment line.
+
+    A skip is a claim that a test cannot run for a known reason; every one is checked in
+    with that reason so that a new skip (a regression reported as "unsupported", a
+    missing tool) fails the run instead of lowering the count of tests that ran.
+    """
+    entries: dict[str, ExpectedSkip] = {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, pattern = line.partition(" ")
+        where = f"{path.name}:{number}"
+        if not pattern.strip():
+            raise SystemExit(f"error: {where}: expected 'NAME REASON-REGEX', got '{line}'")
+        if name in entries:
+            raise SystemExit(f"error: {where}: {name} is listed twice")
+        try:
+            entries[name] = ExpectedSkip(name, re.compile(pattern.strip()), where)
+        except re.error as exc:
+            raise SystemExit(f"error: {where}: bad regex: {exc}") from None
+    return entries
+
+
+def unexpected_skip(expected: dict[str, ExpectedSkip], name: str, reason: str) -> str | None:
+    """None when NAME's skip for REASON is listed; else why the skip is a failure."""
+    entry = expected.get(name)
+    if entry is None:
+        return f"unexpected skip (not in the expected-skip list): {reason}"
+    if not entry.reason.search(reason):
+        return f"skipped for '{reason}', but {entry.where} expects /{entry.reason.pattern}/"
+    return None
+
+
+def stale_skips(expected: dict[str, ExpectedSkip], statuses: dict[str, str],
+                in_scope=lambda name: True) -> list[str]:
+    """One failure message per listed test in scope that did not skip.
+
+    STATUSES maps every test the run selected to its status ("PASS", "FAIL", "SKIP");
+    IN_SCOPE says which entries this run covers (a --filter leaves the others out).
+    """
+    problems = []
+    for name, entry in sorted(expected.items()):
+        if not in_scope(name):
+            continue
+        status = statuses.get(name)
+        if status is None:
+            problems.append(f"{name}: stale entry {entry.where}: no such test in this run")
+        elif status != "SKIP":
+            problems.append(f"{name}: stale entry {entry.where}: the test no longer skips "
+                            f"({status}); remove the entry")
+    return problems

@@ -39,7 +39,7 @@ kernels' epilogue is exact regardless. ARMv7 VFP's vmla is not fused, so there e
 generic build agrees with x86 anyway.
 
 Prints one line per model and check and, last, ``neon tests (ARCH): N passed, F failed``;
-exit 1 on a failure.
+exit 1 on a failure, on 0 checks, or when a tool (cross compiler, emulator) is missing.
 
 usage: run_neon_tests.py --xnorc BIN --target neon --cross-cxx aarch64-linux-gnu-g++
            --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu" --work DIR
@@ -259,9 +259,12 @@ def main(argv=None) -> int:
     arch = "aarch64" if args.target == "neon" else "armv7"
     for tool in (args.cross_cxx, shlex.split(args.emulator)[0], args.host_cxx):
         if shutil.which(tool) is None:
-            print("neon tests (%s): SKIPPED: %s not found (scripts/setup.sh installs "
+            # A machine that runs this suite has them (scripts/setup.sh test): fail, so a
+            # broken setup cannot pass as 0 checks.
+            print("neon tests (%s): FAILED: %s not found (scripts/setup.sh test installs "
                   "g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user)" % (arch, tool))
-            return 0
+            print("neon tests (%s): 0 passed, 1 failed" % arch)
+            return 1
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
     ms = models(args.work)

@@ -37,15 +37,19 @@ the summary.
 
 Tests with other non-float32 graph inputs (bool, uint8, int8, ...), with any
 non-float32 graph output, and tests xnorc rejects with an error mentioning
-"unsupported", are skipped with the reason.  Everything else that goes wrong
+"unsupported", are skipped with the reason -- but only if ``expected_skips.txt``
+(``--expected-skips``) lists the test with a regex its reason matches. An unlisted
+skip fails ("unexpected skip"), and so does a listed test in this run's selection
+(``--filter``) that no longer skips ("stale entry"). Everything else that goes wrong
 (including "must be a compile-time constant" or "is supported only ...") is a
-failure.  Exit status is 1 if any test failed.
+failure.  Exit status is 1 if any test failed or if no test ran.
 
 The last two lines of the output are the summary, always in this form:
-  node tests: R ran, P passed (interpreter), G passed (TARGET), S skipped, F failed
+  node tests: R ran, P passed (interpreter), G passed (TARGET), S skipped (expected), F failed
   N passed, M failed
 where N counts tests that passed on every path run (interpreter unless
---no-interpreter, compiled TARGET code unless --no-compile) and M equals F.
+--no-interpreter, compiled TARGET code unless --no-compile) and M equals F (failed
+tests, unexpected skips and stale entries).
 
 Usage:
   /usr/bin/python3 test/onnx-node/run_node_tests.py --xnorc build/bin/xnorc \\
@@ -72,6 +76,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
 import harness  # noqa: E402  (shared helpers, test/e2e/harness.py)
 
 NODE_TEST_ROOT = Path("/usr/share/libonnx-testdata/data/node")
+EXPECTED_SKIPS = Path(__file__).resolve().parent / "expected_skips.txt"
 
 # Spellings of op names in test directory names that the generic rules
 # (lower-case, snake_case) do not produce.
@@ -422,6 +427,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rtol", type=float, default=harness.DEFAULT_RTOL)
     parser.add_argument("--atol", type=float, default=harness.DEFAULT_ATOL)
     parser.add_argument("--data", type=Path, default=NODE_TEST_ROOT, help="node test root")
+    parser.add_argument("--expected-skips", type=Path, default=EXPECTED_SKIPS,
+                        help="tests allowed to skip, with their reasons (default: %(default)s)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print tool output of failures")
     args = parser.parse_args(argv)
     args.xnorc_run = harness.resolve_tool(args.xnorc_run)
@@ -443,17 +450,34 @@ def main(argv: list[str] | None = None) -> int:
         return SKIP_EXIT
     paths = "+".join(p for p, on in (("interp", not args.no_interpreter),
                                      (args.target, not args.no_compile)) if on)
+    expected = harness.load_expected_skips(args.expected_skips)
+
+    def judged(test: NodeTest) -> TestResult:
+        result = run_test(args, test)
+        problem = (harness.unexpected_skip(expected, result.name, "; ".join(result.problems))
+                   if result.status == "SKIP" else None)
+        if problem:
+            result.status, result.problems = "FAIL", [problem]
+        return result
+
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for result in pool.map(lambda t: run_test(args, t), tests):
+        for result in pool.map(judged, tests):
             print(result.line(paths), flush=True)
             if args.verbose and result.status == "FAIL":
                 for log in result.logs:
                     print("    " + log.rstrip().replace("\n", "\n    "))
             results.append(result)
+    stale = harness.stale_skips(expected, {r.name: r.status for r in results},
+                                lambda name: not name_filter or name_filter.search(name))
+    for problem in stale:
+        print(f"FAIL {problem}")
     ran = [r for r in results if r.status != "SKIP"]
-    failed = sum(r.status == "FAIL" for r in results)
+    failed = sum(r.status == "FAIL" for r in results) + len(stale)
     passed = sum(r.status == "PASS" for r in results)
+    if not ran:
+        print(f"FAIL no test ran (filter {args.filter!r}, {len(results)} selected)")
+        failed += 1
     bound = [r for r in ran if r.bound_note]
     print(f"integer inputs bound as constants: {len(bound)} tests "
           f"({sum(r.status == 'PASS' for r in bound)} passed, "
@@ -462,7 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     interp = "not run" if args.no_interpreter else sum(r.interp_ok for r in ran)
     print(f"node tests: {len(ran)} ran, {interp} passed (interpreter), "
           f"{sum(r.compiled_ok for r in ran)} passed ({args.target}), "
-          f"{len(results) - len(ran)} skipped, {failed} failed")
+          f"{len(results) - len(ran)} skipped (expected, {args.expected_skips.name}), "
+          f"{failed} failed")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -23,21 +23,30 @@ Models:
   ORT is run on xnor_model.onnx (the same network before the rewrite) instead;
   if that is missing the model is skipped with the reason;
 * ``e2e_<name>``  the PyTorch end-to-end models of test/e2e/pytorch/make_models.py
-  (needs torch; skipped with a reason otherwise) on their own inputs, with
-  their flags.txt. A model xnorc rejects with an error (not a crash) is
-  skipped: run_pytorch_e2e.py owns that verdict, this test the numbers; ORT is
+  (needs torch: a failed import fails the run unless --no-e2e) on their own
+  inputs, with their flags.txt. A model xnorc rejects with an error (not a crash)
+  is skipped: run_pytorch_e2e.py owns that verdict, this test the numbers; ORT is
   also checked against PyTorch.
 
-If node or onnxruntime-node is missing (``npm ci`` at the repository root was not
-run; offline-safe: the root .npmrc skips ORT's CUDA download), everything is
-skipped with a clear reason and the exit status is 77 (ctest: SKIP_RETURN_CODE 77).
+Every skip must be listed in ``expected_skips.txt`` (``--expected-skips``: model name
+and a regex its reason matches); an unlisted skip fails, and so does a listed model in
+this run's selection that no longer skips ("stale entry"). A run of 0 models fails.
+
+The same oracle checks every target the machine runs (one ctest suite each): x86
+targets natively (exit 77, reason printed, on a CPU without their instructions), the
+NEON targets through test/neon/cxx-<arch>-qemu.sh as --cxx. --no-interpreter leaves out
+the interpreter, which is target-independent and checked by the generic run.
+
+If node or onnxruntime-node is missing (``scripts/setup.sh test`` installs both; ``npm
+ci`` at the repository root, offline-safe: the root .npmrc skips ORT's CUDA download),
+the run fails with the reason: a machine that runs the test suite has them.
 The last line is ``ort oracle: N models, P passed, F failed, S skipped``; exit 1
 on any failure.
 
 Usage:
   /usr/bin/python3 test/ort/run_ort_oracle.py --xnorc build/bin/xnorc \\
       --xnorc-run build/bin/xnorc-run --node node --work /tmp/ort-work \\
-      [--cxx c++] [--targets generic,avx2,...] [--filter REGEX] [--no-e2e]
+      [--cxx c++] [--targets generic,avx2,...] [--filter REGEX] [--no-e2e] [--no-interpreter]
 """
 
 from __future__ import annotations
@@ -59,6 +68,7 @@ import harness  # noqa: E402
 
 SKIP_EXIT = 77
 ORT_TIMEOUT = 120
+EXPECTED_SKIPS = HERE / "expected_skips.txt"
 
 
 @dataclass
@@ -121,7 +131,7 @@ def e2e_models(work: Path) -> tuple[list[Model], str]:
         sys.path.insert(0, str(ROOT / "test" / "e2e" / "pytorch"))
         import make_models  # noqa: E402  (imports torch)
     except ImportError as exc:
-        return [], f"cannot import test/e2e/pytorch/make_models.py ({exc}); e2e models skipped"
+        return [], f"cannot import test/e2e/pytorch/make_models.py ({exc})"
     models = []
     for spec, d in make_models.make_all(work / "e2e-models"):
         inputs = sorted(d.glob("input*.npy"), key=lambda p: int(p.stem[len("input"):]))
@@ -168,7 +178,7 @@ def run_one(args, m: Model) -> tuple[str, str]:
         ok, msg = harness.check_outputs(ort_out, m.expected)
         notes.append(f"ORT vs PyTorch: {'ok' if ok else 'DIFFER'} ({msg})")
         failed |= not ok
-    for flags in m.interp_flag_sets:
+    for flags in ([] if args.no_interpreter else m.interp_flag_sets):
         out = work / ("interp" + "".join(f.replace("-", "_").replace("=", "_") for f in flags))
         harness.fresh_dir(out)
         res = harness.run_cmd([args.xnorc_run, m.path, *m.inputs, "-o", out, *flags],
@@ -225,6 +235,10 @@ def main(argv=None) -> int:
     ap.add_argument("--model-dir", type=Path, default=EXAMPLE,
                     help="where xnor_model.onnx, bwn_model.onnx, xnor_qonnx.onnx are (default: %(default)s)")
     ap.add_argument("--no-e2e", action="store_true", help="leave out the test/e2e/pytorch models")
+    ap.add_argument("--no-interpreter", action="store_true",
+                    help="compiled programs only (the interpreter is target-independent)")
+    ap.add_argument("--expected-skips", type=Path, default=EXPECTED_SKIPS,
+                    help="models allowed to skip, with their reasons (default: %(default)s)")
     args = ap.parse_args(argv)
     args.xnorc = harness.resolve_tool(args.xnorc)
     args.xnorc_run = harness.resolve_tool(args.xnorc_run)
@@ -233,39 +247,61 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
 
     known = harness.list_targets(args.xnorc)
-    targets = []
-    for t in [t.strip() for t in args.targets.split(",") if t.strip()]:
-        if t not in known:
-            print(f"SKIP target {t}: not in 'xnorc --list-targets' ({', '.join(known)})")
-        elif harness.missing_cpu_flags(t):
-            print(f"SKIP target {t}: this CPU lacks {', '.join(harness.missing_cpu_flags(t))}")
-        else:
-            targets.append(t)
-    args.targets = targets
+    args.targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    unknown = [t for t in args.targets if t not in known]
+    if unknown or not args.targets:
+        print(f"error: targets {unknown or args.targets} not in 'xnorc --list-targets' "
+              f"({', '.join(known)})")
+        return 1
+    for t in args.targets:  # one suite per target: a CPU that cannot run one skips it
+        if harness.missing_cpu_flags(t):
+            print(f"SKIPPED: target {t}: this CPU lacks {', '.join(harness.missing_cpu_flags(t))}")
+            return SKIP_EXIT
 
+    def finish(counts: dict[str, int], n: int) -> int:
+        print(f"ort oracle: {n} models, {counts['PASS']} passed, {counts['FAIL']} failed, "
+              f"{counts['SKIP']} skipped")
+        return 1 if counts["FAIL"] or not counts["PASS"] else 0
+
+    counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     reason = ort_available(args.node, args.work)
-    if reason:
-        print(f"SKIP ort oracle: {reason}")
-        print("ort oracle: 0 models, 0 passed, 0 failed, 0 skipped")
-        return SKIP_EXIT
+    if reason:  # scripts/setup.sh test installs both: a machine that runs this has them
+        print(f"FAIL ort oracle: {reason} (scripts/setup.sh test installs node and "
+              f"onnxruntime-node)")
+        counts["FAIL"] += 1
+        return finish(counts, 0)
     args.node = shutil.which(args.node)
+    expected = harness.load_expected_skips(args.expected_skips)
 
     models = fashion_models(args.work, args.model_dir)
     if not args.no_e2e:
         e2e, why = e2e_models(args.work)
         if why:
-            print(f"SKIP e2e models: {why}")
+            print(f"FAIL e2e models: {why} (--no-e2e leaves them out)")
+            counts["FAIL"] += 1
         models += e2e
     if args.filter:
         models = [m for m in models if re.search(args.filter, m.name)]
-    counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+    statuses = {}
     for m in models:
         status, detail = run_one(args, m)
+        problem = harness.unexpected_skip(expected, m.name, detail) if status == "SKIP" else None
+        if problem:
+            status, detail = "FAIL", problem
         counts[status] += 1
+        statuses[m.name] = status
         print(f"{status} {m.name}: {detail}", flush=True)
-    print(f"ort oracle: {len(models)} models, {counts['PASS']} passed, {counts['FAIL']} failed, "
-          f"{counts['SKIP']} skipped")
-    return 1 if counts["FAIL"] else 0
+    def in_scope(name: str) -> bool:  # the entries this run's selection covers
+        return bool((not args.filter or re.search(args.filter, name))
+                    and (not args.no_e2e or not name.startswith("e2e_")))
+
+    for problem in harness.stale_skips(expected, statuses, in_scope):
+        print(f"FAIL {problem}")
+        counts["FAIL"] += 1
+    if not models:
+        print(f"FAIL no model selected (filter {args.filter!r})")
+        counts["FAIL"] += 1
+    return finish(counts, len(models))
 
 
 if __name__ == "__main__":

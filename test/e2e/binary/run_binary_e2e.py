@@ -25,7 +25,9 @@ outputs bit for bit.
 --target (default generic) picks the backend; ARM targets run cross-compiled
 under qemu-user with a wrapper as --cxx (--target=neon --cxx
 test/neon/cxx-aarch64-qemu.sh --cxx-alt ''). A target whose instructions this
-CPU lacks is skipped as a whole (exit 77).
+CPU lacks is skipped as a whole (exit 77). --threads N also compiles each model
+with --threads=N (the heavy layers split over a team of N threads) and checks that
+program, built with --cxx, against the same expected outputs.
 """
 
 from __future__ import annotations
@@ -338,31 +340,50 @@ def run_model(args, name, build, shape, kinds, binary_outs, work: Path) -> list[
         return steps + [("compile", False, res.error)]
     got_kinds = layer_kinds(res.stderr)
     steps.append(("report", got_kinds == kinds, f"layers {got_kinds}, expected {kinds}"))
-    for cxx in filter(None, (args.cxx, args.cxx_alt)):
-        exe = mdir / f"prog_{Path(cxx).name}"
-        res = harness.build_program(cxx, gen, exe, strict=True)
+    builds = [(gen, cxx, Path(cxx).name) for cxx in filter(None, (args.cxx, args.cxx_alt))]
+    if args.threads > 1:
+        # The same model split over a team of threads must meet the same expected outputs.
+        gen_t = mdir / f"gen_threads{args.threads}"
+        res = harness.compile_model(args.xnorc, path, gen_t, name=name, target=args.target,
+                                    extra_flags=[f"--threads={args.threads}"])
+        if not res.ok:
+            return steps + [(f"compile --threads={args.threads}", False, res.error)]
+        builds.append((gen_t, args.cxx, f"{Path(args.cxx).name}_threads{args.threads}"))
+    for gendir, cxx, tag in builds:
+        exe = mdir / f"prog_{tag}"
+        res = harness.build_program(cxx, gendir, exe, strict=True)
         if not res.ok:
             steps.append(("build", False, res.error))
             continue
-        res = harness.run_program(exe, [xin], mdir / f"out_{Path(cxx).name}")
+        outdir = mdir / f"out_{tag}"
+        res = harness.run_program(exe, [xin], outdir)
         if not res.ok:
             steps.append(("run", False, res.error))
             continue
-        outdir = mdir / f"out_{Path(cxx).name}"
-        for i, exp in enumerate(expected):
-            got = np.load(outdir / f"output{i}.npy")
-            tag = f"{Path(cxx).name} output{i}"
-            if i in binary_outs:
-                ok = got.shape == exp.shape and np.array_equal(got, exp)
-                steps.append((tag, ok, "bit-identical" if ok else
-                              f"{int(np.sum(got != exp))} of {exp.size} bits differ"))
-            else:
-                ok, msg = harness.compare_arrays(got, exp, rtol=RTOL,
-                                                 atol=RTOL * float(np.max(np.abs(exp))))
-                if ok and exp.ndim == 2:
-                    same = np.array_equal(got.argmax(1), exp.argmax(1))
-                    ok, msg = same, msg + ("; argmax identical" if same else "; argmax differs")
-                steps.append((tag, ok, msg))
+        steps += compare_outputs(outdir, expected, binary_outs, tag)
+    return steps
+
+
+def compare_outputs(outdir: Path, expected, binary_outs, tag: str) -> list[tuple[str, bool, str]]:
+    """One step per output: binary-path outputs bit for bit, float ones within RTOL."""
+    steps = []
+    for i, exp in enumerate(expected):
+        path = outdir / f"output{i}.npy"
+        if not path.is_file():
+            steps.append((f"{tag} output{i}", False, "not written"))
+            continue
+        got = np.load(path)
+        if i in binary_outs:
+            ok = got.shape == exp.shape and np.array_equal(got, exp)
+            steps.append((f"{tag} output{i}", ok, "bit-identical" if ok else
+                          f"{int(np.sum(got != exp))} of {exp.size} bits differ"))
+        else:
+            ok, msg = harness.compare_arrays(got, exp, rtol=RTOL,
+                                             atol=RTOL * float(np.max(np.abs(exp))))
+            if ok and exp.ndim == 2:
+                same = np.array_equal(got.argmax(1), exp.argmax(1))
+                ok, msg = same, msg + ("; argmax identical" if same else "; argmax differs")
+            steps.append((f"{tag} output{i}", ok, msg))
     return steps
 
 
@@ -373,6 +394,8 @@ def main() -> int:
     ap.add_argument("--cxx-alt", default="clang++", help="second compiler ('' for none)")
     ap.add_argument("--target", default="generic", help="xnorc --target (default generic)")
     ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="also compile with --threads=N (N > 1) and check that build too")
     args = ap.parse_args()
     args.xnorc = harness.resolve_tool(args.xnorc)
     args.cxx = harness.resolve_tool(args.cxx)

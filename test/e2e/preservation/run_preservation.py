@@ -309,10 +309,17 @@ def random_inputs(model: onnx.ModelProto, seed: int) -> list[np.ndarray]:
 # Checks
 # --------------------------------------------------------------------------
 
-def load_outputs(outdir: Path) -> list[np.ndarray]:
+def load_outputs(outdir: Path, expected: int) -> list[np.ndarray] | str:
+    """output0.npy ... of a run, or why they are not the model's EXPECTED outputs.
+
+    A run that writes no (or too few, or too many) files fails here: two empty lists
+    would otherwise compare equal.
+    """
     outs = []
     while (outdir / f"output{len(outs)}.npy").is_file():
         outs.append(np.load(outdir / f"output{len(outs)}.npy"))
+    if len(outs) != expected:
+        return f"{outdir.name}: wrote {len(outs)} outputs, the model has {expected}"
     return outs
 
 
@@ -389,6 +396,7 @@ def main() -> int:
             np.save(p, arr)
             ins.append(p)
         # Interpreter after each prefix of the pipeline.
+        n_outputs = len(model.graph.output)
         results = []
         for i in range(len(pipeline) + 1):
             out = mdir / f"after{i}"
@@ -397,7 +405,7 @@ def main() -> int:
             if i:
                 cmd.append("--passes=" + ",".join(pipeline[:i]))
             res = harness.run_cmd(cmd, harness.RUN_TIMEOUT)
-            results.append(load_outputs(out) if res.ok else res.error)
+            results.append(load_outputs(out, n_outputs) if res.ok else res.error)
         for i, name in enumerate(pipeline, start=1):
             before, after = results[i - 1], results[i]
             check = f"{i:2d} {name}"
@@ -417,8 +425,10 @@ def main() -> int:
             record(b.name, "compiled", False, res.error)
         elif isinstance(results[-1], str):
             record(b.name, "compiled", False, results[-1])
+        elif isinstance(got := load_outputs(mdir / "prog_out", n_outputs), str):
+            record(b.name, "compiled", False, got)
         else:
-            got, ref = load_outputs(mdir / "prog_out"), results[-1]
+            ref = results[-1]
             if b.name in FLOAT_ACCUMULATING_MODELS:
                 ok, msg = compare(ref, got, True)
                 record(b.name, "compiled", ok, "float path: " + msg)

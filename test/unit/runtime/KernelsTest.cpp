@@ -873,11 +873,14 @@ TEST(Emitted, ConstantAggregateInitializer) {
   static const xn_conv_params conv_3 = {2,         1,         1,           1,         1,
                                         {3, 3, 0}, {2, 2, 0}, {2, 2, 0},   {1, 1, 0}, {1, 1, 0},
                                         {0, 0, 0}, {0, 0, 0}, XN_ACT_RELU, 0.0f,      0.0f};
-  const Vec x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-  const Vec w = {1, 0, 0, -1}; // x[i][j] - x[i+1][j+1] = -4 everywhere -> relu -> 0.
-  Vec y(4, 1.0f);
+  // y[i][j] = relu(x[i][j] + 2 x[i][j+1] - x[i+1][j+1]): inputs and sums of both signs, so
+  // the fused ReLU must keep the positive sums and clamp only the negative one.
+  const Vec x = {2, -1, 3, 0, -5, 4, 1, 6, -2};
+  const Vec w = {1, 2, 0, -1};
+  Vec y(4, -7.0f);
   xn_conv(&conv_3, x.data(), w.data(), nullptr, y.data());
-  expectNear(y, {0, 0, 0, 0});
+  // By hand: 2 - 2 + 5 = 5; -1 + 6 - 4 = 1; 0 - 10 - 6 = -16 -> 0; -5 + 8 + 2 = 5.
+  expectNear(y, {5, 1, 0, 5});
 }
 
 } // namespace

@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""Checks the counts that docs/Testing.md states against the code that makes them true.
+
+Timings come from commands (bench/, scripts/) and are not checked here; counts are:
+a count in the docs that no test compares with the code goes stale unnoticed (it
+did: "66 gtest cases" outlived three new test files). Checked:
+
+* "Total Tests: N" (``ctest -N``) == the number of tests ctest has in --build;
+* the kernel unit-test table: per program, its sources and number of cases (``TEST``,
+  ``TEST_F``, ``TEST_P`` lines in those sources), every gtest program of
+  test/unit/runtime/CMakeLists.txt listed, and "N gtest cases" == their sum;
+* "For N generated binary networks" == len(MODELS) of run_preservation.py, and
+  "N models:" of the binary networks == len(SPECS) of run_binary_e2e.py;
+* "lists N tests" / "lists N models" next to each expected-skip list == its entries.
+
+Prints one line per check and ``doc counts: N passed, F failed``; exit 1 on a failure.
+
+usage: check_doc_counts.py --root SRC --build BUILD [--ctest ctest]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10}
+TEST_MACRO = re.compile(r"^(TEST|TEST_F|TEST_P)\(", re.M)
+
+
+def number(text: str) -> int:
+    return int(text) if text.isdigit() else WORDS[text.lower()]
+
+
+def list_length(path: Path, name: str) -> int:
+    """len() of the module-level list literal NAME in the Python file PATH."""
+    for node in ast.parse(path.read_text()).body:
+        if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets)
+                and isinstance(node.value, ast.List)):
+            return len(node.value.elts)
+    raise SystemExit(f"error: {path}: no list literal {name}")
+
+
+def expected_skip_entries(path: Path) -> int:
+    return sum(1 for line in path.read_text().splitlines()
+               if line.strip() and not line.strip().startswith("#"))
+
+
+def ctest_count(ctest: str, build: Path) -> int:
+    out = subprocess.run([ctest, "--test-dir", str(build), "-N"], capture_output=True,
+                         text=True, check=False).stdout
+    m = re.search(r"^Total Tests: (\d+)$", out, re.M)
+    if not m:
+        raise SystemExit(f"error: '{ctest} --test-dir {build} -N' printed no 'Total Tests'")
+    return int(m.group(1))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2])
+    ap.add_argument("--build", type=Path, required=True)
+    ap.add_argument("--ctest", default="ctest")
+    ap.add_argument("--doc", type=Path, help="the Testing doc (default ROOT/docs/Testing.md)")
+    args = ap.parse_args(argv)
+    root = args.root
+    doc_path = args.doc or root / "docs" / "Testing.md"
+    doc = doc_path.read_text()
+    results: list[tuple[bool, str]] = []
+
+    def check(what: str, stated, actual) -> None:
+        ok = stated == actual
+        results.append((ok, f"{what}: {doc_path.name} says {stated}, the code has {actual}"))
+
+    def stated(pattern: str, what: str):
+        m = re.search(pattern, doc, re.M)
+        if not m:
+            results.append((False, f"{what}: {doc_path.name} no longer matches /{pattern}/"))
+        return m
+
+    if m := stated(r"^Total Tests: (\d+)$", "ctest suites"):
+        check("ctest tests (ctest -N)", int(m.group(1)), ctest_count(args.ctest, args.build))
+
+    unit = root / "test" / "unit" / "runtime"
+    rows = re.findall(r"^\| `(xnorc-[\w-]+-test)` \(([^)]*)\) \| (\d+) \|", doc, re.M)
+    programs = set(re.findall(r"add_executable\((xnorc-[\w-]+-test)\b",
+                              (unit / "CMakeLists.txt").read_text()))
+    listed = {program for program, _, _ in rows}
+    check("gtest programs in the kernel unit-test table", sorted(listed), sorted(programs))
+    total = 0
+    for program, sources, count in rows:
+        cases = sum(len(TEST_MACRO.findall((unit / src).read_text()))
+                    for src in re.findall(r"`([\w.]+\.cpp)`", sources))
+        check(f"{program} cases", int(count), cases)
+        total += cases
+    if m := stated(r"^\| (\d+) gtest cases", "gtest cases"):
+        check("gtest cases in all programs", int(m.group(1)), total)
+
+    if m := stated(r"For (\w+) generated binary networks", "preservation models"):
+        check("pass-preservation models", number(m.group(1)),
+              list_length(root / "test" / "e2e" / "preservation" / "run_preservation.py", "MODELS"))
+    if m := stated(r"^(\w+) models: `xnor_cnn`", "binary e2e models"):
+        check("binary-e2e models", number(m.group(1)),
+              list_length(root / "test" / "e2e" / "binary" / "run_binary_e2e.py", "SPECS"))
+    for rel, noun in (("test/onnx-node/expected_skips.txt", "tests"),
+                      ("test/ort/expected_skips.txt", "models")):
+        if m := stated(rf"`{re.escape(rel)}`[^.]*?\s+lists\s+(\d+)\s+{noun}", rel):
+            check(f"{rel} entries", int(m.group(1)), expected_skip_entries(root / rel))
+
+    for ok, msg in results:
+        print(f"{'PASS' if ok else 'FAIL'} {msg}")
+    failed = sum(not ok for ok, _ in results)
+    print(f"doc counts: {len(results) - failed} passed, {failed} failed")
+    return 1 if failed or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
