@@ -46,10 +46,9 @@ F = "\u00e9\u4e2d\u6587 /* */"
 WG, BG = "c.d", "c-d"  # one identifier, two constants
 AG = "7"
 G = "??/"
-OUT1 = 'y"\n*/ #define INJECTED_OUT1 1 //'
+OUT1 = 'y"\n*/ #define INJECTED_OUT1 1 // ??/'
 P0 = "p0 ??="
 A0 = "shift \xff\xfe is not UTF-8"  # the two characters become raw bytes below
-A0_SUM = "0"
 
 EPS = 1e-5
 
@@ -125,7 +124,7 @@ def main():
         helper.make_node("BatchNormalization", [R1, BN_S, BN_B, BN_M, BN_V], [BN1], name="",
                          epsilon=EPS),
         helper.make_node("GlobalAveragePool", [BN1], [P0], name="__LINE__"),
-        helper.make_node("Add", [P0, A0], [OUT0], name=A0_SUM),
+        helper.make_node("Add", [P0, A0], [OUT0], name=A0),
         helper.make_node("Sign", [X], [S0], name="auto"),
         helper.make_node("Conv", [S0, W2], [C2], name="a.b"),
         helper.make_node("BatchNormalization", [C2, BN2_S, BN2_B, BN2_M, BN2_V], [BN2],
