@@ -90,11 +90,22 @@ function(xnorc_add_model target)
 
   if(DEFINED ARG_NAME)
     set(name "${ARG_NAME}")
-    if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
-      message(FATAL_ERROR "xnorc_add_model(${target}): NAME '${name}' is not a C identifier")
-    endif()
   else()
+    # As xnorc's own default: one '_' between words, none at the ends, a letter first.
     string(MAKE_C_IDENTIFIER "${target}" name)
+    string(REGEX REPLACE "__+" "_" name "${name}")
+    string(REGEX REPLACE "^_|_$" "" name "${name}")
+    if(NOT name MATCHES "^[A-Za-z]")
+      set(name "m_${name}")
+    endif()
+  endif()
+  # xnorc's --name rule (compiler/Support/CSource.h, checkModelName): a letter, then letters,
+  # digits and single '_' (no reserved 'x__run' or '_X_H'), at most 64 characters.
+  string(LENGTH "${name}" name_length)
+  if(NOT name MATCHES "^[A-Za-z]([A-Za-z0-9]|_[A-Za-z0-9])*$" OR name_length GREATER 64)
+    message(FATAL_ERROR "xnorc_add_model(${target}): NAME '${name}' is not a C identifier "
+                        "xnorc accepts (a letter, then letters, digits and single '_', at most "
+                        "64 characters)")
   endif()
 
   # The xnorc executable: the one this tree builds, else the installed package's.

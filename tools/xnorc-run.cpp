@@ -13,6 +13,7 @@
 #include "tools/Driver/ImportFlags.h"
 #include "tools/Driver/ModelLoader.h"
 #include "tools/Driver/PassFlags.h"
+#include "xnorc/runtime/common/npy.h"
 
 #include <fmt/format.h>
 #include <llvm/Support/CommandLine.h>
@@ -70,12 +71,24 @@ int main(int argc, char **argv) {
       return fail(fmt::format("xnorc-run: error: {}: holds {} values; input '{}' is {}",
                               InputFiles[I], elemTypeName(T->elem()), Graph.inputs()[I]->name(),
                               elemTypeName(Graph.inputs()[I]->type().Elem)));
-    int64_t Need = Graph.inputs()[I]->type().numElements();
-    if (Need == 0 || T->size() % Need || T->size() == 0 || (K >= 0 && K != T->size() / Need))
-      return fail(fmt::format("xnorc-run: error: {}: holds {} values; input '{}' needs a "
-                              "multiple of {} (the same for every input)",
-                              InputFiles[I], T->size(), Graph.inputs()[I]->name(), Need));
-    K = T->size() / Need;
+    // The same shape rule as the --emit-main program: the input's shape, or k of them
+    // along the leading dimension.
+    const Shape &Want = Graph.inputs()[I]->type().Dims;
+    std::vector<long long> HaveDims(T->dims().begin(), T->dims().end()),
+        WantDims(Want.begin(), Want.end());
+    long long Batches = xn_npy_batches(HaveDims.data(), static_cast<int>(HaveDims.size()),
+                                       WantDims.data(), static_cast<int>(WantDims.size()));
+    if (Batches <= 0)
+      return fail(fmt::format("xnorc-run: error: {}: shape {} does not fit input {} ('{}') of "
+                              "shape {}: give that shape, or k inputs concatenated along the "
+                              "leading dimension",
+                              InputFiles[I], shapeToString(T->dims()), I, Graph.inputs()[I]->name(),
+                              shapeToString(Want)));
+    if (K >= 0 && K != Batches)
+      return fail(fmt::format("xnorc-run: error: {}: holds {} inputs along its leading "
+                              "dimension, the earlier files {}",
+                              InputFiles[I], Batches, K));
+    K = Batches;
     Inputs.push_back(std::move(*T));
   }
 

@@ -10,6 +10,7 @@
 #include "compiler/Analysis/MemoryPlan.h"
 #include "compiler/Analysis/ModelReport.h"
 #include "compiler/IR/Printer.h"
+#include "compiler/Support/CSource.h"
 #include "passes/Passes.h"
 #include "targets/Target.h"
 #include "tools/Driver/ImportFlags.h"
@@ -130,11 +131,10 @@ int main(int argc, char **argv) {
 
   if (Emit == EmitKind::Cpp && OutDir.empty() && Report == ReportKind::None)
     return fail("no output directory: give -o DIR");
-  std::string Name = ModelName.empty() ? modelNameFromPath(InputFile) : ModelName.getValue();
-  if (Name.empty() || !(isalpha(static_cast<unsigned char>(Name[0])) || Name[0] == '_') ||
-      Name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-          std::string::npos)
-    return fail("--name '" + Name + "' is not a C identifier");
+  std::string Name =
+      ModelName.getNumOccurrences() ? ModelName.getValue() : modelNameFromPath(InputFile);
+  if (auto E = checkModelName(Name))
+    return fail(llvm::toString(std::move(E)));
   if (Threads < 1 || Threads > MaxThreads)
     return fail("--threads=" + std::to_string(Threads) + ": must be 1 to " +
                 std::to_string(MaxThreads));

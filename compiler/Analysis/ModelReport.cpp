@@ -1,6 +1,8 @@
 #include "compiler/Analysis/ModelReport.h"
 
+#include "compiler/IR/OpSchema.h"
 #include "compiler/IR/OpViews.h"
+#include "compiler/Support/JsonText.h"
 
 #include <fmt/format.h>
 #include <unordered_set>
@@ -111,27 +113,31 @@ std::string formatReportTable(const ModelReport &R) {
 }
 
 std::string formatReportJson(const ModelReport &R) {
-  auto Quote = [](const std::string &S) {
-    std::string Q = "\"";
-    for (char C : S) {
-      if (C == '"' || C == '\\')
-        Q += '\\';
-      Q += C;
-    }
-    return Q + "\"";
-  };
-  std::vector<std::string> Rows;
-  for (const LayerRow &L : R.Rows)
-    Rows.push_back(fmt::format("    {{\"name\": {}, \"op\": {}, \"kind\": {}, \"macs\": {}, "
-                               "\"weight_bytes\": {}, \"activation_bytes\": {}}}",
-                               Quote(L.Name), Quote(L.Op), Quote(L.Kind), L.Macs, L.WeightBytes,
-                               L.ActivationBytes));
-  return fmt::format("{{\n  \"layers\": [\n{}\n  ],\n  \"arena_bytes\": {},\n  "
-                     "\"constant_bytes\": {},\n  \"source_weight_bytes\": {},\n  "
-                     "\"float_macs\": {},\n  \"binary_macs\": {},\n  "
-                     "\"binary_layer_bytes\": {},\n  \"binary_layer_float32_bytes\": {}\n}}\n",
-                     fmt::join(Rows, ",\n"), R.ArenaBytes, R.ConstantBytes, R.SourceWeightBytes,
-                     R.FloatMacs, R.BinaryMacs, R.BinaryLayerBytes, R.BinaryLayerFloatBytes);
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  llvm::json::OStream J(OS, 2);
+  J.object([&] {
+    J.attributeArray("layers", [&] {
+      for (const LayerRow &L : R.Rows)
+        J.object([&] {
+          J.attribute("name", jsonString(L.Name));
+          J.attribute("op", L.Op);
+          J.attribute("kind", L.Kind);
+          J.attribute("macs", L.Macs);
+          J.attribute("weight_bytes", L.WeightBytes);
+          J.attribute("activation_bytes", L.ActivationBytes);
+        });
+    });
+    J.attribute("arena_bytes", R.ArenaBytes);
+    J.attribute("constant_bytes", R.ConstantBytes);
+    J.attribute("source_weight_bytes", R.SourceWeightBytes);
+    J.attribute("float_macs", R.FloatMacs);
+    J.attribute("binary_macs", R.BinaryMacs);
+    J.attribute("binary_layer_bytes", R.BinaryLayerBytes);
+    J.attribute("binary_layer_float32_bytes", R.BinaryLayerFloatBytes);
+  });
+  OS << "\n";
+  return OS.str();
 }
 
 } // namespace xnorc

@@ -2,9 +2,9 @@
 
 #include "compiler/Frontend/ImportContext.h"
 #include "compiler/Support/Error.h"
+#include "xnorc/runtime/common/npy.h"
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace xnorc {
@@ -43,32 +43,19 @@ llvm::Expected<std::string> readAll(const std::string &Path) {
   return SS.str();
 }
 
+// The file is untrusted: xn_npy_parse (shared with the --emit-main program) checks
+// every length and the header's form; here only the element type is chosen.
 llvm::Expected<Tensor> parseNpy(const std::string &Path, const std::string &Bytes) {
-  if (Bytes.size() < 10 || Bytes.compare(0, 6, "\x93NUMPY") != 0)
-    return makeError("{}: not a .npy file", Path);
-  unsigned Major = static_cast<unsigned char>(Bytes[6]);
-  size_t HeaderLen, Start;
-  if (Major == 1) {
-    HeaderLen = static_cast<unsigned char>(Bytes[8]) | static_cast<unsigned char>(Bytes[9]) << 8;
-    Start = 10;
-  } else {
-    if (Bytes.size() < 12)
-      return makeError("{}: truncated .npy header", Path);
-    HeaderLen = 0;
-    for (int I = 3; I >= 0; --I)
-      HeaderLen = HeaderLen << 8 | static_cast<unsigned char>(Bytes[8 + I]);
-    Start = 12;
-  }
-  if (Bytes.size() < Start + HeaderLen)
-    return makeError("{}: truncated .npy header", Path);
-  std::string Header = Bytes.substr(Start, HeaderLen);
-  std::smatch M;
-  if (!std::regex_search(Header, M, std::regex("'descr':\\s*'([^']*)'")))
-    return makeError("{}: .npy header has no descr", Path);
-  std::string Descr = M[1];
+  xn_npy_info Info;
+  char Err[256];
+  if (!xn_npy_parse(reinterpret_cast<const unsigned char *>(Bytes.data()), Bytes.size(), &Info, Err,
+                    sizeof Err))
+    return makeError("{}: {}", Path, Err);
   // float64 is narrowed to f32; the integer dtypes keep their type.
+  std::string Descr = Info.descr;
+  const bool F8 = Descr == "<f8";
   ElemType Elem = ElemType::F32;
-  bool Known = Descr == "<f8";
+  bool Known = F8;
   for (ElemType T : {ElemType::F32, ElemType::I8, ElemType::U8, ElemType::I16, ElemType::U16})
     if (Descr == npyDescr(T) ||
         (elemTypeBytes(T) == 1 && Descr == std::string("<") + (npyDescr(T) + 1))) {
@@ -79,23 +66,10 @@ llvm::Expected<Tensor> parseNpy(const std::string &Path, const std::string &Byte
     return makeError("{}: .npy dtype '{}' is unsupported (float32, float64, int8, uint8, int16 "
                      "or uint16 expected)",
                      Path, Descr);
-  if (Header.find("'fortran_order': True") != std::string::npos)
-    return makeError("{}: Fortran-ordered .npy is unsupported", Path);
-  if (!std::regex_search(Header, M, std::regex("'shape':\\s*\\(([^)]*)\\)")))
-    return makeError("{}: .npy header has no shape", Path);
-  Shape Dims;
-  std::string Inner = M[1];
-  std::regex Num("[0-9]+");
-  for (auto It = std::sregex_iterator(Inner.begin(), Inner.end(), Num);
-       It != std::sregex_iterator(); ++It)
-    Dims.push_back(std::stoll(It->str()));
-  Tensor T(TensorType{Elem, Dims});
-  size_t Width = Descr == "<f8" ? 8 : elemTypeBytes(Elem);
-  const char *Data = Bytes.data() + Start + HeaderLen;
-  if (Bytes.size() - Start - HeaderLen < static_cast<size_t>(T.size()) * Width)
-    return makeError("{}: .npy data is truncated", Path);
-  if (Width != 8) {
-    std::memcpy(T.data<uint8_t>(), Data, T.size() * Width);
+  Tensor T(TensorType{Elem, Shape(Info.dims, Info.dims + Info.rank)});
+  const char *Data = Bytes.data() + Info.data_offset;
+  if (!F8) {
+    std::memcpy(T.data<uint8_t>(), Data, T.size() * elemTypeBytes(Elem));
   } else {
     for (int64_t I = 0; I < T.size(); ++I) {
       double D;

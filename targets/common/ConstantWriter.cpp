@@ -9,17 +9,9 @@
 
 namespace xnorc {
 
-
-std::string cIdentifier(const std::string &Name) {
-  std::string Out;
-  for (char C : Name)
-    Out += isalnum(static_cast<unsigned char>(C)) ? C : '_';
-  return Out;
-}
-
 std::string writeConstantArray(const std::string &Symbol, const Tensor &T) {
   const bool IsFloat = T.elem() == ElemType::F32;
-  const char *CType = IsFloat                       ? "float"
+  const char *CType = IsFloat                     ? "float"
                       : T.elem() == ElemType::B1  ? "uint64_t"
                       : T.elem() == ElemType::I32 ? "int32_t"
                                                   : "int64_t";
@@ -38,7 +30,7 @@ std::string writeConstantArray(const std::string &Symbol, const Tensor &T) {
     else if (T.elem() == ElemType::I32)
       // INT32_MIN has no literal form: spell it as an expression.
       Out += T.data<int32_t>()[I] == INT32_MIN ? "(-2147483647 - 1)"
-                                                : std::to_string(T.data<int32_t>()[I]);
+                                               : std::to_string(T.data<int32_t>()[I]);
     else
       Out += fmt::format("{}ll", T.data<int64_t>()[I]);
     Out += ",";

@@ -12,9 +12,6 @@ namespace xnorc {
 /// back bit-exactly (shortest round-trip decimal; INFINITY/NAN by name).
 std::string writeConstantArray(const std::string &Symbol, const Tensor &T);
 
-/// A C identifier made from an arbitrary value name.
-std::string cIdentifier(const std::string &Name);
-
 } // namespace xnorc
 
 #endif

@@ -17,6 +17,7 @@
 #include "targets/common/CppEmitter.h"
 #include "compiler/Analysis/MemoryPlan.h"
 #include "compiler/Lowering/KernelCall.h"
+#include "compiler/Support/CSource.h"
 #include "compiler/Support/EmbeddedRuntime.h"
 #include "compiler/Support/Error.h"
 #include "targets/common/ApiWriter.h"
@@ -25,10 +26,8 @@
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Path.h>
-#include <set>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace xnorc {
 
@@ -61,7 +60,7 @@ public:
     std::string Copies;
     for (auto &[Index, V] : Plan.OutputCopies)
       Copies += fmt::format("  // graph output {} is %{}\n  memcpy(outputs[{}], {}, {});\n", Index,
-                            V->name(), Index, pointer(V), V->type().storageBytes());
+                            cComment(V->name()), Index, pointer(V), V->type().storageBytes());
     const bool Parallel = Opts.Threads > 1 && std::any_of(Code.begin(), Code.end(),
                                                           [](const OpCode &C) { return C.Split; });
     if (Parallel)
@@ -108,7 +107,7 @@ private:
   std::vector<std::string> Headers; // in first-use order, unique
   std::string Constants;
   std::unordered_map<const Value *, std::string> Symbols;
-  std::unordered_set<std::string> UsedSymbols;
+  CSymbolTable SymbolNames; ///< every symbol made from a model's name goes through it
 
   std::string runtimeNamespace() const { return Opts.Name + "_impl"; }
 
@@ -143,19 +142,12 @@ private:
     return llvm::Error::success();
   }
 
-  std::string uniqueSymbol(const std::string &Base) {
-    std::string S = Base;
-    for (int I = 1; !UsedSymbols.insert(S).second; ++I)
-      S = fmt::format("{}_{}", Base, I);
-    return S;
-  }
-
   const std::string &symbolFor(const Value *C) {
     auto It = Symbols.find(C);
     if (It != Symbols.end())
       return It->second;
-    std::string S = uniqueSymbol("k_" + cIdentifier(C->name()));
-    Constants += fmt::format("// %{} {}\n", C->name(), C->type().str()) +
+    std::string S = SymbolNames.unique("k_", C->name());
+    Constants += fmt::format("// %{} {}\n", cComment(C->name()), C->type().str()) +
                  writeConstantArray(S, C->constant());
     return Symbols[C] = S;
   }
@@ -204,15 +196,22 @@ private:
     bool Split = false; ///< the call takes (part, parts): every thread runs it
   };
 
+  /// Op::describe() for a comment: the op's names pass through cComment.
+  static std::string describeInComment(const Op &O) {
+    if (!O.name().empty())
+      return fmt::format("{} '{}'", O.mnemonic(), cComment(O.name()));
+    return fmt::format("{} %{}", O.mnemonic(), cComment(O.result()->name()));
+  }
+
   llvm::Error emitOp(const Op &O, OpCode &Code) {
     std::string &Body = Code.Comment;
     std::vector<std::string> OperandNames;
     for (const Value *V : O.operands())
-      OperandNames.push_back("%" + V->name());
+      OperandNames.push_back("%" + cComment(V->name()));
     std::string Label =
-        O.name().empty() ? O.mnemonic() : fmt::format("{} '{}'", O.mnemonic(), O.name());
+        O.name().empty() ? O.mnemonic() : fmt::format("{} '{}'", O.mnemonic(), cComment(O.name()));
     Body += fmt::format("  // {}: ({}) -> %{} {}\n", Label, fmt::join(OperandNames, ", "),
-                        O.result()->name(), O.result()->type().str());
+                        cComment(O.result()->name()), O.result()->type().str());
     auto AliasIt = Plan.IsAlias.find(&O);
     if (AliasIt != Plan.IsAlias.end() && AliasIt->second) {
       Body += "  // (shares its operand's storage: no code)\n";
@@ -232,9 +231,8 @@ private:
         Args.push_back(pointer(O.operand(A.OperandIndex)));
         break;
       case KernelArg::Kind::Derived: {
-        std::string S =
-            uniqueSymbol(fmt::format("k_{}_{}", cIdentifier(O.result()->name()), A.DerivedName));
-        Constants += fmt::format("// {} of {}\n", A.DerivedName, O.describe()) +
+        std::string S = SymbolNames.unique("k_", O.result()->name() + "_" + A.DerivedName);
+        Constants += fmt::format("// {} of {}\n", A.DerivedName, describeInComment(O)) +
                      writeConstantArray(S, A.Derived);
         Args.push_back(S);
         break;

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "targets/common/ApiWriter.h"
 
+#include "compiler/Support/EmbeddedRuntime.h"
+
 #include <llvm/ADT/StringRef.h>
 
 namespace xnorc {
@@ -37,10 +39,11 @@ const char *MainTemplate = R"CPP(
 #define XN_MKDIR(path) mkdir(path, 0777)
 #endif
 
+@NPY@
 namespace {
 
 struct NpyArray {
-  std::vector<long long> shape;
+  xn_npy_info npy; // shape and dtype as the file gives them
   std::vector<float> data;
 };
 
@@ -49,58 +52,42 @@ bool fail(const std::string &msg) {
   return false;
 }
 
+std::string shapeText(const long long *dims, int rank) {
+  char text[512];
+  xn_npy_shape_text(dims, rank, text, sizeof text);
+  return text;
+}
+
+// The file is untrusted: xn_npy_parse checks every length and the header's form.
 bool readNpy(const std::string &path, NpyArray &out) {
   FILE *f = std::fopen(path.c_str(), "rb");
   if (!f)
-    return fail(path + ": cannot open file");
-  std::vector<char> bytes;
-  char buf[65536];
+    return fail(path + ": cannot open file: " + std::strerror(errno));
+  std::vector<unsigned char> bytes;
+  unsigned char buf[65536];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
     bytes.insert(bytes.end(), buf, buf + n);
+  const bool read_error = std::ferror(f) != 0;
   std::fclose(f);
-  if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0)
-    return fail(path + ": not a .npy file");
-  size_t start = bytes[6] == 1 ? 10 : 12;
-  size_t hlen = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
-  if (bytes[6] != 1)
-    hlen |= static_cast<size_t>(static_cast<unsigned char>(bytes[10])) << 16 |
-            static_cast<size_t>(static_cast<unsigned char>(bytes[11])) << 24;
-  if (bytes.size() < start + hlen)
-    return fail(path + ": truncated header");
-  std::string header(bytes.data() + start, hlen);
-  bool f8 = header.find("'<f8'") != std::string::npos;
-  if (header.find("'<f4'") == std::string::npos && !f8)
-    return fail(path + ": dtype must be float32 or float64");
-  if (header.find("'fortran_order': True") != std::string::npos)
-    return fail(path + ": Fortran order is unsupported");
-  size_t lp = header.find("'shape':"), open = header.find('(', lp), close = header.find(')', open);
-  if (lp == std::string::npos || open == std::string::npos || close == std::string::npos)
-    return fail(path + ": header has no shape");
-  long long count = 1;
-  for (size_t i = open + 1; i < close;) {
-    if (header[i] >= '0' && header[i] <= '9') {
-      long long d = std::strtoll(header.c_str() + i, nullptr, 10);
-      out.shape.push_back(d);
-      count *= d;
-      while (i < close && header[i] >= '0' && header[i] <= '9')
-        ++i;
-    } else {
-      ++i;
-    }
-  }
-  size_t width = f8 ? 8 : 4;
-  if (bytes.size() - start - hlen < static_cast<size_t>(count) * width)
-    return fail(path + ": data is truncated");
-  out.data.resize(static_cast<size_t>(count));
-  const char *p = bytes.data() + start + hlen;
-  for (long long i = 0; i < count; ++i) {
-    if (f8) {
+  if (read_error)
+    return fail(path + ": read error");
+  char err[256];
+  if (!xn_npy_parse(bytes.data(), bytes.size(), &out.npy, err, sizeof err))
+    return fail(path + ": " + err);
+  const int width = out.npy.width;
+  if (out.npy.kind != 'f' || (width != 4 && width != 8))
+    return fail(path + ": dtype '" + out.npy.descr +
+                "' is not float32 or float64 (little-endian '<f4' or '<f8')");
+  out.data.resize(static_cast<size_t>(out.npy.count));
+  const unsigned char *p = bytes.data() + out.npy.data_offset;
+  for (size_t i = 0; i < out.data.size(); ++i) {
+    if (width == 8) {
       double d;
       std::memcpy(&d, p + i * 8, 8);
-      out.data[static_cast<size_t>(i)] = static_cast<float>(d);
+      out.data[i] = static_cast<float>(d);
     } else {
-      std::memcpy(&out.data[static_cast<size_t>(i)], p + i * 4, 4);
+      std::memcpy(&out.data[i], p + i * 4, 4);
     }
   }
   return true;
@@ -173,18 +160,21 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!readNpy(inputs[i], in[i]))
       return 1;
-    long long size = info.inputs[i].size;
-    long long have = static_cast<long long>(in[i].data.size());
-    if (size == 0 || have % size != 0 || have == 0) {
-      fail(inputs[i] + ": holds " + std::to_string(have) + " values, not a multiple of the " +
-           std::to_string(size) + " that input '" + info.inputs[i].name + "' needs");
+    const xnorc_tensor_info &t = info.inputs[i];
+    long long batches = xn_npy_batches(in[i].npy.dims, in[i].npy.rank, t.dims, t.rank);
+    if (batches <= 0) {
+      fail(inputs[i] + ": shape " + shapeText(in[i].npy.dims, in[i].npy.rank) +
+           " does not fit input " + std::to_string(i) + " (" + t.name + ") of shape " +
+           shapeText(t.dims, t.rank) +
+           ": give that shape, or k inputs concatenated along the leading dimension");
       return 1;
     }
-    if (k >= 0 && k != have / size) {
-      fail("inputs hold different numbers of batches");
+    if (k >= 0 && k != batches) {
+      fail(inputs[i] + ": holds " + std::to_string(batches) + " inputs along its leading "
+           "dimension, the earlier files " + std::to_string(k));
       return 1;
     }
-    k = have / size;
+    k = batches;
   }
   if (k < 0)
     k = 1; // a model without inputs runs once
@@ -209,8 +199,15 @@ int main(int argc, char **argv) {
       auto t0 = std::chrono::steady_clock::now();
       int status = @N@_run(ins.data(), outs.data(), arena);
       auto t1 = std::chrono::steady_clock::now();
-      if (status != 0) {
-        fail("@N@_run returned status " + std::to_string(status));
+      if (status != @U@_OK) {
+        fail("@N@_run returned status " + std::to_string(status) + " (" +
+             (status == @U@_ERROR_NULL_ARGUMENT      ? "@U@_ERROR_NULL_ARGUMENT"
+              : status == @U@_ERROR_MISALIGNED_ARENA ? "@U@_ERROR_MISALIGNED_ARENA"
+              : status == @U@_ERROR_UNSUPPORTED_CPU
+                  ? "@U@_ERROR_UNSUPPORTED_CPU: this CPU lacks instructions of target " +
+                        std::string(info.target)
+                  : "unknown") +
+             ")");
         return 1;
       }
       times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
@@ -243,7 +240,11 @@ int main(int argc, char **argv) {
 std::string writeMainProgram(const ModelApi &Api) {
   std::string U = upperName(Api.Name);
   std::string Text = MainTemplate;
-  for (auto [Key, Val] : {std::pair<std::string, std::string>{"@N@", Api.Name}, {"@U@", U}}) {
+  // The .npy reader xnorc-run uses too; embedded in every xnorc build.
+  const char *Npy = embeddedRuntimeSource("common/npy.h");
+  std::string NpyText = Npy ? Npy : "#error xnorc was built without runtime common/npy.h\n";
+  for (auto [Key, Val] :
+       {std::pair<std::string, std::string>{"@N@", Api.Name}, {"@U@", U}, {"@NPY@", NpyText}}) {
     size_t Pos = 0;
     while ((Pos = Text.find(Key, Pos)) != std::string::npos) {
       Text.replace(Pos, Key.size(), Val);

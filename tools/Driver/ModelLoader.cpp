@@ -2,6 +2,7 @@
 
 #include "compiler/IR/Parser.h"
 #include "compiler/IR/Verifier.h"
+#include "compiler/Support/CSource.h"
 #include "compiler/Support/Error.h"
 
 #include <fstream>
@@ -32,13 +33,8 @@ llvm::Expected<std::unique_ptr<Graph>> loadModel(const std::string &Path,
 }
 
 std::string modelNameFromPath(const std::string &Path) {
-  std::string Stem = llvm::sys::path::stem(Path).str();
-  std::string Out;
-  for (char C : Stem)
-    Out += isalnum(static_cast<unsigned char>(C)) ? static_cast<char>(tolower(C)) : '_';
-  if (Out.empty() || isdigit(static_cast<unsigned char>(Out[0])))
-    Out = "m_" + Out;
-  return Out;
+  // The file name is untrusted too: made an identifier the way every name is.
+  return cIdentifier(llvm::StringRef(llvm::sys::path::stem(Path)).lower(), 64, "m");
 }
 
 } // namespace xnorc

@@ -1,6 +1,7 @@
 #include "tools/Driver/RemarkOutput.h"
 
 #include "compiler/Support/Error.h"
+#include "compiler/Support/JsonText.h"
 #include "tools/Driver/OutputFiles.h"
 
 #include <llvm/Support/JSON.h>
@@ -75,11 +76,11 @@ std::string remarksToJson(const std::vector<Remark> &Remarks) {
       J.object([&] {
         J.attribute("pass", R.Pass);
         J.attribute("kind", remarkKindName(R.K));
-        J.attribute("op", R.Op);
-        J.attribute("message", R.Message);
+        J.attribute("op", jsonString(R.Op));
+        J.attribute("message", jsonString(R.Message));
         J.attributeObject("args", [&] {
           for (const auto &[Key, Value] : R.Args)
-            J.attribute(Key, Value);
+            J.attribute(Key, jsonString(Value));
         });
       });
   });
