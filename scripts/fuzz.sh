@@ -25,7 +25,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DXNORC_FUZZ=ON -DXNORC_SANITIZE=address,undefined >/dev/null || exit 1
 fi
 cmake --build "$build" --target $(printf 'xnorc-fuzz-%s ' "${targets[@]}") || exit 1
-/usr/bin/python3 tools/fuzz/make_seed_corpus.py "$build/seeds" >/dev/null || exit 1
+/usr/bin/python3 tools/fuzz/make_seed_corpus.py "$build/seeds" --max-bytes 65536 >/dev/null || exit 1
 status=0
 summary=()
 for t in "${targets[@]}"; do
@@ -38,7 +38,7 @@ for t in "${targets[@]}"; do
   log=$build/fuzz-$t.log
   start=$(date +%s)
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-    "$build/bin/xnorc-fuzz-$t" -runs="$runs" -max_len=262144 -timeout=20 -rss_limit_mb=4096 \
+    "$build/bin/xnorc-fuzz-$t" -runs="$runs" -max_len=65536 -timeout=20 -rss_limit_mb=4096 \
     -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" "$corpus" "${seeds[@]}" \
     >"$log" 2>&1
   rc=$?

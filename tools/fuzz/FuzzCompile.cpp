@@ -11,7 +11,7 @@ const ImportOptions &fuzzImportOptions() {
   return Opts;
 }
 
-void compileForFuzzing(llvm::Expected<std::unique_ptr<Graph>> Imported) {
+void compileForFuzzing(llvm::Expected<std::unique_ptr<Graph>> Imported, size_t TargetSelector) {
   if (!Imported) {
     llvm::consumeError(Imported.takeError());
     return;
@@ -24,33 +24,36 @@ void compileForFuzzing(llvm::Expected<std::unique_ptr<Graph>> Imported) {
     llvm::consumeError(std::move(E));
     return;
   }
+  // One emitter per input, chosen by the caller's selector (the input's size), so
+  // an execution costs one emission while a run still reaches every emitter.
+  std::vector<const TargetInfo *> Emitters;
+  for (const TargetInfo &T : registeredTargets())
+    if (llvm::StringRef(T.Name) != "host")
+      Emitters.push_back(&T);
+  auto Tgt = createTarget(Emitters[TargetSelector % Emitters.size()]->Name);
+  if (!Tgt) {
+    llvm::consumeError(Tgt.takeError());
+    return;
+  }
+  if (auto E = (*Tgt)->addPasses(PM)) {
+    llvm::consumeError(std::move(E));
+    return;
+  }
   if (auto E = PM.run(G)) {
     llvm::consumeError(std::move(E));
     return;
   }
-  // Each emitter reads the same optimized graph; the x86 and NEON targets choose
-  // their own kernels (and packers) from it. Target passes are not added: they
-  // would change the graph the next target sees.
-  for (const TargetInfo &T : registeredTargets()) {
-    if (llvm::StringRef(T.Name) == "host")
-      continue;
-    auto Tgt = createTarget(T.Name);
-    if (!Tgt) {
-      llvm::consumeError(Tgt.takeError());
-      continue;
-    }
-    if (auto E = checkOpsSupported(**Tgt, G)) {
-      llvm::consumeError(std::move(E));
-      continue;
-    }
-    EmitOptions EO;
-    EO.Name = "fuzz";
-    EO.SourceFile = "fuzz.onnx";
-    EO.EmitMain = true;
-    auto Out = (*Tgt)->emit(G, EO);
-    if (!Out)
-      llvm::consumeError(Out.takeError());
+  if (auto E = checkOpsSupported(**Tgt, G)) {
+    llvm::consumeError(std::move(E));
+    return;
   }
+  EmitOptions EO;
+  EO.Name = "fuzz";
+  EO.SourceFile = "fuzz.onnx";
+  EO.EmitMain = true;
+  auto Out = (*Tgt)->emit(G, EO);
+  if (!Out)
+    llvm::consumeError(Out.takeError());
 }
 
 } // namespace xnorc

@@ -12,15 +12,16 @@
 
 #include "compiler/IR/Graph.h"
 
+#include <cstddef>
 #include <llvm/Support/Error.h>
 #include <memory>
 
 namespace xnorc {
 
 /// Consumes the import result: on success compiles it through the pipeline and
-/// every target's emitter; errors are dropped (they are the expected outcome of
-/// most mutated inputs).
-void compileForFuzzing(llvm::Expected<std::unique_ptr<Graph>> Imported);
+/// the emitter of target number TargetSelector % (number of targets); errors are
+/// dropped (they are the expected outcome of most mutated inputs).
+void compileForFuzzing(llvm::Expected<std::unique_ptr<Graph>> Imported, size_t TargetSelector);
 
 /// Import options of the fuzz targets: no notes, defaults otherwise.
 struct ImportOptions;

@@ -12,6 +12,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   std::string Bytes(reinterpret_cast<const char *>(Data), Size);
-  xnorc::compileForFuzzing(xnorc::importOnnxProto(Bytes, xnorc::fuzzImportOptions()));
+  xnorc::compileForFuzzing(xnorc::importOnnxProto(Bytes, xnorc::fuzzImportOptions()), Size);
   return 0;
 }

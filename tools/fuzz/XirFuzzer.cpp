@@ -19,6 +19,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
       llvm::consumeError(std::move(E));
       return 0;
     }
-  xnorc::compileForFuzzing(std::move(G));
+  xnorc::compileForFuzzing(std::move(G), Size);
   return 0;
 }

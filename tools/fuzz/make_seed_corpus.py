@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Seed corpora of the fuzz targets, from the repository's own models.
 
-    make_seed_corpus.py OUT_DIR
+    make_seed_corpus.py OUT_DIR [--max-bytes N]
 
 Writes OUT_DIR/onnx (every .onnx under examples/ and test/, plus every .onnxtext that ONNX's
 parser reads, re-encoded as binary protobuf), OUT_DIR/onnxtext and OUT_DIR/xir (copies of
 the test inputs). Files are named after their source path so a finding can be traced.
+--max-bytes leaves out larger files (libFuzzer runs: a 200 KB model costs a hundred small
+ones per execution).
 """
 import os
 import shutil
@@ -27,7 +29,12 @@ def seed_name(path):
 
 
 def main():
-    out = sys.argv[1]
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--max-bytes", type=int, default=0)
+    args = ap.parse_args()
+    out = args.out
     for kind in ("onnx", "onnxtext", "xir"):
         shutil.rmtree(os.path.join(out, kind), ignore_errors=True)
         os.makedirs(os.path.join(out, kind))
@@ -43,6 +50,11 @@ def main():
             continue
         with open(os.path.join(out, "onnx", seed_name(p) + ".onnx"), "wb") as f:
             f.write(model.SerializeToString())
+    if args.max_bytes:
+        for kind in ("onnx", "onnxtext", "xir"):
+            for f in os.listdir(os.path.join(out, kind)):
+                if os.path.getsize(os.path.join(out, kind, f)) > args.max_bytes:
+                    os.remove(os.path.join(out, kind, f))
     for kind in ("onnx", "onnxtext", "xir"):
         print("%s: %d seed inputs" % (kind, len(os.listdir(os.path.join(out, kind)))))
 
