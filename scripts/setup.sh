@@ -20,6 +20,12 @@ case "${1:-build}" in
   *) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
 esac
 
+# ONNX Runtime comes from npm: a bare Debian needs Debian's nodejs and npm; a machine that
+# already has node and npm (e.g. from another Node.js distribution) keeps its own.
+if [ "${1:-build}" = test ] && ! { command -v node && command -v npm; } >/dev/null; then
+  want+=(nodejs npm)
+fi
+
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,7 +9,9 @@ namespace xnorc {
 llvm::Error Target::configure(const std::vector<std::string> &KeyValues) {
   const std::vector<TargetOption> Known = options();
   for (const std::string &KV : KeyValues) {
-    auto [Key, Value] = llvm::StringRef(KV).split('=');
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    std::pair<llvm::StringRef, llvm::StringRef> KeyValue = llvm::StringRef(KV).split('=');
+    llvm::StringRef Key = KeyValue.first, Value = KeyValue.second;
     if (Key.empty() || Key.size() == KV.size())
       return makeError("--target-opt '{}': expected key=value", KV);
     auto It = std::find_if(Known.begin(), Known.end(),

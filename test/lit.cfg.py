@@ -33,6 +33,10 @@ for d in (config.llvm_tools_dir, config.xnorc_tools_dir):
 # Keep numeric formatting and Python deterministic.
 config.environment["LC_ALL"] = "C"
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+# Sanitizer settings of scripts/sanitize.sh reach xnorc and the programs it builds.
+for _var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"):
+    if _var in os.environ:
+        config.environment[_var] = os.environ[_var]
 
 
 def tool(name):
@@ -47,5 +51,8 @@ config.substitutions.append(("%xnorc-opt", tool("xnorc-opt")))
 config.substitutions.append(("%xnorc-run", tool("xnorc-run")))
 config.substitutions.append(("%xnorc", tool("xnorc")))
 config.substitutions.append(("%python", config.python))
-config.substitutions.append(("%cxx", shutil.which("g++") or "g++"))
-config.substitutions.append(("%clangxx", shutil.which("clang++") or "clang++"))
+# XNORC_TEST_CXXFLAGS (scripts/sanitize.sh: -fsanitize=...) reaches every build of emitted code.
+_extra_cxxflags = os.environ.get("XNORC_TEST_CXXFLAGS", "").strip()
+_with_flags = lambda cxx: cxx + (" " + _extra_cxxflags if _extra_cxxflags else "")
+config.substitutions.append(("%cxx", _with_flags(shutil.which("g++") or "g++")))
+config.substitutions.append(("%clangxx", _with_flags(shutil.which("clang++") or "clang++")))

@@ -2,8 +2,8 @@
 
 #include "compiler/IR/ShapeInference.h"
 
-#include <algorithm>
 #include "compiler/Interpreter/Interpreter.h"
+#include <algorithm>
 
 namespace xnorc {
 
@@ -105,7 +105,10 @@ llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Op
     return error(llvm::toString(Type.takeError()));
   std::string ResultName = Out >= 0 && Out < Node->output_size() && !Node->output(Out).empty()
                                ? Node->output(Out)
-                               : (Node->name().empty() ? Node->output(0) : Node->name()) + ".tmp";
+                               : (!Node->name().empty()     ? Node->name()
+                                  : Node->output_size() > 0 ? Node->output(0)
+                                                            : std::string("node")) +
+                                     ".tmp";
   ResultName = G.uniqueName(ResultName);
   Op *O = G.addOp(Kind, Node->name(), std::move(Operands), std::move(Attrs), ResultName, *Type);
   bool Foldable = std::all_of(O->operands().begin(), O->operands().end(),
@@ -196,8 +199,8 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P) {
           std::memcpy(&V, B, 4);
           Out[I] = V;
         } else
-          Out[I] = Type == onnx::TensorProto::INT8 ? static_cast<int8_t>(*B)
-                                                   : static_cast<uint8_t>(*B);
+          Out[I] =
+              Type == onnx::TensorProto::INT8 ? static_cast<int8_t>(*B) : static_cast<uint8_t>(*B);
       }
     } else if (Type == onnx::TensorProto::INT64) {
       if (auto E = Check(P.int64_data_size()))
@@ -211,9 +214,9 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P) {
     return T;
   }
   default:
-    return makeError("tensor '{}' has unsupported data type {}", P.name(),
-                     onnx::TensorProto::DataType_Name(
-                         static_cast<onnx::TensorProto::DataType>(P.data_type())));
+    return makeError(
+        "tensor '{}' has unsupported data type {}", P.name(),
+        onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(P.data_type())));
   }
 }
 

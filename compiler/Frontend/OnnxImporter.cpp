@@ -241,6 +241,11 @@ llvm::Expected<std::unique_ptr<Graph>> importOnnxFile(const std::string &FileNam
   std::string Bytes = SS.str();
   if (llvm::StringRef(FileName).endswith(".onnxtext"))
     return importOnnxText(Bytes, Opts);
+  return importOnnxProto(Bytes, Opts);
+}
+
+llvm::Expected<std::unique_ptr<Graph>> importOnnxProto(const std::string &Bytes,
+                                                       const ImportOptions &Opts) {
   onnx::ModelProto M;
   if (Bytes.empty() || !M.ParseFromString(Bytes))
     return makeError("not a valid ONNX model (protobuf parse failed: truncated or not ONNX)");

@@ -26,6 +26,10 @@ struct ImportOptions {
 llvm::Expected<std::unique_ptr<Graph>> importOnnxFile(const std::string &FileName,
                                                       const ImportOptions &Opts);
 
+/// Lowers an in-memory model in ONNX's binary protobuf encoding.
+llvm::Expected<std::unique_ptr<Graph>> importOnnxProto(const std::string &Bytes,
+                                                       const ImportOptions &Opts);
+
 /// Lowers an in-memory model given in ONNX's text syntax.
 llvm::Expected<std::unique_ptr<Graph>> importOnnxText(const std::string &Text,
                                                       const ImportOptions &Opts);

@@ -9,7 +9,8 @@ int64_t attrAsInt(const Attr &A, int64_t Default) {
   if (auto *I = std::get_if<int64_t>(&A))
     return *I;
   if (auto *F = std::get_if<double>(&A))
-    return static_cast<int64_t>(*F);
+    if (*F >= -9223372036854775808.0 && *F < 9223372036854775808.0) // not NaN, inf, 1e300
+      return static_cast<int64_t>(*F);
   return Default;
 }
 
@@ -24,8 +25,17 @@ double attrAsFloat(const Attr &A, double Default) {
 std::vector<int64_t> attrAsInts(const Attr &A, std::vector<int64_t> Default) {
   if (auto *V = std::get_if<std::vector<int64_t>>(&A))
     return *V;
-  if (auto *V = std::get_if<std::vector<double>>(&A))
-    return std::vector<int64_t>(V->begin(), V->end());
+  if (auto *V = std::get_if<std::vector<double>>(&A)) {
+    // Only values an int64 holds convert (the cast of NaN, inf or 1e300 is undefined);
+    // otherwise the attribute is not an int list, as when it has another type.
+    std::vector<int64_t> Out;
+    for (double D : *V) {
+      if (!(D >= -9223372036854775808.0 && D < 9223372036854775808.0))
+        return Default;
+      Out.push_back(static_cast<int64_t>(D));
+    }
+    return Out;
+  }
   return Default;
 }
 

@@ -3,6 +3,7 @@
 
 #include "compiler/Support/Error.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
@@ -147,7 +148,11 @@ private:
     IsFloat = Text.find_first_of(".eEin") != std::string::npos;
     if (IsFloat)
       return Attr(*D);
-    return Attr(static_cast<int64_t>(strtoll(Text.c_str(), nullptr, 10)));
+    errno = 0;
+    long long V = strtoll(Text.c_str(), nullptr, 10);
+    if (errno == ERANGE)
+      return error("integer " + Text + " is out of range", Start);
+    return Attr(static_cast<int64_t>(V));
   }
 
   llvm::Expected<Attr> parseAttrValue() {
@@ -199,9 +204,14 @@ private:
       if (!T.Dims.empty())
         if (auto E = expect(","))
           return std::move(E);
+      size_t DimStart = P;
       auto D = parseNumber();
       if (!D)
         return D.takeError();
+      // A dimension is a non-negative integer; the bound keeps every later
+      // conversion exact (checked element counts: the verifier).
+      if (!(*D >= 0 && *D <= 9007199254740992.0 && *D == std::floor(*D)))
+        return error("dimension must be a non-negative integer", DimStart);
       T.Dims.push_back(static_cast<int64_t>(*D));
     }
     return T;
@@ -230,15 +240,28 @@ private:
       if (static_cast<int64_t>(Vals.size()) != Data.size())
         return error("constant %" + Name + " has " + std::to_string(Vals.size()) +
                      " elements, its type needs " + std::to_string(Data.size()));
-      auto Ints = attrAsInts(*List);
-      for (int64_t I = 0; I < Data.size(); ++I) {
-        if (T->Elem == ElemType::I64)
-          Data.data<int64_t>()[I] = Ints[I];
-        else if (isIntegerType(T->Elem) &&
-                 (Ints[I] < integerTypeMin(T->Elem) || Ints[I] > integerTypeMax(T->Elem)))
-          return error("constant %" + Name + ": " + std::to_string(Ints[I]) +
-                       " is out of range for " + elemTypeName(T->Elem));
-        else
+      if (isIntegerType(T->Elem)) {
+        // Integer elements are written as integers: a float (1.5, inf, nan) has no
+        // exact value of the type, and converting it would be undefined behaviour.
+        std::vector<int64_t> One;
+        auto *Ints = std::get_if<std::vector<int64_t>>(&*List);
+        if (auto *Scalar = std::get_if<int64_t>(&*List))
+          Ints = &(One = {*Scalar});
+        if (!Ints && Data.size() > 0)
+          return error("constant %" + Name + ": " + elemTypeName(T->Elem) +
+                       " elements must be integers");
+        for (int64_t I = 0; I < Data.size(); ++I) {
+          int64_t V = (*Ints)[I];
+          if (V < integerTypeMin(T->Elem) || V > integerTypeMax(T->Elem))
+            return error("constant %" + Name + ": " + std::to_string(V) + " is out of range for " +
+                         elemTypeName(T->Elem));
+          if (T->Elem == ElemType::I64)
+            Data.data<int64_t>()[I] = V;
+          else
+            Data.setFromDouble(I, static_cast<double>(V));
+        }
+      } else {
+        for (int64_t I = 0; I < Data.size(); ++I)
           Data.setFromDouble(I, Vals[I]);
       }
     }

@@ -33,7 +33,9 @@ COMPILE_TIMEOUT = 120  # seconds: xnorc itself and the host C++ compiler
 RUN_TIMEOUT = 60  # seconds: xnorc-run and the generated program
 DEFAULT_RTOL = 1e-4
 DEFAULT_ATOL = 1e-5
-CXX_FLAGS = ["-std=c++17", "-O2"]
+# XNORC_TEST_CXXFLAGS adds flags to every generated program's build: scripts/sanitize.sh
+# builds them with the sanitizers of the compiler's own build.
+CXX_FLAGS = ["-std=c++17", "-O2"] + os.environ.get("XNORC_TEST_CXXFLAGS", "").split()
 STRICT_WARNINGS = ["-Wall", "-Wextra", "-Werror"]
 
 SUPPORTED_OPS_FILE = Path(__file__).resolve().parent.parent / "onnx-node" / "supported_ops.txt"
