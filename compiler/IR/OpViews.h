@@ -60,15 +60,16 @@ private:
   const Attributes *Attrs;
 };
 
-// Operand positions: ConvOp::xIndex, ConvOp::wIndex, ConvOp::biasIndex.
+// Operand positions: ConvOp::xIndex, ConvOp::wIndex, ConvOp::biasIndex (NumOperandRoles ends
+// the list, so an op or interface without operands still declares an enumerator).
 #define XNORC_OPERAND(Role, Presence) Role##Index,
 #define XNORC_OP(Kind, Mnemonic, Traits, OperandList, AttrList)                                    \
   struct Kind##OpOperands {                                                                        \
-    enum : unsigned { OperandList };                                                               \
+    enum : unsigned { OperandList NumOperandRoles };                                               \
   };
 #define XNORC_INTERFACE(Name, Trait, OperandList, AttrList)                                        \
   struct Name##Operands {                                                                          \
-    enum : unsigned { OperandList };                                                               \
+    enum : unsigned { OperandList NumOperandRoles };                                               \
   };
 #include "compiler/IR/Ops.def"
 
