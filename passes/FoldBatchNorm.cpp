@@ -6,13 +6,16 @@
 // bias epilogue instead. The same holds for any per-channel affine map: an
 // add/sub/mul by a per-channel constant (ReActNet's RPReLU starts with such a
 // shift). Only when the layer's result has no other user and no activation or
-// residual sits between the two.
+// residual sits between the two, and not when only thresholds read the map:
+// bn-sign-to-threshold turns those into thresholds that round as the model's
+// framework does, which a folded epilogue would not.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/ChannelAffine.h"
 #include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace xnorc {
@@ -25,6 +28,41 @@ bool hasEpilogueExtras(const Op &L) {
     return true;
   auto A = dyn_cast<FusedActivationOp>(L);
   return A && !A->activation().empty();
+}
+
+/// True if V reaches only thresholds, directly or through what
+/// bn-sign-to-threshold absorbs (per-channel affine maps, relu / leaky_relu /
+/// prelu). Those thresholds decide on the affine map's own float result;
+/// folding it into the layer would round differently and move ties
+/// (docs/XnorMath.md).
+bool onlyThresholdsRead(const Graph &G, const Value &V) {
+  auto Users = G.users(&V);
+  if (Users.empty() || G.isGraphOutput(&V))
+    return false;
+  return std::all_of(Users.begin(), Users.end(), [&](const Op *U) {
+    if (U->kind() == OpKind::Threshold)
+      return true;
+    bool Absorbable = U->kind() == OpKind::Relu || U->kind() == OpKind::LeakyRelu ||
+                      (U->kind() == OpKind::PRelu && U->operand(0) == &V);
+    if (!Absorbable)
+      if (auto A = channelAffine(*U))
+        Absorbable = A->Input == &V;
+    return Absorbable && onlyThresholdsRead(G, *U->result());
+  });
+}
+
+/// A conv (weights and bias) or binary layer (epilogue) can take an affine map.
+bool foldable(const Op &L) {
+  switch (L.kind()) {
+  case OpKind::Conv:
+  case OpKind::BConv:
+  case OpKind::BWConv:
+  case OpKind::BDense:
+  case OpKind::BWDense:
+    return true;
+  default:
+    return false;
+  }
 }
 
 class FoldBatchNormPass : public Pass {
@@ -43,25 +81,16 @@ public:
         continue;
       const char *Why = FoldedInto.count(L)     ? "it took another affine map in this run"
                         : hasEpilogueExtras(*L) ? "it applies an activation or adds a residual"
-                                                : notSoleUse(G, *L->result());
+                        : foldable(*L) && onlyThresholdsRead(G, *BN->result())
+                            ? "only thresholds read it: bn-sign-to-threshold absorbs it exactly, "
+                              "in the arithmetic the model was trained in"
+                            : notSoleUse(G, *L->result());
       if (Why) {
         missed(*BN, fmt::format("not folded into {}: {}", L->describe(), Why));
         continue;
       }
-      bool Folded = false;
-      switch (L->kind()) {
-      case OpKind::Conv:
-        Folded = foldIntoConv(G, *L, *Affine);
-        break;
-      case OpKind::BConv:
-      case OpKind::BWConv:
-      case OpKind::BDense:
-      case OpKind::BWDense:
-        Folded = foldIntoEpilogue(G, *L, *Affine);
-        break;
-      default:
-        break;
-      }
+      bool Folded = foldable(*L) && (L->kind() == OpKind::Conv ? foldIntoConv(G, *L, *Affine)
+                                                               : foldIntoEpilogue(G, *L, *Affine));
       if (!Folded) {
         missed(*BN, fmt::format("not folded into {}: not a conv or binary layer with constant "
                                 "weights and epilogue",

@@ -1,8 +1,10 @@
 #include "compiler/Analysis/ModelReport.h"
 
 #include "compiler/IR/OpSchema.h"
+#include "compiler/IR/OpViews.h"
 
 #include <fmt/format.h>
+#include <set>
 #include <unordered_set>
 
 namespace xnorc {
@@ -90,6 +92,23 @@ ModelReport buildReport(const Graph &G, int64_t ArenaBytes) {
   return R;
 }
 
+std::string batchNormArithOf(const Graph &G) {
+  std::set<std::string> Names;
+  for (const Op *O : G.ops())
+    if (auto BN = dyn_cast<BatchNormOp>(*O))
+      Names.insert(BN->arith().empty() ? "xnorc (no arith attribute)" : BN->arith());
+  return Names.empty() ? "none" : fmt::format("{}", fmt::join(Names, ","));
+}
+
+namespace {
+int64_t tieCount(const ModelReport &R) {
+  int64_t N = 0;
+  for (const TieRow &T : R.Ties)
+    N += T.Channels.size();
+  return N;
+}
+} // namespace
+
 std::string formatReportTable(const ModelReport &R) {
   std::string Out = fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n", "layer", "op",
                                 "kind", "MACs", "weights", "activation");
@@ -108,6 +127,13 @@ std::string formatReportTable(const ModelReport &R) {
     Out += fmt::format("binary layers: {} of weights, {} as float32 ({:.1f}x smaller)\n",
                        human(R.BinaryLayerBytes), human(R.BinaryLayerFloatBytes),
                        double(R.BinaryLayerFloatBytes) / R.BinaryLayerBytes);
+  Out += fmt::format("BatchNorm arithmetic: {}; tie-sensitive channels: {} in {} thresholded "
+                     "BatchNorm layers\n",
+                     R.BnArith, tieCount(R), R.Ties.size());
+  for (const TieRow &T : R.Ties)
+    if (!T.Channels.empty())
+      Out += fmt::format("  {}: {} of {} channels ({})\n", T.Layer, T.Channels.size(),
+                         T.NumChannels, fmt::join(T.Channels, ", "));
   return Out;
 }
 
@@ -115,13 +141,20 @@ std::string formatReportJson(const ModelReport &R) {
   auto Quote = [](const std::string &S) {
     std::string Q = "\"";
     for (char C : S) {
+      if (static_cast<unsigned char>(C) < 0x20) { // names come from the model
+        Q += fmt::format("\\u{:04x}", static_cast<int>(C));
+        continue;
+      }
       if (C == '"' || C == '\\')
         Q += '\\';
       Q += C;
     }
     return Q + "\"";
   };
-  std::vector<std::string> Rows;
+  std::vector<std::string> Rows, Ties;
+  for (const TieRow &T : R.Ties)
+    Ties.push_back(fmt::format("    {{\"layer\": {}, \"channels\": [{}], \"num_channels\": {}}}",
+                               Quote(T.Layer), fmt::join(T.Channels, ", "), T.NumChannels));
   for (const LayerRow &L : R.Rows)
     Rows.push_back(fmt::format("    {{\"name\": {}, \"op\": {}, \"kind\": {}, \"macs\": {}, "
                                "\"weight_bytes\": {}, \"activation_bytes\": {}}}",
@@ -130,9 +163,13 @@ std::string formatReportJson(const ModelReport &R) {
   return fmt::format("{{\n  \"layers\": [\n{}\n  ],\n  \"arena_bytes\": {},\n  "
                      "\"constant_bytes\": {},\n  \"source_weight_bytes\": {},\n  "
                      "\"float_macs\": {},\n  \"binary_macs\": {},\n  "
-                     "\"binary_layer_bytes\": {},\n  \"binary_layer_float32_bytes\": {}\n}}\n",
+                     "\"binary_layer_bytes\": {},\n  \"binary_layer_float32_bytes\": {},\n  "
+                     "\"bn_arith\": {},\n  \"tie_sensitive_channels\": {},\n  "
+                     "\"tie_sensitive\": [{}{}{}]\n}}\n",
                      fmt::join(Rows, ",\n"), R.ArenaBytes, R.ConstantBytes, R.SourceWeightBytes,
-                     R.FloatMacs, R.BinaryMacs, R.BinaryLayerBytes, R.BinaryLayerFloatBytes);
+                     R.FloatMacs, R.BinaryMacs, R.BinaryLayerBytes, R.BinaryLayerFloatBytes,
+                     Quote(R.BnArith), tieCount(R), Ties.empty() ? "" : "\n",
+                     fmt::join(Ties, ",\n"), Ties.empty() ? "" : "\n  ");
 }
 
 } // namespace xnorc
