@@ -95,6 +95,7 @@ class BnSignToThresholdPass : public Pass {
 public:
   const char *name() const override { return "bn-sign-to-threshold"; }
   llvm::Error run(Graph &G) override {
+    signsToThresholds(G);
     for (Op *T : G.ops()) {
       if (T->kind() != OpKind::Threshold)
         continue;
@@ -133,6 +134,30 @@ public:
   }
 
 private:
+  /// A float sign with sign(0) = +1 (a graph output, say) is unpack(threshold):
+  /// rewritten so, it absorbs the BatchNorm before it like every threshold, and
+  /// decides ties in the BatchNorm's own arithmetic.
+  void signsToThresholds(Graph &G) const {
+    for (Op *S : G.ops()) {
+      auto Sign = dyn_cast<SignOp>(*S);
+      const Op *A = S->operand(0)->definingOp();
+      if (!Sign || Sign->zero() != 1.0 || S->result()->type().Elem != ElemType::F32 || !A ||
+          S->result()->type().rank() < 2)
+        continue;
+      size_t C = S->result()->type().Dims[1];
+      if (!batchNormChannels(*A) && !channelAffine(*A) && !monotoneSlopes(*A, C))
+        continue;
+      const std::string &Name = S->result()->name();
+      Op *T = G.insertOpBefore(S, OpKind::Threshold, S->name(), {S->operand(0)}, {},
+                               G.uniqueName(Name + ".bits"),
+                               TensorType{ElemType::B1, S->result()->type().Dims});
+      Op *U = G.insertOpBefore(S, OpKind::Unpack, S->name(), {T->result()}, {},
+                               G.uniqueName(Name + ".unpacked"), S->result()->type());
+      applied(*S, "became unpack(threshold) to absorb " + A->describe());
+      G.replaceOp(S, U->result());
+    }
+  }
+
   /// An analysis remark per BatchNorm with the tie-sensitive channels (the
   /// report's "tie-sensitive channels" section reads them).
   void reportTies(const Op &BN, const std::vector<FloatThreshold> &Th) const {

@@ -6,8 +6,8 @@
 // bias epilogue instead. The same holds for any per-channel affine map: an
 // add/sub/mul by a per-channel constant (ReActNet's RPReLU starts with such a
 // shift). Only when the layer's result has no other user and no activation or
-// residual sits between the two, and not when only thresholds read the map:
-// bn-sign-to-threshold turns those into thresholds that round as the model's
+// residual sits between the two, and not when a threshold reads the map:
+// bn-sign-to-threshold turns that into a threshold that rounds as the model's
 // framework does, which a folded epilogue would not.
 //
 //===----------------------------------------------------------------------===//
@@ -30,24 +30,23 @@ bool hasEpilogueExtras(const Op &L) {
   return A && !A->activation().empty();
 }
 
-/// True if V reaches only thresholds, directly or through what
-/// bn-sign-to-threshold absorbs (per-channel affine maps, relu / leaky_relu /
-/// prelu). Those thresholds decide on the affine map's own float result;
-/// folding it into the layer would round differently and move ties
-/// (docs/XnorMath.md).
-bool onlyThresholdsRead(const Graph &G, const Value &V) {
+/// True if a threshold (or a float sign with sign(0) = +1) reads V, directly or
+/// through what bn-sign-to-threshold absorbs (per-channel affine maps, relu,
+/// leaky_relu, prelu). That threshold decides on the map's own float result:
+/// folding the map into the layer would round differently and move ties
+/// (docs/XnorMath.md). Other readers then get the map as a float op.
+bool thresholdReads(const Graph &G, const Value &V) {
   auto Users = G.users(&V);
-  if (Users.empty() || G.isGraphOutput(&V))
-    return false;
-  return std::all_of(Users.begin(), Users.end(), [&](const Op *U) {
-    if (U->kind() == OpKind::Threshold)
+  return std::any_of(Users.begin(), Users.end(), [&](const Op *U) {
+    auto Sign = dyn_cast<SignOp>(*U); // bn-sign-to-threshold makes it a threshold
+    if (U->kind() == OpKind::Threshold || (Sign && Sign->zero() == 1.0))
       return true;
     bool Absorbable = U->kind() == OpKind::Relu || U->kind() == OpKind::LeakyRelu ||
                       (U->kind() == OpKind::PRelu && U->operand(0) == &V);
     if (!Absorbable)
       if (auto A = channelAffine(*U))
         Absorbable = A->Input == &V;
-    return Absorbable && onlyThresholdsRead(G, *U->result());
+    return Absorbable && thresholdReads(G, *U->result());
   });
 }
 
@@ -81,9 +80,9 @@ public:
         continue;
       const char *Why = FoldedInto.count(L)     ? "it took another affine map in this run"
                         : hasEpilogueExtras(*L) ? "it applies an activation or adds a residual"
-                        : foldable(*L) && onlyThresholdsRead(G, *BN->result())
-                            ? "only thresholds read it: bn-sign-to-threshold absorbs it exactly, "
-                              "in the arithmetic the model was trained in"
+                        : foldable(*L) && thresholdReads(G, *BN->result())
+                            ? "a threshold reads it: bn-sign-to-threshold absorbs it exactly, in "
+                              "the arithmetic the model was trained in"
                             : notSoleUse(G, *L->result());
       if (Why) {
         missed(*BN, fmt::format("not folded into {}: {}", L->describe(), Why));
