@@ -6,13 +6,16 @@
 // bias epilogue instead. The same holds for any per-channel affine map: an
 // add/sub/mul by a per-channel constant (ReActNet's RPReLU starts with such a
 // shift). Only when the layer's result has no other user and no activation or
-// residual sits between the two.
+// residual sits between the two, and not when a threshold reads the map:
+// bn-sign-to-threshold turns that into a threshold that rounds as the model's
+// framework does, which a folded epilogue would not.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/ChannelAffine.h"
 #include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace xnorc {
@@ -25,6 +28,75 @@ bool hasEpilogueExtras(const Op &L) {
     return true;
   auto A = dyn_cast<FusedActivationOp>(L);
   return A && !A->activation().empty();
+}
+
+bool decides(const Graph &G, const Op &U, const Value &V);
+
+/// True if a threshold (or a float sign with sign(0) = +1) reads V, directly or
+/// through what bn-sign-to-threshold absorbs (per-channel affine maps, relu,
+/// leaky_relu, prelu). That threshold decides on the map's own float result:
+/// folding the map into the layer would round differently and move ties
+/// (docs/XnorMath.md).
+bool thresholdReads(const Graph &G, const Value &V) {
+  auto Users = G.users(&V);
+  return std::any_of(Users.begin(), Users.end(), [&](const Op *U) { return decides(G, *U, V); });
+}
+
+/// True if U, reading V, is such a threshold or leads to one.
+bool decides(const Graph &G, const Op &U, const Value &V) {
+  auto Sign = dyn_cast<SignOp>(U); // bn-sign-to-threshold makes it a threshold
+  if (U.kind() == OpKind::Threshold || (Sign && Sign->zero() == 1.0))
+    return true;
+  bool Absorbable = U.kind() == OpKind::Relu || U.kind() == OpKind::LeakyRelu ||
+                    (U.kind() == OpKind::PRelu && U.operand(0) == &V);
+  if (!Absorbable)
+    if (auto A = channelAffine(U))
+      Absorbable = A->Input == &V;
+  return Absorbable && thresholdReads(G, *U.result());
+}
+
+/// A BatchNorm left as a float op runs xnorc's kernel in compiled code (scale
+/// and shift folded in double), not the framework's arithmetic: its float
+/// readers (and a graph output) get it without 'arith', so that the compiled
+/// code equals the interpreter; the thresholds read a copy that keeps the
+/// framework's arithmetic (bn-sign-to-threshold absorbs it).
+void floatReadersGetKernelArithmetic(Graph &G, Op &BN) {
+  if (!BN.attrs().has("arith"))
+    return;
+  std::vector<Op *> Deciders;
+  bool FloatUse = G.isGraphOutput(BN.result());
+  for (Op *U : G.users(BN.result())) {
+    if (decides(G, *U, *BN.result()))
+      Deciders.push_back(U);
+    else
+      FloatUse = true;
+  }
+  if (!FloatUse)
+    return;
+  Attributes Framework = BN.attrs();
+  BN.attrs().erase("arith");
+  if (Deciders.empty())
+    return;
+  Op *Copy = G.insertOpBefore(&BN, OpKind::BatchNorm, BN.name(), BN.operands(), Framework,
+                              G.uniqueName(BN.result()->name() + ".decided"), BN.result()->type());
+  for (Op *U : Deciders)
+    for (unsigned I = 0; I < U->numOperands(); ++I)
+      if (U->operand(I) == BN.result())
+        U->setOperand(I, Copy->result());
+}
+
+/// A conv (weights and bias) or binary layer (epilogue) can take an affine map.
+bool foldable(const Op &L) {
+  switch (L.kind()) {
+  case OpKind::Conv:
+  case OpKind::BConv:
+  case OpKind::BWConv:
+  case OpKind::BDense:
+  case OpKind::BWDense:
+    return true;
+  default:
+    return false;
+  }
 }
 
 class FoldBatchNormPass : public Pass {
@@ -43,25 +115,16 @@ public:
         continue;
       const char *Why = FoldedInto.count(L)     ? "it took another affine map in this run"
                         : hasEpilogueExtras(*L) ? "it applies an activation or adds a residual"
-                                                : notSoleUse(G, *L->result());
+                        : foldable(*L) && thresholdReads(G, *BN->result())
+                            ? "a threshold reads it: bn-sign-to-threshold absorbs it exactly, in "
+                              "the arithmetic the model was trained in"
+                            : notSoleUse(G, *L->result());
       if (Why) {
         missed(*BN, fmt::format("not folded into {}: {}", L->describe(), Why));
         continue;
       }
-      bool Folded = false;
-      switch (L->kind()) {
-      case OpKind::Conv:
-        Folded = foldIntoConv(G, *L, *Affine);
-        break;
-      case OpKind::BConv:
-      case OpKind::BWConv:
-      case OpKind::BDense:
-      case OpKind::BWDense:
-        Folded = foldIntoEpilogue(G, *L, *Affine);
-        break;
-      default:
-        break;
-      }
+      bool Folded = foldable(*L) && (L->kind() == OpKind::Conv ? foldIntoConv(G, *L, *Affine)
+                                                               : foldIntoEpilogue(G, *L, *Affine));
       if (!Folded) {
         missed(*BN, fmt::format("not folded into {}: not a conv or binary layer with constant "
                                 "weights and epilogue",
@@ -73,6 +136,9 @@ public:
       FoldedInto.insert(L);
       G.replaceOp(BN, L->result());
     }
+    for (Op *BN : G.ops())
+      if (BN->kind() == OpKind::BatchNorm)
+        floatReadersGetKernelArithmetic(G, *BN);
     G.removeUnusedConstants();
     return llvm::Error::success();
   }

@@ -14,15 +14,6 @@ namespace xnorc {
 
 namespace {
 
-/// The number of ±1 products summed into one accumulator of L.
-int64_t accumulatorRange(const Op &L) {
-  const Shape &W = L.operand(1)->type().Dims;
-  int64_t N = 1;
-  for (size_t D = 1; D < W.size(); ++D)
-    N *= W[D];
-  return N;
-}
-
 class FuseBConvThresholdPass : public Pass {
 public:
   const char *name() const override { return "fuse-bconv-threshold"; }

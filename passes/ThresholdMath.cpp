@@ -65,6 +65,29 @@ FloatThreshold thresholdThroughAffine(FloatThreshold T, float Scale, float Shift
       T, [&](float U) { return affine(U, Scale, Shift); }, Scale > 0);
 }
 
+FloatThreshold thresholdThroughBatchNorm(FloatThreshold T, const BnChannelArith &F) {
+  if (F.direction() == 0) // decide at 0: an infinite input would make 0 * inf = NaN
+    return passes(T, F(0.0f)) ? FloatThreshold{-std::numeric_limits<float>::infinity(), 1.0f}
+                              : FloatThreshold{std::numeric_limits<float>::quiet_NaN(), 1.0f};
+  return thresholdThroughMonotone(T, F, F.direction() > 0);
+}
+
+bool attainableNear(double X, float Scale, float Bias, int64_t N, int MaxUlps) {
+  if (!std::isfinite(X) || Scale == 0 || !std::isfinite(Scale))
+    return false;
+  float XF = static_cast<float>(X);
+  double Ulp = std::nextafter(std::fabs(XF), std::numeric_limits<float>::infinity()) -
+               std::fabs(static_cast<double>(XF));
+  // The epilogue is monotone in d: only the integers next to the real solution
+  // of Scale * d + Bias = X can come close.
+  double D0 = std::round((X - Bias) / Scale);
+  for (double D = D0 - 2; D <= D0 + 2; ++D)
+    if (D >= -N && D <= N &&
+        std::fabs(affine(static_cast<float>(D), Scale, Bias) - X) <= MaxUlps * Ulp)
+      return true;
+  return false;
+}
+
 IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t N) {
   int64_t First = INT64_MAX, Last = INT64_MIN;
   for (int64_t D = -N; D <= N; ++D)
@@ -80,6 +103,14 @@ IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t
   if (Last == N)
     return {static_cast<int32_t>(First), 1};
   return {static_cast<int32_t>(Last), -1};
+}
+
+int64_t accumulatorRange(const Op &L) {
+  const Shape &W = L.operand(1)->type().Dims;
+  int64_t N = 1;
+  for (size_t D = 1; D < W.size(); ++D)
+    N *= W[D];
+  return N;
 }
 
 std::vector<FloatThreshold> channelThresholds(const Op &T) {
@@ -102,8 +133,10 @@ void setChannelThresholds(Graph &G, Op &T, const std::vector<FloatThreshold> &Th
     Dir.push_back(F.Dir);
   }
   int64_t C = Th.size();
-  Value *TauV = G.addConstant(G.uniqueName(T.result()->name() + ".tau"), Tensor::fromFloats(Tau, {C}));
-  Value *DirV = G.addConstant(G.uniqueName(T.result()->name() + ".dir"), Tensor::fromFloats(Dir, {C}));
+  Value *TauV =
+      G.addConstant(G.uniqueName(T.result()->name() + ".tau"), Tensor::fromFloats(Tau, {C}));
+  Value *DirV =
+      G.addConstant(G.uniqueName(T.result()->name() + ".dir"), Tensor::fromFloats(Dir, {C}));
   while (T.numOperands() < 3)
     G.appendOperand(&T, nullptr);
   T.setOperand(1, TauV);

@@ -9,6 +9,8 @@
 #ifndef XNORC_PASSES_THRESHOLDMATH_H
 #define XNORC_PASSES_THRESHOLDMATH_H
 
+#include "compiler/Analysis/BatchNormArith.h"
+
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -28,6 +30,15 @@ FloatThreshold thresholdThroughMonotone(FloatThreshold T, const std::function<fl
 /// The threshold on u equivalent to T applied to fl(fl(u * Scale) + Shift).
 FloatThreshold thresholdThroughAffine(FloatThreshold T, float Scale, float Shift);
 
+/// The threshold on x equivalent to T applied to one BatchNorm channel, in the
+/// channel's own float arithmetic (gamma = 0: a constant channel).
+FloatThreshold thresholdThroughBatchNorm(FloatThreshold T, const BnChannelArith &F);
+
+/// True if some value fl(fl(Scale * d) + Bias), d an integer in [-N, N], lies within
+/// MaxUlps float ulps of the real number X: a threshold at X is decided by
+/// rounding there, so frameworks with different float arithmetic may disagree.
+bool attainableNear(double X, float Scale, float Bias, int64_t N, int MaxUlps);
+
 /// An integer threshold on d in [-N, N]: +1 iff (Dir >= 0 ? d >= T : d <= T).
 /// Constant channels use T = INT32_MIN (always +1) or INT32_MAX (never), Dir = +1.
 struct IntThreshold {
@@ -41,6 +52,9 @@ IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t
 
 class Graph;
 class Op;
+/// The number of ±1 products summed into one accumulator of the binary layer L
+/// (bconv or bdense): d lies in [-N, N].
+int64_t accumulatorRange(const Op &L);
 /// The per-channel thresholds of a threshold op (defaults: tau 0, dir +1).
 std::vector<FloatThreshold> channelThresholds(const Op &T);
 /// Replaces T's tau/dir operands by new constants holding Th.

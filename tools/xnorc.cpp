@@ -94,6 +94,24 @@ static cl::list<std::string> PrintAfter("print-after",
 static cl::opt<bool> VerifyEach("verify-each", cl::desc("Verify the IR after every pass"),
                                 cl::cat(PassCat));
 
+/// bn-sign-to-threshold's tie analysis of one BatchNorm (its remark arguments).
+static TieRow tieRowFromRemark(const Remark &R) {
+  TieRow T;
+  for (const auto &[Key, Value] : R.Args) {
+    if (Key == "layer")
+      T.Layer = Value;
+    else if (Key == "num_channels")
+      T.NumChannels = std::stoll(Value);
+    else if (Key == "channels")
+      for (llvm::StringRef Rest = Value; !Rest.empty();) {
+        auto [Item, Tail] = Rest.split(',');
+        T.Channels.push_back(std::stoll(Item.str()));
+        Rest = Tail;
+      }
+  }
+  return T;
+}
+
 static int fail(const std::string &Msg) {
   llvm::WithColor::error(llvm::errs(), "xnorc") << Msg << "\n";
   return 1;
@@ -164,7 +182,20 @@ int main(int argc, char **argv) {
       });
   if (auto E = Remarks.init())
     return fail(llvm::toString(std::move(E)));
-  PO.Passes = passOptionsFromFlags(Remarks.sink());
+  // The report's tie section: the BatchNorm arithmetic (read before the passes
+  // absorb the BatchNorms) and bn-sign-to-threshold's tie analysis.
+  std::string BnArith = batchNormArithOf(**G);
+  std::vector<TieRow> Ties;
+  PO.Passes = passOptionsFromFlags([&Ties, Sink = Remarks.sink()](const Remark &R) {
+    if (R.Pass != "bn-sign-to-threshold" || R.K != Remark::Kind::Analysis)
+      return Sink(R);
+    // A BatchNorm read by several thresholds is analysed once per threshold.
+    TieRow Row = tieRowFromRemark(R);
+    if (std::none_of(Ties.begin(), Ties.end(),
+                     [&](const TieRow &T) { return T.Layer == Row.Layer; }))
+      Ties.push_back(std::move(Row));
+    Sink(R);
+  });
   // --remarks-json is written only once everything else succeeded.
   auto Succeed = [&] {
     if (auto E = Remarks.finish())
@@ -192,6 +223,8 @@ int main(int argc, char **argv) {
 
   if (Report != ReportKind::None) {
     ModelReport R = buildReport(**G, planMemory(**G).ArenaBytes);
+    R.BnArith = BnArith;
+    R.Ties = std::move(Ties);
     llvm::outs() << (Report == ReportKind::Json ? formatReportJson(R) : formatReportTable(R));
     if (OutDir.empty() && Emit != EmitKind::IR)
       return Succeed();

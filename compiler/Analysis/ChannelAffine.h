@@ -2,8 +2,9 @@
 //
 // BatchNorm at inference, and add/sub/mul/div by a per-channel constant, are
 // all y = x * scale[c] + shift[c]. Passes fold them into convolutions and
-// thresholds; the generic BatchNorm kernel runs the same scale/shift, so
-// folding reproduces execution bit for bit.
+// thresholds; the generic BatchNorm kernel runs the same scale/shift. A
+// BatchNorm that names its framework arithmetic ('arith', BatchNormArith.h)
+// rounds differently: thresholds go through that arithmetic instead.
 //
 //===----------------------------------------------------------------------===//
 #ifndef XNORC_ANALYSIS_CHANNELAFFINE_H

@@ -5,6 +5,7 @@
 #include "compiler/Support/JsonText.h"
 
 #include <fmt/format.h>
+#include <set>
 #include <unordered_set>
 
 namespace xnorc {
@@ -91,6 +92,23 @@ ModelReport buildReport(const Graph &G, int64_t ArenaBytes) {
   return R;
 }
 
+std::string batchNormArithOf(const Graph &G) {
+  std::set<std::string> Names;
+  for (const Op *O : G.ops())
+    if (auto BN = dyn_cast<BatchNormOp>(*O))
+      Names.insert(BN->arith().empty() ? "xnorc (no arith attribute)" : BN->arith());
+  return Names.empty() ? "none" : fmt::format("{}", fmt::join(Names, ","));
+}
+
+namespace {
+int64_t tieCount(const ModelReport &R) {
+  int64_t N = 0;
+  for (const TieRow &T : R.Ties)
+    N += T.Channels.size();
+  return N;
+}
+} // namespace
+
 std::string formatReportTable(const ModelReport &R) {
   std::string Out = fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n", "layer", "op",
                                 "kind", "MACs", "weights", "activation");
@@ -109,6 +127,13 @@ std::string formatReportTable(const ModelReport &R) {
     Out += fmt::format("binary layers: {} of weights, {} as float32 ({:.1f}x smaller)\n",
                        human(R.BinaryLayerBytes), human(R.BinaryLayerFloatBytes),
                        double(R.BinaryLayerFloatBytes) / R.BinaryLayerBytes);
+  Out += fmt::format("BatchNorm arithmetic: {}; tie-sensitive channels: {} in {} thresholded "
+                     "BatchNorm layers\n",
+                     R.BnArith, tieCount(R), R.Ties.size());
+  for (const TieRow &T : R.Ties)
+    if (!T.Channels.empty())
+      Out += fmt::format("  {}: {} of {} channels ({})\n", T.Layer, T.Channels.size(),
+                         T.NumChannels, fmt::join(T.Channels, ", "));
   return Out;
 }
 
@@ -135,6 +160,19 @@ std::string formatReportJson(const ModelReport &R) {
     J.attribute("binary_macs", R.BinaryMacs);
     J.attribute("binary_layer_bytes", R.BinaryLayerBytes);
     J.attribute("binary_layer_float32_bytes", R.BinaryLayerFloatBytes);
+    J.attribute("bn_arith", R.BnArith);
+    J.attribute("tie_sensitive_channels", tieCount(R));
+    J.attributeArray("tie_sensitive", [&] {
+      for (const TieRow &T : R.Ties)
+        J.object([&] {
+          J.attribute("layer", jsonString(T.Layer));
+          J.attributeArray("channels", [&] {
+            for (auto C : T.Channels)
+              J.value(C);
+          });
+          J.attribute("num_channels", T.NumChannels);
+        });
+    });
   });
   OS << "\n";
   return OS.str();

@@ -22,6 +22,7 @@ llvm::Error importBatchNormalization(ImportContext &Ctx) {
     return Ctx.error("spatial=0 is unsupported");
   Attributes A;
   A.set("epsilon", static_cast<double>(Ctx.attrFloat("epsilon", 1e-5f)));
+  A.set("arith", std::string(bnArithName(*Ctx.options().BatchNormArith)));
   return Ctx.emit(OpKind::BatchNorm, Operands, A).takeError();
 }
 

@@ -19,6 +19,15 @@ namespace {
 // xnorc imports kept their meaning (legacy broadcast attributes are rejected).
 constexpr int64_t MinOpset = 1, MaxOpset = 17;
 
+/// A model's free text (producer_name) for a one-line note: printable ASCII, at
+/// most 64 characters, so a hostile string cannot forge or split diagnostics.
+std::string printable(const std::string &Text) {
+  std::string Out;
+  for (char C : Text.substr(0, 64))
+    Out += (C >= 0x20 && C < 0x7f) ? C : '?';
+  return Text.size() > 64 ? Out + "..." : Out;
+}
+
 llvm::Expected<int64_t> defaultDomainOpset(const onnx::ModelProto &M) {
   for (const auto &O : M.opset_import())
     if (O.domain().empty() || O.domain() == "ai.onnx") {
@@ -155,7 +164,11 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     return Opset.takeError();
   const onnx::GraphProto &GP = M.graph();
   auto G = std::make_unique<Graph>(GP.name().empty() ? "model" : GP.name());
-  ImportContext Ctx(*G, *Opset, Opts);
+  // Which framework's rounding decides BatchNorm ties (docs/XnorMath.md).
+  ImportOptions Resolved = Opts;
+  if (!Resolved.BatchNormArith)
+    Resolved.BatchNormArith = bnArithForProducer(M.producer_name());
+  ImportContext Ctx(*G, *Opset, Resolved);
 
   std::unordered_set<std::string> Available;
   int64_t WeightBytes = 0;
@@ -204,6 +217,13 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     G->addOutput(V);
   }
   G->removeUnusedConstants();
+  bool HasBatchNorm = false;
+  for (const Op *O : G->ops())
+    HasBatchNorm |= O->kind() == OpKind::BatchNorm;
+  if (!Opts.BatchNormArith && HasBatchNorm && Opts.Note)
+    Opts.Note(fmt::format("BatchNorm follows {} arithmetic at ties (--bn-arith=auto, "
+                          "producer_name '{}')",
+                          bnArithName(*Resolved.BatchNormArith), printable(M.producer_name())));
   if (auto E = verifyGraph(*G))
     return withContext(std::move(E), "imported graph is invalid");
   return std::move(G);

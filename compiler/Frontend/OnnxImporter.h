@@ -2,11 +2,13 @@
 #ifndef XNORC_FRONTEND_ONNXIMPORTER_H
 #define XNORC_FRONTEND_ONNXIMPORTER_H
 
+#include "compiler/Analysis/BatchNormArith.h"
 #include "compiler/IR/Graph.h"
 
 #include <functional>
 #include <llvm/Support/Error.h>
 #include <memory>
+#include <optional>
 
 namespace xnorc {
 
@@ -16,6 +18,9 @@ struct ImportOptions {
   /// sign(0) = +1, the convention of binary networks (Larq, LCE, QONNX), instead
   /// of ONNX's sign(0) = 0: bits cannot hold 0. See docs/XnorMath.md.
   bool SignZeroIsOne = true;
+  /// The float arithmetic BatchNorm ops follow (their 'arith' attribute); nullopt
+  /// picks it from the model's producer_name and says so in a note.
+  std::optional<BnArith> BatchNormArith;
   /// Receives one-line notes about conventions the import applied (may be empty).
   std::function<void(const std::string &)> Note;
 };

@@ -2,7 +2,9 @@
 
 #include "compiler/Interpreter/BinaryOps.h"
 
+#include "compiler/Analysis/BatchNormArith.h"
 #include "compiler/IR/OpViews.h"
+
 #include "compiler/Lowering/KernelCall.h"
 #include "compiler/Support/Error.h"
 
@@ -142,6 +144,28 @@ llvm::Expected<Tensor> evalIntBinary(const Op &O, const Tensor &A, const Tensor 
   return Y;
 }
 
+/// BatchNorm in the framework arithmetic its 'arith' attribute names, from the
+/// definition (BatchNormArith.h), not through the kernel: the kernel runs a
+/// scale and shift folded in double, which is not how any framework rounds.
+Tensor evalBatchNorm(const Op &O, const std::vector<const Tensor *> &In) {
+  BatchNormOp View(O);
+  BnArith Arith = *bnArithFromName(View.arith());
+  const Shape &X = In[0]->dims();
+  int64_t N = X[0], C = X[1], Spatial = numElements(Shape(X.begin() + 2, X.end()));
+  Tensor Y(O.result()->type());
+  for (int64_t Ch = 0; Ch < C; ++Ch) {
+    BnChannelArith F(Arith, In[1]->data<float>()[Ch], In[2]->data<float>()[Ch],
+                     In[3]->data<float>()[Ch], In[4]->data<float>()[Ch],
+                     static_cast<float>(View.epsilon()));
+    for (int64_t B = 0; B < N; ++B)
+      for (int64_t I = 0; I < Spatial; ++I) {
+        int64_t K = (B * C + Ch) * Spatial + I;
+        Y.data<float>()[K] = F(In[0]->data<float>()[K]);
+      }
+  }
+  return Y;
+}
+
 } // namespace
 
 llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *> &In) {
@@ -172,6 +196,10 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
   case OpKind::Transpose:
     if (O.result()->type().Elem != ElemType::F32)
       return evalTranspose(O, *In[TransposeOp::xIndex]);
+    break;
+  case OpKind::BatchNorm:
+    if (O.attrs().has("arith"))
+      return evalBatchNorm(O, In);
     break;
   case OpKind::Add:
   case OpKind::Sub:

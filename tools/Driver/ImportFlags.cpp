@@ -21,10 +21,37 @@ static cl::opt<SignZero> SignZeroFlag(
                clEnumValN(SignZero::Zero, "zero", "0, as ONNX defines")),
     cl::cat(importCategory()));
 
+// The values are bnArithName()'s; "auto" is the absence of a choice.
+enum class BnArithChoice { Auto, PyTorch, TensorFlow, Onnx };
+static cl::opt<BnArithChoice> BnArithFlag(
+    "bn-arith", cl::desc("Float arithmetic that decides BatchNorm at ties (docs/XnorMath.md)"),
+    cl::init(BnArithChoice::Auto),
+    cl::values(clEnumValN(BnArithChoice::Auto, "auto",
+                          "from the model's producer_name: pytorch, tf2onnx/keras2onnx -> "
+                          "tensorflow, else onnx (default; a note says which)"),
+               clEnumValN(BnArithChoice::PyTorch, "pytorch", "PyTorch's CPU eval kernel (FMA)"),
+               clEnumValN(BnArithChoice::TensorFlow, "tensorflow",
+                          "TensorFlow/Keras FusedBatchNorm"),
+               clEnumValN(BnArithChoice::Onnx, "onnx", "ONNX's formula in its order")),
+    cl::cat(importCategory()));
+
 ImportOptions importOptionsFromFlags(const char *ToolName) {
   ImportOptions O;
   O.Batch = Batch < 1 ? 1 : Batch.getValue();
   O.SignZeroIsOne = SignZeroFlag == SignZero::One;
+  switch (BnArithFlag) {
+  case BnArithChoice::Auto:
+    break;
+  case BnArithChoice::PyTorch:
+    O.BatchNormArith = BnArith::PyTorch;
+    break;
+  case BnArithChoice::TensorFlow:
+    O.BatchNormArith = BnArith::TensorFlow;
+    break;
+  case BnArithChoice::Onnx:
+    O.BatchNormArith = BnArith::Onnx;
+    break;
+  }
   std::string Tool = ToolName;
   O.Note = [Tool](const std::string &Text) {
     llvm::WithColor::note(llvm::errs(), Tool) << Text << "\n";

@@ -11,7 +11,7 @@ namespace xnorc {
 /// The "Model import" option category of xnorc, xnorc-opt and xnorc-run.
 llvm::cl::OptionCategory &importCategory();
 
-/// ImportOptions from --batch and --sign-zero; notes go to stderr as
+/// ImportOptions from --batch, --sign-zero and --bn-arith; notes go to stderr as
 /// "xnorc: note: ...".
 ImportOptions importOptionsFromFlags(const char *ToolName);
 

@@ -22,6 +22,13 @@ llvm::Expected<std::unique_ptr<Graph>> loadModel(const std::string &Path,
     auto G = parseGraph(SS.str());
     if (!G)
       return withContext(G.takeError(), Path + ": error");
+    // Text IR states its BatchNorm arithmetic per op; --bn-arith fills it in
+    // where an op leaves it out (without, such an op keeps xnorc's own
+    // double-folded scale and shift).
+    if (Opts.BatchNormArith)
+      for (Op *O : (*G)->ops())
+        if (O->kind() == OpKind::BatchNorm && !O->attrs().has("arith"))
+          O->attrs().set("arith", std::string(bnArithName(*Opts.BatchNormArith)));
     if (auto E = verifyGraph(**G))
       return withContext(std::move(E), Path + ": error");
     return G;
