@@ -235,6 +235,9 @@ llvm::Expected<TensorType> inferConcat(const ConcatOp &C) {
 llvm::Expected<TensorType> inferPad(const PadOp &P) {
   Shape Out = P.x()->type().Dims;
   auto Pads = P.pads();
+  if (Pads.size() != 2 * Out.size())
+    return makeError("pads has {} values; x has rank {}, which needs {}", Pads.size(), Out.size(),
+                     2 * Out.size());
   for (size_t I = 0; I < Out.size(); ++I) {
     Out[I] += Pads[I] + Pads[I + Out.size()];
     if (Out[I] < 0)
