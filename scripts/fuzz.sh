@@ -3,7 +3,7 @@
 # libFuzzer, ASan and UBSan (clang):
 #
 #   scripts/fuzz.sh [RUNS_PER_TARGET (default 10000000)] [TARGET...]
-#     TARGET: onnx onnxtext xir (default: all)
+#     TARGET: onnx onnxtext xir npy (default: all)
 #
 # Builds build-fuzz/ (XNORC_FUZZ_BUILD_DIR), seeds each target with the repository's models
 # (tools/fuzz/make_seed_corpus.py) and the regression inputs (test/fuzz/regressions/), runs it
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-10000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(onnx onnxtext xir)
+[ ${#targets[@]} -eq 0 ] && targets=(onnx onnxtext xir npy)
 build=${XNORC_FUZZ_BUILD_DIR:-build-fuzz}
 scripts/setup.sh test >/dev/null || exit 1
 if [ ! -f "$build/build.ninja" ]; then

@@ -5,7 +5,8 @@
 
 Writes OUT_DIR/onnx (every .onnx under examples/ and test/, plus every .onnxtext that ONNX's
 parser reads, re-encoded as binary protobuf), OUT_DIR/onnxtext and OUT_DIR/xir (copies of
-the test inputs). Files are named after their source path so a finding can be traced.
+the test inputs), OUT_DIR/npy (the .npy files of examples/ and test/ plus small arrays of
+every dtype, rank 0 to 5, both format versions numpy writes). Files are named after their source path so a finding can be traced.
 --max-bytes leaves out larger files (libFuzzer runs: a 200 KB model costs a hundred small
 ones per execution).
 """
@@ -35,12 +36,23 @@ def main():
     ap.add_argument("--max-bytes", type=int, default=0)
     args = ap.parse_args()
     out = args.out
-    for kind in ("onnx", "onnxtext", "xir"):
+    for kind in ("onnx", "onnxtext", "xir", "npy"):
         shutil.rmtree(os.path.join(out, kind), ignore_errors=True)
         os.makedirs(os.path.join(out, kind))
-    for kind in ("onnxtext", "xir", "onnx"):
+    for kind in ("onnxtext", "xir", "onnx", "npy"):
         for p in sources(kind):
             shutil.copyfile(p, os.path.join(out, kind, seed_name(p)))
+    import numpy as np
+    rng = np.random.default_rng(0)
+    shapes = [(), (3,), (2, 3), (1, 3, 4, 4), (2, 1, 2, 2, 2), (0, 4)]
+    for dtype in ("<f4", "<f8", "<i8", "<i4", "|u1", "|i1", "|b1", ">f4"):
+        for shape in shapes:
+            a = (rng.standard_normal(shape) * 3).astype(dtype)
+            name = "gen_%s_%s.npy" % (dtype.strip("<>|"), "x".join(map(str, shape)) or "scalar")
+            np.save(os.path.join(out, "npy", name), a)
+    np.lib.format.write_array(open(os.path.join(out, "npy", "gen_v2.npy"), "wb"),
+                              np.ones((2, 2), np.float32), version=(2, 0))
+    np.save(os.path.join(out, "npy", "gen_fortran.npy"), np.asfortranarray(np.ones((2, 3), np.float32)))
     import onnx
     import onnx.parser
     for p in sources("onnxtext"):
@@ -51,11 +63,11 @@ def main():
         with open(os.path.join(out, "onnx", seed_name(p) + ".onnx"), "wb") as f:
             f.write(model.SerializeToString())
     if args.max_bytes:
-        for kind in ("onnx", "onnxtext", "xir"):
+        for kind in ("onnx", "onnxtext", "xir", "npy"):
             for f in os.listdir(os.path.join(out, kind)):
                 if os.path.getsize(os.path.join(out, kind, f)) > args.max_bytes:
                     os.remove(os.path.join(out, kind, f))
-    for kind in ("onnx", "onnxtext", "xir"):
+    for kind in ("onnx", "onnxtext", "xir", "npy"):
         print("%s: %d seed inputs" % (kind, len(os.listdir(os.path.join(out, kind)))))
 
 
