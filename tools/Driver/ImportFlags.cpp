@@ -21,10 +21,30 @@ static cl::opt<SignZero> SignZeroFlag(
                clEnumValN(SignZero::Zero, "zero", "0, as ONNX defines")),
     cl::cat(importCategory()));
 
+// Limits on untrusted models (compiler/IR/Limits.h); the defaults come from ModelLimits.
+static const ModelLimits DefaultLimits;
+static cl::opt<int64_t>
+    MaxTensorBytes("max-tensor-bytes",
+                   cl::desc("Largest tensor (weight, input or intermediate) a model may have, "
+                            "in bytes (default 1 GiB)"),
+                   cl::init(DefaultLimits.MaxTensorBytes), cl::cat(importCategory()));
+static cl::opt<int64_t> MaxNodes("max-nodes",
+                                 cl::desc("Most nodes a model may have (default 1,000,000)"),
+                                 cl::init(DefaultLimits.MaxNodes), cl::cat(importCategory()));
+static cl::opt<int64_t> MaxRank("max-rank", cl::desc("Highest tensor rank (default 16)"),
+                                cl::init(DefaultLimits.MaxRank), cl::cat(importCategory()));
+static cl::opt<int64_t> MaxDim("max-dim",
+                               cl::desc("Largest extent of one dimension (default 2^31-1)"),
+                               cl::init(DefaultLimits.MaxDim), cl::cat(importCategory()));
+
 ImportOptions importOptionsFromFlags(const char *ToolName) {
   ImportOptions O;
   O.Batch = Batch < 1 ? 1 : Batch.getValue();
   O.SignZeroIsOne = SignZeroFlag == SignZero::One;
+  O.Limits.MaxTensorBytes = MaxTensorBytes;
+  O.Limits.MaxNodes = MaxNodes;
+  O.Limits.MaxRank = MaxRank;
+  O.Limits.MaxDim = MaxDim;
   std::string Tool = ToolName;
   O.Note = [Tool](const std::string &Text) {
     llvm::WithColor::note(llvm::errs(), Tool) << Text << "\n";
