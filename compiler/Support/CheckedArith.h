@@ -13,7 +13,7 @@
 #define XNORC_SUPPORT_CHECKEDARITH_H
 
 #include <cstdint>
-#include <initializer_list>
+#include <llvm/Support/MathExtras.h>
 #include <optional>
 #include <vector>
 
@@ -21,25 +21,18 @@ namespace xnorc {
 
 using CheckedInt = std::optional<int64_t>;
 
+// llvm's *Overflow return nonzero when the exact result does not fit.
 inline CheckedInt checkedAdd(int64_t A, int64_t B) {
   int64_t R;
-  if (__builtin_add_overflow(A, B, &R))
-    return std::nullopt;
-  return R;
+  return llvm::AddOverflow(A, B, R) ? std::nullopt : CheckedInt(R);
 }
-
 inline CheckedInt checkedSub(int64_t A, int64_t B) {
   int64_t R;
-  if (__builtin_sub_overflow(A, B, &R))
-    return std::nullopt;
-  return R;
+  return llvm::SubOverflow(A, B, R) ? std::nullopt : CheckedInt(R);
 }
-
 inline CheckedInt checkedMul(int64_t A, int64_t B) {
   int64_t R;
-  if (__builtin_mul_overflow(A, B, &R))
-    return std::nullopt;
-  return R;
+  return llvm::MulOverflow(A, B, R) ? std::nullopt : CheckedInt(R);
 }
 
 /// Truncating division; nullopt for B == 0 and for INT64_MIN / -1.
