@@ -1,8 +1,9 @@
 #include "compiler/Frontend/ImportContext.h"
 
+#include "compiler/Frontend/ExternalData.h"
 #include "compiler/IR/ShapeInference.h"
-
 #include "compiler/Interpreter/Interpreter.h"
+
 #include <algorithm>
 
 namespace xnorc {
@@ -14,6 +15,19 @@ llvm::Error ImportContext::error(const std::string &Msg) const {
                      Node->output_size() ? Node->output(0) : std::string("?"), Node->op_type(),
                      Msg);
   return makeError("node '{}' ({}): {}", Node->name(), Node->op_type(), Msg);
+}
+
+llvm::Error ImportContext::checkLimits(const TensorType &T, const std::string &What) const {
+  if (auto E = checkTensorLimits(T, Opts.Limits, What))
+    return error(llvm::toString(std::move(E)));
+  return llvm::Error::success();
+}
+
+llvm::Expected<Tensor> ImportContext::readTensor(const onnx::TensorProto &P) const {
+  auto T = tensorFromProto(P, Source);
+  if (!T)
+    return error(llvm::toString(T.takeError()));
+  return T;
 }
 
 void ImportContext::noteOnce(const std::string &Text) {
@@ -61,24 +75,48 @@ const onnx::AttributeProto *ImportContext::attr(const std::string &Name) const {
 
 bool ImportContext::hasAttr(const std::string &Name) const { return attr(Name) != nullptr; }
 
-int64_t ImportContext::attrInt(const std::string &Name, int64_t Default) const {
+const onnx::AttributeProto *ImportContext::attr(const std::string &Name,
+                                                onnx::AttributeProto::AttributeType Type) const {
   const auto *A = attr(Name);
+  // Very old exporters leave the type unset; the value field then decides.
+  if (!A || A->type() == Type || A->type() == onnx::AttributeProto::UNDEFINED)
+    return A;
+  if (AttrError.empty())
+    AttrError = "attribute '" + Name + "' has type " +
+                onnx::AttributeProto::AttributeType_Name(A->type()) + ", expected " +
+                onnx::AttributeProto::AttributeType_Name(Type);
+  return nullptr;
+}
+
+llvm::Error ImportContext::takeAttrError() {
+  if (AttrError.empty())
+    return llvm::Error::success();
+  std::string Msg = std::move(AttrError);
+  AttrError.clear();
+  return error(Msg);
+}
+
+int64_t ImportContext::attrInt(const std::string &Name, int64_t Default) const {
+  const auto *A = attr(Name, onnx::AttributeProto::INT);
   return A ? A->i() : Default;
 }
 
 float ImportContext::attrFloat(const std::string &Name, float Default) const {
-  const auto *A = attr(Name);
+  // ONNX's text syntax writes 1 for 1.0 as an INT: the number means the same.
+  if (const auto *A = attr(Name); A && A->type() == onnx::AttributeProto::INT)
+    return static_cast<float>(A->i());
+  const auto *A = attr(Name, onnx::AttributeProto::FLOAT);
   return A ? A->f() : Default;
 }
 
 std::vector<int64_t> ImportContext::attrInts(const std::string &Name,
                                              std::vector<int64_t> Default) const {
-  const auto *A = attr(Name);
+  const auto *A = attr(Name, onnx::AttributeProto::INTS);
   return A ? std::vector<int64_t>(A->ints().begin(), A->ints().end()) : Default;
 }
 
 std::string ImportContext::attrString(const std::string &Name, std::string Default) const {
-  const auto *A = attr(Name);
+  const auto *A = attr(Name, onnx::AttributeProto::STRING);
   return A ? A->s() : Default;
 }
 
@@ -103,6 +141,9 @@ llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Op
   auto Type = inferResultType(Kind, Operands, Attrs);
   if (!Type)
     return error(llvm::toString(Type.takeError()));
+  // Before folding allocates it.
+  if (auto E = checkLimits(*Type, "the result"))
+    return std::move(E);
   std::string ResultName = Out >= 0 && Out < Node->output_size() && !Node->output(Out).empty()
                                ? Node->output(Out)
                                : (!Node->name().empty()     ? Node->name()
@@ -132,22 +173,70 @@ llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Op
   return O->result();
 }
 
-llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P) {
-  if (P.data_location() == onnx::TensorProto::EXTERNAL)
-    return makeError("tensor '{}' uses external data, which is not supported", P.name());
+namespace {
+
+/// Bytes per element of a TensorProto data type as raw_data stores it; 0 for
+/// types xnorc does not read.
+size_t rawWidth(int32_t Type) {
+  switch (Type) {
+  case onnx::TensorProto::FLOAT:
+  case onnx::TensorProto::INT32:
+    return 4;
+  case onnx::TensorProto::DOUBLE:
+  case onnx::TensorProto::INT64:
+    return 8;
+  case onnx::TensorProto::BOOL:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+} // namespace
+
+llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P, const TensorSource &Src) {
+  size_t Width = rawWidth(P.data_type());
+  if (!Width)
+    return makeError(
+        "tensor '{}' has unsupported data type {}", P.name(),
+        onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(P.data_type())));
+  bool IsFloat =
+      P.data_type() == onnx::TensorProto::FLOAT || P.data_type() == onnx::TensorProto::DOUBLE;
   Shape Dims(P.dims().begin(), P.dims().end());
-  int64_t N = numElements(Dims);
-  const std::string &Raw = P.raw_data();
-  bool HasRaw = P.has_raw_data();
+  // The tensor as the IR holds it (f32 or i64), checked before anything is allocated.
+  TensorType Type{IsFloat ? ElemType::F32 : ElemType::I64, Dims};
+  if (auto E = checkTensorLimits(Type, Src.Limits, "tensor '" + P.name() + "'"))
+    return std::move(E);
+  int64_t N = Type.numElements();
+  std::string External;
+  if (P.data_location() == onnx::TensorProto::EXTERNAL) {
+    CheckedInt Bytes = checkedMul(N, static_cast<int64_t>(Width));
+    if (!Bytes)
+      return makeError("tensor '{}' is too large", P.name());
+    auto Data = readExternalData(P, Src.ModelDir, *Bytes);
+    if (!Data)
+      return Data.takeError();
+    External = std::move(*Data);
+  }
+  bool HasRaw = P.has_raw_data() || P.data_location() == onnx::TensorProto::EXTERNAL;
+  const std::string &Raw =
+      P.data_location() == onnx::TensorProto::EXTERNAL ? External : P.raw_data();
   auto Check = [&](int64_t Have) -> llvm::Error {
     if (Have != N)
       return makeError("tensor '{}' holds {} elements but its shape {} needs {}", P.name(), Have,
                        shapeToString(Dims), N);
     return llvm::Error::success();
   };
+  // Raw data must be whole elements: a trailing partial element is damage.
+  if (HasRaw && Raw.size() % Width)
+    return makeError("tensor '{}' has {} bytes of raw data, not a whole number of {}-byte "
+                     "elements",
+                     P.name(), Raw.size(), Width);
   switch (P.data_type()) {
   case onnx::TensorProto::FLOAT: {
-    Tensor T(TensorType{ElemType::F32, Dims});
+    Tensor T(Type);
     if (HasRaw) {
       if (auto E = Check(Raw.size() / 4))
         return std::move(E);
@@ -160,7 +249,7 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P) {
     return T;
   }
   case onnx::TensorProto::DOUBLE: {
-    Tensor T(TensorType{ElemType::F32, Dims});
+    Tensor T(Type);
     std::vector<double> D(N);
     if (HasRaw) {
       if (auto E = Check(Raw.size() / 8))
@@ -175,19 +264,12 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P) {
       T.data<float>()[I] = static_cast<float>(D[I]);
     return T;
   }
-  case onnx::TensorProto::INT64:
-  case onnx::TensorProto::INT32:
-  case onnx::TensorProto::BOOL:
-  case onnx::TensorProto::INT8:
-  case onnx::TensorProto::UINT8: {
+  default: {
     // Integer tensors only ever feed shape computations, which run in int64.
-    Tensor T(TensorType{ElemType::I64, Dims});
+    Tensor T(Type);
     int64_t *Out = T.data<int64_t>();
-    auto Type = P.data_type();
+    auto DT = P.data_type();
     if (HasRaw) {
-      size_t Width = Type == onnx::TensorProto::INT64   ? 8
-                     : Type == onnx::TensorProto::INT32 ? 4
-                                                        : 1;
       if (auto E = Check(Raw.size() / Width))
         return std::move(E);
       for (int64_t I = 0; I < N; ++I) {
@@ -200,9 +282,9 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P) {
           Out[I] = V;
         } else
           Out[I] =
-              Type == onnx::TensorProto::INT8 ? static_cast<int8_t>(*B) : static_cast<uint8_t>(*B);
+              DT == onnx::TensorProto::INT8 ? static_cast<int8_t>(*B) : static_cast<uint8_t>(*B);
       }
-    } else if (Type == onnx::TensorProto::INT64) {
+    } else if (DT == onnx::TensorProto::INT64) {
       if (auto E = Check(P.int64_data_size()))
         return std::move(E);
       std::copy(P.int64_data().begin(), P.int64_data().end(), Out);
@@ -213,10 +295,6 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P) {
     }
     return T;
   }
-  default:
-    return makeError(
-        "tensor '{}' has unsupported data type {}", P.name(),
-        onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(P.data_type())));
   }
 }
 

@@ -27,9 +27,20 @@ llvm::Expected<Attributes> windowAttrs(ImportContext &Ctx, const Shape &X,
     std::fill(Pads.begin(), Pads.end(), 0);
   } else if (AutoPad == "SAME_UPPER" || AutoPad == "SAME_LOWER") {
     for (size_t I = 0; I < NSp; ++I) {
-      int64_t In = X[I + 2], Out = (In + Strides[I] - 1) / Strides[I];
-      int64_t Total =
-          std::max<int64_t>(0, (Out - 1) * Strides[I] + (Kernel[I] - 1) * Dil[I] + 1 - In);
+      // The verifier checks these as well, but only after SAME padding divided by them.
+      if (Strides[I] < 1 || Dil[I] < 1 || Kernel[I] < 1)
+        return Ctx.error("auto_pad " + AutoPad +
+                         " needs positive kernel_shape, strides and dilations");
+      int64_t In = X[I + 2];
+      CheckedInt Out = checkedCeilDiv(In, Strides[I]);
+      // The total padding that makes Out windows fit: (Out-1)*stride + extent - In.
+      CheckedInt Need =
+          checkedSub(checkedAdd(checkedMul(checkedSub(Out, 1), Strides[I]),
+                                checkedAdd(checkedMul(checkedSub(Kernel[I], 1), Dil[I]), 1)),
+                     In);
+      if (!Need)
+        return Ctx.error("auto_pad arithmetic overflows on spatial dim " + std::to_string(I));
+      int64_t Total = std::max<int64_t>(0, *Need);
       int64_t Small = Total / 2, Large = Total - Small;
       Pads[I] = AutoPad == "SAME_UPPER" ? Small : Large;
       Pads[I + NSp] = AutoPad == "SAME_UPPER" ? Large : Small;

@@ -64,7 +64,10 @@ llvm::Error importReshape(ImportContext &Ctx) {
     } else if (Target[I] < 0) {
       return Ctx.error("shape has a negative dimension");
     } else {
-      Known *= Target[I];
+      CheckedInt K = checkedMul(Known, Target[I]);
+      if (!K)
+        return Ctx.error("shape " + shapeToString(Target) + " overflows 64 bits");
+      Known = *K;
     }
   }
   if (Infer >= 0) {
@@ -271,6 +274,11 @@ llvm::Error importSlice(ImportContext &Ctx) {
 static llvm::Error importGatherAsSlices(ImportContext &Ctx, Value *X, const Tensor &Idx,
                                         int64_t Axis) {
   const Shape &In = X->type().Dims;
+  // One slice per index: bound the ops this node may create.
+  if (Idx.size() > Ctx.options().Limits.MaxNodes)
+    return Ctx.error("gathers " + std::to_string(Idx.size()) +
+                     " indices, more than the node limit of " +
+                     std::to_string(Ctx.options().Limits.MaxNodes) + " (--max-nodes)");
   std::vector<Value *> Pieces;
   for (int64_t K = 0; K < Idx.size(); ++K) {
     int64_t I = Idx.getAsInt(K);
@@ -329,15 +337,18 @@ llvm::Error importConstantOfShape(ImportContext &Ctx) {
     return ShapeT.takeError();
   Shape Dims = (*ShapeT)->toInts();
   Tensor Fill = Tensor::fromFloats({0.0f}, {1});
-  if (const auto *A = Ctx.attr("value")) {
-    auto T = tensorFromProto(A->t());
+  if (const auto *A = Ctx.attr("value", onnx::AttributeProto::TENSOR)) {
+    auto T = Ctx.readTensor(A->t());
     if (!T)
-      return Ctx.error(llvm::toString(T.takeError()));
+      return T.takeError();
     if (T->size() != 1)
       return Ctx.error("value must hold one element");
     Fill = std::move(*T);
   }
-  Tensor Out(TensorType{Fill.elem(), Dims});
+  TensorType OutType{Fill.elem(), Dims};
+  if (auto E = Ctx.checkLimits(OutType, "the result"))
+    return E;
+  Tensor Out(OutType);
   for (int64_t I = 0; I < Out.size(); ++I)
     if (Out.elem() == ElemType::I64)
       Out.data<int64_t>()[I] = Fill.getAsInt(0);
@@ -389,11 +400,20 @@ llvm::Error importConstant(ImportContext &Ctx) {
   if (N.attribute_size() != 1)
     return Ctx.error("expects exactly one value attribute");
   const onnx::AttributeProto &A = N.attribute(0);
+  static const std::pair<const char *, onnx::AttributeProto::AttributeType> Kinds[] = {
+      {"value", onnx::AttributeProto::TENSOR},
+      {"value_float", onnx::AttributeProto::FLOAT},
+      {"value_floats", onnx::AttributeProto::FLOATS},
+      {"value_int", onnx::AttributeProto::INT},
+      {"value_ints", onnx::AttributeProto::INTS}};
+  for (const auto &[Name, Type] : Kinds)
+    if (A.name() == Name && !Ctx.attr(Name, Type))
+      return Ctx.takeAttrError();
   Tensor T;
   if (A.name() == "value") {
-    auto P = tensorFromProto(A.t());
+    auto P = Ctx.readTensor(A.t());
     if (!P)
-      return Ctx.error(llvm::toString(P.takeError()));
+      return P.takeError();
     T = std::move(*P);
   } else if (A.name() == "value_float") {
     T = Tensor::fromFloats({A.f()}, {});
@@ -406,6 +426,8 @@ llvm::Error importConstant(ImportContext &Ctx) {
   } else {
     return Ctx.error("constant attribute '" + A.name() + "' is unsupported");
   }
+  if (auto E = Ctx.checkLimits(T.type(), "the value"))
+    return E;
   Ctx.bindOutput(0, Ctx.constant(std::move(T), N.output(0)));
   return llvm::Error::success();
 }

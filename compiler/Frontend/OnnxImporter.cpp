@@ -5,6 +5,7 @@
 #include "compiler/IR/Verifier.h"
 
 #include <fstream>
+#include <llvm/Support/Path.h>
 #include <onnx/defs/parser.h>
 #include <queue>
 #include <sstream>
@@ -55,6 +56,9 @@ llvm::Expected<TensorType> inputType(const onnx::ValueInfoProto &VI, const Impor
     if (D.has_dim_value() && D.dim_value() == 0)
       return makeError("graph input '{}' has a zero-size dimension {}, which is unsupported",
                        VI.name(), I);
+    if (D.has_dim_value() && D.dim_value() < 0)
+      return makeError("graph input '{}' has a negative dimension {} ({})", VI.name(), I,
+                       D.dim_value());
     bool Known = D.has_dim_value() && D.dim_value() > 0;
     if (Known)
       T.Dims.push_back(D.dim_value());
@@ -65,6 +69,8 @@ llvm::Expected<TensorType> inputType(const onnx::ValueInfoProto &VI, const Impor
                        "dimension may be dynamic",
                        VI.name(), I, D.dim_param());
   }
+  if (auto E = checkTensorLimits(T, Opts.Limits, "graph input '" + VI.name() + "'"))
+    return std::move(E);
   return T;
 }
 
@@ -88,8 +94,14 @@ topologicalOrder(const onnx::GraphProto &GP, std::unordered_set<std::string> Ava
         ++Missing[I];
         Waiting[In].push_back(I);
       }
+    // ONNX graphs are single-assignment: a second definition of a name would
+    // silently replace the first.
     for (const auto &O : GP.node(I).output())
-      Produced.insert(O);
+      if (!O.empty() && (Available.count(O) || !Produced.insert(O).second))
+        return makeError("node '{}' ({}): output '{}' is already defined {}", GP.node(I).name(),
+                         GP.node(I).op_type(), O,
+                         Available.count(O) ? "as a graph input or initializer"
+                                            : "by another node");
   }
   using MinHeap = std::priority_queue<int, std::vector<int>, std::greater<int>>;
   MinHeap Sweep, NextSweep;
@@ -155,32 +167,39 @@ llvm::Error checkDeclaredShape(const onnx::ValueInfoProto &VI, const Shape &Comp
   return llvm::Error::success();
 }
 
-llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
-                                                   const ImportOptions &Opts) {
+llvm::Expected<std::unique_ptr<Graph>>
+importModel(const onnx::ModelProto &M, const ImportOptions &Opts, const std::string &ModelDir) {
   if (!M.has_graph())
     return makeError("the model has no graph");
   auto Opset = defaultDomainOpset(M);
   if (!Opset)
     return Opset.takeError();
   const onnx::GraphProto &GP = M.graph();
+  if (auto E = checkNodeLimit(GP.node_size(), Opts.Limits))
+    return std::move(E);
   auto G = std::make_unique<Graph>(GP.name().empty() ? "model" : GP.name());
   // Which framework's rounding decides BatchNorm ties (docs/XnorMath.md).
   ImportOptions Resolved = Opts;
   if (!Resolved.BatchNormArith)
     Resolved.BatchNormArith = bnArithForProducer(M.producer_name());
-  ImportContext Ctx(*G, *Opset, Resolved);
+  ImportContext Ctx(*G, *Opset, Resolved, ModelDir);
 
   std::unordered_set<std::string> Available;
   int64_t WeightBytes = 0;
   for (const auto &Init : GP.initializer()) {
-    auto T = tensorFromProto(Init);
+    if (Available.count(Init.name()))
+      return makeError("initializer '{}' is defined twice", Init.name());
+    auto T = tensorFromProto(Init, {Opts.Limits, ModelDir});
     if (!T)
       return withContext(T.takeError(), "initializer '" + Init.name() + "'");
     WeightBytes += T->type().storageBytes();
     Ctx.define(Init.name(), G->addConstant(Init.name(), std::move(*T)));
     Available.insert(Init.name());
   }
+  std::unordered_set<std::string> InputNames;
   for (const auto &In : GP.input()) {
+    if (!InputNames.insert(In.name()).second)
+      return makeError("graph input '{}' is listed twice", In.name());
     if (Available.count(In.name()))
       continue; // Pre-IR-4 models list initializers as inputs too.
     auto T = inputType(In, Opts);
@@ -201,7 +220,13 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
     if (!Fn)
       return Ctx.error("unsupported operator '" + N->op_type() + "'" +
                        (Domain.empty() ? "" : " of domain '" + Domain + "'"));
-    if (auto E = Fn(Ctx))
+    llvm::Error E = Fn(Ctx);
+    // A mistyped attribute explains whatever else went wrong with the node.
+    if (llvm::Error AttrE = Ctx.takeAttrError()) {
+      llvm::consumeError(std::move(E));
+      return std::move(AttrE);
+    }
+    if (E)
       return std::move(E);
   }
 
@@ -229,14 +254,44 @@ llvm::Expected<std::unique_ptr<Graph>> importModel(const onnx::ModelProto &M,
   return std::move(G);
 }
 
-} // namespace
+/// The deepest nesting of (), [] and {} in ONNX text, outside strings and
+/// comments. ONNX's parser recurses once per level (nested types, graph-valued
+/// attributes), so a deep input would overflow the stack: it is refused first.
+size_t textNestingDepth(const std::string &Text) {
+  size_t Depth = 0, Max = 0;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (C == '#') {
+      while (I < Text.size() && Text[I] != '\n')
+        ++I;
+    } else if (C == '"') {
+      for (++I; I < Text.size() && Text[I] != '"'; ++I)
+        if (Text[I] == '\\')
+          ++I;
+    } else if (C == '(' || C == '[' || C == '{') {
+      Max = std::max(Max, ++Depth);
+    } else if ((C == ')' || C == ']' || C == '}') && Depth > 0) {
+      --Depth;
+    }
+  }
+  return Max;
+}
 
-llvm::Expected<std::unique_ptr<Graph>> importOnnxText(const std::string &Text,
-                                                      const ImportOptions &Opts) {
+constexpr size_t MaxTextNesting = 64;
+
+llvm::Expected<std::unique_ptr<Graph>>
+importText(const std::string &Text, const ImportOptions &Opts, const std::string &ModelDir) {
+  size_t Depth = textNestingDepth(Text);
+  if (Depth > MaxTextNesting)
+    return makeError("not valid ONNX text syntax: brackets nest {} deep, more than the limit of {}",
+                     Depth, MaxTextNesting);
   onnx::ModelProto M;
   onnx::Common::Status S;
   try {
     S = onnx::OnnxParser::Parse(M, Text.c_str());
+  } catch (const std::out_of_range &) {
+    // ONNX's parser converts numbers with std::stoll and friends.
+    return makeError("not valid ONNX text syntax: a number is out of range");
   } catch (const std::exception &E) {
     return makeError("not valid ONNX text syntax: {}", E.what());
   }
@@ -248,7 +303,25 @@ llvm::Expected<std::unique_ptr<Graph>> importOnnxText(const std::string &Text,
         C = ' ';
     return makeError("not valid ONNX text syntax: {}", llvm::StringRef(Msg).trim().str());
   }
-  return importModel(M, Opts);
+  return importModel(M, Opts, ModelDir);
+}
+
+llvm::Expected<std::unique_ptr<Graph>> importProto(const std::string &Bytes,
+                                                   const ImportOptions &Opts,
+                                                   const std::string &ModelDir) {
+  // Protobuf bounds message nesting (100 levels by default), so a model of
+  // deeply nested subgraphs fails to parse instead of exhausting the stack.
+  onnx::ModelProto M;
+  if (Bytes.empty() || !M.ParseFromString(Bytes))
+    return makeError("not a valid ONNX model (protobuf parse failed: truncated or not ONNX)");
+  return importModel(M, Opts, ModelDir);
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<Graph>> importOnnxText(const std::string &Text,
+                                                      const ImportOptions &Opts) {
+  return importText(Text, Opts, "");
 }
 
 llvm::Expected<std::unique_ptr<Graph>> importOnnxFile(const std::string &FileName,
@@ -259,17 +332,17 @@ llvm::Expected<std::unique_ptr<Graph>> importOnnxFile(const std::string &FileNam
   std::stringstream SS;
   SS << In.rdbuf();
   std::string Bytes = SS.str();
+  std::string ModelDir = llvm::sys::path::parent_path(FileName).str();
+  if (ModelDir.empty())
+    ModelDir = ".";
   if (llvm::StringRef(FileName).endswith(".onnxtext"))
-    return importOnnxText(Bytes, Opts);
-  return importOnnxProto(Bytes, Opts);
+    return importText(Bytes, Opts, ModelDir);
+  return importProto(Bytes, Opts, ModelDir);
 }
 
 llvm::Expected<std::unique_ptr<Graph>> importOnnxProto(const std::string &Bytes,
                                                        const ImportOptions &Opts) {
-  onnx::ModelProto M;
-  if (Bytes.empty() || !M.ParseFromString(Bytes))
-    return makeError("not a valid ONNX model (protobuf parse failed: truncated or not ONNX)");
-  return importModel(M, Opts);
+  return importProto(Bytes, Opts, "");
 }
 
 } // namespace xnorc

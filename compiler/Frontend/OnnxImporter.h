@@ -4,6 +4,7 @@
 
 #include "compiler/Analysis/BatchNormArith.h"
 #include "compiler/IR/Graph.h"
+#include "compiler/IR/Limits.h"
 
 #include <functional>
 #include <llvm/Support/Error.h>
@@ -23,19 +24,21 @@ struct ImportOptions {
   std::optional<BnArith> BatchNormArith;
   /// Receives one-line notes about conventions the import applied (may be empty).
   std::function<void(const std::string &)> Note;
+  /// Bounds on node count and tensor sizes (docs/Reliability.md).
+  ModelLimits Limits;
 };
 
 /// Reads FileName (.onnx binary protobuf, or .onnxtext in ONNX's text syntax)
 /// and lowers it to IR. Errors name the node and the reason; the caller adds
-/// the file name.
+/// the file name. External data is read from FileName's folder.
 llvm::Expected<std::unique_ptr<Graph>> importOnnxFile(const std::string &FileName,
                                                       const ImportOptions &Opts);
 
-/// Lowers an in-memory model in ONNX's binary protobuf encoding.
+/// Lowers an in-memory model in ONNX's binary protobuf encoding (no external data).
 llvm::Expected<std::unique_ptr<Graph>> importOnnxProto(const std::string &Bytes,
                                                        const ImportOptions &Opts);
 
-/// Lowers an in-memory model given in ONNX's text syntax.
+/// Lowers an in-memory model given in ONNX's text syntax (no external data).
 llvm::Expected<std::unique_ptr<Graph>> importOnnxText(const std::string &Text,
                                                       const ImportOptions &Opts);
 

@@ -90,7 +90,8 @@ llvm::Expected<Tensor> readTensorFile(const std::string &Path) {
     onnx::TensorProto P;
     if (!P.ParseFromString(*Bytes))
       return makeError("{}: not an ONNX TensorProto", Path);
-    auto T = tensorFromProto(P);
+    // A lone tensor file has no model folder: external data is refused.
+    auto T = tensorFromProto(P, TensorSource());
     if (!T)
       return withContext(T.takeError(), Path);
     return std::move(*T);

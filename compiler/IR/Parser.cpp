@@ -12,9 +12,11 @@ namespace xnorc {
 
 namespace {
 
+// No parse function calls itself (the syntax does not nest), so no input can exhaust
+// the stack.
 class IRParser {
 public:
-  explicit IRParser(const std::string &Text) : S(Text) {}
+  IRParser(const std::string &Text, const ModelLimits &Limits) : S(Text), Limits(Limits) {}
 
   llvm::Expected<std::unique_ptr<Graph>> parse() {
     auto G = std::make_unique<Graph>();
@@ -25,8 +27,38 @@ public:
 
 private:
   const std::string &S;
+  const ModelLimits &Limits;
   size_t P = 0;
   std::unordered_map<std::string, Value *> Names;
+  int64_t Nodes = 0;
+
+  /// The type of value Name, declared at At, against the limits.
+  llvm::Error checkType(const TensorType &T, const std::string &Name, size_t At) const {
+    if (auto E = checkTensorLimits(T, Limits, "value %" + Name))
+      return error(llvm::toString(std::move(E)), At);
+    return llvm::Error::success();
+  }
+
+  /// One more op or constant, against the limit.
+  llvm::Error countNode(size_t At) {
+    if (auto E = checkNodeLimit(++Nodes, Limits))
+      return error(llvm::toString(std::move(E)), At);
+    return llvm::Error::success();
+  }
+
+  /// A dimension: a non-negative decimal integer that fits in int64.
+  llvm::Expected<int64_t> parseDim() {
+    skipSpace();
+    size_t Start = P;
+    while (P < S.size() && isdigit(static_cast<unsigned char>(S[P])))
+      ++P;
+    if (P == Start)
+      return error("expected a dimension (a non-negative integer)");
+    std::string Text = S.substr(Start, P - Start);
+    if (Text.size() > 18)
+      return error("dimension " + Text + " is too large", Start);
+    return static_cast<int64_t>(std::stoll(Text));
+  }
 
   /// An error at the current position, or at At (the start of the token at fault).
   llvm::Error error(const std::string &Msg, size_t At = std::string::npos) const {
@@ -204,23 +236,22 @@ private:
       if (!T.Dims.empty())
         if (auto E = expect(","))
           return std::move(E);
-      size_t DimStart = P;
-      auto D = parseNumber();
+      auto D = parseDim();
       if (!D)
         return D.takeError();
-      // A dimension is a non-negative integer; the bound keeps every later
-      // conversion exact (checked element counts: the verifier).
-      if (!(*D >= 0 && *D <= 9007199254740992.0 && *D == std::floor(*D)))
-        return error("dimension must be a non-negative integer", DimStart);
-      T.Dims.push_back(static_cast<int64_t>(*D));
+      T.Dims.push_back(*D);
     }
     return T;
   }
 
   llvm::Error parseConstant(Graph &G, const std::string &Name) {
+    skipSpace();
+    size_t TypeStart = P;
     auto T = parseType();
     if (!T)
       return T.takeError();
+    if (auto E = checkType(*T, Name, TypeStart))
+      return E;
     if (auto E = expect("dense<"))
       return E;
     auto List = parseAttrValue();
@@ -307,9 +338,13 @@ private:
     }
     if (auto E = expect(":"))
       return E;
+    skipSpace();
+    size_t TypeStart = P;
     auto T = parseType();
     if (!T)
       return T.takeError();
+    if (auto E = checkType(*T, ResultName, TypeStart))
+      return E;
     std::string Loc;
     if (consume("loc(")) {
       auto L = parseQuoted();
@@ -344,9 +379,13 @@ private:
         return N.takeError();
       if (auto E = expect(":"))
         return E;
+      skipSpace();
+      size_t TypeStart = P;
       auto T = parseType();
       if (!T)
         return T.takeError();
+      if (auto E = checkType(*T, *N, TypeStart))
+        return E;
       Names[*N] = G.addInput(*N, *T);
     }
     // The header repeats the returned names for readability; `return` is authoritative.
@@ -363,6 +402,9 @@ private:
     if (auto E = expect("{"))
       return E;
     while (!consume("return")) {
+      skipSpace();
+      if (auto E = countNode(P))
+        return E;
       auto N = parseValueName();
       if (!N)
         return N.takeError();
@@ -391,8 +433,9 @@ private:
 
 } // namespace
 
-llvm::Expected<std::unique_ptr<Graph>> parseGraph(const std::string &Text) {
-  return IRParser(Text).parse();
+llvm::Expected<std::unique_ptr<Graph>> parseGraph(const std::string &Text,
+                                                  const ModelLimits &Limits) {
+  return IRParser(Text, Limits).parse();
 }
 
 } // namespace xnorc

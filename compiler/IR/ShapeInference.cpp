@@ -4,6 +4,10 @@
 // it, the verifier to check a graph, and the shape-infer pass to re-derive types
 // after rewrites; keeping one copy means the three can never disagree.
 //
+// Dims and attributes come from untrusted models, so every formula uses the
+// checked arithmetic of compiler/Support/CheckedArith.h, and every result type
+// is checked to have non-negative dims and a storage size that fits in int64.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/ShapeInference.h"
 
@@ -27,14 +31,26 @@ bool broadcastShapes(const Shape &A, const Shape &B, Shape &Out) {
   return true;
 }
 
-int64_t slidingWindowOutput(int64_t In, int64_t PadBegin, int64_t PadEnd, int64_t Kernel,
-                            int64_t Stride, int64_t Dilation, bool CeilMode) {
-  int64_t Span = In + PadBegin + PadEnd - ((Kernel - 1) * Dilation + 1);
-  if (Span < 0)
+CheckedInt slidingWindowOutput(int64_t In, int64_t PadBegin, int64_t PadEnd, int64_t Kernel,
+                               int64_t Stride, int64_t Dilation, bool CeilMode) {
+  CheckedInt Extent = checkedAdd(checkedMul(checkedSub(Kernel, 1), Dilation), 1);
+  CheckedInt Padded = checkedAdd(checkedAdd(In, PadBegin), PadEnd);
+  CheckedInt Span = checkedSub(Padded, Extent);
+  if (!Span)
+    return std::nullopt;
+  if (*Span < 0)
     return 0;
-  int64_t Out = (CeilMode ? (Span + Stride - 1) / Stride : Span / Stride) + 1;
-  if (CeilMode && (Out - 1) * Stride >= In + PadBegin)
-    --Out;
+  CheckedInt Out =
+      checkedAdd(CeilMode ? checkedCeilDiv(*Span, Stride) : checkedDiv(*Span, Stride), 1);
+  if (!Out)
+    return std::nullopt;
+  if (CeilMode) {
+    CheckedInt LastStart = checkedMul(*Out - 1, Stride), Limit = checkedAdd(In, PadBegin);
+    if (!LastStart || !Limit)
+      return std::nullopt;
+    if (*LastStart >= *Limit)
+      --*Out;
+  }
   return Out;
 }
 
@@ -66,12 +82,18 @@ llvm::Expected<Shape> windowedSpatial(const Shape &In, const std::vector<int64_t
   auto Strides = Win.strides(), Dil = Win.dilations(), Pads = Win.pads();
   Shape Out;
   for (size_t I = 0; I < NSp; ++I) {
-    int64_t O = slidingWindowOutput(In[I + 2], Pads[I], Pads[I + NSp], Kernel[I], Strides[I],
-                                    Dil[I], CeilMode);
-    if (O < 1)
+    if (Kernel[I] < 1)
+      return makeError("kernel extent {} of spatial dim {} is not positive", Kernel[I], I);
+    CheckedInt O = slidingWindowOutput(In[I + 2], Pads[I], Pads[I + NSp], Kernel[I], Strides[I],
+                                       Dil[I], CeilMode);
+    if (!O)
+      return makeError("window arithmetic overflows on spatial dim {} (size {}, pads {} and {}, "
+                       "kernel {}, stride {}, dilation {})",
+                       I, In[I + 2], Pads[I], Pads[I + NSp], Kernel[I], Strides[I], Dil[I]);
+    if (*O < 1)
       return makeError("window of extent {} does not fit spatial dim {} of size {}",
                        (Kernel[I] - 1) * Dil[I] + 1, I, In[I + 2]);
-    Out.push_back(O);
+    Out.push_back(*O);
   }
   return Out;
 }
@@ -82,7 +104,7 @@ llvm::Expected<TensorType> inferConv(const ConvOp &C) {
     return makeError("conv expects input and weight of equal rank >= 3, got {} and {}",
                      shapeToString(X), shapeToString(W));
   int64_t G = C.group();
-  if (X[1] % G || W[0] % G || W[1] * G != X[1])
+  if (X[1] % G || W[0] % G || checkedMul(W[1], G) != X[1])
     return makeError("conv input channels {} do not match weight {} with group {}", X[1],
                      shapeToString(W), G);
   if (C.bias() && C.bias()->type().Dims != Shape{W[0]})
@@ -190,7 +212,8 @@ llvm::Expected<TensorType> inferPRelu(const PReluOp &P) {
 
 llvm::Expected<TensorType> inferReshape(const ReshapeOp &R) {
   Shape Target = R.shape();
-  if (numElements(Target) != R.x()->type().numElements())
+  CheckedInt N = checkedProduct(Target);
+  if (!N || *N != R.x()->type().numElements())
     return makeError("cannot reshape {} into {}", shapeToString(R.x()->type().Dims),
                      shapeToString(Target));
   return TensorType{R.x()->type().Elem, Target};
@@ -227,7 +250,10 @@ llvm::Expected<TensorType> inferConcat(const ConcatOp &C) {
     if (!Ok)
       return makeError("concat operand '{}' of type {} does not match {}", Inputs[I]->name(),
                        Inputs[I]->type().str(), First.str());
-    Out[Axis] += S[Axis];
+    CheckedInt Sum = checkedAdd(Out[Axis], S[Axis]);
+    if (!Sum)
+      return makeError("concat result extent overflows on axis {}", Axis);
+    Out[Axis] = *Sum;
   }
   return TensorType{First.Elem, Out};
 }
@@ -239,9 +265,12 @@ llvm::Expected<TensorType> inferPad(const PadOp &P) {
     return makeError("pads has {} values; x has rank {}, which needs {}", Pads.size(), Out.size(),
                      2 * Out.size());
   for (size_t I = 0; I < Out.size(); ++I) {
-    Out[I] += Pads[I] + Pads[I + Out.size()];
-    if (Out[I] < 0)
+    CheckedInt Padded = checkedAdd(checkedAdd(Out[I], Pads[I]), Pads[I + Out.size()]);
+    if (!Padded)
+      return makeError("pads {} overflow dim {}", shapeToString(Pads), I);
+    if (*Padded < 0)
       return makeError("pads {} crop dim {} below zero", shapeToString(Pads), I);
+    Out[I] = *Padded;
   }
   return TensorType{P.x()->type().Elem, Out};
 }
@@ -278,10 +307,21 @@ llvm::Expected<TensorType> inferSlice(const SliceOp &S) {
   for (size_t I = 0; I < Axes.size(); ++I) {
     if (Axes[I] >= static_cast<int64_t>(Out.size()) || Steps[I] == 0)
       return makeError("slice axis {} or step {} invalid", Axes[I], Steps[I]);
-    // Starts/ends are already clamped by the importer, so the count is exact.
-    int64_t N = Steps[I] > 0 ? (Ends[I] - Starts[I] + Steps[I] - 1) / Steps[I]
-                             : (Starts[I] - Ends[I] - Steps[I] - 1) / -Steps[I];
-    Out[Axes[I]] = std::max<int64_t>(N, 0);
+    // The importer clamps starts/ends as ONNX specifies; the IR requires it, so
+    // every element read lies inside the input.
+    int64_t Dim = Out[Axes[I]], S = Starts[I], E = Ends[I];
+    bool Clamped = Steps[I] > 0 ? S >= 0 && S <= Dim && E >= 0 && E <= Dim
+                                : S >= -1 && S < Dim && E >= -1 && E < Dim;
+    if (!Clamped)
+      return makeError("slice bounds {}..{} on axis {} of extent {} are not clamped", S, E, Axes[I],
+                       Dim);
+    // |E - S| <= Dim + 1, so only the step can be extreme.
+    int64_t Dist = Steps[I] > 0 ? E - S : S - E;
+    CheckedInt Step = Steps[I] > 0 ? CheckedInt(Steps[I]) : checkedSub(0, Steps[I]);
+    CheckedInt N = Dist <= 0 ? CheckedInt(0) : checkedCeilDiv(Dist, Step);
+    if (!N)
+      return makeError("slice step {} on axis {} is out of range", Steps[I], Axes[I]);
+    Out[Axes[I]] = *N;
   }
   return TensorType{S.x()->type().Elem, Out};
 }
@@ -357,7 +397,7 @@ llvm::Expected<TensorType> inferBinaryConv(const GroupedConvOp &C) {
     return makeError("{} expects 2-D NCHW input and weight, got {} and {}", opMnemonic(C.kind()),
                      shapeToString(X), shapeToString(W));
   int64_t G = C.group();
-  if (X[1] % G || W[0] % G || W[1] * G != X[1])
+  if (X[1] % G || W[0] % G || checkedMul(W[1], G) != X[1])
     return makeError("input channels {} do not match weight {} with group {}", X[1],
                      shapeToString(W), G);
   auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), C.as<WindowedOp>(), false);
@@ -431,10 +471,9 @@ llvm::Error checkOperandTypes(OpKind Kind, const Operands &Ops) {
   return llvm::Error::success();
 }
 
-} // namespace
-
-llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value *> &Ops,
-                                           const Attributes &A) {
+/// The rule of Kind, before the size check every result gets.
+llvm::Expected<TensorType> inferRule(OpKind Kind, const std::vector<Value *> &Ops,
+                                     const Attributes &A) {
   if (Ops.size() < opMinOperands(Kind) || Ops.size() > opMaxOperands(Kind))
     return makeError("{} takes {} to {} operands, got {}", opMnemonic(Kind), opMinOperands(Kind),
                      opMaxOperands(Kind), Ops.size());
@@ -522,6 +561,22 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
     return inferCast(V.as<CastOp>());
   }
   return makeError("no shape rule for {}", opMnemonic(Kind));
+}
+
+} // namespace
+
+llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value *> &Ops,
+                                           const Attributes &A) {
+  auto T = inferRule(Kind, Ops, A);
+  if (!T)
+    return T.takeError();
+  for (int64_t D : T->Dims)
+    if (D < 0)
+      return makeError("result shape {} has a negative dimension", shapeToString(T->Dims));
+  if (!checkedStorageBytes(*T))
+    return makeError("result shape {} is too large: its size overflows 64 bits",
+                     shapeToString(T->Dims));
+  return T;
 }
 
 } // namespace xnorc

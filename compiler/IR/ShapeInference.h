@@ -21,8 +21,9 @@ bool broadcastShapes(const Shape &A, const Shape &B, Shape &Out);
 
 /// Output extent of a sliding window (conv and pooling), ONNX/PyTorch rules:
 /// with CeilMode a last window that would start in the end padding is dropped.
-int64_t slidingWindowOutput(int64_t In, int64_t PadBegin, int64_t PadEnd, int64_t Kernel,
-                            int64_t Stride, int64_t Dilation, bool CeilMode);
+/// Stride must be positive; nullopt if the arithmetic overflows int64.
+CheckedInt slidingWindowOutput(int64_t In, int64_t PadBegin, int64_t PadEnd, int64_t Kernel,
+                               int64_t Stride, int64_t Dilation, bool CeilMode);
 
 } // namespace xnorc
 

@@ -67,6 +67,20 @@ int64_t TensorType::storageBytes() const {
   return Rest * ((Channels + 63) / 64) * 8;
 }
 
+CheckedInt checkedStorageBytes(const TensorType &T) {
+  auto N = checkedProduct(T.Dims);
+  if (!N)
+    return std::nullopt;
+  if (T.Elem != ElemType::B1)
+    return checkedMul(*N, elemTypeBytes(T.Elem));
+  if (T.Dims.empty())
+    return 8;
+  size_t PackDim = T.Dims.size() == 1 ? 0 : 1;
+  int64_t Channels = T.Dims[PackDim];
+  int64_t Rest = Channels ? *N / Channels : 0;
+  return checkedMul(checkedMul(Rest, checkedCeilDiv(Channels, 64)), 8);
+}
+
 std::string TensorType::str() const {
   return fmt::format("{}{}", elemTypeName(Elem), shapeToString(Dims));
 }

@@ -2,6 +2,8 @@
 #ifndef XNORC_IR_TYPE_H
 #define XNORC_IR_TYPE_H
 
+#include "compiler/Support/CheckedArith.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -53,6 +55,11 @@ struct TensorType {
   bool operator==(const TensorType &O) const { return Elem == O.Elem && Dims == O.Dims; }
   bool operator!=(const TensorType &O) const { return !(*this == O); }
 };
+
+/// storageBytes() computed without overflow: nullopt if a dim is negative or
+/// the size does not fit in int64. Types read from a model are checked with it
+/// (ModelLimits, shape inference) before anything is allocated.
+CheckedInt checkedStorageBytes(const TensorType &T);
 
 } // namespace xnorc
 

@@ -6,6 +6,7 @@
 #include "compiler/IR/OpViews.h"
 
 #include "compiler/Lowering/KernelCall.h"
+#include "compiler/Support/CheckedArith.h"
 #include "compiler/Support/Error.h"
 
 #include <unordered_map>
@@ -119,28 +120,34 @@ llvm::Expected<Tensor> evalIntBinary(const Op &O, const Tensor &A, const Tensor 
       I += (T.dims()[D] == 1 ? 0 : C[D + Off]) * S[D];
     return I;
   };
-  bool DivByZero = false;
+  // Shape arithmetic on values read from the model: overflow (and INT64_MIN / -1,
+  // which traps on x86) is an error, not undefined behaviour.
+  bool DivByZero = false, Overflow = false;
   forEachIndex(YD, [&](int64_t Out, const std::vector<int64_t> &C) {
-    int64_t L = A.getAsInt(Index(A, C)), R = B.getAsInt(Index(B, C)), V = 0;
+    int64_t L = A.getAsInt(Index(A, C)), R = B.getAsInt(Index(B, C));
+    CheckedInt V;
     switch (O.kind()) {
     case OpKind::Add:
-      V = L + R;
+      V = checkedAdd(L, R);
       break;
     case OpKind::Sub:
-      V = L - R;
+      V = checkedSub(L, R);
       break;
     case OpKind::Mul:
-      V = L * R;
+      V = checkedMul(L, R);
       break;
     default:
       DivByZero |= R == 0;
-      V = R ? L / R : 0;
+      V = R ? checkedDiv(L, R) : CheckedInt(0);
       break;
     }
-    Y.data<int64_t>()[Out] = V;
+    Overflow |= !V;
+    Y.data<int64_t>()[Out] = V.value_or(0);
   });
   if (DivByZero)
     return makeError("{}: integer division by zero", O.describe());
+  if (Overflow)
+    return makeError("{}: integer overflow", O.describe());
   return Y;
 }
 

@@ -34,6 +34,21 @@ static cl::opt<BnArithChoice> BnArithFlag(
                           "TensorFlow/Keras FusedBatchNorm"),
                clEnumValN(BnArithChoice::Onnx, "onnx", "ONNX's formula in its order")),
     cl::cat(importCategory()));
+// Limits on untrusted models (compiler/IR/Limits.h); the defaults come from ModelLimits.
+static const ModelLimits DefaultLimits;
+static cl::opt<int64_t>
+    MaxTensorBytes("max-tensor-bytes",
+                   cl::desc("Largest tensor (weight, input or intermediate) a model may have, "
+                            "in bytes (default 1 GiB)"),
+                   cl::init(DefaultLimits.MaxTensorBytes), cl::cat(importCategory()));
+static cl::opt<int64_t> MaxNodes("max-nodes",
+                                 cl::desc("Most nodes a model may have (default 1,000,000)"),
+                                 cl::init(DefaultLimits.MaxNodes), cl::cat(importCategory()));
+static cl::opt<int64_t> MaxRank("max-rank", cl::desc("Highest tensor rank (default 16)"),
+                                cl::init(DefaultLimits.MaxRank), cl::cat(importCategory()));
+static cl::opt<int64_t> MaxDim("max-dim",
+                               cl::desc("Largest extent of one dimension (default 2^31-1)"),
+                               cl::init(DefaultLimits.MaxDim), cl::cat(importCategory()));
 
 ImportOptions importOptionsFromFlags(const char *ToolName) {
   ImportOptions O;
@@ -52,6 +67,10 @@ ImportOptions importOptionsFromFlags(const char *ToolName) {
     O.BatchNormArith = BnArith::Onnx;
     break;
   }
+  O.Limits.MaxTensorBytes = MaxTensorBytes;
+  O.Limits.MaxNodes = MaxNodes;
+  O.Limits.MaxRank = MaxRank;
+  O.Limits.MaxDim = MaxDim;
   std::string Tool = ToolName;
   O.Note = [Tool](const std::string &Text) {
     llvm::WithColor::note(llvm::errs(), Tool) << Text << "\n";

@@ -11,8 +11,8 @@ namespace xnorc {
 /// The "Model import" option category of xnorc, xnorc-opt and xnorc-run.
 llvm::cl::OptionCategory &importCategory();
 
-/// ImportOptions from --batch, --sign-zero and --bn-arith; notes go to stderr as
-/// "xnorc: note: ...".
+/// ImportOptions from --batch, --sign-zero, --bn-arith and the limits (--max-tensor-bytes,
+/// --max-nodes, --max-rank, --max-dim); notes go to stderr as "xnorc: note: ...".
 ImportOptions importOptionsFromFlags(const char *ToolName);
 
 } // namespace xnorc

@@ -19,7 +19,7 @@ llvm::Expected<std::unique_ptr<Graph>> loadModel(const std::string &Path,
       return makeError("{}: error: cannot open file: {}", Path, std::strerror(errno));
     std::stringstream SS;
     SS << In.rdbuf();
-    auto G = parseGraph(SS.str());
+    auto G = parseGraph(SS.str(), Opts.Limits);
     if (!G)
       return withContext(G.takeError(), Path + ": error");
     // Text IR states its BatchNorm arithmetic per op; --bn-arith fills it in
