@@ -39,20 +39,21 @@ def same_tree(a, b):
         same_tree(os.path.join(a, d), os.path.join(b, d)) for d in c.common_dirs)
 
 
-def compare(label, cmd_of, work, differences):
-    """Runs cmd_of(bin_dir, out_dir) for both builds; True if all output is identical."""
+def compare(label, cmd_of, bins, work, differences):
+    """Runs cmd_of(side, out_dir) for both builds; True if the new one wrote files."""
     results = []
     for side in ("base", "new"):
         out = os.path.join(work, side)
         subprocess.run(["rm", "-rf", out])
         rc, so, se = run(cmd_of(side, out), work)
-        # The output directory is named in messages: make both sides say the same.
-        results.append((rc, so.replace(out.encode(), b"OUT"), se.replace(out.encode(), b"OUT")))
-    same = results[0] == results[1] and same_tree(os.path.join(work, "base"),
-                                                    os.path.join(work, "new"))
-    if not same:
+        # Messages name the output directory and the tool's path: make both sides say the same.
+        for old, new in ((out, b"OUT"), (bins[side], b"BIN")):
+            so, se = so.replace(old.encode(), new), se.replace(old.encode(), new)
+        results.append((rc, so, se))
+    if results[0] != results[1] or not same_tree(os.path.join(work, "base"),
+                                                 os.path.join(work, "new")):
         differences.append(label)
-    return same
+    return os.path.isdir(os.path.join(work, "new"))
 
 
 def main():
@@ -78,10 +79,10 @@ def main():
                             if mode == "files":
                                 return base + ["-o", out, "--name", "m", "--emit-main"]
                             return base + (["--emit=ir"] if mode == "ir" else ["--report"])
-                        compare(f"{m} {' '.join(flags)} {mode}", cmd, work, differences)
+                        wrote = compare(f"{m} {' '.join(flags)} {mode}", cmd, bins, work,
+                                        differences)
                         compared += 1
-                    if os.path.isdir(os.path.join(work, "new")):
-                        compiled += 1
+                        compiled += mode == "files" and wrote
         if a.lit_tests:
             for d, _, fs in os.walk(a.lit_tests):
                 for f in sorted(fs):
@@ -113,14 +114,15 @@ def main():
                             args = shlex.split(rest)
                         except ValueError:
                             continue
-                        args = [x for x in args if not x.startswith("2>")]
+                        # Redirections are the shell's: stdout and stderr are both compared.
+                        args = [x for x in args if not re.match(r"[0-9]?>", x)]
 
                         def cmd(side, out, tool=tool, args=args):
                             return [os.path.join(bins[side], tool)] + args
-                        compare(f"{path}: {first}", cmd, work, differences)
+                        compare(f"{path}: {first}", cmd, bins, work, differences)
                         compared += 1
     print(f"{compared} comparisons ({len(models)} models x {len(TARGETS)} targets x 2 flag sets"
-          f" x files/IR/report, plus lit RUN commands); {compiled} compiles produced output;"
+          f" x files/IR/report, plus lit RUN commands); {compiled} compiles wrote files;"
           f" {len(differences)} differ")
     for d in differences:
         print("DIFFERS:", d)
