@@ -8,7 +8,7 @@ did: "66 gtest cases" outlived three new test files). Checked:
 * "Total Tests: N" (``ctest -N``) == the number of tests ctest has in --build;
 * the kernel unit-test table: per program, its sources and number of cases (``TEST``,
   ``TEST_F``, ``TEST_P`` lines in those sources), every gtest program of
-  test/unit/runtime/CMakeLists.txt listed, and "N gtest cases" == their sum;
+  test/runtime/CMakeLists.txt listed, and "N gtest cases" == their sum;
 * "For N generated binary networks" == len(MODELS) of run_preservation.py, and
   "N models:" of the binary networks == len(SPECS) of run_binary_e2e.py;
 * "lists N tests" / "lists N models" next to each expected-skip list == its entries.
@@ -84,16 +84,16 @@ def main(argv=None) -> int:
     if m := stated(r"^Total Tests: (\d+)$", "ctest suites"):
         check("ctest tests (ctest -N)", int(m.group(1)), ctest_count(args.ctest, args.build))
 
-    unit = root / "test" / "unit" / "runtime"
+    unit = root / "test" / "runtime"
     rows = re.findall(r"^\| `(xnorc-[\w-]+-test)` \(([^)]*)\) \| (\d+) \|", doc, re.M)
-    programs = set(re.findall(r"add_executable\((xnorc-[\w-]+-test)\b",
+    programs = set(re.findall(r"xnorc_kernel_test\((xnorc-[\w-]+-test)\b",
                               (unit / "CMakeLists.txt").read_text()))
     listed = {program for program, _, _ in rows}
     check("gtest programs in the kernel unit-test table", sorted(listed), sorted(programs))
     total = 0
     for program, sources, count in rows:
         cases = sum(len(TEST_MACRO.findall((unit / src).read_text()))
-                    for src in re.findall(r"`([\w.]+\.cpp)`", sources))
+                    for src in re.findall(r"`([\w./]+\.cpp)`", sources))
         check(f"{program} cases", int(count), cases)
         total += cases
     if m := stated(r"^\| (\d+) gtest cases", "gtest cases"):
