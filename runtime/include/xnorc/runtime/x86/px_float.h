@@ -11,7 +11,7 @@
 // larger strides a masked gather. Zero padding is exact: kernel rows outside the input are
 // skipped, and every load is masked to the input row's [0, W) (masked-out lanes read as 0
 // and never fault), so borders need no separate path. A 1x1 conv runs a loop over input
-// channels alone, and a 1x1 stride-1 conv is one long row of H*W pixels
+// channels alone (where K::K1), and a 1x1 stride-1 conv is one long row of H*W pixels
 // (xn_x86_conv_flatten_1x1). Output: masked vector stores straight into NCHW rows, bias as
 // the accumulators' initial value, Relu in registers (other fused activations on the stored
 // row).
@@ -20,11 +20,10 @@
 // time (8 independent accumulators), one broadcast of A[m][k] per k.
 //
 // An ISA supplies a kernel type K: K::V its policy, K::T channels per weight block, K::P
-// pixel vectors per register tile, and K::tiles<P, S>(row, ox0) carrying its target
-// attribute and `flatten` (which compiles this walk's tile and the policy for the ISA);
-// XN_X86_PX_KERNELS declares it and the entry points.
-// Results equal the generic kernels' up to float summation order (FMA, no intermediate
-// rounding).
+// pixel vectors per register tile, K::K1 whether 1x1 kernels take the channel-only loop, and
+// K::tiles<P, S>(row, ox0) carrying its target attribute and `flatten` (which compiles this walk's
+// tile and the policy for the ISA); XN_X86_PX_KERNELS declares it and the entry points. Results
+// equal the generic kernels' up to float summation order (FMA, no intermediate rounding).
 #ifndef XNORC_RUNTIME_X86_PX_FLOAT_H
 #define XNORC_RUNTIME_X86_PX_FLOAT_H
 
@@ -162,7 +161,7 @@ template <class K, int P, int S> inline void xn_x86_px_tiles(const xn_x86_px_row
   const int64_t blocks = (r.p->c_out + K::T - 1) / K::T;
   const int64_t wblock = r.p->c_in * g->kh * g->kw * K::T;
   for (int64_t ob = 0; ob < blocks; ++ob)
-    if (g->kh == 1 && g->kw == 1)
+    if (K::K1 && g->kh == 1 && g->kw == 1)
       xn_x86_px_tile<K, P, S, true>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
     else
       xn_x86_px_tile<K, P, S, false>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
@@ -262,16 +261,19 @@ inline void xn_x86_px_gemm(const xn_gemm_params *p, const float *a, const float 
   }
 }
 
-// The kernel type xn_<isa>_px (policy V, T channels per block, P pixel vectors per tile)
-// and the entry points of ISA `isa` with target attribute ATTR:
+// The kernel type xn_<isa>_px (policy V, T channels per block, P pixel vectors per tile,
+// K1: 1x1 kernels take the channel-only loop; AVX2 measured 1.2x slower with it on a 1x1
+// 64->64 conv, its 16 registers being full) and the entry points of ISA `isa` with target attribute
+// ATTR:
 //   xn_<isa>_conv: xn_conv's contract (generic/conv.h) for convs xn_x86_conv_supported()
 //     accepts, w packed by xn_<isa>_conv_pack;
 //   xn_<isa>_gemm: xn_gemm's contract (generic/gemm.h), b packed by xn_<isa>_gemm_pack.
 // (A macro: the target attribute cannot be a template parameter.)
-#define XN_X86_PX_KERNELS(isa, V_, T_, P_, ATTR)                                                   \
+#define XN_X86_PX_KERNELS(isa, V_, T_, P_, K1_, ATTR)                                              \
   struct xn_##isa##_px {                                                                           \
     typedef V_ V;                                                                                  \
     static const int T = T_, P = P_;                                                               \
+    static const bool K1 = K1_;                                                                    \
     template <int TP, int S>                                                                       \
     ATTR __attribute__((flatten)) static void tiles(const xn_x86_px_row &r, int64_t ox0) {         \
       xn_x86_px_tiles<xn_##isa##_px, TP, S>(r, ox0);                                               \
