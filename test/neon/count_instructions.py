@@ -49,11 +49,11 @@ ARCHES = {
 
 # (model, function-name pattern, kernel description, key opcode field, unit)
 KERNELS = [
-    ("bnn", r"xn_neon_bconv_tile<4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs"),
-    ("bnn", r"xn_neon_bconv_tile<2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs"),
-    ("bnn", r"xn_neon_bconv_tile<1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
+    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
      "MACs"),
-    ("bnn", r"xn_neon_bconv_tile<4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
+    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs"),
     ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
     ("bnn", r"xn_bmaxpool_walk<xn_neon_u64>", "bmaxpool (AND + OR)", "andop", "bits"),

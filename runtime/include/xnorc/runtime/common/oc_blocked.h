@@ -62,8 +62,16 @@ inline xn_bconv_params xn_oc_bdense_as_conv(const xn_bdense_params *p) {
 // generic kernel, in a function of its own compiled for the baseline ISA (noinline, no
 // target attribute), so scale * d + bias rounds exactly as in the generic kernel built with
 // the same compiler and flags: inside an AVX2/AVX-512 function a compiler may contract it
-// into an FMA that the baseline generic code does not use (on AArch64, where FMA is
-// baseline, g++ contracts both the same way).
+// into an FMA that the baseline generic code does not use. On ARM the product is always
+// rounded on its own: g++ contracts a * b + c into a fused multiply-add on AArch64 by
+// default (C++ modes imply -ffp-contract=fast) whenever it likes, and the empty asm makes
+// the product a value it cannot see through, so the NEON kernels round as the interpreter
+// and x86 do, whatever the flags.
+#if defined(__ARM_NEON) || defined(__ARM_NEON__)
+#define XN_OC_ROUNDED(v) __asm__("" : "+w"(v))
+#else
+#define XN_OC_ROUNDED(v) (void)(v)
+#endif
 __attribute__((noinline)) inline void xn_oc_bconv_epilogue(const xn_bconv_params *p, int64_t n,
                                                            int64_t pix, int64_t m0, int64_t m_end,
                                                            const int64_t *pop, int64_t n_bits,
@@ -73,7 +81,9 @@ __attribute__((noinline)) inline void xn_oc_bconv_epilogue(const xn_bconv_params
   for (int64_t m = m0; m < m_end; ++m) {
     const int64_t d = n_bits - 2 * pop[m - m0];
     const int64_t idx = (n * p->c_out + m) * plane + pix;
-    float v = (scale ? scale[m] : 1.0f) * (float)d + (bias ? bias[m] : 0.0f);
+    float prod = (scale ? scale[m] : 1.0f) * (float)d;
+    XN_OC_ROUNDED(prod);
+    float v = prod + (bias ? bias[m] : 0.0f);
     if (residual)
       v += residual[idx];
     y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);

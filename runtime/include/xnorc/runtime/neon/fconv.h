@@ -30,6 +30,13 @@
 //
 // Results equal the generic kernels' up to float summation order (and FMA on AArch64; ARMv7
 // NEON also flushes denormals to zero).
+//
+// Why this is not x86/oc_conv.h's engine over a NEON policy: that engine broadcasts one input
+// per pixel (x86 has no multiply-add by lane) and transposes [pixel][channel] tiles of up to
+// 8 pixels; this one loads 4 pixels' inputs at once and multiplies by lane, with 4 x 4
+// transposes, and rounds per ARM flavour (vfmaq / vmla). Sharing the walk would make the
+// tile's input fetch, FMA and transpose policy operations, i.e. all of it
+// (docs/Architecture.md, "Runtime: one walk per family").
 #ifndef XNORC_RUNTIME_NEON_FCONV_H
 #define XNORC_RUNTIME_NEON_FCONV_H
 

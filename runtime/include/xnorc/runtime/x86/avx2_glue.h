@@ -14,34 +14,6 @@
 
 #define XN_AVX2G_TARGET __attribute__((target("avx2")))
 
-// The vector pools of x86/glue_common.h on x86/avx2_policy.h's xn_avx2_glue.
-struct xn_avx2_pools {
-  static constexpr int L = xn_avx2_glue::L;
-  struct max {
-    template <int S, int B>
-    __attribute__((target("avx2"), flatten)) static void run(const xn_x86_pool2d *g, const float *x,
-                                                             float *y) {
-      xn_x86_maxpool_s<xn_avx2_glue, S, B>(g, x, y);
-    }
-  };
-  struct avg {
-    template <int S, int B>
-    __attribute__((target("avx2"), flatten)) static void run(const xn_x86_pool2d *g, int incl,
-                                                             const float *x, float *y) {
-      xn_x86_avgpool_s<xn_avx2_glue, S, B>(g, incl, x, y);
-    }
-  };
-};
-
-inline void xn_avx2_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
-                            int parts = 1) {
-  xn_x86_maxpool<xn_avx2_pools>(p, x, y, part, parts);
-}
-inline void xn_avx2_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,
-                            int parts = 1) {
-  xn_x86_avgpool<xn_avx2_pools>(p, x, y, part, parts);
-}
-
 XN_AVX2G_TARGET inline void xn_avx2_threshold_v(const xn_threshold_params *p, const float *x,
                                                 const float *tau, const float *dir, uint64_t *y,
                                                 int64_t s_lo, int64_t s_hi) {
@@ -83,16 +55,7 @@ XN_AVX2G_TARGET inline void xn_avx2_threshold_v(const xn_threshold_params *p, co
   }
 }
 
-inline void xn_avx2_threshold(const xn_threshold_params *p, const float *x, const float *tau,
-                              const float *dir, uint64_t *y, int part = 0, int parts = 1) {
-  if (p->spatial < 4) { // rank-2 inputs: nothing to vectorise along pixels; not split
-    if (part == 0)
-      xn_threshold(p, x, tau, dir, y);
-    return;
-  }
-  int64_t s_lo, s_hi; // pixels of every image, in whole vectors
-  xn_part_range_aligned(p->spatial, 8, part, parts, &s_lo, &s_hi);
-  xn_avx2_threshold_v(p, x, tau, dir, y, s_lo, s_hi);
-}
+// xn_avx2_pools, xn_avx2_maxpool, xn_avx2_avgpool, xn_avx2_threshold.
+XN_X86_GLUE_KERNELS(avx2, xn_avx2_glue, __attribute__((target("avx2"))))
 
 #endif // XNORC_RUNTIME_X86_AVX2_GLUE_H

@@ -1,11 +1,13 @@
 // The AVX2 + FMA vector policy: the instruction-set half of the x86 kernels written once as
-// templates over a policy V (x86/oc_conv.h's register tile; see docs/Architecture.md,
-// "Runtime: one walk per family, a policy per ISA"). Its twin is x86/avx512_policy.h: the
-// same members on 16 lanes.
+// templates over a policy V (x86/oc_conv.h's and x86/px_float.h's register tiles; see
+// docs/Architecture.md, "Runtime: one walk per family, a policy per ISA"). Its twin is
+// x86/avx512_policy.h: the same members on 16 lanes.
 //
 //   V::vec, V::L                       the float vector and its lanes;
-//   zero(v), load(v, p), broadcast(v, p), fma(acc, a, b) (acc += a * b, fused),
-//   store_aligned(p, v);
+//   zero(v), load(v, p), broadcast(v, p), set1(v, f), fma(acc, a, b) (acc += a * b, fused),
+//   relu(v) (max(0, v), NaN kept), store_aligned(p, v), store_n(p, v, n) (lanes < n);
+//   masked                             the glue policy below: lane masks, masked, stride-2
+//                                      and gathered loads (x86/px_float.h);
 //   signs(v, p)                        the +-1.0f vector of L sign bits at p (1 = -1);
 //   stage<P>(acc, rows, stride)        P <= 8 pixel vectors of L channels, transposed into
 //                                      L rows of 8 pixels, stride floats apart.
@@ -35,8 +37,68 @@ constexpr xn_avx2_sign_table xn_avx2_make_sign_table() {
 }
 alignas(32) inline constexpr xn_avx2_sign_table xn_avx2_signs = xn_avx2_make_sign_table();
 
+// Float lanes with lane masks, for the vector pools (x86/glue_common.h) and the masked loads
+// of the pixels-across-lanes conv (x86/px_float.h): masks are vectors (vmaskmovps loads
+// never touch masked-out lanes), masked updates are blends. Target "avx2" without FMA, as
+// the glue kernels: no contraction the generic kernels do not do.
+#define XN_AVX2_GLUE_FN __attribute__((target("avx2"))) static inline
+struct xn_avx2_glue {
+  typedef __m256 vec;
+  typedef __m256i mask, index;
+  static constexpr int L = 8;
+  // All-ones in the lanes i of 8 with lo <= base + i < hi.
+  XN_AVX2_GLUE_FN void lanes(mask &m, int64_t lo, int64_t hi, int base) {
+    const __m256i i =
+        _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(base));
+    m = _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(static_cast<int>(lo) - 1)),
+                         _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), i));
+  }
+  XN_AVX2_GLUE_FN void set1(vec &v, float f) { v = _mm256_set1_ps(f); }
+  // The 8 taps of a block whose lane 0 reads src (stride S; others 0, never read).
+  template <int S>
+  XN_AVX2_GLUE_FN void load(vec &v, const float *src, const mask &l0, const mask &l1) {
+    if (S == 1) {
+      v = _mm256_maskload_ps(src, l0);
+      return;
+    }
+    const __m256 x0 = _mm256_maskload_ps(src, l0);
+    const __m256 x1 = _mm256_maskload_ps(src + 8, l1);
+    const __m256 e = _mm256_shuffle_ps(x0, x1, 0x88); // x0[0,2] x1[0,2] | x0[4,6] x1[4,6]
+    v = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8));
+  }
+  // The lanes of k read from src + ix[i] floats (others 0): a gather.
+  XN_AVX2_GLUE_FN void gather(vec &v, const float *src, const index &ix, const mask &k) {
+    v = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), src, ix, _mm256_castsi256_ps(k), 4);
+  }
+  // Lane i's offset i * stride, for gather().
+  XN_AVX2_GLUE_FN void strided(index &ix, int64_t stride) {
+    ix = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                            _mm256_set1_epi32(static_cast<int>(stride)));
+  }
+  // vmaxps(v, m) is v > m ? v : m, the generic comparison; only the lanes of k.
+  XN_AVX2_GLUE_FN void max_in(vec &m, const vec &v, const mask &k) {
+    m = _mm256_blendv_ps(m, _mm256_max_ps(v, m), _mm256_castsi256_ps(k));
+  }
+  XN_AVX2_GLUE_FN void add_in(vec &sum, const vec &v, const mask &k) {
+    sum = _mm256_blendv_ps(sum, _mm256_add_ps(sum, v), _mm256_castsi256_ps(k));
+  }
+  XN_AVX2_GLUE_FN void count_in(vec &c, const mask &k) {
+    c = _mm256_add_ps(c, _mm256_and_ps(_mm256_set1_ps(1.0f), _mm256_castsi256_ps(k)));
+  }
+  // sum / (rows * cols), 0 where the count is 0.
+  XN_AVX2_GLUE_FN void average(vec &out, const vec &sum, const vec &rows, const vec &cols) {
+    const __m256 count = _mm256_mul_ps(rows, cols);
+    const __m256 nz = _mm256_cmp_ps(count, _mm256_setzero_ps(), _CMP_GT_OQ);
+    out = _mm256_and_ps(nz, _mm256_div_ps(sum, count));
+  }
+  XN_AVX2_GLUE_FN void store(float *p, const mask &k, const vec &v) {
+    _mm256_maskstore_ps(p, k, v);
+  }
+};
+
 struct xn_avx2_f32 {
   typedef __m256 vec;
+  typedef xn_avx2_glue masked; // lane masks, masked and stride-2 loads, gathers
   static constexpr int L = 8;
 
   XN_AVX2_POLICY_FN void zero(vec &v) { v = _mm256_setzero_ps(); }
@@ -46,6 +108,18 @@ struct xn_avx2_f32 {
     acc = _mm256_fmadd_ps(a, b, acc);
   }
   XN_AVX2_POLICY_FN void store_aligned(float *p, const vec &v) { _mm256_store_ps(p, v); }
+  XN_AVX2_POLICY_FN void set1(vec &v, float f) { v = _mm256_set1_ps(f); }
+  XN_AVX2_POLICY_FN void relu(vec &v) { v = _mm256_max_ps(_mm256_setzero_ps(), v); } // NaN stays
+  // The first n lanes of v at p (all L when n >= L): a plain store, or vmaskmovps.
+  XN_AVX2_POLICY_FN void store_n(float *p, const vec &v, int64_t n) {
+    if (n >= 8) {
+      _mm256_storeu_ps(p, v);
+      return;
+    }
+    masked::mask k;
+    masked::lanes(k, 0, n, 0);
+    _mm256_maskstore_ps(p, k, v);
+  }
 
   // One byte of signs: a 256-entry table of 8 floats (8 KB, built at compile time) turns it
   // into the +-1.0f vector with one load, so the expansion costs no ALU work.
@@ -99,55 +173,6 @@ struct xn_avx2_u64 {
   }
   XN_AVX2_WORDS_FN void store(uint64_t *p, const vec &v, int64_t) {
     _mm256_storeu_si256((__m256i *)p, v);
-  }
-};
-
-// Float lanes with lane masks, for the vector pools (x86/glue_common.h): masks are vectors
-// (vmaskmovps loads never touch masked-out lanes), masked updates are blends. Target "avx2"
-// without FMA, as the glue kernels: no contraction the generic kernels do not do.
-#define XN_AVX2_GLUE_FN __attribute__((target("avx2"))) static inline
-struct xn_avx2_glue {
-  typedef __m256 vec;
-  typedef __m256i mask;
-  static constexpr int L = 8;
-  // All-ones in the lanes i of 8 with lo <= base + i < hi.
-  XN_AVX2_GLUE_FN void lanes(mask &m, int64_t lo, int64_t hi, int base) {
-    const __m256i i =
-        _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(base));
-    m = _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(static_cast<int>(lo) - 1)),
-                         _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), i));
-  }
-  XN_AVX2_GLUE_FN void set1(vec &v, float f) { v = _mm256_set1_ps(f); }
-  // The 8 taps of a block whose lane 0 reads src (stride S; others 0, never read).
-  template <int S>
-  XN_AVX2_GLUE_FN void load(vec &v, const float *src, const mask &l0, const mask &l1) {
-    if (S == 1) {
-      v = _mm256_maskload_ps(src, l0);
-      return;
-    }
-    const __m256 x0 = _mm256_maskload_ps(src, l0);
-    const __m256 x1 = _mm256_maskload_ps(src + 8, l1);
-    const __m256 e = _mm256_shuffle_ps(x0, x1, 0x88); // x0[0,2] x1[0,2] | x0[4,6] x1[4,6]
-    v = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8));
-  }
-  // vmaxps(v, m) is v > m ? v : m, the generic comparison; only the lanes of k.
-  XN_AVX2_GLUE_FN void max_in(vec &m, const vec &v, const mask &k) {
-    m = _mm256_blendv_ps(m, _mm256_max_ps(v, m), _mm256_castsi256_ps(k));
-  }
-  XN_AVX2_GLUE_FN void add_in(vec &sum, const vec &v, const mask &k) {
-    sum = _mm256_blendv_ps(sum, _mm256_add_ps(sum, v), _mm256_castsi256_ps(k));
-  }
-  XN_AVX2_GLUE_FN void count_in(vec &c, const mask &k) {
-    c = _mm256_add_ps(c, _mm256_and_ps(_mm256_set1_ps(1.0f), _mm256_castsi256_ps(k)));
-  }
-  // sum / (rows * cols), 0 where the count is 0.
-  XN_AVX2_GLUE_FN void average(vec &out, const vec &sum, const vec &rows, const vec &cols) {
-    const __m256 count = _mm256_mul_ps(rows, cols);
-    const __m256 nz = _mm256_cmp_ps(count, _mm256_setzero_ps(), _CMP_GT_OQ);
-    out = _mm256_and_ps(nz, _mm256_div_ps(sum, count));
-  }
-  XN_AVX2_GLUE_FN void store(float *p, const mask &k, const vec &v) {
-    _mm256_maskstore_ps(p, k, v);
   }
 };
 

@@ -19,29 +19,8 @@
 #include "avx512_policy.h"
 #include "oc_conv.h"
 
-struct xn_avx512_oc {
-  typedef xn_avx512_f32 V;
-  static const int L = XN_AVX512_OC_L, B = XN_AVX512_OC_B, P = XN_AVX512_OC_P;
-  template <int P_, int B_, class W>
-  __attribute__((target("avx512f,fma"), flatten)) static void
-  tile(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc_pos &t) {
-    xn_x86_oc_tile_v<V, P_, B_>(c, w, t);
-  }
-};
-
-inline void xn_avx512_bwconv(const xn_bwconv_params *p, const float *x, const uint64_t *w,
-                             const float *scale, const float *bias, const float *residual, float *y,
-                             int part = 0, int parts = 1) {
-  xn_x86_oc_bwconv<xn_avx512_oc>(p, x, w, scale, bias, residual, y, part, parts);
-}
-inline void xn_avx512_bwdense(const xn_bwdense_params *p, const float *x, const uint64_t *w,
-                              const float *scale, const float *bias, const float *residual,
-                              float *y) {
-  xn_x86_oc_bwdense<xn_avx512_oc>(p, x, w, scale, bias, residual, y);
-}
-inline void xn_avx512_conv_oc(const xn_conv_params *p, const float *x, const float *w,
-                              const float *bias, float *y, int part = 0, int parts = 1) {
-  xn_x86_oc_conv<xn_avx512_oc>(p, x, w, bias, y, part, parts);
-}
+// xn_avx512_oc, xn_avx512_bwconv, xn_avx512_bwdense, xn_avx512_conv_oc.
+XN_X86_OC_KERNELS(avx512, xn_avx512_f32, XN_AVX512_OC_L, XN_AVX512_OC_B, XN_AVX512_OC_P,
+                  __attribute__((target("avx512f,fma"))))
 
 #endif // XNORC_RUNTIME_X86_AVX512_OC_CONV_H

@@ -6,10 +6,63 @@
 
 #include <immintrin.h>
 
+// Float lanes with mask registers, for the vector pools (x86/glue_common.h) and the masked
+// loads of the pixels-across-lanes conv (x86/px_float.h); x86/avx2_policy.h's xn_avx2_glue
+// documents the members.
+#define XN_AVX512_GLUE_FN __attribute__((target("avx512f"))) static inline
+struct xn_avx512_glue {
+  typedef __m512 vec;
+  typedef __mmask16 mask;
+  typedef __m512i index;
+  static constexpr int L = 16;
+  XN_AVX512_GLUE_FN void lanes(mask &m, int64_t lo, int64_t hi, int base) {
+    lo = lo - base < 0 ? 0 : lo - base > 16 ? 16 : lo - base;
+    hi = hi - base < 0 ? 0 : hi - base > 16 ? 16 : hi - base;
+    m = hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
+  }
+  XN_AVX512_GLUE_FN void set1(vec &v, float f) { v = _mm512_set1_ps(f); }
+  template <int S>
+  XN_AVX512_GLUE_FN void load(vec &v, const float *src, const mask &l0, const mask &l1) {
+    if (S == 1) {
+      v = _mm512_maskz_loadu_ps(l0, src);
+      return;
+    }
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(l0, src), even,
+                               _mm512_maskz_loadu_ps(l1, src + 16));
+  }
+  XN_AVX512_GLUE_FN void gather(vec &v, const float *src, const index &ix, const mask &k) {
+    v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), k, ix, src, 4);
+  }
+  XN_AVX512_GLUE_FN void strided(index &ix, int64_t stride) {
+    ix = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                            _mm512_set1_epi32(static_cast<int>(stride)));
+  }
+  XN_AVX512_GLUE_FN void max_in(vec &m, const vec &v, const mask &k) {
+    m = _mm512_mask_max_ps(m, k, v, m);
+  }
+  XN_AVX512_GLUE_FN void add_in(vec &sum, const vec &v, const mask &k) {
+    sum = _mm512_mask_add_ps(sum, k, sum, v);
+  }
+  XN_AVX512_GLUE_FN void count_in(vec &c, const mask &k) {
+    c = _mm512_mask_add_ps(c, k, c, _mm512_set1_ps(1.0f));
+  }
+  XN_AVX512_GLUE_FN void average(vec &out, const vec &sum, const vec &rows, const vec &cols) {
+    const __m512 count = _mm512_mul_ps(rows, cols);
+    const __mmask16 nz = _mm512_cmp_ps_mask(count, _mm512_setzero_ps(), _CMP_GT_OQ);
+    out = _mm512_maskz_div_ps(nz, sum, count);
+  }
+  XN_AVX512_GLUE_FN void store(float *p, const mask &k, const vec &v) {
+    _mm512_mask_storeu_ps(p, k, v);
+  }
+};
+
 #define XN_AVX512_POLICY_FN __attribute__((target("avx512f,fma"))) static inline
 
 struct xn_avx512_f32 {
   typedef __m512 vec;
+  typedef xn_avx512_glue masked;
   static constexpr int L = 16;
 
   XN_AVX512_POLICY_FN void zero(vec &v) { v = _mm512_setzero_ps(); }
@@ -19,6 +72,14 @@ struct xn_avx512_f32 {
     acc = _mm512_fmadd_ps(a, b, acc);
   }
   XN_AVX512_POLICY_FN void store_aligned(float *p, const vec &v) { _mm512_store_ps(p, v); }
+  XN_AVX512_POLICY_FN void set1(vec &v, float f) { v = _mm512_set1_ps(f); }
+  XN_AVX512_POLICY_FN void relu(vec &v) {
+    v = _mm512_maskz_max_ps((__mmask16)0xffff, _mm512_setzero_ps(), v); // NaN stays NaN
+  }
+  // Always a masked store (all 16 lanes when n >= 16).
+  XN_AVX512_POLICY_FN void store_n(float *p, const vec &v, int64_t n) {
+    _mm512_mask_storeu_ps(p, n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1), v);
+  }
 
   // Two bytes of signs (x86 is little-endian): a mask blend of +1 and -1.
   XN_AVX512_POLICY_FN void signs(vec &v, const unsigned char *p) {
@@ -88,49 +149,6 @@ struct xn_avx512_u64 {
   }
   XN_AVX512_WORDS_FN void store(uint64_t *p, const vec &v, int64_t nw) {
     _mm512_mask_storeu_epi64(p, mask(nw), v);
-  }
-};
-
-// Float lanes with mask registers, for the vector pools (x86/glue_common.h;
-// x86/avx2_policy.h's xn_avx2_glue documents the members).
-#define XN_AVX512_GLUE_FN __attribute__((target("avx512f"))) static inline
-struct xn_avx512_glue {
-  typedef __m512 vec;
-  typedef __mmask16 mask;
-  static constexpr int L = 16;
-  XN_AVX512_GLUE_FN void lanes(mask &m, int64_t lo, int64_t hi, int base) {
-    lo = lo - base < 0 ? 0 : lo - base > 16 ? 16 : lo - base;
-    hi = hi - base < 0 ? 0 : hi - base > 16 ? 16 : hi - base;
-    m = hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
-  }
-  XN_AVX512_GLUE_FN void set1(vec &v, float f) { v = _mm512_set1_ps(f); }
-  template <int S>
-  XN_AVX512_GLUE_FN void load(vec &v, const float *src, const mask &l0, const mask &l1) {
-    if (S == 1) {
-      v = _mm512_maskz_loadu_ps(l0, src);
-      return;
-    }
-    const __m512i even =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(l0, src), even,
-                               _mm512_maskz_loadu_ps(l1, src + 16));
-  }
-  XN_AVX512_GLUE_FN void max_in(vec &m, const vec &v, const mask &k) {
-    m = _mm512_mask_max_ps(m, k, v, m);
-  }
-  XN_AVX512_GLUE_FN void add_in(vec &sum, const vec &v, const mask &k) {
-    sum = _mm512_mask_add_ps(sum, k, sum, v);
-  }
-  XN_AVX512_GLUE_FN void count_in(vec &c, const mask &k) {
-    c = _mm512_mask_add_ps(c, k, c, _mm512_set1_ps(1.0f));
-  }
-  XN_AVX512_GLUE_FN void average(vec &out, const vec &sum, const vec &rows, const vec &cols) {
-    const __m512 count = _mm512_mul_ps(rows, cols);
-    const __mmask16 nz = _mm512_cmp_ps_mask(count, _mm512_setzero_ps(), _CMP_GT_OQ);
-    out = _mm512_maskz_div_ps(nz, sum, count);
-  }
-  XN_AVX512_GLUE_FN void store(float *p, const mask &k, const vec &v) {
-    _mm512_mask_storeu_ps(p, k, v);
   }
 };
 

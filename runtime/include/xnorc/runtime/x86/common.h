@@ -14,10 +14,6 @@
 #include "../common/oc_bconv_walk.h"
 #include "../common/x86_pack.h"
 
-// The register tiles' loops over pixels and blocks must be unrolled completely (g++ -O2
-// does not do it by itself: the accumulators would live in memory).
-#define XN_X86_UNROLL _Pragma("GCC unroll 16")
-
 // The x86 conv kernels handle group == 1 (the only case binary layers use in practice);
 // grouped convs stay on the generic kernel.
 inline bool xn_x86_bconv_supported(const xn_bconv_params *p) { return p->group == 1; }
@@ -25,10 +21,6 @@ inline bool xn_x86_bconv_supported(const xn_bconv_params *p) { return p->group =
 inline void xn_x86_interior(int64_t out, int64_t stride, int64_t pad, int64_t dil, int64_t taps,
                             int64_t size, int64_t *lo, int64_t *hi) {
   xn_oc_interior(out, stride, pad, dil, taps, size, lo, hi);
-}
-
-inline xn_bconv_params xn_x86_bdense_as_conv(const xn_bdense_params *p) {
-  return xn_oc_bdense_as_conv(p);
 }
 
 // The float epilogue is xn_oc_bconv_epilogue (noinline, baseline ISA: no FMA contraction

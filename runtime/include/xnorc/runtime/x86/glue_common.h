@@ -236,4 +236,49 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
     xn_x86_pool_dispatch<typename K::avg, K::L>(&g, (int)(p->count_include_pad != 0), x, y);
 }
 
+// The vector pools of ISA `isa` on its glue policy G (xn_<isa>_pools) with target
+// attribute ATTR, and the entry points xn_<isa>_maxpool, xn_<isa>_avgpool and
+// xn_<isa>_threshold (generic/pool.h's and generic/bitpack.h's contracts; with --threads,
+// part `part` of `parts` of the planes, or of the pixels in whole vectors). The ISA's
+// xn_<isa>_threshold_v(p, x, tau, dir, y, s_lo, s_hi) thresholds pixels [s_lo, s_hi) of
+// every image; rank-2 inputs (fewer than 4 pixels) stay on the generic kernel, not split.
+// (A macro: the target attribute cannot be a template parameter.)
+#define XN_X86_GLUE_KERNELS(isa, G, ATTR)                                                          \
+  struct xn_##isa##_pools {                                                                        \
+    static constexpr int L = G::L;                                                                 \
+    struct max {                                                                                   \
+      template <int S, int B>                                                                      \
+      ATTR __attribute__((flatten)) static void run(const xn_x86_pool2d *g, const float *x,        \
+                                                    float *y) {                                    \
+        xn_x86_maxpool_s<G, S, B>(g, x, y);                                                        \
+      }                                                                                            \
+    };                                                                                             \
+    struct avg {                                                                                   \
+      template <int S, int B>                                                                      \
+      ATTR __attribute__((flatten)) static void run(const xn_x86_pool2d *g, int incl,              \
+                                                    const float *x, float *y) {                    \
+        xn_x86_avgpool_s<G, S, B>(g, incl, x, y);                                                  \
+      }                                                                                            \
+    };                                                                                             \
+  };                                                                                               \
+  inline void xn_##isa##_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,  \
+                                 int parts = 1) {                                                  \
+    xn_x86_maxpool<xn_##isa##_pools>(p, x, y, part, parts);                                        \
+  }                                                                                                \
+  inline void xn_##isa##_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,  \
+                                 int parts = 1) {                                                  \
+    xn_x86_avgpool<xn_##isa##_pools>(p, x, y, part, parts);                                        \
+  }                                                                                                \
+  inline void xn_##isa##_threshold(const xn_threshold_params *p, const float *x, const float *tau, \
+                                   const float *dir, uint64_t *y, int part = 0, int parts = 1) {   \
+    if (p->spatial < 4) {                                                                          \
+      if (part == 0)                                                                               \
+        xn_threshold(p, x, tau, dir, y);                                                           \
+      return;                                                                                      \
+    }                                                                                              \
+    int64_t s_lo, s_hi;                                                                            \
+    xn_part_range_aligned(p->spatial, G::L, part, parts, &s_lo, &s_hi);                            \
+    xn_##isa##_threshold_v(p, x, tau, dir, y, s_lo, s_hi);                                         \
+  }
+
 #endif // XNORC_RUNTIME_X86_GLUE_COMMON_H

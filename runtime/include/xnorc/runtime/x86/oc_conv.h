@@ -31,6 +31,12 @@
 // [n][m] already has channels contiguous: its vectors go straight to y. Channels past c_out
 // (zero float weights, +1 bits) are computed and never stored.
 //
+// NEON has its own engine of this kind (neon/fconv.h), not this one over a NEON policy: it
+// multiplies by lane, 4 pixels' inputs per load, where x86 (no FMA by lane) broadcasts one
+// input per pixel, so tile, input fetch and epilogue transpose all differ; the weight order
+// (common/oc_pack.h) is shared. docs/Architecture.md ("Runtime: one walk per family") has
+// the details.
+//
 // Results equal the generic kernels' up to float summation order (FMA), not bit for bit.
 #ifndef XNORC_RUNTIME_X86_OC_CONV_H
 #define XNORC_RUNTIME_X86_OC_CONV_H
@@ -499,5 +505,34 @@ inline void xn_x86_oc_conv(const xn_conv_params *p, const float *x, const float 
   const xn_x86_oc_floats<typename K::V> ws = {w, xn_x86_conv_taps(p)};
   xn_x86_oc_run<K>(&c, ws, part, parts);
 }
+
+// The kernel type xn_<isa>_oc (policy V, L channels per vector, B vectors x P pixels per
+// register tile) and the entry points xn_<isa>_bwconv, xn_<isa>_bwdense, xn_<isa>_conv_oc
+// (the three above) of ISA `isa` with target attribute ATTR. (A macro: the target attribute
+// cannot be a template parameter.)
+#define XN_X86_OC_KERNELS(isa, V_, L_, B_, P_, ATTR)                                               \
+  struct xn_##isa##_oc {                                                                           \
+    typedef V_ V;                                                                                  \
+    static const int L = L_, B = B_, P = P_;                                                       \
+    template <int TP, int TB, class W>                                                             \
+    ATTR __attribute__((flatten)) static void tile(const xn_x86_oc_ctx *c, const W &w,             \
+                                                   const xn_x86_oc_pos &t) {                       \
+      xn_x86_oc_tile_v<V, TP, TB>(c, w, t);                                                        \
+    }                                                                                              \
+  };                                                                                               \
+  inline void xn_##isa##_bwconv(const xn_bwconv_params *p, const float *x, const uint64_t *w,      \
+                                const float *scale, const float *bias, const float *residual,      \
+                                float *y, int part = 0, int parts = 1) {                           \
+    xn_x86_oc_bwconv<xn_##isa##_oc>(p, x, w, scale, bias, residual, y, part, parts);               \
+  }                                                                                                \
+  inline void xn_##isa##_bwdense(const xn_bwdense_params *p, const float *x, const uint64_t *w,    \
+                                 const float *scale, const float *bias, const float *residual,     \
+                                 float *y) {                                                       \
+    xn_x86_oc_bwdense<xn_##isa##_oc>(p, x, w, scale, bias, residual, y);                           \
+  }                                                                                                \
+  inline void xn_##isa##_conv_oc(const xn_conv_params *p, const float *x, const float *w,          \
+                                 const float *bias, float *y, int part = 0, int parts = 1) {       \
+    xn_x86_oc_conv<xn_##isa##_oc>(p, x, w, bias, y, part, parts);                                  \
+  }
 
 #endif // XNORC_RUNTIME_X86_OC_CONV_H

@@ -1,0 +1,291 @@
+// The x86 float conv and Gemm with pixels across lanes (x86/avx2_float.h,
+// x86/avx512_float.h), written once over the vector policies of x86/avx2_policy.h and
+// x86/avx512_policy.h (V: arithmetic; V::masked: lane masks, masked and stride-2 loads,
+// gathers).
+//
+// Conv: weights [ceil(c_out/T)][c_in][kh][kw][T] (x86/float_common.h), packed at compile
+// time. Register tile: T output channels x P vectors of L consecutive output pixels of one
+// output row. For every (input channel, kernel row, kernel column) the tile loads P input
+// vectors and does T x P FMAs with broadcast weights. Input vectors by stride along W:
+// stride 1 a masked load; stride 2 two masked loads whose even lanes the policy compresses;
+// larger strides a masked gather. Zero padding is exact: kernel rows outside the input are
+// skipped, and every load is masked to the input row's [0, W) (masked-out lanes read as 0
+// and never fault), so borders need no separate path. A 1x1 conv runs a loop over input
+// channels alone (where K::K1), and a 1x1 stride-1 conv is one long row of H*W pixels
+// (xn_x86_conv_flatten_1x1). Output: masked vector stores straight into NCHW rows, bias as
+// the accumulators' initial value, Relu in registers (other fused activations on the stored
+// row).
+//
+// Gemm: B packed as [ceil(N/L)][K][L]; each row of A runs over up to 8 column blocks at a
+// time (8 independent accumulators), one broadcast of A[m][k] per k.
+//
+// An ISA supplies a kernel type K: K::V its policy, K::T channels per weight block, K::P
+// pixel vectors per register tile, K::K1 whether 1x1 kernels take the channel-only loop, and
+// K::tiles<P, S>(row, ox0) carrying its target attribute and `flatten` (which compiles this walk's
+// tile and the policy for the ISA); XN_X86_PX_KERNELS declares it and the entry points. Results
+// equal the generic kernels' up to float summation order (FMA, no intermediate rounding).
+#ifndef XNORC_RUNTIME_X86_PX_FLOAT_H
+#define XNORC_RUNTIME_X86_PX_FLOAT_H
+
+#include "float_common.h"
+
+// One output row of one image, as the tiles see it.
+struct xn_x86_px_row {
+  const xn_conv_params *p;
+  const xn_x86_conv_geom *g;
+  const float *xn, *w, *bias; // image n's input, all packed weights, bias or NULL
+  float *yn;                  // image n's output
+  int64_t oy, iy0;            // output row, its first input row
+  int64_t ky_lo, ky_hi;       // kernel rows inside the input
+};
+
+// One tap: the P input vectors whose lane 0 reads src (vector i at src + L * i * step; masks
+// m[i * mstride + h], h = 1 the second half of a stride-2 load), times the T channels'
+// weights w[t], broadcast. S: the W stride when 1 or 2, 0 for any stride (gathers).
+template <class K, int P, int S>
+inline void xn_x86_px_tap(typename K::V::vec (&acc)[P][K::T], const float *src, int64_t step,
+                          const typename K::V::masked::mask *m, int64_t mstride,
+                          const typename K::V::masked::index &gidx, const float *w) {
+  typedef typename K::V V;
+  typedef typename V::masked G;
+  typename V::vec xv[P];
+  XN_X86F_UNROLL
+  for (int i = 0; i < P; ++i) {
+    const float *s = src + V::L * i * step;
+    const typename G::mask *mi = m + i * mstride;
+    if (S == 0)
+      G::gather(xv[i], s, gidx, mi[0]);
+    else
+      G::template load<S>(xv[i], s, mi[0], mi[1]);
+  }
+  XN_X86F_UNROLL
+  for (int t = 0; t < K::T; ++t) {
+    typename V::vec wv;
+    V::broadcast(wv, w + t);
+    XN_X86F_UNROLL
+    for (int i = 0; i < P; ++i)
+      V::fma(acc[i][t], xv[i], wv);
+  }
+}
+
+// One register tile: output pixels from ox0 (their first tap's input column ix0), channel
+// block ob (weights wb), `rem` output pixels left in the row. K1: the kernel is 1x1 (one tap
+// per input channel: the channel loop is the only loop). mk[(i * kw + kx) * 2 + h] masks
+// half h of pixel vector i's input at kernel column kx.
+template <class K, int P, int S, bool K1>
+inline void xn_x86_px_tile(const xn_x86_px_row &r, int64_t ix0,
+                           const typename K::V::masked::mask *mk, const float *wb, int64_t ob,
+                           int64_t ox0, int64_t rem) {
+  typedef typename K::V V;
+  typedef typename V::masked G;
+  const int T = K::T, L = V::L;
+  const xn_conv_params *p = r.p;
+  const xn_x86_conv_geom *g = r.g;
+  typename V::vec acc[P][T];
+  XN_X86F_UNROLL
+  for (int t = 0; t < T; ++t) {
+    const int64_t m = ob * T + t;
+    typename V::vec b0;
+    V::set1(b0, r.bias != NULL && m < p->c_out ? r.bias[m] : 0.0f);
+    XN_X86F_UNROLL
+    for (int i = 0; i < P; ++i)
+      acc[i][t] = b0;
+  }
+  const int64_t kh = g->kh, kw = g->kw, iw = g->iw;
+  const int64_t plane = g->ih * iw;
+  const int64_t step = S ? S : g->sw;
+  typename G::index gidx;
+  G::strided(gidx, g->sw);
+  if (K1) {
+    if (r.ky_lo < r.ky_hi) {
+      typename G::mask m[2 * P];
+      XN_X86F_UNROLL
+      for (int k = 0; k < 2 * P; ++k)
+        m[k] = mk[k];
+      const float *src = r.xn + r.iy0 * iw + ix0;
+      const float *wc = wb;
+      for (int64_t c = 0; c < p->c_in; ++c, src += plane, wc += T)
+        xn_x86_px_tap<K, P, S>(acc, src, step, m, 2, gidx, wc);
+    }
+  } else {
+    for (int64_t c = 0; c < p->c_in; ++c) {
+      const float *xc = r.xn + c * plane;
+      const float *wc = wb + c * kh * kw * T;
+      for (int64_t ky = r.ky_lo; ky < r.ky_hi; ++ky) {
+        const float *src = xc + (r.iy0 + ky * g->dh) * iw + ix0;
+        const float *wk = wc + ky * kw * T;
+        for (int64_t kx = 0; kx < kw; ++kx, src += g->dw, wk += T)
+          xn_x86_px_tap<K, P, S>(acc, src, step, mk + kx * 2, kw * 2, gidx, wk);
+      }
+    }
+  }
+  const int64_t tv = p->c_out - ob * T < T ? p->c_out - ob * T : T;
+  const int64_t width = rem < L * P ? rem : L * P;
+  const bool relu = p->act_kind == XN_ACT_RELU;
+  XN_X86F_UNROLL
+  for (int t = 0; t < T; ++t) {
+    if (t >= tv)
+      break;
+    float *yr = r.yn + ((ob * T + t) * g->oh + r.oy) * g->ow + ox0;
+    XN_X86F_UNROLL
+    for (int i = 0; i < P; ++i) {
+      typename V::vec v = acc[i][t];
+      if (relu)
+        V::relu(v);
+      V::store_n(yr + L * i, v, width - L * i);
+    }
+    if (p->act_kind != XN_ACT_NONE && !relu)
+      xn_x86_act_row(p->act_kind, p->act_alpha, p->act_beta, yr, width);
+  }
+}
+
+// Every channel block of the tile of P pixel vectors at output pixel ox0 of row r: the
+// input lane masks once, then the blocks.
+template <class K, int P, int S> inline void xn_x86_px_tiles(const xn_x86_px_row &r, int64_t ox0) {
+  typedef typename K::V::masked G;
+  const int L = K::V::L;
+  const xn_x86_conv_geom *g = r.g;
+  const int64_t ix0 = ox0 * g->sw - g->pw;
+  typename G::mask mk[P * XN_X86_CONV_MAX_KW * 2];
+  for (int i = 0; i < P; ++i)
+    for (int64_t kx = 0; kx < g->kw; ++kx) {
+      int64_t lo, hi;
+      if (S == 2) // 2L consecutive input columns, 2L * i on
+        xn_tap_range(ix0 + 2 * L * i + kx * g->dw, 1, 2 * L, 0, g->iw, &lo, &hi);
+      else // L input columns, sw apart
+        xn_tap_range(ix0 + L * i * g->sw + kx * g->dw, g->sw, L, 0, g->iw, &lo, &hi);
+      typename G::mask *m = mk + (i * g->kw + kx) * 2;
+      G::lanes(m[0], lo, hi, 0);
+      G::lanes(m[1], lo, hi, L);
+    }
+  const int64_t blocks = (r.p->c_out + K::T - 1) / K::T;
+  const int64_t wblock = r.p->c_in * g->kh * g->kw * K::T;
+  for (int64_t ob = 0; ob < blocks; ++ob)
+    if (K::K1 && g->kh == 1 && g->kw == 1)
+      xn_x86_px_tile<K, P, S, true>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
+    else
+      xn_x86_px_tile<K, P, S, false>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
+}
+
+// Every output row: whole tiles of K::P pixel vectors, then one narrower tile.
+template <class K, int S>
+inline void xn_x86_px_run(const xn_conv_params *p, const xn_x86_conv_geom *g, const float *x,
+                          const float *w, const float *bias, float *y) {
+  static_assert(K::P == 3, "the remainder below takes up to 3 pixel vectors");
+  const int L = K::V::L;
+  xn_x86_px_row r;
+  r.p = p;
+  r.g = g;
+  r.w = w;
+  r.bias = bias;
+  for (int64_t n = 0; n < p->n; ++n) {
+    r.xn = x + n * p->c_in * g->ih * g->iw;
+    r.yn = y + n * p->c_out * g->oh * g->ow;
+    for (int64_t oy = 0; oy < g->oh; ++oy) {
+      r.oy = oy;
+      r.iy0 = oy * g->sh - g->ph;
+      xn_tap_range(r.iy0, g->dh, g->kh, 0, g->ih, &r.ky_lo, &r.ky_hi);
+      int64_t ox0 = 0;
+      for (; ox0 + L * K::P <= g->ow; ox0 += L * K::P)
+        K::template tiles<K::P, S>(r, ox0);
+      const int64_t rem = g->ow - ox0;
+      if (rem > 2 * L)
+        K::template tiles<3, S>(r, ox0);
+      else if (rem > L)
+        K::template tiles<2, S>(r, ox0);
+      else if (rem > 0)
+        K::template tiles<1, S>(r, ox0);
+    }
+  }
+}
+
+// xn_conv's contract (generic/conv.h) for convs xn_x86_conv_supported() accepts, with w
+// packed by xn_<isa>_conv_pack.
+template <class K>
+inline void xn_x86_px_conv(const xn_conv_params *p, const float *x, const float *w,
+                           const float *bias, float *y) {
+  const xn_x86_conv_geom g = xn_x86_conv_view(p);
+  if (g.sw == 1)
+    xn_x86_px_run<K, 1>(p, &g, x, w, bias, y);
+  else if (g.sw == 2)
+    xn_x86_px_run<K, 2>(p, &g, x, w, bias, y);
+  else
+    xn_x86_px_run<K, 0>(p, &g, x, w, bias, y);
+}
+
+// Columns [nb * L, (nb + B) * L) of output row yr.
+template <class V, int B>
+inline void xn_x86_px_gemv(int64_t N, int64_t K, const float *am, int64_t a_sk, const float *bp,
+                           int64_t nb, float *yr) {
+  const int L = V::L;
+  typename V::vec acc[B];
+  XN_X86F_UNROLL
+  for (int b = 0; b < B; ++b)
+    V::zero(acc[b]);
+  const float *w = bp + nb * K * L;
+  for (int64_t k = 0; k < K; ++k) {
+    typename V::vec av;
+    V::broadcast(av, am + k * a_sk);
+    XN_X86F_UNROLL
+    for (int b = 0; b < B; ++b) {
+      typename V::vec wv;
+      V::load(wv, w + (b * K + k) * L);
+      V::fma(acc[b], av, wv);
+    }
+  }
+  XN_X86F_UNROLL
+  for (int b = 0; b < B; ++b)
+    V::store_n(yr + (nb + b) * L, acc[b], N - (nb + b) * L);
+}
+
+// xn_gemm's contract (generic/gemm.h) with b packed by xn_<isa>_gemm_pack.
+template <class V>
+inline void xn_x86_px_gemm(const xn_gemm_params *p, const float *a, const float *bp, const float *c,
+                           float *y) {
+  const int L = V::L;
+  const int64_t M = p->M, N = p->N, K = p->K;
+  const int64_t a_sm = p->trans_a ? 1 : K;
+  const int64_t a_sk = p->trans_a ? M : 1;
+  const int64_t blocks = (N + L - 1) / L;
+  for (int64_t m = 0; m < M; ++m) {
+    const float *am = a + m * a_sm;
+    float *yr = y + m * N;
+    int64_t nb = 0;
+    for (; nb + 8 <= blocks; nb += 8)
+      xn_x86_px_gemv<V, 8>(N, K, am, a_sk, bp, nb, yr);
+    for (; nb + 4 <= blocks; nb += 4)
+      xn_x86_px_gemv<V, 4>(N, K, am, a_sk, bp, nb, yr);
+    for (; nb < blocks; ++nb)
+      xn_x86_px_gemv<V, 1>(N, K, am, a_sk, bp, nb, yr);
+    xn_x86_gemm_epilogue_row(p, c, m, yr);
+  }
+}
+
+// The kernel type xn_<isa>_px (policy V, T channels per block, P pixel vectors per tile,
+// K1: 1x1 kernels take the channel-only loop; AVX2 measured 1.2x slower with it on a 1x1
+// 64->64 conv, its 16 registers being full) and the entry points of ISA `isa` with target attribute
+// ATTR:
+//   xn_<isa>_conv: xn_conv's contract (generic/conv.h) for convs xn_x86_conv_supported()
+//     accepts, w packed by xn_<isa>_conv_pack;
+//   xn_<isa>_gemm: xn_gemm's contract (generic/gemm.h), b packed by xn_<isa>_gemm_pack.
+// (A macro: the target attribute cannot be a template parameter.)
+#define XN_X86_PX_KERNELS(isa, V_, T_, P_, K1_, ATTR)                                              \
+  struct xn_##isa##_px {                                                                           \
+    typedef V_ V;                                                                                  \
+    static const int T = T_, P = P_;                                                               \
+    static const bool K1 = K1_;                                                                    \
+    template <int TP, int S>                                                                       \
+    ATTR __attribute__((flatten)) static void tiles(const xn_x86_px_row &r, int64_t ox0) {         \
+      xn_x86_px_tiles<xn_##isa##_px, TP, S>(r, ox0);                                               \
+    }                                                                                              \
+  };                                                                                               \
+  inline void xn_##isa##_conv(const xn_conv_params *p, const float *x, const float *w,             \
+                              const float *bias, float *y) {                                       \
+    xn_x86_px_conv<xn_##isa##_px>(p, x, w, bias, y);                                               \
+  }                                                                                                \
+  ATTR __attribute__((flatten)) inline void xn_##isa##_gemm(                                       \
+      const xn_gemm_params *p, const float *a, const float *bp, const float *c, float *y) {        \
+    xn_x86_px_gemm<V_>(p, a, bp, c, y);                                                            \
+  }
+
+#endif // XNORC_RUNTIME_X86_PX_FLOAT_H
