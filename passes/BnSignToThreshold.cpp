@@ -22,25 +22,38 @@ namespace xnorc {
 
 namespace {
 
+/// A monotone activation: x < 0 ? Slopes[c] * x : x per channel c.
+struct MonotoneSlopes {
+  Value *Input = nullptr; ///< x
+  std::vector<float> Slopes;
+};
+
 /// Per-channel negative-side slopes of relu (0), leaky_relu (alpha) and prelu
 /// (a constant slope per channel or scalar), when all are >= 0 (monotone).
-std::optional<std::vector<float>> monotoneSlopes(const Op &A, size_t C) {
-  if (A.operand(0)->type().Elem != ElemType::F32 || A.operand(0)->type() != A.result()->type())
+std::optional<MonotoneSlopes> monotoneSlopes(const Op &A, size_t C) {
+  MonotoneSlopes M{nullptr, std::vector<float>(C, 0.0f)};
+  if (auto Relu = dyn_cast<ReluOp>(A))
+    M.Input = Relu->x();
+  else if (auto Leaky = dyn_cast<LeakyReluOp>(A))
+    M.Input = Leaky->x();
+  else if (auto PRelu = dyn_cast<PReluOp>(A))
+    M.Input = PRelu->x();
+  else
     return std::nullopt;
-  std::vector<float> S(C, 0.0f);
+  if (M.Input->type().Elem != ElemType::F32 || M.Input->type() != A.result()->type())
+    return std::nullopt;
   if (auto Leaky = dyn_cast<LeakyReluOp>(A))
-    S.assign(C, static_cast<float>(Leaky->alpha()));
-  else if (A.kind() == OpKind::PRelu) {
-    auto PerChannel = perChannel(A.operand(1), A.operand(0));
+    M.Slopes.assign(C, static_cast<float>(Leaky->alpha()));
+  else if (auto PRelu = dyn_cast<PReluOp>(A)) {
+    auto PerChannel = perChannel(PRelu->slope(), PRelu->x());
     if (!PerChannel || PerChannel->size() != C)
       return std::nullopt;
-    S = *PerChannel;
-  } else if (A.kind() != OpKind::Relu)
-    return std::nullopt;
-  for (float V : S)
+    M.Slopes = *PerChannel;
+  }
+  for (float V : M.Slopes)
     if (!(V >= 0.0f))
       return std::nullopt;
-  return S;
+  return M;
 }
 
 /// The binary layer (bconv / bdense, no residual or activation, constant
@@ -48,8 +61,8 @@ std::optional<std::vector<float>> monotoneSlopes(const Op &A, size_t C) {
 /// (it picks one of the layer's values); null if there is none.
 const Op *integerSource(const Value *X) {
   const Op *P = X->definingOp();
-  if (P && P->kind() == OpKind::MaxPool)
-    P = P->operand(0)->definingOp();
+  if (auto Pool = dyn_cast<MaxPoolOp>(P))
+    P = Pool->x()->definingOp();
   if (!P || (P->kind() != OpKind::BConv && P->kind() != OpKind::BDense))
     return nullptr;
   ScaledLayerOp L(*P);
@@ -103,25 +116,25 @@ public:
         missed(*T, "its thresholds are computed at run time");
         continue;
       }
-      while (Op *A = T->operand(0)->definingOp()) {
+      while (Op *A = ThresholdOp(*T).x()->definingOp()) {
         auto Th = channelThresholds(*T);
         if (auto Bn = batchNormChannels(*A)) {
           reportTies(*A, Th);
           for (size_t C = 0; C < Th.size(); ++C)
             Th[C] = thresholdThroughBatchNorm(Th[C], (*Bn)[C]);
-          T->setOperand(0, A->operand(0));
+          T->setOperand(ThresholdOp::xIndex, BatchNormOp(*A).x());
         } else if (auto Affine = channelAffine(*A)) {
           for (size_t C = 0; C < Th.size(); ++C)
             Th[C] = thresholdThroughAffine(Th[C], Affine->Scale[C], Affine->Shift[C]);
-          T->setOperand(0, Affine->Input);
-        } else if (auto Slopes = monotoneSlopes(*A, Th.size())) {
+          T->setOperand(ThresholdOp::xIndex, Affine->Input);
+        } else if (auto Monotone = monotoneSlopes(*A, Th.size())) {
           for (size_t C = 0; C < Th.size(); ++C) {
-            float S = (*Slopes)[C];
+            float S = Monotone->Slopes[C];
             // As the kernels compute it: x < 0 ? slope * x : x.
             Th[C] = thresholdThroughMonotone(
                 Th[C], [S](float X) { return X < 0.0f ? S * X : X; }, true);
           }
-          T->setOperand(0, A->operand(0));
+          T->setOperand(ThresholdOp::xIndex, Monotone->Input);
         } else {
           break;
         }
@@ -140,15 +153,17 @@ private:
   void signsToThresholds(Graph &G) const {
     for (Op *S : G.ops()) {
       auto Sign = dyn_cast<SignOp>(*S);
-      const Op *A = S->operand(0)->definingOp();
-      if (!Sign || Sign->zero() != 1.0 || S->result()->type().Elem != ElemType::F32 || !A ||
+      if (!Sign)
+        continue;
+      const Op *A = Sign->x()->definingOp();
+      if (Sign->zero() != 1.0 || S->result()->type().Elem != ElemType::F32 || !A ||
           S->result()->type().rank() < 2)
         continue;
       size_t C = S->result()->type().Dims[1];
       if (!batchNormChannels(*A) && !channelAffine(*A) && !monotoneSlopes(*A, C))
         continue;
       const std::string &Name = S->result()->name();
-      Op *T = G.insertOpBefore(S, OpKind::Threshold, S->name(), {S->operand(0)}, {},
+      Op *T = G.insertOpBefore(S, OpKind::Threshold, S->name(), {Sign->x()}, {},
                                G.uniqueName(Name + ".bits"),
                                TensorType{ElemType::B1, S->result()->type().Dims});
       Op *U = G.insertOpBefore(S, OpKind::Unpack, S->name(), {T->result()}, {},

@@ -47,8 +47,9 @@ bool decides(const Graph &G, const Op &U, const Value &V) {
   auto Sign = dyn_cast<SignOp>(U); // bn-sign-to-threshold makes it a threshold
   if (U.kind() == OpKind::Threshold || (Sign && Sign->zero() == 1.0))
     return true;
-  bool Absorbable = U.kind() == OpKind::Relu || U.kind() == OpKind::LeakyRelu ||
-                    (U.kind() == OpKind::PRelu && U.operand(0) == &V);
+  auto PRelu = dyn_cast<PReluOp>(U);
+  bool Absorbable =
+      U.kind() == OpKind::Relu || U.kind() == OpKind::LeakyRelu || (PRelu && PRelu->x() == &V);
   if (!Absorbable)
     if (auto A = channelAffine(U))
       Absorbable = A->Input == &V;
@@ -61,7 +62,7 @@ bool decides(const Graph &G, const Op &U, const Value &V) {
 /// code equals the interpreter; the thresholds read a copy that keeps the
 /// framework's arithmetic (bn-sign-to-threshold absorbs it).
 void floatReadersGetKernelArithmetic(Graph &G, Op &BN) {
-  if (!BN.attrs().has("arith"))
+  if (!BatchNormOp(BN).isSet("arith"))
     return;
   std::vector<Op *> Deciders;
   bool FloatUse = G.isGraphOutput(BN.result());
@@ -145,8 +146,9 @@ public:
 
 private:
   static bool foldIntoConv(Graph &G, Op &Conv, const ChannelAffine &A) {
-    Value *W = Conv.operand(1);
-    if (!W->isConstant() || (Conv.numOperands() > 2 && !Conv.operand(2)->isConstant()))
+    ConvOp View(Conv);
+    Value *W = View.w(), *OldBias = View.bias();
+    if (!W->isConstant() || (OldBias && !OldBias->isConstant()))
       return false;
     Tensor NewW = W->constant();
     int64_t M = NewW.dims()[0], Per = NewW.size() / M;
@@ -154,32 +156,35 @@ private:
     for (int64_t C = 0; C < M; ++C) {
       for (int64_t I = 0; I < Per; ++I)
         NewW.data<float>()[C * Per + I] *= A.Scale[C];
-      float B = Conv.numOperands() > 2 ? Conv.operand(2)->constant().data<float>()[C] : 0.0f;
+      float B = OldBias ? OldBias->constant().data<float>()[C] : 0.0f;
       Bias[C] = B * A.Scale[C] + A.Shift[C];
     }
-    Conv.setOperand(1, G.addConstant(G.uniqueName(W->name() + ".bn"), std::move(NewW)));
+    Conv.setOperand(ConvOp::wIndex,
+                    G.addConstant(G.uniqueName(W->name() + ".bn"), std::move(NewW)));
     Value *BV = G.addConstant(G.uniqueName(Conv.result()->name() + ".bn_bias"),
                               Tensor::fromFloats(Bias, {M}));
-    if (Conv.numOperands() > 2)
-      Conv.setOperand(2, BV);
+    if (OldBias)
+      Conv.setOperand(ConvOp::biasIndex, BV);
     else
-      G.appendOperand(&Conv, BV);
+      G.appendOperand(&Conv, BV); // bias is the last operand
     return true;
   }
 
   static bool foldIntoEpilogue(Graph &G, Op &L, const ChannelAffine &A) {
-    if (!L.operand(2)->isConstant() || !L.operand(3)->isConstant())
+    ScaledLayerOp View(L);
+    Value *OldScale = View.scale(), *OldBias = View.bias();
+    if (!OldScale->isConstant() || !OldBias->isConstant())
       return false;
     std::vector<float> Scale, Bias;
     for (size_t C = 0; C < A.Scale.size(); ++C) {
-      Scale.push_back(L.operand(2)->constant().data<float>()[C] * A.Scale[C]);
-      Bias.push_back(L.operand(3)->constant().data<float>()[C] * A.Scale[C] + A.Shift[C]);
+      Scale.push_back(OldScale->constant().data<float>()[C] * A.Scale[C]);
+      Bias.push_back(OldBias->constant().data<float>()[C] * A.Scale[C] + A.Shift[C]);
     }
     int64_t M = Scale.size();
-    L.setOperand(2, G.addConstant(G.uniqueName(L.operand(2)->name() + ".bn"),
-                                  Tensor::fromFloats(Scale, {M})));
-    L.setOperand(3, G.addConstant(G.uniqueName(L.operand(3)->name() + ".bn"),
-                                  Tensor::fromFloats(Bias, {M})));
+    L.setOperand(ScaledLayerOp::scaleIndex, G.addConstant(G.uniqueName(OldScale->name() + ".bn"),
+                                                          Tensor::fromFloats(Scale, {M})));
+    L.setOperand(ScaledLayerOp::biasIndex, G.addConstant(G.uniqueName(OldBias->name() + ".bn"),
+                                                         Tensor::fromFloats(Bias, {M})));
     return true;
   }
 };

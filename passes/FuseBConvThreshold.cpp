@@ -7,6 +7,7 @@
 // epilogue at every possible d, so the fusion is exact, not approximately so.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 #include "passes/ThresholdMath.h"
 
@@ -19,14 +20,15 @@ public:
   const char *name() const override { return "fuse-bconv-threshold"; }
   llvm::Error run(Graph &G) override {
     for (Op *T : G.ops()) {
-      Op *L = T->operand(0)->definingOp();
-      if (T->kind() != OpKind::Threshold || !L ||
-          (L->kind() != OpKind::BConv && L->kind() != OpKind::BDense))
+      auto Thr = dyn_cast<ThresholdOp>(*T);
+      Op *L = Thr ? Thr->x()->definingOp() : nullptr;
+      if (!L || (L->kind() != OpKind::BConv && L->kind() != OpKind::BDense))
         continue;
-      const char *Why = L->numOperands() > 4           ? "it adds a residual"
-                        : L->attrs().has("activation") ? "it applies an activation"
-                        : !hasConstantThresholds(*T)   ? "the thresholds are computed at run time"
-                        : !L->operand(2)->isConstant() || !L->operand(3)->isConstant()
+      ScaledLayerOp Layer(*L);
+      const char *Why = Layer.residual()              ? "it adds a residual"
+                        : !Layer.activation().empty() ? "it applies an activation"
+                        : !hasConstantThresholds(*T)  ? "the thresholds are computed at run time"
+                        : !Layer.scale()->isConstant() || !Layer.bias()->isConstant()
                             ? "its scale or bias is computed at run time"
                             : notSoleUse(G, *L->result());
       if (Why) {
@@ -35,19 +37,25 @@ public:
       }
       auto Th = channelThresholds(*T);
       int64_t M = Th.size(), N = accumulatorRange(*L);
+      const float *Scale = Layer.scale()->constant().data<float>(),
+                  *Bias = Layer.bias()->constant().data<float>();
       Tensor Thresh(TensorType{ElemType::I32, {M}}), Dir(TensorType{ElemType::I32, {M}});
       for (int64_t C = 0; C < M; ++C) {
-        IntThreshold I = integerThreshold(Th[C], L->operand(2)->constant().data<float>()[C],
-                                          L->operand(3)->constant().data<float>()[C], N);
+        IntThreshold I = integerThreshold(Th[C], Scale[C], Bias[C], N);
         Thresh.data<int32_t>()[C] = I.T;
         Dir.data<int32_t>()[C] = I.Dir;
       }
       std::string Base = T->result()->name();
-      Value *TV = G.addConstant(G.uniqueName(Base + ".thresh"), std::move(Thresh));
-      Value *DV = G.addConstant(G.uniqueName(Base + ".dir"), std::move(Dir));
+      std::vector<Value *> Operands(ThresholdLayerOp::NumOperandRoles);
+      Operands[ThresholdLayerOp::xIndex] = Layer.x();
+      Operands[ThresholdLayerOp::wIndex] = Layer.w();
+      Operands[ThresholdLayerOp::threshIndex] =
+          G.addConstant(G.uniqueName(Base + ".thresh"), std::move(Thresh));
+      Operands[ThresholdLayerOp::dirIndex] =
+          G.addConstant(G.uniqueName(Base + ".dir"), std::move(Dir));
       OpKind K = L->kind() == OpKind::BConv ? OpKind::BConvThreshold : OpKind::BDenseThreshold;
-      Op *F = G.insertOpBefore(T, K, L->name(), {L->operand(0), L->operand(1), TV, DV}, L->attrs(),
-                               G.uniqueName(Base + ".fused"), T->result()->type());
+      Op *F = G.insertOpBefore(T, K, L->name(), Operands, L->attrs(), G.uniqueName(Base + ".fused"),
+                               T->result()->type());
       applied(*T, "fused with " + L->describe() + " into " + F->describe());
       G.replaceOp(T, F->result());
       G.eraseOps({L});

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/BitLayout.h"
+#include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 #include "passes/ThresholdMath.h"
 
@@ -23,8 +24,9 @@ public:
     // A pool read by several thresholds stays (dce removes it once all moved).
     std::unordered_set<const Op *> Reordered;
     for (Op *T : G.ops()) {
-      Op *Pool = T->operand(0)->definingOp();
-      if (T->kind() != OpKind::Threshold || !Pool || Pool->kind() != OpKind::MaxPool)
+      auto Thr = dyn_cast<ThresholdOp>(*T);
+      Op *Pool = Thr ? Thr->x()->definingOp() : nullptr;
+      if (!isa<MaxPoolOp>(Pool))
         continue;
       if (Pool->result()->type().rank() != 4 || !hasConstantThresholds(*T)) {
         missed(*T, fmt::format("not moved before {}: {}", Pool->describe(),
@@ -33,14 +35,14 @@ public:
                                    : "the thresholds are computed at run time"));
         continue;
       }
-      Value *Y = Pool->operand(0);
+      Value *Y = MaxPoolOp(*Pool).x();
       auto Th = channelThresholds(*T);
       std::vector<Value *> Operands(T->operands());
-      Operands[0] = Y;
+      Operands[ThresholdOp::xIndex] = Y;
       Op *Bits = G.insertOpBefore(T, OpKind::Threshold, T->name(), Operands, T->attrs(),
                                   G.uniqueName(Y->name() + ".bits"),
                                   TensorType{ElemType::B1, Y->type().Dims});
-      std::vector<Value *> PoolOperands{Bits->result()};
+      std::vector<Value *> PoolOperands{Bits->result()}; // x, then min_mask if any
       bool AnyMin = false;
       Tensor Mask(TensorType{ElemType::B1, {static_cast<int64_t>(Th.size())}});
       for (size_t C = 0; C < Th.size(); ++C) {
@@ -50,13 +52,10 @@ public:
       if (AnyMin)
         PoolOperands.push_back(
             G.addConstant(G.uniqueName(T->result()->name() + ".min_mask"), std::move(Mask)));
-      Attributes A;
-      for (const char *Key : {"kernel_shape", "strides", "pads", "dilations", "ceil_mode"})
-        if (Pool->attrs().has(Key))
-          A.set(Key, Pool->attrs().all().at(Key));
-      Op *BPool =
-          G.insertOpBefore(T, OpKind::BMaxPool, Pool->name(), PoolOperands, A,
-                           G.uniqueName(T->result()->name() + ".pooled"), T->result()->type());
+      // The bit pool takes the float pool's window as written (defaults stay omitted).
+      Op *BPool = G.insertOpBefore(
+          T, OpKind::BMaxPool, Pool->name(), PoolOperands, PoolOp(*Pool).declaredAttrs(),
+          G.uniqueName(T->result()->name() + ".pooled"), T->result()->type());
       // The float pool is dead unless something else reads it.
       bool PoolDead = Reordered.insert(Pool).second && G.users(Pool->result()).size() == 1 &&
                       !G.isGraphOutput(Pool->result());

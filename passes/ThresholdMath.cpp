@@ -1,6 +1,7 @@
 #include "passes/ThresholdMath.h"
 
 #include "compiler/IR/Graph.h"
+#include "compiler/IR/OpViews.h"
 
 #include <climits>
 #include <cmath>
@@ -106,7 +107,7 @@ IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t
 }
 
 int64_t accumulatorRange(const Op &L) {
-  const Shape &W = L.operand(1)->type().Dims;
+  const Shape &W = WeightedLayerOp(L).w()->type().Dims;
   int64_t N = 1;
   for (size_t D = 1; D < W.size(); ++D)
     N *= W[D];
@@ -114,14 +115,15 @@ int64_t accumulatorRange(const Op &L) {
 }
 
 std::vector<FloatThreshold> channelThresholds(const Op &T) {
-  int64_t C = T.operand(0)->type().rank() >= 2 ? T.operand(0)->type().Dims[1]
-                                               : T.operand(0)->type().Dims[0];
+  ThresholdOp View(T);
+  const TensorType &X = View.x()->type();
+  int64_t C = X.rank() >= 2 ? X.Dims[1] : X.Dims[0];
   std::vector<FloatThreshold> Out(C, {0.0f, 1.0f});
   for (int64_t I = 0; I < C; ++I) {
-    if (T.numOperands() > 1)
-      Out[I].Tau = T.operand(1)->constant().data<float>()[I];
-    if (T.numOperands() > 2)
-      Out[I].Dir = T.operand(2)->constant().data<float>()[I];
+    if (View.tau())
+      Out[I].Tau = View.tau()->constant().data<float>()[I];
+    if (View.dir())
+      Out[I].Dir = View.dir()->constant().data<float>()[I];
   }
   return Out;
 }
@@ -137,15 +139,17 @@ void setChannelThresholds(Graph &G, Op &T, const std::vector<FloatThreshold> &Th
       G.addConstant(G.uniqueName(T.result()->name() + ".tau"), Tensor::fromFloats(Tau, {C}));
   Value *DirV =
       G.addConstant(G.uniqueName(T.result()->name() + ".dir"), Tensor::fromFloats(Dir, {C}));
-  while (T.numOperands() < 3)
+  // tau and dir are optional and trailing: make room for both.
+  while (T.numOperands() < ThresholdOp::NumOperandRoles)
     G.appendOperand(&T, nullptr);
-  T.setOperand(1, TauV);
-  T.setOperand(2, DirV);
+  T.setOperand(ThresholdOp::tauIndex, TauV);
+  T.setOperand(ThresholdOp::dirIndex, DirV);
 }
 
 bool hasConstantThresholds(const Op &T) {
-  for (unsigned I = 1; I < T.numOperands(); ++I)
-    if (!T.operand(I)->isConstant())
+  ThresholdOp View(T);
+  for (const Value *V : {View.tau(), View.dir()})
+    if (V && !V->isConstant())
       return false;
   return true;
 }

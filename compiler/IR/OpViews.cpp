@@ -11,4 +11,12 @@ Attr OpView::attr(const char *Name) const {
   return defaultAttr(*Spec, Rank - 2);
 }
 
+Attributes OpView::writtenAttrs(const std::vector<AttrSpec> &Specs) const {
+  Attributes Out;
+  for (const AttrSpec &S : Specs)
+    if (const Attr *A = Attrs->find(S.Name))
+      Out.set(S.Name, *A);
+  return Out;
+}
+
 } // namespace xnorc

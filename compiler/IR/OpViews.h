@@ -9,7 +9,9 @@
 //   O.setOperand(ConvOp::wIndex, NewW);
 //
 // Attribute accessors return the value the op holds or, when it is omitted,
-// the default of Ops.def, so no reader repeats a default. Operand accessors of
+// the default of Ops.def, so no reader repeats a default; isSet("name") says
+// whether it is written, and declaredAttrs() copies the view's written ones
+// (`PoolOp(*Pool).declaredAttrs()` gives a bit pool the float pool's window). Operand accessors of
 // Optional roles return null when the operand is absent. A view holds
 // pointers to the op's operands and attributes: it lives no longer than they.
 //
@@ -45,6 +47,8 @@ protected:
     return I < Operands->size() ? std::vector<Value *>(Operands->begin() + I, Operands->end())
                                 : std::vector<Value *>();
   }
+  /// Those of the attributes Specs that are written on the op.
+  Attributes writtenAttrs(const std::vector<AttrSpec> &Specs) const;
   int64_t intAttr(const char *Name) const { return attrAsInt(attr(Name)); }
   double floatAttr(const char *Name) const { return attrAsFloat(attr(Name)); }
   std::vector<int64_t> intsAttr(const char *Name) const { return attrAsInts(attr(Name)); }
@@ -90,10 +94,13 @@ private:
 #define XNORC_VIEW_ATTR_String(Name)                                                               \
   std::string Name() const { return stringAttr(#Name); }
 
-#define XNORC_VIEW_CLASS(Name, Classof, OperandList, AttrList)                                     \
+#define XNORC_VIEW_CLASS(Name, Classof, Schema, OperandList, AttrList)                             \
   class Name : public OpView, public Name##Operands {                                              \
   public:                                                                                          \
     static bool classof(OpKind K) { return Classof; }                                              \
+    /* The attributes of this view the op writes (omitted ones stay omitted, not defaulted),    */ \
+    /* to give a new op the same settings.                                                      */ \
+    Attributes declaredAttrs() const { return writtenAttrs(Schema.Attrs); }                        \
     explicit Name(const Op &O) : OpView(O) { assert(classof(O.kind())); }                          \
     Name(OpKind K, const std::vector<Value *> &Ops, const Attributes &A) : OpView(K, Ops, A) {     \
       assert(classof(K));                                                                          \
@@ -104,9 +111,10 @@ private:
 #define XNORC_OPERAND(Role, Presence) XNORC_VIEW_OPERAND_##Presence(Role)
 #define XNORC_ATTR(Name, Type, Default, Constraint) XNORC_VIEW_ATTR_##Type(Name)
 #define XNORC_OP(Kind, Mnemonic, Traits, OperandList, AttrList)                                    \
-  XNORC_VIEW_CLASS(Kind##Op, K == OpKind::Kind, OperandList, AttrList)
+  XNORC_VIEW_CLASS(Kind##Op, K == OpKind::Kind, opSchema(OpKind::Kind), OperandList, AttrList)
 #define XNORC_INTERFACE(Name, Trait, OperandList, AttrList)                                        \
-  XNORC_VIEW_CLASS(Name, implementsInterface(K, OpInterface::Name), OperandList, AttrList)
+  XNORC_VIEW_CLASS(Name, implementsInterface(K, OpInterface::Name),                                \
+                   interfaceSchema(OpInterface::Name), OperandList, AttrList)
 #include "compiler/IR/Ops.def"
 
 #undef XNORC_VIEW_CLASS

@@ -157,17 +157,21 @@ llvm::Expected<Tensor> evalIntBinary(const Op &O, const Tensor &A, const Tensor 
 Tensor evalBatchNorm(const Op &O, const std::vector<const Tensor *> &In) {
   BatchNormOp View(O);
   BnArith Arith = *bnArithFromName(View.arith());
-  const Shape &X = In[0]->dims();
+  const Tensor &XT = *In[BatchNormOp::xIndex];
+  const float *Gamma = In[BatchNormOp::scaleIndex]->data<float>(),
+              *Beta = In[BatchNormOp::biasIndex]->data<float>(),
+              *Mean = In[BatchNormOp::meanIndex]->data<float>(),
+              *Var = In[BatchNormOp::varIndex]->data<float>();
+  const Shape &X = XT.dims();
   int64_t N = X[0], C = X[1], Spatial = numElements(Shape(X.begin() + 2, X.end()));
   Tensor Y(O.result()->type());
   for (int64_t Ch = 0; Ch < C; ++Ch) {
-    BnChannelArith F(Arith, In[1]->data<float>()[Ch], In[2]->data<float>()[Ch],
-                     In[3]->data<float>()[Ch], In[4]->data<float>()[Ch],
+    BnChannelArith F(Arith, Gamma[Ch], Beta[Ch], Mean[Ch], Var[Ch],
                      static_cast<float>(View.epsilon()));
     for (int64_t B = 0; B < N; ++B)
       for (int64_t I = 0; I < Spatial; ++I) {
         int64_t K = (B * C + Ch) * Spatial + I;
-        Y.data<float>()[K] = F(In[0]->data<float>()[K]);
+        Y.data<float>()[K] = F(XT.data<float>()[K]);
       }
   }
   return Y;
@@ -205,7 +209,7 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
       return evalTranspose(O, *In[TransposeOp::xIndex]);
     break;
   case OpKind::BatchNorm:
-    if (O.attrs().has("arith"))
+    if (BatchNormOp(O).isSet("arith"))
       return evalBatchNorm(O, In);
     break;
   case OpKind::Add:

@@ -1,5 +1,6 @@
 #include "tools/Driver/ModelLoader.h"
 
+#include "compiler/IR/OpViews.h"
 #include "compiler/IR/Parser.h"
 #include "compiler/IR/Verifier.h"
 #include "compiler/Support/CSource.h"
@@ -27,7 +28,7 @@ llvm::Expected<std::unique_ptr<Graph>> loadModel(const std::string &Path,
     // double-folded scale and shift).
     if (Opts.BatchNormArith)
       for (Op *O : (*G)->ops())
-        if (O->kind() == OpKind::BatchNorm && !O->attrs().has("arith"))
+        if (auto BN = dyn_cast<BatchNormOp>(O); BN && !BN->isSet("arith"))
           O->attrs().set("arith", std::string(bnArithName(*Opts.BatchNormArith)));
     if (auto E = verifyGraph(**G))
       return withContext(std::move(E), Path + ": error");
