@@ -54,6 +54,8 @@ private:
       ++P;
     if (P == Start)
       return error("expected a dimension (a non-negative integer)");
+    if (P < S.size() && (S[P] == '.' || S[P] == 'e' || S[P] == 'E'))
+      return error("dimension must be a non-negative integer", Start);
     std::string Text = S.substr(Start, P - Start);
     if (Text.size() > 18)
       return error("dimension " + Text + " is too large", Start);
