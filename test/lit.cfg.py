@@ -15,7 +15,8 @@ config.test_exec_root = os.path.join(config.xnorc_obj_root, "test")
 
 # Not lit tests: ctest-driven suites, helper inputs, and the config files themselves.
 config.excludes = [
-    "unit",
+    "runtime",
+    "fuzz",
     "e2e",
     "onnx-node",
     "Inputs",
