@@ -82,6 +82,10 @@ bool attainableNear(double X, float Scale, float Bias, int64_t N, int MaxUlps) {
   // The epilogue is monotone in d: only the integers next to the real solution
   // of Scale * d + Bias = X can come close.
   double D0 = std::round((X - Bias) / Scale);
+  // Far outside [-N, N] no integer qualifies; there ++D would also stop changing D
+  // (found by tools/fuzz: a model that hung bn-sign-to-threshold).
+  if (!(D0 >= -N - 2 && D0 <= N + 2))
+    return false;
   for (double D = D0 - 2; D <= D0 + 2; ++D)
     if (D >= -N && D <= N &&
         std::fabs(affine(static_cast<float>(D), Scale, Bias) - X) <= MaxUlps * Ulp)
