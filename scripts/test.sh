@@ -18,7 +18,7 @@ ctest --test-dir "$build" --output-on-failure -j 2 2>&1 | tee "$log"
 ctest_status=${PIPESTATUS[0]}
 # Per-target counts (each suite prints its own; ctest counts suites), then the line CI reads.
 [ -f "$build"/Testing/Temporary/LastTest.log ] || stop "ctest wrote no log (exit $ctest_status)"
-/usr/bin/python3 scripts/test_summary.py "$build"/Testing/Temporary/LastTest.log
+/usr/bin/python3 scripts/test_summary.py "$build"/Testing/Temporary/LastTest.log "$log"
 summary_status=$?
 # Either verdict failing fails the run (the summary already said why).
 [ "$summary_status" -eq 0 ] && [ "$ctest_status" -eq 0 ]

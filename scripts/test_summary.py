@@ -8,9 +8,11 @@ groups the suites by the target they exercise -- the ctest name's suffix: -aarch
 generic target and the compiler -- and prints, per target, each suite's count and their
 sum. It ends with "N passed, N failed, N skipped" over ctest's suites: a suite that
 skipped (exit 77, e.g. a CPU without AVX-512) is counted as skipped, never as passed.
-The exit status is 1 when a suite failed or the log has no suites.
+The exit status is 1 when a suite failed, the log has no suites, or (given ctest's console
+output) the log holds fewer suites than ctest ran -- LastTest.log is rewritten by any
+`ctest` run on the same build directory, including one started by a test.
 
-usage: test_summary.py build/Testing/Temporary/LastTest.log
+usage: test_summary.py build/Testing/Temporary/LastTest.log [ctest-console.log]
 """
 
 from __future__ import annotations
@@ -66,13 +68,17 @@ def suites(log: str):
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
     path = Path(argv[1])
     if not path.is_file():
         print(f"test_summary: {path}: no ctest log", file=sys.stderr)
         return 1
+    ran = None  # how many tests ctest says it ran, from its console output
+    if len(argv) == 3 and Path(argv[2]).is_file():
+        m = INNER_CTEST.findall(Path(argv[2]).read_text(errors="replace"))
+        ran = int(m[-1][1]) if m else None
     grouped = defaultdict(list)
     cases = [0, 0, 0]  # gtest cases passed, failed, skipped: reported as one row
     status_count = {"passed": 0, "FAILED": 0, "skipped": 0}
@@ -102,9 +108,16 @@ def main(argv: list[str]) -> int:
             print(f"    {name:32} {status}{count}")
     # The line CI reads: ctest's suites (a gtest case is one ctest test).
     total = sum(status_count.values())
-    print(f"{status_count['passed']} passed, {status_count['FAILED']} failed, "
+    missing = 0
+    if not total:
+        print(f"test_summary: {path} holds no test results")
+    if ran is not None and total < ran:
+        missing = ran - total
+        print(f"test_summary: ctest ran {ran} tests but {path} holds {total}: "
+              f"counting the {missing} missing as failed")
+    print(f"{status_count['passed']} passed, {status_count['FAILED'] + missing} failed, "
           f"{status_count['skipped']} skipped")
-    return 0 if total and not status_count["FAILED"] else 1
+    return 0 if total and not status_count["FAILED"] and not missing else 1
 
 
 if __name__ == "__main__":
