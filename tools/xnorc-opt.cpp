@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/OpTableDoc.h"
 #include "compiler/IR/Printer.h"
+#include "compiler/Support/TerminalText.h"
 #include "passes/Passes.h"
 #include "tools/Driver/ImportFlags.h"
 #include "tools/Driver/ModelLoader.h"
@@ -45,38 +46,38 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (InputFile.empty()) {
-    llvm::errs() << "xnorc-opt: error: no input file (see --help)\n";
+    xnorc::diags() << "xnorc-opt: error: no input file (see --help)\n";
     return 1;
   }
   ImportOptions IO = importOptionsFromFlags("xnorc-opt");
   auto G = loadModel(InputFile, IO);
   if (!G) {
-    llvm::errs() << llvm::toString(G.takeError()) << "\n";
+    xnorc::diags() << llvm::toString(G.takeError()) << "\n";
     return 1;
   }
   PipelineOptions PO;
   PO.PrintAfterAll = PrintAfterAll;
   PO.VerifyEach = VerifyEach;
   PO.PrintStream = &llvm::outs();
-  RemarkOutput Remarks(InputFile,
-                       [](const std::string &Text) { llvm::errs() << "remark: " << Text << "\n"; });
+  RemarkOutput Remarks(
+      InputFile, [](const std::string &Text) { xnorc::diags() << "remark: " << Text << "\n"; });
   if (auto E = Remarks.init()) {
-    llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
+    xnorc::diags() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
     return 1;
   }
   PO.Passes = passOptionsFromFlags(Remarks.sink());
   PassManager PM(PO);
   if (auto E = PM.parsePipeline(Pipeline)) {
-    llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
+    xnorc::diags() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
     return 1;
   }
   if (auto E = PM.run(**G)) {
-    llvm::errs() << InputFile << ": error: " << llvm::toString(std::move(E)) << "\n";
+    xnorc::diags() << InputFile << ": error: " << llvm::toString(std::move(E)) << "\n";
     return 1;
   }
   llvm::outs() << printGraph(**G);
   if (auto E = Remarks.finish()) {
-    llvm::errs() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
+    xnorc::diags() << "xnorc-opt: error: " << llvm::toString(std::move(E)) << "\n";
     return 1;
   }
   return 0;

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Frontend/TensorIO.h"
 #include "compiler/Interpreter/Interpreter.h"
+#include "compiler/Support/TerminalText.h"
 #include "passes/Passes.h"
 #include "tools/Driver/ImportFlags.h"
 #include "tools/Driver/ModelLoader.h"
@@ -35,7 +36,7 @@ static cl::opt<std::string> Pipeline("passes",
                                      cl::cat(RunCat));
 
 static int fail(const std::string &Msg) {
-  llvm::errs() << Msg << "\n";
+  xnorc::diags() << Msg << "\n";
   return 1;
 }
 

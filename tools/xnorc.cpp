@@ -11,6 +11,7 @@
 #include "compiler/Analysis/ModelReport.h"
 #include "compiler/IR/Printer.h"
 #include "compiler/Support/CSource.h"
+#include "compiler/Support/TerminalText.h"
 #include "passes/Passes.h"
 #include "targets/Target.h"
 #include "tools/Driver/ImportFlags.h"
@@ -113,7 +114,7 @@ static TieRow tieRowFromRemark(const Remark &R) {
 }
 
 static int fail(const std::string &Msg) {
-  llvm::WithColor::error(llvm::errs(), "xnorc") << Msg << "\n";
+  llvm::WithColor::error(xnorc::diags(), "xnorc") << Msg << "\n";
   return 1;
 }
 
@@ -121,10 +122,10 @@ static int fail(const std::string &Msg) {
 static int failFor(llvm::Error E) {
   std::string Msg = llvm::toString(std::move(E));
   if (Msg.find(": error: ") != std::string::npos) {
-    llvm::errs() << Msg << "\n";
+    xnorc::diags() << Msg << "\n";
     return 1;
   }
-  llvm::errs() << InputFile << ": error: " << Msg << "\n";
+  xnorc::diags() << InputFile << ": error: " << Msg << "\n";
   return 1;
 }
 
@@ -162,7 +163,7 @@ int main(int argc, char **argv) {
   if (auto E = (*Target)->configure({TargetOpts.begin(), TargetOpts.end()}))
     return fail(llvm::toString(std::move(E)));
   if (TargetName == "host" && !Quiet)
-    llvm::WithColor::note(llvm::errs(), "xnorc")
+    llvm::WithColor::note(xnorc::diags(), "xnorc")
         << "--target=host: this CPU runs target " << (*Target)->name() << "\n";
 
   ImportOptions IO = importOptionsFromFlags("xnorc");
@@ -178,7 +179,7 @@ int main(int argc, char **argv) {
   PO.VerifyEach = VerifyEach;
   RemarkOutput Remarks(
       InputFile, Quiet ? std::function<void(const std::string &)>() : [](const std::string &Text) {
-        llvm::WithColor::remark(llvm::errs(), "xnorc") << Text << "\n";
+        llvm::WithColor::remark(xnorc::diags(), "xnorc") << Text << "\n";
       });
   if (auto E = Remarks.init())
     return fail(llvm::toString(std::move(E)));
@@ -248,7 +249,7 @@ int main(int argc, char **argv) {
     EO.Threads = Threads;
     if (!Quiet)
       EO.Note = [](const std::string &Msg) {
-        llvm::WithColor::note(llvm::errs(), "xnorc") << Msg << "\n";
+        llvm::WithColor::note(xnorc::diags(), "xnorc") << Msg << "\n";
       };
     auto Out = (*Target)->emit(**G, EO);
     if (!Out)

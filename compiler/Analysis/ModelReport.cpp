@@ -3,6 +3,7 @@
 #include "compiler/IR/OpSchema.h"
 #include "compiler/IR/OpViews.h"
 #include "compiler/Support/JsonText.h"
+#include "compiler/Support/TerminalText.h"
 
 #include <fmt/format.h>
 #include <set>
@@ -113,8 +114,9 @@ std::string formatReportTable(const ModelReport &R) {
   std::string Out = fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n", "layer", "op",
                                 "kind", "MACs", "weights", "activation");
   for (const LayerRow &L : R.Rows)
-    Out += fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n", L.Name.substr(0, 28), L.Op,
-                       L.Kind, L.Macs, human(L.WeightBytes), human(L.ActivationBytes));
+    Out += fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n",
+                       terminalSafe(L.Name.substr(0, 28), /*KeepNewlines=*/false), L.Op, L.Kind,
+                       L.Macs, human(L.WeightBytes), human(L.ActivationBytes));
   Out += fmt::format("totals: {} float MACs, {} binary MACs\n", R.FloatMacs, R.BinaryMacs);
   Out += fmt::format("arena: {} ({} bytes); constants: {} ({} bytes); source model weights: {} "
                      "({} bytes)",

@@ -3,6 +3,8 @@
 
 #include "compiler/Support/Error.h"
 
+#include <llvm/ADT/StringExtras.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -105,6 +107,12 @@ private:
       return error("expected a string");
     std::string Out;
     for (++P; P < S.size() && S[P] != '"'; ++P) {
+      if (S[P] == '\\' && P + 3 < S.size() && S[P + 1] == 'x' && llvm::isHexDigit(S[P + 2]) &&
+          llvm::isHexDigit(S[P + 3])) {
+        Out += static_cast<char>(llvm::hexFromNibbles(S[P + 2], S[P + 3]));
+        P += 3;
+        continue;
+      }
       if (S[P] == '\\' && P + 1 < S.size())
         ++P;
       Out += S[P];

@@ -1,6 +1,7 @@
 #include "compiler/IR/Printer.h"
 
 #include "compiler/Support/FloatText.h"
+#include "compiler/Support/TerminalText.h"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -19,14 +20,17 @@ bool isBareIdentifier(const std::string &S) {
   return true;
 }
 
+/// A quoted name: `"` and `\` escaped by a backslash, then every byte a terminal
+/// would interpret (controls, C1, bytes that are not UTF-8) as `\xNN`, so printed IR
+/// stays one line per op and is safe to show; the parser reads both escapes back.
 std::string quote(const std::string &S) {
-  std::string Out = "\"";
+  std::string Out;
   for (char C : S) {
     if (C == '"' || C == '\\')
       Out += '\\';
     Out += C;
   }
-  return Out + "\"";
+  return "\"" + terminalSafe(Out, /*KeepNewlines=*/false) + "\"";
 }
 
 std::string formatConstant(const Tensor &T, const PrintOptions &Opts) {

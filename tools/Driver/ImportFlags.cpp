@@ -1,5 +1,7 @@
 #include "tools/Driver/ImportFlags.h"
 
+#include "compiler/Support/TerminalText.h"
+
 #include <llvm/Support/WithColor.h>
 
 namespace xnorc {
@@ -73,7 +75,7 @@ ImportOptions importOptionsFromFlags(const char *ToolName) {
   O.Limits.MaxDim = MaxDim;
   std::string Tool = ToolName;
   O.Note = [Tool](const std::string &Text) {
-    llvm::WithColor::note(llvm::errs(), Tool) << Text << "\n";
+    llvm::WithColor::note(xnorc::diags(), Tool) << Text << "\n";
   };
   return O;
 }

@@ -2,6 +2,7 @@
 
 #include "compiler/Support/Error.h"
 #include "compiler/Support/JsonText.h"
+#include "compiler/Support/TerminalText.h"
 #include "tools/Driver/OutputFiles.h"
 
 #include <llvm/Support/JSON.h>
@@ -49,7 +50,7 @@ void RemarkOutput::handle(const Remark &R) {
   if (ReportLine && !R.ReportLine.empty())
     ReportLine(R.ReportLine);
   if (Filter && Filter->match(R.Pass))
-    llvm::errs() << formatRemark(R, InputFile) << "\n";
+    xnorc::diags() << formatRemark(R, InputFile) << "\n";
   if (!RemarksJson.empty())
     All.push_back(R);
 }
