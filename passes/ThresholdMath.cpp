@@ -94,20 +94,24 @@ bool attainableNear(double X, float Scale, float Bias, int64_t N, int MaxUlps) {
 }
 
 IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t N) {
-  int64_t First = INT64_MAX, Last = INT64_MIN;
-  for (int64_t D = -N; D <= N; ++D)
-    if (passes(T, affine(static_cast<float>(D), Scale, Bias))) {
-      First = std::min(First, D);
-      Last = std::max(Last, D);
-    }
-  if (First == INT64_MAX)
-    return {INT32_MAX, 1};
-  if (First == -N && Last == N)
+  // affine() rounds monotonically in d and passes() is a one-sided test, so the
+  // passing d form a prefix or a suffix of [-N, N]: the two ends say which, and a
+  // binary search finds its edge (N can be ~1e9 for a wide dense layer, so no scan).
+  auto Pass = [&](int64_t D) { return passes(T, affine(static_cast<float>(D), Scale, Bias)); };
+  bool Low = Pass(-N), High = Pass(N);
+  if (Low && High)
     return {INT32_MIN, 1};
-  // Monotone in d, so the passing set is a suffix or a prefix of [-N, N].
-  if (Last == N)
-    return {static_cast<int32_t>(First), 1};
-  return {static_cast<int32_t>(Last), -1};
+  if (!Low && !High)
+    return {INT32_MAX, 1};
+  // Lo fails and Hi passes (suffix) or the reverse (prefix); keep it so while narrowing.
+  int64_t Lo = -N, Hi = N;
+  while (Hi - Lo > 1) {
+    int64_t Mid = Lo + (Hi - Lo) / 2;
+    (Pass(Mid) == High ? Hi : Lo) = Mid;
+  }
+  if (High)
+    return {static_cast<int32_t>(Hi), 1};
+  return {static_cast<int32_t>(Lo), -1};
 }
 
 int64_t accumulatorRange(const Op &L) {

@@ -47,7 +47,8 @@ struct IntThreshold {
 };
 
 /// The integer threshold equivalent to T applied to fl(fl(Scale * d) + Bias)
-/// for every integer d in [-N, N] (found by evaluating each: exact).
+/// for every integer d in [-N, N] (exact: the passing d are a prefix or a suffix of
+/// [-N, N], whose edge is bisected).
 IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t N);
 
 class Graph;
