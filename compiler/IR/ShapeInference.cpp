@@ -177,10 +177,10 @@ llvm::Expected<TensorType> inferMatMul(const MatMulOp &MM) {
     SB.push_back(1);
   if (SA.back() != SB[SB.size() - 2])
     return makeError("matmul inner dimensions differ: {} vs {}", SA.back(), SB[SB.size() - 2]);
-  Shape Batch;
-  if (!broadcastShapes(Shape(SA.begin(), SA.end() - 2), Shape(SB.begin(), SB.end() - 2), Batch))
-    return makeError("matmul batch dimensions {} and {} do not broadcast",
-                     shapeToString(MM.a()->type().Dims), shapeToString(MM.b()->type().Dims));
+  Shape Batch, BatchA(SA.begin(), SA.end() - 2), BatchB(SB.begin(), SB.end() - 2);
+  if (!broadcastShapes(BatchA, BatchB, Batch))
+    return makeError("matmul batch dimensions {} and {} do not broadcast", shapeToString(BatchA),
+                     shapeToString(BatchB));
   Shape Out = Batch;
   if (!VecA)
     Out.push_back(SA[SA.size() - 2]);
