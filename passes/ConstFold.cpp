@@ -28,8 +28,8 @@ public:
       for (Value *V : Ops)
         Args.push_back(&V->constant());
       auto T = evaluateOp(*O, Args);
-      if (!T)
-        return withContext(T.takeError(), O->describe());
+      if (!T) // evaluateOp's messages already start with the op ("div %c: ...").
+        return T.takeError();
       Value *C = G.addConstant(G.uniqueName(O->result()->name() + ".folded"), std::move(*T));
       applied(*O, "folded into constant %" + C->name());
       G.replaceAllUsesWith(O->result(), C);

@@ -122,6 +122,8 @@ llvm::Error writeNpy(const std::string &Path, const Tensor &T) {
   Out.write(Len, 2);
   Out << Header;
   Out.write(reinterpret_cast<const char *>(T.bytes().data()), T.bytes().size());
+  // Buffered data reaches the file at close: a full disk shows only there.
+  Out.close();
   if (!Out)
     return makeError("{}: write failed", Path);
   return llvm::Error::success();

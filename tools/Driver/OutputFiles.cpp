@@ -38,13 +38,19 @@ llvm::Error writeOutputFiles(const std::string &Dir,
       return makeError("{}: cannot write file: {}", Path.str().str(), EC.message());
     }
   }
+  // A failed rename must not leave the files renamed before it: a header
+  // without its source is a partial output.
+  std::vector<std::string> Renamed;
   for (size_t I = 0; I < Files.size(); ++I) {
     llvm::SmallString<256> Final(Dir);
     llvm::sys::path::append(Final, Files[I].first);
     if (auto EC = llvm::sys::fs::rename(Temps[I], Final)) {
+      for (const std::string &R : Renamed)
+        llvm::sys::fs::remove(R);
       Cleanup();
       return makeError("{}: cannot write file: {}", Final.str().str(), EC.message());
     }
+    Renamed.push_back(Final.str().str());
   }
   return llvm::Error::success();
 }
