@@ -313,6 +313,31 @@ ext_case("negative-offset", [("location", "w.bin"), ("offset", -4), ("length", 5
          files=[("w.bin", wbytes)])
 ext_case("no-location", [("offset", 0), ("length", 512)], files=[("w.bin", wbytes)])
 ext_case("directory", [("location", "data"), ("length", 512)], files=[("data/w.bin", wbytes)])
+ext_case("location-twice", [("location", "w.bin"), ("location", "w.bin"), ("length", 512)],
+         files=[("w.bin", wbytes)])
+ext_case("offset-twice", [("location", "w.bin"), ("offset", 0), ("offset", 0), ("length", 512)],
+         files=[("w.bin", wbytes)])
+ext_case("nul-location", [("location", "w.bin\0.txt"), ("length", 512)], files=[("w.bin", wbytes)])
+
+
+def huge_double(t):
+    # 2^60 + 1 doubles: the f32 tensor the IR would hold fits a raised byte limit, the
+    # 8-byte elements to read overflow 64 bits.
+    t.data_type = TensorProto.DOUBLE
+    del t.dims[:]
+    t.dims.append(2**60 + 1)
+
+
+ext_case("huge-double", [("location", "w.bin"), ("length", 512)], files=[("w.bin", wbytes)],
+         mutate=huge_double)
+# A lone TensorProto file (an xnorc-run input) has no folder its data could be in.
+lone = numpy_helper.from_array(w, "w")
+lone.ClearField("raw_data")
+lone.data_location = TensorProto.EXTERNAL
+for k, v in (("location", "w.bin"), ("length", "512")):
+    e = lone.external_data.add()
+    e.key, e.value = k, v
+write(os.path.join(EXT, "lone-external.pb"), lone.SerializeToString())
 ext_case("also-raw-data", [("location", "w.bin"), ("length", 512)], files=[("w.bin", wbytes)],
          mutate=lambda t: setattr(t, "raw_data", wbytes))
 
