@@ -292,6 +292,9 @@ importText(const std::string &Text, const ImportOptions &Opts, const std::string
   } catch (const std::out_of_range &) {
     // ONNX's parser converts numbers with std::stoll and friends.
     return makeError("not valid ONNX text syntax: a number is out of range");
+  } catch (const std::invalid_argument &) {
+    // Their what() is just the function's name ("stoll"): say what it means.
+    return makeError("not valid ONNX text syntax: a malformed number");
   } catch (const std::exception &E) {
     return makeError("not valid ONNX text syntax: {}", E.what());
   }
