@@ -11,7 +11,9 @@ did: "66 gtest cases" outlived three new test files). Checked:
   test/runtime/CMakeLists.txt listed, and "N gtest cases" == their sum;
 * "For N generated binary networks" == len(MODELS) of run_preservation.py, and
   "N models:" of the binary networks == len(SPECS) of run_binary_e2e.py;
-* "lists N tests" / "lists N models" next to each expected-skip list == its entries.
+* "lists N tests" / "lists N models" next to each expected-skip list == its entries;
+* "diagnostics: N of M checked by a test" and "unreachable (allow-listed): K" == the
+  last lines of scripts/diag_coverage.py.
 
 Prints one line per check and ``doc counts: N passed, F failed``; exit 1 on a failure.
 
@@ -120,6 +122,16 @@ def main(argv=None) -> int:
                       ("test/ort/expected_skips.txt", "models")):
         if m := stated(rf"`{re.escape(rel)}`[^.]*?\s+lists\s+(\d+)\s+{noun}", rel):
             check(f"{rel} entries", int(m.group(1)), expected_skip_entries(root / rel))
+
+    if m := stated(r"^diagnostics: (\d+) of (\d+) checked by a test$", "diagnostic coverage"):
+        out = subprocess.run([sys.executable, str(root / "scripts" / "diag_coverage.py"), "--root",
+                              str(root)], capture_output=True, text=True).stdout
+        actual = re.search(r"^diagnostics: (\d+) of (\d+)", out, re.M)
+        check("diagnostics checked by a test (scripts/diag_coverage.py)", m.groups(),
+              actual.groups() if actual else None)
+        if a := stated(r"^unreachable \(allow-listed\): (\d+)$", "allow-listed diagnostics"):
+            got = re.search(r"^unreachable \(allow-listed\): (\d+)$", out, re.M)
+            check("allow-listed diagnostics", a.group(1), got.group(1) if got else None)
 
     for ok, msg in results:
         print(f"{'PASS' if ok else 'FAIL'} {msg}")
