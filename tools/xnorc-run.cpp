@@ -123,10 +123,22 @@ int main(int argc, char **argv) {
                   T.bytes().size());
     }
   }
+  bool CreatedDir = !llvm::sys::fs::exists(OutDir);
   if (auto EC = llvm::sys::fs::create_directories(OutDir))
     return fail("xnorc-run: error: " + OutDir + ": " + EC.message());
-  for (size_t O = 0; O < Outputs.size(); ++O)
-    if (auto E = writeNpy(OutDir + "/output" + std::to_string(O) + ".npy", Outputs[O]))
+  // A failed run leaves no output: neither the files written before the failure
+  // nor the directory it created.
+  std::vector<std::string> Written;
+  for (size_t O = 0; O < Outputs.size(); ++O) {
+    std::string Path = OutDir + "/output" + std::to_string(O) + ".npy";
+    if (auto E = writeNpy(Path, Outputs[O])) {
+      for (const std::string &W : Written)
+        llvm::sys::fs::remove(W);
+      if (CreatedDir)
+        llvm::sys::fs::remove(OutDir);
       return fail("xnorc-run: error: " + llvm::toString(std::move(E)));
+    }
+    Written.push_back(Path);
+  }
   return 0;
 }

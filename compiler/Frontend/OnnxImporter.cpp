@@ -309,9 +309,8 @@ importText(const std::string &Text, const ImportOptions &Opts, const std::string
   return importModel(M, Opts, ModelDir);
 }
 
-llvm::Expected<std::unique_ptr<Graph>> importProto(const std::string &Bytes,
-                                                   const ImportOptions &Opts,
-                                                   const std::string &ModelDir) {
+llvm::Expected<std::unique_ptr<Graph>>
+importProto(const std::string &Bytes, const ImportOptions &Opts, const std::string &ModelDir) {
   // Protobuf bounds message nesting (100 levels by default), so a model of
   // deeply nested subgraphs fails to parse instead of exhausting the stack.
   onnx::ModelProto M;
