@@ -113,40 +113,39 @@ def skip_string(text, i):
     return i + 1
 
 
-def call_args(text, start):
-    """The text between the '(' at start-1 and its matching ')'."""
-    depth, i = 1, start
+def code_chars(text, start):
+    """Yields (index, char, depth) for the characters of C++ text from start,
+    skipping string and char literals; depth counts open brackets before it."""
+    depth, i = 0, start
     while i < len(text):
         c = text[i]
-        if c == '"' or c == "'" or text.startswith('R"', i):
+        # A quote after a digit or letter is a digit separator (1'000), not a literal.
+        if c == '"' or (c == "'" and not text[i - 1:i].isalnum()) or text.startswith('R"', i):
             i = skip_string(text, i)
             continue
+        if c in ")]}":
+            depth -= 1
+        yield i, c, depth
         if c in "([{":
             depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                return text[start:i]
         i += 1
+
+
+def call_args(text, start):
+    """The text between the '(' at start-1 and its matching ')'."""
+    for i, c, depth in code_chars(text, start):
+        if depth < 0:
+            return text[start:i]
     return text[start:]
 
 
 def split_top(text, seps):
     """Splits text at top-level occurrences of the single-character seps."""
-    parts, depth, i, last = [], 0, 0, 0
-    while i < len(text):
-        c = text[i]
-        if c == '"' or (c == "'" and not text[i - 1:i].isalnum()) or text.startswith('R"', i):
-            i = skip_string(text, i)
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth == 0 and c in seps:
+    parts, last = [], 0
+    for i, c, depth in code_chars(text, 0):
+        if depth == 0 and c in seps:
             parts.append(text[last:i])
             last = i + 1
-        i += 1
     parts.append(text[last:])
     return parts
 
