@@ -150,7 +150,6 @@ def split_top(text, seps):
     return parts
 
 
-STRING_RE = re.compile(r'^(?:u8|L)?"((?:[^"\\]|\\.)*)"$', re.S)
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "'": "'", "0": "\0"}
 
 
@@ -158,7 +157,7 @@ def literal_value(term):
     """The value of adjacent string literals, or None if term is not one."""
     pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', term)
     rest = re.sub(r'"((?:[^"\\]|\\.)*)"', "", term).strip()
-    if not pieces or rest not in ("", "std::string()"):
+    if not pieces or rest:
         m = re.match(r"^std::string\((.*)\)$", term.strip(), re.S)
         return literal_value(m.group(1)) if m else None
     return "".join(re.sub(r"\\(.)", lambda m: ESCAPES.get(m.group(1), m.group(1)), p)
