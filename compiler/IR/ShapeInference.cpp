@@ -138,7 +138,7 @@ llvm::Error checkMaxPoolWindows(const Shape &In, const Shape &OutSp, const PoolO
       int64_t Start = W * S[I] - Pads[I];
       int64_t First = Start >= 0 ? 0 : -Start / Dl[I] + (-Start % Dl[I] != 0); // first tap >= 0
       if (First >= K[I] || Start + First * Dl[I] >= In[I + 2])
-        return makeError("max_pool window {} of spatial dim {} covers only padding (pads {} "
+        return makeError("pool window {} of spatial dim {} covers only padding (pads {} "
                          "and {}, kernel {}, stride {}, dilation {}, input size {})",
                          W, I, Pads[I], Pads[I + OutSp.size()], K[I], S[I], Dl[I], In[I + 2]);
     }
