@@ -239,9 +239,10 @@ class Cnv(nn.Module):
     c1, c1 | pool | c2, c2, then FC f, f, 10; BN -> Sign after every layer but
     the last, the max-pools after the Sign (on ±1 values). The first conv has
     binary weights and a float input. CHANNELS is the small shape of the suite;
-    the real CNV is (64, 128, 256, 512)."""
+    --cnv-full runs the real widths."""
 
     CHANNELS = (16, 32, 64, 64)
+    FULL_CHANNELS = (64, 128, 256, 512)
 
     def __init__(self, rng, channels=None):
         super().__init__()
@@ -470,7 +471,13 @@ def main() -> int:
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--threads", type=int, default=1,
                     help="also compile with --threads=N (N > 1) and check that build too")
+    ap.add_argument("--cnv-full", action="store_true",
+                    help="only the CNV models, at the real CNV-w1a1 widths (not in ctest: slow)")
     args = ap.parse_args()
+    specs = SPECS
+    if args.cnv_full:
+        Cnv.CHANNELS = Cnv.FULL_CHANNELS
+        specs = [s for s in SPECS if s[1] is Cnv]
     args.xnorc = harness.resolve_tool(args.xnorc)
     args.cxx = harness.resolve_tool(args.cxx)
     args.cxx_alt = harness.resolve_tool(args.cxx_alt) if args.cxx_alt else ""
@@ -480,7 +487,7 @@ def main() -> int:
         return 77
     work = harness.fresh_dir(args.work)
     passed = failed = 0
-    for name, build, shape, kinds, binary_outs in SPECS:
+    for name, build, shape, kinds, binary_outs in specs:
         try:
             steps = run_model(args, name, build, shape, kinds, binary_outs, work)
         except Exception as exc:  # a broken generator must not hide the other models
