@@ -471,13 +471,18 @@ def main() -> int:
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--threads", type=int, default=1,
                     help="also compile with --threads=N (N > 1) and check that build too")
+    ap.add_argument("--models", default="", help="comma-separated model names (default: all)")
     ap.add_argument("--cnv-full", action="store_true",
                     help="only the CNV models, at the real CNV-w1a1 widths (not in ctest: slow)")
     args = ap.parse_args()
-    specs = SPECS
+    wanted = set(filter(None, args.models.split(",")))
+    unknown = wanted - {s[0] for s in SPECS}
+    if unknown:
+        ap.error(f"unknown models: {', '.join(sorted(unknown))}")
+    specs = [s for s in SPECS if not wanted or s[0] in wanted]
     if args.cnv_full:
         Cnv.CHANNELS = Cnv.FULL_CHANNELS
-        specs = [s for s in SPECS if s[1] is Cnv]
+        specs = [s for s in specs if s[1] is Cnv]
     args.xnorc = harness.resolve_tool(args.xnorc)
     args.cxx = harness.resolve_tool(args.cxx)
     args.cxx_alt = harness.resolve_tool(args.cxx_alt) if args.cxx_alt else ""
