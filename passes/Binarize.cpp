@@ -8,8 +8,22 @@
 //     becomes xnor (bconv / bdense) fed by threshold(x); otherwise, with binary
 //     weights and a float input, it becomes binary-weight (bwconv / bwdense);
 //   - Pad(value = ±1) around the Sign is "one padding" (pad_value = ±1); the
-//     conv's own zero padding stays exact zero padding (pad_value = 0).
+//     conv's own zero padding stays exact zero padding (pad_value = 0);
+//   - a max-pool of the Sign (the BinaryNet / FINN CNV order conv -> BN ->
+//     Sign -> MaxPool -> conv) runs on the bits: bmax_pool(threshold(x)).
 // Every layer gets a line in the report: what it became, or why it stayed float.
+//
+// The pool on bits is exact because it is the same max over the same values:
+// threshold(x) is sign(x) elementwise (bit 1 = -1, sign(0) = +1), and
+// bmax_pool takes the max of those ±1 values over the float pool's window,
+// skipping padded taps as ONNX's -inf pads never win. It is a max on every
+// channel, also where bn-sign-to-threshold later absorbs a BatchNorm with
+// gamma < 0 into the threshold (a decreasing threshold, +1 iff y <= tau): that
+// changes how each bit is computed, not the ±1 values the pool compares, so a
+// min (reorder-pool's min_mask, for a pool *before* the BatchNorm) never
+// arises here. Equivalently sign(max y) = max sign(y) for the monotone
+// non-decreasing sign. A window of padding only would be -inf in float and
+// has no ±1 value; shape inference rejects max-pools that have one.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/OpViews.h"
@@ -28,6 +42,7 @@ namespace {
 /// plus the padding applied to the ±1 values before the layer.
 struct BinarySource {
   Value *Float = nullptr;
+  const Op *Pool = nullptr;  ///< a 2-D max-pool of the ±1 values, run on the bits
   std::vector<int64_t> Pads; ///< spatial [top, left, bottom, right], empty if none
   int64_t PadValue = 0;
   const Op *Reshape = nullptr; ///< a reshape between the sign and a dense layer
@@ -58,16 +73,26 @@ std::optional<std::vector<int64_t>> spatialPads(const PadOp &Pad) {
   return std::vector<int64_t>{P[2], P[3], P[6], P[7]};
 }
 
+/// The 2-D max-pool defining V, or null.
+const Op *maxPool2D(const Value *V) {
+  const Op *D = V->definingOp();
+  return isa<MaxPoolOp>(D) && V->type().rank() == 4 ? D : nullptr;
+}
+
 std::optional<BinarySource> binarySource(Value *A, std::string &WhyNot) {
   Op *D = A->definingOp();
   if (!D)
     return std::nullopt;
-  if (D->kind() == OpKind::Sign && !isBinarySign(D)) {
+  const Op *Pool = maxPool2D(A);
+  const Op *S = Pool ? MaxPoolOp(*Pool).x()->definingOp() : D;
+  if (S && S->kind() == OpKind::Sign && !isBinarySign(S)) {
     WhyNot = "its input Sign keeps ONNX's Sign(0) = 0 (--sign-zero=zero): bits cannot hold 0";
     return std::nullopt;
   }
+  if (Pool && isBinarySign(S)) // the pool of a Sign: bmax_pool(threshold(x))
+    return BinarySource{SignOp(*S).x(), Pool, {}, 0, nullptr};
   if (isBinarySign(D)) {
-    BinarySource S{SignOp(*D).x(), {}, 0, nullptr};
+    BinarySource S{SignOp(*D).x(), nullptr, {}, 0, nullptr};
     // sign(pad(x, v)) pads the ±1 image with sign(v), where sign(0) = +1.
     if (auto P = dyn_cast<PadOp>(SignOp(*D).x()->definingOp()))
       if (auto SP = spatialPads(*P)) {
@@ -82,17 +107,29 @@ std::optional<BinarySource> binarySource(Value *A, std::string &WhyNot) {
     const Op *S = V->definingOp();
     return isBinarySign(S) ? SignOp(*S).x() : nullptr;
   };
-  if (auto P = dyn_cast<PadOp>(D); P && SignInput(P->x())) {
+  // The pool of a binary sign defining V, or null.
+  auto PoolOfSign = [&](Value *V) -> const Op * {
+    const Op *P = maxPool2D(V);
+    return P && SignInput(MaxPoolOp(*P).x()) ? P : nullptr;
+  };
+  if (auto P = dyn_cast<PadOp>(D); P && (SignInput(P->x()) || PoolOfSign(P->x()))) {
     double V = P->value();
     auto SP = spatialPads(*P);
     if (!SP || (V != 0 && V != 1 && V != -1)) {
       WhyNot = "its input is padded with a value other than 0 or ±1, or not only spatially";
       return std::nullopt;
     }
-    return BinarySource{SignInput(P->x()), *SP, static_cast<int64_t>(V), nullptr};
+    // The pad applies to the pooled image: bmax_pool first, then the layer's padding.
+    const Op *PP = PoolOfSign(P->x());
+    return BinarySource{PP ? SignInput(MaxPoolOp(*PP).x()) : SignInput(P->x()), PP, *SP,
+                        static_cast<int64_t>(V), nullptr};
   }
   if (auto R = dyn_cast<ReshapeOp>(D); R && SignInput(R->x()))
-    return BinarySource{SignInput(R->x()), {}, 0, D};
+    return BinarySource{SignInput(R->x()), nullptr, {}, 0, D};
+  // Bits cannot be reshaped (their words run along channels), so a flattened
+  // pool of signs is thresholded after the float pool: its values are ±1 already.
+  if (auto R = dyn_cast<ReshapeOp>(D); R && PoolOfSign(R->x()))
+    return BinarySource{R->x(), nullptr, {}, 0, D};
   return std::nullopt;
 }
 
@@ -153,6 +190,7 @@ public:
 
 private:
   std::map<Value *, Value *> Thresholds;
+  std::map<const Op *, Value *> BitPools; ///< float max-pool -> its bmax_pool result
 
   static std::string describe(const Op &L) {
     const Shape &W = inputAndWeights(L).second->type().Dims;
@@ -170,6 +208,18 @@ private:
                              G.uniqueName(X->name() + ".bits"),
                              TensorType{ElemType::B1, X->type().Dims});
     return Thresholds[X] = T->result();
+  }
+
+  /// bmax_pool(Bits) with Pool's window, once per pool.
+  Value *bitPoolOf(Graph &G, Op *Before, const Op *Pool, Value *Bits) {
+    auto It = BitPools.find(Pool);
+    if (It != BitPools.end())
+      return It->second;
+    Op *P = G.insertOpBefore(Before, OpKind::BMaxPool, Pool->name(), {Bits},
+                             PoolOp(*Pool).declaredAttrs(),
+                             G.uniqueName(Pool->result()->name() + ".bits"),
+                             TensorType{ElemType::B1, Pool->result()->type().Dims});
+    return BitPools[Pool] = P->result();
   }
 
   /// y * K + bias with K = avg_pool(mean_c |x|) over the conv's window (the
@@ -256,7 +306,7 @@ private:
     std::string SourceWhyNot;
     auto Src = binarySource(A, SourceWhyNot);
     if (!Src && Mode == "all" && !(Edge && !options().BinarizeFirstLast))
-      Src = BinarySource{A, {}, 0, nullptr};
+      Src = BinarySource{A, nullptr, {}, 0, nullptr};
     Attributes Attrs;
     std::string Padding;
     if (IsConv) {
@@ -308,6 +358,8 @@ private:
                              TensorType{ElemType::F32, Src->Reshape->result()->type().Dims})
                 ->result();
       Value *XBits = thresholdOf(G, L, X);
+      if (Src->Pool)
+        XBits = bitPoolOf(G, L, Src->Pool, XBits);
       OpKind K = IsConv ? OpKind::BConv : OpKind::BDense;
       Op *New = G.insertOpBefore(L, K, L->name(), {XBits, Bits, ScaleV, BiasV}, Attrs,
                                  G.uniqueName(L->result()->name() + ".x"), L->result()->type());

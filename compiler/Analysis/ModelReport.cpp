@@ -18,6 +18,9 @@ const char *layerKind(OpKind K) {
     return "-";
   if (hasTrait(K, OpTrait::BinaryWeight))
     return "binary-weight";
+  // On bits without xnor-popcount: packing, unpacking, the bit max-pool.
+  if (K == OpKind::Threshold || K == OpKind::Unpack || K == OpKind::BMaxPool)
+    return "binary";
   if (hasTrait(K, OpTrait::Binary))
     return "xnor";
   return "float";

@@ -118,13 +118,44 @@ llvm::Expected<TensorType> inferConv(const ConvOp &C) {
   return TensorType{ElemType::F32, Out};
 }
 
-llvm::Expected<TensorType> inferPool(const PoolOp &P, ElemType Elem) {
+/// A max-pool window whose taps all fall in the padding has no maximum (ONNX's
+/// pads are -inf; a bit pool has no ±1 value for it). ONNX's shape inference
+/// accepts such pads, ONNX Runtime and PyTorch reject them; with dilations the
+/// taps of a window can also step over a small input.
+llvm::Error checkMaxPoolWindows(const Shape &In, const Shape &OutSp, const PoolOp &P) {
+  auto K = P.kernel_shape(), S = P.strides(), Dl = P.dilations(), Pads = P.pads();
+  for (size_t I = 0; I < OutSp.size(); ++I) {
+    // Window O starts at O * stride - pad (in range: windowedSpatial checked the
+    // arithmetic). One starting at >= 0 has its first tap in the input unless it
+    // starts past it, which only the last window can. One starting before 0 has
+    // its first non-negative tap at an offset that repeats every `dilation`
+    // windows, and more taps reach the input the later it starts: the first
+    // `dilation` of them decide for all.
+    int64_t BeforeZero = Pads[I] / S[I] + (Pads[I] % S[I] != 0);
+    int64_t Checked = std::min({OutSp[I], BeforeZero, Dl[I]});
+    for (int64_t O = 0; O <= Checked; ++O) {
+      int64_t W = O < Checked ? O : OutSp[I] - 1;
+      int64_t Start = W * S[I] - Pads[I];
+      int64_t First = Start >= 0 ? 0 : -Start / Dl[I] + (-Start % Dl[I] != 0); // first tap >= 0
+      if (First >= K[I] || Start + First * Dl[I] >= In[I + 2])
+        return makeError("pool window {} of spatial dim {} covers only padding (pads {} "
+                         "and {}, kernel {}, stride {}, dilation {}, input size {})",
+                         W, I, Pads[I], Pads[I + OutSp.size()], K[I], S[I], Dl[I], In[I + 2]);
+    }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<TensorType> inferPool(const PoolOp &P, ElemType Elem, bool Max) {
   const Shape &X = P.x()->type().Dims;
   if (auto E = expectRank(P.x(), 3, "pool input"))
     return std::move(E);
   auto Sp = windowedSpatial(X, P.kernel_shape(), P.as<WindowedOp>(), P.ceil_mode() != 0);
   if (!Sp)
     return Sp.takeError();
+  if (Max)
+    if (auto E = checkMaxPoolWindows(X, *Sp, P))
+      return std::move(E);
   Shape Out{X[0], X[1]};
   Out.insert(Out.end(), Sp->begin(), Sp->end());
   return TensorType{Elem, Out};
@@ -446,7 +477,7 @@ llvm::Expected<TensorType> inferBMaxPool(const BMaxPoolOp &P) {
   if (P.min_mask())
     if (auto E = expectVector(P.min_mask(), X[1], ElemType::B1, "min_mask"))
       return std::move(E);
-  return inferPool(P.as<PoolOp>(), ElemType::B1);
+  return inferPool(P.as<PoolOp>(), ElemType::B1, true);
 }
 
 llvm::Expected<TensorType> inferCast(const CastOp &C) {
@@ -494,7 +525,7 @@ llvm::Expected<TensorType> inferRule(OpKind Kind, const std::vector<Value *> &Op
     return inferMatMul(V.as<MatMulOp>());
   case OpKind::MaxPool:
   case OpKind::AvgPool:
-    return inferPool(V.as<PoolOp>(), ElemType::F32);
+    return inferPool(V.as<PoolOp>(), ElemType::F32, Kind == OpKind::MaxPool);
   case OpKind::GlobalAvgPool:
     return inferGlobalPool(V.as<GlobalAvgPoolOp>().x());
   case OpKind::GlobalMaxPool:

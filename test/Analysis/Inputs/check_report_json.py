@@ -7,7 +7,7 @@ report = json.load(open(sys.argv[1]))
 rows = [(r["name"], r["op"], r["kind"], r["macs"], r["weight_bytes"], r["activation_bytes"])
         for r in report["layers"]]
 expected_rows = [
-    ("c", "threshold", "xnor", 0, 0, 288),
+    ("c", "threshold", "binary", 0, 0, 288),
     ("c", "bconv", "xnor", 62208, 240, 432),
     ("p", "global_avg_pool", "float", 0, 0, 12),
     ("f", "reshape", "-", 0, 0, 12),

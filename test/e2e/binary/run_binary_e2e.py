@@ -226,6 +226,75 @@ class BiReal(nn.Module):
         return self.fc(h.mean(dim=(2, 3))), SignF.apply(self.bn1(c1))
 
 
+class BinLinear(nn.Linear):
+    def forward(self, x):
+        return nn.functional.linear(x, binary_weight(self.weight))
+
+    def alpha(self) -> np.ndarray:
+        return self.weight.detach().abs().mean(dim=1).numpy().astype(np.float32)
+
+
+class Cnv(nn.Module):
+    """FINN / Brevitas CNV-w1a1 order: 3x3 convs (no padding) c0, c0 | pool |
+    c1, c1 | pool | c2, c2, then FC f, f, 10; BN -> Sign after every layer but
+    the last, the max-pools after the Sign (on ±1 values). The first conv has
+    binary weights and a float input. CHANNELS is the small shape of the suite;
+    --cnv-full runs the real widths."""
+
+    CHANNELS = (16, 32, 64, 64)
+    FULL_CHANNELS = (64, 128, 256, 512)
+
+    def __init__(self, rng, channels=None):
+        super().__init__()
+        c0, c1, c2, f = channels or self.CHANNELS
+        widths = [3, c0, c0, c1, c1, c2, c2]
+        self.convs = nn.ModuleList(BinConv(a, b, 3, bias=False)
+                                   for a, b in zip(widths[:-1], widths[1:]))
+        self.cbns = nn.ModuleList(nn.BatchNorm2d(b) for b in widths[1:])
+        self.fcs = nn.ModuleList([BinLinear(c2, f, bias=False), BinLinear(f, f, bias=False),
+                                  BinLinear(f, 10, bias=False)])
+        self.fbns = nn.ModuleList(nn.BatchNorm1d(f) for _ in range(2))
+        random_bn(self.cbns[0], rng, neg=(1,))
+        for i in range(1, 6):
+            tie_free_bn(self.cbns[i], self.convs[i].alpha(), widths[i] * 9, rng, neg=(0, 3))
+        for i in range(2):
+            tie_free_bn(self.fbns[i], self.fcs[i].alpha(), [c2, f][i], rng, neg=(2,))
+        self.tie_checks = []
+
+    def calibrate(self, x):
+        untie_bn(self.cbns[0], self.convs[0](x))
+
+    def forward(self, x):
+        self.tie_checks = []
+        h, pooled = x, None
+        for i, (conv, bn) in enumerate(zip(self.convs, self.cbns)):
+            pre = conv(h)
+            self.tie_checks.append((pre, bn))
+            h = SignF.apply(bn(pre))
+            if i == 1:
+                h = nn.functional.max_pool2d(h, 2)
+            if i == 3:  # the real CNV pools 2x2; here ceil_mode and kernel != stride
+                h = nn.functional.max_pool2d(h, 3, stride=2, ceil_mode=True)
+                pooled = h  # a graph output too: the float pool has a second reader
+        h = torch.flatten(h, 1)
+        for fc, bn in zip(self.fcs[:2], self.fbns):
+            pre = fc(h)
+            self.tie_checks.append((pre.reshape(*pre.shape, 1, 1), bn))
+            h = SignF.apply(bn(pre))
+        return self.fcs[2](h), pooled
+
+
+def bipolar_signs(model: onnx.ModelProto) -> None:
+    """The QONNX form of a model: every Sign becomes BipolarQuant(x, 1)."""
+    dom = "qonnx.custom_op.general"
+    model.graph.initializer.append(numpy_helper.from_array(np.array(1.0, np.float32), "bq_one"))
+    for node in model.graph.node:
+        if node.op_type == "Sign":
+            node.op_type, node.domain = "BipolarQuant", dom
+            node.input.append("bq_one")
+    model.opset_import.append(helper.make_opsetid(dom, 1))
+
+
 def qonnx_model(rng) -> tuple[onnx.ModelProto, callable]:
     """BipolarQuant on activations and weights; reference from the definition."""
     dom = "qonnx.custom_op.general"
@@ -295,6 +364,8 @@ SPECS = [
     ("bwn", Bwn, [BATCH, 1, 28, 28], ["float", "binary-weight", "binary-weight", "float"], set()),
     ("bireal", BiReal, [BATCH, 3, 16, 16], ["float", "xnor", "xnor", "float"], {1}),
     ("qonnx", None, [BATCH, 3, 8, 8], ["xnor", "xnor"], {1}),
+    ("cnv", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
+    ("cnv_qonnx", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
 ]
 
 
@@ -330,6 +401,10 @@ def run_model(args, name, build, shape, kinds, binary_outs, work: Path) -> list[
         names = [f"out{i}" for i in range(len(expected))]
         torch.onnx.export(net, torch.from_numpy(x), str(path), opset_version=13,
                           input_names=["x"], output_names=names, do_constant_folding=False)
+        if name.endswith("_qonnx"):
+            model = onnx.load(path)
+            bipolar_signs(model)
+            onnx.save(model, path)
     steps = []
     steps.append(("ties", margin > 1e-3, f"min |BN input - threshold| = {margin:.3g}"))
     xin = mdir / "x.npy"
@@ -396,7 +471,18 @@ def main() -> int:
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--threads", type=int, default=1,
                     help="also compile with --threads=N (N > 1) and check that build too")
+    ap.add_argument("--models", default="", help="comma-separated model names (default: all)")
+    ap.add_argument("--cnv-full", action="store_true",
+                    help="only the CNV models, at the real CNV-w1a1 widths (not in ctest: slow)")
     args = ap.parse_args()
+    wanted = set(filter(None, args.models.split(",")))
+    unknown = wanted - {s[0] for s in SPECS}
+    if unknown:
+        ap.error(f"unknown models: {', '.join(sorted(unknown))}")
+    specs = [s for s in SPECS if not wanted or s[0] in wanted]
+    if args.cnv_full:
+        Cnv.CHANNELS = Cnv.FULL_CHANNELS
+        specs = [s for s in specs if s[1] is Cnv]
     args.xnorc = harness.resolve_tool(args.xnorc)
     args.cxx = harness.resolve_tool(args.cxx)
     args.cxx_alt = harness.resolve_tool(args.cxx_alt) if args.cxx_alt else ""
@@ -406,7 +492,7 @@ def main() -> int:
         return 77
     work = harness.fresh_dir(args.work)
     passed = failed = 0
-    for name, build, shape, kinds, binary_outs in SPECS:
+    for name, build, shape, kinds, binary_outs in specs:
         try:
             steps = run_model(args, name, build, shape, kinds, binary_outs, work)
         except Exception as exc:  # a broken generator must not hide the other models

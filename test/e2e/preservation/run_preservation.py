@@ -156,8 +156,9 @@ class Builder:
         self.qonnx = True
         return self.node("BipolarQuant", [x, self.const(scale, "s")], domain=QONNX_DOMAIN)
 
-    def maxpool(self, x, k=2, stride=2, pad=0):
-        return self.node("MaxPool", [x], kernel_shape=[k, k], strides=[stride] * 2, pads=[pad] * 4)
+    def maxpool(self, x, k=2, stride=2, pad=0, ceil=0):
+        return self.node("MaxPool", [x], kernel_shape=[k, k], strides=[stride] * 2, pads=[pad] * 4,
+                         ceil_mode=ceil)
 
     def pad(self, x, value, p=1):
         pads = self.const(np.array([0, 0, p, p, 0, 0, p, p], np.int64), "p")
@@ -291,8 +292,25 @@ def m_bipolar():
     return b
 
 
+def m_cnv():
+    """CNV order conv -> BN -> Sign -> MaxPool -> BinConv: a ceil-mode pool, a padded one
+    with kernel != stride that is also an output, then Flatten + binary Gemm."""
+    b = Builder("cnv", 9)
+    x = b.input([2, 3, 11, 11])
+    h = b.float_conv(x, 3, 16, pad=0)  # 9x9
+    h = b.maxpool(b.sign(b.bn(h, 16)), ceil=1)  # 5x5 (the last window overhangs)
+    h, a = b.bin_conv(h, 16, 20, pad=0)  # 3x3
+    p = b.maxpool(b.sign(b.bn(h, 20, a, 16 * 9, neg=(1, 18))), k=3, stride=1, pad=1)
+    a = b.alphas(10)
+    w = b.const(b.pm_weights((10, 180), a), "w")
+    y = b.node("Gemm", [b.node("Flatten", [p], axis=1), w], transB=1)
+    b.output(y, [2, 10])
+    b.output(p, [2, 20, 3, 3])
+    return b
+
+
 MODELS = [m_xnor_pool_after, m_xnor_pool_before, m_one_padding, m_bireal, m_bwn, m_dense,
-          m_rsign, m_bipolar]
+          m_rsign, m_bipolar, m_cnv]
 
 
 def random_inputs(model: onnx.ModelProto, seed: int) -> list[np.ndarray]:
