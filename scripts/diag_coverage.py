@@ -6,8 +6,9 @@ usage: diag_coverage.py [--root DIR] [--fail-under N] [--list-covered]
 A diagnostic is the message of an error-producing call in compiler/, passes/,
 targets/ and tools/: makeError(...), error(...) (the IR parser's and the
 importer's Ctx.error), fail(...) (the tools' and the emitted --emit-main
-program's) and `diags() << "...error..."`. Its template is the message with
-every run-time part (a `{}` of fmt, a concatenated expression) as a hole.
+program's), `diags() << "...error..."` and the importer's stored
+`AttrError = ...`. Its template is the message with every run-time part (a
+`{}` of fmt, a concatenated expression, the emitted program's @N@) as a hole.
 Calls that only wrap another error ("{}: error: {}", llvm::toString(E)) carry
 no message of their own and are not counted.
 
@@ -37,6 +38,8 @@ SOURCE_EXTS = (".cpp", ".h")
 # the definition of the parser's helper.
 CALL_RE = re.compile(r"(?<![\w:])(?:Ctx\.)?(makeError|error|fail)\(")
 DIAGS_RE = re.compile(r"\bdiags\(\)\s*<<")
+# Messages stored for an error made later (the importer's attribute type check).
+STORED_RE = re.compile(r"\bAttrError\s*=(?!=)")
 
 # Diagnostics no input can reach: (file, distinctive text of the call's
 # arguments in the source) -> why. Each entry must still match a diagnostic (a
@@ -227,12 +230,14 @@ def find_diagnostics(root):
                     if tmpl is None or is_wrapper(tmpl):
                         continue
                     diags.append((rel, line_of(text, m.start()), tmpl, args))
-                for m in DIAGS_RE.finditer(text):
-                    stmt = text[m.end():text.index(";", m.end())]
-                    tmpl = template_of(stmt, False)
-                    if tmpl is None or "error" not in tmpl or is_wrapper(tmpl):
-                        continue
-                    diags.append((rel, line_of(text, m.start()), tmpl.rstrip("\n"), stmt))
+                for regex, needs_error in ((DIAGS_RE, True), (STORED_RE, False)):
+                    for m in regex.finditer(text):
+                        stmt = text[m.end():text.index(";", m.end())]
+                        tmpl = template_of(stmt, False)
+                        if tmpl is None or (needs_error and "error" not in tmpl) or \
+                                is_wrapper(tmpl):
+                            continue
+                        diags.append((rel, line_of(text, m.start()), tmpl.rstrip("\n"), stmt))
     return diags
 
 
