@@ -35,6 +35,13 @@ const char *defaultPipeline() {
 }
 
 llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
+  // Checked with the pipeline, before any pass runs: a command-line mistake, not
+  // one of the model's.
+  for (const std::string &Name : Opts.PrintAfter) {
+    const auto &Infos = registeredPasses();
+    if (std::none_of(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return Name == I.Name; }))
+      return makeError("--print-after: unknown pass '{}'", Name);
+  }
   llvm::SmallVector<llvm::StringRef, 8> Names;
   llvm::StringRef(Pipeline).split(Names, ',', -1, false);
   for (llvm::StringRef N : Names) {
@@ -61,11 +68,6 @@ llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {
 }
 
 llvm::Error PassManager::run(Graph &G) {
-  for (const std::string &Name : Opts.PrintAfter) {
-    const auto &Infos = registeredPasses();
-    if (std::none_of(Infos.begin(), Infos.end(), [&](const PassInfo &I) { return Name == I.Name; }))
-      return makeError("--print-after: unknown pass '{}'", Name);
-  }
   for (size_t I = 0; I < Passes.size(); ++I) {
     auto &P = Passes[I];
     if (Opts.Progress)
