@@ -162,8 +162,14 @@ llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Op
     for (Value *V : O->operands())
       Args.push_back(V->isConstant() ? &V->constant() : nullptr);
     auto Folded = evaluateOp(*O, Args);
-    if (!Folded)
-      return error(llvm::toString(Folded.takeError()));
+    if (!Folded) {
+      // evaluateOp's messages start with the op ("div 'div0': "); error() names
+      // the node already.
+      std::string Msg = llvm::toString(Folded.takeError());
+      llvm::StringRef Reason(Msg);
+      Reason.consume_front(O->describe() + ": ");
+      return error(Reason.str());
+    }
     G.eraseOps({O});
     Value *C = G.addConstant(ResultName, std::move(*Folded));
     bindOutput(Out, C);
