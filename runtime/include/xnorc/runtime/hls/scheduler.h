@@ -1,10 +1,10 @@
 // The dataflow C simulation's scheduler (XNORC_HLS_CSIM_DATAFLOW): every dataflow process
-// runs as a fiber (a user-level thread with its own stack, POSIX ucontext), all of them
+// runs as a fiber (a user-level thread with its own stack, fiber.h), all of them
 // cooperatively on the calling thread, and the deadlock check.
 //
 // Why fibers, not one std::thread per process: a FIFO of depth 2 hands over control every
 // two items, and an OS thread switch costs tens of microseconds on a busy machine (a 28-process
-// design ran at 2 images/s); a fiber switch costs well under a microsecond, and there is no
+// design ran at 2 images/s); a fiber switch (fiber.h) costs nanoseconds, and there is no
 // lock, no data race and no timing dependence: a run is deterministic.
 //
 // A process runs until it must wait: to read an empty stream, to write a full one, or for the
@@ -16,6 +16,7 @@
 #ifndef XNORC_RUNTIME_HLS_SCHEDULER_H
 #define XNORC_RUNTIME_HLS_SCHEDULER_H
 
+#include "fiber.h"
 #include "mode.h"
 #include "stream_stats.h"
 
@@ -26,7 +27,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <ucontext.h>
 #include <vector>
 
 namespace xnorc_hls {
@@ -51,7 +51,7 @@ struct Process {
   const StreamState *On = nullptr; // Read / Write
   const int *Unjoined = nullptr;   // Join: its own region's unfinished processes
   bool Finished = false;
-  ucontext_t Context;
+  FiberContext Context;
   std::unique_ptr<char[]> Stack; // allocated, not touched: pages are committed on use
 
   bool stuck() const {
@@ -84,12 +84,8 @@ public:
   // Adds a process to run later (when the region's opener waits for it).
   void start(Process *P) {
     P->Stack.reset(new char[StackBytes]);
-    if (getcontext(&P->Context) != 0)
-      fail("cannot make a fiber for process '" + P->Name + "'");
-    P->Context.uc_stack.ss_sp = P->Stack.get();
-    P->Context.uc_stack.ss_size = StackBytes;
-    P->Context.uc_link = &Home;
-    makecontext(&P->Context, &Scheduler::entry, 0);
+    if (!fiberMake(P->Context, P->Stack.get(), StackBytes, &Scheduler::entry))
+      fail("xnorc hls csim: cannot make a fiber for process '" + P->Name + "'");
     Live.push_back(P);
   }
 
@@ -103,7 +99,7 @@ public:
         deadlock(); // P included, every process waits for what no one can do
       if (N != P) {
         Current = N;
-        swapcontext(&P->Context, &N->Context);
+        fiberSwitch(P->Context, N->Context);
       }
     }
     P->Waiting = Process::Wait::None;
@@ -117,7 +113,7 @@ public:
       if (!P)
         deadlock();
       Current = P;
-      swapcontext(&Home, &P->Context);
+      fiberSwitch(Home, P->Context);
       Process *Ended = Current; // the one that returned, not necessarily P
       Current = nullptr;
       Live.erase(std::find(Live.begin(), Live.end(), Ended));
@@ -128,12 +124,16 @@ public:
 private:
   Scheduler() = default;
 
+  // A process's fiber: its body, then back to runUntil for good.
   static void entry() {
-    Process *P = get().Current;
+    Scheduler &S = get();
+    Process *P = S.Current;
     P->Body();
     P->Finished = true;
     --*P->RegionRunning;
-  } // returns to Home (uc_link)
+    fiberSwitch(P->Context, S.Home);
+    std::abort(); // never resumed
+  }
 
   // The next process that can run, after the last one that ran (round robin).
   Process *next() {
@@ -173,7 +173,7 @@ private:
   std::vector<Process *> Live; // started, not finished, in start order
   size_t Last = 0;
   Process *Current = nullptr;
-  ucontext_t Home; // the thread's own stack, where runUntil runs
+  FiberContext Home; // the thread's own stack, where runUntil runs
 };
 
 } // namespace detail
