@@ -1,14 +1,14 @@
 // Switching between fibers (stacks of the dataflow C simulation's processes, scheduler.h).
 //
-// POSIX ucontext works everywhere the dataflow mode runs (glibc, macOS), but swapcontext
+// POSIX ucontext works where the dataflow mode runs (Linux; not Windows), but swapcontext
 // saves and restores the signal mask with a system call on every switch: 2.5 µs per switch
 // measured on this project's machines, where system calls are slow, against the few
-// nanoseconds the switch itself needs. On x86-64 with GCC or clang the switch is therefore
-// six pushes, a stack-pointer exchange and six pops (the System V callee-saved registers; the
-// x87 and SSE control words are left alone: the simulation never changes them). Under
-// AddressSanitizer or ThreadSanitizer (they follow stack switches through their swapcontext
-// interceptors), with CET shadow stacks, on other targets, or with -DXNORC_HLS_FIBER_UCONTEXT,
-// ucontext is used.
+// nanoseconds the switch itself needs. On x86-64 (System V ABI, so not Windows) with GCC or
+// clang the switch is therefore six pushes, a stack-pointer exchange and six pops (the
+// callee-saved registers; the x87 and SSE control words are left alone: the simulation never
+// changes them). Under AddressSanitizer or ThreadSanitizer (they follow stack switches through
+// their swapcontext interceptors), with CET shadow stacks, on other targets, or with
+// -DXNORC_HLS_FIBER_UCONTEXT, ucontext is used.
 #ifndef XNORC_RUNTIME_HLS_FIBER_H
 #define XNORC_RUNTIME_HLS_FIBER_H
 
@@ -17,7 +17,6 @@
 #if XNORC_HLS_THREADED
 #include <cstddef>
 #include <cstdint>
-#include <ucontext.h>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
@@ -33,12 +32,13 @@
 #define XNORC_HLS_FIBER_SHADOW_STACK 1
 #endif
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) &&                            \
+#if defined(__x86_64__) && !defined(_WIN32) && (defined(__GNUC__) || defined(__clang__)) &&        \
     !defined(XNORC_HLS_FIBER_SANITIZED) && !defined(XNORC_HLS_FIBER_SHADOW_STACK) &&               \
     !defined(XNORC_HLS_FIBER_UCONTEXT)
 #define XNORC_HLS_FIBER_ASM 1
 #else
 #define XNORC_HLS_FIBER_ASM 0
+#include <ucontext.h>
 #endif
 
 namespace xnorc_hls {
