@@ -234,16 +234,16 @@ private:
     };
     Op *Abs = Insert(OpKind::Abs, {X}, {}, XS);
     Attributes Mean;
-    Mean.set("axes", std::vector<int64_t>{1});
-    Mean.set("keepdims", int64_t(1));
+    ReduceMeanOp::set_axes(Mean, std::vector<int64_t>{1});
+    ReduceMeanOp::set_keepdims(Mean, int64_t(1));
     Op *A = Insert(OpKind::ReduceMean, {Abs->result()}, Mean, {XS[0], 1, XS[2], XS[3]});
     Attributes Box;
-    Box.set("kernel_shape", std::vector<int64_t>{WS[2], WS[3]});
+    AvgPoolOp::set_kernel_shape(Box, std::vector<int64_t>{WS[2], WS[3]});
     ConvOp C(*L);
-    Box.set("strides", C.strides());
-    Box.set("pads", C.pads());
-    Box.set("count_include_pad", int64_t(1));
-    Box.set("ceil_mode", int64_t(0));
+    AvgPoolOp::set_strides(Box, C.strides());
+    AvgPoolOp::set_pads(Box, C.pads());
+    AvgPoolOp::set_count_include_pad(Box, int64_t(1));
+    AvgPoolOp::set_ceil_mode(Box, int64_t(0));
     Op *K = Insert(OpKind::AvgPool, {A->result()}, Box, {YS[0], 1, YS[2], YS[3]});
     Op *Scaled = Insert(OpKind::Mul, {BConv->result(), K->result()}, {}, YS);
     Value *B = G.addConstant(G.uniqueName(L->result()->name() + ".bias"),
@@ -327,8 +327,8 @@ private:
         } else {
           for (size_t K = 0; K < Src->Pads.size(); ++K)
             P[K] += Src->Pads[K];
-          Attrs.set("pads", P);
-          Attrs.set("pad_value", Src->PadValue);
+          BConvOp::set_pads(Attrs, P);
+          BConvOp::set_pad_value(Attrs, Src->PadValue);
           bool AnyPad = P[0] || P[1] || P[2] || P[3];
           Padding = !AnyPad              ? ""
                     : Src->PadValue == 0 ? ", exact zero padding"
@@ -371,7 +371,7 @@ private:
              Suffix;
     }
     if (IsConv)
-      Attrs.erase("pad_value");
+      XnorConvOp::unset_pad_value(Attrs);
     OpKind K = IsConv ? OpKind::BWConv : OpKind::BWDense;
     G.replaceOp(L, G.insertOpBefore(L, K, L->name(), {A, Bits, ScaleV, BiasV}, Attrs,
                                     G.uniqueName(L->result()->name() + ".bw"), L->result()->type())

@@ -75,7 +75,7 @@ void floatReadersGetKernelArithmetic(Graph &G, Op &BN) {
   if (!FloatUse)
     return;
   Attributes Framework = BN.attrs();
-  BN.attrs().erase("arith");
+  BatchNormOp::unset_arith(BN);
   if (Deciders.empty())
     return;
   Op *Copy = G.insertOpBefore(&BN, OpKind::BatchNorm, BN.name(), BN.operands(), Framework,

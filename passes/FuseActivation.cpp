@@ -46,12 +46,12 @@ public:
         continue;
       }
       applied(*Act, "fused into " + Conv->describe());
-      Conv->attrs().set("activation", std::string(Name));
+      FusedActivationOp::set_activation(*Conv, std::string(Name));
       if (auto Leaky = dyn_cast<LeakyReluOp>(Act))
-        Conv->attrs().set("act_alpha", Leaky->alpha());
+        FusedActivationOp::set_act_alpha(*Conv, Leaky->alpha());
       if (auto Clip = dyn_cast<ClipOp>(Act)) {
-        Conv->attrs().set("act_alpha", Clip->min());
-        Conv->attrs().set("act_beta", Clip->max());
+        FusedActivationOp::set_act_alpha(*Conv, Clip->min());
+        FusedActivationOp::set_act_beta(*Conv, Clip->max());
       }
       // The conv now produces what the activation did, under the activation's name.
       G.replaceOp(Act, Conv->result());

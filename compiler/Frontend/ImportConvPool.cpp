@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Frontend/Importers.h"
+#include "compiler/IR/OpViews.h"
 
 namespace xnorc {
 
@@ -49,10 +50,10 @@ llvm::Expected<Attributes> windowAttrs(ImportContext &Ctx, const Shape &X,
     return Ctx.error("unknown auto_pad '" + AutoPad + "'");
   }
   Attributes A;
-  A.set("strides", Strides);
-  A.set("pads", Pads);
+  WindowedOp::set_strides(A, Strides);
+  WindowedOp::set_pads(A, Pads);
   if (HasDilations)
-    A.set("dilations", Dil);
+    WindowedOp::set_dilations(A, Dil);
   else if (Dil != std::vector<int64_t>(NSp, 1))
     return Ctx.error("dilations are not supported on this op");
   return A;
@@ -82,7 +83,7 @@ llvm::Error importConv(ImportContext &Ctx) {
   auto A = windowAttrs(Ctx, (*X)->type().Dims, Kernel, true);
   if (!A)
     return A.takeError();
-  A->set("group", Ctx.attrInt("group", 1));
+  ConvOp::set_group(*A, Ctx.attrInt("group", 1));
   std::vector<Value *> Operands{*X, *W};
   if (Ctx.hasInput(2)) {
     auto B = Ctx.input(2);
@@ -103,10 +104,10 @@ static llvm::Error importPool(ImportContext &Ctx, OpKind Kind) {
   auto A = windowAttrs(Ctx, (*X)->type().Dims, Kernel, Kind == OpKind::MaxPool);
   if (!A)
     return A.takeError();
-  A->set("kernel_shape", Kernel);
-  A->set("ceil_mode", Ctx.attrInt("ceil_mode", 0));
+  PoolOp::set_kernel_shape(*A, Kernel);
+  PoolOp::set_ceil_mode(*A, Ctx.attrInt("ceil_mode", 0));
   if (Kind == OpKind::AvgPool)
-    A->set("count_include_pad", Ctx.attrInt("count_include_pad", 0));
+    AvgPoolOp::set_count_include_pad(*A, Ctx.attrInt("count_include_pad", 0));
   if (Kind == OpKind::MaxPool) {
     if (auto E = rejectUsedOutput(Ctx, 1, "argmax indices"))
       return E;

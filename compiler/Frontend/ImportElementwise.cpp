@@ -58,7 +58,7 @@ llvm::Error importTanh(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Tan
 llvm::Error importSign(ImportContext &Ctx) {
   Attributes A;
   if (Ctx.options().SignZeroIsOne) {
-    A.set("zero", 1.0);
+    SignOp::set_zero(A, 1.0);
     Ctx.noteOnce("Sign(0) is taken as +1, the convention of binary networks (Larq, LCE, "
                  "QONNX); --sign-zero=zero keeps ONNX's Sign(0) = 0");
   }
@@ -70,18 +70,18 @@ llvm::Error importExp(ImportContext &Ctx) { return importUnary(Ctx, OpKind::Exp)
 
 llvm::Error importLeakyRelu(ImportContext &Ctx) {
   Attributes A;
-  A.set("alpha", static_cast<double>(Ctx.attrFloat("alpha", 0.01f)));
+  LeakyReluOp::set_alpha(A, static_cast<double>(Ctx.attrFloat("alpha", 0.01f)));
   return importUnary(Ctx, OpKind::LeakyRelu, A);
 }
 
 llvm::Error importClip(ImportContext &Ctx) {
   constexpr double Inf = std::numeric_limits<double>::infinity();
   Attributes A;
-  A.set("min", -Inf);
-  A.set("max", Inf);
+  ClipOp::set_min(A, -Inf);
+  ClipOp::set_max(A, Inf);
   if (Ctx.opset() < 11) {
-    A.set("min", static_cast<double>(Ctx.attrFloat("min", -INFINITY)));
-    A.set("max", static_cast<double>(Ctx.attrFloat("max", INFINITY)));
+    ClipOp::set_min(A, static_cast<double>(Ctx.attrFloat("min", -INFINITY)));
+    ClipOp::set_max(A, static_cast<double>(Ctx.attrFloat("max", INFINITY)));
     return importUnary(Ctx, OpKind::Clip, A);
   }
   auto X = Ctx.input(0);
@@ -98,9 +98,10 @@ llvm::Error importClip(ImportContext &Ctx) {
       return B.takeError();
     if ((*B)->type().numElements() != 1)
       return Ctx.error(std::string(Name) + " must be a scalar");
-    if ((*B)->isConstant())
-      A.set(Name, (*B)->constant().getAsDouble(0));
-    else
+    if ((*B)->isConstant()) {
+      double Bound = (*B)->constant().getAsDouble(0);
+      Input == 1 ? ClipOp::set_min(A, Bound) : ClipOp::set_max(A, Bound);
+    } else
       RuntimeBounds.push_back({Kind, *B});
   }
   Value *Y = *X;

@@ -1,5 +1,6 @@
 //===- ImportMath.cpp - BatchNorm, Gemm, MatMul, Softmax, ReduceMean ------===//
 #include "compiler/Frontend/Importers.h"
+#include "compiler/IR/OpViews.h"
 
 #include <algorithm>
 
@@ -21,8 +22,8 @@ llvm::Error importBatchNormalization(ImportContext &Ctx) {
   if (Ctx.opset() < 9 && Ctx.attrInt("spatial", 1) == 0)
     return Ctx.error("spatial=0 is unsupported");
   Attributes A;
-  A.set("epsilon", static_cast<double>(Ctx.attrFloat("epsilon", 1e-5f)));
-  A.set("arith", std::string(bnArithName(*Ctx.options().BatchNormArith)));
+  BatchNormOp::set_epsilon(A, static_cast<double>(Ctx.attrFloat("epsilon", 1e-5f)));
+  BatchNormOp::set_arith(A, std::string(bnArithName(*Ctx.options().BatchNormArith)));
   return Ctx.emit(OpKind::BatchNorm, Operands, A).takeError();
 }
 
@@ -37,10 +38,10 @@ llvm::Error importGemm(ImportContext &Ctx) {
     Operands.push_back(*V);
   }
   Attributes A;
-  A.set("alpha", static_cast<double>(Ctx.attrFloat("alpha", 1.0f)));
-  A.set("beta", static_cast<double>(Ctx.attrFloat("beta", 1.0f)));
-  A.set("transA", Ctx.attrInt("transA", 0));
-  A.set("transB", Ctx.attrInt("transB", 0));
+  GemmOp::set_alpha(A, static_cast<double>(Ctx.attrFloat("alpha", 1.0f)));
+  GemmOp::set_beta(A, static_cast<double>(Ctx.attrFloat("beta", 1.0f)));
+  GemmOp::set_transA(A, Ctx.attrInt("transA", 0));
+  GemmOp::set_transB(A, Ctx.attrInt("transB", 0));
   return Ctx.emit(OpKind::Gemm, Operands, A).takeError();
 }
 
@@ -63,10 +64,10 @@ llvm::Error importSoftmax(ImportContext &Ctx) {
   if (!Axis)
     return Axis.takeError();
   Attributes A;
-  A.set("axis", *Axis);
+  SoftmaxOp::set_axis(A, *Axis);
   // Before opset 13 Softmax flattened [axis, rank) into one dimension; for the
   // last axis both definitions agree, so only the other case keeps the flag.
-  A.set("coerce_2d", static_cast<int64_t>(Legacy && *Axis != Rank - 1));
+  SoftmaxOp::set_coerce_2d(A, static_cast<int64_t>(Legacy && *Axis != Rank - 1));
   return Ctx.emit(OpKind::Softmax, {*X}, A).takeError();
 }
 
@@ -109,8 +110,8 @@ static llvm::Error importReduce(ImportContext &Ctx, OpKind Kind) {
   std::sort(Axes.begin(), Axes.end());
   Axes.erase(std::unique(Axes.begin(), Axes.end()), Axes.end());
   Attributes A;
-  A.set("axes", Axes);
-  A.set("keepdims", Ctx.attrInt("keepdims", 1));
+  ReduceOp::set_axes(A, Axes);
+  ReduceOp::set_keepdims(A, Ctx.attrInt("keepdims", 1));
   return Ctx.emit(Kind, {*X}, A).takeError();
 }
 

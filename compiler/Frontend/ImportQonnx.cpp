@@ -1,5 +1,6 @@
 //===- ImportQonnx.cpp - QONNX custom ops (Brevitas, FINN exports) --------===//
 #include "compiler/Frontend/Importers.h"
+#include "compiler/IR/OpViews.h"
 
 namespace xnorc {
 
@@ -14,7 +15,7 @@ llvm::Error importBipolarQuant(ImportContext &Ctx) {
   bool UnitScale = (*Scale)->isConstant() && (*Scale)->type().numElements() == 1 &&
                    (*Scale)->constant().getAsDouble(0) == 1.0;
   Attributes A;
-  A.set("zero", 1.0);
+  SignOp::set_zero(A, 1.0);
   auto S = Ctx.emit(OpKind::Sign, {*X}, A, UnitScale ? 0 : -1);
   if (!S || UnitScale)
     return S.takeError();

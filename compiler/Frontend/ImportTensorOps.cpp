@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Frontend/Importers.h"
+#include "compiler/IR/OpViews.h"
 
 #include <algorithm>
 #include <numeric>
@@ -16,7 +17,7 @@ namespace {
 
 llvm::Error emitReshape(ImportContext &Ctx, Value *X, const Shape &Target) {
   Attributes A;
-  A.set("shape", Target);
+  ReshapeOp::set_shape(A, Target);
   return Ctx.emit(OpKind::Reshape, {X}, A).takeError();
 }
 
@@ -154,7 +155,7 @@ llvm::Error importTranspose(ImportContext &Ctx) {
   for (int64_t I = 0; I < Rank; ++I)
     Reversed[I] = Rank - 1 - I;
   Attributes A;
-  A.set("perm", Ctx.attrInts("perm", Reversed));
+  TransposeOp::set_perm(A, Ctx.attrInts("perm", Reversed));
   return Ctx.emit(OpKind::Transpose, {*X}, A).takeError();
 }
 
@@ -169,12 +170,12 @@ llvm::Error importConcat(ImportContext &Ctx) {
   if (Operands.empty())
     return Ctx.error("needs at least one input");
   // Concat-1 defaulted to axis 1; from opset 4 the axis is required.
-  auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", Ctx.opset() < 4 ? 1 : 0),
-                                Operands[0]->type().rank());
+  auto Axis =
+      Ctx.normalizeAxis(Ctx.attrInt("axis", Ctx.opset() < 4 ? 1 : 0), Operands[0]->type().rank());
   if (!Axis)
     return Axis.takeError();
   Attributes A;
-  A.set("axis", *Axis);
+  ConcatOp::set_axis(A, *Axis);
   return Ctx.emit(OpKind::Concat, Operands, A).takeError();
 }
 
@@ -205,8 +206,8 @@ llvm::Error importPad(ImportContext &Ctx) {
     }
   }
   Attributes A;
-  A.set("pads", Pads);
-  A.set("value", Value);
+  PadOp::set_pads(A, Pads);
+  PadOp::set_value(A, Value);
   return Ctx.emit(OpKind::Pad, {*X}, A).takeError();
 }
 
@@ -235,8 +236,7 @@ llvm::Error importSlice(ImportContext &Ctx) {
       Axes.push_back(I);
   if (Steps.empty())
     Steps.assign(Starts.size(), 1);
-  if (Ends.size() != Starts.size() || Axes.size() != Starts.size() ||
-      Steps.size() != Starts.size())
+  if (Ends.size() != Starts.size() || Axes.size() != Starts.size() || Steps.size() != Starts.size())
     return Ctx.error("starts, ends, axes and steps differ in length");
   // Clamp as ONNX specifies, so the IR carries exact in-range bounds.
   for (size_t I = 0; I < Axes.size(); ++I) {
@@ -261,10 +261,10 @@ llvm::Error importSlice(ImportContext &Ctx) {
     Ends[I] = E;
   }
   Attributes A;
-  A.set("starts", Starts);
-  A.set("ends", Ends);
-  A.set("axes", Axes);
-  A.set("steps", Steps);
+  SliceOp::set_starts(A, Starts);
+  SliceOp::set_ends(A, Ends);
+  SliceOp::set_axes(A, Axes);
+  SliceOp::set_steps(A, Steps);
   return Ctx.emit(OpKind::Slice, {*X}, A).takeError();
 }
 
@@ -287,10 +287,10 @@ static llvm::Error importGatherAsSlices(ImportContext &Ctx, Value *X, const Tens
                        std::to_string(In[Axis]));
     I = I < 0 ? I + In[Axis] : I;
     Attributes A;
-    A.set("starts", std::vector<int64_t>{I});
-    A.set("ends", std::vector<int64_t>{I + 1});
-    A.set("axes", std::vector<int64_t>{Axis});
-    A.set("steps", std::vector<int64_t>{1});
+    SliceOp::set_starts(A, std::vector<int64_t>{I});
+    SliceOp::set_ends(A, std::vector<int64_t>{I + 1});
+    SliceOp::set_axes(A, std::vector<int64_t>{Axis});
+    SliceOp::set_steps(A, std::vector<int64_t>{1});
     auto S = Ctx.emit(OpKind::Slice, {X}, A, -1);
     if (!S)
       return S.takeError();
@@ -299,7 +299,7 @@ static llvm::Error importGatherAsSlices(ImportContext &Ctx, Value *X, const Tens
   Value *Joined = Pieces.empty() ? nullptr : Pieces.front();
   if (Pieces.size() > 1) {
     Attributes A;
-    A.set("axis", Axis);
+    ConcatOp::set_axis(A, Axis);
     auto C = Ctx.emit(OpKind::Concat, Pieces, A, -1);
     if (!C)
       return C.takeError();
@@ -327,7 +327,7 @@ llvm::Error importGather(ImportContext &Ctx) {
     return importGatherAsSlices(Ctx, *X, **Idx, *Axis);
   auto I = Ctx.input(1);
   Attributes A;
-  A.set("axis", *Axis);
+  GatherOp::set_axis(A, *Axis);
   return Ctx.emit(OpKind::Gather, {*X, *I}, A).takeError();
 }
 
@@ -391,7 +391,7 @@ llvm::Error importCast(ImportContext &Ctx) {
   if (!(*X)->isConstant())
     return Ctx.error("casting a run-time tensor to another element type is unsupported");
   Attributes A;
-  A.set("to", std::string(elemTypeName(Target)));
+  CastOp::set_to(A, std::string(elemTypeName(Target)));
   return Ctx.emit(OpKind::Cast, {*X}, A).takeError();
 }
 

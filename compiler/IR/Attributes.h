@@ -21,7 +21,8 @@ std::string attrAsString(const Attr &A, std::string Default = {});
 
 /// Named attributes, kept sorted so the text form is canonical. There are no
 /// typed getters: code reads an op's attributes through its view (OpViews.h),
-/// which gives Ops.def's default for an omitted one.
+/// which gives Ops.def's default for an omitted one, and writes them through
+/// the view's typed setters; set/erase by name are for the IR library.
 class Attributes {
 public:
   bool has(const std::string &Name) const { return Map.count(Name) != 0; }

@@ -9,7 +9,16 @@
 //   O.setOperand(ConvOp::wIndex, NewW);
 //
 // Attribute accessors return the value the op holds or, when it is omitted,
-// the default of Ops.def, so no reader repeats a default; isSet("name") says
+// the default of Ops.def, so no reader repeats a default. Writes are typed too,
+// generated from the same row: a static setter per attribute, for an op or for
+// the Attributes of an op being built, and an unsetter that omits it again:
+//
+//   FusedActivationOp::set_activation(*Conv, "relu");
+//   Attributes A;
+//   ReshapeOp::set_shape(A, Dims);
+//   BatchNormOp::unset_arith(BN);
+//
+// so no code outside the IR library writes an attribute by name. isSet("name") says
 // whether it is written, and declaredAttrs() copies the view's written ones
 // (`PoolOp(*Pool).declaredAttrs()` gives a bit pool the float pool's window). Operand accessors of
 // Optional roles return null when the operand is absent. A view holds
@@ -23,6 +32,9 @@
 
 #include <cassert>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace xnorc {
 
@@ -49,16 +61,10 @@ protected:
   }
   /// Those of the attributes Specs that are written on the op.
   Attributes writtenAttrs(const std::vector<AttrSpec> &Specs) const;
-  int64_t intAttr(const char *Name) const { return attrAsInt(attr(Name)); }
-  double floatAttr(const char *Name) const { return attrAsFloat(attr(Name)); }
-  std::vector<int64_t> intsAttr(const char *Name) const { return attrAsInts(attr(Name)); }
-  std::vector<double> floatsAttr(const char *Name) const { return attrAsFloats(attr(Name)); }
-  std::string stringAttr(const char *Name) const { return attrAsString(attr(Name)); }
-
-private:
   /// The attribute's value, or its default from Ops.def.
   Attr attr(const char *Name) const;
 
+private:
   OpKind Kind;
   const std::vector<Value *> *Operands;
   const Attributes *Attrs;
@@ -83,16 +89,31 @@ private:
   Value *Role() const { return operandAt(Role##Index); }
 #define XNORC_VIEW_OPERAND_Variadic(Role)                                                          \
   std::vector<Value *> Role() const { return operandsFrom(Role##Index); }
-#define XNORC_VIEW_ATTR_Int(Name)                                                                  \
-  int64_t Name() const { return intAttr(#Name); }
-#define XNORC_VIEW_ATTR_Float(Name)                                                                \
-  double Name() const { return floatAttr(#Name); }
-#define XNORC_VIEW_ATTR_Ints(Name)                                                                 \
-  std::vector<int64_t> Name() const { return intsAttr(#Name); }
-#define XNORC_VIEW_ATTR_Floats(Name)                                                               \
-  std::vector<double> Name() const { return floatsAttr(#Name); }
-#define XNORC_VIEW_ATTR_String(Name)                                                               \
-  std::string Name() const { return stringAttr(#Name); }
+
+// The C++ type of each attribute Type of Ops.def, which attrAs<Type>
+// (attrAsInt, attrAsInts, ...: Attributes.h) reads.
+#define XNORC_VIEW_ATTR_TYPE_Int int64_t
+#define XNORC_VIEW_ATTR_TYPE_Float double
+#define XNORC_VIEW_ATTR_TYPE_Ints std::vector<int64_t>
+#define XNORC_VIEW_ATTR_TYPE_Floats std::vector<double>
+#define XNORC_VIEW_ATTR_TYPE_String std::string
+
+// An attribute's getter, setters and unsetters. The Op overloads check that the
+// view applies to the op; the Attributes ones serve an op not built yet.
+#define XNORC_VIEW_ATTR(Name, Type)                                                                \
+  XNORC_VIEW_ATTR_TYPE_##Type Name() const { return attrAs##Type(attr(#Name)); }                   \
+  static void set_##Name(Attributes &A, XNORC_VIEW_ATTR_TYPE_##Type V) {                           \
+    A.set(#Name, std::move(V));                                                                    \
+  }                                                                                                \
+  static void set_##Name(Op &O, XNORC_VIEW_ATTR_TYPE_##Type V) {                                   \
+    assert(classof(O.kind()));                                                                     \
+    set_##Name(O.attrs(), std::move(V));                                                           \
+  }                                                                                                \
+  static void unset_##Name(Attributes &A) { A.erase(#Name); }                                      \
+  static void unset_##Name(Op &O) {                                                                \
+    assert(classof(O.kind()));                                                                     \
+    unset_##Name(O.attrs());                                                                       \
+  }
 
 #define XNORC_VIEW_CLASS(Name, Classof, Schema, OperandList, AttrList)                             \
   class Name : public OpView, public Name##Operands {                                              \
@@ -109,7 +130,7 @@ private:
   };
 
 #define XNORC_OPERAND(Role, Presence) XNORC_VIEW_OPERAND_##Presence(Role)
-#define XNORC_ATTR(Name, Type, Default, Constraint) XNORC_VIEW_ATTR_##Type(Name)
+#define XNORC_ATTR(Name, Type, Default, Constraint) XNORC_VIEW_ATTR(Name, Type)
 #define XNORC_OP(Kind, Mnemonic, Traits, OperandList, AttrList)                                    \
   XNORC_VIEW_CLASS(Kind##Op, K == OpKind::Kind, opSchema(OpKind::Kind), OperandList, AttrList)
 #define XNORC_INTERFACE(Name, Trait, OperandList, AttrList)                                        \
@@ -121,11 +142,12 @@ private:
 #undef XNORC_VIEW_OPERAND_Required
 #undef XNORC_VIEW_OPERAND_Optional
 #undef XNORC_VIEW_OPERAND_Variadic
-#undef XNORC_VIEW_ATTR_Int
-#undef XNORC_VIEW_ATTR_Float
-#undef XNORC_VIEW_ATTR_Ints
-#undef XNORC_VIEW_ATTR_Floats
-#undef XNORC_VIEW_ATTR_String
+#undef XNORC_VIEW_ATTR
+#undef XNORC_VIEW_ATTR_TYPE_Int
+#undef XNORC_VIEW_ATTR_TYPE_Float
+#undef XNORC_VIEW_ATTR_TYPE_Ints
+#undef XNORC_VIEW_ATTR_TYPE_Floats
+#undef XNORC_VIEW_ATTR_TYPE_String
 
 /// True if O is an op the view View applies to.
 template <typename View> bool isa(const Op &O) { return View::classof(O.kind()); }

@@ -29,7 +29,7 @@ llvm::Expected<std::unique_ptr<Graph>> loadModel(const std::string &Path,
     if (Opts.BatchNormArith)
       for (Op *O : (*G)->ops())
         if (auto BN = dyn_cast<BatchNormOp>(O); BN && !BN->isSet("arith"))
-          O->attrs().set("arith", std::string(bnArithName(*Opts.BatchNormArith)));
+          BatchNormOp::set_arith(*O, std::string(bnArithName(*Opts.BatchNormArith)));
     if (auto E = verifyGraph(**G))
       return withContext(std::move(E), Path + ": error");
     return G;

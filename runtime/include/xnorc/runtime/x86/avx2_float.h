@@ -15,7 +15,6 @@
 #include "px_float.h"
 
 // xn_avx2_px, xn_avx2_conv, xn_avx2_gemm.
-XN_X86_PX_KERNELS(avx2, xn_avx2_f32, XN_AVX2F_T, XN_AVX2F_P, false,
-                  __attribute__((target("avx2,fma"))))
+XN_X86_PX_KERNELS(avx2, xn_avx2_f32, XN_AVX2F_T, XN_AVX2F_P, __attribute__((target("avx2,fma"))))
 
 #endif // XNORC_RUNTIME_X86_AVX2_FLOAT_H

@@ -16,7 +16,7 @@
 #include "px_float.h"
 
 // xn_avx512_px, xn_avx512_conv, xn_avx512_gemm.
-XN_X86_PX_KERNELS(avx512, xn_avx512_f32, XN_AVX512F_T, XN_AVX512F_P, true,
+XN_X86_PX_KERNELS(avx512, xn_avx512_f32, XN_AVX512F_T, XN_AVX512F_P,
                   __attribute__((target("avx512f,fma"))))
 
 #endif // XNORC_RUNTIME_X86_AVX512_FLOAT_H

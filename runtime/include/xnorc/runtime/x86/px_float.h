@@ -11,7 +11,7 @@
 // larger strides a masked gather. Zero padding is exact: kernel rows outside the input are
 // skipped, and every load is masked to the input row's [0, W) (masked-out lanes read as 0
 // and never fault), so borders need no separate path. A 1x1 conv runs a loop over input
-// channels alone (where K::K1), and a 1x1 stride-1 conv is one long row of H*W pixels
+// channels alone, and a 1x1 stride-1 conv is one long row of H*W pixels
 // (xn_x86_conv_flatten_1x1). Output: masked vector stores straight into NCHW rows, bias as
 // the accumulators' initial value, Relu in registers (other fused activations on the stored
 // row).
@@ -20,10 +20,10 @@
 // time (8 independent accumulators), one broadcast of A[m][k] per k.
 //
 // An ISA supplies a kernel type K: K::V its policy, K::T channels per weight block, K::P
-// pixel vectors per register tile, K::K1 whether 1x1 kernels take the channel-only loop, and
-// K::tiles<P, S>(row, ox0) carrying its target attribute and `flatten` (which compiles this walk's
-// tile and the policy for the ISA); XN_X86_PX_KERNELS declares it and the entry points. Results
-// equal the generic kernels' up to float summation order (FMA, no intermediate rounding).
+// pixel vectors per register tile, and K::tiles<P, S>(row, ox0) and K::tile<P, S, K1>(...)
+// carrying its target attribute and `flatten` (which compile this walk and the policy for the
+// ISA); XN_X86_PX_KERNELS declares it and the entry points. Results equal the generic kernels'
+// up to float summation order (FMA, no intermediate rounding).
 #ifndef XNORC_RUNTIME_X86_PX_FLOAT_H
 #define XNORC_RUNTIME_X86_PX_FLOAT_H
 
@@ -72,6 +72,12 @@ inline void xn_x86_px_tap(typename K::V::vec (&acc)[P][K::T], const float *src, 
 // block ob (weights wb), `rem` output pixels left in the row. K1: the kernel is 1x1 (one tap
 // per input channel: the channel loop is the only loop). mk[(i * kw + kx) * 2 + h] masks
 // half h of pixel vector i's input at kernel column kx.
+//
+// Each instance is compiled as a function of its own (K::tile, noinline). Flattened into
+// xn_x86_px_tiles beside its other instances, g++ 12 allocated registers over all of them
+// and, inside the channel loop, spilled accumulators, the mask vectors and the loop bound
+// (re-read through the spilled row pointer): 1x1 convs ran 1.1-1.8x slower, AVX2 and AVX-512
+// alike. The loops read locals rather than the fields of r, p and g for the same reason.
 template <class K, int P, int S, bool K1>
 inline void xn_x86_px_tile(const xn_x86_px_row &r, int64_t ix0,
                            const typename K::V::masked::mask *mk, const float *wb, int64_t ob,
@@ -91,30 +97,32 @@ inline void xn_x86_px_tile(const xn_x86_px_row &r, int64_t ix0,
     for (int i = 0; i < P; ++i)
       acc[i][t] = b0;
   }
-  const int64_t kh = g->kh, kw = g->kw, iw = g->iw;
+  const int64_t c_in = p->c_in, kh = g->kh, kw = g->kw, iw = g->iw, dh = g->dh, dw = g->dw;
   const int64_t plane = g->ih * iw;
   const int64_t step = S ? S : g->sw;
+  const int64_t iy0 = r.iy0, ky_lo = r.ky_lo, ky_hi = r.ky_hi;
+  const float *const xn = r.xn;
   typename G::index gidx;
   G::strided(gidx, g->sw);
   if (K1) {
-    if (r.ky_lo < r.ky_hi) {
+    if (ky_lo < ky_hi) {
       typename G::mask m[2 * P];
       XN_X86F_UNROLL
       for (int k = 0; k < 2 * P; ++k)
         m[k] = mk[k];
-      const float *src = r.xn + r.iy0 * iw + ix0;
+      const float *src = xn + iy0 * iw + ix0;
       const float *wc = wb;
-      for (int64_t c = 0; c < p->c_in; ++c, src += plane, wc += T)
+      for (int64_t c = 0; c < c_in; ++c, src += plane, wc += T)
         xn_x86_px_tap<K, P, S>(acc, src, step, m, 2, gidx, wc);
     }
   } else {
-    for (int64_t c = 0; c < p->c_in; ++c) {
-      const float *xc = r.xn + c * plane;
+    for (int64_t c = 0; c < c_in; ++c) {
+      const float *xc = xn + c * plane;
       const float *wc = wb + c * kh * kw * T;
-      for (int64_t ky = r.ky_lo; ky < r.ky_hi; ++ky) {
-        const float *src = xc + (r.iy0 + ky * g->dh) * iw + ix0;
+      for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+        const float *src = xc + (iy0 + ky * dh) * iw + ix0;
         const float *wk = wc + ky * kw * T;
-        for (int64_t kx = 0; kx < kw; ++kx, src += g->dw, wk += T)
+        for (int64_t kx = 0; kx < kw; ++kx, src += dw, wk += T)
           xn_x86_px_tap<K, P, S>(acc, src, step, mk + kx * 2, kw * 2, gidx, wk);
       }
     }
@@ -161,10 +169,10 @@ template <class K, int P, int S> inline void xn_x86_px_tiles(const xn_x86_px_row
   const int64_t blocks = (r.p->c_out + K::T - 1) / K::T;
   const int64_t wblock = r.p->c_in * g->kh * g->kw * K::T;
   for (int64_t ob = 0; ob < blocks; ++ob)
-    if (K::K1 && g->kh == 1 && g->kw == 1)
-      xn_x86_px_tile<K, P, S, true>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
+    if (g->kh == 1 && g->kw == 1)
+      K::template tile<P, S, true>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
     else
-      xn_x86_px_tile<K, P, S, false>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
+      K::template tile<P, S, false>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
 }
 
 // Every output row: whole tiles of K::P pixel vectors, then one narrower tile.
@@ -261,19 +269,23 @@ inline void xn_x86_px_gemm(const xn_gemm_params *p, const float *a, const float 
   }
 }
 
-// The kernel type xn_<isa>_px (policy V, T channels per block, P pixel vectors per tile,
-// K1: 1x1 kernels take the channel-only loop; AVX2 measured 1.2x slower with it on a 1x1
-// 64->64 conv, its 16 registers being full) and the entry points of ISA `isa` with target attribute
-// ATTR:
+// The kernel type xn_<isa>_px (policy V, T channels per block, P pixel vectors per tile; tile
+// and tiles compile xn_x86_px_tile and xn_x86_px_tiles for the ISA) and the entry points of
+// ISA `isa` with target attribute ATTR:
 //   xn_<isa>_conv: xn_conv's contract (generic/conv.h) for convs xn_x86_conv_supported()
 //     accepts, w packed by xn_<isa>_conv_pack;
 //   xn_<isa>_gemm: xn_gemm's contract (generic/gemm.h), b packed by xn_<isa>_gemm_pack.
 // (A macro: the target attribute cannot be a template parameter.)
-#define XN_X86_PX_KERNELS(isa, V_, T_, P_, K1_, ATTR)                                              \
+#define XN_X86_PX_KERNELS(isa, V_, T_, P_, ATTR)                                                   \
   struct xn_##isa##_px {                                                                           \
     typedef V_ V;                                                                                  \
     static const int T = T_, P = P_;                                                               \
-    static const bool K1 = K1_;                                                                    \
+    template <int TP, int S, bool K1>                                                              \
+    ATTR __attribute__((flatten, noinline)) static void                                            \
+    tile(const xn_x86_px_row &r, int64_t ix0, const V::masked::mask *mk, const float *wb,          \
+         int64_t ob, int64_t ox0, int64_t rem) {                                                   \
+      xn_x86_px_tile<xn_##isa##_px, TP, S, K1>(r, ix0, mk, wb, ob, ox0, rem);                      \
+    }                                                                                              \
     template <int TP, int S>                                                                       \
     ATTR __attribute__((flatten)) static void tiles(const xn_x86_px_row &r, int64_t ox0) {         \
       xn_x86_px_tiles<xn_##isa##_px, TP, S>(r, ox0);                                               \
