@@ -134,18 +134,25 @@ llvm::Error HlsDataflow::computeDepths() {
     }
     if (Finished)
       return llvm::Error::success();
-    bool Grew = false;
+    // The FIFOs to deepen: full ones whose reader waits on another, empty stream (two paths
+    // that meet again at different rates, e.g. a shortcut beside a window). A full FIFO whose
+    // reader is itself blocked writing only passes the back-pressure on.
+    auto Waiting = [&](int P, bool Write) {
+      return P >= 0 && Seg[P] < Schedules[P].size() && Schedules[P][Seg[P]].Write == Write;
+    };
+    std::vector<int> Grow;
     for (size_t P = 0; P < Processes.size(); ++P) {
-      if (Seg[P] >= Schedules[P].size() || !Schedules[P][Seg[P]].Write)
+      if (!Waiting(static_cast<int>(P), true))
         continue;
-      HlsStream &S = Streams[Schedules[P][Seg[P]].Stream];
-      if (!S.External && Occupancy[Schedules[P][Seg[P]].Stream] >= S.Depth) {
-        S.Depth *= 2;
-        Grew = true;
-      }
+      const int S = Schedules[P][Seg[P]].Stream;
+      if (!Streams[S].External && Occupancy[S] >= Streams[S].Depth &&
+          Waiting(Streams[S].Consumer, false))
+        Grow.push_back(S);
     }
-    if (!Grew)
+    if (Grow.empty())
       break; // every blocked process waits to read: the schedules themselves do not match
+    for (int S : Grow)
+      Streams[S].Depth *= 2;
   }
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "internal error: the dataflow schedule deadlocks at any FIFO "

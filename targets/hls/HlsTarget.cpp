@@ -30,23 +30,21 @@ public:
   OpSupport isOpSupported(const Op &O) const override { return hlsOpSupport(O); }
 
   llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override {
-    HlsConfig Config;
-    Config.ClockMHz = ClockMHz;
-    Config.Part = Part;
-    if (!FoldingFile.empty()) {
-      auto F = readFoldingFile(FoldingFile, G);
-      if (!F)
-        return F.takeError();
-      Config.Foldings = std::move(*F);
-    }
-    if (Fps > 0)
-      if (auto E = foldForThroughput(G, Config))
-        return std::move(E);
     HlsEstimate Est;
-    auto Files = emitHls(G, Opts, Config, Est);
-    if (Files && Opts.Note)
-      Opts.Note(Est.text());
-    return Files;
+    return generate(G, Opts, Est);
+  }
+
+  /// The estimates of the accelerator emit() would generate (--report).
+  llvm::Expected<std::string> report(const Graph &G) override {
+    if (auto E = checkOpsSupported(*this, G))
+      return std::move(E);
+    EmitOptions Opts;
+    Opts.Name = "model";
+    HlsEstimate Est;
+    auto Files = generate(G, Opts, Est);
+    if (!Files)
+      return Files.takeError();
+    return "\n" + Est.text();
   }
 
 protected:
@@ -73,6 +71,23 @@ protected:
   }
 
 private:
+  llvm::Expected<std::vector<OutputFile>> generate(const Graph &G, const EmitOptions &Opts,
+                                                   HlsEstimate &Est) const {
+    HlsConfig Config;
+    Config.ClockMHz = ClockMHz;
+    Config.Part = Part;
+    if (!FoldingFile.empty()) {
+      auto F = readFoldingFile(FoldingFile, G);
+      if (!F)
+        return F.takeError();
+      Config.Foldings = std::move(*F);
+    }
+    if (Fps > 0)
+      if (auto E = foldForThroughput(G, Config))
+        return std::move(E);
+    return emitHls(G, Opts, Config, Est);
+  }
+
   std::string FoldingFile, Part = "xc7z020clg400-1";
   double Fps = 0, ClockMHz = 100.0;
 
