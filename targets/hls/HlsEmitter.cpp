@@ -268,8 +268,8 @@ private:
     std::deque<int> &Ends = Endpoints[V];
     int Cur = Stream;
     for (size_t I = 1; I < Readers; ++I) {
-      int A = newStream(S, V->name() + "_dup");
-      int B = newStream(S, V->name() + "_dup");
+      int A = newStream(S, fmt::format("{} (reader {})", V->name(), I));
+      int B = newStream(S, fmt::format("{} (readers {}+)", V->name(), I + 1));
       addProcess("dup " + V->name(),
                  fmt::format("xnorc_hls::dup2<{}, {}>({}, {}, {})", S.itemType(), S.items(),
                              sym(Cur), sym(A), sym(B)),
@@ -294,7 +294,7 @@ private:
 
   // ---- constants ----
   std::string constSym(const Op &O, const std::string &What) {
-    return Syms.unique("k_", O.name() + "_" + What);
+    return Syms.unique("k_", hlsLayerName(O) + "_" + What);
   }
   void addConstant(const std::string &Decl, const std::string &Comment,
                    const std::vector<std::string> &Items, int PerLine) {
@@ -316,8 +316,8 @@ private:
     if (Items.empty())
       Items.push_back("0.0f");
     addConstant(fmt::format("static const float {}{}", S, Dims),
-                fmt::format("{} of layer '{}'", What, cComment(O.name())), nestBraces(Items, Dims),
-                8);
+                fmt::format("{} of layer '{}'", What, cComment(hlsLayerName(O))),
+                nestBraces(Items, Dims), 8);
     return S;
   }
   /// Items of a [A][B] array in nested braces; flat arrays unchanged.
@@ -370,16 +370,16 @@ int HlsEmitterImpl::window(const Op &O, const StreamShape &In, int InStream,
   StreamShape TapShape = In;
   std::string TapType = fmt::format("xnorc_hls::tap<{}>", In.itemType());
   int64_t Taps = In.N * OutDims[2] * OutDims[3] * K[0] * K[1];
-  int S = Flow.addStream(Syms.unique("s_", O.name() + "_window"), TapType, Taps, In.itemBits() + 1,
-                         O.name() + " window");
+  int S = Flow.addStream(Syms.unique("s_", hlsLayerName(O) + "_window"), TapType, Taps,
+                         In.itemBits() + 1, hlsLayerName(O) + " window");
   std::string Call = fmt::format(
       "xnorc_hls::sliding_window<{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}>({}, {}, {})",
       In.itemType(), In.N, In.H, In.W, K[0], K[1], Strides[0], Strides[1], Pads[0], Pads[1],
       OutDims[2], OutDims[3], PadValid ? "true" : "false", sym(InStream), sym(S), Pad);
-  addProcess("window " + O.name(), Call, {InStream}, {S},
+  addProcess("window " + hlsLayerName(O), Call, {InStream}, {S},
              ProcessTiming::window(In.H, In.W, OutDims[2], OutDims[3], K[0], K[1], Strides[0],
                                    Pads[0], In.N));
-  LayerEstimate L{O.name() + " (window)", "window", OutDims[2] * OutDims[3] * K[0] * K[1]};
+  LayerEstimate L{hlsLayerName(O) + " (window)", "window", OutDims[2] * OutDims[3] * K[0] * K[1]};
   Est.Layers.push_back(L);
   return S;
 }
@@ -398,7 +398,7 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
   FusedActivationOp F(O);
   int Out = newStream(*OutS, O.result()->name());
   const int64_t Pixels = In.N * Y[2] * Y[3];
-  std::string Fn = Syms.unique("layer_", O.name());
+  std::string Fn = Syms.unique("layer_", hlsLayerName(O));
   std::string Call;
   if (O.kind() == OpKind::Conv) {
     std::string W =
@@ -412,7 +412,7 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
                        floatLiteral(static_cast<float>(F.act_alpha())),
                        floatLiteral(static_cast<float>(F.act_beta())));
     Est.Layers.push_back(
-        {O.name(), "float-conv", Y[2] * Y[3] * M * C * KK, 0, 0, 32 * M * C * KK, 32 * M});
+        {hlsLayerName(O), "float-conv", Y[2] * Y[3] * M * C * KK, 0, 0, 32 * M * C * KK, 32 * M});
   } else { // bwconv: bit k * C + c of w[m] is -1
     ScaledLayerOp Sc(O);
     const Tensor &WT = O.operand(1)->constant();
@@ -422,9 +422,10 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
         for (int64_t c = 0; c < C; ++c)
           Items.push_back(getBinary(WT, (m * C + c) * KK + k) < 0 ? "1" : "0");
     std::string W = constSym(O, "weights");
-    addConstant(fmt::format("static const bool {}[{}][{}]", W, M, KK * C),
-                fmt::format("weights of layer '{}' (1 = -1), [m][tap * C + c]", cComment(O.name())),
-                nestBraces(Items, fmt::format("[{}][{}]", M, KK * C)), 32);
+    addConstant(
+        fmt::format("static const bool {}[{}][{}]", W, M, KK * C),
+        fmt::format("weights of layer '{}' (1 = -1), [m][tap * C + c]", cComment(hlsLayerName(O))),
+        nestBraces(Items, fmt::format("[{}][{}]", M, KK * C)), 32);
     std::string S = floatArray(O, "scale", floats(Sc.scale()), fmt::format("[{}]", M));
     std::string B = floatArray(O, "bias", floats(Sc.bias()), fmt::format("[{}]", M));
     std::string Res = "nullptr";
@@ -440,13 +441,14 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
                        Sc.residual() ? "true" : "false", sym(Win), Res, sym(Out), W, S, B,
                        floatLiteral(static_cast<float>(F.act_alpha())),
                        floatLiteral(static_cast<float>(F.act_beta())));
-    Est.Layers.push_back({O.name(), "bw-conv", Y[2] * Y[3] * M * C * KK, 0, 0, M * C * KK, 64 * M});
-    addProcess(O.name(), Call, Ins, {Out}, ProcessTiming::rows(Pixels, KK, M * C * KK, 1));
+    Est.Layers.push_back(
+        {hlsLayerName(O), "bw-conv", Y[2] * Y[3] * M * C * KK, 0, 0, M * C * KK, 64 * M});
+    addProcess(hlsLayerName(O), Call, Ins, {Out}, ProcessTiming::rows(Pixels, KK, M * C * KK, 1));
     produce(O.result(), *OutS, Out);
     return llvm::Error::success();
   }
   (void)Fn;
-  addProcess(O.name(), Call, {Win}, {Out}, ProcessTiming::rows(Pixels, KK, M * C * KK, 1));
+  addProcess(hlsLayerName(O), Call, {Win}, {Out}, ProcessTiming::rows(Pixels, KK, M * C * KK, 1));
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }
@@ -500,11 +502,11 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
   std::string W = constSym(O, "weights");
   addConstant(fmt::format("static const ap_uint<{}> {}[{}][{}]", SIMD, W, PE, NF * SF),
               fmt::format("weights of layer '{}': [PE][NF * SF] words of SIMD bits (1 = -1)",
-                          cComment(O.name())),
+                          cComment(hlsLayerName(O))),
               nestBraces(Words, fmt::format("[{}][{}]", PE, NF * SF)), 6);
 
   int Out = newStream(*OutS, O.result()->name());
-  std::string Fn = Syms.unique("layer_", O.name());
+  std::string Fn = Syms.unique("layer_", hlsLayerName(O));
   std::string Epi, ExtraParam, ExtraArgs, ExtraType;
   std::vector<int> Ins{InStream};
   int64_t ThreshBits;
@@ -522,11 +524,11 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
     std::string TS = constSym(O, "thresholds"), NS = constSym(O, "negative");
     const std::string Dims = fmt::format("[{}][{}]", PE, NF);
     addConstant(fmt::format("static const ap_int<{}> {}{}", AW + 1, TS, Dims),
-                fmt::format("thresholds of layer '{}', [PE][NF]", cComment(O.name())),
+                fmt::format("thresholds of layer '{}', [PE][NF]", cComment(hlsLayerName(O))),
                 nestBraces(TI, Dims), 12);
     addConstant(fmt::format("static const ap_uint<1> {}{}", NS, Dims),
                 fmt::format("1: channel passes when d <= threshold (gamma < 0) in layer '{}'",
-                            cComment(O.name())),
+                            cComment(hlsLayerName(O))),
                 nestBraces(NI, Dims), 16);
     Epi =
         fmt::format("  xnorc_hls::threshold_epilogue<{}, {}, {}, {}, Out> epi{{{}, {}, out, 0}};\n",
@@ -573,16 +575,16 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
       "// in: hls::stream<{}>, out: hls::stream<{}> (of any depth)\n"
       "template <class In{}, class Out> static void {}(In &in{}, Out &out) {{\n{}"
       "  xnorc_hls::mvtu<{}, {}, {}, {}, {}, {}, {}>(in, {}, epi);\n}}\n\n",
-      cComment(O.name()), M, K, PE, SIMD, NF, SF, InType, OutS->itemType(), ExtraType, Fn,
+      cComment(hlsLayerName(O)), M, K, PE, SIMD, NF, SF, InType, OutS->itemType(), ExtraType, Fn,
       ExtraParam, Epi, C, KK, M, PE, SIMD, Pixels, AW, W);
   // A dense layer with float outputs writes its M values per row; the others one item.
   ProcessTiming Timing =
       ProcessTiming::rows(Pixels, Conv ? KK : 1, NF * SF, Conv || Thresh ? 1 : M);
   Timing.ExtraFirst = true; // scale_epilogue reads the residual pixel before the window
-  addProcess(O.name(), fmt::format("{}({}{}, {})", Fn, sym(InStream), ExtraArgs, sym(Out)), Ins,
-             {Out}, Timing);
-  Est.Layers.push_back(
-      {O.name(), Conv ? "mvtu-conv" : "mvtu-dense", Geo.cycles(F), PE, SIMD, M * K, ThreshBits});
+  addProcess(hlsLayerName(O), fmt::format("{}({}{}, {})", Fn, sym(InStream), ExtraArgs, sym(Out)),
+             Ins, {Out}, Timing);
+  Est.Layers.push_back({hlsLayerName(O), Conv ? "mvtu-conv" : "mvtu-dense", Geo.cycles(F), PE, SIMD,
+                        M * K, ThreshBits});
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }
@@ -608,18 +610,18 @@ llvm::Error HlsEmitterImpl::emitPool(const Op &O) {
     for (int64_t c = 0; c < In.C; ++c)
       Mask.push_back(MM && getBinary(MM->constant(), c) < 0 ? "1" : "0");
     std::string MS = constSym(O, "min_mask");
-    addConstant(
-        fmt::format("static const ap_uint<1> {}[{}]", MS, In.C),
-        fmt::format("1: channel pools with min (OR of bits) in layer '{}'", cComment(O.name())),
-        Mask, 32);
+    addConstant(fmt::format("static const ap_uint<1> {}[{}]", MS, In.C),
+                fmt::format("1: channel pools with min (OR of bits) in layer '{}'",
+                            cComment(hlsLayerName(O))),
+                Mask, 32);
     Call = fmt::format("xnorc_hls::bit_max_pool<{}, {}, {}>({}, {}, {})", In.C, KK, Pixels,
                        sym(Win), sym(Out), MS);
   } else {
     Call = fmt::format("xnorc_hls::max_pool<{}, {}, {}>({}, {})", In.C, KK, Pixels, sym(Win),
                        sym(Out));
   }
-  addProcess(O.name(), Call, {Win}, {Out}, ProcessTiming::rows(Pixels, KK, KK, 1));
-  Est.Layers.push_back({O.name(), Bits ? "bit-max-pool" : "max-pool", Y[2] * Y[3] * KK});
+  addProcess(hlsLayerName(O), Call, {Win}, {Out}, ProcessTiming::rows(Pixels, KK, KK, 1));
+  Est.Layers.push_back({hlsLayerName(O), Bits ? "bit-max-pool" : "max-pool", Y[2] * Y[3] * KK});
   produce(O.result(), OutS, Out);
   return llvm::Error::success();
 }
@@ -644,13 +646,13 @@ llvm::Error HlsEmitterImpl::emitGemm(const Op &O) {
                               fmt::format("[{}]", N));
   int Out = newStream(*OutS, O.result()->name());
   int InS = consume(O.operand(0));
-  addProcess(O.name(),
+  addProcess(hlsLayerName(O),
              fmt::format("xnorc_hls::dense<{}, {}, {}, {}, {}>({}, {}, {}, {}, {}, {})", K, N, Rows,
                          UseC ? "true" : "false", Gm.alpha() != 1.0 ? "true" : "false", sym(InS),
                          sym(Out), WS, CS, floatLiteral(static_cast<float>(Gm.alpha())),
                          floatLiteral(static_cast<float>(Gm.beta()))),
              {InS}, {Out}, ProcessTiming::rows(Rows, K, K * N, N));
-  Est.Layers.push_back({O.name(), "float-dense", K * N, 0, 0, 32 * K * N, 32 * N});
+  Est.Layers.push_back({hlsLayerName(O), "float-dense", K * N, 0, 0, 32 * K * N, 32 * N});
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }
@@ -676,21 +678,21 @@ llvm::Error HlsEmitterImpl::emitThreshold(const Op &O) {
   }
   std::string TS = floatArray(O, "tau", TauS, fmt::format("[{}]", In.C));
   std::string GS = constSym(O, "ge");
-  addConstant(
-      fmt::format("static const ap_uint<1> {}[{}]", GS, In.C),
-      fmt::format("1: bit is +1 when x >= tau, 0: when x <= tau (layer '{}')", cComment(O.name())),
-      Ge, 32);
+  addConstant(fmt::format("static const ap_uint<1> {}[{}]", GS, In.C),
+              fmt::format("1: bit is +1 when x >= tau, 0: when x <= tau (layer '{}')",
+                          cComment(hlsLayerName(O))),
+              Ge, 32);
   int Out = newStream(OutS, O.result()->name());
   int InS = consume(O.operand(0));
   const bool Pix = In.Pixels;
-  addProcess(O.name(),
+  addProcess(hlsLayerName(O),
              fmt::format("xnorc_hls::{}<{}, {}>({}, {}, {}, {})",
                          Pix ? "threshold_pixels" : "threshold_rows", In.C, Pix ? In.items() : In.N,
                          sym(InS), sym(Out), TS, GS),
              {InS}, {Out},
              Pix ? ProcessTiming::streaming(In.items()) : ProcessTiming::rows(In.N, In.C, In.C, 1));
   Est.Layers.push_back(
-      {O.name(), "threshold", Pix ? In.pixelsPerImage() : In.C, 0, 0, 0, 33 * In.C});
+      {hlsLayerName(O), "threshold", Pix ? In.pixelsPerImage() : In.C, 0, 0, 0, 33 * In.C});
   produce(O.result(), OutS, Out);
   return llvm::Error::success();
 }
@@ -716,16 +718,16 @@ llvm::Error HlsEmitterImpl::emitReshape(const Op &O) {
       OutS->Order[p * In.C + c] = c * HW + p;
   int Out = newStream(*OutS, O.result()->name());
   if (In.Bits)
-    addProcess(O.name(),
+    addProcess(hlsLayerName(O),
                fmt::format("xnorc_hls::flatten_bits<{}, {}, {}>({}, {})", In.C, HW, In.N, sym(InS),
                            sym(Out)),
                {InS}, {Out}, ProcessTiming::rows(In.N, HW, HW, 1));
   else
-    addProcess(O.name(),
+    addProcess(hlsLayerName(O),
                fmt::format("xnorc_hls::unpack_pixels<{}, {}>({}, {})", In.C, In.items(), sym(InS),
                            sym(Out)),
                {InS}, {Out}, ProcessTiming::rows(In.items(), 1, In.C, In.C));
-  Est.Layers.push_back({O.name(), "flatten", In.Bits ? HW : HW * In.C});
+  Est.Layers.push_back({hlsLayerName(O), "flatten", In.Bits ? HW : HW * In.C});
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }
@@ -738,15 +740,15 @@ llvm::Error HlsEmitterImpl::emitUnpack(const Op &O) {
   int Out = newStream(OutS, O.result()->name());
   if (In.Pixels)
     addProcess(
-        O.name(),
+        hlsLayerName(O),
         fmt::format("xnorc_hls::unpack_bits<{}, {}>({}, {})", In.C, In.items(), sym(InS), sym(Out)),
         {InS}, {Out}, ProcessTiming::streaming(In.items()));
   else
     addProcess(
-        O.name(),
+        hlsLayerName(O),
         fmt::format("xnorc_hls::unpack_bit_rows<{}, {}>({}, {})", In.C, In.N, sym(InS), sym(Out)),
         {InS}, {Out}, ProcessTiming::rows(In.N, 1, In.C, In.C));
-  Est.Layers.push_back({O.name(), "unpack", In.Pixels ? In.pixelsPerImage() : In.C});
+  Est.Layers.push_back({hlsLayerName(O), "unpack", In.Pixels ? In.pixelsPerImage() : In.C});
   produce(O.result(), OutS, Out);
   return llvm::Error::success();
 }
@@ -814,7 +816,7 @@ llvm::Error HlsEmitterImpl::emitOp(const Op &O) {
       StreamShape Row = *OutS;
       Row.Pixels = false;
       int Mid = newStream(Row, O.result()->name() + "_row");
-      addProcess(O.name(),
+      addProcess(hlsLayerName(O),
                  fmt::format("xnorc_hls::spatial_mean<{}, {}, {}>({}, {})", In.C, HW, In.N,
                              sym(InS), sym(Mid)),
                  {InS}, {Mid}, ProcessTiming::rows(In.N, HW, HW, In.C));
@@ -831,8 +833,8 @@ llvm::Error HlsEmitterImpl::emitOp(const Op &O) {
   default:
     return makeError("internal error: no streaming layer for '{}'", O.mnemonic());
   }
-  addProcess(O.name(), Call, Ins, {Out}, Timing);
-  Est.Layers.push_back({O.name(), O.mnemonic(), Cycles, 0, 0, 0, ParamBits});
+  addProcess(hlsLayerName(O), Call, Ins, {Out}, Timing);
+  Est.Layers.push_back({hlsLayerName(O), O.mnemonic(), Cycles, 0, 0, 0, ParamBits});
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }

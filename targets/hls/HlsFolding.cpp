@@ -11,6 +11,8 @@
 
 namespace xnorc {
 
+std::string hlsLayerName(const Op &O) { return O.name().empty() ? O.result()->name() : O.name(); }
+
 std::optional<MvtuGeometry> mvtuGeometry(const Op &O) {
   switch (O.kind()) {
   case OpKind::BConv:
@@ -48,14 +50,14 @@ Folding defaultFolding(const MvtuGeometry &G) {
 
 llvm::Error checkFolding(const Op &O, const MvtuGeometry &G, const Folding &F) {
   if (F.PE < 1 || G.M % F.PE != 0)
-    return makeError("layer '{}': PE {} does not divide its {} output channels", cComment(O.name()),
-                     F.PE, G.M);
+    return makeError("layer '{}': PE {} does not divide its {} output channels",
+                     cComment(hlsLayerName(O)), F.PE, G.M);
   if (F.SIMD < 1 || G.C % F.SIMD != 0)
     return makeError("layer '{}': SIMD {} does not divide its {} input channels",
-                     cComment(O.name()), F.SIMD, G.C);
+                     cComment(hlsLayerName(O)), F.SIMD, G.C);
   if (F.SIMD > MaxHlsSimd)
-    return makeError("layer '{}': SIMD {} is above the largest supported, {}", cComment(O.name()),
-                     F.SIMD, MaxHlsSimd);
+    return makeError("layer '{}': SIMD {} is above the largest supported, {}",
+                     cComment(hlsLayerName(O)), F.SIMD, MaxHlsSimd);
   return llvm::Error::success();
 }
 
@@ -132,8 +134,8 @@ llvm::Expected<std::map<const Op *, Folding>> readFoldingFile(const std::string 
     const llvm::json::Object *E = KV.second.getAsObject();
     if (!E)
       return makeError("{}: entry '{}' is not an object", cComment(Path), cComment(Key));
-    auto It =
-        std::find_if(Folded.begin(), Folded.end(), [&](const Op *O) { return O->name() == Key; });
+    auto It = std::find_if(Folded.begin(), Folded.end(),
+                           [&](const Op *O) { return hlsLayerName(*O) == Key; });
     if (It != Folded.end()) {
       auto F = readEntry(*E, Key, Out[*It]);
       if (!F)

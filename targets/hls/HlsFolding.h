@@ -25,6 +25,10 @@ struct Folding {
   int64_t PE = 1, SIMD = 1;
 };
 
+/// A layer's name in messages, folding files and estimates: its op's name (the ONNX node), or
+/// its result's when the op has none (text IR).
+std::string hlsLayerName(const Op &O);
+
 /// The matrix shape of a folded layer.
 struct MvtuGeometry {
   int64_t M = 0;      ///< output channels (neurons)

@@ -110,7 +110,7 @@ private:
       if (!Met)
         return makeError("layer '{}': no folding meets {} images/s at {} MHz (fully parallel it "
                          "takes {} cycles per image, the budget is {:.0f})",
-                         cComment(O->name()), Fps, ClockMHz,
+                         cComment(hlsLayerName(*O)), Fps, ClockMHz,
                          Geo->cycles(foldingsByCost(*Geo).back()), Budget);
     }
     return llvm::Error::success();
