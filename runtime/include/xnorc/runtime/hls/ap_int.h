@@ -55,7 +55,9 @@ public:
 
   ApBase() : V{} {}
   template <class I, std::enable_if_t<std::is_integral<I>::value, int> = 0> ApBase(I X) {
-    const bool Neg = std::is_signed<I>::value && X < 0;
+    bool Neg = false;
+    if constexpr (std::is_signed<I>::value)
+      Neg = X < 0;
     V[0] = uint64_t(X); // a signed X converts modulo 2^64, i.e. sign-extended
     for (int I2 = 1; I2 < NumWords; ++I2)
       V[I2] = Neg ? ~uint64_t(0) : 0;
@@ -99,7 +101,11 @@ public:
       const int D = C >= '0' && C <= '9' ? C - '0' : (C | 0x20) >= 'a' ? (C | 0x20) - 'a' + 10 : 99;
       if (D >= Radix)
         apFail("bad digit in an ap_(u)int literal at", int(C), Radix, W);
-      *this = *this * Radix + D;
+      const int Shift = Radix == 16 ? 4 : Radix == 8 ? 3 : Radix == 2 ? 1 : 0;
+      if (Shift) // word shifts: a 4096-bit weight literal costs no multiplications
+        *this = (*this << Shift) | D;
+      else
+        *this = *this * Radix + D;
     }
     if (Neg)
       *this = -*this;
@@ -391,82 +397,88 @@ public:
   ap_int(const detail::ApBase<W, true> &X) : detail::ApBase<W, true>(X) {}
 };
 
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+namespace detail {
+
+// The operators live beside ApBase: argument-dependent lookup finds them for ap_uint and
+// ap_int (through their base class), for the references, and inside ApBase itself.
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 auto operator+(const A &X, const B &Y) {
-  using T = detail::ApRType<A, B>;
-  return detail::apBinary<T::Logic + 1, T::Signed>(X, Y, detail::apAdd);
+  using T = ApRType<A, B>;
+  return apBinary<T::Logic + 1, T::Signed>(X, Y, apAdd);
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 auto operator-(const A &X, const B &Y) {
-  using T = detail::ApRType<A, B>;
-  return detail::apBinary<T::Logic + 1, true>(X, Y, detail::apSub);
+  using T = ApRType<A, B>;
+  return apBinary<T::Logic + 1, true>(X, Y, apSub);
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 auto operator*(const A &X, const B &Y) {
-  using T = detail::ApRType<A, B>;
-  return detail::apBinary<T::WA + T::WB, T::Signed>(X, Y, detail::apMul);
+  using T = ApRType<A, B>;
+  return apBinary<T::WA + T::WB, T::Signed>(X, Y, apMul);
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 auto operator&(const A &X, const B &Y) {
-  using T = detail::ApRType<A, B>;
-  return detail::apBinary<T::Logic, T::Signed>(
+  using T = ApRType<A, B>;
+  return apBinary<T::Logic, T::Signed>(
       X, Y, [](uint64_t *R, const uint64_t *P, const uint64_t *Q, int N) {
         for (int I = 0; I < N; ++I)
           R[I] = P[I] & Q[I];
       });
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 auto operator|(const A &X, const B &Y) {
-  using T = detail::ApRType<A, B>;
-  return detail::apBinary<T::Logic, T::Signed>(
+  using T = ApRType<A, B>;
+  return apBinary<T::Logic, T::Signed>(
       X, Y, [](uint64_t *R, const uint64_t *P, const uint64_t *Q, int N) {
         for (int I = 0; I < N; ++I)
           R[I] = P[I] | Q[I];
       });
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 auto operator^(const A &X, const B &Y) {
-  using T = detail::ApRType<A, B>;
-  return detail::apBinary<T::Logic, T::Signed>(
+  using T = ApRType<A, B>;
+  return apBinary<T::Logic, T::Signed>(
       X, Y, [](uint64_t *R, const uint64_t *P, const uint64_t *Q, int N) {
         for (int I = 0; I < N; ++I)
           R[I] = P[I] ^ Q[I];
       });
 }
 
-template <int W, bool S, class T, std::enable_if_t<detail::ApOperand<T>::Ok, int> = 0>
-detail::ApType<W, S> operator<<(const detail::ApBase<W, S> &X, const T &N) {
-  return X.shiftedLeft(detail::apShiftCount(N));
+template <int W, bool S, class T, std::enable_if_t<ApOperand<T>::Ok, int> = 0>
+ApType<W, S> operator<<(const ApBase<W, S> &X, const T &N) {
+  return X.shiftedLeft(apShiftCount(N));
 }
-template <int W, bool S, class T, std::enable_if_t<detail::ApOperand<T>::Ok, int> = 0>
-detail::ApType<W, S> operator>>(const detail::ApBase<W, S> &X, const T &N) {
-  return X.shiftedRight(detail::apShiftCount(N));
+template <int W, bool S, class T, std::enable_if_t<ApOperand<T>::Ok, int> = 0>
+ApType<W, S> operator>>(const ApBase<W, S> &X, const T &N) {
+  return X.shiftedRight(apShiftCount(N));
 }
 
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 bool operator==(const A &X, const B &Y) {
-  return detail::apCompare(X, Y) == 0;
+  return apCompare(X, Y) == 0;
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 bool operator!=(const A &X, const B &Y) {
-  return detail::apCompare(X, Y) != 0;
+  return apCompare(X, Y) != 0;
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 bool operator<(const A &X, const B &Y) {
-  return detail::apCompare(X, Y) < 0;
+  return apCompare(X, Y) < 0;
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 bool operator<=(const A &X, const B &Y) {
-  return detail::apCompare(X, Y) <= 0;
+  return apCompare(X, Y) <= 0;
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 bool operator>(const A &X, const B &Y) {
-  return detail::apCompare(X, Y) > 0;
+  return apCompare(X, Y) > 0;
 }
-template <class A, class B, std::enable_if_t<detail::ApMixed<A, B>, int> = 0>
+template <class A, class B, std::enable_if_t<ApMixed<A, B>, int> = 0>
 bool operator>=(const A &X, const B &Y) {
-  return detail::apCompare(X, Y) >= 0;
+  return apCompare(X, Y) >= 0;
 }
+
+} // namespace detail
 
 } // namespace xnorc_hls
 
