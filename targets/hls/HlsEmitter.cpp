@@ -98,18 +98,9 @@ int64_t signedBits(int64_t K) {
   return B + 1;
 }
 
-OpSupport checkWindow(const Op &O) {
-  WindowedOp Wd(O);
-  if (!allOnes(Wd.dilations()))
-    return OpSupport::no("the sliding-window generator has no dilation");
-  if (O.operand(0)->type().rank() != 4)
-    return OpSupport::no("only 2-D windows (4-D tensors) stream");
-  return OpSupport::yes();
-}
-
-OpSupport checkPoolWindow(const Op &O) {
-  PoolOp P(O);
-  if (!allOnes(P.dilations()))
+/// A conv's or pool's window (Dilations: its dilations) is one the generator can make.
+OpSupport checkWindow(const Op &O, const std::vector<int64_t> &Dilations) {
+  if (!allOnes(Dilations))
     return OpSupport::no("the sliding-window generator has no dilation");
   if (O.operand(0)->type().rank() != 4)
     return OpSupport::no("only 2-D windows (4-D tensors) stream");
@@ -151,7 +142,8 @@ OpSupport hlsOpSupport(const Op &O) {
   case OpKind::BWConv:
     if (GroupedConvOp(O).group() != 1)
       return OpSupport::no("grouped convolution has no streaming layer");
-    return both(both(checkWindow(O), checkActivation(O)), constantOperands(O, {1, 2, 3}));
+    return both(both(checkWindow(O, WindowedOp(O).dilations()), checkActivation(O)),
+                constantOperands(O, {1, 2, 3}));
   case OpKind::BConv:
   case OpKind::BConvThreshold:
     if (GroupedConvOp(O).group() != 1)
@@ -159,7 +151,7 @@ OpSupport hlsOpSupport(const Op &O) {
     if (O.kind() == OpKind::BConv)
       if (auto S = checkActivation(O); !S.Supported)
         return S;
-    return both(checkWindow(O), constantOperands(O, {1, 2, 3}));
+    return both(checkWindow(O, WindowedOp(O).dilations()), constantOperands(O, {1, 2, 3}));
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
     if (O.kind() == OpKind::BDense) {
@@ -170,9 +162,9 @@ OpSupport hlsOpSupport(const Op &O) {
     }
     return constantOperands(O, {1, 2, 3});
   case OpKind::BMaxPool:
-    return both(checkPoolWindow(O), constantOperands(O, {1}));
+    return both(checkWindow(O, PoolOp(O).dilations()), constantOperands(O, {1}));
   case OpKind::MaxPool:
-    return checkPoolWindow(O);
+    return checkWindow(O, PoolOp(O).dilations());
   case OpKind::BatchNorm:
     if (Rank != 4)
       return OpSupport::no("a float batch_norm streams on 4-D feature maps only");

@@ -99,13 +99,13 @@ llvm::Expected<std::map<const Op *, Folding>> readFoldingFile(const std::string 
                                                               const Graph &G) {
   auto Buf = llvm::MemoryBuffer::getFile(Path);
   if (!Buf)
-    return makeError("{}: cannot read folding file: {}", cComment(Path), Buf.getError().message());
+    return makeError("{}: cannot read folding file: {}", Path, Buf.getError().message());
   auto Json = llvm::json::parse((*Buf)->getBuffer());
   if (!Json)
-    return makeError("{}: not valid JSON: {}", cComment(Path), llvm::toString(Json.takeError()));
+    return makeError("{}: not valid JSON: {}", Path, llvm::toString(Json.takeError()));
   const llvm::json::Object *Root = Json->getAsObject();
   if (!Root)
-    return makeError("{}: expected a JSON object of layers", cComment(Path));
+    return makeError("{}: expected a JSON object of layers", Path);
 
   std::vector<const Op *> Folded;
   for (const Op *O : G.ops())
@@ -126,6 +126,11 @@ llvm::Expected<std::map<const Op *, Folding>> readFoldingFile(const std::string 
   }
 
   // FINN's MVAU entries, in the order of their index suffix, onto the folded layers in order.
+  // In FINN's shape the MVAU entries map onto the layers; its other entries (window
+  // generators, FIFOs, ...) have no counterpart here and are ignored.
+  const bool FinnShape = std::any_of(Root->begin(), Root->end(), [](const auto &KV) {
+    return isFinnMvauName(llvm::StringRef(KV.first));
+  });
   std::vector<std::pair<int64_t, std::string>> Finn;
   for (const auto &KV : *Root) {
     llvm::StringRef Key = KV.first;
@@ -133,7 +138,7 @@ llvm::Expected<std::map<const Op *, Folding>> readFoldingFile(const std::string 
       continue;
     const llvm::json::Object *E = KV.second.getAsObject();
     if (!E)
-      return makeError("{}: entry '{}' is not an object", cComment(Path), cComment(Key));
+      return makeError("{}: entry '{}' is not an object", Path, cComment(Key));
     auto It = std::find_if(Folded.begin(), Folded.end(),
                            [&](const Op *O) { return hlsLayerName(*O) == Key; });
     if (It != Folded.end()) {
@@ -144,16 +149,16 @@ llvm::Expected<std::map<const Op *, Folding>> readFoldingFile(const std::string 
       continue;
     }
     if (!isFinnMvauName(Key)) {
-      if (E->get("PE") || E->get("SIMD"))
-        return makeError("{}: entry '{}' names no folded layer of the model (binary conv or "
-                         "dense layers: {})",
-                         cComment(Path), cComment(Key), Folded.size());
-      continue; // FINN's other layer kinds (FIFOs, SWGs, ...) have no counterpart here
+      if (FinnShape)
+        continue;
+      return makeError("{}: entry '{}' names no folded layer of the model (binary conv or "
+                       "dense layers: {})",
+                       Path, cComment(Key), Folded.size());
     }
     int64_t Index = 0;
     llvm::StringRef Digits = Key.substr(Key.rfind('_') + 1);
     if (Digits.getAsInteger(10, Index))
-      return makeError("{}: FINN entry '{}' has no _<index> suffix", cComment(Path), cComment(Key));
+      return makeError("{}: FINN entry '{}' has no _<index> suffix", Path, cComment(Key));
     Finn.push_back({Index, Key.str()});
   }
   if (!Finn.empty()) {
@@ -161,7 +166,7 @@ llvm::Expected<std::map<const Op *, Folding>> readFoldingFile(const std::string 
     if (Finn.size() != Folded.size())
       return makeError("{}: {} FINN matrix-vector entries but the model has {} binary conv/dense "
                        "layers: they must map one to one",
-                       cComment(Path), Finn.size(), Folded.size());
+                       Path, Finn.size(), Folded.size());
     for (size_t I = 0; I < Finn.size(); ++I) {
       auto F = readEntry(*Root->getObject(Finn[I].second), Finn[I].second, Out[Folded[I]]);
       if (!F)
