@@ -98,22 +98,75 @@ int64_t signedBits(int64_t K) {
   return B + 1;
 }
 
+/// The streamed data input of a supported op, by its role (x; gemm's and add's a); null for
+/// an op without a streaming layer.
+const Value *dataInput(const Op &O) {
+  switch (O.kind()) {
+  case OpKind::Conv:
+  case OpKind::BWConv:
+  case OpKind::BConv:
+  case OpKind::BConvThreshold:
+  case OpKind::BDense:
+  case OpKind::BDenseThreshold:
+    return WeightedLayerOp(O).x();
+  case OpKind::MaxPool:
+    return MaxPoolOp(O).x();
+  case OpKind::BMaxPool:
+    return BMaxPoolOp(O).x();
+  case OpKind::BatchNorm:
+    return BatchNormOp(O).x();
+  case OpKind::ReduceMean:
+    return ReduceMeanOp(O).x();
+  case OpKind::GlobalAvgPool:
+    return GlobalAvgPoolOp(O).x();
+  case OpKind::Threshold:
+    return ThresholdOp(O).x();
+  case OpKind::Unpack:
+    return UnpackOp(O).x();
+  case OpKind::Sign:
+    return SignOp(O).x();
+  case OpKind::Reshape:
+    return ReshapeOp(O).x();
+  case OpKind::Gemm:
+    return GemmOp(O).a();
+  case OpKind::Add:
+    return AddOp(O).a();
+  default:
+    return nullptr;
+  }
+}
+
+/// The weights of a conv or dense layer (its w).
+const Value *weightsOf(const Op &O) { return WeightedLayerOp(O).w(); }
+
 /// A conv's or pool's window (Dilations: its dilations) is one the generator can make.
 OpSupport checkWindow(const Op &O, const std::vector<int64_t> &Dilations) {
   if (!allOnes(Dilations))
     return OpSupport::no("the sliding-window generator has no dilation");
-  if (O.operand(0)->type().rank() != 4)
+  if (dataInput(O)->type().rank() != 4)
     return OpSupport::no("only 2-D windows (4-D tensors) stream");
   return OpSupport::yes();
 }
 
-OpSupport constantOperands(const Op &O, std::initializer_list<unsigned> Slots) {
-  for (unsigned I : Slots)
-    if (I < O.numOperands() && O.operand(I) && !O.operand(I)->isConstant())
-      return OpSupport::no(fmt::format("operand {} (%{}) is not a constant: weights and "
-                                       "thresholds are on-chip ROMs",
-                                       I, cComment(O.operand(I)->name())));
+OpSupport constantOperands(std::initializer_list<const Value *> Operands) {
+  for (const Value *V : Operands)
+    if (V && !V->isConstant())
+      return OpSupport::no(fmt::format("operand %{} is not a constant: weights and thresholds "
+                                       "are on-chip ROMs",
+                                       cComment(V->name())));
   return OpSupport::yes();
+}
+
+/// A layer's weights and its scale / bias or thresholds are constants.
+OpSupport layerConstants(const Op &O) {
+  if (O.kind() == OpKind::Conv)
+    return constantOperands({ConvOp(O).w(), ConvOp(O).bias()});
+  if (isa<ThresholdLayerOp>(O)) {
+    ThresholdLayerOp T(O);
+    return constantOperands({T.w(), T.thresh(), T.dir()});
+  }
+  ScaledLayerOp S(O);
+  return constantOperands({S.w(), S.scale(), S.bias()});
 }
 
 OpSupport checkActivation(const Op &O) {
@@ -136,14 +189,15 @@ OpSupport hlsOpSupport(const Op &O) {
         return OpSupport::no(llvm::toString(S.takeError()));
   if (auto S = streamShape(O.result()); !S)
     return OpSupport::no(llvm::toString(S.takeError()));
-  const unsigned Rank = O.operand(0)->type().rank();
+  const Value *X = dataInput(O); // null: no streaming layer (the default case below)
+  const unsigned Rank = X ? X->type().rank() : 0;
   switch (O.kind()) {
   case OpKind::Conv:
   case OpKind::BWConv:
     if (GroupedConvOp(O).group() != 1)
       return OpSupport::no("grouped convolution has no streaming layer");
     return both(both(checkWindow(O, WindowedOp(O).dilations()), checkActivation(O)),
-                constantOperands(O, {1, 2, 3}));
+                layerConstants(O));
   case OpKind::BConv:
   case OpKind::BConvThreshold:
     if (GroupedConvOp(O).group() != 1)
@@ -151,7 +205,7 @@ OpSupport hlsOpSupport(const Op &O) {
     if (O.kind() == OpKind::BConv)
       if (auto S = checkActivation(O); !S.Supported)
         return S;
-    return both(checkWindow(O, WindowedOp(O).dilations()), constantOperands(O, {1, 2, 3}));
+    return both(checkWindow(O, WindowedOp(O).dilations()), layerConstants(O));
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
     if (O.kind() == OpKind::BDense) {
@@ -160,9 +214,10 @@ OpSupport hlsOpSupport(const Op &O) {
       if (auto S = checkActivation(O); !S.Supported)
         return S;
     }
-    return constantOperands(O, {1, 2, 3});
+    return layerConstants(O);
   case OpKind::BMaxPool:
-    return both(checkWindow(O, PoolOp(O).dilations()), constantOperands(O, {1}));
+    return both(checkWindow(O, PoolOp(O).dilations()),
+                constantOperands({BMaxPoolOp(O).min_mask()}));
   case OpKind::MaxPool:
     return checkWindow(O, PoolOp(O).dilations());
   case OpKind::BatchNorm:
@@ -184,20 +239,20 @@ OpSupport hlsOpSupport(const Op &O) {
   case OpKind::GlobalAvgPool:
     return Rank == 4 ? OpSupport::yes() : OpSupport::no("only 4-D maps stream");
   case OpKind::Threshold:
-    return constantOperands(O, {1, 2});
+    return constantOperands({ThresholdOp(O).tau(), ThresholdOp(O).dir()});
   case OpKind::Unpack:
     return OpSupport::yes();
   case OpKind::Sign:
     return Rank == 4 ? OpSupport::yes()
                      : OpSupport::no("a float sign streams on 4-D feature maps only");
   case OpKind::Add:
-    if (O.operand(0)->isConstant() || O.operand(1)->isConstant() ||
-        O.operand(0)->type() != O.operand(1)->type() || Rank != 4)
+    if (AddOp(O).a()->isConstant() || AddOp(O).b()->isConstant() ||
+        AddOp(O).a()->type() != AddOp(O).b()->type() || Rank != 4)
       return OpSupport::no("only the sum of two 4-D feature maps of one shape (a residual "
                            "shortcut) streams");
     return OpSupport::yes();
   case OpKind::Reshape: {
-    const Shape &In = O.operand(0)->type().Dims, &Out = O.result()->type().Dims;
+    const Shape &In = dataInput(O)->type().Dims, &Out = O.result()->type().Dims;
     if (In == Out)
       return OpSupport::yes();
     if (In.size() == 4 && Out.size() == 2 && Out[0] == In[0])
@@ -211,7 +266,7 @@ OpSupport hlsOpSupport(const Op &O) {
     GemmOp Gm(O);
     if (Gm.transA())
       return OpSupport::no("transA = 1 has no streaming dense layer");
-    if (auto S = constantOperands(O, {1, 2}); !S.Supported)
+    if (auto S = constantOperands({Gm.b(), Gm.c()}); !S.Supported)
       return S;
     const int64_t N = O.result()->type().Dims[1];
     if (Gm.c() && Gm.c()->type().numElements() != N)
@@ -377,15 +432,15 @@ int HlsEmitterImpl::window(const Op &O, const StreamShape &In, int InStream,
 }
 
 llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   auto OutS = streamShape(O.result());
   if (!OutS)
     return OutS.takeError();
   WindowedOp Wd(O);
-  const Shape &Wt = O.operand(1)->type().Dims; // [M, C, kh, kw]
+  const Shape &Wt = weightsOf(O)->type().Dims; // [M, C, kh, kw]
   const Shape &Y = O.result()->type().Dims;
   const int64_t M = Wt[0], C = Wt[1], KK = Wt[2] * Wt[3];
-  int Win = window(O, In, consume(O.operand(0)), {Wt[2], Wt[3]}, Wd.strides(), Wd.pads(), Y,
+  int Win = window(O, In, consume(dataInput(O)), {Wt[2], Wt[3]}, Wd.strides(), Wd.pads(), Y,
                    fmt::format("xnorc_hls::fpix<{}>()", C), false);
   FusedActivationOp F(O);
   int Out = newStream(*OutS, O.result()->name());
@@ -394,7 +449,7 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
   std::string Call;
   if (O.kind() == OpKind::Conv) {
     std::string W =
-        floatArray(O, "weights", floats(O.operand(1)), fmt::format("[{}][{}]", M, C * KK));
+        floatArray(O, "weights", floats(weightsOf(O)), fmt::format("[{}][{}]", M, C * KK));
     ConvOp Cv(O);
     std::string B =
         floatArray(O, "bias", Cv.bias() ? floats(Cv.bias()) : std::vector<float>(M, 0.0f),
@@ -407,7 +462,7 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
         {hlsLayerName(O), "float-conv", Y[2] * Y[3] * M * C * KK, 0, 0, 32 * M * C * KK, 32 * M});
   } else { // bwconv: bit k * C + c of w[m] is -1
     ScaledLayerOp Sc(O);
-    const Tensor &WT = O.operand(1)->constant();
+    const Tensor &WT = weightsOf(O)->constant();
     std::vector<std::string> Items;
     for (int64_t m = 0; m < M; ++m)
       for (int64_t k = 0; k < KK; ++k)
@@ -451,7 +506,7 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
   const Folding F = FIt != Config.Foldings.end() ? FIt->second : defaultFolding(Geo);
   if (auto E = checkFolding(O, Geo, F))
     return E;
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   auto OutS = streamShape(O.result());
   if (!OutS)
     return OutS.takeError();
@@ -462,11 +517,11 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
   const int64_t K = KK * C, AW = signedBits(K);
   const int64_t Pixels = Conv ? In.N * Geo.Pixels : In.N;
 
-  int InStream = consume(O.operand(0));
+  int InStream = consume(dataInput(O));
   std::string InType = In.itemType();
   if (Conv) {
     WindowedOp Wd(O);
-    const Shape &Wt = O.operand(1)->type().Dims;
+    const Shape &Wt = weightsOf(O)->type().Dims;
     const int64_t PadValue = XnorConvOp(O).pad_value();
     InStream =
         window(O, In, InStream, {Wt[2], Wt[3]}, Wd.strides(), Wd.pads(), O.result()->type().Dims,
@@ -476,7 +531,7 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
   }
 
   // Weights: w[pe][nf * SF + sf], SIMD bits of output channel nf * PE + pe.
-  const Tensor &WT = O.operand(1)->constant();
+  const Tensor &WT = weightsOf(O)->constant();
   std::vector<std::string> Words;
   for (int64_t pe = 0; pe < PE; ++pe)
     for (int64_t nf = 0; nf < NF; ++nf)
@@ -582,12 +637,12 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
 }
 
 llvm::Error HlsEmitterImpl::emitPool(const Op &O) {
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   PoolOp P(O);
   const Shape &Y = O.result()->type().Dims;
   const std::vector<int64_t> K = P.kernel_shape();
   const bool Bits = O.kind() == OpKind::BMaxPool;
-  int Win = window(O, In, consume(O.operand(0)), K, P.strides(), P.pads(), Y,
+  int Win = window(O, In, consume(dataInput(O)), K, P.strides(), P.pads(), Y,
                    Bits ? fmt::format("ap_uint<{}>(0)", In.C)
                         : fmt::format("xnorc_hls::fpix<{}>()", In.C),
                    false);
@@ -620,7 +675,7 @@ llvm::Error HlsEmitterImpl::emitPool(const Op &O) {
 
 llvm::Error HlsEmitterImpl::emitGemm(const Op &O) {
   GemmOp Gm(O);
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   auto OutS = streamShape(O.result());
   if (!OutS)
     return OutS.takeError();
@@ -637,7 +692,7 @@ llvm::Error HlsEmitterImpl::emitGemm(const Op &O) {
   std::string CS = floatArray(O, "bias", Gm.c() ? floats(Gm.c()) : std::vector<float>(N, 0.0f),
                               fmt::format("[{}]", N));
   int Out = newStream(*OutS, O.result()->name());
-  int InS = consume(O.operand(0));
+  int InS = consume(dataInput(O));
   addProcess(hlsLayerName(O),
              fmt::format("xnorc_hls::dense<{}, {}, {}, {}, {}>({}, {}, {}, {}, {}, {})", K, N, Rows,
                          UseC ? "true" : "false", Gm.alpha() != 1.0 ? "true" : "false", sym(InS),
@@ -651,7 +706,7 @@ llvm::Error HlsEmitterImpl::emitGemm(const Op &O) {
 
 llvm::Error HlsEmitterImpl::emitThreshold(const Op &O) {
   ThresholdOp T(O);
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   StreamShape OutS = In;
   OutS.Bits = true;
   if (OutS.C > MaxApWidth)
@@ -675,7 +730,7 @@ llvm::Error HlsEmitterImpl::emitThreshold(const Op &O) {
                           cComment(hlsLayerName(O))),
               Ge, 32);
   int Out = newStream(OutS, O.result()->name());
-  int InS = consume(O.operand(0));
+  int InS = consume(dataInput(O));
   const bool Pix = In.Pixels;
   addProcess(hlsLayerName(O),
              fmt::format("xnorc_hls::{}<{}, {}>({}, {}, {}, {})",
@@ -690,12 +745,12 @@ llvm::Error HlsEmitterImpl::emitThreshold(const Op &O) {
 }
 
 llvm::Error HlsEmitterImpl::emitReshape(const Op &O) {
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   auto OutS = streamShape(O.result());
   if (!OutS)
     return OutS.takeError();
-  int InS = consume(O.operand(0));
-  if (O.operand(0)->type().Dims == O.result()->type().Dims) {
+  int InS = consume(dataInput(O));
+  if (dataInput(O)->type().Dims == O.result()->type().Dims) {
     // Same shape: the stream passes as it is (a dup fans it out if it has several readers).
     StreamShape Same = In;
     Shapes[O.result()] = Same;
@@ -725,10 +780,10 @@ llvm::Error HlsEmitterImpl::emitReshape(const Op &O) {
 }
 
 llvm::Error HlsEmitterImpl::emitUnpack(const Op &O) {
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   StreamShape OutS = In;
   OutS.Bits = false;
-  int InS = consume(O.operand(0));
+  int InS = consume(dataInput(O));
   int Out = newStream(OutS, O.result()->name());
   if (In.Pixels)
     addProcess(
@@ -770,11 +825,11 @@ llvm::Error HlsEmitterImpl::emitOp(const Op &O) {
     break;
   }
   // Per-pixel float layers: one input map, one output map (add: two inputs).
-  const StreamShape In = Shapes.at(O.operand(0));
+  const StreamShape In = Shapes.at(dataInput(O));
   auto OutS = streamShape(O.result());
   if (!OutS)
     return OutS.takeError();
-  int InS = consume(O.operand(0));
+  int InS = consume(dataInput(O));
   int Out = newStream(*OutS, O.result()->name());
   const int64_t Pixels = In.items(), HW = In.H * In.W;
   std::vector<int> Ins{InS};
@@ -796,7 +851,7 @@ llvm::Error HlsEmitterImpl::emitOp(const Op &O) {
                        sym(Out), floatLiteral(static_cast<float>(SignOp(O).zero())));
     break;
   case OpKind::Add: {
-    int B = consume(O.operand(1));
+    int B = consume(AddOp(O).b());
     Ins.push_back(B);
     Call = fmt::format("xnorc_hls::add_pixels<{}, {}>({}, {}, {})", In.C, Pixels, sym(InS), sym(B),
                        sym(Out));

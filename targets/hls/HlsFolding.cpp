@@ -17,15 +17,15 @@ std::optional<MvtuGeometry> mvtuGeometry(const Op &O) {
   switch (O.kind()) {
   case OpKind::BConv:
   case OpKind::BConvThreshold: {
-    const Shape &W = O.operand(1)->type().Dims; // [M, C, kh, kw]
-    const Shape &Y = O.result()->type().Dims;   // [N, M, oh, ow]
+    const Shape &W = WeightedLayerOp(O).w()->type().Dims; // [M, C, kh, kw]
+    const Shape &Y = O.result()->type().Dims;             // [N, M, oh, ow]
     if (W.size() != 4 || Y.size() != 4)
       return std::nullopt;
     return MvtuGeometry{W[0], W[1], W[2] * W[3], Y[2] * Y[3]};
   }
   case OpKind::BDense:
   case OpKind::BDenseThreshold: {
-    const Shape &W = O.operand(1)->type().Dims; // [M, K]
+    const Shape &W = WeightedLayerOp(O).w()->type().Dims; // [M, K]
     if (W.size() != 2)
       return std::nullopt;
     return MvtuGeometry{W[0], W[1], 1, 1};
