@@ -914,6 +914,18 @@ std::string HlsEmitterImpl::topFunction() const {
   return Out;
 }
 
+/// Loops over an [N, C, H, W] tensor in the streams' pixel-major order around Statement, in
+/// which IDX stands for the element's NCHW index.
+std::string pixelMajorLoops(const Shape &D, const std::string &Statement) {
+  std::string Idx = fmt::format("((n * {} + c) * {} + h) * {} + w", D[1], D[2], D[3]);
+  std::string S = Statement;
+  S.replace(S.find("IDX"), 3, Idx);
+  return fmt::format("  for (int n = 0; n < {}; ++n)\n    for (int h = 0; h < {}; ++h)\n"
+                     "      for (int w = 0; w < {}; ++w)\n        for (int c = 0; c < {}; ++c)\n"
+                     "          {}\n",
+                     D[0], D[2], D[3], D[1], S);
+}
+
 std::string HlsEmitterImpl::runWrapper(const ModelApi &Api) const {
   std::string U = upperName(Opts.Name);
   std::string Body, Decls, Args;
@@ -923,12 +935,7 @@ std::string HlsEmitterImpl::runWrapper(const ModelApi &Api) const {
     const int64_t Size = numElements(D);
     Decls += fmt::format("  hls::stream<float> in{}(\"in{}\");\n", I, I);
     if (D.size() == 4)
-      Body += fmt::format("  for (int n = 0; n < {N}; ++n)\n    for (int h = 0; h < {H}; ++h)\n"
-                          "      for (int w = 0; w < {W}; ++w)\n        for (int c = 0; c < {C}; "
-                          "++c)\n          in{I}.write(inputs[{I}][((n * {C} + c) * {H} + h) * {W} "
-                          "+ w]);\n",
-                          fmt::arg("N", D[0]), fmt::arg("C", D[1]), fmt::arg("H", D[2]),
-                          fmt::arg("W", D[3]), fmt::arg("I", I));
+      Body += pixelMajorLoops(D, fmt::format("in{0}.write(inputs[{0}][IDX]);", I));
     else
       Body += fmt::format("  for (int i = 0; i < {}; ++i)\n    in{}.write(inputs[{}][i]);\n", Size,
                           I, I);
@@ -941,12 +948,7 @@ std::string HlsEmitterImpl::runWrapper(const ModelApi &Api) const {
     Decls += fmt::format("  hls::stream<float> out{}(\"out{}\");\n", I, I);
     ArgList.push_back(fmt::format("out{}", I));
     if (D.size() == 4) {
-      Reads += fmt::format("  for (int n = 0; n < {N}; ++n)\n    for (int h = 0; h < {H}; ++h)\n"
-                           "      for (int w = 0; w < {W}; ++w)\n        for (int c = 0; c < {C}; "
-                           "++c)\n          outputs[{I}][((n * {C} + c) * {H} + h) * {W} + w] = "
-                           "out{I}.read();\n",
-                           fmt::arg("N", D[0]), fmt::arg("C", D[1]), fmt::arg("H", D[2]),
-                           fmt::arg("W", D[3]), fmt::arg("I", I));
+      Reads += pixelMajorLoops(D, fmt::format("outputs[{0}][IDX] = out{0}.read();", I));
     } else {
       // A row in stream order: position s of row n is the model's feature order[s].
       const StreamShape &S = Shapes.at(V);
