@@ -29,7 +29,7 @@ CPU lacks is skipped as a whole (exit 77). --threads N also compiles each model
 with --threads=N (the heavy layers split over a team of N threads) and checks that
 program, built with --cxx, against the same expected outputs. --dataflow (HLS target) also
 builds the generated code in the dataflow C-simulation mode (-DXNORC_HLS_CSIM_DATAFLOW
--pthread: a thread per layer, FIFOs bounded to their computed depths) and checks it too.
+-pthread: each layer a process of its own, FIFOs bounded to their computed depths) and checks it too.
 """
 
 from __future__ import annotations

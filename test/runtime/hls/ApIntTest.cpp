@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -119,6 +120,8 @@ TEST(HlsApInt, WrapAndSignExtensionUpTo64) {
   EXPECT_EQ(ap_int<8>(128).to_int(), -128);
   EXPECT_EQ(ap_uint<8>(300.7).to_uint(), 44u);
   EXPECT_EQ(ap_int<8>(-3.9).to_int(), -3);
+  EXPECT_EQ(ap_int<8>(-std::numeric_limits<double>::infinity()).to_int(), 0);
+  EXPECT_EQ(ap_uint<8>(std::numeric_limits<float>::quiet_NaN()).to_int(), 0);
   EXPECT_EQ(ap_uint<80>(1e20).to_string(16), "0x00056bc75e2d63100000"); // all 80 bits
 }
 
@@ -158,6 +161,33 @@ TEST(HlsApInt, ArithmeticAgainstInt128) {
   checkArithmetic<64, false, 63, false>(); // products below 2^127: no __int128 overflow
   checkArithmetic<64, true, 64, true>();
   checkArithmetic<64, false, 1, true>();
+}
+
+Bits bitsOfU128(U128 V, int W) {
+  Bits B(W);
+  for (int I = 0; I < W; ++I)
+    B[I] = (V >> I) & 1;
+  return B;
+}
+
+// Multi-word carries and borrows: 128- and 100-bit operands, results stored back into the
+// operand type, against unsigned __int128 arithmetic wrapped to the width.
+TEST(HlsApInt, WrapAt128And100Bits) {
+  const U128 Mask100 = (U128(1) << 100) - 1;
+  for (int Trial = 0; Trial < 2000; ++Trial) {
+    const U128 A = (U128(rng()()) << 64) | rng()(), B = (U128(rng()()) << 64) | rng()();
+    const ap_uint<128> X = fromBits<ap_uint<128>>(bitsOfU128(A, 128));
+    const ap_uint<128> Y = fromBits<ap_uint<128>>(bitsOfU128(B, 128));
+    ASSERT_EQ(bitsOf(ap_uint<128>(X + Y)), bitsOfU128(A + B, 128));
+    ASSERT_EQ(bitsOf(ap_uint<128>(X - Y)), bitsOfU128(A - B, 128));
+    ASSERT_EQ(bitsOf(ap_uint<128>(X * Y)), bitsOfU128(A * B, 128));
+    ap_int<100> S = fromBits<ap_int<100>>(bitsOfU128(A, 100));
+    const ap_int<100> T = fromBits<ap_int<100>>(bitsOfU128(B, 100));
+    S *= T;
+    ASSERT_EQ(bitsOf(S), bitsOfU128((A * B) & Mask100, 100));
+    S -= T;
+    ASSERT_EQ(bitsOf(S), bitsOfU128((A * B - B) & Mask100, 100));
+  }
 }
 
 TEST(HlsApInt, ResultWidthsAreVitis) {

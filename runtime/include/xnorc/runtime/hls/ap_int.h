@@ -63,12 +63,13 @@ public:
       V[I2] = Neg ? ~uint64_t(0) : 0;
     apNormalize<W, S>(V);
   }
-  // Truncates toward zero and wraps, as the vendor's conversion from floating point.
+  // Truncates toward zero and wraps, as the vendor's conversion from floating point; NaN and
+  // infinities give 0.
   template <class F, std::enable_if_t<std::is_floating_point<F>::value, int> = 0>
   ApBase(F X) : V{} {
     int Exp = 0;
     const double M = std::frexp(std::fabs(double(X)), &Exp); // |X| = M * 2^Exp
-    if (Exp > 0) {
+    if (std::isfinite(X) && Exp > 0) {
       ApBase<W + 64, false> T(uint64_t(std::ldexp(M, 53 < Exp ? 53 : Exp)));
       if (Exp > 53)
         T <<= Exp - 53;

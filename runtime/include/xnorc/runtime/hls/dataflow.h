@@ -14,9 +14,10 @@
 //   synthesis / vendor csim   BEGIN is `#pragma HLS DATAFLOW`, PROCESS its call, END nothing
 //   sequential csim           the calls in order
 //   dataflow csim             BEGIN opens the region (streams declared after it are bounded
-//                             to their DEPTH), PROCESS starts the call on a new thread named
-//                             after its first argument (the name a deadlock report gives),
-//                             END waits for all of them. Regions nest: a process may open one.
+//                             to their DEPTH), PROCESS makes the call a process (a fiber,
+//                             scheduler.h) named after its first argument (the name a
+//                             deadlock report gives), END runs them all to their end.
+//                             Regions nest: a process may open one.
 //
 // The process name is an identifier; the call may contain commas (template arguments).
 #ifndef XNORC_RUNTIME_HLS_DATAFLOW_H
@@ -32,13 +33,8 @@
 #define XNORC_HLS_PROCESS(name, ...) __VA_ARGS__
 #define XNORC_HLS_DATAFLOW_END()
 #elif XNORC_HLS_THREADED
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #define XNORC_HLS_DATAFLOW_BEGIN(region) xnorc_hls::detail::Region xnorc_hls_region_(#region)
@@ -48,81 +44,44 @@
 namespace xnorc_hls {
 namespace detail {
 
-// One dataflow region of the dataflow C simulation: its processes' threads, and the
-// thread that opened it, which counts as a process while it starts them (so nothing looks
-// deadlocked before every process exists) and waits for them in join().
+// One dataflow region of the dataflow C simulation: its processes (fibers, scheduler.h),
+// started at PROCESS and run when the region's opener waits for them at END — by running
+// the scheduler if the opener is the testbench, by waiting like any process if the opener is
+// a process itself (a nested region).
 class Region {
 public:
-  explicit Region(const char *Name) {
-    Scheduler &S = Scheduler::get();
-    std::lock_guard<std::mutex> L(S.mutex());
-    Owner = Scheduler::current();
-    if (!Owner) { // the testbench's thread: a process for the region's lifetime
-      OwnProcess.Name = Name;
-      Owner = &OwnProcess;
-      Scheduler::current() = Owner;
-      S.enter(Owner);
-    }
-    ++openRegions();
-  }
+  explicit Region(const char *) { ++openRegions(); }
   Region(const Region &) = delete;
   Region &operator=(const Region &) = delete;
   ~Region() { join(); }
 
   void spawn(const char *Name, std::function<void()> Body) {
-    Scheduler &S = Scheduler::get();
     auto P = std::make_unique<Process>();
     P->Name = Name;
-    Process *Raw = P.get();
-    {
-      std::lock_guard<std::mutex> L(S.mutex());
-      S.enter(Raw);
-      ++Running;
-    }
+    P->Body = std::move(Body);
+    P->RegionRunning = &Running;
+    ++Running;
+    Scheduler::get().start(P.get());
     Processes.push_back(std::move(P));
-    try {
-      Threads.emplace_back([this, Raw, Body = std::move(Body)] {
-        Scheduler::current() = Raw;
-        Body();
-        Scheduler &Sched = Scheduler::get();
-        std::lock_guard<std::mutex> L(Sched.mutex());
-        --Running;
-        Done.notify_all();
-        Sched.leave(Raw);
-      });
-    } catch (const std::system_error &) {
-      std::fprintf(stderr, "xnorc hls csim: cannot start a thread for process '%s'\n", Name);
-      std::fflush(stderr);
-      std::_Exit(3);
-    }
   }
 
   void join() {
     if (Joined)
       return;
     Joined = true;
+    --openRegions();
     Scheduler &S = Scheduler::get();
-    {
-      std::unique_lock<std::mutex> L(S.mutex());
-      --openRegions();
+    if (Process *Owner = S.current()) {
       Owner->Unjoined = &Running;
-      S.wait(L, Done, Owner, Process::Wait::Join, [this] { return Running == 0; });
-      if (Owner == &OwnProcess) {
-        Scheduler::current() = nullptr;
-        S.leave(Owner);
-      }
+      S.wait(Owner, Process::Wait::Join, [this] { return Running == 0; });
+    } else {
+      S.runUntil([this] { return Running == 0; });
     }
-    for (std::thread &T : Threads)
-      T.join();
   }
 
 private:
-  Process OwnProcess;
-  Process *Owner = nullptr;
   std::vector<std::unique_ptr<Process>> Processes;
-  std::vector<std::thread> Threads;
-  std::condition_variable Done;
-  int Running = 0; // processes started and not yet returned; guarded by the scheduler's mutex
+  int Running = 0; // processes started and not yet returned
   bool Joined = false;
 };
 

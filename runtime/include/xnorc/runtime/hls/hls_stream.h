@@ -14,9 +14,10 @@
 // Dataflow mode (XNORC_HLS_CSIM_DATAFLOW): a stream declared inside a dataflow region
 // (after XNORC_HLS_DATAFLOW_BEGIN, dataflow.h) holds at most DEPTH items: write() waits
 // while it is full, read() while it is empty, and a deadlock is reported (scheduler.h).
+// Processes are fibers on one thread, so no operation needs a lock.
 // Streams declared elsewhere (the testbench's, passed to the top function) are unbounded,
 // as the top function's AXI-Stream ports are in hardware; a dataflow process waits on them
-// when empty, any other thread stops as in sequential mode.
+// when empty, the testbench stops as in sequential mode.
 //
 // Both modes record each stream's largest occupancy (stream_stats.h) and warn when a stream
 // is destroyed holding items (what Vitis's csim calls leftover data).
@@ -32,7 +33,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <mutex>
 #include <string>
 
 namespace xnorc_hls {
@@ -78,42 +78,32 @@ public:
 
 #if XNORC_HLS_THREADED
   void write(const T &X) {
-    std::unique_lock<std::mutex> L(xnorc_hls::detail::Scheduler::get().mutex());
     if (State.isFull())
-      waitFor(L, xnorc_hls::detail::Process::Wait::Write, "write to full stream",
+      waitFor(xnorc_hls::detail::Process::Wait::Write, "write to full stream",
               [this] { return !State.isFull(); });
     push(X);
   }
   T read() {
-    std::unique_lock<std::mutex> L(xnorc_hls::detail::Scheduler::get().mutex());
     if (Items.empty())
-      waitFor(L, xnorc_hls::detail::Process::Wait::Read, "read from empty stream",
+      waitFor(xnorc_hls::detail::Process::Wait::Read, "read from empty stream",
               [this] { return !Items.empty(); });
     return pop();
   }
   bool read_nb(T &X) {
-    std::lock_guard<std::mutex> L(xnorc_hls::detail::Scheduler::get().mutex());
     if (Items.empty())
       return false;
     X = pop();
     return true;
   }
   bool write_nb(const T &X) {
-    std::lock_guard<std::mutex> L(xnorc_hls::detail::Scheduler::get().mutex());
     if (State.isFull())
       return false;
     push(X);
     return true;
   }
-  bool empty() const { return size() == 0; }
-  bool full() const {
-    std::lock_guard<std::mutex> L(xnorc_hls::detail::Scheduler::get().mutex());
-    return State.isFull();
-  }
-  size_t size() const {
-    std::lock_guard<std::mutex> L(xnorc_hls::detail::Scheduler::get().mutex());
-    return Items.size();
-  }
+  bool empty() const { return Items.empty(); }
+  bool full() const { return State.isFull(); }
+  size_t size() const { return Items.size(); }
 #else
   void write(const T &X) {
     Items.push_back(X);
@@ -165,7 +155,7 @@ private:
 #endif
   }
 
-  // After a write: the occupancy record (under the scheduler's mutex in dataflow mode).
+  // After a write: the occupancy record.
   void record() {
     ++Stat->Writes;
     if (Items.size() > Stat->MaxOccupancy)
@@ -173,35 +163,27 @@ private:
   }
 
 #if XNORC_HLS_THREADED
-  // With the scheduler's mutex held; wake whoever waits for the change.
   void push(const T &X) {
     Items.push_back(X);
     ++State.Size;
     record();
-    if (State.Waiters)
-      State.Changed.notify_all();
   }
   T pop() {
     T X = Items.front();
     Items.pop_front();
     --State.Size;
-    if (State.Waiters)
-      State.Changed.notify_all();
     return X;
   }
 
-  // Waits (with L held) until Ready(): only a dataflow process may; any other thread would
-  // wait for something nothing runs to provide.
+  // Waits until Ready(): only a dataflow process may; the testbench would wait for something
+  // nothing runs to provide.
   template <class Pred>
-  void waitFor(std::unique_lock<std::mutex> &L, xnorc_hls::detail::Process::Wait Why,
-               const char *Failure, Pred Ready) {
-    xnorc_hls::detail::Process *P = xnorc_hls::detail::Scheduler::current();
+  void waitFor(xnorc_hls::detail::Process::Wait Why, const char *Failure, Pred Ready) {
+    xnorc_hls::detail::Process *P = xnorc_hls::detail::Scheduler::get().current();
     if (!P)
       xnorc_hls::detail::streamFail(Failure, StreamName);
     P->On = &State;
-    ++State.Waiters;
-    xnorc_hls::detail::Scheduler::get().wait(L, State.Changed, P, Why, Ready);
-    --State.Waiters;
+    xnorc_hls::detail::Scheduler::get().wait(P, Why, Ready);
   }
   xnorc_hls::detail::StreamState State;
 #endif

@@ -9,8 +9,8 @@
 //                                     the stand-ins expand to nothing, processes run in order.
 //   (neither)                         C simulation with the stand-ins, e.g. plain
 //                                     `c++ -std=c++17 -O2`; sequential by default,
-//   XNORC_HLS_CSIM_DATAFLOW           or one thread per dataflow process with FIFOs bounded
-//                                     to their depth (add -pthread).
+//   XNORC_HLS_CSIM_DATAFLOW           or every dataflow process a fiber of its own, with
+//                                     FIFOs bounded to their depth (scheduler.h).
 //
 // Every header of this folder may be pasted into a generated file unconditionally: each one
 // tests these macros itself. The generated file includes the vendor's headers when
