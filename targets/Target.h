@@ -74,6 +74,13 @@ public:
   /// Whether emit() can generate code for O.
   virtual OpSupport isOpSupported(const Op &O) const = 0;
 
+  /// Text the target appends to `--report`'s table (e.g. the HLS target's throughput and
+  /// memory estimates); empty: nothing.
+  virtual llvm::Expected<std::string> report(const Graph &G) {
+    (void)G;
+    return std::string();
+  }
+
   /// Generates all files in memory; nothing touches the disk, so a failure
   /// leaves no partial output behind.
   virtual llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) = 0;

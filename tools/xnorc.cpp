@@ -227,6 +227,12 @@ int main(int argc, char **argv) {
     R.BnArith = BnArith;
     R.Ties = std::move(Ties);
     llvm::outs() << (Report == ReportKind::Json ? formatReportJson(R) : formatReportTable(R));
+    if (Report != ReportKind::Json) {
+      auto Extra = (*Target)->report(**G);
+      if (!Extra)
+        return failFor(Extra.takeError());
+      llvm::outs() << *Extra;
+    }
     if (OutDir.empty() && Emit != EmitKind::IR)
       return Succeed();
   }

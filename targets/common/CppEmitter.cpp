@@ -22,27 +22,14 @@
 #include "compiler/Support/Error.h"
 #include "targets/common/ApiWriter.h"
 #include "targets/common/ConstantWriter.h"
+#include "targets/common/RuntimeHeaders.h"
 
-#include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringRef.h>
-#include <llvm/Support/Path.h>
-#include <sstream>
 #include <unordered_map>
 
 namespace xnorc {
 
 namespace {
-
-/// Runtime header text with its #include lines removed: the generated file
-/// includes the C headers once, outside the model's namespace.
-std::string stripIncludes(const char *Text) {
-  std::istringstream In(Text);
-  std::string Line, Out;
-  while (std::getline(In, Line))
-    if (!llvm::StringRef(Line).ltrim().startswith("#include"))
-      Out += Line + "\n";
-  return Out;
-}
 
 class Emitter {
 public:
@@ -113,34 +100,7 @@ private:
 
   /// Appends runtime header H after the project headers it includes (their
   /// #include lines are stripped when pasting, so order is what resolves them).
-  llvm::Error addHeader(const std::string &H) {
-    if (std::find(Headers.begin(), Headers.end(), H) != Headers.end())
-      return llvm::Error::success();
-    const char *Text = embeddedRuntimeSource(H.c_str());
-    if (!Text)
-      return makeError("internal error: runtime header {} is not embedded", H);
-    std::string Dir = H.substr(0, H.rfind('/') + 1);
-    std::istringstream In(Text);
-    std::string Line;
-    while (std::getline(In, Line)) {
-      llvm::StringRef L = llvm::StringRef(Line).trim();
-      if (!L.consume_front("#include \""))
-        continue;
-      std::string Dep = L.take_until([](char C) { return C == '"'; }).str();
-      // "name.h" is in H's directory, "../dir/name.h" relative to it (x86 kernels include
-      // their generic counterparts so), anything else is relative to the runtime root.
-      std::string Path = Dep;
-      if (Dep.find('/') == std::string::npos || llvm::StringRef(Dep).startswith("../")) {
-        llvm::SmallString<64> P(Dir + Dep);
-        llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true, llvm::sys::path::Style::posix);
-        Path = std::string(P.str());
-      }
-      if (auto E = addHeader(Path))
-        return E;
-    }
-    Headers.push_back(H);
-    return llvm::Error::success();
-  }
+  llvm::Error addHeader(const std::string &H) { return collectRuntimeHeader(H, Headers); }
 
   const std::string &symbolFor(const Value *C) {
     auto It = Symbols.find(C);

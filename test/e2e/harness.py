@@ -208,12 +208,13 @@ def compile_model(xnorc: str, model: Path, gendir: Path, name: str | None = None
     return result
 
 
-def build_program(cxx: str, gendir: Path, exe: Path, strict: bool = True) -> CmdResult:
-    """``CXX -std=c++17 -O2 [-Wall -Wextra -Werror] GENDIR/*.cpp -o EXE``."""
+def build_program(cxx: str, gendir: Path, exe: Path, strict: bool = True,
+                  extra_flags: Sequence[str] = ()) -> CmdResult:
+    """``CXX -std=c++17 -O2 [-Wall -Wextra -Werror] [EXTRA] GENDIR/*.cpp -o EXE``."""
     sources = sorted(gendir.glob("*.cpp"))
     if not sources:
         return CmdResult(False, None, "", "", f"no .cpp files in {gendir}")
-    flags = CXX_FLAGS + (STRICT_WARNINGS if strict else [])
+    flags = CXX_FLAGS + (STRICT_WARNINGS if strict else []) + list(extra_flags)
     return run_cmd([cxx, *flags, *sources, "-o", exe], COMPILE_TIMEOUT)
 
 

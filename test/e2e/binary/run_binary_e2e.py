@@ -27,7 +27,9 @@ under qemu-user with a wrapper as --cxx (--target=neon --cxx
 test/neon/cxx-aarch64-qemu.sh --cxx-alt ''). A target whose instructions this
 CPU lacks is skipped as a whole (exit 77). --threads N also compiles each model
 with --threads=N (the heavy layers split over a team of N threads) and checks that
-program, built with --cxx, against the same expected outputs.
+program, built with --cxx, against the same expected outputs. --dataflow (HLS target) also
+builds the generated code in the dataflow C-simulation mode (-DXNORC_HLS_CSIM_DATAFLOW
+-pthread: each layer a process of its own, FIFOs bounded to their computed depths) and checks it too.
 """
 
 from __future__ import annotations
@@ -415,7 +417,10 @@ def run_model(args, name, build, shape, kinds, binary_outs, work: Path) -> list[
         return steps + [("compile", False, res.error)]
     got_kinds = layer_kinds(res.stderr)
     steps.append(("report", got_kinds == kinds, f"layers {got_kinds}, expected {kinds}"))
-    builds = [(gen, cxx, Path(cxx).name) for cxx in filter(None, (args.cxx, args.cxx_alt))]
+    builds = [(gen, cxx, Path(cxx).name, []) for cxx in filter(None, (args.cxx, args.cxx_alt))]
+    if args.dataflow:
+        builds.append((gen, args.cxx, f"{Path(args.cxx).name}_dataflow",
+                       ["-DXNORC_HLS_CSIM_DATAFLOW", "-pthread"]))
     if args.threads > 1:
         # The same model split over a team of threads must meet the same expected outputs.
         gen_t = mdir / f"gen_threads{args.threads}"
@@ -423,10 +428,10 @@ def run_model(args, name, build, shape, kinds, binary_outs, work: Path) -> list[
                                     extra_flags=[f"--threads={args.threads}"])
         if not res.ok:
             return steps + [(f"compile --threads={args.threads}", False, res.error)]
-        builds.append((gen_t, args.cxx, f"{Path(args.cxx).name}_threads{args.threads}"))
-    for gendir, cxx, tag in builds:
+        builds.append((gen_t, args.cxx, f"{Path(args.cxx).name}_threads{args.threads}", []))
+    for gendir, cxx, tag, flags in builds:
         exe = mdir / f"prog_{tag}"
-        res = harness.build_program(cxx, gendir, exe, strict=True)
+        res = harness.build_program(cxx, gendir, exe, strict=True, extra_flags=flags)
         if not res.ok:
             steps.append(("build", False, res.error))
             continue
@@ -474,6 +479,8 @@ def main() -> int:
     ap.add_argument("--models", default="", help="comma-separated model names (default: all)")
     ap.add_argument("--cnv-full", action="store_true",
                     help="only the CNV models, at the real CNV-w1a1 widths (not in ctest: slow)")
+    ap.add_argument("--dataflow", action="store_true",
+                    help="also build in the HLS dataflow C-simulation mode and check it")
     args = ap.parse_args()
     wanted = set(filter(None, args.models.split(",")))
     unknown = wanted - {s[0] for s in SPECS}
