@@ -191,6 +191,16 @@ OpSupport hlsOpSupport(const Op &O) {
     return OpSupport::no(llvm::toString(S.takeError()));
   const Value *X = dataInput(O); // null: no streaming layer (the default case below)
   const unsigned Rank = X ? X->type().rank() : 0;
+  // A layer's data and residual arrive on streams, which only values computed from the
+  // accelerator's inputs have (a constant is folded into ROMs, not streamed).
+  const Value *Residual = nullptr;
+  if (O.kind() == OpKind::BWConv || O.kind() == OpKind::BConv || O.kind() == OpKind::BDense)
+    Residual = ScaledLayerOp(O).residual();
+  for (const Value *V : {X, Residual})
+    if (V && V->isConstant())
+      return OpSupport::no(fmt::format("it streams %{}, a constant (an accelerator streams only "
+                                       "values computed from its inputs)",
+                                       cComment(V->name())));
   switch (O.kind()) {
   case OpKind::Conv:
   case OpKind::BWConv:
@@ -1044,6 +1054,10 @@ llvm::Expected<std::vector<OutputFile>> HlsEmitterImpl::run() {
   }
   for (size_t I = 0; I < G.outputs().size(); ++I) {
     const Value *V = G.outputs()[I];
+    if (!Shapes.count(V))
+      return makeError("output %{} is a constant (known at compile time); the accelerator's "
+                       "ports carry values computed from its inputs",
+                       cComment(V->name()));
     const StreamShape &S = Shapes.at(V);
     if (S.Bits)
       return makeError("output %{} is binary; the accelerator's ports carry floats",
