@@ -111,6 +111,8 @@ bool writeNpy(const std::string &path, const std::vector<long long> &shape,
             std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
             std::fwrite(data.data(), sizeof(float), data.size(), f) == data.size();
   ok = std::fclose(f) == 0 && ok;
+  if (!ok)
+    std::remove(path.c_str()); // a truncated .npy must not pass for a result
   return ok || fail(path + ": write failed");
 }
 
@@ -224,8 +226,13 @@ int main(int argc, char **argv) {
       else
         shape[0] *= k;
     }
-    if (!writeNpy(outdir + "/output" + std::to_string(o) + ".npy", shape, out[o]))
+    if (!writeNpy(outdir + "/output" + std::to_string(o) + ".npy", shape, out[o])) {
+      // All outputs or none: the ones written before the failure go too, so a caller
+      // that finds output0.npy never reads half of a run.
+      for (int w = 0; w < o; ++w)
+        std::remove((outdir + "/output" + std::to_string(w) + ".npy").c_str());
       return 1;
+    }
   }
   if (repeat > 1) {
     std::sort(times.begin(), times.end());
