@@ -9,6 +9,10 @@ Models (expected outputs from PyTorch, or from numpy for the QONNX model):
   bwn        Binary-Weight-Network: float activations, sign(W) * mean|W| weights.
   bireal     Bi-Real blocks: x + BN(BinConv(Sign(x))), with a Sign output.
   qonnx      BipolarQuant (qonnx.custom_op.general) on weights and activations.
+  cnv, cnv_qonnx  FINN CNV order (Sign -> MaxPool), binary dense layers.
+  cnv_pruned CNV with constant channels (BatchNorm gamma = 0, a mean beyond the
+             reachable range) that prune-channels removes (channel counts stop
+             being multiples of 64 / 32 / 8).
 
 Sign is exported through a custom autograd Function whose symbolic emits Sign;
 binary weights are sign(W) * mean(|W|) per output channel in forward (exported
@@ -286,6 +290,27 @@ class Cnv(nn.Module):
         return self.fcs[2](h), pooled
 
 
+class CnvPruned(Cnv):
+    """CNV with constant channels for prune-channels: BatchNorms with gamma = 0 (the
+    channel is sign(beta)) and one mean beyond the reachable alpha * K (always -1).
+    Conv 1's constants reach conv 2 through the bit max-pool, conv 2's and 4's are read
+    directly by convs without padding, FC 0's by FC 1: all fold into the readers'
+    thresholds. FC 1's constants feed the float-output FC 2 and stay."""
+
+    def __init__(self, rng, channels=None):
+        super().__init__(rng, channels)
+        c0, c1, c2, f = self.CHANNELS
+        widths = [3, c0, c0, c1, c1, c2, c2]
+        with torch.no_grad():
+            for bn, ch, beta in ((self.cbns[1], 2, 0.5), (self.cbns[1], 5, -0.5),
+                                 (self.cbns[4], 1, -0.3), (self.fbns[0], 4, 0.7),
+                                 (self.fbns[0], 6, -0.7), (self.fbns[1], 1, 0.2)):
+                bn.weight[ch], bn.bias[ch] = 0.0, beta
+            k = widths[2] * 9  # conv 2's accumulator range
+            self.cbns[2].running_mean[7] = float(self.convs[2].alpha()[7]) * (k + 3)
+            self.cbns[2].weight[7] = abs(float(self.cbns[2].weight[7]))
+
+
 def bipolar_signs(model: onnx.ModelProto) -> None:
     """The QONNX form of a model: every Sign becomes BipolarQuant(x, 1)."""
     dom = "qonnx.custom_op.general"
@@ -368,6 +393,7 @@ SPECS = [
     ("qonnx", None, [BATCH, 3, 8, 8], ["xnor", "xnor"], {1}),
     ("cnv", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
     ("cnv_qonnx", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
+    ("cnv_pruned", CnvPruned, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
 ]
 
 
