@@ -11,8 +11,8 @@ Models (expected outputs from PyTorch, or from numpy for the QONNX model):
   qonnx      BipolarQuant (qonnx.custom_op.general) on weights and activations.
   cnv, cnv_qonnx  FINN CNV order (Sign -> MaxPool), binary dense layers.
   cnv_pruned CNV with constant channels (BatchNorm gamma = 0, a mean beyond the
-             reachable range) that prune-channels removes (channel counts stop
-             being multiples of 64 / 32 / 8).
+             reachable range) that prune-channels removes where it can (channel
+             counts 14 and 62: not multiples of the kernels' blocks).
 
 Sign is exported through a custom autograd Function whose symbolic emits Sign;
 binary weights are sign(W) * mean(|W|) per output channel in forward (exported
@@ -293,9 +293,10 @@ class Cnv(nn.Module):
 class CnvPruned(Cnv):
     """CNV with constant channels for prune-channels: BatchNorms with gamma = 0 (the
     channel is sign(beta)) and one mean beyond the reachable alpha * K (always -1).
-    Conv 1's constants reach conv 2 through the bit max-pool, conv 2's and 4's are read
-    directly by convs without padding, FC 0's by FC 1: all fold into the readers'
-    thresholds. FC 1's constants feed the float-output FC 2 and stay."""
+    Conv 1's constants reach conv 2 through the bit max-pool and FC 0's reach FC 1: both
+    fold into the readers' integer thresholds (conv 1: 16 -> 14 channels, FC 0: 64 -> 62).
+    Conv 2's, conv 4's and FC 1's stay: their readers (conv 3, which feeds the pooled
+    graph output, conv 5 before the Flatten, FC 2) keep a float epilogue."""
 
     def __init__(self, rng, channels=None):
         super().__init__(rng, channels)
