@@ -31,7 +31,7 @@ const char *defaultPipeline() {
   // dce after each rewrite drops the float chains it replaced, so the next
   // pass sees single-user values where the model has them.
   return "shape-infer,const-fold,dce,binarize,dce,fold-batchnorm,bn-sign-to-threshold,dce,"
-         "reorder-pool,dce,fuse-bconv-threshold,fuse-residual,fuse-activation,dce";
+         "reorder-pool,dce,fuse-bconv-threshold,fuse-residual,fuse-activation,dce,prune-channels";
 }
 
 llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {

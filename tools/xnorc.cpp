@@ -95,6 +95,20 @@ static cl::list<std::string> PrintAfter("print-after",
 static cl::opt<bool> VerifyEach("verify-each", cl::desc("Verify the IR after every pass"),
                                 cl::cat(PassCat));
 
+/// One layer prune-channels narrowed (its remark arguments).
+static PrunedLayer prunedLayerFromRemark(const Remark &R) {
+  PrunedLayer P;
+  for (const auto &[Key, Value] : R.Args) {
+    if (Key == "layer")
+      P.Layer = Value;
+    else if (Key == "before")
+      P.Before = std::stoll(Value);
+    else if (Key == "after")
+      P.After = std::stoll(Value);
+  }
+  return P;
+}
+
 /// bn-sign-to-threshold's tie analysis of one BatchNorm (its remark arguments).
 static TieRow tieRowFromRemark(const Remark &R) {
   TieRow T;
@@ -187,7 +201,18 @@ int main(int argc, char **argv) {
   // absorb the BatchNorms) and bn-sign-to-threshold's tie analysis.
   std::string BnArith = batchNormArithOf(**G);
   std::vector<TieRow> Ties;
-  PO.Passes = passOptionsFromFlags([&Ties, Sink = Remarks.sink()](const Remark &R) {
+  std::vector<PrunedLayer> Pruned;
+  PO.Passes = passOptionsFromFlags([&Ties, &Pruned, Sink = Remarks.sink()](const Remark &R) {
+    if (R.Pass == "prune-channels" && R.K == Remark::Kind::Applied) {
+      // A layer narrowed in several rounds: one row, first count to last.
+      PrunedLayer P = prunedLayerFromRemark(R);
+      auto It = std::find_if(Pruned.begin(), Pruned.end(),
+                             [&](const PrunedLayer &Q) { return Q.Layer == P.Layer; });
+      if (It == Pruned.end())
+        Pruned.push_back(P);
+      else
+        It->After = P.After;
+    }
     if (R.Pass != "bn-sign-to-threshold" || R.K != Remark::Kind::Analysis)
       return Sink(R);
     // A BatchNorm read by several thresholds is analysed once per threshold.
@@ -226,6 +251,7 @@ int main(int argc, char **argv) {
     ModelReport R = buildReport(**G, planMemory(**G).ArenaBytes);
     R.BnArith = BnArith;
     R.Ties = std::move(Ties);
+    R.Pruned = std::move(Pruned);
     llvm::outs() << (Report == ReportKind::Json ? formatReportJson(R) : formatReportTable(R));
     if (Report != ReportKind::Json) {
       auto Extra = (*Target)->report(**G);

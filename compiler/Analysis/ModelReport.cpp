@@ -93,6 +93,7 @@ ModelReport buildReport(const Graph &G, int64_t ArenaBytes) {
     }
     R.Rows.push_back(Row);
   }
+  R.Sparsity = analyzeSparsity(G);
   return R;
 }
 
@@ -139,6 +140,7 @@ std::string formatReportTable(const ModelReport &R) {
     if (!T.Channels.empty())
       Out += fmt::format("  {}: {} of {} channels ({})\n", T.Layer, T.Channels.size(),
                          T.NumChannels, fmt::join(T.Channels, ", "));
+  Out += formatSparsityTable(R.Sparsity, R.Pruned);
   return Out;
 }
 
@@ -178,6 +180,7 @@ std::string formatReportJson(const ModelReport &R) {
           J.attribute("num_channels", T.NumChannels);
         });
     });
+    writeSparsityJson(J, R.Sparsity, R.Pruned);
   });
   OS << "\n";
   return OS.str();

@@ -2,6 +2,7 @@
 #ifndef XNORC_ANALYSIS_MODELREPORT_H
 #define XNORC_ANALYSIS_MODELREPORT_H
 
+#include "compiler/Analysis/SparsityAnalysis.h"
 #include "compiler/IR/Graph.h"
 
 #include <string>
@@ -33,6 +34,10 @@ struct ModelReport {
   int64_t FloatMacs = 0, BinaryMacs = 0;
   /// Weight bytes of the layers that became xnor / binary-weight, now and as float32.
   int64_t BinaryLayerBytes = 0, BinaryLayerFloatBytes = 0;
+  /// Zero weights, constant and dead channels per conv/dense layer.
+  std::vector<LayerSparsity> Sparsity;
+  /// The layers prune-channels narrowed (from its remarks).
+  std::vector<PrunedLayer> Pruned;
 };
 
 ModelReport buildReport(const Graph &G, int64_t ArenaBytes);

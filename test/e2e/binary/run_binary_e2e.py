@@ -9,6 +9,10 @@ Models (expected outputs from PyTorch, or from numpy for the QONNX model):
   bwn        Binary-Weight-Network: float activations, sign(W) * mean|W| weights.
   bireal     Bi-Real blocks: x + BN(BinConv(Sign(x))), with a Sign output.
   qonnx      BipolarQuant (qonnx.custom_op.general) on weights and activations.
+  cnv, cnv_qonnx  FINN CNV order (Sign -> MaxPool), binary dense layers.
+  cnv_pruned CNV with constant channels (BatchNorm gamma = 0, a mean beyond the
+             reachable range) that prune-channels removes where it can (channel
+             counts 14 and 62: not multiples of the kernels' blocks).
 
 Sign is exported through a custom autograd Function whose symbolic emits Sign;
 binary weights are sign(W) * mean(|W|) per output channel in forward (exported
@@ -286,6 +290,28 @@ class Cnv(nn.Module):
         return self.fcs[2](h), pooled
 
 
+class CnvPruned(Cnv):
+    """CNV with constant channels for prune-channels: BatchNorms with gamma = 0 (the
+    channel is sign(beta)) and one mean beyond the reachable alpha * K (always -1).
+    Conv 1's constants reach conv 2 through the bit max-pool and FC 0's reach FC 1: both
+    fold into the readers' integer thresholds (conv 1: 16 -> 14 channels, FC 0: 64 -> 62).
+    Conv 2's, conv 4's and FC 1's stay: their readers (conv 3, which feeds the pooled
+    graph output, conv 5 before the Flatten, FC 2) keep a float epilogue."""
+
+    def __init__(self, rng, channels=None):
+        super().__init__(rng, channels)
+        c0, c1, c2, f = self.CHANNELS
+        widths = [3, c0, c0, c1, c1, c2, c2]
+        with torch.no_grad():
+            for bn, ch, beta in ((self.cbns[1], 2, 0.5), (self.cbns[1], 5, -0.5),
+                                 (self.cbns[4], 1, -0.3), (self.fbns[0], 4, 0.7),
+                                 (self.fbns[0], 6, -0.7), (self.fbns[1], 1, 0.2)):
+                bn.weight[ch], bn.bias[ch] = 0.0, beta
+            k = widths[2] * 9  # conv 2's accumulator range
+            self.cbns[2].running_mean[7] = float(self.convs[2].alpha()[7]) * (k + 3)
+            self.cbns[2].weight[7] = abs(float(self.cbns[2].weight[7]))
+
+
 def bipolar_signs(model: onnx.ModelProto) -> None:
     """The QONNX form of a model: every Sign becomes BipolarQuant(x, 1)."""
     dom = "qonnx.custom_op.general"
@@ -368,6 +394,7 @@ SPECS = [
     ("qonnx", None, [BATCH, 3, 8, 8], ["xnor", "xnor"], {1}),
     ("cnv", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
     ("cnv_qonnx", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
+    ("cnv_pruned", CnvPruned, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
 ]
 
 

@@ -130,9 +130,10 @@ class Builder:
         y = self.node("Conv", [x, wq], kernel_shape=[k, k], pads=[pad] * 4, strides=[stride] * 2)
         return y, alpha
 
-    def bn(self, x, c, alpha=None, n=None, neg=(1,)):
+    def bn(self, x, c, alpha=None, n=None, neg=(1,), constant=None):
         """BatchNorm over c channels. With alpha (per channel) and n (the
-        accumulator range) the Sign threshold is alpha * (k + 0.5)."""
+        accumulator range) the Sign threshold is alpha * (k + 0.5). constant:
+        {channel: beta} channels with gamma = 0, i.e. the constant beta."""
         gamma = self.r.uniform(0.5, 2.0, c).astype(np.float32)
         for i in neg:
             if i < c:
@@ -146,6 +147,8 @@ class Builder:
             k = self.r.randint(-span, span + 1, c)
             mean = (alpha * (k + 0.5)).astype(np.float32)
             beta = np.zeros(c, np.float32)
+        for i, v in (constant or {}).items():
+            gamma[i], beta[i] = 0.0, v
         ins = [x] + [self.const(a, "bn") for a in (gamma, beta, mean, var)]
         return self.node("BatchNormalization", ins, epsilon=1e-5)
 
@@ -309,8 +312,39 @@ def m_cnv():
     return b
 
 
+def m_pruned():
+    """Constant channels for prune-channels (BatchNorm gamma = 0): binary convs without
+    padding 16 -> 70 -> bit pool -> 66 -> 8, constants reaching the next conv directly
+    and through the pool; the last conv's constants feed a float output and stay."""
+    b = Builder("pruned", 10)
+    x = b.input([2, 3, 10, 10])
+    h = b.sign(b.bn(b.float_conv(x, 3, 16, pad=0), 16))  # 8x8
+    h, a = b.bin_conv(h, 16, 70, pad=0)  # 6x6
+    h = b.maxpool(b.sign(b.bn(h, 70, a, 16 * 9, constant={3: 0.5, 10: -0.25, 69: 1.0})))
+    h, a = b.bin_conv(h, 70, 66, pad=0)  # 1x1
+    h = b.sign(b.bn(h, 66, a, 70 * 9, constant={0: -1.0, 65: 0.5}))
+    h, a = b.bin_conv(h, 66, 8, k=1, pad=0)
+    y = b.bn(h, 8, a, 66, neg=(), constant={2: 0.75})
+    b.output(y, [2, 8, 1, 1])
+    b.output(b.sign(y), [2, 8, 1, 1])
+    return b
+
+
+def m_dead_float():
+    """Float conv -> relu -> conv whose filters are zero on input channels 2 and 5: those
+    channels of the first conv are dead (prune-channels removes them)."""
+    b = Builder("dead_float", 11)
+    x = b.input([1, 3, 6, 6])
+    h = b.node("Relu", [b.float_conv(x, 3, 8)])
+    w = (b.r.randn(4, 8, 3, 3) * 0.5).astype(np.float32)
+    w[:, [2, 5]] = 0.0
+    y = b.node("Conv", [h, b.const(w, "w")], kernel_shape=[3, 3], pads=[1] * 4)
+    b.output(y, [1, 4, 6, 6])
+    return b
+
+
 MODELS = [m_xnor_pool_after, m_xnor_pool_before, m_one_padding, m_bireal, m_bwn, m_dense,
-          m_rsign, m_bipolar, m_cnv]
+          m_rsign, m_bipolar, m_cnv, m_pruned, m_dead_float]
 
 
 def random_inputs(model: onnx.ModelProto, seed: int) -> list[np.ndarray]:
