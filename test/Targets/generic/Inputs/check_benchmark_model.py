@@ -6,9 +6,10 @@ usage: check_benchmark_model.py MODEL --size S --work DIR --xnorc X --xnorc-run 
 Generates MODEL with examples/models/make_benchmark_models.py at S x S (random weights, the
 same layers as at 224), then: xnorc compiles it for every CPU target (generic, avx2, avx512,
 neon, neon-armv7); its binary convs became xnor layers (the report's count, against the
-number the architecture has); the generic program built with CXX equals the reference
-interpreter bit for bit on a random input (binary layers are evaluated by the interpreter
-from their definition, float ones by the same generic kernels, so nothing may differ).
+number the architecture has); the generic program built with CXX agrees with the reference
+interpreter on a random input (binary layers are evaluated by the interpreter from their
+definition, in double where a binary conv has a float output, so the logits may differ in
+their last bits: within 1e-4 of their largest magnitude, the same argmax).
 Prints one line "MODEL: ..." ending in "ok", or the first failure, and exits non-zero on one.
 """
 import argparse
@@ -71,10 +72,11 @@ def main() -> int:
     if not res.ok:
         return fail("xnorc-run", res.error)
     got, ref = np.load(work / "out/output0.npy"), np.load(work / "ref/output0.npy")
-    if got.shape != ref.shape or not np.array_equal(got, ref):
-        return fail("generic = interpreter", f"{int(np.sum(got != ref))} of {ref.size} differ")
+    ok, msg = harness.compare_arrays(got, ref, rtol=1e-4, atol=1e-4 * float(np.abs(ref).max()))
+    if not ok or got.argmax() != ref.argmax():
+        return fail("generic vs interpreter", msg)
     print(f"{args.model}: {xnor} xnor layers, compiled for {len(CPU_TARGETS)} targets, generic "
-          f"program = interpreter bit for bit: ok")
+          f"program = interpreter within 1e-4: ok")
     return 0
 
 
