@@ -2,8 +2,9 @@
 
     /usr/bin/python3 examples/models/make_benchmark_models.py OUTDIR [--only NAME] [--size S]
 
-Writes OUTDIR/<name>.onnx (input [1, 3, S, S], S = 224 by default; any multiple of 32 from
-32 up makes the same layers at a smaller resolution) for:
+Writes OUTDIR/<name>.onnx (input [1, 3, S, S], S = 224 by default; for all but the AlexNets,
+whose classifier expects 224, any multiple of 32 makes the same layers at a smaller
+resolution) for:
   bireal18        Bi-Real Net 18: float 7x7 stem, 16 binary 3x3 convs each with a
                   real-valued shortcut, float 1x1 downsamples, float classifier
   xnor_resnet18   ResNet-18 with XNOR blocks (BN -> Sign -> BinConv), float shortcuts
