@@ -2,22 +2,30 @@
 """Whole-model benchmark: xnorc's binary networks against ONNX Runtime's float ones.
 
     /usr/bin/python3 bench/model_bench.py [--work DIR] [--xnorc PATH] [--repeat N]
-                                          [--threads 1,2] [--json bench/results/models.json]
-                                          [--no-profile]
+                                          [--threads 1,2] [--targets avx2,avx512]
+                                          [--models bireal18,...] [--ceilings B,F]
+                                          [--json bench/results/models.json] [--no-profile]
 
 1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18,
-   XNOR-Net AlexNet, float ResNet-18 and AlexNet, 224x224, random weights) into the work
-   dir, once (about 30 s; they are reused on later runs).
-2. Compiles bireal18 and xnor_alexnet with xnorc for avx2 and avx512, once per thread
-   count (`xnorc M -o D --name N --emit-main --target=T --threads=K --quiet`,
-   `c++ -std=c++17 -O2`) and runs `prog in.npy -o out --repeat N`, which prints its median
-   latency.
-3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on the float resnet18 and
-   alexnet with 1 and 2 intra-op threads: median over N runs after 3 warm-up runs.
-4. Prints a table with the ratios (ORT float latency / xnorc latency with the same number
-   of threads: how many times faster), writes the JSON, and (unless --no-profile, and if `perf` exists) a per-layer
-   time profile of bireal18 avx512: `perf record` on the same program, samples grouped by
-   kernel into stem / binary convs / shortcuts / pools / classifier / glue.
+   XNOR-Net AlexNet, QuickNet, QuickNet-Large, ReActNet-A, Real-to-Binary, and their float
+   baselines: ResNet-18, AlexNet and the float twins; 224x224, random weights) into the work
+   dir, once (they are reused on later runs).
+2. Compiles each binary model with xnorc for each target, once per thread count (`xnorc M
+   -o D --name N --emit-main --target=T --threads=K --quiet`, `c++ -std=c++17 -O2`; both
+   timed) and runs `prog in.npy -o out --repeat N`, which prints its median latency (its
+   peak RSS read from the kernel's rusage of the child).
+3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on each float baseline with
+   each thread count: median over N runs after 3 warm-up runs (peak RSS of the node process,
+   which includes node's own ~40 MB).
+4. Unless --no-profile: builds each (model, target) once more with `--profile=json` and runs
+   it, which measures the machine's ceilings (or takes --ceilings) and gives the MACs; the
+   whole-model roofline share of a row is then roofline time / measured time, the roofline
+   time the model's binary MACs at the popcount ceiling plus its float MACs at the FMA
+   ceiling, divided by the thread count. Prints the per-layer profile of bireal18 on the
+   last target, one thread and the largest thread count (the layers that do not split show
+   as a low roofline share at 2 threads).
+5. Prints the table (ORT float latency / xnorc latency with the same number of threads: how
+   many times faster; roofline share), the build and memory costs, and writes the JSON.
 The machine may be shared: all numbers of one table come from the same run.
 """
 import argparse
@@ -28,6 +36,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -38,14 +47,37 @@ def run(cmd, **kw):
                           text=True, **kw)
 
 
-def ensure_models(work):
-    names = ["bireal18", "xnor_alexnet", "resnet18", "alexnet"]
-    if all(os.path.exists(os.path.join(work, n + ".onnx")) for n in names):
-        return
-    print("generating the benchmark models (about 30 s) ...", flush=True)
-    for n in names:
-        run([sys.executable, os.path.join(ROOT, "examples/models/make_benchmark_models.py"), work,
-             "--only", n])
+# Each binary benchmark model and the float network ONNX Runtime runs against it.
+BASELINE = {
+    "bireal18": "resnet18",
+    "xnor_alexnet": "alexnet",
+    "quicknet": "quicknet_float",
+    "quicknet_large": "quicknet_large_float",
+    "reactnet_a": "reactnet_a_float",
+    "real2binary": "real2binary_float",
+}
+
+
+def ensure_models(work, models):
+    for n in [m for b in models for m in (b, BASELINE[b])]:
+        if not os.path.exists(os.path.join(work, n + ".onnx")):
+            print("generating %s ..." % n, flush=True)
+            run([sys.executable, os.path.join(ROOT, "examples/models/make_benchmark_models.py"),
+                 work, "--only", n])
+
+
+def run_measured(cmd, **kw):
+    """Runs cmd; returns its stdout and its peak resident set in MiB (the child's own rusage,
+    from wait4: what the kernel counted for that process alone)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, **kw)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, cmd, out.read(), err.read())
+        return out.read(), usage.ru_maxrss / 1024
 
 
 def make_input(path):
@@ -54,76 +86,66 @@ def make_input(path):
     np.save(path, rng.standard_normal((1, 3, 224, 224)).astype(np.float32))
 
 
-def xnorc_latency(xnorc, work, model, target, threads, repeat, inp):
-    d = os.path.join(work, "%s-%s" % (model, target) + ("" if threads == 1 else "-t%d" % threads))
+def build(xnorc, work, model, target, threads, profile=False):
+    """Compiles model with xnorc and the C++ compiler; returns the program and both times."""
+    d = os.path.join(work, "%s-%s" % (model, target) + ("" if threads == 1 else "-t%d" % threads) +
+                     ("-profile" if profile else ""))
     shutil.rmtree(d, ignore_errors=True)
     t0 = time.time()
     run([xnorc, os.path.join(work, model + ".onnx"), "-o", d, "--name", model, "--emit-main",
-         "--target=" + target, "--threads=%d" % threads, "--quiet"])
+         "--target=" + target, "--threads=%d" % threads, "--quiet"] +
+        (["--profile=json"] if profile else []))
     t1 = time.time()
     prog = os.path.join(d, "prog")
     run(["c++", "-std=c++17", "-O2", "-o", prog] +
         [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".cpp")])
-    t2 = time.time()
-    out = run([prog, inp, "-o", os.path.join(d, "out"), "--repeat", str(repeat)]).stdout
+    return prog, t1 - t0, time.time() - t1
+
+
+def xnorc_latency(prog, inp, repeat):
+    out, rss = run_measured([prog, inp, "-o", os.path.dirname(prog) + "/out", "--repeat",
+                             str(repeat)])
     m = re.search(r"median latency ([0-9.]+) ms over (\d+) runs", out)
     if not m:
         raise RuntimeError("unexpected output of %s: %s" % (prog, out))
-    return float(m.group(1)), prog, t1 - t0, t2 - t1
+    return float(m.group(1)), rss
+
+
+def xnorc_profile(prog, inp, repeat, ceilings):
+    out, _ = run_measured([prog, inp, "-o", os.path.dirname(prog) + "/out", "--repeat",
+                           str(repeat)] + (["--ceilings", ceilings] if ceilings else []))
+    return json.loads(out)
 
 
 def ort_latency(work, model, threads, repeat):
-    out = run(["node", os.path.join(ROOT, "bench/ort_bench.js"), os.path.join(work, model + ".onnx"),
-               str(threads), str(repeat)], cwd=ROOT).stdout
+    out, rss = run_measured(["node", os.path.join(ROOT, "bench/ort_bench.js"),
+                             os.path.join(work, model + ".onnx"), str(threads), str(repeat)],
+                            cwd=ROOT)
     m = re.search(r"median latency ([0-9.]+) ms", out)
     if not m:
         raise RuntimeError("unexpected output of ort_bench.js: " + out)
-    return float(m.group(1))
+    return float(m.group(1)), rss
 
 
-# Kernel symbol -> part of Bi-Real-18 (avx512 build). The float convs share kernels (the
-# stem and the wider 1x1 shortcuts run xn_avx512_oc_*, the others xn_avx512_conv_*), so they
-# are one group.
-PROFILE_GROUPS = [
-    ("binary 3x3 convs (bconv + epilogue)", [r"xn_avx512_bconv", r"xn_avx512_epi_float",
-                                             r"xn_oc_bconv"]),
-    ("float convs (7x7/2 stem, 1x1 shortcuts)", [r"xn_avx512_oc_", r"xn_x86_oc_",
-                                                 r"xn_avx512_conv"]),
-    ("threshold (float -> bits)", [r"xn_avx512_threshold"]),
-    ("stem maxpool (float)", [r"xn_avx512_maxpool", r"xn_maxpool"]),
-    ("shortcut avgpool (float)", [r"xn_avx512_avgpool", r"xn_avgpool"]),
-    ("classifier gemm + global pool", [r"xn_avx512_gemv", r"xn_avx512_gemm", r"xn_global"]),
-    ("bit max-pool", [r"xn_avx512_bmaxpool"]),
-    ("add/BN/copy glue", [r"xn_binary", r"xn_unary", r"xn_bitpack", r"xn_sign", r"^\w+_run$",
-                          r"xn_batchnorm", r"xn_pack", r"memmove", r"memcpy"]),
-]
+def roofline_ms(prof, threads):
+    """The model's MACs at the profile's ceilings (one core each) on `threads` cores."""
+    c = prof["ceilings"]
+    b = sum(l["binary_macs"] for l in prof["layers"])
+    f = sum(l["float_macs"] for l in prof["layers"])
+    return 1e3 * (b / c["binary_macs_per_s"] + f / c["float_macs_per_s"]) / threads
 
 
-def profile(prog, inp, work, repeat):
-    if not shutil.which("perf"):
-        return None
-    data = os.path.join(work, "perf.data")
-    try:
-        run(["perf", "record", "-q", "-o", data, prog, inp, "-o", os.path.join(work, "prof-out"),
-             "--repeat", str(repeat)])
-        rep = run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "symbol"]).stdout
-    except (subprocess.CalledProcessError, OSError):
-        return None
-    parts = {g: 0.0 for g, _ in PROFILE_GROUPS}
-    parts["other"] = 0.0
-    for line in rep.splitlines():
-        m = re.match(r"\s*([0-9.]+)%\s+\[[.k]\]\s+(.*)$", line)
-        if not m:
-            continue
-        pct = float(m.group(1))
-        sym = re.sub(r"(\s+-)+\s*$", "", m.group(2)).strip()  # trailing empty columns
-        for g, pats in PROFILE_GROUPS:
-            if any(re.search(p, sym) for p in pats):
-                parts[g] += pct
-                break
-        else:
-            parts["other"] += pct
-    return parts
+def print_layers(prof):
+    print("\n%s %s, %d thread%s: per-layer profile (median of %d runs; roofline share of "
+          "the whole run %.1f%%)" % (prof["model"], prof["target"], prof["threads"],
+                                     "" if prof["threads"] == 1 else "s", prof["runs"],
+                                     100 * prof["roofline_share"]))
+    print("  %-28s %-16s %9s %6s %8s" % ("layer", "op", "us", "share", "roofline"))
+    for l in prof["layers"]:
+        if l["has_code"]:
+            roof = "-" if l["roofline_share"] is None else "%.1f%%" % (100 * l["roofline_share"])
+            print("  %-28s %-16s %9.1f %5.1f%% %8s" % (l["name"][:28], l["op"], l["us"],
+                                                       100 * l["share"], roof))
 
 
 def main():
@@ -134,72 +156,106 @@ def main():
     ap.add_argument("--json", default=os.path.join(ROOT, "bench/results/models.json"))
     ap.add_argument("--threads", default="1,2",
                     help="thread counts for xnorc (--threads) and ORT (intra-op threads)")
+    ap.add_argument("--targets", default="avx2,avx512")
+    ap.add_argument("--models", default=",".join(BASELINE),
+                    help="binary models to run (default all: %s)" % ",".join(BASELINE))
+    ap.add_argument("--ceilings", help="B,F: one core's binary and float MAC/s for the roofline "
+                    "(default: measured by each profiled program at start-up)")
     ap.add_argument("--no-profile", action="store_true")
     args = ap.parse_args()
+    models = args.models.split(",")
+    for m in models:
+        if m not in BASELINE:
+            ap.error("unknown model %s (known: %s)" % (m, ", ".join(BASELINE)))
+    targets = args.targets.split(",")
     os.makedirs(args.work, exist_ok=True)
-    ensure_models(args.work)
+    ensure_models(args.work, models)
     inp = os.path.join(args.work, "in.npy")
     make_input(inp)
 
     thread_counts = [int(t) for t in args.threads.split(",")]
-    rows, progs = [], {}
-    for model in ["bireal18", "xnor_alexnet"]:
-        for target in ["avx2", "avx512"]:
+    rows, profiles = [], {}
+    for model in models:
+        for target in targets:
+            if not args.no_profile:
+                prog, _, _ = build(args.xnorc, args.work, model, target, 1, profile=True)
+                profiles[(model, target, 1)] = xnorc_profile(prog, inp, args.repeat, args.ceilings)
+                if model == "bireal18" and max(thread_counts) > 1:
+                    t = max(thread_counts)
+                    prog, _, _ = build(args.xnorc, args.work, model, target, t, profile=True)
+                    profiles[(model, target, t)] = xnorc_profile(prog, inp, args.repeat,
+                                                                 args.ceilings)
             for threads in thread_counts:
-                ms, prog, tc, tb = xnorc_latency(args.xnorc, args.work, model, target, threads,
-                                                 args.repeat, inp)
-                progs[(model, target, threads)] = prog
-                rows.append({"system": "xnorc", "model": model, "target": target,
-                             "threads": threads, "median_ms": ms, "xnorc_seconds": round(tc, 2),
-                             "cxx_seconds": round(tb, 2)})
-                print("xnorc %-13s %-7s %d thread%s: %8.3f ms" % (
+                prog, tc, tb = build(args.xnorc, args.work, model, target, threads)
+                ms, rss = xnorc_latency(prog, inp, args.repeat)
+                row = {"system": "xnorc", "model": model, "target": target, "threads": threads,
+                       "median_ms": ms, "xnorc_seconds": round(tc, 2),
+                       "cxx_seconds": round(tb, 2), "peak_rss_mib": round(rss, 1)}
+                prof = profiles.get((model, target, 1))
+                if prof:
+                    row["roofline_ms"] = round(roofline_ms(prof, threads), 3)
+                    row["roofline_share"] = round(row["roofline_ms"] / ms, 3)
+                rows.append(row)
+                print("xnorc %-15s %-7s %d thread%s: %8.3f ms" % (
                     model, target, threads, "" if threads == 1 else "s", ms), flush=True)
-    for model in ["resnet18", "alexnet"]:
+    for base in sorted({BASELINE[m] for m in models}):
         for threads in thread_counts:
-            ms = ort_latency(args.work, model, threads, args.repeat)
-            rows.append({"system": "onnxruntime", "model": model, "target": "cpu (float)",
-                         "threads": threads, "median_ms": ms})
-            print("ORT   %-13s float   %d thread%s: %8.3f ms" % (model, threads,
-                                                            "" if threads == 1 else "s", ms), flush=True)
+            ms, rss = ort_latency(args.work, base, threads, args.repeat)
+            rows.append({"system": "onnxruntime", "model": base, "target": "cpu (float)",
+                         "threads": threads, "median_ms": ms, "peak_rss_mib": round(rss, 1)})
+            print("ORT   %-20s float   %d thread%s: %8.3f ms" % (
+                base, threads, "" if threads == 1 else "s", ms), flush=True)
 
-    ort = {(r["model"], r["threads"]): r["median_ms"] for r in rows if r["system"] == "onnxruntime"}
-    ref = {"bireal18": "resnet18", "xnor_alexnet": "alexnet"}
+    ort = {(r["model"], r["threads"]): r for r in rows if r["system"] == "onnxruntime"}
     print()
-    print("%-13s %-7s %7s %10s   %s" % ("model", "target", "threads", "xnorc ms",
-                                       "vs ORT float, same threads"))
+    print("%-15s %-7s %7s %10s %9s   %s" % ("model", "target", "threads", "xnorc ms", "roofline",
+                                          "vs ORT float, same threads"))
     for r in rows:
         if r["system"] != "xnorc":
             continue
-        base = ref[r["model"]]
-        r["speedup_vs_ort_same_threads"] = round(ort[(base, r["threads"])] / r["median_ms"], 2)
-        print("%-13s %-7s %7d %10.3f   %5.2fx (%s %.1f ms)" % (
-            r["model"], r["target"], r["threads"], r["median_ms"],
-            r["speedup_vs_ort_same_threads"], base, ort[(base, r["threads"])]))
-    print("speedup = ORT float latency / xnorc latency, both with the same number of threads")
+        base = ort[(BASELINE[r["model"]], r["threads"])]
+        r["speedup_vs_ort_same_threads"] = round(base["median_ms"] / r["median_ms"], 2)
+        roof = "%.1f%%" % (100 * r["roofline_share"]) if "roofline_share" in r else "-"
+        print("%-15s %-7s %7d %10.3f %9s   %5.2fx (%s %.1f ms)" % (
+            r["model"], r["target"], r["threads"], r["median_ms"], roof,
+            r["speedup_vs_ort_same_threads"], base["model"], base["median_ms"]))
+    print("speedup = ORT float latency / xnorc latency, both with the same number of threads;")
+    print("roofline = the model's MACs at the measured ceilings / the measured latency")
 
-    prof = None
-    if not args.no_profile:
-        prof = profile(progs[("bireal18", "avx512", thread_counts[0])], inp, args.work,
-                       max(args.repeat, 20))
-        if prof:
-            print("\nbireal18 avx512 (%d thread%s), share of run time by part (perf samples):"
-                  % (thread_counts[0], "" if thread_counts[0] == 1 else "s"))
-            for g, pct in sorted(prof.items(), key=lambda kv: -kv[1]):
-                print("  %-40s %5.1f%%" % (g, pct))
-        else:
-            print("\n(no profile: perf is not available)")
+    print("\n%-15s %-7s %7s %9s %9s %10s %10s" % ("model", "target", "threads", "xnorc s",
+                                                "c++ -O2 s", "RSS MiB", "ORT MiB"))
+    for r in rows:
+        if r["system"] == "xnorc":
+            print("%-15s %-7s %7d %9.2f %9.2f %10.1f %10.1f" % (
+                r["model"], r["target"], r["threads"], r["xnorc_seconds"], r["cxx_seconds"],
+                r["peak_rss_mib"], ort[(BASELINE[r["model"]], r["threads"])]["peak_rss_mib"]))
+    print("RSS = peak resident set of the process (ORT's: the node process running it)")
+
+    for key in sorted(k for k in profiles if k[0] == "bireal18" and k[1] == targets[-1]):
+        print_layers(profiles[key])
 
     result = {
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+        "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
                     "load_average_at_start": os.getloadavg()[0]},
         "repeat": args.repeat,
         "rows": rows,
-        "bireal18_avx512_profile_percent": prof,
+        "profiles": [profiles[k] for k in sorted(profiles)],
     }
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2)
     print("wrote", args.json)
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":

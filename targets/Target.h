@@ -16,6 +16,10 @@ namespace xnorc {
 /// Upper bound of EmitOptions::Threads (the generated code keeps its threads on the stack).
 constexpr int MaxThreads = 64;
 
+/// --profile: whether the emitted code times its layers, and how its --emit-main program
+/// prints the per-layer profile (docs/GeneratedAPI.md#per-layer-profile---profile).
+enum class ProfileFormat { Off, Table, Json };
+
 struct EmitOptions {
   std::string Name;       ///< C identifier prefixing every emitted symbol
   std::string SourceFile; ///< the model file, quoted in comments
@@ -23,6 +27,8 @@ struct EmitOptions {
   /// Threads one <name>_run call uses: layers whose kernel can split its work
   /// (KernelCall::Splittable) run on all of them, the rest on the caller's.
   int Threads = 1;
+  /// Timers around every layer call and <name>_run_profiled() (CPU targets only).
+  ProfileFormat Profile = ProfileFormat::Off;
   /// Where the target reports notes about the code it chose (null: silent).
   std::function<void(const std::string &)> Note;
 };
@@ -70,6 +76,9 @@ public:
     (void)PM;
     return llvm::Error::success();
   }
+
+  /// Whether emit() honours EmitOptions::Profile (the CPU targets' per-layer timers).
+  virtual bool supportsProfile() const { return false; }
 
   /// Whether emit() can generate code for O.
   virtual OpSupport isOpSupported(const Op &O) const = 0;

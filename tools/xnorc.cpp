@@ -70,6 +70,16 @@ static cl::opt<int> Threads("threads",
                                      "splits its work run on all of them (default 1: "
                                      "single-threaded code, no thread library)"),
                             cl::init(1), cl::value_desc("N"), cl::cat(CodegenCat));
+static cl::opt<ProfileFormat> Profile(
+    "profile",
+    cl::desc("Time every layer: the code gets <name>_run_profiled() with a timer around each "
+             "layer call, and the --emit-main program prints a per-layer profile (time, "
+             "share, roofline share; docs/GeneratedAPI.md)"),
+    cl::ValueOptional, cl::init(ProfileFormat::Off),
+    cl::values(clEnumValN(ProfileFormat::Table, "", "a table (default)"),
+               clEnumValN(ProfileFormat::Table, "table", "a table"),
+               clEnumValN(ProfileFormat::Json, "json", "JSON, for tools")),
+    cl::cat(CodegenCat));
 static cl::opt<bool> ListTargets("list-targets", cl::desc("List the backends and exit"),
                                  cl::cat(CodegenCat));
 static cl::list<std::string>
@@ -176,6 +186,9 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(Target.takeError()));
   if (auto E = (*Target)->configure({TargetOpts.begin(), TargetOpts.end()}))
     return fail(llvm::toString(std::move(E)));
+  if (Profile != ProfileFormat::Off && !(*Target)->supportsProfile())
+    return fail(std::string("--profile: target ") + (*Target)->name() +
+                " has no per-layer timers (the CPU targets have)");
   if (TargetName == "host" && !Quiet)
     llvm::WithColor::note(xnorc::diags(), "xnorc")
         << "--target=host: this CPU runs target " << (*Target)->name() << "\n";
@@ -279,6 +292,7 @@ int main(int argc, char **argv) {
     EO.SourceFile = llvm::sys::path::filename(InputFile).str();
     EO.EmitMain = EmitMain;
     EO.Threads = Threads;
+    EO.Profile = Profile;
     if (!Quiet)
       EO.Note = [](const std::string &Msg) {
         llvm::WithColor::note(xnorc::diags(), "xnorc") << Msg << "\n";

@@ -1,6 +1,7 @@
 #include "targets/common/ApiWriter.h"
 
 #include "compiler/Support/CSource.h"
+#include "compiler/Support/TerminalText.h"
 
 #include <fmt/format.h>
 
@@ -27,11 +28,46 @@ std::string tensorDescs(const std::vector<TensorDesc> &Ts) {
   }
   return fmt::format("{{\n{}\n}}", fmt::join(Items, ",\n"));
 }
+
+std::string profileTypes(const ModelApi &Api) {
+  return fmt::format(R"(
+/* --profile: the layers {N}_run_profiled times, in execution order. */
+#define {U}_NUM_LAYERS {Layers}
+#define {U}_PROFILE_THREADS {Threads}
+
+#ifndef XNORC_LAYER_INFO_DEFINED
+#define XNORC_LAYER_INFO_DEFINED
+typedef struct xnorc_layer_info {{
+  const char *name; /* the op's name (or its result's), control bytes spelled \xNN */
+  const char *op;   /* the IR op, e.g. "bconv_threshold" */
+  const char *kind; /* xnor, binary-weight, binary, float, or "-" (data movement) */
+  long long binary_macs;
+  long long float_macs;
+  int has_code; /* 0: the op shares its operand's storage and runs no code */
+}} xnorc_layer_info;
+#endif
+)",
+                     fmt::arg("N", Api.Name), fmt::arg("U", upperName(Api.Name)),
+                     fmt::arg("Layers", Api.Profile->Layers.size()),
+                     fmt::arg("Threads", Api.Profile->Threads));
+}
+
+std::string profileDecls(const ModelApi &Api) {
+  return fmt::format(R"(
+/* --profile: the layers, and {N}_run that writes each layer's wall-clock time in
+ * nanoseconds to layer_ns[0 .. {U}_NUM_LAYERS - 1] (NULL: not written). */
+extern const xnorc_layer_info {N}_layers[];
+int {N}_run_profiled(const float *const *inputs, float *const *outputs, void *arena,
+                     long long *layer_ns);
+)",
+                     fmt::arg("N", Api.Name), fmt::arg("U", upperName(Api.Name)));
+}
+
 } // namespace
 
 ModelApi ModelApi::fromGraph(const Graph &G, const std::string &Name, const std::string &Target,
                              const std::string &SourceFile, int64_t ArenaBytes) {
-  ModelApi Api{Name, Target, SourceFile, ArenaBytes, {}, {}};
+  ModelApi Api{Name, Target, SourceFile, ArenaBytes, {}, {}, std::nullopt};
   for (const Value *V : G.inputs())
     Api.Inputs.push_back({V->name(), V->type().Dims});
   for (const Value *V : G.outputs())
@@ -96,6 +132,7 @@ typedef struct xnorc_model_info {{
 }} xnorc_model_info;
 #endif
 
+{ProfileTypes}
 #ifdef __cplusplus
 extern "C" {{
 #endif
@@ -109,15 +146,36 @@ extern const xnorc_model_info {N}_info;
  * size is 0). Reentrant: all state lives in the arena. Returns {U}_OK (0) on
  * success, a {U}_ERROR_* code otherwise. */
 int {N}_run(const float *const *inputs, float *const *outputs, void *arena);
-
+{ProfileDecls}
 #ifdef __cplusplus
 }}
 #endif
 
 #endif /* {U}_H */
 )",
-                     fmt::arg("U", U), fmt::arg("N", N));
+                     fmt::arg("U", U), fmt::arg("N", N),
+                     fmt::arg("ProfileTypes", Api.Profile ? profileTypes(Api) : ""),
+                     fmt::arg("ProfileDecls", Api.Profile ? profileDecls(Api) : ""));
   return Out;
+}
+
+std::string writeLayerTable(const ModelApi &Api) {
+  const ProfileApi &P = *Api.Profile;
+  std::vector<std::string> Rows;
+  for (size_t I = 0; I < P.Layers.size(); ++I) {
+    const LayerRow &L = P.Layers[I];
+    // Only xnor layers count binary MACs; binary-weight layers multiply floats.
+    const bool Xnor = L.Kind == "xnor";
+    Rows.push_back(fmt::format("  {{{}, {}, {}, {}, {}, {}}}",
+                               cStringLiteral(terminalSafe(L.Name, /*KeepNewlines=*/false)),
+                               cStringLiteral(L.Op), cStringLiteral(L.Kind), Xnor ? L.Macs : 0,
+                               Xnor ? 0 : L.Macs, P.HasCode[I] ? 1 : 0));
+  }
+  // C++ has no empty arrays: a model without layers gets one row that no count reaches.
+  if (Rows.empty())
+    Rows.push_back("  {\"\", \"\", \"\", 0, 0, 0}");
+  return fmt::format("extern \"C\" const xnorc_layer_info {}_layers[] = {{\n{}\n}};\n", Api.Name,
+                     fmt::join(Rows, ",\n"));
 }
 
 std::string writeInfoDefinition(const ModelApi &Api) {

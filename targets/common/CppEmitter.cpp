@@ -13,9 +13,14 @@
 // part, the others run on thread 0, with a barrier wherever work passes from
 // one set of threads to the other.
 //
+// With EmitOptions::Profile the calls are timed (common/profile.h): <name>_run_profiled()
+// writes each layer's wall-clock time to the caller's array, and <name>_run is it without
+// the array. Without it the code holds no timer at all.
+//
 //===----------------------------------------------------------------------===//
 #include "targets/common/CppEmitter.h"
 #include "compiler/Analysis/MemoryPlan.h"
+#include "compiler/Analysis/ModelReport.h"
 #include "compiler/Lowering/KernelCall.h"
 #include "compiler/Support/CSource.h"
 #include "compiler/Support/EmbeddedRuntime.h"
@@ -41,8 +46,21 @@ public:
     std::vector<OpCode> Code;
     for (const Op *O : G.ops()) {
       Code.emplace_back();
+      Code.back().Layer = static_cast<int>(Code.size() - 1);
       if (auto E = emitOp(*O, Code.back()))
         return std::move(E);
+    }
+    if (profiling()) {
+      if (auto E = addHeader("common/profile.h"))
+        return std::move(E);
+      ProfileApi P;
+      P.Layers = buildReport(G, Plan.ArenaBytes).Rows;
+      for (const OpCode &C : Code)
+        P.HasCode.push_back(!C.Call.empty());
+      P.Threads = Opts.Threads;
+      P.Json = Opts.Profile == ProfileFormat::Json;
+      P.PeakHeader = T.peakHeader();
+      Api.Profile = std::move(P);
     }
     std::string Copies;
     for (auto &[Index, V] : Plan.OutputCopies)
@@ -67,6 +85,8 @@ public:
       Cpp += fmt::format("#include <{}>\n", H);
     if (Parallel)
       Cpp += "#include <atomic>\n#include <thread>\n";
+    if (profiling())
+      Cpp += "#include <chrono>\n";
     Cpp += "\n";
     Cpp += fmt::format("namespace {} {{\n\n", runtimeNamespace());
     for (const std::string &H : Headers)
@@ -77,6 +97,8 @@ public:
       Cpp += "\n" + teamBody(Code, Copies);
     Cpp += fmt::format("\n}} // namespace {}\n\n", runtimeNamespace());
     Cpp += writeInfoDefinition(Api) + "\n";
+    if (profiling())
+      Cpp += writeLayerTable(Api) + "\n";
     Cpp += runFunction(Parallel ? teamLaunch() : serialBody(Code) + Copies);
 
     std::vector<OutputFile> Files{{Opts.Name + ".h", writeApiHeader(Api)},
@@ -97,6 +119,7 @@ private:
   CSymbolTable SymbolNames; ///< every symbol made from a model's name goes through it
 
   std::string runtimeNamespace() const { return Opts.Name + "_impl"; }
+  bool profiling() const { return Opts.Profile != ProfileFormat::Off; }
 
   /// Appends runtime header H after the project headers it includes (their
   /// #include lines are stripped when pasting, so order is what resolves them).
@@ -154,7 +177,22 @@ private:
   struct OpCode {
     std::string Comment, Call;
     bool Split = false; ///< the call takes (part, parts): every thread runs it
+    int Layer = 0;      ///< the op's index in execution order (--profile's layer_ns)
   };
+
+  /// --profile: the clock read before a layer's call (every thread reads it; only thread
+  /// 0's reading is used) and the time stored after it, from thread 0 (Team) once the
+  /// barrier ending the layer has passed. Empty without --profile.
+  std::string timerStart(const OpCode &C) const {
+    return profiling() ? fmt::format("  const long long xn_t{} = xn_prof_now();\n", C.Layer) : "";
+  }
+  std::string timerStop(const OpCode &C, bool Team) const {
+    if (!profiling())
+      return "";
+    return fmt::format("  if ({}layer_ns)\n    layer_ns[{}] = {};\n",
+                       Team ? "team_id == 0 && " : "", C.Layer,
+                       C.Call.empty() ? "0" : fmt::format("xn_prof_now() - xn_t{}", C.Layer));
+  }
 
   /// Op::describe() for a comment: the op's names pass through cComment.
   static std::string describeInComment(const Op &O) {
@@ -217,10 +255,10 @@ private:
     return llvm::Error::success();
   }
 
-  static std::string serialBody(const std::vector<OpCode> &Code) {
+  std::string serialBody(const std::vector<OpCode> &Code) const {
     std::string Body;
     for (const OpCode &C : Code)
-      Body += C.Comment + C.Call;
+      Body += C.Comment + (C.Call.empty() ? "" : timerStart(C) + C.Call) + timerStop(C, false);
     return Body;
   }
 
@@ -233,9 +271,9 @@ private:
     std::string B = fmt::format(
         "// Run by every thread of the team (common/team.h); team_id 0 is the caller's.\n"
         "static void {}(xn_team *team, int team_id, const float *const *inputs,\n"
-        "               float *const *outputs, unsigned char *arena_bytes) {{\n"
+        "               float *const *outputs, unsigned char *arena_bytes{}) {{\n"
         "  (void)inputs;\n  (void)outputs;\n  (void)arena_bytes;\n",
-        bodyName());
+        bodyName(), profiling() ? ", long long *layer_ns" : "");
     bool InSerial = false, Pending = false; // inside `if (team_id == 0)`; work since a barrier
     auto CloseSerial = [&] {
       if (InSerial)
@@ -244,21 +282,21 @@ private:
     };
     for (const OpCode &C : Code) {
       if (C.Call.empty()) {
-        B += C.Comment;
+        B += C.Comment + timerStop(C, true);
         continue;
       }
       if (C.Split) {
         CloseSerial();
         if (Pending)
           B += "  xn_team_sync(team);\n";
-        B += C.Comment + C.Call + "  xn_team_sync(team);\n";
+        B += C.Comment + timerStart(C) + C.Call + "  xn_team_sync(team);\n" + timerStop(C, true);
         Pending = false;
         continue;
       }
       if (!InSerial)
         B += "  if (team_id == 0) {\n";
       InSerial = Pending = true;
-      B += C.Comment + C.Call;
+      B += C.Comment + timerStart(C) + C.Call + timerStop(C, false);
     }
     if (!Copies.empty()) {
       if (!InSerial)
@@ -272,28 +310,39 @@ private:
 
   std::string teamLaunch() const {
     return fmt::format("  {NS}::xn_team_run<{T}>([&]({NS}::xn_team *team, int team_id) {{\n"
-                       "    {NS}::{B}(team, team_id, inputs, outputs, {A});\n"
+                       "    {NS}::{B}(team, team_id, inputs, outputs, {A}{P});\n"
                        "  }});\n",
                        fmt::arg("NS", runtimeNamespace()), fmt::arg("T", Opts.Threads),
                        fmt::arg("B", bodyName()),
-                       fmt::arg("A", Plan.ArenaBytes > 0 ? "arena_bytes" : "nullptr"));
+                       fmt::arg("A", Plan.ArenaBytes > 0 ? "arena_bytes" : "nullptr"),
+                       fmt::arg("P", profiling() ? ", layer_ns" : ""));
   }
 
   std::string runFunction(const std::string &Body) const {
     std::string U = upperName(Opts.Name);
-    std::string Out = fmt::format(
-        "extern \"C\" int {N}_run(const float *const *inputs, float *const *outputs, "
-        "void *arena) {{\n"
+    std::string Out;
+    if (profiling())
+      Out = fmt::format("extern \"C\" int {N}_run(const float *const *inputs, float *const "
+                        "*outputs, void *arena) {{\n"
+                        "  return {N}_run_profiled(inputs, outputs, arena, nullptr);\n}}\n\n",
+                        fmt::arg("N", Opts.Name));
+    Out += fmt::format(
+        "extern \"C\" int {N}_run{P}(const float *const *inputs, float *const *outputs, "
+        "void *arena{A}) {{\n"
         "  using namespace {NS};\n"
         "  if (({U}_NUM_INPUTS > 0 && !inputs) || !outputs || ({U}_ARENA_BYTES > 0 && !arena))\n"
         "    return {U}_ERROR_NULL_ARGUMENT;\n"
         "  if (reinterpret_cast<uintptr_t>(arena) % {U}_ARENA_ALIGN != 0)\n"
         "    return {U}_ERROR_MISALIGNED_ARENA;\n",
-        fmt::arg("N", Opts.Name), fmt::arg("NS", runtimeNamespace()), fmt::arg("U", U));
+        fmt::arg("N", Opts.Name), fmt::arg("NS", runtimeNamespace()), fmt::arg("U", U),
+        fmt::arg("P", profiling() ? "_profiled" : ""),
+        fmt::arg("A", profiling() ? ", long long *layer_ns" : ""));
     if (!T.cpuCheck().empty())
       Out += fmt::format("  if (!({}))\n    return {}_ERROR_UNSUPPORTED_CPU;\n", T.cpuCheck(), U);
     if (Plan.ArenaBytes > 0)
       Out += "  unsigned char *const arena_bytes = static_cast<unsigned char *>(arena);\n";
+    if (profiling())
+      Out += "  (void)layer_ns; // a model without layers times nothing\n";
     return Out + Body + fmt::format("  return {}_OK;\n}}\n", U);
   }
 };

@@ -35,6 +35,7 @@ public:
   /// ever replace a generic one.
   OpSupport isOpSupported(const Op &O) const override;
   llvm::Expected<std::vector<OutputFile>> emit(const Graph &G, const EmitOptions &Opts) override;
+  bool supportsProfile() const override { return true; }
 
   /// O's call on this target: the generic lowering, switched to the first of
   /// kernelChoices() that implements O and that the target prefers for it.
@@ -46,6 +47,9 @@ public:
   /// System headers the target's kernels need (e.g. "immintrin.h"), included once at
   /// the top of the generated .cpp: runtime headers' own #include lines are stripped.
   const std::vector<std::string> &systemIncludes() const { return SystemIncludes; }
+  /// The runtime header defining xn_peak_ceilings() for this target's kernels (common/peak.h):
+  /// the --profile harness measures the roofline's ceilings with it.
+  const std::string &peakHeader() const { return PeakHeader; }
 
 protected:
   CpuTarget(std::string Name, KernelIsa Isa) : Name(std::move(Name)), Isa(Isa) {}
@@ -61,6 +65,7 @@ protected:
   std::vector<std::string> IsaPrelude;
   std::string CpuCheck;
   std::vector<std::string> SystemIncludes;
+  std::string PeakHeader = "generic/peak.h";
 
 private:
   std::string ExtraPasses; ///< --target-opt extra-passes=a,b

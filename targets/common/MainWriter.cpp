@@ -5,10 +5,15 @@
 // an input holds k times the model's input, it runs k times and concatenates
 // the outputs along the leading dimension, so a whole test set runs per call.
 //
+// For code built with --profile it calls <name>_run_profiled, measures the target's
+// ceilings first (or takes --ceilings), and prints the per-layer profile
+// (runtime common/profile_report.h) after writing the outputs.
+//
 //===----------------------------------------------------------------------===//
 #include "targets/common/ApiWriter.h"
 
 #include "compiler/Support/EmbeddedRuntime.h"
+#include "targets/common/RuntimeHeaders.h"
 
 #include <llvm/ADT/StringRef.h>
 
@@ -40,6 +45,7 @@ const char *MainTemplate = R"CPP(
 #endif
 
 @NPY@
+@PROFILE_HEADERS@
 namespace {
 
 struct NpyArray {
@@ -129,7 +135,7 @@ bool makeDirectories(const std::string &path) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: @N@ IN0.npy [IN1.npy ...] -o OUTDIR [--repeat N]\n"
+  std::fprintf(stderr, "usage: @N@ IN0.npy [IN1.npy ...] -o OUTDIR [--repeat N]@PROFILE_USAGE@\n"
                        "Runs model '@N@' (%d inputs, %d outputs); writes OUTDIR/output<i>.npy.\n"
                        "An input holding k times the model's input runs k times.\n",
                @U@_NUM_INPUTS, @U@_NUM_OUTPUTS);
@@ -142,13 +148,13 @@ int main(int argc, char **argv) {
   std::vector<std::string> inputs;
   std::string outdir;
   long repeat = 1;
-  for (int i = 1; i < argc; ++i) {
+@PROFILE_ARG_DECL@  for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-o" && i + 1 < argc)
       outdir = argv[++i];
     else if (a == "--repeat" && i + 1 < argc)
       repeat = std::max(1L, std::strtol(argv[++i], nullptr, 10));
-    else if (a == "-h" || a == "--help")
+@PROFILE_ARG@    else if (a == "-h" || a == "--help")
       return usage();
     else
       inputs.push_back(a);
@@ -190,7 +196,7 @@ int main(int argc, char **argv) {
   for (int o = 0; o < @U@_NUM_OUTPUTS; ++o)
     out[o].resize(static_cast<size_t>(info.outputs[o].size * k));
   std::vector<double> times;
-  for (long long b = 0; b < k; ++b) {
+@PROFILE_START@  for (long long b = 0; b < k; ++b) {
     std::vector<const float *> ins;
     std::vector<float *> outs;
     for (size_t i = 0; i < in.size(); ++i)
@@ -199,7 +205,7 @@ int main(int argc, char **argv) {
       outs.push_back(out[o].data() + b * info.outputs[o].size);
     for (long r = 0; r < repeat; ++r) {
       auto t0 = std::chrono::steady_clock::now();
-      int status = @N@_run(ins.data(), outs.data(), arena);
+      int status = @RUN_CALL@;
       auto t1 = std::chrono::steady_clock::now();
       if (status != @U@_OK) {
         fail("@N@_run returned status " + std::to_string(status) + " (" +
@@ -213,7 +219,7 @@ int main(int argc, char **argv) {
         return 1;
       }
       times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-    }
+@PROFILE_RUN@    }
   }
   if (!makeDirectories(outdir))
     return 1;
@@ -234,14 +240,49 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  if (repeat > 1) {
+  if (repeat > 1 && @PRINT_LATENCY@) {
     std::sort(times.begin(), times.end());
     std::printf("@N@: median latency %.3f ms over %zu runs\n", times[times.size() / 2],
                 times.size());
   }
-  return 0;
+@PROFILE_REPORT@  return 0;
 }
 )CPP";
+
+// The harness's --profile parts: option, ceilings, the profiled call and the report.
+const char *ProfileArgDecl = "  const char *ceilings_text = nullptr;\n";
+const char *ProfileArg = R"CPP(    else if (a == "--ceilings" && i + 1 < argc)
+      ceilings_text = argv[++i];
+)CPP";
+const char *ProfileStart =
+    R"CPP(  // The roofline's ceilings: given, or measured now with the target's kernel instructions.
+  xn_prof_ceilings ceilings = {0, 0, "measured at start-up"};
+  if (ceilings_text) {
+    if (!xn_prof_parse_ceilings(ceilings_text, &ceilings)) {
+      fail(std::string("--ceilings ") + ceilings_text +
+           ": give two positive numbers B,F: binary and float MACs per second of one core");
+      return 2;
+    }
+  } else {
+    xn_peak_ceilings(&ceilings.binary_macs_per_s, &ceilings.float_macs_per_s);
+  }
+  xn_profile<xnorc_layer_info> prof = {@N@_layers, @U@_NUM_LAYERS, {}, {}};
+)CPP";
+const char *ProfileRun = "      prof.run_us.push_back(times.back() * 1e3);\n";
+const char *ProfileReport =
+    "  prof.print(stdout, @JSON@, \"@N@\", info.target, @U@_PROFILE_THREADS, ceilings);\n";
+
+// The target's ceilings loops and the report, pasted at global scope. The headers are
+// embedded in every xnorc build, so a failure is a broken build: the program says so.
+std::string profileHeaders(const ProfileApi &P) {
+  std::vector<std::string> Pasted;
+  auto H = pasteRuntimeHeaders({P.PeakHeader, "common/profile_report.h"}, Pasted);
+  if (!H)
+    return "#error xnorc could not paste its profile headers: " + llvm::toString(H.takeError()) +
+           "\n";
+  return *H;
+}
+
 } // namespace
 
 std::string writeMainProgram(const ModelApi &Api) {
@@ -250,8 +291,24 @@ std::string writeMainProgram(const ModelApi &Api) {
   // The .npy reader xnorc-run uses too; embedded in every xnorc build.
   const char *Npy = embeddedRuntimeSource("common/npy.h");
   std::string NpyText = Npy ? Npy : "#error xnorc was built without runtime common/npy.h\n";
-  for (auto [Key, Val] :
-       {std::pair<std::string, std::string>{"@N@", Api.Name}, {"@U@", U}, {"@NPY@", NpyText}}) {
+  const bool Prof = Api.Profile.has_value();
+  const std::string Headers = Prof ? profileHeaders(*Api.Profile) : "";
+  // Code first (it holds @N@, @U@ and @JSON@), names last.
+  for (auto [Key, Val] : std::initializer_list<std::pair<std::string, std::string>>{
+           {"@PROFILE_HEADERS@", Headers},
+           {"@PROFILE_USAGE@", Prof ? " [--ceilings B,F]" : ""},
+           {"@PROFILE_ARG_DECL@", Prof ? ProfileArgDecl : ""},
+           {"@PROFILE_ARG@", Prof ? ProfileArg : ""},
+           {"@PROFILE_START@", Prof ? ProfileStart : ""},
+           {"@RUN_CALL@", Prof ? "@N@_run_profiled(ins.data(), outs.data(), arena, prof.next_run())"
+                               : "@N@_run(ins.data(), outs.data(), arena)"},
+           {"@PROFILE_RUN@", Prof ? ProfileRun : ""},
+           {"@PRINT_LATENCY@", Prof && Api.Profile->Json ? "false" : "true"},
+           {"@PROFILE_REPORT@", Prof ? ProfileReport : ""},
+           {"@JSON@", Prof && Api.Profile->Json ? "true" : "false"},
+           {"@N@", Api.Name},
+           {"@U@", U},
+           {"@NPY@", NpyText}}) {
     size_t Pos = 0;
     while ((Pos = Text.find(Key, Pos)) != std::string::npos) {
       Text.replace(Pos, Key.size(), Val);

@@ -83,6 +83,7 @@ public:
       : CpuTarget(Name, Isa), K(Kernels), OcConvAlways(OcConvAlways) {
     CpuCheck = cpuCheckOf(Features);
     SystemIncludes = {"immintrin.h"};
+    PeakHeader = std::string("x86/") + Name + "_peak.h";
   }
 
   std::vector<TargetOption> options() const override {

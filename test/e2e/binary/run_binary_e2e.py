@@ -30,8 +30,9 @@ outputs bit for bit.
 under qemu-user with a wrapper as --cxx (--target=neon --cxx
 test/neon/cxx-aarch64-qemu.sh --cxx-alt ''). A target whose instructions this
 CPU lacks is skipped as a whole (exit 77). --threads N also compiles each model
-with --threads=N (the heavy layers split over a team of N threads) and checks that
-program, built with --cxx, against the same expected outputs. --dataflow (HLS target) also
+with --threads=N (every layer with a splitting kernel split over a team of N threads) and
+checks that program, built with --cxx, against the same expected outputs and, byte for
+byte, against the single-threaded program's outputs. --dataflow (HLS target) also
 builds the generated code in the dataflow C-simulation mode (-DXNORC_HLS_CSIM_DATAFLOW
 -pthread: each layer a process of its own, FIFOs bounded to their computed depths) and checks it too.
 """
@@ -468,7 +469,21 @@ def run_model(args, name, build, shape, kinds, binary_outs, work: Path) -> list[
             steps.append(("run", False, res.error))
             continue
         steps += compare_outputs(outdir, expected, binary_outs, tag)
+    if args.threads > 1:
+        steps.append(same_files(mdir / f"out_{Path(args.cxx).name}",
+                                mdir / f"out_{Path(args.cxx).name}_threads{args.threads}",
+                                len(expected), f"threads{args.threads} = 1 thread"))
     return steps
+
+
+def same_files(one: Path, team: Path, count: int, step: str) -> tuple[str, bool, str]:
+    """Every layer splits its work exactly: the team's outputs are the single thread's, byte
+    for byte (float outputs included, not just within RTOL)."""
+    differ = [i for i in range(count)
+              if not (one / f"output{i}.npy").is_file() or not (team / f"output{i}.npy").is_file()
+              or (one / f"output{i}.npy").read_bytes() != (team / f"output{i}.npy").read_bytes()]
+    return (step, not differ, "all outputs byte-identical" if not differ else
+            f"output(s) {differ} differ or are missing")
 
 
 def compare_outputs(outdir: Path, expected, binary_outs, tag: str) -> list[tuple[str, bool, str]]:

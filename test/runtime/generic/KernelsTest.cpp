@@ -344,6 +344,16 @@ TEST(Pool, Global) {
   expectNear(y, {2.5f, -2.0f});
   xn_global_maxpool(&p, x.data(), y.data());
   expectNear(y, {4.0f, 0.0f});
+  // Split by planes: one plane per part, then three parts (one empty).
+  for (int parts : {2, 3}) {
+    Vec z(2, NAN), w(2, NAN);
+    for (int part = 0; part < parts; ++part) {
+      xn_global_avgpool(&p, x.data(), z.data(), part, parts);
+      xn_global_maxpool(&p, x.data(), w.data(), part, parts);
+    }
+    expectNear(z, {2.5f, -2.0f});
+    expectNear(w, {4.0f, 0.0f});
+  }
 }
 
 // ---------------------------------------------------------------------------------- Gemm
@@ -479,6 +489,23 @@ TEST(Unary, AllOps) {
   EXPECT_FLOAT_EQ(y[2], 0.5f);
 }
 
+TEST(Unary, SplitIntoParts) {
+  // 37 elements of |x| - 2 (hand-worked: relu of -4..4 is 0,0,0,0,0,1,2,3,4): parts of
+  // 16-element chunks, the last part shorter or empty.
+  const Vec x = intData(37, 5);
+  Vec want;
+  for (float v : x)
+    want.push_back(v < 0 ? 0.0f : v);
+  xn_unary_params p{XN_UNARY_RELU, 0, 0, 37};
+  for (int parts : {1, 2, 3, 4}) {
+    SCOPED_TRACE(parts);
+    Vec y(37, NAN);
+    for (int part = 0; part < parts; ++part)
+      xn_unary(&p, x.data(), y.data(), part, parts);
+    expectNear(y, want);
+  }
+}
+
 TEST(Unary, SigmoidStableForLargeMagnitude) {
   const Vec x = {-1000.0f, -100.0f, -88.0f, 88.0f, 100.0f, 1000.0f};
   xn_unary_params p{XN_UNARY_SIGMOID, 0, 0, 6};
@@ -570,9 +597,16 @@ void checkBinary(int32_t op, const std::vector<int64_t> &ad, const std::vector<i
     for (float &v : b)
       v = v == 0 ? 2.0f : v; // keep the comparison about broadcasting, not inf/NaN
   const xn_binary_params p = binaryParams(op, ad, bd, od);
-  Vec y(static_cast<size_t>(product(od)));
-  xn_binary(&p, a.data(), b.data(), y.data());
-  expectNear(y, naiveBroadcast(op, a, ad, b, bd, od));
+  const Vec want = naiveBroadcast(op, a, ad, b, bd, od);
+  // Whole, and split into parts (--threads) that cut rows in the middle: every part
+  // writes its own elements, together all of them.
+  for (int parts : {1, 2, 3, 7}) {
+    SCOPED_TRACE(parts);
+    Vec y(static_cast<size_t>(product(od)), NAN);
+    for (int part = 0; part < parts; ++part)
+      xn_binary(&p, a.data(), b.data(), y.data(), part, parts);
+    expectNear(y, want);
+  }
 }
 
 TEST(Binary, BroadcastShapesAllOps) {

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,14 @@ void checkConv(const ConvCase &c, uint64_t seed, Size sizeFn, Pack packFn, Kerne
   packFn(&p, w.data(), wp.data());
   kernelFn(&p, x.data(), wp.data(), bp, got.data());
   expectClose(want, got, 1.0f, describe(c));
+  // Split into parts (--threads): together they store bit for bit what the whole call does.
+  for (int parts : {2, 3, 7}) {
+    std::vector<float> split(want.size(), 12345.5f);
+    for (int part = 0; part < parts; ++part)
+      kernelFn(&p, x.data(), wp.data(), bp, split.data(), part, parts);
+    EXPECT_EQ(0, memcmp(split.data(), got.data(), got.size() * sizeof(float)))
+        << describe(c) << " in " << parts << " parts";
+  }
 }
 
 std::vector<ConvCase> convCases() {
@@ -183,7 +192,8 @@ TEST(X86FloatConv, Avx512MatchesGeneric) {
     GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
   uint64_t seed = 1;
   for (const ConvCase &c : convCases())
-    checkConv(c, seed++, xn_avx512_conv_packed_floats, xn_avx512_conv_pack, xn_avx512_conv);
+    checkConv(c, seed++, xn_avx512_conv_packed_floats, xn_avx512_conv_pack,
+              [](auto... a) { xn_avx512_conv(a...); });
 }
 
 TEST(X86FloatConv, Avx2MatchesGeneric) {
@@ -191,7 +201,8 @@ TEST(X86FloatConv, Avx2MatchesGeneric) {
     GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
   uint64_t seed = 1;
   for (const ConvCase &c : convCases())
-    checkConv(c, seed++, xn_avx2_conv_packed_floats, xn_avx2_conv_pack, xn_avx2_conv);
+    checkConv(c, seed++, xn_avx2_conv_packed_floats, xn_avx2_conv_pack,
+              [](auto... a) { xn_avx2_conv(a...); });
 }
 
 // The output-channels-across-lanes conv takes any kernel width: add 1-D and 2-D kernels
@@ -242,10 +253,17 @@ void checkGemm(Size sizeFn, Pack packFn, Kernel kernelFn) {
         std::vector<float> bp(sizeFn(&p));
         packFn(&p, b.data(), bp.data());
         kernelFn(&p, a.data(), bp.data(), cp, got.data());
-        expectClose(want, got, 1.0f,
-                    "gemm M " + std::to_string(d[0]) + " N " + std::to_string(d[1]) + " K " +
-                        std::to_string(d[2]) + " ta " + std::to_string(ta) + " tb " +
-                        std::to_string(tb));
+        const std::string what = "gemm M " + std::to_string(d[0]) + " N " + std::to_string(d[1]) +
+                                 " K " + std::to_string(d[2]) + " ta " + std::to_string(ta) +
+                                 " tb " + std::to_string(tb);
+        expectClose(want, got, 1.0f, what);
+        for (int parts : {2, 3, 7}) { // column blocks split: bit for bit the whole call's
+          std::vector<float> split(want.size(), 12345.5f);
+          for (int part = 0; part < parts; ++part)
+            kernelFn(&p, a.data(), bp.data(), cp, split.data(), part, parts);
+          EXPECT_EQ(0, memcmp(split.data(), got.data(), got.size() * sizeof(float)))
+              << what << " in " << parts << " parts";
+        }
       }
     }
   }
@@ -254,13 +272,14 @@ void checkGemm(Size sizeFn, Pack packFn, Kernel kernelFn) {
 TEST(X86FloatGemm, Avx512MatchesGeneric) {
   if (!hasAvx512())
     GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
-  checkGemm(xn_avx512_gemm_packed_floats, xn_avx512_gemm_pack, xn_avx512_gemm);
+  checkGemm(xn_avx512_gemm_packed_floats, xn_avx512_gemm_pack,
+            [](auto... a) { xn_avx512_gemm(a...); });
 }
 
 TEST(X86FloatGemm, Avx2MatchesGeneric) {
   if (!hasAvx2())
     GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
-  checkGemm(xn_avx2_gemm_packed_floats, xn_avx2_gemm_pack, xn_avx2_gemm);
+  checkGemm(xn_avx2_gemm_packed_floats, xn_avx2_gemm_pack, [](auto... a) { xn_avx2_gemm(a...); });
 }
 
 } // namespace

@@ -1,8 +1,13 @@
-// Elementwise unary ops and numpy-broadcasting binary ops, float32.
+// Elementwise unary ops and numpy-broadcasting binary ops, float32. Both split their output
+// elements (common/parts.h) in chunks of 16, so every thread's part stays vectorisable;
+// each element is computed alone, so the result never depends on the split.
 #ifndef XNORC_RUNTIME_GENERIC_ELEMENTWISE_H
 #define XNORC_RUNTIME_GENERIC_ELEMENTWISE_H
 
+#include "../common/parts.h"
 #include "xn_common.h"
+
+#define XN_ELEMENTWISE_CHUNK 16
 
 // Values 0..5 coincide with xn_act_kind so fused and standalone activations agree.
 enum xn_unary_op {
@@ -55,8 +60,13 @@ inline float xn_signf(float v, float at_zero) {
 }
 
 // y may alias x exactly.
-inline void xn_unary(const xn_unary_params *p, const float *x, float *y) {
-  const int64_t n = p->n;
+inline void xn_unary(const xn_unary_params *p, const float *x, float *y, int part = 0,
+                     int parts = 1) {
+  int64_t lo, hi;
+  xn_part_range_aligned(p->n, XN_ELEMENTWISE_CHUNK, part, parts, &lo, &hi);
+  const int64_t n = hi - lo;
+  x += lo;
+  y += lo;
   switch (p->op) {
   case XN_UNARY_IDENTITY:
     if (x != y)
@@ -132,19 +142,33 @@ inline void xn_binary_row(int64_t n, const float *a, int64_t sa, const float *b,
   }
 }
 
+// Output elements [lo, hi): the rows (innermost dimension) they touch, the first and last
+// perhaps in part.
 template <int OP>
 inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa, const int64_t *sb,
-                           const float *a, const float *b, float *y) {
+                           const float *a, const float *b, float *y, int64_t lo, int64_t hi) {
   if (rank == 0) {
-    y[0] = xn_binop<OP>(a[0], b[0]);
+    if (lo < hi)
+      y[0] = xn_binop<OP>(a[0], b[0]);
     return;
   }
   const int64_t inner = dims[rank - 1];
-  const int64_t outer = xn_numel(rank - 1, dims);
+  if (lo >= hi || inner == 0)
+    return;
+  // The index and input offsets of row lo / inner.
   int64_t idx[XN_MAX_RANK] = {0};
   int64_t a_off = 0, b_off = 0;
-  for (int64_t o = 0; o < outer; ++o) {
-    xn_binary_row<OP>(inner, a + a_off, sa[rank - 1], b + b_off, sb[rank - 1], y + o * inner);
+  for (int64_t d = rank - 2, rest = lo / inner; d >= 0; --d) {
+    idx[d] = rest % dims[d];
+    rest /= dims[d];
+    a_off += idx[d] * sa[d];
+    b_off += idx[d] * sb[d];
+  }
+  for (int64_t o = lo / inner; o * inner < hi; ++o) {
+    const int64_t i0 = lo > o * inner ? lo - o * inner : 0;
+    const int64_t i1 = hi < (o + 1) * inner ? hi - o * inner : inner;
+    xn_binary_row<OP>(i1 - i0, a + a_off + i0 * sa[rank - 1], sa[rank - 1],
+                      b + b_off + i0 * sb[rank - 1], sb[rank - 1], y + o * inner + i0);
     for (int32_t d = rank - 2; d >= 0; --d) {
       a_off += sa[d];
       b_off += sb[d];
@@ -158,7 +182,8 @@ inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa,
 }
 
 // y may alias an input only if that input is not broadcast (same shape as y).
-inline void xn_binary(const xn_binary_params *p, const float *a, const float *b, float *y) {
+inline void xn_binary(const xn_binary_params *p, const float *a, const float *b, float *y,
+                      int part = 0, int parts = 1) {
   int64_t dims[XN_MAX_RANK];
   int64_t strides[2][XN_MAX_RANK];
   for (int32_t i = 0; i < p->rank; ++i) {
@@ -169,27 +194,29 @@ inline void xn_binary(const xn_binary_params *p, const float *a, const float *b,
     strides[1][i] = p->b_strides[i];
   }
   const int32_t r = xn_coalesce_dims(p->rank, dims, 2, strides);
+  int64_t lo, hi;
+  xn_part_range_aligned(xn_numel(r, dims), XN_ELEMENTWISE_CHUNK, part, parts, &lo, &hi);
   switch (p->op) {
   case XN_BINARY_ADD:
-    xn_binary_impl<XN_BINARY_ADD>(r, dims, strides[0], strides[1], a, b, y);
+    xn_binary_impl<XN_BINARY_ADD>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
     return;
   case XN_BINARY_SUB:
-    xn_binary_impl<XN_BINARY_SUB>(r, dims, strides[0], strides[1], a, b, y);
+    xn_binary_impl<XN_BINARY_SUB>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
     return;
   case XN_BINARY_MUL:
-    xn_binary_impl<XN_BINARY_MUL>(r, dims, strides[0], strides[1], a, b, y);
+    xn_binary_impl<XN_BINARY_MUL>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
     return;
   case XN_BINARY_DIV:
-    xn_binary_impl<XN_BINARY_DIV>(r, dims, strides[0], strides[1], a, b, y);
+    xn_binary_impl<XN_BINARY_DIV>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
     return;
   case XN_BINARY_PRELU:
-    xn_binary_impl<XN_BINARY_PRELU>(r, dims, strides[0], strides[1], a, b, y);
+    xn_binary_impl<XN_BINARY_PRELU>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
     return;
   case XN_BINARY_MAX:
-    xn_binary_impl<XN_BINARY_MAX>(r, dims, strides[0], strides[1], a, b, y);
+    xn_binary_impl<XN_BINARY_MAX>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
     return;
   case XN_BINARY_MIN:
-    xn_binary_impl<XN_BINARY_MIN>(r, dims, strides[0], strides[1], a, b, y);
+    xn_binary_impl<XN_BINARY_MIN>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
     return;
   default:
     return;

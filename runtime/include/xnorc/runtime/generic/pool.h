@@ -3,6 +3,7 @@
 #ifndef XNORC_RUNTIME_GENERIC_POOL_H
 #define XNORC_RUNTIME_GENERIC_POOL_H
 
+#include "../common/parts.h"
 #include "xn_common.h"
 
 // Spatial arrays hold spatial_rank meaningful entries (outer to inner). out_dims come
@@ -118,9 +119,12 @@ inline void xn_avgpool(const xn_pool_params *p, const float *x, float *y) {
   }
 }
 
-inline void xn_global_avgpool(const xn_global_pool_params *p, const float *x, float *y) {
-  const int64_t planes = p->n * p->c;
-  for (int64_t pl = 0; pl < planes; ++pl) {
+// The global pools split their planes (common/parts.h); each plane is summed as a whole.
+inline void xn_global_avgpool(const xn_global_pool_params *p, const float *x, float *y,
+                              int part = 0, int parts = 1) {
+  int64_t lo, hi;
+  xn_part_range(p->n * p->c, part, parts, &lo, &hi);
+  for (int64_t pl = lo; pl < hi; ++pl) {
     const float *xp = x + pl * p->spatial;
     float sum = 0.0f;
     for (int64_t i = 0; i < p->spatial; ++i)
@@ -130,9 +134,11 @@ inline void xn_global_avgpool(const xn_global_pool_params *p, const float *x, fl
 }
 
 // Same NaN policy as xn_maxpool.
-inline void xn_global_maxpool(const xn_global_pool_params *p, const float *x, float *y) {
-  const int64_t planes = p->n * p->c;
-  for (int64_t pl = 0; pl < planes; ++pl) {
+inline void xn_global_maxpool(const xn_global_pool_params *p, const float *x, float *y,
+                              int part = 0, int parts = 1) {
+  int64_t lo, hi;
+  xn_part_range(p->n * p->c, part, parts, &lo, &hi);
+  for (int64_t pl = lo; pl < hi; ++pl) {
     const float *xp = x + pl * p->spatial;
     float m = -INFINITY;
     for (int64_t i = 0; i < p->spatial; ++i)

@@ -59,17 +59,18 @@ __attribute__((noinline)) inline void xn_x86_act_row(int32_t kind, float alpha, 
   xn_act_apply_n(kind, alpha, beta, y, n);
 }
 
-// Gemm's alpha / beta * C epilogue (the generic kernel's), on one output row.
-inline void xn_x86_gemm_epilogue_row(const xn_gemm_params *p, const float *c, int64_t m,
-                                     float *yr) {
+// Gemm's alpha / beta * C epilogue (the generic kernel's), on columns [j0, j1) of one output
+// row.
+inline void xn_x86_gemm_epilogue_row(const xn_gemm_params *p, const float *c, int64_t m, float *yr,
+                                     int64_t j0, int64_t j1) {
   const float alpha = p->alpha, beta = p->beta;
   if (c != NULL && beta != 0.0f) {
     const float *cr = c + m * p->c_stride_m;
     const int64_t cs = p->c_stride_n;
-    for (int64_t j = 0; j < p->N; ++j)
+    for (int64_t j = j0; j < j1; ++j)
       yr[j] = alpha * yr[j] + beta * cr[j * cs];
   } else if (alpha != 1.0f) {
-    for (int64_t j = 0; j < p->N; ++j)
+    for (int64_t j = j0; j < j1; ++j)
       yr[j] = alpha * yr[j];
   }
 }

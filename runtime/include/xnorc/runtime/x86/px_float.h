@@ -27,6 +27,7 @@
 #ifndef XNORC_RUNTIME_X86_PX_FLOAT_H
 #define XNORC_RUNTIME_X86_PX_FLOAT_H
 
+#include "../common/parts.h"
 #include "float_common.h"
 
 // One output row of one image, as the tiles see it.
@@ -175,10 +176,10 @@ template <class K, int P, int S> inline void xn_x86_px_tiles(const xn_x86_px_row
       K::template tile<P, S, false>(r, ix0, mk, r.w + ob * wblock, ob, ox0, g->ow - ox0);
 }
 
-// Every output row: whole tiles of K::P pixel vectors, then one narrower tile.
+// Every output row of the part: whole tiles of K::P pixel vectors, then one narrower tile.
 template <class K, int S>
 inline void xn_x86_px_run(const xn_conv_params *p, const xn_x86_conv_geom *g, const float *x,
-                          const float *w, const float *bias, float *y) {
+                          const float *w, const float *bias, float *y, int part, int parts) {
   static_assert(K::P == 3, "the remainder below takes up to 3 pixel vectors");
   const int L = K::V::L;
   xn_x86_px_row r;
@@ -186,24 +187,31 @@ inline void xn_x86_px_run(const xn_conv_params *p, const xn_x86_conv_geom *g, co
   r.g = g;
   r.w = w;
   r.bias = bias;
-  for (int64_t n = 0; n < p->n; ++n) {
+  // Part `part` of the output (common/parts.h): chunks of L pixels of all rows of all images,
+  // so that a 1x1 stride-1 conv, one long row, splits too. A part ends on a chunk boundary
+  // (or the row's end), so its last tile of 1-3 vectors stores exactly its pixels; every
+  // pixel sums its taps in the same order whichever part and tile hold it.
+  const int64_t chunks = (g->ow + L - 1) / L;
+  int64_t lo, hi;
+  xn_part_range(p->n * g->oh * chunks, part, parts, &lo, &hi);
+  for (int64_t row = lo / chunks; row * chunks < hi; ++row) {
+    const int64_t n = row / g->oh, oy = row % g->oh;
     r.xn = x + n * p->c_in * g->ih * g->iw;
     r.yn = y + n * p->c_out * g->oh * g->ow;
-    for (int64_t oy = 0; oy < g->oh; ++oy) {
-      r.oy = oy;
-      r.iy0 = oy * g->sh - g->ph;
-      xn_tap_range(r.iy0, g->dh, g->kh, 0, g->ih, &r.ky_lo, &r.ky_hi);
-      int64_t ox0 = 0;
-      for (; ox0 + L * K::P <= g->ow; ox0 += L * K::P)
-        K::template tiles<K::P, S>(r, ox0);
-      const int64_t rem = g->ow - ox0;
-      if (rem > 2 * L)
-        K::template tiles<3, S>(r, ox0);
-      else if (rem > L)
-        K::template tiles<2, S>(r, ox0);
-      else if (rem > 0)
-        K::template tiles<1, S>(r, ox0);
-    }
+    r.oy = oy;
+    r.iy0 = oy * g->sh - g->ph;
+    xn_tap_range(r.iy0, g->dh, g->kh, 0, g->ih, &r.ky_lo, &r.ky_hi);
+    const int64_t end = (hi - row * chunks) * L < g->ow ? (hi - row * chunks) * L : g->ow;
+    int64_t ox0 = lo > row * chunks ? (lo - row * chunks) * L : 0;
+    for (; ox0 + L * K::P <= end; ox0 += L * K::P)
+      K::template tiles<K::P, S>(r, ox0);
+    const int64_t rem = end - ox0;
+    if (rem > 2 * L)
+      K::template tiles<3, S>(r, ox0);
+    else if (rem > L)
+      K::template tiles<2, S>(r, ox0);
+    else if (rem > 0)
+      K::template tiles<1, S>(r, ox0);
   }
 }
 
@@ -211,14 +219,14 @@ inline void xn_x86_px_run(const xn_conv_params *p, const xn_x86_conv_geom *g, co
 // packed by xn_<isa>_conv_pack.
 template <class K>
 inline void xn_x86_px_conv(const xn_conv_params *p, const float *x, const float *w,
-                           const float *bias, float *y) {
+                           const float *bias, float *y, int part, int parts) {
   const xn_x86_conv_geom g = xn_x86_conv_view(p);
   if (g.sw == 1)
-    xn_x86_px_run<K, 1>(p, &g, x, w, bias, y);
+    xn_x86_px_run<K, 1>(p, &g, x, w, bias, y, part, parts);
   else if (g.sw == 2)
-    xn_x86_px_run<K, 2>(p, &g, x, w, bias, y);
+    xn_x86_px_run<K, 2>(p, &g, x, w, bias, y, part, parts);
   else
-    xn_x86_px_run<K, 0>(p, &g, x, w, bias, y);
+    xn_x86_px_run<K, 0>(p, &g, x, w, bias, y, part, parts);
 }
 
 // Columns [nb * L, (nb + B) * L) of output row yr.
@@ -246,26 +254,30 @@ inline void xn_x86_px_gemv(int64_t N, int64_t K, const float *am, int64_t a_sk, 
     V::store_n(yr + (nb + b) * L, acc[b], N - (nb + b) * L);
 }
 
-// xn_gemm's contract (generic/gemm.h) with b packed by xn_<isa>_gemm_pack.
+// xn_gemm's contract (generic/gemm.h) with b packed by xn_<isa>_gemm_pack. Part `part` of
+// `parts` computes a range of column blocks of every row (common/parts.h): a column sums its
+// K products in the same order whichever gemv width takes its block, so parts do not
+// change a result.
 template <class V>
 inline void xn_x86_px_gemm(const xn_gemm_params *p, const float *a, const float *bp, const float *c,
-                           float *y) {
+                           float *y, int part, int parts) {
   const int L = V::L;
   const int64_t M = p->M, N = p->N, K = p->K;
   const int64_t a_sm = p->trans_a ? 1 : K;
   const int64_t a_sk = p->trans_a ? M : 1;
-  const int64_t blocks = (N + L - 1) / L;
+  int64_t nb_lo, nb_hi;
+  xn_part_range((N + L - 1) / L, part, parts, &nb_lo, &nb_hi);
   for (int64_t m = 0; m < M; ++m) {
     const float *am = a + m * a_sm;
     float *yr = y + m * N;
-    int64_t nb = 0;
-    for (; nb + 8 <= blocks; nb += 8)
+    int64_t nb = nb_lo;
+    for (; nb + 8 <= nb_hi; nb += 8)
       xn_x86_px_gemv<V, 8>(N, K, am, a_sk, bp, nb, yr);
-    for (; nb + 4 <= blocks; nb += 4)
+    for (; nb + 4 <= nb_hi; nb += 4)
       xn_x86_px_gemv<V, 4>(N, K, am, a_sk, bp, nb, yr);
-    for (; nb < blocks; ++nb)
+    for (; nb < nb_hi; ++nb)
       xn_x86_px_gemv<V, 1>(N, K, am, a_sk, bp, nb, yr);
-    xn_x86_gemm_epilogue_row(p, c, m, yr);
+    xn_x86_gemm_epilogue_row(p, c, m, yr, nb_lo * L, nb_hi * L < N ? nb_hi * L : N);
   }
 }
 
@@ -292,12 +304,13 @@ inline void xn_x86_px_gemm(const xn_gemm_params *p, const float *a, const float 
     }                                                                                              \
   };                                                                                               \
   inline void xn_##isa##_conv(const xn_conv_params *p, const float *x, const float *w,             \
-                              const float *bias, float *y) {                                       \
-    xn_x86_px_conv<xn_##isa##_px>(p, x, w, bias, y);                                               \
+                              const float *bias, float *y, int part = 0, int parts = 1) {          \
+    xn_x86_px_conv<xn_##isa##_px>(p, x, w, bias, y, part, parts);                                  \
   }                                                                                                \
   ATTR __attribute__((flatten)) inline void xn_##isa##_gemm(                                       \
-      const xn_gemm_params *p, const float *a, const float *bp, const float *c, float *y) {        \
-    xn_x86_px_gemm<V_>(p, a, bp, c, y);                                                            \
+      const xn_gemm_params *p, const float *a, const float *bp, const float *c, float *y,          \
+      int part = 0, int parts = 1) {                                                               \
+    xn_x86_px_gemm<V_>(p, a, bp, c, y, part, parts);                                               \
   }
 
 #endif // XNORC_RUNTIME_X86_PX_FLOAT_H
