@@ -27,7 +27,7 @@ MIN_SIDE, MAX_SIDE = 10, 28  # shape extent in pixels, both inclusive
 MAX_OVERLAP_IOU = 0.1
 NOISE_STD = 10.0  # grey levels
 SEED = 2026
-SPLIT_SIZES = {"train": 4000, "test": 500}
+SPLIT_SIZES = {"train": 3000, "test": 500}
 
 
 def _colour(rng):
