@@ -62,7 +62,7 @@ GRID = 8
 NUM_CLASSES = len(shapes_data.CLASSES)
 HEAD_CHANNELS = len(yolo.ANCHORS) * (5 + NUM_CLASSES)
 NOOBJ_WEIGHT = 0.5
-DEMO_IMAGE = 9  # a test image with one shape of each class
+DEMO_IMAGE = 337  # three shapes, one of each class, all found by the binary detector
 
 
 class Detector(nn.Module):
