@@ -3,7 +3,8 @@
 # detection-fidelity checks the first 100): the detection app built for each x86 target
 # against the compiled binary and float detectors gives PyTorch's detections and mAP
 # (test/detection/run_detection.py). With --arm also the generic target on an ARMv6 + VFP
-# (ARM1176) CPU, neon-armv7 and neon under qemu-user, all 500 images (about ... min).
+# (ARM1176) CPU, neon-armv7 and neon under qemu-user, all 500 images (a cross build and
+# about a minute of qemu per model and target).
 #   scripts/detection_fidelity.sh [--arm]
 set -euo pipefail
 cd "$(dirname "$0")/.."
