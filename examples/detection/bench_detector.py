@@ -23,8 +23,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import app_build
+
 HERE = Path(__file__).resolve().parent
-APP_SOURCES = ["detect.cpp", "draw.cpp", "image.cpp", "yolo_decode.cpp"]
 
 
 def run(cmd) -> str:
@@ -55,11 +56,9 @@ def main(argv=None) -> int:
             constants = re.search(r"constants: ([^(;]+)\((\d+) bytes\)", report)
             for threads in (int(t) for t in args.threads.split(",")):
                 gen = args.work / f"gen-{model}-{target}-{threads}"
-                run([args.xnorc, onnx, "-o", gen, "--name=detector", f"--target={target}",
-                     "--quiet", f"--threads={threads}"])
+                run(app_build.xnorc_command(args.xnorc, model, gen, target, threads))
                 exe = args.work / f"detect-{model}-{target}-{threads}"
-                run([args.cxx, "-std=c++17", "-O2", "-pthread", "-I", gen, "-I", HERE,
-                     *(HERE / s for s in APP_SOURCES), gen / "detector.cpp", "-o", exe])
+                run(app_build.build_command(args.cxx, gen, exe))
                 out = run([exe, args.image, "--repeat", args.repeat, "--stats"])
                 mean, best = re.search(r"([\d.]+) ms per run \(mean\), ([\d.]+) ms \(min\)", out).groups()
                 arena, rss = re.search(r"arena (\d+) bytes, peak RSS (\d+) KiB", out).groups()

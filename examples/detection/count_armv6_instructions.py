@@ -33,10 +33,10 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+import app_build
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-WRAPPER = ROOT / "test" / "neon" / "cxx-armv6-qemu.sh"
-APP_SOURCES = ["detect.cpp", "draw.cpp", "image.cpp", "yolo_decode.cpp"]
+WRAPPER = HERE.parents[1] / "test" / "neon" / "cxx-armv6-qemu.sh"
 QEMU = ["qemu-arm", "-cpu", "arm1176", "-L", "/usr/arm-linux-gnueabi"]
 INSN = re.compile(r"^0x([0-9a-f]+):\s+[0-9a-f]+\s+(\S+)")
 TRACE = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
@@ -107,12 +107,9 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     for model in args.models.split(","):
         gen = args.work / f"gen-{model}"
-        subprocess.run([args.xnorc, HERE / f"detector_{model}.onnx", "-o", gen, "--name=detector",
-                        "--target=generic", "--quiet"], check=True)
+        subprocess.run(app_build.xnorc_command(args.xnorc, model, gen, "generic"), check=True)
         exe = args.work / f"detect-{model}"
-        subprocess.run([WRAPPER, "-std=c++17", "-O2", "-I", gen, "-I", HERE,
-                        *(HERE / s for s in APP_SOURCES), gen / "detector.cpp", "-o", exe],
-                       check=True)
+        subprocess.run(app_build.build_command(WRAPPER, gen, exe), check=True)
         binary = str(exe) + ".bin"  # the ARM program the wrapper built (exe runs it under qemu)
         once = count_run([binary, str(args.image)], args.work / "qemu.log")
         twice = count_run([binary, str(args.image), "--repeat", "1"], args.work / "qemu.log")

@@ -43,11 +43,11 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "detection"
 sys.path.insert(0, str(ROOT / "test" / "e2e"))
 sys.path.insert(0, str(EXAMPLE))
+import app_build  # noqa: E402
 import harness  # noqa: E402
 import metrics  # noqa: E402
 import shapes_data  # noqa: E402
 
-APP_SOURCES = ["detect.cpp", "draw.cpp", "image.cpp", "yolo_decode.cpp"]
 BOX_TOL = 1e-4
 SCORE_TOL = 1e-4
 THRESHOLD_TIE = 1e-4
@@ -115,18 +115,14 @@ def check(args, model: str, target: str, images: list[Path], truths) -> bool:
     label = f"{model}/{target}" + (f"/threads={args.threads}" if args.threads > 1 else "")
     work = harness.fresh_dir(args.work / label.replace("/", "-"))
     gen = work / "gen"
-    flags = [f"--threads={args.threads}"] if args.threads > 1 else []
-    res = harness.run_cmd([args.xnorc, EXAMPLE / f"detector_{model}.onnx", "-o", gen,
-                           "--name=detector", f"--target={target}", "--quiet", *flags],
+    res = harness.run_cmd(app_build.xnorc_command(args.xnorc, model, gen, target, args.threads),
                           harness.COMPILE_TIMEOUT)
     if not res.ok:
         print(f"FAIL {label}: {res.error}")
         return False
     exe = work / "detect"
     t0 = time.time()
-    res = harness.run_cmd([args.cxx, *harness.CXX_FLAGS, "-I", gen, "-I", EXAMPLE,
-                           *(EXAMPLE / s for s in APP_SOURCES), gen / "detector.cpp",
-                           *(["-pthread"] if args.threads > 1 else []), "-o", exe],
+    res = harness.run_cmd(app_build.build_command(args.cxx, gen, exe, harness.CXX_FLAGS),
                           harness.COMPILE_TIMEOUT * 3)
     if not res.ok:
         print(f"FAIL {label}: build: {res.error}")
@@ -200,15 +196,7 @@ def main(argv=None) -> int:
         shapes_data.write_ppm(images[-1], test_images[i])
     truths = [shapes_data.ground_truth(test_boxes, test_labels, i) for i in range(n)]
 
-    known = harness.list_targets(args.xnorc)
-    targets = []
-    for t in [t.strip() for t in args.targets.split(",") if t.strip()]:
-        if t in known and harness.missing_cpu_flags(t):
-            print(f"SKIP target {t}: this CPU lacks {', '.join(harness.missing_cpu_flags(t))}")
-        elif t in known:
-            targets.append(t)
-        else:
-            print(f"SKIP target {t}: not in 'xnorc --list-targets' ({', '.join(known)})")
+    targets = harness.runnable_targets(args.xnorc, args.targets)
     total = passed = 0
     for model in models:
         for target in targets:
