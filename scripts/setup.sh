@@ -11,7 +11,7 @@ build_pkgs=(cmake ninja-build g++ clang llvm-14-dev llvm-14-tools libonnx-dev li
 demo_pkgs=(python3-numpy)
 test_pkgs=(python3-numpy python3-onnx python3-torch python3-torchvision libonnx-testdata
            dataset-fashion-mnist
-           g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user)
+           g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-arm-linux-gnueabi qemu-user)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;

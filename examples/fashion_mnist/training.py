@@ -1,13 +1,15 @@
-"""The training loop the Fashion-MNIST examples share: Adam with a one-cycle
-learning rate, shuffled mini-batches from a seeded generator, cross-entropy."""
+"""The training loop the examples share (Fashion-MNIST, examples/detection): Adam with a
+one-cycle learning rate, shuffled mini-batches from a seeded generator, cross-entropy
+unless another loss is given."""
 import time
 
 import torch
 import torch.nn.functional as F
 
 
-def train(model, x_train, y_train, epochs, batch_size, lr, seed):
-    """Trains model in place, printing the loss per epoch; returns seconds taken."""
+def train(model, x_train, y_train, epochs, batch_size, lr, seed, loss_fn=F.cross_entropy):
+    """Trains model in place, printing the loss per epoch; returns seconds taken.
+    loss_fn(model output, y_train rows of the batch) -> scalar loss."""
     steps_per_epoch = (len(x_train) + batch_size - 1) // batch_size
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(
@@ -20,7 +22,7 @@ def train(model, x_train, y_train, epochs, batch_size, lr, seed):
         total_loss = 0.0
         for i in range(0, len(x_train), batch_size):
             idx = perm[i:i + batch_size]
-            loss = F.cross_entropy(model(x_train[idx]), y_train[idx])
+            loss = loss_fn(model(x_train[idx]), y_train[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()

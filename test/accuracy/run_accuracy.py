@@ -163,15 +163,7 @@ def main(argv=None) -> int:
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
 
-    known = harness.list_targets(args.xnorc)
-    targets = []
-    for t in [t.strip() for t in args.targets.split(",") if t.strip()]:
-        if t in known and harness.missing_cpu_flags(t):
-            print(f"SKIP target {t}: this CPU lacks {', '.join(harness.missing_cpu_flags(t))}")
-        elif t in known:
-            targets.append(t)
-        else:
-            print(f"SKIP target {t}: not in 'xnorc --list-targets' ({', '.join(known)})")
+    targets = harness.runnable_targets(args.xnorc, args.targets)
 
     images_u8 = fashion_data._read_idx(Path(fashion_data.DATA_DIR) / "t10k-images-idx3-ubyte.gz")
     labels = fashion_data._read_idx(Path(fashion_data.DATA_DIR) / "t10k-labels-idx1-ubyte.gz")

@@ -176,6 +176,21 @@ def list_targets(xnorc: str) -> list[str]:
     return [line.split()[0] for line in res.stdout.splitlines() if line.strip()]
 
 
+def runnable_targets(xnorc: str, requested: str) -> list[str]:
+    """The targets of the comma-separated list `requested` that xnorc lists and whose CPU
+    features this machine has; prints a SKIP line with the reason for each other one."""
+    known = list_targets(xnorc)
+    targets = []
+    for t in [t.strip() for t in requested.split(",") if t.strip()]:
+        if t in known and missing_cpu_flags(t):
+            print(f"SKIP target {t}: this CPU lacks {', '.join(missing_cpu_flags(t))}")
+        elif t in known:
+            targets.append(t)
+        else:
+            print(f"SKIP target {t}: not in 'xnorc --list-targets' ({', '.join(known)})")
+    return targets
+
+
 # --------------------------------------------------------------------------
 # The three tools
 # --------------------------------------------------------------------------
