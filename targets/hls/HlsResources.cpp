@@ -25,16 +25,22 @@ int64_t bram18Blocks(int64_t Width, int64_t Depth) {
   return Best;
 }
 
-Resources memoryResources(int64_t Width, int64_t Depth) {
+namespace {
+/// Up to MaxLutRamDepth words: Width * ceil(Depth / WordsPerLut) LUTs as memory (a LUT6 holds
+/// 64 ROM/RAM words of one bit, or 32 shift-register stages); deeper: BRAM18 blocks.
+Resources lutOrBram(int64_t Width, int64_t Depth, int64_t WordsPerLut) {
   Resources R;
   if (Width <= 0 || Depth <= 0)
     return R;
   if (Depth <= MaxLutRamDepth)
-    R.LutRam = Width * ceilDiv(Depth, 64);
+    R.LutRam = Width * ceilDiv(Depth, WordsPerLut);
   else
     R.Bram18 = bram18Blocks(Width, Depth);
   return R;
 }
+} // namespace
+
+Resources memoryResources(int64_t Width, int64_t Depth) { return lutOrBram(Width, Depth, 64); }
 
 int64_t popcountTreeLuts(int64_t Simd) {
   if (Simd <= 0)
@@ -75,15 +81,6 @@ Resources mvtuResources(const MvtuShape &S) {
   return R;
 }
 
-Resources fifoResources(int64_t Width, int64_t Depth) {
-  Resources R;
-  if (Width <= 0 || Depth <= 0)
-    return R;
-  if (Depth <= MaxLutRamDepth)
-    R.LutRam = Width * ceilDiv(Depth, 32);
-  else
-    R.Bram18 = bram18Blocks(Width, Depth);
-  return R;
-}
+Resources fifoResources(int64_t Width, int64_t Depth) { return lutOrBram(Width, Depth, 32); }
 
 } // namespace xnorc
