@@ -14,6 +14,7 @@
 #include "compiler/Support/TerminalText.h"
 #include "passes/Passes.h"
 #include "targets/Target.h"
+#include "tools/Driver/HlsFlags.h"
 #include "tools/Driver/ImportFlags.h"
 #include "tools/Driver/ModelLoader.h"
 #include "tools/Driver/OutputFiles.h"
@@ -157,7 +158,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "xnorc " << XNORC_VERSION << "\n"; });
   cl::HideUnrelatedOptions({&IOCat, &importCategory(), &binarizationCategory(), &CodegenCat,
-                            &PassCat, &remarksCategory()});
+                            &hlsCategory(), &PassCat, &remarksCategory()});
   if (argc > 1 && (llvm::StringRef(argv[1]) == "--list-passes" ||
                    llvm::StringRef(argv[1]) == "--list-targets")) {
     if (llvm::StringRef(argv[1]) == "--list-passes")
@@ -184,7 +185,12 @@ int main(int argc, char **argv) {
   auto Target = createTarget(TargetName);
   if (!Target)
     return fail(llvm::toString(Target.takeError()));
-  if (auto E = (*Target)->configure({TargetOpts.begin(), TargetOpts.end()}))
+  std::vector<std::string> Opts(TargetOpts.begin(), TargetOpts.end());
+  auto HlsOpts = hlsTargetOptions((*Target)->name());
+  if (!HlsOpts)
+    return fail(llvm::toString(HlsOpts.takeError()));
+  Opts.insert(Opts.end(), HlsOpts->begin(), HlsOpts->end());
+  if (auto E = (*Target)->configure(Opts))
     return fail(llvm::toString(std::move(E)));
   if (Profile != ProfileFormat::Off && !(*Target)->supportsProfile())
     return fail(std::string("--profile: target ") + (*Target)->name() +

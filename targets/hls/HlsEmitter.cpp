@@ -86,6 +86,10 @@ const char *actName(const std::string &A) {
   return nullptr;
 }
 
+/// An unpartitioned array of Count floats (weights, biases, scales): its memory. Float
+/// arithmetic (DSPs and their LUTs) is not modeled.
+Resources floatMemory(int64_t Count) { return memoryResources(32, Count); }
+
 bool allOnes(const std::vector<int64_t> &V) {
   return std::all_of(V.begin(), V.end(), [](int64_t X) { return X == 1; });
 }
@@ -437,6 +441,10 @@ int HlsEmitterImpl::window(const Op &O, const StreamShape &In, int InStream,
              ProcessTiming::window(In.H, In.W, OutDims[2], OutDims[3], K[0], K[1], Strides[0],
                                    Pads[0], In.N));
   LayerEstimate L{hlsLayerName(O) + " (window)", "window", OutDims[2] * OutDims[3] * K[0] * K[1]};
+  // The line buffer: K[0] rows (partitioned) of W pixels.
+  const Resources Row = memoryResources(In.itemBits(), In.W);
+  L.Res.LutRam = K[0] * Row.LutRam;
+  L.Res.Bram18 = K[0] * Row.Bram18;
   Est.Layers.push_back(L);
   return S;
 }
@@ -470,6 +478,8 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
                        floatLiteral(static_cast<float>(F.act_beta())));
     Est.Layers.push_back(
         {hlsLayerName(O), "float-conv", Y[2] * Y[3] * M * C * KK, 0, 0, 32 * M * C * KK, 32 * M});
+    Est.Layers.back().Res = floatMemory(M * C * KK);
+    Est.Layers.back().Res += floatMemory(M);
   } else { // bwconv: bit k * C + c of w[m] is -1
     ScaledLayerOp Sc(O);
     const Tensor &WT = weightsOf(O)->constant();
@@ -500,6 +510,9 @@ llvm::Error HlsEmitterImpl::emitFloatConv(const Op &O) {
                        floatLiteral(static_cast<float>(F.act_beta())));
     Est.Layers.push_back(
         {hlsLayerName(O), "bw-conv", Y[2] * Y[3] * M * C * KK, 0, 0, M * C * KK, 64 * M});
+    Est.Layers.back().Res = memoryResources(1, M * C * KK);
+    Est.Layers.back().Res += floatMemory(M);
+    Est.Layers.back().Res += floatMemory(M);
     addProcess(hlsLayerName(O), Call, Ins, {Out}, ProcessTiming::rows(Pixels, KK, M * C * KK, 1));
     produce(O.result(), *OutS, Out);
     return llvm::Error::success();
@@ -523,7 +536,7 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
   const bool Conv = O.kind() == OpKind::BConv || O.kind() == OpKind::BConvThreshold;
   const bool Thresh = O.kind() == OpKind::BConvThreshold || O.kind() == OpKind::BDenseThreshold;
   const int64_t M = Geo.M, C = Geo.C, KK = Geo.KK, PE = F.PE, SIMD = F.SIMD;
-  const int64_t NF = Geo.NF(F), SF = Geo.SF(F), CF = C / SIMD;
+  const int64_t NF = Geo.NF(F), SF = Geo.SF(F);
   const int64_t K = KK * C, AW = signedBits(K);
   const int64_t Pixels = Conv ? In.N * Geo.Pixels : In.N;
 
@@ -540,26 +553,40 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
     InType = "xnorc_hls::tap<" + InType + ">";
   }
 
-  // Weights: w[pe][nf * SF + sf], SIMD bits of output channel nf * PE + pe.
+  // Weights: w[pe][nf * SF + sf], the SIMD bits of output channel nf * PE + pe at window bits
+  // [sf * SIMD, sf * SIMD + SIMD) (bit k * C + c: tap k, channel c), in lanes of at most 64
+  // bits (weight_word in layers_mvtu.h).
+  const int64_t Lanes = (SIMD + 63) / 64, LaneBits = (SIMD + Lanes - 1) / Lanes;
+  const char *LaneType = LaneBits <= 8    ? "std::uint8_t"
+                         : LaneBits <= 16 ? "std::uint16_t"
+                         : LaneBits <= 32 ? "std::uint32_t"
+                                          : "std::uint64_t";
   const Tensor &WT = weightsOf(O)->constant();
   std::vector<std::string> Words;
+  std::vector<uint64_t> LaneValues(Lanes);
   for (int64_t pe = 0; pe < PE; ++pe)
     for (int64_t nf = 0; nf < NF; ++nf)
       for (int64_t sf = 0; sf < SF; ++sf) {
-        const int64_t m = nf * PE + pe, Tap = sf / CF, Chunk = sf % CF;
-        uint64_t Word = 0;
+        const int64_t m = nf * PE + pe;
+        std::fill(LaneValues.begin(), LaneValues.end(), 0);
         for (int64_t j = 0; j < SIMD; ++j) {
-          const int64_t Pos = Chunk * SIMD + j;
-          const int64_t Idx = Conv ? (m * C + Pos) * KK + Tap : m * C + In.feature(Pos);
+          const int64_t Bit = sf * SIMD + j, Tap = Bit / C, Ch = Bit % C;
+          const int64_t Idx = Conv ? (m * C + Ch) * KK + Tap : m * C + In.feature(Ch);
           if (getBinary(WT, Idx) < 0)
-            Word |= uint64_t(1) << j;
+            LaneValues[j / LaneBits] |= uint64_t(1) << (j % LaneBits);
         }
-        Words.push_back(fmt::format("0x{:x}ull", Word));
+        std::string Item = "{";
+        for (int64_t L = 0; L < Lanes; ++L)
+          Item +=
+              fmt::format("{}0x{:x}{}", L ? ", " : "", LaneValues[L], LaneBits > 32 ? "ull" : "");
+        Words.push_back(Item + "}");
       }
   std::string W = constSym(O, "weights");
-  addConstant(fmt::format("static const ap_uint<{}> {}[{}][{}]", SIMD, W, PE, NF * SF),
-              fmt::format("weights of layer '{}': [PE][NF * SF] words of SIMD bits (1 = -1)",
-                          cComment(hlsLayerName(O))),
+  addConstant(fmt::format("static const XNORC_HLS_ROM_WORD({}, {}) {}[{}][{}][{}]", LaneBits,
+                          LaneType, W, PE, NF * SF, Lanes),
+              fmt::format("weights of layer '{}': [PE][NF * SF] words of SIMD bits in lanes of "
+                          "{} bits (1 = -1)",
+                          cComment(hlsLayerName(O)), LaneBits),
               nestBraces(Words, fmt::format("[{}][{}]", PE, NF * SF)), 6);
 
   int Out = newStream(*OutS, O.result()->name());
@@ -642,6 +669,12 @@ llvm::Error HlsEmitterImpl::emitMvtu(const Op &O) {
              Ins, {Out}, Timing);
   Est.Layers.push_back({hlsLayerName(O), Conv ? "mvtu-conv" : "mvtu-dense", Geo.cycles(F), PE, SIMD,
                         M * K, ThreshBits});
+  Est.Layers.back().Res = mvtuResources({PE, SIMD, NF * SF, NF, AW, Thresh ? AW + 2 : 0, C});
+  if (!Thresh) { // a float scale and bias per channel, [PE][NF] each
+    const Resources P = floatMemory(NF);
+    Est.Layers.back().Res.LutRam += 2 * PE * P.LutRam;
+    Est.Layers.back().Res.Bram18 += 2 * PE * P.Bram18;
+  }
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }
@@ -679,6 +712,8 @@ llvm::Error HlsEmitterImpl::emitPool(const Op &O) {
   }
   addProcess(hlsLayerName(O), Call, {Win}, {Out}, ProcessTiming::rows(Pixels, KK, KK, 1));
   Est.Layers.push_back({hlsLayerName(O), Bits ? "bit-max-pool" : "max-pool", Y[2] * Y[3] * KK});
+  if (Bits) // an AND (OR) of each channel's bit into the pixel's C-bit register
+    Est.Layers.back().Res.Luts = In.C;
   produce(O.result(), OutS, Out);
   return llvm::Error::success();
 }
@@ -710,6 +745,8 @@ llvm::Error HlsEmitterImpl::emitGemm(const Op &O) {
                          floatLiteral(static_cast<float>(Gm.beta()))),
              {InS}, {Out}, ProcessTiming::rows(Rows, K, K * N, N));
   Est.Layers.push_back({hlsLayerName(O), "float-dense", K * N, 0, 0, 32 * K * N, 32 * N});
+  Est.Layers.back().Res = floatMemory(K * N);
+  Est.Layers.back().Res += floatMemory(N);
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }
@@ -750,6 +787,8 @@ llvm::Error HlsEmitterImpl::emitThreshold(const Op &O) {
              Pix ? ProcessTiming::streaming(In.items()) : ProcessTiming::rows(In.N, In.C, In.C, 1));
   Est.Layers.push_back(
       {hlsLayerName(O), "threshold", Pix ? In.pixelsPerImage() : In.C, 0, 0, 0, 33 * In.C});
+  Est.Layers.back().Res = floatMemory(In.C);
+  Est.Layers.back().Res += memoryResources(1, In.C);
   produce(O.result(), OutS, Out);
   return llvm::Error::success();
 }
@@ -892,6 +931,7 @@ llvm::Error HlsEmitterImpl::emitOp(const Op &O) {
   }
   addProcess(hlsLayerName(O), Call, Ins, {Out}, Timing);
   Est.Layers.push_back({hlsLayerName(O), O.mnemonic(), Cycles, 0, 0, 0, ParamBits});
+  Est.Layers.back().Res = floatMemory(ParamBits / 32);
   produce(O.result(), *OutS, Out);
   return llvm::Error::success();
 }
@@ -1078,7 +1118,7 @@ llvm::Expected<std::vector<OutputFile>> HlsEmitterImpl::run() {
     return std::move(E);
   for (const HlsStream &S : Flow.Streams)
     if (!S.External)
-      Est.Streams.push_back({S.Label, S.Depth, S.WidthBits});
+      Est.Streams.push_back({S.Label, S.Depth, S.WidthBits, fifoResources(S.WidthBits, S.Depth)});
 
   ModelApi Api = ModelApi::fromGraph(G, Opts.Name, "hls", Opts.SourceFile, 0);
   // mode.h says whether the vendor's headers are used (synthesis, vendor csim) or the

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <tuple>
 
 namespace xnorc {
 
@@ -45,16 +46,17 @@ int64_t largestDivisorAtMost(int64_t N, int64_t Bound) {
 } // namespace
 
 Folding defaultFolding(const MvtuGeometry &G) {
-  return {largestDivisorAtMost(G.M, 8), largestDivisorAtMost(G.C, MaxHlsSimd)};
+  return {largestDivisorAtMost(G.M, 8), largestDivisorAtMost(G.C, DefaultMaxSimd)};
 }
 
 llvm::Error checkFolding(const Op &O, const MvtuGeometry &G, const Folding &F) {
   if (F.PE < 1 || G.M % F.PE != 0)
     return makeError("layer '{}': PE {} does not divide its {} output channels",
                      cComment(hlsLayerName(O)), F.PE, G.M);
-  if (F.SIMD < 1 || G.C % F.SIMD != 0)
-    return makeError("layer '{}': SIMD {} does not divide its {} input channels",
-                     cComment(hlsLayerName(O)), F.SIMD, G.C);
+  if (F.SIMD < 1 || (G.KK * G.C) % F.SIMD != 0)
+    return makeError("layer '{}': SIMD {} does not divide its {} inputs per output ({} taps x {} "
+                     "channels)",
+                     cComment(hlsLayerName(O)), F.SIMD, G.KK * G.C, G.KK, G.C);
   if (F.SIMD > MaxHlsSimd)
     return makeError("layer '{}': SIMD {} is above the largest supported, {}",
                      cComment(hlsLayerName(O)), F.SIMD, MaxHlsSimd);
@@ -65,12 +67,15 @@ std::vector<Folding> foldingsByCost(const MvtuGeometry &G) {
   std::vector<Folding> All;
   for (int64_t PE = 1; PE <= G.M; ++PE)
     if (G.M % PE == 0)
-      for (int64_t S = 1; S <= std::min(G.C, MaxHlsSimd); ++S)
-        if (G.C % S == 0)
+      for (int64_t S = 1; S <= std::min(G.KK * G.C, MaxHlsSimd); ++S)
+        if ((G.KK * G.C) % S == 0)
           All.push_back({PE, S});
-  std::stable_sort(All.begin(), All.end(), [](const Folding &A, const Folding &B) {
-    return A.PE * A.SIMD != B.PE * B.SIMD ? A.PE * A.SIMD < B.PE * B.SIMD : A.PE < B.PE;
-  });
+  // At equal PE * SIMD a SIMD dividing C is cheaper (no tap buffer, HlsResources.h).
+  auto Key = [&G](const Folding &F) {
+    return std::make_tuple(F.PE * F.SIMD, G.C % F.SIMD != 0, F.PE);
+  };
+  std::stable_sort(All.begin(), All.end(),
+                   [&Key](const Folding &A, const Folding &B) { return Key(A) < Key(B); });
   return All;
 }
 

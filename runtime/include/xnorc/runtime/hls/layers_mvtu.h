@@ -18,6 +18,7 @@
 #include "hls_stream.h"
 #include "layers_act.h"
 #include "layers_window.h"
+#include "mode.h"
 #include "popcount.h"
 #include "pragma.h"
 
@@ -105,44 +106,96 @@ template <int M, int PE, int NF, int ACT, class Out> struct scale_row_epilogue {
   }
 };
 
+/// The SIMD-bit weight word of one step from its LANES lanes of LW = ceil(SIMD / LANES) bits
+/// (lane l holds bits l * LW and up; the last lane's bits above SIMD - 1 are zero).
+template <int SIMD, class WT, int LANES>
+inline ap_uint<SIMD> weight_word(const WT (&lanes)[LANES]) {
+  constexpr int LW = (SIMD + LANES - 1) / LANES;
+  if (LANES == 1)
+    return ap_uint<SIMD>(lanes[0]);
+  ap_uint<SIMD> v = 0;
+  for (int l = 0; l < LANES; ++l) {
+    XNORC_HLS_PRAGMA(HLS UNROLL)
+    const int lo = l * LW, hi = lo + LW - 1 < SIMD - 1 ? lo + LW - 1 : SIMD - 1;
+    v.range(hi, lo) = ap_uint<LW>(lanes[l]); // its low hi - lo + 1 bits
+  }
+  return v;
+}
+
 /// The MVTU: PIXELS output pixels, each from KK input taps of C bits (a conv's window, or
-/// KK = 1 for a dense layer's row). w[pe][nf * SF + sf] is the SIMD-bit weight word of
-/// output channel nf * PE + pe at synapse fold sf (tap sf / (C / SIMD), channels
-/// (sf % (C / SIMD)) * SIMD and up). AW: accumulator bits, enough for d in [-KK*C, KK*C].
-template <int C, int KK, int M, int PE, int SIMD, int PIXELS, int AW, class In, class Epilogue>
-void mvtu(In &in, const ap_uint<SIMD> (&w)[PE][(M / PE) * (KK * C / SIMD)], Epilogue &epi) {
+/// KK = 1 for a dense layer's row), i.e. a window of KK * C bits, tap-major (bit k * C + c is
+/// channel c of tap k). Step sf of a neuron fold takes the window's bits [sf * SIMD,
+/// sf * SIMD + SIMD): SIMD divides KK * C (FINN's rule) and may be below, equal to or above C.
+/// w[pe][nf * SF + sf] holds that step's SIMD weight bits of output channel nf * PE + pe as
+/// LANES lanes (weight_word). AW: accumulator bits, enough for d in [-KK*C, KK*C].
+///
+/// When SIMD divides C a word lies inside one tap, whose valid flag says whether it counts.
+/// Otherwise the taps' bits queue in a buffer of SIMD + C bits with a mask of their valid
+/// flags, and a step counts only its valid bits: d += valid - 2 * popcount((x ^ w) & mask).
+/// A step reads at most ceil(SIMD / C) taps, one per cycle: with SIMD > C the first neuron
+/// fold takes KK cycles rather than SF (HlsFolding.h's cycle count says so).
+template <int C, int KK, int M, int PE, int SIMD, int PIXELS, int AW, class In, class WT, int LANES,
+          class Epilogue>
+void mvtu(In &in, const WT (&w)[PE][(M / PE) * (KK * C / SIMD)][LANES], Epilogue &epi) {
   static_assert(M % PE == 0, "PE must divide the output channels");
-  static_assert(C % SIMD == 0, "SIMD must divide the input channels");
+  static_assert((KK * C) % SIMD == 0, "SIMD must divide the inputs per output");
   constexpr int NF = M / PE;
-  constexpr int CF = C / SIMD;
-  constexpr int SF = KK * CF;
+  constexpr int SF = KK * C / SIMD;
+  constexpr bool ALIGNED = C % SIMD == 0;
+  constexpr int CF = ALIGNED ? C / SIMD : 1; // steps per tap when aligned
+  constexpr int READS = (SIMD + C - 1) / C;  // taps one unaligned step reads at most
   XNORC_HLS_PRAGMA(HLS ARRAY_PARTITION variable = w complete dim = 1)
-  ap_uint<SIMD> words[SF];
+  XNORC_HLS_PRAGMA(HLS ARRAY_PARTITION variable = w complete dim = 3)
+  ap_uint<SIMD> words[SF], masks[SF];
   bool valid[SF];
   ap_int<AW> acc[PE];
   XNORC_HLS_PRAGMA(HLS ARRAY_PARTITION variable = acc complete)
   tap<ap_uint<C>> cur;
   cur.v = 0;
   cur.valid = false;
+  ap_uint<SIMD + C> pend = 0, pend_valid = 0; // unaligned: bits read, not yet stepped over
+  int have = 0;                               // how many
   for (int p = 0; p < PIXELS; ++p) {
     epi.begin_pixel();
     for (int nf = 0; nf < NF; ++nf) {
       for (int sf = 0; sf < SF; ++sf) {
         XNORC_HLS_PRAGMA(HLS PIPELINE II = 1)
         if (nf == 0) {
-          const int chunk = sf % CF;
-          if (chunk == 0)
-            cur = read_tap(in);
-          words[sf] = cur.v.range(chunk * SIMD + SIMD - 1, chunk * SIMD);
-          valid[sf] = cur.valid;
+          if (ALIGNED) {
+            const int chunk = sf % CF;
+            if (chunk == 0)
+              cur = read_tap(in);
+            words[sf] = cur.v.range(chunk * SIMD + SIMD - 1, chunk * SIMD);
+            valid[sf] = cur.valid;
+          } else {
+            for (int r = 0; r < READS; ++r) {
+              if (have < SIMD) {
+                const tap<ap_uint<C>> t = read_tap(in);
+                pend.range(have + C - 1, have) = t.v;
+                pend_valid.range(have + C - 1, have) = t.valid ? ~ap_uint<C>(0) : ap_uint<C>(0);
+                have += C;
+              }
+            }
+            words[sf] = pend.range(SIMD - 1, 0);
+            masks[sf] = pend_valid.range(SIMD - 1, 0);
+            pend >>= SIMD;
+            pend_valid >>= SIMD;
+            have -= SIMD;
+          }
         }
         const ap_uint<SIMD> x = words[sf];
         for (int pe = 0; pe < PE; ++pe) {
           XNORC_HLS_PRAGMA(HLS UNROLL)
           if (sf == 0)
             acc[pe] = 0;
-          if (valid[sf])
-            acc[pe] += SIMD - 2 * popcount(ap_uint<SIMD>(x ^ w[pe][nf * SF + sf]));
+          const ap_uint<SIMD> diff = x ^ weight_word<SIMD>(w[pe][nf * SF + sf]);
+          if (ALIGNED) {
+            if (valid[sf])
+              acc[pe] += SIMD - 2 * popcount(diff);
+          } else {
+            const ap_uint<SIMD> m = masks[sf];
+            acc[pe] += popcount(m) - 2 * popcount(ap_uint<SIMD>(diff & m));
+          }
         }
         if (sf == SF - 1)
           epi.put(nf, acc);
@@ -151,6 +204,15 @@ void mvtu(In &in, const ap_uint<SIMD> (&w)[PE][(M / PE) * (KK * C / SIMD)], Epil
     epi.end_pixel();
   }
 }
+
+/// The type of one weight lane in the emitted ROMs: ap_uint<W> for Vitis (a ROM exactly W
+/// bits wide), and outside it the unsigned C integer T holding W bits, so that a large model's
+/// weights are constant-initialized plain integers g++ parses fast.
+#if XNORC_HLS_VENDOR
+#define XNORC_HLS_ROM_WORD(W, T) ap_uint<W>
+#else
+#define XNORC_HLS_ROM_WORD(W, T) T
+#endif
 
 } // namespace xnorc_hls
 
