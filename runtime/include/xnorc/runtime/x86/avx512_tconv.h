@@ -34,6 +34,6 @@ struct xn_avx512_tconv_isa {
 };
 
 // xn_avx512_tconv, xn_avx512_tconv_threshold, xn_avx512_tdense, xn_avx512_tdense_threshold.
-XN_OC_TCONV_ENTRY_POINTS(avx512, xn_avx512_tconv_isa, XN_AVX512_TARGET)
+XN_OC_TCONV_ENTRY_POINTS(xn_avx512_, xn_avx512_tconv_isa, XN_AVX512_TARGET)
 
 #endif // XNORC_RUNTIME_X86_AVX512_TCONV_H
