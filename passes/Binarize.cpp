@@ -3,7 +3,9 @@
 // Recognises, per conv/gemm/matmul layer, what exporters produce for binary
 // networks and rewrites it to the b1 ops of the IR:
 //   - weights that are ±alpha per output channel (const-fold has already turned
-//     Sign(W) * mean|W| and QONNX BipolarQuant(W) * s into such constants);
+//     Sign(W) * mean|W| and QONNX BipolarQuant(W) * s into such constants), or
+//     {-alpha, 0, +alpha} (ternary: TWN/TBN), which become i8 levels and need a
+//     binary input (the xnor ops run them as sign and mask bit planes);
 //   - an input that is Sign(x) (sign(0) = +1) or BipolarQuant(x): the layer
 //     becomes xnor (bconv / bdense) fed by threshold(x); otherwise, with binary
 //     weights and a float input, it becomes binary-weight (bwconv / bwdense);
@@ -271,9 +273,14 @@ private:
       WT = transpose2D(WT);
     std::string WhyNot;
     auto BW = matchBinaryWeights(WT, WhyNot);
+    std::optional<TernaryWeights> TW;
+    if (!BW) {
+      std::string TernaryWhyNot; // the binary reason stays the one reported
+      TW = matchTernaryWeights(WT, TernaryWhyNot);
+    }
     const std::string &Mode = options().Binarize;
     bool PostHoc = false;
-    if (!BW) {
+    if (!BW && !TW) {
       if (Mode == "auto" || (Edge && !options().BinarizeFirstLast))
         return "float: " + WhyNot + (Mode != "auto" ? " (first/last layer kept float)" : "");
       BW = binarizeWeights(WT);
@@ -282,7 +289,7 @@ private:
 
     // Scale and bias of the epilogue: alpha, times Gemm's alpha; bias or beta * C.
     int64_t M = WT.dims()[0];
-    std::vector<float> Scale = BW->Alpha, Bias(M, 0.0f);
+    std::vector<float> Scale = BW ? BW->Alpha : TW->Alpha, Bias(M, 0.0f);
     if (Gemm) {
       float GA = Gemm->alpha(), GB = Gemm->beta();
       for (float &S : Scale)
@@ -338,8 +345,14 @@ private:
       }
     }
 
+    // Ternary weights run as two bit planes against binary inputs only: there is no
+    // ternary-weight kernel for a float input.
+    if (TW && !Src)
+      return "float: ternary weights with a float input" +
+             (SourceWhyNot.empty() ? std::string() : " (" + SourceWhyNot + ")");
     std::string Base = L->name().empty() ? L->result()->name() : L->name();
-    Value *Bits = G.addConstant(G.uniqueName(W->name() + ".bits"), std::move(BW->Bits));
+    Value *Bits = BW ? G.addConstant(G.uniqueName(W->name() + ".bits"), std::move(BW->Bits))
+                     : G.addConstant(G.uniqueName(W->name() + ".ternary"), std::move(TW->Levels));
     Value *ScaleV = G.addConstant(G.uniqueName(Base + ".scale"), Tensor::fromFloats(Scale, {M}));
     Value *BiasV = G.addConstant(G.uniqueName(Base + ".bias"), Tensor::fromFloats(Bias, {M}));
     std::string Suffix = PostHoc ? " [weights binarized post hoc]" : "";
@@ -367,8 +380,12 @@ private:
         New = applyKScaling(G, L, New, A, Bias);
       G.replaceOp(L, New->result());
       ++Xnor;
-      return "xnor (binary weights and inputs" + Padding + ")" + (KScale ? " with K scaling" : "") +
-             Suffix;
+      std::string Weights =
+          BW ? "binary weights"
+             : fmt::format("ternary weights, {:.1f}% zero",
+                           100.0 * static_cast<double>(TW->Zeros) / static_cast<double>(WT.size()));
+      return "xnor (" + Weights + " and inputs" + Padding + ")" +
+             (KScale ? " with K scaling" : "") + Suffix;
     }
     if (IsConv)
       XnorConvOp::unset_pad_value(Attrs);

@@ -23,6 +23,19 @@ constexpr double BinaryWeightTolerance = 1e-3;
 /// failure sets WhyNot to the first offending filter and value.
 std::optional<BinaryWeights> matchBinaryWeights(const Tensor &W, std::string &WhyNot);
 
+/// Weights W[m, ...] = alpha[m] * T[m, ...] with T in {-1, 0, +1} (ternary weight
+/// networks: TWN, TBN; QONNX 2-bit signed narrow-range Quant), T as i8 levels.
+struct TernaryWeights {
+  Tensor Levels; ///< i8, same shape as the float weights
+  std::vector<float> Alpha;
+  int64_t Zeros = 0; ///< how many levels are 0
+};
+
+/// Recognises W (dim 0 = output channel) as {-alpha, 0, +alpha} per output
+/// channel (alpha = the filter's largest |w|, the same relative tolerance as
+/// binary weights) with at least one zero; on failure sets WhyNot.
+std::optional<TernaryWeights> matchTernaryWeights(const Tensor &W, std::string &WhyNot);
+
 /// Post-hoc XNOR-Net binarization (paper section 3.1): alpha = mean |W| per
 /// output filter, B = sign(W) with sign(0) = +1.
 BinaryWeights binarizeWeights(const Tensor &W);

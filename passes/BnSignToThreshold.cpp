@@ -89,7 +89,6 @@ std::vector<int64_t> tieSensitiveChannels(const Op &BN, const std::vector<FloatT
               *Beta = View.bias()->constant().data<float>(),
               *Mean = View.mean()->constant().data<float>(),
               *Var = View.var()->constant().data<float>();
-  int64_t N = accumulatorRange(*L);
   for (size_t C = 0; C < Th.size(); ++C) {
     double Tau = Th[C].Tau;
     bool Tie =
@@ -97,7 +96,7 @@ std::vector<int64_t> tieSensitiveChannels(const Op &BN, const std::vector<FloatT
             ? Beta[C] == Tau // every input lands on the threshold
             : attainableNear(Mean[C] + (Tau - Beta[C]) *
                                            std::sqrt(double(Var[C]) + View.epsilon()) / Gamma[C],
-                             Scale[C], Bias[C], N, MaxUlps);
+                             Scale[C], Bias[C], accumulatorRange(*L, C), MaxUlps);
     if (Tie)
       Out.push_back(C);
   }

@@ -36,12 +36,12 @@ public:
         continue;
       }
       auto Th = channelThresholds(*T);
-      int64_t M = Th.size(), N = accumulatorRange(*L);
+      int64_t M = Th.size();
       const float *Scale = Layer.scale()->constant().data<float>(),
                   *Bias = Layer.bias()->constant().data<float>();
       Tensor Thresh(TensorType{ElemType::I32, {M}}), Dir(TensorType{ElemType::I32, {M}});
       for (int64_t C = 0; C < M; ++C) {
-        IntThreshold I = integerThreshold(Th[C], Scale[C], Bias[C], N);
+        IntThreshold I = integerThreshold(Th[C], Scale[C], Bias[C], accumulatorRange(*L, C));
         Thresh.data<int32_t>()[C] = I.T;
         Dir.data<int32_t>()[C] = I.Dir;
       }

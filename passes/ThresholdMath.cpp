@@ -114,12 +114,18 @@ IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t
   return {static_cast<int32_t>(Lo), -1};
 }
 
-int64_t accumulatorRange(const Op &L) {
-  const Shape &W = WeightedLayerOp(L).w()->type().Dims;
+int64_t accumulatorRange(const Op &L, int64_t M) {
+  const Value &WV = *WeightedLayerOp(L).w();
+  const Shape &W = WV.type().Dims;
   int64_t N = 1;
   for (size_t D = 1; D < W.size(); ++D)
     N *= W[D];
-  return N;
+  if (WV.type().Elem != ElemType::I8)
+    return N;
+  int64_t NonZero = 0;
+  for (int64_t I = M * N; I < (M + 1) * N; ++I)
+    NonZero += WV.constant().getAsInt(I) != 0;
+  return NonZero;
 }
 
 std::vector<FloatThreshold> channelThresholds(const Op &T) {

@@ -53,9 +53,13 @@ IntThreshold integerThreshold(FloatThreshold T, float Scale, float Bias, int64_t
 
 class Graph;
 class Op;
-/// The number of ±1 products summed into one accumulator of the binary layer L
-/// (bconv or bdense): d lies in [-N, N].
-int64_t accumulatorRange(const Op &L);
+/// The number of nonzero products summed into output channel M's accumulator of
+/// the binary layer L (bconv or bdense): d lies in [-N, N]. Binary weights give
+/// every channel the filter size; ternary weights (i8 levels) the filter's
+/// nonzero count, so a channel's always/never decisions are exact. (Border
+/// windows and the parity of d shrink the set of attained d further; a bound
+/// exact on [-N, N] is exact on any subset of it.)
+int64_t accumulatorRange(const Op &L, int64_t M);
 /// The per-channel thresholds of a threshold op (defaults: tau 0, dir +1).
 std::vector<FloatThreshold> channelThresholds(const Op &T);
 /// Replaces T's tau/dir operands by new constants holding Th.

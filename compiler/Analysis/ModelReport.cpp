@@ -26,6 +26,19 @@ const char *layerKind(OpKind K) {
   return "float";
 }
 
+/// Bytes the generated code holds for constant operand V of O: its storage, but
+/// ternary levels (i8 weights of an xnor layer) are emitted as two bit planes
+/// and a nonzero count per filter (runtime/.../generic/tconv.h).
+int64_t emittedBytes(const Op &O, const Value &V) {
+  if (!isa<WeightedLayerOp>(O) || WeightedLayerOp(O).w() != &V || V.type().Elem != ElemType::I8)
+    return V.type().storageBytes();
+  const Shape &W = V.type().Dims; // [M, C, kh, kw] or [M, K]
+  int64_t Taps = 1;
+  for (size_t D = 2; D < W.size(); ++D)
+    Taps *= W[D];
+  return W[0] * (1 + 2 * Taps * ((W[1] + 63) / 64)) * 8;
+}
+
 /// Multiply-accumulates of conv-like and dense-like ops; 0 for the rest.
 int64_t macsOf(const Op &O) {
   const Shape &Y = O.result()->type().Dims;
@@ -80,7 +93,7 @@ ModelReport buildReport(const Graph &G, int64_t ArenaBytes) {
     std::unordered_set<const Value *> Seen;
     for (const Value *V : O->operands())
       if (V->isConstant() && Seen.insert(V).second) {
-        Row.WeightBytes += V->type().storageBytes();
+        Row.WeightBytes += emittedBytes(*O, *V);
         FloatEquivalent += V->type().numElements() * 4;
       }
     if (Row.Kind == std::string("xnor"))

@@ -415,13 +415,31 @@ llvm::Expected<TensorType> binaryLayerResult(const BinaryLayer &L, int64_t M, co
   return TensorType{L.Thresholded ? ElemType::B1 : ElemType::F32, Out};
 }
 
+/// The weights of a binary layer: b1 (±1), or, for the xnor ops (binary
+/// input), i8 ternary levels {-1, 0, +1} (TWN/TBN weights, run as two bit
+/// planes). Ternary levels must be a constant: the kernels pack them at
+/// compile time, and a level outside {-1, 0, +1} has no bit encoding.
+llvm::Error expectLayerWeights(const OpView &V, const Value *W) {
+  if (hasTrait(V.kind(), OpTrait::BinaryWeight) || W->type().Elem != ElemType::I8)
+    return expectElem(W, ElemType::B1, "weight");
+  if (!W->isConstant())
+    return makeError("ternary weight '{}' is computed at run time (it must be a constant)",
+                     W->name());
+  const Tensor &T = W->constant();
+  for (int64_t I = 0; I < T.size(); ++I)
+    if (int64_t L = T.getAsInt(I); L < -1 || L > 1)
+      return makeError("ternary weight '{}' holds {} at index {} (levels are -1, 0, +1)", W->name(),
+                       L, I);
+  return llvm::Error::success();
+}
+
 /// bconv, bconv_threshold, bwconv: x (*) w with conv's window attributes.
 llvm::Expected<TensorType> inferBinaryConv(const GroupedConvOp &C) {
   BinaryLayer L = binaryLayerOf(C);
   bool FloatIn = hasTrait(C.kind(), OpTrait::BinaryWeight);
   if (auto E = expectElem(L.X, FloatIn ? ElemType::F32 : ElemType::B1, "input"))
     return std::move(E);
-  if (auto E = expectElem(L.W, ElemType::B1, "weight"))
+  if (auto E = expectLayerWeights(C, L.W))
     return std::move(E);
   const Shape &X = L.X->type().Dims, &W = L.W->type().Dims;
   if (X.size() != 4 || W.size() != 4)
@@ -445,7 +463,7 @@ llvm::Expected<TensorType> inferBinaryDense(const OpView &V) {
   bool FloatIn = hasTrait(V.kind(), OpTrait::BinaryWeight);
   if (auto E = expectElem(L.X, FloatIn ? ElemType::F32 : ElemType::B1, "input"))
     return std::move(E);
-  if (auto E = expectElem(L.W, ElemType::B1, "weight"))
+  if (auto E = expectLayerWeights(V, L.W))
     return std::move(E);
   const Shape &X = L.X->type().Dims, &W = L.W->type().Dims;
   if (X.size() != 2 || W.size() != 2 || X[1] != W[1])

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Lowering/KernelCallBuilder.h"
 #include "compiler/Support/Error.h"
+#include "xnorc/runtime/generic/tconv.h"
 
 namespace xnorc {
 
@@ -112,10 +113,47 @@ KernelCall lowerUnpack(const Op &O) {
                                        void *Out) { xn_unpack(Q, bits(In[0]), f32Out(Out)); });
 }
 
+/// Ternary weights (i8 levels): kernel Id of generic/tconv.h, which takes the same
+/// parameters and operands as the binary kernel, with w packed into sign and mask planes.
+template <KernelId Id, typename Params, typename RunFn>
+KernelCall ternaryCall(const Op &O, const Params &P, Args A, RunFn Run) {
+  KernelCall Call = makeCall<Id>(P, std::move(A), Run);
+  kernelInfo(Id).Pack(O, Call);
+  return Call;
+}
+
+bool isTernary(const Op &O) { return WeightedLayerOp(O).w()->type().Elem == ElemType::I8; }
+
+KernelCall lowerTConv(const Op &O, const xn_bconv_params &P) {
+  if (O.kind() == OpKind::BConvThreshold)
+    return ternaryCall<KernelId::TConvThreshold>(
+        O, P, thresholdArgs(), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+          xn_tconv_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
+        });
+  return ternaryCall<KernelId::TConv>(
+      O, P, epilogueArgs(O), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+        xn_tconv(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
+      });
+}
+
+KernelCall lowerTDense(const Op &O, const xn_bdense_params &P) {
+  if (O.kind() == OpKind::BDenseThreshold)
+    return ternaryCall<KernelId::TDenseThreshold>(
+        O, P, thresholdArgs(), [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+          xn_tdense_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
+        });
+  return ternaryCall<KernelId::TDense>(
+      O, P, epilogueArgs(O), [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+        xn_tdense(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
+      });
+}
+
 KernelCall lowerBConv(const Op &O) {
   xn_bconv_params P{};
   fillConv(P, O);
   P.pad_value = XnorConvOp(O).pad_value();
+  if (isTernary(O))
+    return lowerTConv(O, P);
   if (O.kind() == OpKind::BConvThreshold)
     return makeCall<KernelId::BConvThreshold>(
         P, thresholdArgs(), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
@@ -147,6 +185,8 @@ template <typename DenseParams> DenseParams denseParams(const Op &O) {
 
 KernelCall lowerBDense(const Op &O) {
   auto P = denseParams<xn_bdense_params>(O);
+  if (isTernary(O))
+    return lowerTDense(O, P);
   if (O.kind() == OpKind::BDenseThreshold)
     return makeCall<KernelId::BDenseThreshold>(
         P, thresholdArgs(), [](const xn_bdense_params *Q, const void *const *In, void *Out) {

@@ -4,7 +4,9 @@
 #include "compiler/IR/OpViews.h"
 #include "xnorc/runtime/common/neon_pack.h"
 #include "xnorc/runtime/common/oc_blocked.h"
+#include "xnorc/runtime/common/oc_tconv_walk.h"
 
+#include <cassert>
 #include <llvm/Support/ErrorHandling.h>
 
 namespace xnorc {
@@ -24,6 +26,7 @@ const Shape &weightDims(const Op &O) { return weights(O).type().Dims; }
 bool constantWeights(const Op &O) {
   return O.numOperands() > weightIndex(O) && weights(O).isConstant();
 }
+bool binaryWeights(const Op &O) { return weights(O).type().Elem == ElemType::B1; }
 bool ungrouped(const Op &O) {
   auto C = dyn_cast<GroupedConvOp>(O);
   return !C || C->group() == 1;
@@ -56,10 +59,50 @@ Tensor bitWords(size_t Words) {
 } // namespace
 
 bool supportsConstConv2d(const Op &O) {
-  return constantWeights(O) && weightDims(O).size() == 4 && ungrouped(O);
+  return constantWeights(O) && binaryWeights(O) && weightDims(O).size() == 4 && ungrouped(O);
 }
 
-bool supportsConstDense(const Op &O) { return constantWeights(O) && weightDims(O).size() == 2; }
+bool supportsConstDense(const Op &O) {
+  return constantWeights(O) && binaryWeights(O) && weightDims(O).size() == 2;
+}
+
+bool supportsTernary(const Op &O) {
+  return constantWeights(O) && weights(O).type().Elem == ElemType::I8;
+}
+
+bool supportsTernaryConv2d(const Op &O) {
+  return supportsTernary(O) && weightDims(O).size() == 4 && ungrouped(O);
+}
+
+bool supportsTernaryDense(const Op &O) { return supportsTernary(O) && weightDims(O).size() == 2; }
+
+namespace {
+/// The levels of ternary weights [M, C / group, kh, kw] or [M, K] as int8.
+std::vector<int8_t> ternaryLevels(const Op &O) {
+  const Tensor &W = weights(O).constant();
+  std::vector<int8_t> Levels(W.size());
+  for (int64_t I = 0; I < W.size(); ++I)
+    Levels[I] = static_cast<int8_t>(W.getAsInt(I));
+  return Levels;
+}
+
+/// Replaces the weight argument of a ternary layer's call: the generic lowering already
+/// passes it packed (packOcTernary<1>), so it is found by position (x, w, ...), not by operand.
+void setTernaryPacked(KernelCall &Call, Tensor Packed) {
+  assert(Call.Args.size() > 1 && "a ternary layer's call passes x, w, ...");
+  Call.Args[1] = KernelArg::derived(std::move(Packed), "packed");
+}
+} // namespace
+
+void packOcTernary(const Op &O, KernelCall &Call, int64_t Lanes) {
+  const Shape &D = weightDims(O);
+  const int64_t M = D[0], C = D[1], Taps = product(D, 2);
+  const int64_t Blocks = (M + Lanes - 1) / Lanes;
+  Tensor Packed =
+      bitWords(static_cast<size_t>(Blocks * xn_oc_tconv_block_words(Taps, xn_bit_words(C), Lanes)));
+  xn_oc_tconv_pack(M, C, Taps, Lanes, ternaryLevels(O).data(), Packed.data<uint64_t>());
+  setTernaryPacked(Call, std::move(Packed));
+}
 
 bool supportsFloatConv(const Op &O) {
   const size_t Rank = weightDims(O).size(); // [M, C, (KH,) KW]

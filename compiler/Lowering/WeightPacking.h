@@ -18,10 +18,15 @@ namespace xnorc {
 namespace kernel_support {
 
 // ---- which ops a kernel takes ----
-/// Constant 4-D weights, ungrouped: binary and binary-weight 2-D convs.
+/// Constant 4-D b1 weights, ungrouped: binary and binary-weight 2-D convs.
 bool supportsConstConv2d(const Op &O);
-/// Constant 2-D weights: binary and binary-weight dense layers.
+/// Constant 2-D b1 weights: binary and binary-weight dense layers.
 bool supportsConstDense(const Op &O);
+/// Ternary (i8) weights of an xnor conv or dense layer (generic/tconv.h).
+bool supportsTernary(const Op &O);
+/// Ternary weights of an ungrouped 2-D conv / of a dense layer (the SIMD ternary kernels).
+bool supportsTernaryConv2d(const Op &O);
+bool supportsTernaryDense(const Op &O);
 /// Constant float weights of a 1-D or 2-D ungrouped conv.
 bool supportsFloatConv(const Op &O);
 /// supportsFloatConv, kernels at most XN_X86_CONV_MAX_KW wide (x86 pixels-across-lanes conv).
@@ -32,6 +37,12 @@ bool supportsConstGemm(const Op &O);
 bool supportsNeonGemm(const Op &O);
 
 // ---- weight packers ----
+/// Ternary levels of bconv(_threshold) / bdense(_threshold) into common/oc_tconv_walk.h's
+/// sign and mask planes, in blocks of Lanes output channels (1: generic/tconv.h).
+void packOcTernary(const Op &O, KernelCall &Call, int64_t Lanes);
+template <int64_t Lanes> void packOcTernary(const Op &O, KernelCall &Call) {
+  packOcTernary(O, Call, Lanes);
+}
 /// b1 weights of bconv(_threshold) / bdense(_threshold) into [M/Lanes][taps][cw][Lanes]
 /// words (common/oc_blocked.h).
 void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes);

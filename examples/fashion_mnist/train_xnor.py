@@ -222,6 +222,48 @@ def to_qonnx(model):
     return model, n_act, n_wt
 
 
+def export_with_reference(model, x_test, y_test, p, epochs, train_time):
+    """Exports model to P_model.onnx and writes PyTorch's reference files next to it
+    (P_expected_logits.npy, P_torch_preds.npy, P_torch_ref.npz, P_torch_accuracy.txt: what
+    test/accuracy/run_accuracy.py reads); returns the ONNX path."""
+    y = y_test.numpy()
+    logits, min_abs, has_zero = predict(model, x_test)
+    logits1, _, _ = predict(model, x_test, sign_zero_one=True)
+    preds, preds1 = logits.argmax(1), logits1.argmax(1)
+    acc, acc1 = (preds == y).mean(), (preds1 == y).mean()
+    zero_w = sum(int((m.weight == 0).sum()) for m in model.modules() if isinstance(m, BinaryConv2d))
+    print(f"training time: {train_time:.1f} s ({epochs} epoch(s), "
+          f"{torch.get_num_threads()} threads)")
+    print(f"test accuracy: {acc * 100:.2f}% ({len(y)} images); with sign(0)=+1: {acc1 * 100:.2f}%")
+    print(f"images with an exactly-0 Sign input: {int(has_zero.sum())}; "
+          f"predictions changed by sign(0)=+1: {int((preds != preds1).sum())}; "
+          f"exactly-0 binary weights: {zero_w}")
+
+    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
+    samples = x_test[:NUM_SAMPLES].contiguous()
+    model.eval()
+    with torch.no_grad():
+        expected = model(samples).numpy().astype(np.float32)
+    onnx_path = p + "_model.onnx"
+    torch.onnx.export(model, samples[:1], onnx_path, input_names=["image"],
+                      output_names=["logits"], opset_version=13, do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(onnx_path))
+    np.save(p + "_expected_logits.npy", expected)
+    np.save(p + "_torch_preds.npy", preds.astype(np.uint8))
+    np.savez_compressed(p + "_torch_ref.npz", preds_sign_zero_one=preds1.astype(np.uint8),
+                        top2_margin=top2_margin(logits), sign_input_min_abs=min_abs.astype(np.float32),
+                        sign_input_zero=has_zero)
+    with open(p + "_torch_accuracy.txt", "w", encoding="utf-8") as f:
+        f.write(f"accuracy {acc:.4f}\n")
+        f.write(f"correct {int((preds == y).sum())} of {len(y)}\n")
+        f.write(f"accuracy_sign_zero_one {acc1:.4f}\n")
+        f.write(f"images_with_zero_sign_input {int(has_zero.sum())}\n")
+        f.write(f"epochs {epochs}\n")
+        f.write(f"training_seconds {train_time:.1f}\n")
+        f.write(f"torch {torch.__version__}\n")
+    return onnx_path
+
+
 # --------------------------------------------------------------------------
 
 def main():
@@ -252,42 +294,8 @@ def main():
     train_time = training.train(model, x_train, y_train, args.epochs, args.batch_size, args.lr,
                                 SEED)
 
-    y = y_test.numpy()
-    logits, min_abs, has_zero = predict(model, x_test)
-    logits1, _, _ = predict(model, x_test, sign_zero_one=True)
-    preds, preds1 = logits.argmax(1), logits1.argmax(1)
-    acc, acc1 = (preds == y).mean(), (preds1 == y).mean()
-    zero_w = sum(int((m.weight == 0).sum()) for m in model.modules() if isinstance(m, BinaryConv2d))
-    print(f"training time: {train_time:.1f} s ({args.epochs} epoch(s), "
-          f"{torch.get_num_threads()} threads)")
-    print(f"test accuracy: {acc * 100:.2f}% ({len(y)} images); with sign(0)=+1: {acc1 * 100:.2f}%")
-    print(f"images with an exactly-0 Sign input: {int(has_zero.sum())}; "
-          f"predictions changed by sign(0)=+1: {int((preds != preds1).sum())}; "
-          f"exactly-0 binary weights: {zero_w}")
-
-    os.makedirs(args.out, exist_ok=True)
     p = os.path.join(args.out, args.arch)
-    samples = x_test[:NUM_SAMPLES].contiguous()
-    model.eval()
-    with torch.no_grad():
-        expected = model(samples).numpy().astype(np.float32)
-    onnx_path = p + "_model.onnx"
-    torch.onnx.export(model, samples[:1], onnx_path, input_names=["image"],
-                      output_names=["logits"], opset_version=13, do_constant_folding=True)
-    onnx.checker.check_model(onnx.load(onnx_path))
-    np.save(p + "_expected_logits.npy", expected)
-    np.save(p + "_torch_preds.npy", preds.astype(np.uint8))
-    np.savez_compressed(p + "_torch_ref.npz", preds_sign_zero_one=preds1.astype(np.uint8),
-                        top2_margin=top2_margin(logits), sign_input_min_abs=min_abs.astype(np.float32),
-                        sign_input_zero=has_zero)
-    with open(p + "_torch_accuracy.txt", "w", encoding="utf-8") as f:
-        f.write(f"accuracy {acc:.4f}\n")
-        f.write(f"correct {int((preds == y).sum())} of {len(y)}\n")
-        f.write(f"accuracy_sign_zero_one {acc1:.4f}\n")
-        f.write(f"images_with_zero_sign_input {int(has_zero.sum())}\n")
-        f.write(f"epochs {args.epochs}\n")
-        f.write(f"training_seconds {train_time:.1f}\n")
-        f.write(f"torch {torch.__version__}\n")
+    onnx_path = export_with_reference(model, x_test, y_test, p, args.epochs, train_time)
     written = [onnx_path]
     if args.arch == "xnor":
         q, n_act, n_wt = to_qonnx(onnx.load(onnx_path))

@@ -205,6 +205,8 @@ OpSupport hlsOpSupport(const Op &O) {
       return OpSupport::no(fmt::format("it streams %{}, a constant (an accelerator streams only "
                                        "values computed from its inputs)",
                                        cComment(V->name())));
+  if (isa<WeightedLayerOp>(O) && WeightedLayerOp(O).w()->type().Elem == ElemType::I8)
+    return OpSupport::no("ternary weights have no streaming layer");
   switch (O.kind()) {
   case OpKind::Conv:
   case OpKind::BWConv:

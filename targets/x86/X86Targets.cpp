@@ -74,6 +74,8 @@ enum class FloatConv { Auto, Oc, Pixels };
 struct X86Kernels {
   KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BMaxPool, MaxPool, AvgPool, Threshold,
       ConvOc, Conv, Gemm, BWConv, BWDense;
+  /// Ternary-weight layers (AVX-512 only; without them the generic kernels run them).
+  std::vector<KernelId> Ternary = {};
 };
 
 class X86Target : public CpuTarget {
@@ -111,9 +113,13 @@ protected:
       return useOcConv(OcConvAlways, C.w()->type().Dims, C.strides().back());
     };
     // The oc conv once more after the pixels one: it takes the convs the latter does not.
-    return {{K.BConv},   {K.BConvThreshold}, {K.BDense},    {K.BDenseThreshold},  {K.BMaxPool},
-            {K.MaxPool}, {K.AvgPool},        {K.Threshold}, {K.ConvOc, PreferOc}, {K.Conv},
-            {K.ConvOc},  {K.Gemm},           {K.BWConv},    {K.BWDense}};
+    std::vector<KernelChoice> C = {
+        {K.BConv},   {K.BConvThreshold}, {K.BDense},    {K.BDenseThreshold},  {K.BMaxPool},
+        {K.MaxPool}, {K.AvgPool},        {K.Threshold}, {K.ConvOc, PreferOc}, {K.Conv},
+        {K.ConvOc},  {K.Gemm},           {K.BWConv},    {K.BWDense}};
+    for (KernelId T : K.Ternary)
+      C.push_back({T});
+    return C;
   }
 
 private:
@@ -134,7 +140,10 @@ std::unique_ptr<Target> createAvx512Target() {
   return std::make_unique<X86Target>(
       "avx512", KernelIsa::Avx512,
       std::vector<const char *>{XNORC_AVX512_FEATURES(XNORC_CHECK_TEXT)},
-      X86Kernels{XNORC_X86_CHOICES(Avx512)}, false);
+      X86Kernels{XNORC_X86_CHOICES(Avx512),
+                 {KernelId::Avx512TConv, KernelId::Avx512TConvThreshold, KernelId::Avx512TDense,
+                  KernelId::Avx512TDenseThreshold}},
+      false);
 }
 
 #if defined(__x86_64__) || defined(__i386__)

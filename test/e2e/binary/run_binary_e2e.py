@@ -13,6 +13,9 @@ Models (expected outputs from PyTorch, or from numpy for the QONNX model):
   cnv_pruned CNV with constant channels (BatchNorm gamma = 0, a mean beyond the
              reachable range) that prune-channels removes where it can (channel
              counts 14 and 62: not multiples of the kernels' blocks).
+  ternary    ternary weights {-alpha, 0, +alpha} (TWN / TBN) on binary inputs:
+             convs and a dense layer with 30-90 % zeros and an all-zero filter,
+             zero padding, a stride-2 conv, max-pools before the BatchNorm.
 
 Sign is exported through a custom autograd Function whose symbolic emits Sign;
 binary weights are sign(W) * mean(|W|) per output channel in forward (exported
@@ -313,6 +316,73 @@ class CnvPruned(Cnv):
             self.cbns[2].weight[7] = abs(float(self.cbns[2].weight[7]))
 
 
+def ternarize_(layer: nn.Module, rng, zero_frac: float, zero_filters=()) -> np.ndarray:
+    """Weights {-alpha, 0, +alpha} per output channel, stored as such (TWN-style: the
+    smallest zero_frac of each filter's |w| become 0); returns alpha."""
+    with torch.no_grad():
+        w = layer.weight
+        flat = w.abs().reshape(w.shape[0], -1)
+        cut = torch.quantile(flat, zero_frac, dim=1).reshape(-1, *([1] * (w.dim() - 1)))
+        levels = torch.sign(w) * (w.abs() > cut)
+        alpha = rng.uniform(0.25, 1.5, w.shape[0]).astype(np.float32)
+        levels[list(zero_filters)] = 0  # all-zero filters: constant channels
+        w.copy_(levels * torch.tensor(alpha).reshape(-1, *([1] * (w.dim() - 1))))
+    return alpha
+
+
+class TernaryCnn(nn.Module):
+    """Ternary weights (TWN / TBN) on binary activations: the XNOR CNN's layer order (zero
+    padding, a stride-2 conv, max-pools before the BatchNorm, gamma < 0 channels), each
+    filter with another share of zeros, an all-zero filter, and a ternary dense layer."""
+
+    def __init__(self, rng):
+        super().__init__()
+        self.conv0 = nn.Conv2d(3, 40, 3, padding=1)                   # float first layer
+        self.bn0 = nn.BatchNorm2d(40)
+        self.tc1 = nn.Conv2d(40, 70, 3, padding=1, bias=False)        # -> maxpool 8x8
+        self.bn1 = nn.BatchNorm2d(70)
+        self.tc2 = nn.Conv2d(70, 65, 3, stride=2, padding=1, bias=False)  # 4x4
+        self.bn2 = nn.BatchNorm2d(65)
+        self.tc3 = nn.Conv2d(65, 40, 3, padding=1, bias=False)        # -> maxpool 2x2
+        self.bn3 = nn.BatchNorm2d(40)
+        self.tfc = nn.Linear(40 * 2 * 2, 32, bias=False)
+        self.bn4 = nn.BatchNorm1d(32)
+        self.fc = nn.Linear(32, 10)                                   # float last layer
+        a1 = ternarize_(self.tc1, rng, 0.3)
+        a2 = ternarize_(self.tc2, rng, 0.6, zero_filters=(7,))
+        ternarize_(self.tc3, rng, 0.9)
+        a4 = ternarize_(self.tfc, rng, 0.5)
+        random_bn(self.bn0, rng, neg=(3,))
+        tie_free_bn(self.bn1, a1, 40 * 9, rng, neg=(1, 69))
+        tie_free_bn(self.bn2, a2, 70 * 9 // 3, rng, neg=(0, 64))
+        random_bn(self.bn3, rng, neg=(2,))
+        tie_free_bn(self.bn4, a4, 160 // 2, rng, neg=(2,))
+        self.tie_checks = []
+
+    def calibrate(self, x):
+        untie_bn(self.bn0, self.conv0(x))
+        h = SignF.apply(self.bn0(self.conv0(x)))
+        h = SignF.apply(self.bn1(nn.functional.max_pool2d(self.tc1(h), 2)))
+        h = SignF.apply(self.bn2(self.tc2(h)))
+        untie_bn(self.bn3, nn.functional.max_pool2d(self.tc3(h), 2))
+
+    def forward(self, x):
+        h = self.bn0(self.conv0(x))
+        self.tie_checks = [(self.conv0(x), self.bn0)]
+        h = nn.functional.max_pool2d(self.tc1(SignF.apply(h)), 2)
+        self.tie_checks.append((h, self.bn1))
+        s1 = SignF.apply(self.bn1(h))
+        h = self.tc2(s1)
+        self.tie_checks.append((h, self.bn2))
+        s2 = SignF.apply(self.bn2(h))
+        h = nn.functional.max_pool2d(self.tc3(s2), 2)
+        self.tie_checks.append((h, self.bn3))
+        h = torch.flatten(SignF.apply(self.bn3(h)), 1)
+        h = self.tfc(h)
+        self.tie_checks.append((h.reshape(*h.shape, 1, 1), self.bn4))
+        return self.fc(SignF.apply(self.bn4(h))), s2
+
+
 def bipolar_signs(model: onnx.ModelProto) -> None:
     """The QONNX form of a model: every Sign becomes BipolarQuant(x, 1)."""
     dom = "qonnx.custom_op.general"
@@ -396,7 +466,10 @@ SPECS = [
     ("cnv", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
     ("cnv_qonnx", Cnv, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
     ("cnv_pruned", CnvPruned, [BATCH, 3, 32, 32], ["binary-weight"] + ["xnor"] * 8, {1}),
+    ("ternary", TernaryCnn, [BATCH, 3, 16, 16], ["float"] + ["xnor"] * 4 + ["float"], {1}),
 ]
+# Models a target has no layers for: {target: {model: reason}}; not run there.
+UNSUPPORTED = {"hls": {"ternary": "ternary weights have no streaming layer"}}
 
 
 def layer_kinds(stderr: str) -> list[str]:
@@ -529,6 +602,10 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown models: {', '.join(sorted(unknown))}")
     specs = [s for s in SPECS if not wanted or s[0] in wanted]
+    for name, reason in UNSUPPORTED.get(args.target, {}).items():
+        if any(s[0] == name for s in specs):
+            print(f"SKIP   {name}: {reason} (--target={args.target})")
+    specs = [s for s in specs if s[0] not in UNSUPPORTED.get(args.target, {})]
     if args.cnv_full:
         Cnv.CHANNELS = Cnv.FULL_CHANNELS
         specs = [s for s in specs if s[1] is Cnv]
