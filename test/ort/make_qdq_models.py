@@ -158,7 +158,20 @@ def dense_model(outdir: Path, rng: np.random.Generator) -> None:
     save(b, out, "qdq_dense", [5, 12], outdir, x_in)
 
 
-MODELS = (conv_model, dense_model)
+def conv1d_model(outdir: Path, rng: np.random.Generator) -> None:
+    """A dilated, strided 1-D conv whose output rows (298) are longer than the generic
+    kernel's accumulator segment (256), int8 activations."""
+    b = Builder(rng)
+    xs, xzp = 4.0 / 255, np.array(0, np.int8)
+    q = b.quantize("input", xs, 0, True)
+    q, s, zp = layer(b, q, xs, xzp, "Conv", (8, 4, 5), True, False, signed_out=True,
+                     strides=[2], pads=[2, 2], dilations=[2])
+    out = b.dequantize(q, s, zp)
+    x_in = rng.standard_normal((1, 4, 600)).astype(np.float32)
+    save(b, out, "qdq_conv1d", [1, 8, 298], outdir, x_in)
+
+
+MODELS = (conv_model, dense_model, conv1d_model)
 
 
 def make_all(outdir: Path) -> list[Path]:

@@ -126,7 +126,22 @@ inline xn_qchannel xn_qchannel_of(const P *p, int64_t m, const float *x_scale, c
   XN_QLAYER_FIELDS(F, A)
 XN_DECLARE_PARAMS(xn_qconv_params, XN_QCONV_PARAMS)
 
-// Padded taps hold the input zero point, so they contribute nothing and are skipped.
+// The output positions o in [0, n) whose input position o * stride + off lies in [0, in):
+// [*lo, *hi), empty when none does.
+inline void xn_out_range(int64_t off, int64_t stride, int64_t in, int64_t n, int64_t *lo,
+                         int64_t *hi) {
+  *lo = off >= 0 ? 0 : xn_ceil_div(-off, stride);
+  *hi = in - off <= 0 ? 0 : xn_ceil_div(in - off, stride);
+  *hi = *hi < n ? *hi : n;
+  *lo = *lo < *hi ? *lo : *hi;
+}
+
+// The int32 accumulators of one segment of an output row live on the stack.
+#define XN_QCONV_SEGMENT 256
+
+// Padded taps hold the input zero point, so they contribute nothing and are skipped. Each
+// tap runs along a segment of the innermost output dimension, a loop the compiler
+// vectorises; integer sums are exact, so the order is free.
 template <class TX, class TW>
 inline void xn_qconv_t(const xn_qconv_params *p, const TX *x, int32_t x_zp, const float *x_scale,
                        const TW *w, const float *w_scale, const void *w_zero_point,
@@ -137,36 +152,44 @@ inline void xn_qconv_t(const xn_qconv_params *p, const TX *x, int32_t x_zp, cons
   const int64_t cg = p->c_in / p->group, mg = p->c_out / p->group;
   const int64_t in_px = id[0] * id[1] * id[2], out_px = od[0] * od[1] * od[2];
   const int64_t taps = k[0] * k[1] * k[2];
+  int32_t acc[XN_QCONV_SEGMENT];
   for (int64_t b = 0; b < p->n; ++b)
     for (int64_t m = 0; m < p->c_out; ++m) {
       const xn_qchannel q =
           xn_qchannel_of(p, m, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
-      const int64_t g = m / mg;
+      const TX *xg = x + (b * p->c_in + m / mg * cg) * in_px;
       const TW *wm = w + m * cg * taps;
-      int64_t o = (b * p->c_out + m) * out_px;
+      const int64_t ybase = (b * p->c_out + m) * out_px;
       for (int64_t o0 = 0; o0 < od[0]; ++o0)
         for (int64_t o1 = 0; o1 < od[1]; ++o1)
-          for (int64_t o2 = 0; o2 < od[2]; ++o2, ++o) {
-            int64_t lo0, hi0, lo1, hi1, lo2, hi2;
+          for (int64_t seg = 0; seg < od[2]; seg += XN_QCONV_SEGMENT) {
+            const int64_t len = od[2] - seg < XN_QCONV_SEGMENT ? od[2] - seg : XN_QCONV_SEGMENT;
+            for (int64_t j = 0; j < len; ++j)
+              acc[j] = bias ? bias[m] : 0;
+            int64_t lo0, hi0, lo1, hi1;
             xn_tap_range(o0 * s[0] - pb[0], dl[0], k[0], 0, id[0], &lo0, &hi0);
             xn_tap_range(o1 * s[1] - pb[1], dl[1], k[1], 0, id[1], &lo1, &hi1);
-            xn_tap_range(o2 * s[2] - pb[2], dl[2], k[2], 0, id[2], &lo2, &hi2);
-            int32_t acc = bias ? bias[m] : 0;
-            for (int64_t c = 0; c < cg; ++c) {
-              const TX *xc = x + (b * p->c_in + g * cg + c) * in_px;
-              const TW *wc = wm + c * taps;
+            for (int64_t c = 0; c < cg; ++c)
               for (int64_t k0 = lo0; k0 < hi0; ++k0)
                 for (int64_t k1 = lo1; k1 < hi1; ++k1) {
                   const int64_t i0 = o0 * s[0] - pb[0] + k0 * dl[0];
                   const int64_t i1 = o1 * s[1] - pb[1] + k1 * dl[1];
-                  const TX *xr = xc + (i0 * id[1] + i1) * id[2];
-                  const TW *wr = wc + (k0 * k[1] + k1) * k[2];
-                  for (int64_t k2 = lo2; k2 < hi2; ++k2)
-                    acc += ((int32_t)xr[o2 * s[2] - pb[2] + k2 * dl[2]] - x_zp) *
-                           ((int32_t)wr[k2] - q.w_zp);
+                  const TX *xr = xg + (c * id[0] + i0) * id[1] * id[2] + i1 * id[2];
+                  const TW *wr = wm + ((c * k[0] + k0) * k[1] + k1) * k[2];
+                  for (int64_t k2 = 0; k2 < k[2]; ++k2) {
+                    // Input position of output seg + j: (seg + j) * s + off.
+                    const int64_t off = seg * s[2] - pb[2] + k2 * dl[2];
+                    int64_t lo, hi;
+                    xn_out_range(off, s[2], id[2], len, &lo, &hi);
+                    const int32_t wv = (int32_t)wr[k2] - q.w_zp;
+                    const int64_t st = s[2];
+                    for (int64_t j = lo; j < hi; ++j)
+                      acc[j] += ((int32_t)xr[j * st + off] - x_zp) * wv;
+                  }
                 }
-            }
-            xn_qstore(y, p->y_type, o, xn_requantize(acc, q.scale, q.zp, q.lo, q.hi));
+            const int64_t o = ybase + (o0 * od[1] + o1) * od[2] + seg;
+            for (int64_t j = 0; j < len; ++j)
+              xn_qstore(y, p->y_type, o + j, xn_requantize(acc[j], q.scale, q.zp, q.lo, q.hi));
           }
     }
 }
