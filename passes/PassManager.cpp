@@ -30,8 +30,11 @@ const std::vector<PassInfo> &registeredPasses() {
 const char *defaultPipeline() {
   // dce after each rewrite drops the float chains it replaced, so the next
   // pass sees single-user values where the model has them.
-  return "shape-infer,const-fold,dce,binarize,dce,fold-batchnorm,bn-sign-to-threshold,dce,"
-         "reorder-pool,dce,fuse-bconv-threshold,fuse-residual,fuse-activation,dce,prune-channels";
+  // quantize-layers runs before const-fold, which would fold the dequantized
+  // constant weights it turns into integer layers.
+  return "shape-infer,quantize-layers,const-fold,dce,binarize,dce,fold-batchnorm,"
+         "bn-sign-to-threshold,dce,reorder-pool,dce,fuse-bconv-threshold,fuse-residual,"
+         "fuse-activation,dce,prune-channels";
 }
 
 llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {

@@ -84,6 +84,10 @@ ALLOWED = {
         "its caller dispatches only binary ops to it",
     ("compiler/Lowering/BinaryKernelLowering.cpp", "not a binary op"):
         "its caller dispatches only binary ops to it",
+    ("compiler/Interpreter/QuantOps.cpp", "not an 8-bit integer op"):
+        "its caller dispatches only isQuantizedOp() ops to it",
+    ("compiler/Lowering/QuantKernelLowering.cpp", "not an 8-bit integer op"):
+        "its caller dispatches only isQuantizedOp() ops to it",
     ("targets/Target.cpp", "internal error"):
         "a target that declares an option must set it: a programming error",
     ("targets/common/RuntimeHeaders.cpp", "internal error"):

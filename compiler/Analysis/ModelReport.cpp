@@ -16,6 +16,8 @@ namespace {
 const char *layerKind(OpKind K) {
   if (hasTrait(K, OpTrait::DataMovement))
     return "-";
+  if (isQuantizedOp(K))
+    return "int8";
   if (hasTrait(K, OpTrait::BinaryWeight))
     return "binary-weight";
   // On bits without xnor-popcount: packing, unpacking, the bit max-pool.
@@ -61,6 +63,12 @@ int64_t macsOf(const Op &O) {
     return numElements(Y) * WeightedLayerOp(O).x()->type().Dims[1];
   case OpKind::MatMul:
     return numElements(Y) * MatMulOp(O).a()->type().Dims.back();
+  case OpKind::QConv: {
+    const Shape &W = QConvOp(O).w()->type().Dims;
+    return numElements(Y) * numElements(Shape(W.begin() + 1, W.end()));
+  }
+  case OpKind::QGemm:
+    return numElements(Y) * QGemmOp(O).x()->type().Dims[1];
   default:
     return 0;
   }
@@ -96,11 +104,14 @@ ModelReport buildReport(const Graph &G, int64_t ArenaBytes) {
         Row.WeightBytes += emittedBytes(*O, *V);
         FloatEquivalent += V->type().numElements() * 4;
       }
+    bool Int8 = isQuantizedOp(O->kind());
     if (Row.Kind == std::string("xnor"))
       R.BinaryMacs += Row.Macs;
+    else if (Int8)
+      R.Int8Macs += Row.Macs;
     else
       R.FloatMacs += Row.Macs;
-    if (Row.Kind != std::string("float") && Row.Kind != std::string("-")) {
+    if (Row.Kind != std::string("float") && Row.Kind != std::string("-") && !Int8) {
       R.BinaryLayerBytes += Row.WeightBytes;
       R.BinaryLayerFloatBytes += FloatEquivalent;
     }
@@ -134,7 +145,8 @@ std::string formatReportTable(const ModelReport &R) {
     Out += fmt::format("{:<28} {:<17} {:<13} {:>14} {:>12} {:>12}\n",
                        terminalSafe(L.Name.substr(0, 28), /*KeepNewlines=*/false), L.Op, L.Kind,
                        L.Macs, human(L.WeightBytes), human(L.ActivationBytes));
-  Out += fmt::format("totals: {} float MACs, {} binary MACs\n", R.FloatMacs, R.BinaryMacs);
+  Out += fmt::format("totals: {} float MACs, {} binary MACs", R.FloatMacs, R.BinaryMacs);
+  Out += R.Int8Macs ? fmt::format(", {} 8-bit MACs\n", R.Int8Macs) : std::string("\n");
   Out += fmt::format("arena: {} ({} bytes); constants: {} ({} bytes); source model weights: {} "
                      "({} bytes)",
                      human(R.ArenaBytes), R.ArenaBytes, human(R.ConstantBytes), R.ConstantBytes,
@@ -178,6 +190,7 @@ std::string formatReportJson(const ModelReport &R) {
     J.attribute("source_weight_bytes", R.SourceWeightBytes);
     J.attribute("float_macs", R.FloatMacs);
     J.attribute("binary_macs", R.BinaryMacs);
+    J.attribute("int8_macs", R.Int8Macs);
     J.attribute("binary_layer_bytes", R.BinaryLayerBytes);
     J.attribute("binary_layer_float32_bytes", R.BinaryLayerFloatBytes);
     J.attribute("bn_arith", R.BnArith);

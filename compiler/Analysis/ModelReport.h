@@ -32,6 +32,7 @@ struct ModelReport {
   std::vector<TieRow> Ties;
   int64_t ArenaBytes = 0, ConstantBytes = 0, SourceWeightBytes = 0;
   int64_t FloatMacs = 0, BinaryMacs = 0;
+  int64_t Int8Macs = 0; ///< of the 8-bit integer layers (qconv, qgemm)
   /// Weight bytes of the layers that became xnor / binary-weight, now and as float32.
   int64_t BinaryLayerBytes = 0, BinaryLayerFloatBytes = 0;
   /// Zero weights, constant and dead channels per conv/dense layer.

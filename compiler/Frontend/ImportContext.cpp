@@ -157,6 +157,10 @@ llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Op
   // A shape is known at compile time whatever the operand holds.
   if (Kind == OpKind::ShapeOf)
     Foldable = true;
+  // Dequantized constant weights stay integer until quantize-layers has seen them
+  // (it makes the layer they feed an integer one); const-fold folds the rest.
+  if (Kind == OpKind::Dequantize)
+    Foldable = false;
   if (Foldable) {
     std::vector<const Tensor *> Args;
     for (Value *V : O->operands())
@@ -211,8 +215,13 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P, const TensorS
   bool IsFloat =
       P.data_type() == onnx::TensorProto::FLOAT || P.data_type() == onnx::TensorProto::DOUBLE;
   Shape Dims(P.dims().begin(), P.dims().end());
-  // The tensor as the IR holds it (f32 or i64), checked before anything is allocated.
-  TensorType Type{IsFloat ? ElemType::F32 : ElemType::I64, Dims};
+  // The tensor as the IR holds it (f32, i8/u8 for quantized data, else i64),
+  // checked before anything is allocated.
+  ElemType Elem = IsFloat                                     ? ElemType::F32
+                  : P.data_type() == onnx::TensorProto::INT8  ? ElemType::I8
+                  : P.data_type() == onnx::TensorProto::UINT8 ? ElemType::U8
+                                                              : ElemType::I64;
+  TensorType Type{Elem, Dims};
   if (auto E = checkTensorLimits(Type, Src.Limits, "tensor '" + P.name() + "'"))
     return std::move(E);
   int64_t N = Type.numElements();
@@ -270,8 +279,29 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P, const TensorS
       T.data<float>()[I] = static_cast<float>(D[I]);
     return T;
   }
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8: {
+    // Quantized data keeps its 8-bit type (QuantizeLinear's zero point decides its result type).
+    Tensor T(Type);
+    if (HasRaw) {
+      if (auto E = Check(Raw.size()))
+        return std::move(E);
+      std::memcpy(T.data<uint8_t>(), Raw.data(), N);
+    } else {
+      if (auto E = Check(P.int32_data_size()))
+        return std::move(E);
+      for (int64_t I = 0; I < N; ++I) {
+        int64_t V = P.int32_data(static_cast<int>(I));
+        if (V < integerTypeMin(Elem) || V > integerTypeMax(Elem))
+          return makeError("tensor '{}' holds {}, outside the range of {}", P.name(), V,
+                           elemTypeName(Elem));
+        T.setFromDouble(I, static_cast<double>(V));
+      }
+    }
+    return T;
+  }
   default: {
-    // Integer tensors only ever feed shape computations, which run in int64.
+    // Other integer tensors feed shape computations, which run in int64.
     Tensor T(Type);
     int64_t *Out = T.data<int64_t>();
     auto DT = P.data_type();
@@ -287,8 +317,7 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P, const TensorS
           std::memcpy(&V, B, 4);
           Out[I] = V;
         } else
-          Out[I] =
-              DT == onnx::TensorProto::INT8 ? static_cast<int8_t>(*B) : static_cast<uint8_t>(*B);
+          Out[I] = static_cast<uint8_t>(*B); // BOOL
       }
     } else if (DT == onnx::TensorProto::INT64) {
       if (auto E = Check(P.int64_data_size()))

@@ -68,22 +68,29 @@ llvm::Error rejectUsedOutput(ImportContext &Ctx, int Out, const char *What) {
 
 } // namespace
 
+llvm::Expected<Attributes> convAttrs(ImportContext &Ctx, const Value &X, const Value &W) {
+  const Shape &WS = W.type().Dims;
+  if (WS.size() < 3)
+    return Ctx.error("weight must have rank >= 3");
+  std::vector<int64_t> Kernel(WS.begin() + 2, WS.end());
+  if (Ctx.hasAttr("kernel_shape") && Ctx.attrInts("kernel_shape") != Kernel)
+    return Ctx.error("kernel_shape disagrees with the weight's shape " + shapeToString(WS));
+  auto A = windowAttrs(Ctx, X.type().Dims, Kernel, true);
+  if (!A)
+    return A.takeError();
+  GroupedConvOp::set_group(*A, Ctx.attrInt("group", 1));
+  return A;
+}
+
 llvm::Error importConv(ImportContext &Ctx) {
   auto X = Ctx.input(0), W = Ctx.input(1);
   if (!X)
     return X.takeError();
   if (!W)
     return W.takeError();
-  const Shape &WS = (*W)->type().Dims;
-  if (WS.size() < 3)
-    return Ctx.error("weight must have rank >= 3");
-  std::vector<int64_t> Kernel(WS.begin() + 2, WS.end());
-  if (Ctx.hasAttr("kernel_shape") && Ctx.attrInts("kernel_shape") != Kernel)
-    return Ctx.error("kernel_shape disagrees with the weight's shape " + shapeToString(WS));
-  auto A = windowAttrs(Ctx, (*X)->type().Dims, Kernel, true);
+  auto A = convAttrs(Ctx, **X, **W);
   if (!A)
     return A.takeError();
-  ConvOp::set_group(*A, Ctx.attrInt("group", 1));
   std::vector<Value *> Operands{*X, *W};
   if (Ctx.hasInput(2)) {
     auto B = Ctx.input(2);

@@ -165,6 +165,10 @@ template <typename View> std::optional<View> dyn_cast(const Op *O) {
   return View(*O);
 }
 
+/// The 8-bit integer ops: quantize, dequantize, qconv, qgemm. Like the binary
+/// ops, the interpreter evaluates them from their definition, not their kernels.
+inline bool isQuantizedOp(OpKind K) { return QLinearOp::classof(K) || QLayerOp::classof(K); }
+
 } // namespace xnorc
 
 #endif

@@ -505,6 +505,113 @@ llvm::Expected<TensorType> inferCast(const CastOp &C) {
   return TensorType{To, C.x()->type().Dims};
 }
 
+/// 8-bit integer ops: the quantized element types and the scale/zero-point pairs.
+bool isQuantType(ElemType E) { return E == ElemType::I8 || E == ElemType::U8; }
+
+/// Scale S (f32) and zero point Z (of type ZElem, or any 8-bit type when
+/// ZElem is null) of one quantized tensor: per tensor, or C values per channel.
+/// Who ("", "x ", "w ", "y ") names the tensor in messages.
+llvm::Error checkQuantParams(const Value *S, const Value *Z, int64_t C, const std::string &Who,
+                             const ElemType *ZElem) {
+  if (auto E = expectElem(S, ElemType::F32, (Who + "scale").c_str()))
+    return E;
+  auto Count = [&](const Value *V, const char *What) -> llvm::Error {
+    const Shape &D = V->type().Dims;
+    if (D.size() > 1 || (numElements(D) != 1 && numElements(D) != C))
+      return makeError("{}{} '{}' has shape {}, expected one value or [{}]", Who, What, V->name(),
+                       shapeToString(D), C);
+    return llvm::Error::success();
+  };
+  if (auto E = Count(S, "scale"))
+    return E;
+  if (auto E = Count(Z, "zero point"))
+    return E;
+  if (numElements(Z->type().Dims) != numElements(S->type().Dims))
+    return makeError("{}zero point '{}' has {} values, its scale {}", Who, Z->name(),
+                     numElements(Z->type().Dims), numElements(S->type().Dims));
+  ElemType ZE = Z->type().Elem;
+  if (ZElem ? ZE != *ZElem : !isQuantType(ZE))
+    return makeError("{}zero point '{}' has element type {}, expected {}", Who, Z->name(),
+                     elemTypeName(ZE), ZElem ? elemTypeName(*ZElem) : "i8 or u8");
+  return llvm::Error::success();
+}
+
+llvm::Expected<TensorType> inferQuantLinear(const QLinearOp &Q, bool Quantize) {
+  const TensorType &X = Q.x()->type();
+  // One scale per tensor, or one per channel along axis.
+  int64_t Axis = Q.axis(), C = 1;
+  if (Q.scale()->type().numElements() != 1) {
+    if (Axis >= static_cast<int64_t>(X.rank()))
+      return makeError("axis {} is out of range for rank {}", Axis, X.rank());
+    C = X.Dims[Axis];
+  }
+  if (Quantize) {
+    if (auto E = expectElem(Q.x(), ElemType::F32, "input"))
+      return std::move(E);
+  } else if (!isQuantType(X.Elem) && X.Elem != ElemType::I32) {
+    return makeError("input '{}' has element type {}, expected i8, u8 or i32", Q.x()->name(),
+                     elemTypeName(X.Elem));
+  }
+  if (auto E = checkQuantParams(Q.scale(), Q.zero_point(), C, "", Quantize ? nullptr : &X.Elem))
+    return std::move(E);
+  return TensorType{Quantize ? Q.zero_point()->type().Elem : ElemType::F32, X.Dims};
+}
+
+/// qconv and qgemm: operand types and quantization parameters for M output
+/// channels and K products per output; the result has y_zero_point's type.
+llvm::Expected<TensorType> qLayerResult(const QLayerOp &L, int64_t M, int64_t K, Shape Out) {
+  for (const Value *V : {L.x(), L.w()})
+    if (!isQuantType(V->type().Elem))
+      return makeError("operand '{}' has element type {}, expected i8 or u8", V->name(),
+                       elemTypeName(V->type().Elem));
+  ElemType XE = L.x()->type().Elem, WE = L.w()->type().Elem;
+  if (auto E = checkQuantParams(L.x_scale(), L.x_zero_point(), 1, "x ", &XE))
+    return std::move(E);
+  if (auto E = checkQuantParams(L.w_scale(), L.w_zero_point(), M, "w ", &WE))
+    return std::move(E);
+  if (auto E = checkQuantParams(L.y_scale(), L.y_zero_point(), 1, "y ", nullptr))
+    return std::move(E);
+  if (L.bias())
+    if (auto E = expectVector(L.bias(), M, ElemType::I32, "bias"))
+      return std::move(E);
+  // Each product of two 8-bit differences is at most 255 * 255 in magnitude:
+  // more than this many of them could overflow the int32 accumulator.
+  constexpr int64_t MaxProducts = INT32_MAX / (255 * 255);
+  if (K > MaxProducts)
+    return makeError("{} products per output could overflow the int32 accumulator (at most {})", K,
+                     MaxProducts);
+  return TensorType{L.y_zero_point()->type().Elem, std::move(Out)};
+}
+
+llvm::Expected<TensorType> inferQConv(const QConvOp &C) {
+  const Shape &X = C.x()->type().Dims, &W = C.w()->type().Dims;
+  if (X.size() < 3 || W.size() != X.size())
+    return makeError("qconv expects input and weight of equal rank >= 3, got {} and {}",
+                     shapeToString(X), shapeToString(W));
+  int64_t G = C.group();
+  if (X[1] % G || W[0] % G || checkedMul(W[1], G) != X[1])
+    return makeError("qconv input channels {} do not match weight {} with group {}", X[1],
+                     shapeToString(W), G);
+  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), C.as<WindowedOp>(), false);
+  if (!Sp)
+    return Sp.takeError();
+  Shape Out{X[0], W[0]};
+  Out.insert(Out.end(), Sp->begin(), Sp->end());
+  return qLayerResult(C.as<QLayerOp>(), W[0], numElements(Shape(W.begin() + 1, W.end())), Out);
+}
+
+llvm::Expected<TensorType> inferQGemm(const QGemmOp &G) {
+  const Shape &SA = G.x()->type().Dims, &SB = G.w()->type().Dims;
+  if (SA.size() != 2 || SB.size() != 2)
+    return makeError("qgemm expects 2-D operands, got {} and {}", shapeToString(SA),
+                     shapeToString(SB));
+  bool TB = G.transB();
+  int64_t KB = TB ? SB[1] : SB[0], N = TB ? SB[0] : SB[1];
+  if (SA[1] != KB)
+    return makeError("qgemm inner dimensions differ: {} vs {}", SA[1], KB);
+  return qLayerResult(G.as<QLayerOp>(), N, KB, {SA[0], N});
+}
+
 llvm::Error checkOperandTypes(OpKind Kind, const Operands &Ops) {
   // Packed bits are not elements: only binary ops know their layout (a reshape
   // or slice of b1 storage would reinterpret words, not values).
@@ -604,6 +711,13 @@ llvm::Expected<TensorType> inferRule(OpKind Kind, const std::vector<Value *> &Op
     return inferBinaryDense(V);
   case OpKind::BMaxPool:
     return inferBMaxPool(V.as<BMaxPoolOp>());
+  case OpKind::Quantize:
+  case OpKind::Dequantize:
+    return inferQuantLinear(V.as<QLinearOp>(), Kind == OpKind::Quantize);
+  case OpKind::QConv:
+    return inferQConv(V.as<QConvOp>());
+  case OpKind::QGemm:
+    return inferQGemm(V.as<QGemmOp>());
   case OpKind::ShapeOf:
     return TensorType{ElemType::I64, {static_cast<int64_t>(V.as<ShapeOfOp>().x()->type().rank())}};
   case OpKind::Cast:

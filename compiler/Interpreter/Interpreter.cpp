@@ -1,6 +1,7 @@
 #include "compiler/Interpreter/Interpreter.h"
 
 #include "compiler/Interpreter/BinaryOps.h"
+#include "compiler/Interpreter/QuantOps.h"
 
 #include "compiler/Analysis/BatchNormArith.h"
 #include "compiler/IR/OpViews.h"
@@ -224,6 +225,8 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
   }
   if (isBinaryOp(O.kind()))
     return evaluateBinaryOp(O, In);
+  if (isQuantizedOp(O.kind()))
+    return evaluateQuantOp(O, In);
 
   auto Call = lowerToKernel(O);
   if (!Call)

@@ -61,6 +61,8 @@ inline int32_t activationKind(const std::string &Name) {
 }
 
 llvm::Expected<KernelCall> lowerBinaryOpToKernel(const Op &O);
+/// quantize, dequantize, qconv, qgemm (QuantKernelLowering.cpp).
+llvm::Expected<KernelCall> lowerQuantOpToKernel(const Op &O);
 
 } // namespace xnorc
 

@@ -349,6 +349,8 @@ KernelCall lowerCopy(const Op &O) {
 llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   if (isBinaryOp(O.kind()))
     return lowerBinaryOpToKernel(O);
+  if (isQuantizedOp(O.kind()))
+    return lowerQuantOpToKernel(O);
   for (Value *V : O.operands())
     if (V->type().Elem != ElemType::F32)
       return makeError("{}: operand %{} has element type {}; generic kernels are float-only",

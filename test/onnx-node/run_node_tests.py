@@ -28,7 +28,8 @@ CPU lacks is skipped as a whole (exit 77, the reason printed).
 xnorc compiles for static shapes: integer operands such as Reshape's shape,
 Unsqueeze's axes, Pad's pads or Gather's indices must be compile-time
 constants, as they are (initializers) in real deployments.  The node tests
-pass them as graph inputs instead, so for every int32/int64 graph input whose
+pass them as graph inputs instead, so for every int32/int64 (and int8/uint8: the
+quantization tests' data and zero points) graph input whose
 value is in the test data set the runner writes a modified model into the
 work dir with that input moved into graph.initializer (one model per distinct
 set of values, so data sets with different integer values each get their
@@ -136,6 +137,19 @@ def discover(root: Path, supported: set[str], name_filter: re.Pattern | None) ->
 
 # Graph inputs of these dtypes are bound to their test data as initializers.
 BINDABLE_DTYPES = {onnx.TensorProto.INT32, onnx.TensorProto.INT64}
+# In models of the quantization ops, int8/uint8 inputs are bound too, and outputs of these
+# dtypes are compared through an appended DequantizeLinear with scale 1 and zero point 0,
+# which is exact: xnorc's graph inputs and outputs are float32.
+QUANT_OPS = {"QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul"}
+EIGHT_BIT_DTYPES = {onnx.TensorProto.INT8: np.int8, onnx.TensorProto.UINT8: np.uint8}
+
+
+def is_quant_model(model: onnx.ModelProto) -> bool:
+    return bool(model_ops(model) & QUANT_OPS)
+
+
+def bindable(model: onnx.ModelProto) -> set[int]:
+    return BINDABLE_DTYPES | (set(EIGHT_BIT_DTYPES) if is_quant_model(model) else set())
 
 
 def dtype_name(elem: int) -> str:
@@ -148,7 +162,7 @@ def tensor_elem_type(value: onnx.ValueInfoProto) -> int | None:
     return value.type.tensor_type.elem_type
 
 
-def value_type_problem(value: onnx.ValueInfoProto, role: str) -> str | None:
+def value_type_problem(value: onnx.ValueInfoProto, role: str, quant: bool = False) -> str | None:
     """Why a graph input/output is outside xnorc's float32-only contract.
 
     int32/int64 inputs are not a problem: they are bound as constants.
@@ -158,6 +172,8 @@ def value_type_problem(value: onnx.ValueInfoProto, role: str) -> str | None:
         return f"{role} '{value.name}' has {(kind or 'no').removesuffix('_type')} type"
     elem = value.type.tensor_type.elem_type
     if elem == onnx.TensorProto.FLOAT or (role == "input" and elem in BINDABLE_DTYPES):
+        return None
+    if quant and elem in EIGHT_BIT_DTYPES:
         return None
     return f"{role} dtype {dtype_name(elem)}"
 
@@ -172,16 +188,40 @@ def dtype_skip_reason(model: onnx.ModelProto) -> str | None:
     # Inputs that cannot be bound (bool, uint8, ...) first, then outputs.
     values = [(v, "input") for v in runtime_inputs(model)] + [(v, "output") for v in model.graph.output]
     for value, role in values:
-        problem = value_type_problem(value, role)
+        problem = value_type_problem(value, role, is_quant_model(model))
         if problem:
             return problem
     return None
 
 
+def widen_outputs(model: onnx.ModelProto) -> onnx.ModelProto | None:
+    """A copy of ``model`` whose int8/uint8 outputs pass through DequantizeLinear(y, 1, 0)
+    (exact: every 8-bit value is a float32), or None if it has no such output."""
+    outs = [o for o in model.graph.output if tensor_elem_type(o) in EIGHT_BIT_DTYPES]
+    if not outs or not is_quant_model(model):
+        return None
+    wide = onnx.ModelProto()
+    wide.CopyFrom(model)
+    for out in wide.graph.output:
+        dtype = EIGHT_BIT_DTYPES.get(tensor_elem_type(out))
+        if dtype is None:
+            continue
+        q = out.name + "_8bit"
+        for node in wide.graph.node:
+            node.output[:] = [q if o == out.name else o for o in node.output]
+        wide.graph.initializer.append(numpy_helper.from_array(np.array(1, np.float32), q + "_s"))
+        wide.graph.initializer.append(numpy_helper.from_array(np.array(0, dtype), q + "_zp"))
+        wide.graph.node.append(onnx.helper.make_node("DequantizeLinear",
+                                                     [q, q + "_s", q + "_zp"], [out.name]))
+        out.type.tensor_type.elem_type = onnx.TensorProto.FLOAT
+    wide.ir_version = max(wide.ir_version, 4)
+    return wide
+
+
 def bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray]) -> onnx.ModelProto:
     """A copy of ``model`` with the named graph inputs turned into initializers."""
     bound = onnx.ModelProto()
-    bound.CopyFrom(model)
+    bound.CopyFrom(widen_outputs(model) or model)
     kept = [v for v in bound.graph.input if v.name not in values]
     del bound.graph.input[:]
     bound.graph.input.extend(kept)
@@ -260,11 +300,12 @@ def bound_model_path(test: NodeTest, bound: dict[str, np.ndarray], workdir: Path
 def prepare_data_sets(test: NodeTest, workdir: Path) -> tuple[list[DataSet], list[str]]:
     """Per test_data_set_N: the model to run, float inputs as .npy, expected outputs.
 
-    int32/int64 graph inputs are bound into a model copy (see bind_inputs).
+    int32/int64/int8/uint8 graph inputs are bound into a model copy (see bind_inputs),
+    int8/uint8 outputs are dequantized exactly (widen_outputs).
     Also returns the notes on bound inputs, e.g. ["int64: shape"].
     """
     graph_inputs = runtime_inputs(test.model)
-    int_inputs = [v for v in graph_inputs if tensor_elem_type(v) in BINDABLE_DTYPES]
+    int_inputs = [v for v in graph_inputs if tensor_elem_type(v) in bindable(test.model)]
     sets, cache = [], {}
     set_dirs = sorted(test.path.glob("test_data_set_*"), key=lambda p: int(p.name.rsplit("_", 1)[1]))
     for set_dir in set_dirs:
@@ -275,7 +316,8 @@ def prepare_data_sets(test: NodeTest, workdir: Path) -> tuple[list[DataSet], lis
             raise Skip(f"input dtype {dtype_name(tensor_elem_type(missing[0]))} without test data "
                        f"to bind as a constant: {', '.join(v.name for v in missing)}")
         bound = {v.name: values[v.name] for v in int_inputs}
-        model = bound_model_path(test, bound, workdir, cache) if bound else test.path / "model.onnx"
+        rewrite = bound or widen_outputs(test.model) is not None
+        model = bound_model_path(test, bound, workdir, cache) if rewrite else test.path / "model.onnx"
         npy_dir = harness.fresh_dir(workdir / f"data_set_{index}")
         inputs = []
         for v in graph_inputs:
@@ -285,6 +327,8 @@ def prepare_data_sets(test: NodeTest, workdir: Path) -> tuple[list[DataSet], lis
             np.save(npy, values[v.name])
             inputs.append(npy)
         expected = [load_pb(pb) for pb in numbered(set_dir, "output")]
+        expected = [e.astype(np.float32) if e.dtype in (np.int8, np.uint8) else e
+                    for e in expected]
         sets.append(DataSet(index, model, inputs, expected))
     by_dtype: dict[str, list[str]] = {}
     for v in int_inputs:

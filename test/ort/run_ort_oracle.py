@@ -22,6 +22,8 @@ Models:
 * ``fashion_qonnx``  xnor_qonnx.onnx: ORT has no QONNX BipolarQuant kernel, so
   ORT is run on xnor_model.onnx (the same network before the rewrite) instead;
   if that is missing the model is skipped with the reason;
+* ``qdq_<name>``  the 8-bit QDQ models of test/ort/make_qdq_models.py (onnx.helper),
+  which ONNX Runtime runs as integer layers: outputs must be equal bit for bit;
 * ``e2e_<name>``  the PyTorch end-to-end models of test/e2e/pytorch/make_models.py
   (needs torch: a failed import fails the run unless --no-e2e) on their own
   inputs, with their flags.txt. A model xnorc rejects with an error (not a crash)
@@ -64,6 +66,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 EXAMPLE = ROOT / "examples" / "fashion_mnist"
 sys.path.insert(0, str(ROOT / "test" / "e2e"))
+sys.path.insert(0, str(HERE))
 import harness  # noqa: E402
 
 SKIP_EXIT = 77
@@ -83,6 +86,7 @@ class Model:
     expected: list[np.ndarray] | None = None  # PyTorch's outputs, if known
     skip: str = ""
     reject_is_skip: bool = False  # an xnorc error (not a crash) skips: e2e models
+    exact: bool = False  # outputs must equal ORT's bit for bit (8-bit models)
 
 
 def ort_available(node: str, work: Path) -> str:
@@ -126,6 +130,12 @@ def fashion_models(work: Path, mdir: Path) -> list[Model]:
     return models
 
 
+def qdq_models(work: Path) -> list[Model]:
+    import make_qdq_models  # noqa: E402  (test/ort, onnx.helper only)
+    return [Model(d.name, d / "model.onnx", [d / "input0.npy"], exact=True)
+            for d in make_qdq_models.make_all(work / "qdq-models")]
+
+
 def e2e_models(work: Path) -> tuple[list[Model], str]:
     try:
         sys.path.insert(0, str(ROOT / "test" / "e2e" / "pytorch"))
@@ -145,8 +155,8 @@ def e2e_models(work: Path) -> tuple[list[Model], str]:
     return models, ""
 
 
-def compare(outdir: Path, ref: list[np.ndarray]) -> tuple[bool, str]:
-    ok, msg = harness.check_outputs(outdir, ref)
+def compare(outdir: Path, ref: list[np.ndarray], exact: bool = False) -> tuple[bool, str]:
+    ok, msg = harness.check_outputs(outdir, ref, *((0.0, 0.0) if exact else ()))
     if not ok:
         return ok, msg
     for i, r in enumerate(ref):
@@ -190,7 +200,7 @@ def run_one(args, m: Model) -> tuple[str, str]:
             notes.append(f"{label}: FAIL ({res.error})")
             failed = True
             continue
-        ok, msg = compare(out, ref)
+        ok, msg = compare(out, ref, m.exact)
         notes.append(f"{label}: {'ok' if ok else 'FAIL'} ({msg})")
         failed |= not ok
     for target in args.targets:
@@ -216,7 +226,7 @@ def run_one(args, m: Model) -> tuple[str, str]:
             notes.append(f"{label}: FAIL ({res.error})")
             failed = True
             continue
-        ok, msg = compare(out, ref)
+        ok, msg = compare(out, ref, m.exact)
         notes.append(f"{label}: {'ok' if ok else 'FAIL'} ({msg})")
         failed |= not ok
     return ("FAIL" if failed else "PASS"), "; ".join(notes)
@@ -273,7 +283,7 @@ def main(argv=None) -> int:
     args.node = shutil.which(args.node)
     expected = harness.load_expected_skips(args.expected_skips)
 
-    models = fashion_models(args.work, args.model_dir)
+    models = fashion_models(args.work, args.model_dir) + qdq_models(args.work)
     if not args.no_e2e:
         e2e, why = e2e_models(args.work)
         if why:

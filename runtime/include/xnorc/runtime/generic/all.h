@@ -17,6 +17,7 @@
 #include "gemm.h"
 #include "pad.h"
 #include "pool.h"
+#include "qlinear.h"
 #include "reduce.h"
 #include "softmax.h"
 #include "slice.h"

@@ -1,0 +1,266 @@
+// 8-bit integer layers (ONNX QuantizeLinear / DequantizeLinear / QLinearConv /
+// QLinearMatMul semantics, docs/XnorMath.md#8-bit-layers): quantize, dequantize, and a conv
+// and a gemm that accumulate in int32 and requantize in float as ONNX Runtime does.
+//
+// Quantized tensors are passed untyped (`const void *`) with their element type in the
+// parameters (xn_qtype), so one kernel serves u8 and i8 operands; the inner loops are
+// templates over the operand types. Scales and zero points are one value per tensor or one
+// per channel (`*_per_channel`).
+#ifndef XNORC_RUNTIME_GENERIC_QLINEAR_H
+#define XNORC_RUNTIME_GENERIC_QLINEAR_H
+
+#include "xn_common.h"
+
+enum xn_qtype { XN_QTYPE_U8 = 0, XN_QTYPE_I8 = 1, XN_QTYPE_I32 = 2 };
+
+// Element i of a quantized tensor of type t, widened.
+inline int32_t xn_qload(const void *p, int32_t t, int64_t i) {
+  if (t == XN_QTYPE_U8)
+    return ((const uint8_t *)p)[i];
+  if (t == XN_QTYPE_I8)
+    return ((const int8_t *)p)[i];
+  return ((const int32_t *)p)[i];
+}
+
+// Requantization as ONNX Runtime's MlasRequantizeOutput: acc * scale in float,
+// clamped to the output range less the zero point, rounded half to even, plus the zero
+// point. Bounds are integers, so clamping before rounding equals saturating after.
+inline int32_t xn_requantize(int32_t acc, float scale, int32_t zp, int32_t lo, int32_t hi) {
+  float v = (float)acc * scale;
+  const float vlo = (float)(lo - zp), vhi = (float)(hi - zp);
+  v = v < vlo ? vlo : v;
+  v = v > vhi ? vhi : v;
+  return (int32_t)nearbyintf(v) + zp;
+}
+
+inline void xn_qstore(void *p, int32_t t, int64_t i, int32_t v) {
+  if (t == XN_QTYPE_U8)
+    ((uint8_t *)p)[i] = (uint8_t)v;
+  else
+    ((int8_t *)p)[i] = (int8_t)v;
+}
+
+inline int32_t xn_qtype_min(int32_t t) { return t == XN_QTYPE_U8 ? 0 : -128; }
+inline int32_t xn_qtype_max(int32_t t) { return t == XN_QTYPE_U8 ? 255 : 127; }
+
+// x is [outer, c, inner]; the scale and zero point of element (o, j, i) are at j when
+// per_channel, else at 0.
+#define XN_QLINEAR_PARAMS(F, A)                                                                    \
+  F(int64_t, outer)                                                                                \
+  F(int64_t, c)                                                                                    \
+  F(int64_t, inner)                                                                                \
+  F(int32_t, per_channel)                                                                          \
+  F(int32_t, qtype) /* xn_qtype of the quantized side */
+XN_DECLARE_PARAMS(xn_qlinear_params, XN_QLINEAR_PARAMS)
+
+// y = saturate(round_half_even(x / scale) + zero_point); NaN gives the type's minimum (as
+// ONNX Runtime's max with the lower bound does).
+inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
+                        const void *zero_point, void *y) {
+  const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
+  int64_t i = 0;
+  for (int64_t o = 0; o < p->outer; ++o)
+    for (int64_t j = 0; j < p->c; ++j) {
+      const int64_t k = p->per_channel ? j : 0;
+      const float s = scale[k];
+      const int32_t zp = xn_qload(zero_point, p->qtype, k);
+      for (int64_t e = 0; e < p->inner; ++e, ++i) {
+        float v = nearbyintf(x[i] / s) + (float)zp;
+        v = v < lo ? lo : v;
+        v = v > hi ? hi : v;
+        xn_qstore(y, p->qtype, i, v == v ? (int32_t)v : (int32_t)lo);
+      }
+    }
+}
+
+// y = (x - zero_point) * scale, the difference exact (int64) and then rounded to float.
+inline void xn_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
+                          const void *zero_point, float *y) {
+  int64_t i = 0;
+  for (int64_t o = 0; o < p->outer; ++o)
+    for (int64_t j = 0; j < p->c; ++j) {
+      const int64_t k = p->per_channel ? j : 0;
+      const float s = scale[k];
+      const int64_t zp = xn_qload(zero_point, p->qtype, k);
+      for (int64_t e = 0; e < p->inner; ++e, ++i)
+        y[i] = (float)((int64_t)xn_qload(x, p->qtype, i) - zp) * s;
+    }
+}
+
+// The requantization operands of a conv or gemm, and its epilogue.
+#define XN_QLAYER_FIELDS(F, A)                                                                     \
+  F(int32_t, x_type)                                                                               \
+  F(int32_t, w_type)                                                                               \
+  F(int32_t, y_type)                                                                               \
+  F(int32_t, w_per_channel)                                                                        \
+  F(int32_t, relu)
+
+// The requantization of output channel m: the multiplier x_scale * w_scale / y_scale in float
+// (ONNX Runtime's order), the output zero point and bounds (relu raises the lower one to the
+// zero point: relu before quantization clamps at real 0, which quantizes to the zero point).
+struct xn_qchannel {
+  float scale;
+  int32_t zp, lo, hi, w_zp;
+};
+template <class P>
+inline xn_qchannel xn_qchannel_of(const P *p, int64_t m, const float *x_scale, const float *w_scale,
+                                  const void *w_zero_point, const float *y_scale,
+                                  const void *y_zero_point) {
+  const int64_t k = p->w_per_channel ? m : 0;
+  xn_qchannel q;
+  q.scale = x_scale[0] * w_scale[k] / y_scale[0];
+  q.zp = xn_qload(y_zero_point, p->y_type, 0);
+  q.lo = p->relu ? q.zp : xn_qtype_min(p->y_type);
+  q.hi = xn_qtype_max(p->y_type);
+  q.w_zp = xn_qload(w_zero_point, p->w_type, k);
+  return q;
+}
+
+#define XN_QCONV_PARAMS(F, A)                                                                      \
+  F(int32_t, spatial_rank) /* 1..XN_MAX_SPATIAL */                                                 \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c_in)                                                                                 \
+  F(int64_t, c_out)                                                                                \
+  F(int64_t, group)                                                                                \
+  XN_WINDOW_FIELDS(F, A)                                                                           \
+  XN_QLAYER_FIELDS(F, A)
+XN_DECLARE_PARAMS(xn_qconv_params, XN_QCONV_PARAMS)
+
+// The output positions o in [0, n) whose input position o * stride + off lies in [0, in):
+// [*lo, *hi), empty when none does.
+inline void xn_out_range(int64_t off, int64_t stride, int64_t in, int64_t n, int64_t *lo,
+                         int64_t *hi) {
+  *lo = off >= 0 ? 0 : xn_ceil_div(-off, stride);
+  *hi = in - off <= 0 ? 0 : xn_ceil_div(in - off, stride);
+  *hi = *hi < n ? *hi : n;
+  *lo = *lo < *hi ? *lo : *hi;
+}
+
+// The int32 accumulators of one segment of an output row live on the stack.
+#define XN_QCONV_SEGMENT 256
+
+// Padded taps hold the input zero point, so they contribute nothing and are skipped. Each
+// tap runs along a segment of the innermost output dimension, a loop the compiler
+// vectorises; integer sums are exact, so the order is free.
+template <class TX, class TW>
+inline void xn_qconv_t(const xn_qconv_params *p, const TX *x, int32_t x_zp, const float *x_scale,
+                       const TW *w, const float *w_scale, const void *w_zero_point,
+                       const float *y_scale, const void *y_zero_point, const int32_t *bias,
+                       void *y) {
+  const xn_window wd = xn_window_of(p);
+  const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;
+  const int64_t cg = p->c_in / p->group, mg = p->c_out / p->group;
+  const int64_t in_px = id[0] * id[1] * id[2], out_px = od[0] * od[1] * od[2];
+  const int64_t taps = k[0] * k[1] * k[2];
+  int32_t acc[XN_QCONV_SEGMENT];
+  for (int64_t b = 0; b < p->n; ++b)
+    for (int64_t m = 0; m < p->c_out; ++m) {
+      const xn_qchannel q =
+          xn_qchannel_of(p, m, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
+      const TX *xg = x + (b * p->c_in + m / mg * cg) * in_px;
+      const TW *wm = w + m * cg * taps;
+      const int64_t ybase = (b * p->c_out + m) * out_px;
+      for (int64_t o0 = 0; o0 < od[0]; ++o0)
+        for (int64_t o1 = 0; o1 < od[1]; ++o1)
+          for (int64_t seg = 0; seg < od[2]; seg += XN_QCONV_SEGMENT) {
+            const int64_t len = od[2] - seg < XN_QCONV_SEGMENT ? od[2] - seg : XN_QCONV_SEGMENT;
+            for (int64_t j = 0; j < len; ++j)
+              acc[j] = bias ? bias[m] : 0;
+            int64_t lo0, hi0, lo1, hi1;
+            xn_tap_range(o0 * s[0] - pb[0], dl[0], k[0], 0, id[0], &lo0, &hi0);
+            xn_tap_range(o1 * s[1] - pb[1], dl[1], k[1], 0, id[1], &lo1, &hi1);
+            for (int64_t c = 0; c < cg; ++c)
+              for (int64_t k0 = lo0; k0 < hi0; ++k0)
+                for (int64_t k1 = lo1; k1 < hi1; ++k1) {
+                  const int64_t i0 = o0 * s[0] - pb[0] + k0 * dl[0];
+                  const int64_t i1 = o1 * s[1] - pb[1] + k1 * dl[1];
+                  const TX *xr = xg + (c * id[0] + i0) * id[1] * id[2] + i1 * id[2];
+                  const TW *wr = wm + ((c * k[0] + k0) * k[1] + k1) * k[2];
+                  for (int64_t k2 = 0; k2 < k[2]; ++k2) {
+                    // Input position of output seg + j: (seg + j) * s + off.
+                    const int64_t off = seg * s[2] - pb[2] + k2 * dl[2];
+                    int64_t lo, hi;
+                    xn_out_range(off, s[2], id[2], len, &lo, &hi);
+                    const int32_t wv = (int32_t)wr[k2] - q.w_zp;
+                    const int64_t st = s[2];
+                    for (int64_t j = lo; j < hi; ++j)
+                      acc[j] += ((int32_t)xr[j * st + off] - x_zp) * wv;
+                  }
+                }
+            const int64_t o = ybase + (o0 * od[1] + o1) * od[2] + seg;
+            for (int64_t j = 0; j < len; ++j)
+              xn_qstore(y, p->y_type, o + j, xn_requantize(acc[j], q.scale, q.zp, q.lo, q.hi));
+          }
+    }
+}
+
+inline void xn_qconv(const xn_qconv_params *p, const void *x, const float *x_scale,
+                     const void *x_zero_point, const void *w, const float *w_scale,
+                     const void *w_zero_point, const float *y_scale, const void *y_zero_point,
+                     const int32_t *bias, void *y) {
+  const int32_t x_zp = xn_qload(x_zero_point, p->x_type, 0);
+  const bool xs = p->x_type == XN_QTYPE_I8, ws = p->w_type == XN_QTYPE_I8;
+#define XN_QCONV_CALL(TX, TW)                                                                      \
+  xn_qconv_t(p, (const TX *)x, x_zp, x_scale, (const TW *)w, w_scale, w_zero_point, y_scale,       \
+             y_zero_point, bias, y)
+  if (xs && ws)
+    XN_QCONV_CALL(int8_t, int8_t);
+  else if (xs)
+    XN_QCONV_CALL(int8_t, uint8_t);
+  else if (ws)
+    XN_QCONV_CALL(uint8_t, int8_t);
+  else
+    XN_QCONV_CALL(uint8_t, uint8_t);
+#undef XN_QCONV_CALL
+}
+
+// y[M,N] = requantize(x[M,K] * w), w [K,N] or (trans_b) [N,K].
+#define XN_QGEMM_PARAMS(F, A)                                                                      \
+  F(int64_t, M)                                                                                    \
+  F(int64_t, N)                                                                                    \
+  F(int64_t, K)                                                                                    \
+  F(int32_t, trans_b)                                                                              \
+  XN_QLAYER_FIELDS(F, A)
+XN_DECLARE_PARAMS(xn_qgemm_params, XN_QGEMM_PARAMS)
+
+template <class TX, class TW>
+inline void xn_qgemm_t(const xn_qgemm_params *p, const TX *x, int32_t x_zp, const float *x_scale,
+                       const TW *w, const float *w_scale, const void *w_zero_point,
+                       const float *y_scale, const void *y_zero_point, const int32_t *bias,
+                       void *y) {
+  const int64_t wk = p->trans_b ? 1 : p->N, wn = p->trans_b ? p->K : 1;
+  for (int64_t n = 0; n < p->N; ++n) {
+    const xn_qchannel q =
+        xn_qchannel_of(p, n, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
+    for (int64_t m = 0; m < p->M; ++m) {
+      int32_t acc = bias ? bias[n] : 0;
+      const TX *xm = x + m * p->K;
+      const TW *wc = w + n * wn;
+      for (int64_t kk = 0; kk < p->K; ++kk)
+        acc += ((int32_t)xm[kk] - x_zp) * ((int32_t)wc[kk * wk] - q.w_zp);
+      xn_qstore(y, p->y_type, m * p->N + n, xn_requantize(acc, q.scale, q.zp, q.lo, q.hi));
+    }
+  }
+}
+
+inline void xn_qgemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
+                     const void *x_zero_point, const void *w, const float *w_scale,
+                     const void *w_zero_point, const float *y_scale, const void *y_zero_point,
+                     const int32_t *bias, void *y) {
+  const int32_t x_zp = xn_qload(x_zero_point, p->x_type, 0);
+  const bool xs = p->x_type == XN_QTYPE_I8, ws = p->w_type == XN_QTYPE_I8;
+#define XN_QGEMM_CALL(TX, TW)                                                                      \
+  xn_qgemm_t(p, (const TX *)x, x_zp, x_scale, (const TW *)w, w_scale, w_zero_point, y_scale,       \
+             y_zero_point, bias, y)
+  if (xs && ws)
+    XN_QGEMM_CALL(int8_t, int8_t);
+  else if (xs)
+    XN_QGEMM_CALL(int8_t, uint8_t);
+  else if (ws)
+    XN_QGEMM_CALL(uint8_t, int8_t);
+  else
+    XN_QGEMM_CALL(uint8_t, uint8_t);
+#undef XN_QGEMM_CALL
+}
+
+#endif // XNORC_RUNTIME_GENERIC_QLINEAR_H
