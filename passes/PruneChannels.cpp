@@ -54,34 +54,15 @@ namespace {
 bool isBitPool(const Op &O) { return O.kind() == OpKind::BMaxPool; }
 
 /// Channel-wise ops between a producer and its readers whose per-channel
-/// operands (if any) are constants that can be sliced.
+/// operands (min_mask, tau/dir, BatchNorm's statistics), if any, are constants
+/// that can be sliced.
 bool narrowable(const Op &O) {
-  switch (O.kind()) {
-  case OpKind::MaxPool:
-  case OpKind::AvgPool:
-  case OpKind::GlobalAvgPool:
-  case OpKind::GlobalMaxPool:
-  case OpKind::Relu:
-  case OpKind::LeakyRelu:
-  case OpKind::Clip:
-  case OpKind::Sigmoid:
-  case OpKind::Tanh:
-  case OpKind::Sign:
-  case OpKind::Abs:
-  case OpKind::Neg:
-  case OpKind::Exp:
-  case OpKind::Unpack:
-    return true;
-  case OpKind::BMaxPool:
-  case OpKind::Threshold:
-  case OpKind::BatchNorm:
-    for (unsigned I = 1; I < O.numOperands(); ++I)
-      if (O.operand(I) && !O.operand(I)->isConstant())
-        return false;
-    return true;
-  default:
+  if (!isChannelWise(O))
     return false;
-  }
+  for (unsigned I = 1; I < O.numOperands(); ++I)
+    if (O.operand(I) && !O.operand(I)->isConstant())
+      return false;
+  return true;
 }
 
 bool ungroupedLayer(const Op &O) {

@@ -206,10 +206,7 @@ std::optional<LayerSparsity> analyzeLayer(const Op &O) {
   return S;
 }
 
-namespace {
-
-/// Ops whose output channel c depends on channel c of operand 0 alone.
-bool channelWise(const Op &O) {
+bool isChannelWise(const Op &O) {
   switch (O.kind()) {
   case OpKind::MaxPool:
   case OpKind::AvgPool:
@@ -233,6 +230,8 @@ bool channelWise(const Op &O) {
     return false;
   }
 }
+
+namespace {
 
 /// True if every use of V by U is operand 0 (the data input).
 bool readsOnlyAsInput(const Op &U, const Value *V) {
@@ -273,7 +272,7 @@ std::vector<LayerSparsity> analyzeSparsity(const Graph &G) {
         auto It = Index.find(U);
         if (!readsOnlyAsInput(*U, V)) {
           Live = true;
-        } else if (channelWise(*U)) {
+        } else if (isChannelWise(*U)) {
           Work.push_back(U->result());
         } else if (It != Index.end() && channelsAlongDim1(*U) &&
                    Out[It->second].InChannels == S.OutChannels) {

@@ -29,6 +29,10 @@ namespace xnorc {
 /// is constant everywhere.
 int constantThresholdBit(int32_t T, int32_t Dir, int64_t K);
 
+/// True for ops whose output channel c depends on channel c of operand 0
+/// alone: pools, unary activations, threshold, unpack, BatchNorm.
+bool isChannelWise(const Op &O);
+
 /// All-zero weight blocks at one kernel block size.
 struct BlockSparsity {
   std::string Kernel; ///< "4 oc" (NEON float lanes), "8 oc", "16 oc", "64 ic" (a b1 word)
