@@ -874,18 +874,22 @@ TEST(Pad, Rank4AgainstNaive) {
     od[i] = dims[i] + pb[i] + pe[i];
   }
   p.value = -7.5f;
-  Vec y(static_cast<size_t>(product(od)));
-  xn_pad(&p, x.data(), y.data());
-  for (int64_t f = 0; f < product(od); ++f) {
-    const std::vector<int64_t> oc = unflatten(f, od);
-    std::vector<int64_t> ic(4);
-    bool inside = true;
-    for (size_t i = 0; i < 4; ++i) {
-      ic[i] = oc[i] - pb[i];
-      inside = inside && ic[i] >= 0 && ic[i] < dims[i];
+  // Whole, and split into parts (--threads) of output rows.
+  for (int parts : {1, 2, 5}) {
+    Vec y(static_cast<size_t>(product(od)), NAN);
+    for (int part = 0; part < parts; ++part)
+      xn_pad(&p, x.data(), y.data(), part, parts);
+    for (int64_t f = 0; f < product(od); ++f) {
+      const std::vector<int64_t> oc = unflatten(f, od);
+      std::vector<int64_t> ic(4);
+      bool inside = true;
+      for (size_t i = 0; i < 4; ++i) {
+        ic[i] = oc[i] - pb[i];
+        inside = inside && ic[i] >= 0 && ic[i] < dims[i];
+      }
+      const float want = inside ? x[static_cast<size_t>(flatten(ic, dims))] : -7.5f;
+      EXPECT_FLOAT_EQ(y[static_cast<size_t>(f)], want) << f << " in " << parts << " parts";
     }
-    const float want = inside ? x[static_cast<size_t>(flatten(ic, dims))] : -7.5f;
-    EXPECT_FLOAT_EQ(y[static_cast<size_t>(f)], want) << f;
   }
 }
 

@@ -146,6 +146,16 @@ template <typename Layer> struct xn_profile {
             layers_us, run);
     fprintf(out, "roofline: %.1f us at these ceilings x %d thread%s; the run is at %.1f%% of it\n",
             ideal_us, threads, threads == 1 ? "" : "s", run > 0 ? 100 * ideal_us / run : 0.0);
+    // No layer can beat its roofline: one that does says the ceilings were measured while
+    // something else had the core.
+    int above = 0;
+    for (int l = 0; l < num_layers; ++l)
+      above += has_roofline(l) && ideal[l] > us[l];
+    if (above > 0)
+      fprintf(out,
+              "note: %d layer%s above 100%% of the roofline: the ceilings were measured low "
+              "(a busy machine?); --ceilings B,F gives them\n",
+              above, above == 1 ? "" : "s");
   }
 };
 

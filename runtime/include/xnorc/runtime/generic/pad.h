@@ -2,6 +2,7 @@
 #ifndef XNORC_RUNTIME_GENERIC_PAD_H
 #define XNORC_RUNTIME_GENERIC_PAD_H
 
+#include "../common/parts.h"
 #include "xn_common.h"
 
 // out_dims[d] = in_dims[d] + pads_begin[d] + pads_end[d]. Negative pads crop, as ONNX
@@ -19,11 +20,12 @@ inline void xn_pad_fill(float *y, int64_t n, float v) {
     y[i] = v;
 }
 
-// y must not alias x.
-inline void xn_pad(const xn_pad_params *p, const float *x, float *y) {
+// y must not alias x. Splits its output rows (common/parts.h): a copy, exact in any part.
+inline void xn_pad(const xn_pad_params *p, const float *x, float *y, int part = 0, int parts = 1) {
   const int32_t rank = p->rank;
   if (rank == 0) {
-    y[0] = x[0];
+    if (part == 0)
+      y[0] = x[0];
     return;
   }
   int64_t od[XN_MAX_RANK] = {0}, in_strides[XN_MAX_RANK] = {0};
@@ -44,8 +46,14 @@ inline void xn_pad(const xn_pad_params *p, const float *x, float *y) {
     hi = row;
   if (lo > hi)
     lo = hi;
-  int64_t idx[XN_MAX_RANK] = {0};
-  for (int64_t o = 0; o < outer; ++o) {
+  int64_t o_lo, o_hi;
+  xn_part_range(outer, part, parts, &o_lo, &o_hi);
+  int64_t idx[XN_MAX_RANK] = {0}; // the outer index of row o_lo
+  for (int64_t d = last - 1, rest = o_lo; d >= 0; --d) {
+    idx[d] = rest % od[d];
+    rest /= od[d];
+  }
+  for (int64_t o = o_lo; o < o_hi; ++o) {
     float *yr = y + o * row;
     // An output row copies from the input only if every outer index maps inside it.
     int64_t off = 0;
