@@ -98,24 +98,33 @@ llvm::Expected<Shape> windowedSpatial(const Shape &In, const std::vector<int64_t
   return Out;
 }
 
+/// The result dims of a conv-shaped layer: channels that agree with the weight and group,
+/// then the window. Prefix ("conv ", "qconv ", "") starts the channel message.
+llvm::Expected<Shape> convOutDims(const Shape &X, const Shape &W, int64_t G, const WindowedOp &Win,
+                                  const char *Prefix) {
+  if (X[1] % G || W[0] % G || checkedMul(W[1], G) != X[1])
+    return makeError("{}input channels {} do not match weight {} with group {}", Prefix, X[1],
+                     shapeToString(W), G);
+  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), Win, false);
+  if (!Sp)
+    return Sp.takeError();
+  Shape Out{X[0], W[0]};
+  Out.insert(Out.end(), Sp->begin(), Sp->end());
+  return Out;
+}
+
 llvm::Expected<TensorType> inferConv(const ConvOp &C) {
   const Shape &X = C.x()->type().Dims, &W = C.w()->type().Dims;
   if (X.size() < 3 || W.size() != X.size())
     return makeError("conv expects input and weight of equal rank >= 3, got {} and {}",
                      shapeToString(X), shapeToString(W));
-  int64_t G = C.group();
-  if (X[1] % G || W[0] % G || checkedMul(W[1], G) != X[1])
-    return makeError("conv input channels {} do not match weight {} with group {}", X[1],
-                     shapeToString(W), G);
+  auto Out = convOutDims(X, W, C.group(), C.as<WindowedOp>(), "conv ");
+  if (!Out)
+    return Out.takeError();
   if (C.bias() && C.bias()->type().Dims != Shape{W[0]})
     return makeError("conv bias shape {} does not match {} output channels",
                      shapeToString(C.bias()->type().Dims), W[0]);
-  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), C.as<WindowedOp>(), false);
-  if (!Sp)
-    return Sp.takeError();
-  Shape Out{X[0], W[0]};
-  Out.insert(Out.end(), Sp->begin(), Sp->end());
-  return TensorType{ElemType::F32, Out};
+  return TensorType{ElemType::F32, *Out};
 }
 
 /// A max-pool window whose taps all fall in the padding has no maximum (ONNX's
@@ -445,16 +454,10 @@ llvm::Expected<TensorType> inferBinaryConv(const GroupedConvOp &C) {
   if (X.size() != 4 || W.size() != 4)
     return makeError("{} expects 2-D NCHW input and weight, got {} and {}", opMnemonic(C.kind()),
                      shapeToString(X), shapeToString(W));
-  int64_t G = C.group();
-  if (X[1] % G || W[0] % G || checkedMul(W[1], G) != X[1])
-    return makeError("input channels {} do not match weight {} with group {}", X[1],
-                     shapeToString(W), G);
-  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), C.as<WindowedOp>(), false);
-  if (!Sp)
-    return Sp.takeError();
-  Shape Out{X[0], W[0]};
-  Out.insert(Out.end(), Sp->begin(), Sp->end());
-  return binaryLayerResult(L, W[0], Out);
+  auto Out = convOutDims(X, W, C.group(), C.as<WindowedOp>(), "");
+  if (!Out)
+    return Out.takeError();
+  return binaryLayerResult(L, W[0], *Out);
 }
 
 /// bdense, bdense_threshold, bwdense: x [N,K] (*) w [M,K].
@@ -588,16 +591,10 @@ llvm::Expected<TensorType> inferQConv(const QConvOp &C) {
   if (X.size() < 3 || W.size() != X.size())
     return makeError("qconv expects input and weight of equal rank >= 3, got {} and {}",
                      shapeToString(X), shapeToString(W));
-  int64_t G = C.group();
-  if (X[1] % G || W[0] % G || checkedMul(W[1], G) != X[1])
-    return makeError("qconv input channels {} do not match weight {} with group {}", X[1],
-                     shapeToString(W), G);
-  auto Sp = windowedSpatial(X, Shape(W.begin() + 2, W.end()), C.as<WindowedOp>(), false);
-  if (!Sp)
-    return Sp.takeError();
-  Shape Out{X[0], W[0]};
-  Out.insert(Out.end(), Sp->begin(), Sp->end());
-  return qLayerResult(C.as<QLayerOp>(), W[0], numElements(Shape(W.begin() + 1, W.end())), Out);
+  auto Out = convOutDims(X, W, C.group(), C.as<WindowedOp>(), "qconv ");
+  if (!Out)
+    return Out.takeError();
+  return qLayerResult(C.as<QLayerOp>(), W[0], numElements(Shape(W.begin() + 1, W.end())), *Out);
 }
 
 llvm::Expected<TensorType> inferQGemm(const QGemmOp &G) {

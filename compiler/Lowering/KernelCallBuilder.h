@@ -46,6 +46,28 @@ inline void fillSpatial(int64_t *Dst, const std::vector<int64_t> &Src, size_t Fr
     Dst[K] = Src[From + K];
 }
 
+/// The geometry fields of a conv's parameter struct (xn_conv_params, xn_qconv_params) for
+/// conv-shaped op O with input X, weights W and group Group.
+template <typename Params>
+void fillConvGeometry(Params &P, const Op &O, const Shape &X, const Shape &W, int64_t Group) {
+  WindowedOp Win(O);
+  const Shape &Y = O.result()->type().Dims;
+  size_t NSp = X.size() - 2;
+  auto Pads = Win.pads();
+  P.spatial_rank = NSp;
+  P.n = X[0];
+  P.c_in = X[1];
+  P.c_out = W[0];
+  P.group = Group;
+  fillSpatial(P.in_dims, X, 2, NSp);
+  fillSpatial(P.out_dims, Y, 2, NSp);
+  fillSpatial(P.kernel, W, 2, NSp);
+  fillSpatial(P.strides, Win.strides(), 0, NSp);
+  fillSpatial(P.dilations, Win.dilations(), 0, NSp);
+  fillSpatial(P.pads_begin, Pads, 0, NSp);
+  fillSpatial(P.pads_end, Pads, NSp, NSp);
+}
+
 inline int32_t activationKind(const std::string &Name) {
   if (Name == "relu")
     return XN_ACT_RELU;

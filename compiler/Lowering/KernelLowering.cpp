@@ -22,22 +22,8 @@ namespace {
 
 KernelCall lowerConv(const Op &O) {
   ConvOp C(O);
-  const Shape &X = dimsOf(O, ConvOp::xIndex), &W = dimsOf(O, ConvOp::wIndex), &Y = outDims(O);
-  size_t NSp = X.size() - 2;
-  auto Pads = C.pads();
   xn_conv_params P{};
-  P.spatial_rank = NSp;
-  P.n = X[0];
-  P.c_in = X[1];
-  P.c_out = W[0];
-  P.group = C.group();
-  fillSpatial(P.in_dims, X, 2, NSp);
-  fillSpatial(P.out_dims, Y, 2, NSp);
-  fillSpatial(P.kernel, W, 2, NSp);
-  fillSpatial(P.strides, C.strides(), 0, NSp);
-  fillSpatial(P.dilations, C.dilations(), 0, NSp);
-  fillSpatial(P.pads_begin, Pads, 0, NSp);
-  fillSpatial(P.pads_end, Pads, NSp, NSp);
+  fillConvGeometry(P, O, dimsOf(O, ConvOp::xIndex), dimsOf(O, ConvOp::wIndex), C.group());
   P.act_kind = activationKind(C.activation());
   P.act_alpha = C.act_alpha();
   P.act_beta = C.act_beta();

@@ -75,23 +75,9 @@ Args qLayerArgs(const Op &O) {
 }
 
 KernelCall lowerQConv(const Op &O) {
-  QConvOp C(O);
-  const Shape &X = dimsOf(O, QConvOp::xIndex), &W = dimsOf(O, QConvOp::wIndex), &Y = outDims(O);
-  size_t NSp = X.size() - 2;
-  auto Pads = C.pads();
   xn_qconv_params P{};
-  P.spatial_rank = NSp;
-  P.n = X[0];
-  P.c_in = X[1];
-  P.c_out = W[0];
-  P.group = C.group();
-  fillSpatial(P.in_dims, X, 2, NSp);
-  fillSpatial(P.out_dims, Y, 2, NSp);
-  fillSpatial(P.kernel, W, 2, NSp);
-  fillSpatial(P.strides, C.strides(), 0, NSp);
-  fillSpatial(P.dilations, C.dilations(), 0, NSp);
-  fillSpatial(P.pads_begin, Pads, 0, NSp);
-  fillSpatial(P.pads_end, Pads, NSp, NSp);
+  fillConvGeometry(P, O, dimsOf(O, QConvOp::xIndex), dimsOf(O, QConvOp::wIndex),
+                   QConvOp(O).group());
   fillQLayer(O, P);
   return makeCall<KernelId::QConv>(
       P, qLayerArgs(O), [](const xn_qconv_params *Q, const void *const *In, void *Out) {

@@ -194,24 +194,28 @@ inline void xn_qconv_t(const xn_qconv_params *p, const TX *x, int32_t x_zp, cons
     }
 }
 
+// Calls f(x, w) with x and w cast to their element types (int8_t or uint8_t).
+template <class F>
+inline void xn_qdispatch(int32_t x_type, int32_t w_type, const void *x, const void *w, F f) {
+  const bool xs = x_type == XN_QTYPE_I8, ws = w_type == XN_QTYPE_I8;
+  if (xs && ws)
+    f((const int8_t *)x, (const int8_t *)w);
+  else if (xs)
+    f((const int8_t *)x, (const uint8_t *)w);
+  else if (ws)
+    f((const uint8_t *)x, (const int8_t *)w);
+  else
+    f((const uint8_t *)x, (const uint8_t *)w);
+}
+
 inline void xn_qconv(const xn_qconv_params *p, const void *x, const float *x_scale,
                      const void *x_zero_point, const void *w, const float *w_scale,
                      const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                      const int32_t *bias, void *y) {
   const int32_t x_zp = xn_qload(x_zero_point, p->x_type, 0);
-  const bool xs = p->x_type == XN_QTYPE_I8, ws = p->w_type == XN_QTYPE_I8;
-#define XN_QCONV_CALL(TX, TW)                                                                      \
-  xn_qconv_t(p, (const TX *)x, x_zp, x_scale, (const TW *)w, w_scale, w_zero_point, y_scale,       \
-             y_zero_point, bias, y)
-  if (xs && ws)
-    XN_QCONV_CALL(int8_t, int8_t);
-  else if (xs)
-    XN_QCONV_CALL(int8_t, uint8_t);
-  else if (ws)
-    XN_QCONV_CALL(uint8_t, int8_t);
-  else
-    XN_QCONV_CALL(uint8_t, uint8_t);
-#undef XN_QCONV_CALL
+  xn_qdispatch(p->x_type, p->w_type, x, w, [&](auto xt, auto wt) {
+    xn_qconv_t(p, xt, x_zp, x_scale, wt, w_scale, w_zero_point, y_scale, y_zero_point, bias, y);
+  });
 }
 
 // y[M,N] = requantize(x[M,K] * w), w [K,N] or (trans_b) [N,K].
@@ -248,19 +252,9 @@ inline void xn_qgemm(const xn_qgemm_params *p, const void *x, const float *x_sca
                      const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                      const int32_t *bias, void *y) {
   const int32_t x_zp = xn_qload(x_zero_point, p->x_type, 0);
-  const bool xs = p->x_type == XN_QTYPE_I8, ws = p->w_type == XN_QTYPE_I8;
-#define XN_QGEMM_CALL(TX, TW)                                                                      \
-  xn_qgemm_t(p, (const TX *)x, x_zp, x_scale, (const TW *)w, w_scale, w_zero_point, y_scale,       \
-             y_zero_point, bias, y)
-  if (xs && ws)
-    XN_QGEMM_CALL(int8_t, int8_t);
-  else if (xs)
-    XN_QGEMM_CALL(int8_t, uint8_t);
-  else if (ws)
-    XN_QGEMM_CALL(uint8_t, int8_t);
-  else
-    XN_QGEMM_CALL(uint8_t, uint8_t);
-#undef XN_QGEMM_CALL
+  xn_qdispatch(p->x_type, p->w_type, x, w, [&](auto xt, auto wt) {
+    xn_qgemm_t(p, xt, x_zp, x_scale, wt, w_scale, w_zero_point, y_scale, y_zero_point, bias, y);
+  });
 }
 
 #endif // XNORC_RUNTIME_GENERIC_QLINEAR_H
