@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/SparsityAnalysis.h"
 
+#include "compiler/IR/OpSchema.h"
 #include "compiler/IR/OpViews.h"
 #include "compiler/Support/JsonText.h"
 #include "compiler/Support/TerminalText.h"
@@ -206,30 +207,7 @@ std::optional<LayerSparsity> analyzeLayer(const Op &O) {
   return S;
 }
 
-bool isChannelWise(const Op &O) {
-  switch (O.kind()) {
-  case OpKind::MaxPool:
-  case OpKind::AvgPool:
-  case OpKind::GlobalAvgPool:
-  case OpKind::GlobalMaxPool:
-  case OpKind::BMaxPool:
-  case OpKind::Relu:
-  case OpKind::LeakyRelu:
-  case OpKind::Clip:
-  case OpKind::Sigmoid:
-  case OpKind::Tanh:
-  case OpKind::Sign:
-  case OpKind::Abs:
-  case OpKind::Neg:
-  case OpKind::Exp:
-  case OpKind::Threshold:
-  case OpKind::Unpack:
-  case OpKind::BatchNorm:
-    return true;
-  default:
-    return false;
-  }
-}
+bool isChannelWise(const Op &O) { return hasTrait(O.kind(), OpTrait::ChannelWise); }
 
 namespace {
 

@@ -30,7 +30,8 @@ namespace xnorc {
 int constantThresholdBit(int32_t T, int32_t Dir, int64_t K);
 
 /// True for ops whose output channel c depends on channel c of operand 0
-/// alone: pools, unary activations, threshold, unpack, BatchNorm.
+/// alone (the ChannelWise trait of Ops.def: pools, unary activations, threshold,
+/// unpack, BatchNorm).
 bool isChannelWise(const Op &O);
 
 /// All-zero weight blocks at one kernel block size.
