@@ -10,12 +10,7 @@
 // needed to compute anything but is kept so the struct fully describes the node.
 // Weights are ONNX's [c_out, c_in/group, k...]; bias is [c_out] or NULL.
 #define XN_CONV_PARAMS(F, A)                                                                       \
-  F(int32_t, spatial_rank) /* 1..XN_MAX_SPATIAL */                                                 \
-  F(int64_t, n)                                                                                    \
-  F(int64_t, c_in)                                                                                 \
-  F(int64_t, c_out)                                                                                \
-  F(int64_t, group)                                                                                \
-  XN_WINDOW_FIELDS(F, A)                                                                           \
+  XN_CONV_GEOMETRY_FIELDS(F, A)                                                                    \
   F(int32_t, act_kind) /* xn_act_kind */                                                           \
   F(float, act_alpha)                                                                              \
   F(float, act_beta)

@@ -117,12 +117,7 @@ inline xn_qchannel xn_qchannel_of(const P *p, int64_t m, const float *x_scale, c
 }
 
 #define XN_QCONV_PARAMS(F, A)                                                                      \
-  F(int32_t, spatial_rank) /* 1..XN_MAX_SPATIAL */                                                 \
-  F(int64_t, n)                                                                                    \
-  F(int64_t, c_in)                                                                                 \
-  F(int64_t, c_out)                                                                                \
-  F(int64_t, group)                                                                                \
-  XN_WINDOW_FIELDS(F, A)                                                                           \
+  XN_CONV_GEOMETRY_FIELDS(F, A)                                                                    \
   XN_QLAYER_FIELDS(F, A)
 XN_DECLARE_PARAMS(xn_qconv_params, XN_QCONV_PARAMS)
 

@@ -44,6 +44,15 @@
   A(int64_t, dilations, XN_MAX_SPATIAL)                                                            \
   A(int64_t, pads_begin, XN_MAX_SPATIAL)                                                           \
   A(int64_t, pads_end, XN_MAX_SPATIAL)
+// ... the leading fields of every N-D conv's list (float conv, 8-bit qconv): the geometry the
+// compiler fills in one place (fillConvGeometry) ...
+#define XN_CONV_GEOMETRY_FIELDS(F, A)                                                              \
+  F(int32_t, spatial_rank) /* 1..XN_MAX_SPATIAL */                                                 \
+  F(int64_t, n)                                                                                    \
+  F(int64_t, c_in)                                                                                 \
+  F(int64_t, c_out)                                                                                \
+  F(int64_t, group)                                                                                \
+  XN_WINDOW_FIELDS(F, A)
 // ... and the 2-D binary conv, binary-weight conv and binary max-pool (pad_bottom and
 // pad_right, which only the convs carry, follow in their own lists).
 #define XN_WINDOW2D_FIELDS(F, A)                                                                   \
