@@ -6,23 +6,36 @@
 // min. Pooling bits moves 32x less data and lets the conv before it emit bits
 // directly. Padded taps never win a max-pool, and the bit pool skips them.
 //
+// Only when the float pool then goes away: if anything else reads the pooled floats (a
+// Bi-Real shortcut, a graph output), the float pool runs anyway, and thresholding its output
+// touches k*k/(s*s) times fewer pixels (4x for a 3x3/2 pool) than thresholding its input and
+// pooling the bits as well.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/BitLayout.h"
 #include "compiler/IR/OpViews.h"
 #include "passes/Passes.h"
 #include "passes/ThresholdMath.h"
 
-#include <unordered_set>
-
 namespace xnorc {
 
 namespace {
+// Who else reads the pool's output: a graph output or an op other than a threshold that could
+// move before it ("" if nobody). Such a reader keeps the float pool.
+std::string floatPoolReader(const Graph &G, const Op &Pool) {
+  if (G.isGraphOutput(Pool.result()))
+    return "the graph output";
+  for (const Op *U : G.users(Pool.result()))
+    if (!isa<ThresholdOp>(U) || !hasConstantThresholds(*U))
+      return U->describe();
+  return "";
+}
+
 class ReorderPoolPass : public Pass {
 public:
   const char *name() const override { return "reorder-pool"; }
   llvm::Error run(Graph &G) override {
-    // A pool read by several thresholds stays (dce removes it once all moved).
-    std::unordered_set<const Op *> Reordered;
+    // A pool read by several thresholds is moved behind each; dce removes it afterwards.
     for (Op *T : G.ops()) {
       auto Thr = dyn_cast<ThresholdOp>(*T);
       Op *Pool = Thr ? Thr->x()->definingOp() : nullptr;
@@ -33,6 +46,13 @@ public:
                                Pool->result()->type().rank() != 4
                                    ? "the pool is not 2-D"
                                    : "the thresholds are computed at run time"));
+        continue;
+      }
+      std::string Other = floatPoolReader(G, *Pool);
+      if (!Other.empty()) {
+        missed(*T, fmt::format("not moved before {}: {} reads the pooled floats too, so the "
+                               "pool stays and its output is the smaller one to threshold",
+                               Pool->describe(), Other));
         continue;
       }
       Value *Y = MaxPoolOp(*Pool).x();
@@ -56,13 +76,8 @@ public:
       Op *BPool = G.insertOpBefore(
           T, OpKind::BMaxPool, Pool->name(), PoolOperands, PoolOp(*Pool).declaredAttrs(),
           G.uniqueName(T->result()->name() + ".pooled"), T->result()->type());
-      // The float pool is dead unless something else reads it.
-      bool PoolDead = Reordered.insert(Pool).second && G.users(Pool->result()).size() == 1 &&
-                      !G.isGraphOutput(Pool->result());
       applied(*T, "moved before " + Pool->describe() + ": the pool runs on bits");
       G.replaceOp(T, BPool->result());
-      if (PoolDead)
-        G.eraseOps({Pool});
     }
     return llvm::Error::success();
   }

@@ -28,12 +28,9 @@
 #ifndef XNORC_RUNTIME_COMMON_OC_BCONV_WALK_H
 #define XNORC_RUNTIME_COMMON_OC_BCONV_WALK_H
 
+#include "unroll.h"
 #include "oc_blocked.h"
 #include "parts.h"
-
-// The register tiles' loops over pixels and blocks must be unrolled completely (g++ -O2
-// does not do it by itself: the accumulators would live in memory).
-#define XN_OC_UNROLL _Pragma("GCC unroll 16")
 
 struct xn_oc_bconv_ctx {
   const xn_bconv_params *p;
@@ -76,14 +73,14 @@ inline void xn_oc_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t 
                               int64_t len, typename Isa::acc (&acc)[P][B]) {
   for (int64_t j = 0; j < len; ++j) {
     typename Isa::wvec wv[B];
-    XN_OC_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
       Isa::load_w(wv[b], ws + b * wblock + j * Isa::L);
-    XN_OC_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < P; ++i) {
       typename Isa::wvec xv;
       Isa::bcast(xv, xs + i * xstep + j);
-      XN_OC_UNROLL
+      XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
         Isa::xor_pop(acc[i][b], xv, wv[b]);
     }
@@ -100,9 +97,9 @@ inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64
   const xn_bconv_params *p = c->p;
   typename Isa::acc acc[P][B];
   [[maybe_unused]] typename Isa::sum tot[P][B]; // folded counts (FOLD > 0 only)
-  XN_OC_UNROLL
+  XN_UNROLL(16)
   for (int i = 0; i < P; ++i)
-    XN_OC_UNROLL
+    XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
     Isa::zero_acc(acc[i][b]);
     if constexpr (FOLD > 0)
@@ -125,9 +122,9 @@ inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64
           j += len;
           pending += len;
           if (pending == FOLD) {
-            XN_OC_UNROLL
+            XN_UNROLL(16)
             for (int i = 0; i < P; ++i)
-              XN_OC_UNROLL
+              XN_UNROLL(16)
             for (int b = 0; b < B; ++b)
               Isa::fold(tot[i][b], acc[i][b]);
             pending = 0;
@@ -136,9 +133,9 @@ inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64
       }
     }
   }
-  XN_OC_UNROLL
+  XN_UNROLL(16)
   for (int i = 0; i < P; ++i)
-    XN_OC_UNROLL
+    XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
     if constexpr (FOLD > 0) {
       Isa::fold(tot[i][b], acc[i][b]);
@@ -156,7 +153,7 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
   typename Isa::sum tot[B];
   int64_t pending;
   void zero() {
-    XN_OC_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       Isa::zero_acc(acc[b]);
       if constexpr (Isa::FOLD > 0)
@@ -167,7 +164,7 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
   void add(uint64_t xw, const uint64_t *wt, int64_t wblock) {
     typename Isa::wvec xv, wv;
     Isa::bcast_value(xv, xw);
-    XN_OC_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       Isa::load_w(wv, wt + b * wblock);
       Isa::xor_pop(acc[b], xv, wv);
@@ -178,7 +175,7 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
   }
   void end_tap() {
     if constexpr (Isa::FOLD > 0) {
-      XN_OC_UNROLL
+      XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
         Isa::fold(tot[b], acc[b]);
       pending = 0;
@@ -186,7 +183,7 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
   }
   // After the last end_tap(): the narrow accumulators are folded.
   void store(int64_t *pop) const {
-    XN_OC_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       if constexpr (Isa::FOLD > 0)
         Isa::store(pop + b * Isa::L, tot[b]);
@@ -358,7 +355,7 @@ template <typename Isa> struct xn_oc_epi_thresh {
     void init(const xn_oc_bconv_ctx *c, int64_t ob_) {
       ob = ob_;
       n_full = c->ksize * c->p->c_in;
-      XN_OC_UNROLL
+      XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
         t[b].init(c, (ob + b) * Isa::L);
     }
@@ -369,7 +366,7 @@ template <typename Isa> struct xn_oc_epi_thresh {
       uint64_t *yp = c->yb + (n * p->out_h * p->out_w + pix) * c->cwo;
       const bool interior = n_bits == n_full;
       uint64_t bits = 0;
-      XN_OC_UNROLL
+      XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
         bits |= (uint64_t)t[b].bits(pop + b * Isa::L, n_bits, interior) << (b * Isa::L);
       const int64_t m0 = ob * Isa::L;

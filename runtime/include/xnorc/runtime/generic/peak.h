@@ -5,6 +5,7 @@
 #define XNORC_RUNTIME_GENERIC_PEAK_H
 
 #include "../common/peak.h"
+#include "../common/unroll.h"
 #include "xn_common.h"
 
 // Four xor + popcount chains of 64 bits per iteration. x is made opaque every iteration
@@ -15,6 +16,7 @@ inline uint64_t xn_generic_peak_xnor(long long iters) {
   const uint64_t w[4] = {0x0123456789abcdefULL, 0x5555aaaa3333ccccULL, 0xf0f0f0f00f0f0f0fULL, 7};
   uint64_t x = 0x5a5a5a5aa5a5a5a5ULL;
   for (long long n = 0; n < iters; ++n) {
+    XN_UNROLL(16)
     for (int i = 0; i < 4; ++i)
       acc[i] += static_cast<uint64_t>(xn_popcount64(x ^ w[i]));
 #if defined(__GNUC__) || defined(__clang__)
@@ -33,6 +35,7 @@ inline float xn_generic_peak_fma(long long iters) {
   float x = 1.0001f;
   const float y = 0.9999f;
   for (long long n = 0; n < iters; ++n) {
+    XN_UNROLL(16)
     for (int i = 0; i < 8; ++i)
       acc[i] = acc[i] * x + y;
   }

@@ -35,7 +35,7 @@ struct xn_neon_wsrc_b {
 
   template <int B>
   __attribute__((always_inline)) inline void load(ptrdiff_t k, float32x4_t (&v)[B]) const {
-    XN_NEON_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; b += 2) {
       const uint32_t byte = w[b / 2 * group + k];
       v[b] = vld1q_f32(xn_neon_pm1 + 4 * (byte & 15));

@@ -14,6 +14,7 @@
     "xnorc NEON kernels: NEON is not enabled. On 32-bit ARM compile with -mfpu=neon -mfloat-abi=hard (arm-linux-gnueabihf-g++); on AArch64 NEON is always on. For other CPUs use xnorc --target=generic."
 #endif
 
+#include "../common/unroll.h"
 #include "../common/oc_blocked.h"
 
 #include <arm_neon.h>
@@ -50,9 +51,6 @@
 #endif
 #define XN_NEON_FB 2
 #endif
-
-// The register tiles' loops over pixels and blocks must be unrolled completely.
-#define XN_NEON_UNROLL _Pragma("GCC unroll 16")
 
 // Words a uint16x8 accumulator can take before it may overflow: vpadalq_u8 adds two byte
 // counts (<= 8 each) to each 16-bit lane per word, so <= 16 per word: 4095 * 16 = 65520.

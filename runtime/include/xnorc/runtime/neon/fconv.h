@@ -97,7 +97,7 @@ struct xn_neon_wsrc_f {
 
   template <int B>
   __attribute__((always_inline)) inline void load(ptrdiff_t k, float32x4_t (&v)[B]) const {
-    XN_NEON_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
       v[b] = vld1q_f32(w + b * block + k * XN_NEON_FL);
   }
@@ -147,7 +147,7 @@ __attribute__((always_inline)) inline void
 xn_neon_fconv_store_tile(const xn_neon_fconv_ctx *c, int64_t n, int64_t pix0, int64_t m0,
                          float32x4_t (&acc)[4 * G][B]) {
   const int64_t plane = c->oh * c->ow;
-  XN_NEON_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
     const int64_t mb = m0 + 4 * b;
     if (mb >= c->c_out)
@@ -155,10 +155,10 @@ xn_neon_fconv_store_tile(const xn_neon_fconv_ctx *c, int64_t n, int64_t pix0, in
     const int64_t tv = c->c_out - mb < 4 ? c->c_out - mb : 4;
     const float32x4_t sv = xn_neon_chan4(c->scale, mb, c->c_out, 1.0f);
     const float32x4_t bv = xn_neon_chan4(c->bias, mb, c->c_out, 0.0f);
-    XN_NEON_UNROLL
+    XN_UNROLL(16)
     for (int g = 0; g < G; ++g) {
       float32x4_t r[4];
-      XN_NEON_UNROLL
+      XN_UNROLL(16)
       for (int l = 0; l < 4; ++l)
         r[l] = vaddq_f32(vmulq_f32(acc[4 * g + l][b], sv), bv);
       // Transpose: pixels x channels -> channels x pixels.
@@ -181,9 +181,9 @@ template <int G, int B, int S, bool K1, typename W>
 inline void xn_neon_fconv_tile(const xn_neon_fconv_ctx *c, int64_t n, int64_t oy, int64_t ox0,
                                int64_t ky_lo, int64_t ky_hi, W w, int64_t m0) {
   float32x4_t acc[4 * G][B];
-  XN_NEON_UNROLL
+  XN_UNROLL(16)
   for (int p = 0; p < 4 * G; ++p) {
-    XN_NEON_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
       acc[p][b] = vdupq_n_f32(0.0f);
   }
@@ -195,10 +195,10 @@ inline void xn_neon_fconv_tile(const xn_neon_fconv_ctx *c, int64_t n, int64_t oy
   auto step = [&](ptrdiff_t k, const float *src) __attribute__((always_inline)) {
     float32x4_t wv[B];
     w.template load<B>(k, wv);
-    XN_NEON_UNROLL
+    XN_UNROLL(16)
     for (int g = 0; g < G; ++g) {
       const float32x4_t xv = xn_neon_load4<S>(src + 4 * g * sw, sw);
-      XN_NEON_UNROLL
+      XN_UNROLL(16)
       for (int b = 0; b < B; ++b) {
         acc[4 * g + 0][b] = xn_neon_mla_lane<0>(acc[4 * g + 0][b], wv[b], xv);
         acc[4 * g + 1][b] = xn_neon_mla_lane<1>(acc[4 * g + 1][b], wv[b], xv);
@@ -252,7 +252,7 @@ template <int B, bool K1, typename W>
 inline void xn_neon_fconv_pixel(const xn_neon_fconv_ctx *c, int64_t n, int64_t oy, int64_t ox,
                                 int64_t ky_lo, int64_t ky_hi, W w, int64_t m0) {
   float32x4_t acc[B];
-  XN_NEON_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b)
     acc[b] = vdupq_n_f32(0.0f);
   const int64_t plane = c->ih * c->iw;
@@ -264,7 +264,7 @@ inline void xn_neon_fconv_pixel(const xn_neon_fconv_ctx *c, int64_t n, int64_t o
     float32x4_t wv[B];
     w.template load<B>(k, wv);
     const float32x4_t xv = vld1q_dup_f32(src);
-    XN_NEON_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
       acc[b] = xn_neon_mla(acc[b], wv[b], xv);
   };
@@ -286,7 +286,7 @@ inline void xn_neon_fconv_pixel(const xn_neon_fconv_ctx *c, int64_t n, int64_t o
       }
   }
   const int64_t plane_out = c->oh * c->ow, pix = oy * c->ow + ox;
-  XN_NEON_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
     const int64_t mb = m0 + 4 * b;
     if (mb >= c->c_out)

@@ -131,10 +131,10 @@ struct xn_avx2_f32 {
   // the lanes of pixels 0-3 and 4-7. Pixels past P are zero.
   template <int P> XN_AVX2_POLICY_FN void stage(const vec *acc, float *rows, int64_t stride) {
     __m256 in[8], u[8];
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < 8; ++i)
       in[i] = i < P ? acc[i] : _mm256_setzero_ps();
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int h = 0; h < 8; h += 4) {
       const __m256 t0 = _mm256_unpacklo_ps(in[h + 0], in[h + 1]);
       const __m256 t1 = _mm256_unpackhi_ps(in[h + 0], in[h + 1]);
@@ -145,7 +145,7 @@ struct xn_avx2_f32 {
       u[h + 2] = _mm256_shuffle_ps(t1, t3, 0x44);
       u[h + 3] = _mm256_shuffle_ps(t1, t3, 0xEE);
     }
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int k = 0; k < 4; ++k) {
       _mm256_storeu_ps(rows + k * stride, _mm256_permute2f128_ps(u[k], u[4 + k], 0x20));
       _mm256_storeu_ps(rows + (4 + k) * stride, _mm256_permute2f128_ps(u[k], u[4 + k], 0x31));

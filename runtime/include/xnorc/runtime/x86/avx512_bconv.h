@@ -61,7 +61,7 @@ template <int B> struct xn_avx512_epi_float {
       pix0 = pix;
     }
     const __m512i nb = _mm512_set1_epi64(n_bits);
-    XN_OC_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       const __m512i pc = _mm512_loadu_si512((const void *)(pop + b * 8));
       const __m512i dv = _mm512_sub_epi64(nb, _mm512_add_epi64(pc, pc)); // |d| < 2^31

@@ -96,10 +96,10 @@ struct xn_avx512_f32 {
   template <int P> XN_AVX512_POLICY_FN void stage(const vec *acc, float *rows, int64_t stride) {
     const __mmask16 all = 0xffff;
     __m512 v[8], u[8];
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < 8; ++i)
       v[i] = i < P ? acc[i] : _mm512_setzero_ps();
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int h = 0; h < 8; h += 4) {
       const __m512 t0 = _mm512_maskz_unpacklo_ps(all, v[h + 0], v[h + 1]);
       const __m512 t1 = _mm512_maskz_unpackhi_ps(all, v[h + 0], v[h + 1]);
@@ -112,7 +112,7 @@ struct xn_avx512_f32 {
     }
     const __m512i lo = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
     const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(8));
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int k = 0; k < 4; ++k) {
       const __m512 a = _mm512_permutex2var_ps(u[k], lo, u[4 + k]);
       const __m512 b = _mm512_permutex2var_ps(u[k], hi, u[4 + k]);

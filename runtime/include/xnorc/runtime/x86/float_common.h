@@ -16,10 +16,8 @@
 #ifndef XNORC_RUNTIME_X86_FLOAT_COMMON_H
 #define XNORC_RUNTIME_X86_FLOAT_COMMON_H
 
+#include "../common/unroll.h"
 #include "../common/x86_pack.h"
-
-// The register tiles' loops must be unrolled completely.
-#define XN_X86F_UNROLL _Pragma("GCC unroll 16")
 
 // A conv seen as 2-D (1-D convs have height 1). A 1x1 conv with stride 1 and no padding is a
 // matrix product over all pixels: it is seen as one row of H*W pixels, so short rows (7x7

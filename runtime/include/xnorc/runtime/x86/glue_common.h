@@ -3,12 +3,10 @@
 #ifndef XNORC_RUNTIME_X86_GLUE_COMMON_H
 #define XNORC_RUNTIME_X86_GLUE_COMMON_H
 
+#include "../common/unroll.h"
 #include "../common/parts.h"
 #include "../generic/bitpack.h"
 #include "../generic/pool.h"
-
-// Loops over a tile's blocks must be unrolled (the accumulators must stay in registers).
-#define XN_X86G_UNROLL _Pragma("GCC unroll 8")
 
 // Widest kernel the vector pools take (their per-column lane masks live on the stack).
 #define XN_X86_GLUE_MAX_KW 16
@@ -125,7 +123,7 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
     for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
       const int64_t cx = ox0 * S - g->pw; // block 0 lane 0's input column at kx = 0
       typename V::mask st[B];
-      XN_X86G_UNROLL
+      XN_UNROLL(8)
       for (int b = 0; b < B; ++b)
         xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
       for (int64_t oy = 0; oy < g->oh; ++oy) {
@@ -133,20 +131,20 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
         int64_t ky_lo, ky_hi;
         xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
         typename V::vec m[B], v;
-        XN_X86G_UNROLL
+        XN_UNROLL(8)
         for (int b = 0; b < B; ++b)
           V::set1(m[b], -INFINITY);
         for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
           const float *xr = xp + (y0 + ky) * g->iw + cx;
           for (int64_t kx = 0; kx < g->kw; ++kx) {
-            XN_X86G_UNROLL
+            XN_UNROLL(8)
             for (int b = 0; b < B; ++b) {
               V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
               V::max_in(m[b], v, cm[b].out[kx]);
             }
           }
         }
-        XN_X86G_UNROLL
+        XN_UNROLL(8)
         for (int b = 0; b < B; ++b)
           V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], m[b]);
       }
@@ -164,7 +162,7 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
       const int64_t cx = ox0 * S - g->pw;
       typename V::mask st[B];
       typename V::vec cols[B]; // per-lane column tap count (small integers: exact)
-      XN_X86G_UNROLL
+      XN_UNROLL(8)
       for (int b = 0; b < B; ++b) {
         xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
         if (incl) {
@@ -183,20 +181,20 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
         xn_tap_range(y0, 1, g->kh, -g->ph, g->ih + g->peh, &cy_lo, &cy_hi);
         typename V::vec rows, sum[B], v; // sum: the generic order, kernel row, then column
         V::set1(rows, static_cast<float>(incl ? cy_hi - cy_lo : ky_hi - ky_lo));
-        XN_X86G_UNROLL
+        XN_UNROLL(8)
         for (int b = 0; b < B; ++b)
           V::set1(sum[b], 0.0f);
         for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
           const float *xr = xp + (y0 + ky) * g->iw + cx;
           for (int64_t kx = 0; kx < g->kw; ++kx) {
-            XN_X86G_UNROLL
+            XN_UNROLL(8)
             for (int b = 0; b < B; ++b) {
               V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
               V::add_in(sum[b], v, cm[b].out[kx]);
             }
           }
         }
-        XN_X86G_UNROLL
+        XN_UNROLL(8)
         for (int b = 0; b < B; ++b) {
           V::average(v, sum[b], rows, cols[b]);
           V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], v);

@@ -316,13 +316,13 @@ template <class V, int P, int B, class W>
 inline void xn_x86_oc_fma(typename V::vec (&acc)[B][P], const float *xs, int64_t sw,
                           typename W::ptr ws) {
   typename V::vec wv[B], xb;
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b)
     W::get(wv[b], ws + b * W::step);
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int i = 0; i < P; ++i) {
     V::broadcast(xb, xs + i * sw);
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
       V::fma(acc[b][i], xb, wv[b]);
   }
@@ -334,9 +334,9 @@ template <class V, int P, int B, class W>
 inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc_pos &t) {
   const xn_x86_conv_geom &g = c->g;
   typename V::vec acc[B][P];
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < P; ++i)
       V::zero(acc[b][i]);
   }
@@ -367,15 +367,15 @@ inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc
     // NCHW: each block's L channel rows of P pixels into the segment's stage (unmasked: the
     // columns past P are overwritten by the next tile, or are slack).
     float *col = t.stage + (t.ox0 - t.s0);
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
       V::template stage<P>(acc[b], col + b * V::L * XN_X86_OC_STAGE, XN_X86_OC_STAGE);
     return;
   }
   alignas(64) float buf[B * 8 * V::L];
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < P; ++i)
       V::store_aligned(buf + (b * 8 + i) * V::L, acc[b][i]);
   }

@@ -1,12 +1,14 @@
 // The ceilings of the x86 kernels (common/peak.h), measured with the kernels' own policies:
 // the binary conv's xor_pop (and fold, where its accumulators are narrow) and the float
 // convs' fma, so a ceiling is the rate of exactly the instructions a layer's kernel runs.
-// Independent accumulators (8 binary, 12 float) keep the loops throughput-bound; the empty
-// asm makes the broadcast operand opaque, so nothing is hoisted out of the loop.
+// Independent accumulators (8 binary, 12 float; unrolled, so they are registers) keep the
+// loops throughput-bound; the empty asm makes the broadcast operand opaque, so nothing is
+// hoisted out of the loop.
 #ifndef XNORC_RUNTIME_X86_PEAK_H
 #define XNORC_RUNTIME_X86_PEAK_H
 
 #include "../common/peak.h"
+#include "../common/unroll.h"
 
 #include <stdint.h>
 
@@ -25,10 +27,12 @@ template <class B> inline int64_t xn_x86_peak_xnor(long long iters) {
     for (int i = 0; i < 8; ++i)
       B::zero_sum(s[i]);
     for (long long n = 0; n < iters; ++n) {
+      XN_UNROLL(16)
       for (int i = 0; i < 8; ++i)
         B::xor_pop(a[i], x, w[i]);
       __asm__ volatile("" : "+v"(x));
       if ((n + 1) % B::FOLD == 0)
+        XN_UNROLL(16)
         for (int i = 0; i < 8; ++i)
           B::fold(s[i], a[i]);
     }
@@ -39,6 +43,7 @@ template <class B> inline int64_t xn_x86_peak_xnor(long long iters) {
     }
   } else {
     for (long long n = 0; n < iters; ++n) {
+      XN_UNROLL(16)
       for (int i = 0; i < 8; ++i)
         B::xor_pop(a[i], x, w[i]);
       __asm__ volatile("" : "+v"(x));
@@ -58,6 +63,7 @@ template <class F> inline float xn_x86_peak_fma(long long iters) {
   for (int i = 0; i < 12; ++i)
     F::set1(a[i], static_cast<float>(i));
   for (long long n = 0; n < iters; ++n) {
+    XN_UNROLL(16)
     for (int i = 0; i < 12; ++i)
       F::fma(a[i], x, y);
     __asm__ volatile("" : "+v"(x));

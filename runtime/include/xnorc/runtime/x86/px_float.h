@@ -50,7 +50,7 @@ inline void xn_x86_px_tap(typename K::V::vec (&acc)[P][K::T], const float *src, 
   typedef typename K::V V;
   typedef typename V::masked G;
   typename V::vec xv[P];
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int i = 0; i < P; ++i) {
     const float *s = src + V::L * i * step;
     const typename G::mask *mi = m + i * mstride;
@@ -59,11 +59,11 @@ inline void xn_x86_px_tap(typename K::V::vec (&acc)[P][K::T], const float *src, 
     else
       G::template load<S>(xv[i], s, mi[0], mi[1]);
   }
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int t = 0; t < K::T; ++t) {
     typename V::vec wv;
     V::broadcast(wv, w + t);
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < P; ++i)
       V::fma(acc[i][t], xv[i], wv);
   }
@@ -89,12 +89,12 @@ inline void xn_x86_px_tile(const xn_x86_px_row &r, int64_t ix0,
   const xn_conv_params *p = r.p;
   const xn_x86_conv_geom *g = r.g;
   typename V::vec acc[P][T];
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int t = 0; t < T; ++t) {
     const int64_t m = ob * T + t;
     typename V::vec b0;
     V::set1(b0, r.bias != NULL && m < p->c_out ? r.bias[m] : 0.0f);
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < P; ++i)
       acc[i][t] = b0;
   }
@@ -108,7 +108,7 @@ inline void xn_x86_px_tile(const xn_x86_px_row &r, int64_t ix0,
   if (K1) {
     if (ky_lo < ky_hi) {
       typename G::mask m[2 * P];
-      XN_X86F_UNROLL
+      XN_UNROLL(16)
       for (int k = 0; k < 2 * P; ++k)
         m[k] = mk[k];
       const float *src = xn + iy0 * iw + ix0;
@@ -131,12 +131,12 @@ inline void xn_x86_px_tile(const xn_x86_px_row &r, int64_t ix0,
   const int64_t tv = p->c_out - ob * T < T ? p->c_out - ob * T : T;
   const int64_t width = rem < L * P ? rem : L * P;
   const bool relu = p->act_kind == XN_ACT_RELU;
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int t = 0; t < T; ++t) {
     if (t >= tv)
       break;
     float *yr = r.yn + ((ob * T + t) * g->oh + r.oy) * g->ow + ox0;
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int i = 0; i < P; ++i) {
       typename V::vec v = acc[i][t];
       if (relu)
@@ -235,21 +235,21 @@ inline void xn_x86_px_gemv(int64_t N, int64_t K, const float *am, int64_t a_sk, 
                            int64_t nb, float *yr) {
   const int L = V::L;
   typename V::vec acc[B];
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b)
     V::zero(acc[b]);
   const float *w = bp + nb * K * L;
   for (int64_t k = 0; k < K; ++k) {
     typename V::vec av;
     V::broadcast(av, am + k * a_sk);
-    XN_X86F_UNROLL
+    XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       typename V::vec wv;
       V::load(wv, w + (b * K + k) * L);
       V::fma(acc[b], av, wv);
     }
   }
-  XN_X86F_UNROLL
+  XN_UNROLL(16)
   for (int b = 0; b < B; ++b)
     V::store_n(yr + (nb + b) * L, acc[b], N - (nb + b) * L);
 }
