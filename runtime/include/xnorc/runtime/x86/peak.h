@@ -31,10 +31,11 @@ template <class B> inline int64_t xn_x86_peak_xnor(long long iters) {
       for (int i = 0; i < 8; ++i)
         B::xor_pop(a[i], x, w[i]);
       __asm__ volatile("" : "+v"(x));
-      if ((n + 1) % B::FOLD == 0)
+      if ((n + 1) % B::FOLD == 0) {
         XN_UNROLL(16)
         for (int i = 0; i < 8; ++i)
           B::fold(s[i], a[i]);
+      }
     }
     for (int i = 0; i < 8; ++i) {
       B::fold(s[i], a[i]);
