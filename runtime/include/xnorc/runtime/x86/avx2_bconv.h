@@ -7,14 +7,14 @@
 // 64-bit lane of their output channel (Mula's method); a register tile of XN_AVX2_P pixels x
 // XN_AVX2_B blocks (3 x 2: 6 byte + 6 folded accumulators, 2 weight vectors, a broadcast
 // and the table of 16 ymm); fused threshold by vpcmpgtq + vmovmskpd, 4 packed output bits per
-// block; the float epilogue is the scalar one (its rounding matches the generic kernel's).
+// block; the float epilogue of x86/bconv_epi.h on 8-pixel vectors.
 //
 // Same parameter structs and semantics as generic/bconv.h and generic/bdense.h, bit for
 // bit. Per-function target attributes: builds without -m flags.
 #ifndef XNORC_RUNTIME_X86_AVX2_BCONV_H
 #define XNORC_RUNTIME_X86_AVX2_BCONV_H
 
-#include "common.h"
+#include "bconv_epi.h"
 
 #include <immintrin.h>
 
@@ -89,7 +89,62 @@ struct xn_avx2_bconv_isa {
   }
 };
 
-template <int B> using xn_avx2_epi_float = xn_oc_epi_scalar<4>::epi<B>;
+// The float epilogue's AVX2 half (x86/bconv_epi.h): 8 pixels per vector.
+struct xn_avx2_epi_ops {
+  enum { L = 4, W = 8 };
+  typedef __m256i ivec;
+  XN_AVX2_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, int64_t n_bits) {
+    const __m256i pc = _mm256_loadu_si256((const __m256i *)pop);
+    const __m256i dv = _mm256_sub_epi64(_mm256_set1_epi64x(n_bits), _mm256_add_epi64(pc, pc));
+    // The low halves of the four 64-bit lanes (|d| < 2^31), packed into 128 bits.
+    const __m256i lo = _mm256_permutevar8x32_epi32(dv, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+    _mm_store_si128((__m128i *)dst, _mm256_castsi256_si128(lo));
+  }
+  // 8 x 8: 32-bit and 64-bit interleaves within 128-bit lanes, then 128-bit lanes across pairs.
+  XN_AVX2_BCONV_FN void transpose(const int32_t *rows, int64_t stride, ivec (&v)[8]) {
+    __m256i z[8], t[8], u[8];
+    XN_UNROLL(8)
+    for (int r = 0; r < 8; ++r)
+      z[r] = _mm256_load_si256((const __m256i *)(rows + r * stride));
+    XN_UNROLL(8)
+    for (int r = 0; r < 8; r += 2) {
+      t[r] = _mm256_unpacklo_epi32(z[r], z[r + 1]);
+      t[r + 1] = _mm256_unpackhi_epi32(z[r], z[r + 1]);
+    }
+    XN_UNROLL(8)
+    for (int r = 0; r < 8; r += 4) {
+      u[r] = _mm256_unpacklo_epi64(t[r], t[r + 2]);
+      u[r + 1] = _mm256_unpackhi_epi64(t[r], t[r + 2]);
+      u[r + 2] = _mm256_unpacklo_epi64(t[r + 1], t[r + 3]);
+      u[r + 3] = _mm256_unpackhi_epi64(t[r + 1], t[r + 3]);
+    }
+    XN_UNROLL(8)
+    for (int j = 0; j < 4; ++j) {
+      v[j] = _mm256_permute2x128_si256(u[j], u[j + 4], 0x20);
+      v[j + 4] = _mm256_permute2x128_si256(u[j], u[j + 4], 0x31);
+    }
+  }
+  XN_AVX2_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
+                               int live, bool relu) {
+    const __m256i k =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    __m256 v = _mm256_mul_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(d));
+    __asm__("" : "+x"(v)); // no contraction into an FMA
+    v = _mm256_add_ps(v, _mm256_set1_ps(bias));
+    if (res) {
+      __asm__("" : "+x"(v));
+      v = _mm256_add_ps(v, _mm256_maskload_ps(res, k));
+    }
+    if (relu) // v < 0 ? 0 : v, NaN and -0 included
+      v = _mm256_max_ps(_mm256_setzero_ps(), v);
+    if (live == 8)
+      _mm256_storeu_ps(y, v);
+    else
+      _mm256_maskstore_ps(y, k, v);
+  }
+};
+
+template <int B> using xn_avx2_epi_float = xn_x86_bconv_epi<xn_avx2_epi_ops, B>;
 
 // xn_avx2_bconv, xn_avx2_bconv_threshold, xn_avx2_bdense, xn_avx2_bdense_threshold.
 XN_OC_BCONV_ENTRY_POINTS(avx2, xn_avx2_bconv_isa, xn_avx2_epi_float, XN_AVX2_TARGET)

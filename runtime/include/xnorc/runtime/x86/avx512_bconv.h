@@ -5,8 +5,8 @@
 // xn_avx512_bconv_pack. What AVX-512 decides: 8 output channels (64-bit lanes) per block;
 // vpxorq + vpopcntq + vpaddq straight into 64-bit accumulators (nothing to fold); a register
 // tile of XN_AVX512_P pixels x XN_AVX512_B blocks (4 x 4: 16 accumulators); fused threshold
-// by compares into mask registers, one packed output byte per block; a vectorised float
-// epilogue (below).
+// by compares into mask registers, one packed output byte per block; the float epilogue of
+// x86/bconv_epi.h on 16-pixel vectors.
 //
 // Same parameter structs and semantics as generic/bconv.h and generic/bdense.h, bit for
 // bit. Compiled with per-function target attributes: the file builds without -m flags, and
@@ -14,7 +14,7 @@
 #ifndef XNORC_RUNTIME_X86_AVX512_BCONV_H
 #define XNORC_RUNTIME_X86_AVX512_BCONV_H
 
-#include "common.h"
+#include "bconv_epi.h"
 
 #include <immintrin.h>
 
@@ -24,90 +24,65 @@
 
 #define XN_AVX512_BCONV_FN XN_AVX512_TARGET static inline
 
-// Float epilogue (xn_bconv; common/oc_bconv_walk.h's Epi<B>): NCHW float output. One pixel's
-// channels lie a plane apart in NCHW, so writing them per pixel is a scatter (and the residual a
-// gather): on Bi-Real-18 that took as long as the binary convs themselves. Instead emit() keeps d =
-// n_bits - 2 * pop of a run of consecutive pixels of one row pixel-major in a buffer that stays in
-// L1, and flush() writes the run channel by channel: one gather of 16 pixels' d from the buffer,
-// then contiguous loads of the residual and stores into y. The same operations in the same order as
-// the generic kernel, rounding included: scale * d and + bias are separate instructions (the empty
-// asm keeps a compiler from contracting them into an FMA). Activations other than Relu take the
-// scalar epilogue. (The maskz forms of full-width intrinsics avoid GCC 12's -Wmaybe-uninitialized
-// on the plain forms' _mm512_undefined operand: generated code builds with -Wall -Werror.)
-#define XN_AVX512_EPI_RUN 64 // pixels buffered before a flush
-
-template <int B> struct xn_avx512_epi_float {
-  int64_t ob, m_end;
-  int64_t n, pix0, count; // the buffered run: pixels pix0 .. pix0 + count - 1 of image n
-  alignas(64) int32_t d[XN_AVX512_EPI_RUN * B * 8];
-
-  XN_AVX512_TARGET inline void init(const xn_oc_bconv_ctx *c, int64_t ob_) {
-    ob = ob_;
-    m_end = (ob + B) * 8 < c->p->c_out ? (ob + B) * 8 : c->p->c_out;
-    count = 0;
+// The float epilogue's AVX-512 half (x86/bconv_epi.h): 16 pixels per vector. (The maskz forms of
+// full-width intrinsics avoid GCC 12's -Wmaybe-uninitialized on the plain forms' _mm512_undefined
+// operand: generated code builds with -Wall -Werror.)
+struct xn_avx512_epi_ops {
+  enum { L = 8, W = 16 };
+  typedef __m512i ivec;
+  XN_AVX512_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, int64_t n_bits) {
+    const __m512i pc = _mm512_loadu_si512((const void *)pop);
+    const __m512i dv = _mm512_sub_epi64(_mm512_set1_epi64(n_bits), _mm512_add_epi64(pc, pc));
+    _mm256_store_si256((__m256i *)dst,
+                       _mm512_maskz_cvtepi64_epi32((__mmask8)0xff, dv)); // |d| < 2^31
   }
-  XN_AVX512_TARGET inline void emit(const xn_oc_bconv_ctx *c, int64_t n_, int64_t pix,
-                                    const int64_t *pop, int64_t n_bits) {
-    const xn_bconv_params *p = c->p;
-    if (p->act_kind != XN_ACT_NONE && p->act_kind != XN_ACT_RELU) {
-      xn_oc_bconv_epilogue(p, n_, pix, ob * 8, m_end, pop, n_bits, c->scale, c->bias, c->residual,
-                           c->yf);
-      return;
+  // Each 256-bit half transposes 8 x 8 (rows 0 .. 7 low, 8 .. 15 high): 32-bit and 64-bit
+  // interleaves within 128-bit lanes, then 128-bit lanes across register pairs.
+  XN_AVX512_BCONV_FN void transpose(const int32_t *rows, int64_t stride, ivec (&v)[8]) {
+    __m512i z[8], t[8], u[8];
+    XN_UNROLL(8)
+    for (int r = 0; r < 8; ++r)
+      z[r] = _mm512_maskz_inserti64x4(
+          (__mmask8)0xff,
+          _mm512_castsi256_si512(_mm256_load_si256((const __m256i *)(rows + r * stride))),
+          _mm256_load_si256((const __m256i *)(rows + (r + 8) * stride)), 1);
+    XN_UNROLL(8)
+    for (int r = 0; r < 8; r += 2) {
+      t[r] = _mm512_maskz_unpacklo_epi32((__mmask16)0xffff, z[r], z[r + 1]);
+      t[r + 1] = _mm512_maskz_unpackhi_epi32((__mmask16)0xffff, z[r], z[r + 1]);
     }
-    if (count == XN_AVX512_EPI_RUN)
-      flush(c);
-    if (count == 0) {
-      n = n_;
-      pix0 = pix;
+    XN_UNROLL(8)
+    for (int r = 0; r < 8; r += 4) {
+      u[r] = _mm512_maskz_unpacklo_epi64((__mmask8)0xff, t[r], t[r + 2]);
+      u[r + 1] = _mm512_maskz_unpackhi_epi64((__mmask8)0xff, t[r], t[r + 2]);
+      u[r + 2] = _mm512_maskz_unpacklo_epi64((__mmask8)0xff, t[r + 1], t[r + 3]);
+      u[r + 3] = _mm512_maskz_unpackhi_epi64((__mmask8)0xff, t[r + 1], t[r + 3]);
     }
-    const __m512i nb = _mm512_set1_epi64(n_bits);
-    XN_UNROLL(16)
-    for (int b = 0; b < B; ++b) {
-      const __m512i pc = _mm512_loadu_si512((const void *)(pop + b * 8));
-      const __m512i dv = _mm512_sub_epi64(nb, _mm512_add_epi64(pc, pc)); // |d| < 2^31
-      _mm256_store_si256((__m256i *)(d + (count * B + b) * 8),
-                         _mm512_maskz_cvtepi64_epi32((__mmask8)0xff, dv));
+    const __m512i lo = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13);
+    const __m512i hi = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+    XN_UNROLL(8)
+    for (int j = 0; j < 4; ++j) {
+      v[j] = _mm512_permutex2var_epi64(u[j], lo, u[j + 4]);
+      v[j + 4] = _mm512_permutex2var_epi64(u[j], hi, u[j + 4]);
     }
-    ++count;
   }
-  // Called at the end of every output row: runs never span rows.
-  XN_AVX512_TARGET inline void end_row(const xn_oc_bconv_ctx *c) { flush(c); }
-
-  XN_AVX512_TARGET inline void flush(const xn_oc_bconv_ctx *c) {
-    if (count == 0)
-      return;
-    const xn_bconv_params *p = c->p;
-    const int64_t plane = p->out_h * p->out_w;
-    const __m512i pix_stride =
-        _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                           _mm512_set1_epi32(B * 8));
-    for (int64_t m = ob * 8; m < m_end; ++m) {
-      const __m512 sc = _mm512_set1_ps(c->scale ? c->scale[m] : 1.0f);
-      const __m512 bi = _mm512_set1_ps(c->bias ? c->bias[m] : 0.0f);
-      const int64_t base = (n * p->c_out + m) * plane + pix0;
-      float *yr = c->yf + base;
-      const float *rr = c->residual ? c->residual + base : NULL;
-      const int32_t *dm = d + (m - ob * 8);
-      for (int64_t i = 0; i < count; i += 16) {
-        const __mmask16 k =
-            count - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (count - i)) - 1);
-        const __m512i dv =
-            _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), k, pix_stride, dm + i * B * 8, 4);
-        __m512 v = _mm512_mul_ps(sc, _mm512_maskz_cvtepi32_ps((__mmask16)0xffff, dv));
-        __asm__("" : "+v"(v));
-        v = _mm512_add_ps(v, bi);
-        if (rr) {
-          __asm__("" : "+v"(v));
-          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, rr + i));
-        }
-        if (p->act_kind == XN_ACT_RELU) // v < 0 ? 0 : v, NaN and -0 included
-          v = _mm512_maskz_max_ps((__mmask16)0xffff, _mm512_setzero_ps(), v);
-        _mm512_mask_storeu_ps(yr + i, k, v);
-      }
+  XN_AVX512_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
+                                 int live, bool relu) {
+    const __mmask16 k = live >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << live) - 1);
+    __m512 v = _mm512_mul_ps(_mm512_set1_ps(scale), _mm512_maskz_cvtepi32_ps((__mmask16)0xffff, d));
+    __asm__("" : "+v"(v)); // no contraction into an FMA
+    v = _mm512_add_ps(v, _mm512_set1_ps(bias));
+    if (res) {
+      __asm__("" : "+v"(v));
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, res));
     }
-    count = 0;
+    if (relu) // v < 0 ? 0 : v, NaN and -0 included
+      v = _mm512_maskz_max_ps((__mmask16)0xffff, _mm512_setzero_ps(), v);
+    _mm512_mask_storeu_ps(y, k, v);
   }
 };
+
+template <int B> using xn_avx512_epi_float = xn_x86_bconv_epi<xn_avx512_epi_ops, B>;
 
 // The fused threshold of one block of 8 channels: a compare into a mask register, which is
 // the packed output byte. Interior windows (n_full summed bits) compare the popcount
