@@ -442,7 +442,9 @@ def run_compiled_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
             j = len(programs)
             suffix = f" (model {ds.model.name})" if ds.model.name != "model.onnx" else ""
             gendir, exe = workdir / f"gen{j}", workdir / f"prog{j}"
-            name = harness.c_identifier(test.name)
+            # One name for every test with --object-cache: programs of the same shapes then
+            # have the same main and header, compiled once.
+            name = "node" if args.object_cache else harness.c_identifier(test.name)
             cmd = harness.compile_model(args.xnorc, ds.model, gendir, name=name,
                                         extra_flags=ONNX_SEMANTICS, target=args.target)
             if not cmd.ok:
@@ -455,7 +457,8 @@ def run_compiled_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
                 if same:
                     programs[ds.model] = None
                     continue
-            cmd = harness.build_program(args.cxx, gendir, exe, strict=True)
+            cmd = harness.build_program(args.cxx, gendir, exe, strict=True,
+                                        object_cache=args.object_cache)
             if not cmd.ok:
                 note_failure(result, "build" + suffix, cmd)
                 return False
@@ -528,6 +531,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--target-kernels-only", action="store_true",
                         help="build and run only the tests whose TARGET code pastes runtime "
                              "kernels other than the generic code's; report the others SAME")
+    parser.add_argument("--object-cache", type=Path,
+                        help="compile each source once per run into this directory, the "
+                             "programs named 'node' (a native --cxx only; see harness.build_program)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print tool output of failures")
     args = parser.parse_args(argv)
     if args.target_kernels_only and (args.target == "generic" or not args.no_interpreter):
@@ -538,6 +544,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.cxx = harness.resolve_tool(args.cxx)
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.object_cache:  # per run: a compiler upgraded since the last run compiles anew
+        args.object_cache = harness.fresh_dir(args.object_cache.resolve())
     return args
 
 
