@@ -18,11 +18,13 @@ useful mismatch report (max abs/rel error, first mismatching index).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -224,13 +226,41 @@ def compile_model(xnorc: str, model: Path, gendir: Path, name: str | None = None
 
 
 def build_program(cxx: str, gendir: Path, exe: Path, strict: bool = True,
-                  extra_flags: Sequence[str] = ()) -> CmdResult:
-    """``CXX -std=c++17 -O2 [-Wall -Wextra -Werror] [EXTRA] GENDIR/*.cpp -o EXE``."""
+                  extra_flags: Sequence[str] = (), object_cache: Path | None = None) -> CmdResult:
+    """``CXX -std=c++17 -O2 [-Wall -Wextra -Werror] [EXTRA] GENDIR/*.cpp -o EXE``.
+
+    With ``object_cache`` each source is compiled on its own (``-c``) into that directory,
+    named by the hash of the compiler, the flags, the source and GENDIR's headers, and
+    EXE is linked from the objects: a source another program of the run already compiled
+    with the same headers and flags is not compiled again (same bytes in, same object out).
+    Only for a CXX that compiles and links natively (not the qemu wrappers of test/neon).
+    """
     sources = sorted(gendir.glob("*.cpp"))
     if not sources:
         return CmdResult(False, None, "", "", f"no .cpp files in {gendir}")
     flags = CXX_FLAGS + (STRICT_WARNINGS if strict else []) + list(extra_flags)
-    return run_cmd([cxx, *flags, *sources, "-o", exe], COMPILE_TIMEOUT)
+    if object_cache is None:
+        return run_cmd([cxx, *flags, *sources, "-o", exe], COMPILE_TIMEOUT)
+    object_cache.mkdir(parents=True, exist_ok=True)
+    context = hashlib.sha256("\0".join([cxx, *flags]).encode())
+    for header in sorted(gendir.glob("*.h")):
+        context.update(b"\0" + header.name.encode() + b"\0" + header.read_bytes())
+    objects = []
+    for src in sources:
+        key = context.copy()
+        key.update(b"\0" + src.name.encode() + b"\0" + src.read_bytes())
+        obj = object_cache / f"{key.hexdigest()}.o"
+        if not obj.is_file():
+            # Written under a name of this thread's, then renamed: a program being linked
+            # never sees a half-written object, and two threads compiling the same source
+            # both write a whole one.
+            part = obj.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+            result = run_cmd([cxx, *flags, "-c", src, "-o", part], COMPILE_TIMEOUT)
+            if not result.ok:
+                return result
+            os.replace(part, obj)
+        objects.append(obj)
+    return run_cmd([cxx, *flags, *objects, "-o", exe], COMPILE_TIMEOUT)
 
 
 def run_program(exe: Path, inputs: Sequence[Path], outdir: Path) -> CmdResult:

@@ -45,8 +45,17 @@ skip fails ("unexpected skip"), and so does a listed test in this run's selectio
 (including "must be a compile-time constant" or "is supported only ...") is a
 failure.  Exit status is 1 if any test failed or if no test ran.
 
+With ``--target-kernels-only`` (for the other targets, with --no-interpreter) a test is
+built and run only if its TARGET code pastes other runtime kernels than its generic code
+(``// ---- xnorc runtime: <header> ----`` sections, compared per model): code made of
+the generic kernels alone is the generic program but for the target's name, intrinsics
+header and CPU check, and onnx-node-tests runs it on the same data. Such tests print
+``SAME`` and are counted apart ("N not built (generic's kernels only)"), neither passed
+nor skipped; a run where every test is SAME does not fail as "no test ran".
+
 The last two lines of the output are the summary, always in this form:
-  node tests: R ran, P passed (interpreter), G passed (TARGET), S skipped (expected), F failed
+  node tests: R ran, P passed (interpreter), G passed (TARGET), [N not built (generic's
+      kernels only), ]S skipped (expected), F failed
   N passed, M failed
 where N counts tests that passed on every path run (interpreter unless
 --no-interpreter, compiled TARGET code unless --no-compile) and M equals F (failed
@@ -347,17 +356,21 @@ def prepare_data_sets(test: NodeTest, workdir: Path) -> tuple[list[DataSet], lis
 @dataclass
 class TestResult:
     name: str
-    status: str  # PASS, SKIP or FAIL
+    status: str  # PASS, SKIP, FAIL, or SAME (--target-kernels-only: generic's kernels)
     interp_ok: bool = False
     compiled_ok: bool = False
     problems: list[str] = field(default_factory=list)
     logs: list[str] = field(default_factory=list)  # full tool output, for --verbose
     bound_note: list[str] = field(default_factory=list)  # non-empty if integer inputs were bound
+    compiled_runs: int = 0  # data sets the compiled program ran
 
     def line(self, paths: str) -> str:
         note = f" ({self.bound_note[0]})" if self.bound_note else ""
         if self.status == "PASS":
             return f"PASS {paths} {self.name}{note}"
+        if self.status == "SAME":
+            return (f"SAME {self.name}{note}: the code pastes the generic code's runtime kernels "
+                    "and no others (not built: onnx-node-tests runs them)")
         return f"{self.status} {self.name}{note}: {'; '.join(self.problems)}"
 
 
@@ -394,25 +407,65 @@ def run_interpreter_stage(args, test: NodeTest, sets: list[DataSet], workdir: Pa
     return True
 
 
+RUNTIME_SECTION = re.compile(r"^// ---- xnorc runtime: (\S+) ----$", re.M)
+
+
+def runtime_sections(gendir: Path) -> list[str]:
+    """The runtime kernel headers xnorc pasted into the code in ``gendir``, in order."""
+    return [h for src in sorted(gendir.glob("*.cpp"))
+            for h in RUNTIME_SECTION.findall(src.read_text(errors="replace"))]
+
+
+def same_kernels_as_generic(args, model: Path, gendir: Path, name: str,
+                            result: TestResult) -> bool | None:
+    """Whether the TARGET code in ``gendir`` pastes exactly the runtime kernels the generic
+    code of ``model`` pastes (None after a failure of the generic compile, noted in result).
+
+    Such code calls only generic kernels, which onnx-node-tests already builds and runs on
+    this test's data: the rest of the two programs differs only in the target's name, its
+    intrinsics header and its CPU check, which every other test of the run exercises.
+    """
+    generic_dir = gendir.with_name(gendir.name + "_generic")
+    cmd = harness.compile_model(args.xnorc, model, generic_dir, name=name,
+                                extra_flags=ONNX_SEMANTICS, target="generic")
+    if not cmd.ok:
+        note_failure(result, "xnorc --target=generic", cmd)
+        return None
+    return runtime_sections(gendir) == runtime_sections(generic_dir)
+
+
 def run_compiled_stage(args, test: NodeTest, sets: list[DataSet], workdir: Path,
                       result: TestResult) -> bool:
-    programs: dict[Path, Path] = {}  # model -> built program; one per distinct model
+    programs: dict[Path, Path | None] = {}  # model -> built program (None: generic's kernels)
     for ds in sets:
         if ds.model not in programs:
             j = len(programs)
             suffix = f" (model {ds.model.name})" if ds.model.name != "model.onnx" else ""
             gendir, exe = workdir / f"gen{j}", workdir / f"prog{j}"
-            cmd = harness.compile_model(args.xnorc, ds.model, gendir,
-                                        name=harness.c_identifier(test.name),
+            # One name for every test with --object-cache: programs of the same shapes then
+            # have the same main and header, compiled once.
+            name = "node" if args.object_cache else harness.c_identifier(test.name)
+            cmd = harness.compile_model(args.xnorc, ds.model, gendir, name=name,
                                         extra_flags=ONNX_SEMANTICS, target=args.target)
             if not cmd.ok:
                 note_failure(result, "xnorc" + suffix, cmd)
                 return False
-            cmd = harness.build_program(args.cxx, gendir, exe, strict=True)
+            if args.target_kernels_only:
+                same = same_kernels_as_generic(args, ds.model, gendir, name, result)
+                if same is None:
+                    return False
+                if same:
+                    programs[ds.model] = None
+                    continue
+            cmd = harness.build_program(args.cxx, gendir, exe, strict=True,
+                                        object_cache=args.object_cache)
             if not cmd.ok:
                 note_failure(result, "build" + suffix, cmd)
                 return False
             programs[ds.model] = exe
+        if programs[ds.model] is None:
+            continue
+        result.compiled_runs += 1
         outdir = workdir / f"out_{ds.index}"
         cmd = harness.run_program(programs[ds.model], ds.inputs, outdir)
         if not cmd.ok:
@@ -449,6 +502,8 @@ def run_test(args, test: NodeTest) -> TestResult:
     passed = ((args.no_interpreter or result.interp_ok)
               and (args.no_compile or result.compiled_ok))
     result.status = "PASS" if passed and not result.problems else "FAIL"
+    if result.status == "PASS" and args.target_kernels_only and not result.compiled_runs:
+        result.status = "SAME"
     return result
 
 
@@ -473,14 +528,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=NODE_TEST_ROOT, help="node test root")
     parser.add_argument("--expected-skips", type=Path, default=EXPECTED_SKIPS,
                         help="tests allowed to skip, with their reasons (default: %(default)s)")
+    parser.add_argument("--target-kernels-only", action="store_true",
+                        help="build and run only the tests whose TARGET code pastes runtime "
+                             "kernels other than the generic code's; report the others SAME")
+    parser.add_argument("--object-cache", type=Path,
+                        help="compile each source once per run into this directory, the "
+                             "programs named 'node' (a native --cxx only; see harness.build_program)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print tool output of failures")
     args = parser.parse_args(argv)
+    if args.target_kernels_only and (args.target == "generic" or not args.no_interpreter):
+        parser.error("--target-kernels-only needs --no-interpreter and a --target other than generic")
     args.xnorc_run = harness.resolve_tool(args.xnorc_run)
     if not args.no_compile:
         args.xnorc = harness.resolve_tool(args.xnorc)
         args.cxx = harness.resolve_tool(args.cxx)
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.object_cache:  # per run: a compiler upgraded since the last run compiles anew
+        args.object_cache = harness.fresh_dir(args.object_cache.resolve())
     return args
 
 
@@ -516,10 +581,11 @@ def main(argv: list[str] | None = None) -> int:
                                 lambda name: not name_filter or name_filter.search(name))
     for problem in stale:
         print(f"FAIL {problem}")
-    ran = [r for r in results if r.status != "SKIP"]
+    ran = [r for r in results if r.status not in ("SKIP", "SAME")]
+    same = sum(r.status == "SAME" for r in results)
     failed = sum(r.status == "FAIL" for r in results) + len(stale)
     passed = sum(r.status == "PASS" for r in results)
-    if not ran:
+    if not ran and not same:
         print(f"FAIL no test ran (filter {args.filter!r}, {len(results)} selected)")
         failed += 1
     bound = [r for r in ran if r.bound_note]
@@ -530,7 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     interp = "not run" if args.no_interpreter else sum(r.interp_ok for r in ran)
     print(f"node tests: {len(ran)} ran, {interp} passed (interpreter), "
           f"{sum(r.compiled_ok for r in ran)} passed ({args.target}), "
-          f"{len(results) - len(ran)} skipped (expected, {args.expected_skips.name}), "
+          + (f"{same} not built (generic's kernels only), " if args.target_kernels_only else "")
+          + f"{len(results) - len(ran) - same} skipped (expected, {args.expected_skips.name}), "
           f"{failed} failed")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
