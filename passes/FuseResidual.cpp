@@ -2,7 +2,9 @@
 //
 // Bi-Real Net keeps a real-valued shortcut: x' = BN(bconv(sign(x))) + x. Once
 // BatchNorm is folded into the epilogue, the add joins it too, so the block
-// writes its output once instead of materialising bconv's result first.
+// writes its output once instead of materialising bconv's result first. In a
+// downsampling block the shortcut (avg pool + 1x1 conv) is computed after the
+// binary conv; the conv then moves down to the add, so the add still fuses.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/OpViews.h"
@@ -41,12 +43,18 @@ public:
           continue;
         const char *Why = Layer->residual()                      ? "it already adds a residual"
                           : !Layer->activation().empty()         ? "it applies an activation"
-                          : R->type() != L->result()->type()     ? "the shortcut's type differs"
-                          : Position(R) >= Position(L->result()) ? "the shortcut comes after it"
-                                                                 : notSoleUse(G, *L->result());
+                          : R->type() != L->result()->type() ? "the shortcut's type differs"
+                                                             : notSoleUse(G, *L->result());
         if (Why) {
           Missed = fmt::format("not fused into {}: {}", L->describe(), Why);
           continue;
+        }
+        // A shortcut computed after the layer (a downsampling block's pool + 1x1 conv comes
+        // after its binary conv in PyTorch's export): the layer moves down to the add. Its
+        // operands are still defined before it, and the add was its only user.
+        if (Position(R) >= Position(L->result())) {
+          G.moveOpBefore(L, Add);
+          Index[L] = Index.at(Add); // the add goes away; readers of L's result come later
         }
         applied(*Add, "fused into " + L->describe());
         G.appendOperand(L, R);

@@ -153,6 +153,11 @@ Op *Graph::insertOpBefore(Op *Before, OpKind Kind, std::string OpName,
                                   std::move(ResultName), std::move(ResultType)));
 }
 
+void Graph::moveOpBefore(Op *O, Op *Before) {
+  if (O != Before)
+    OpList.splice(Before->Pos, OpList, O->Pos); // iterators, O->Pos included, stay valid
+}
+
 void Graph::addOutput(Value *V) {
   Outputs.push_back(V);
   ++V->OutputUses;

@@ -138,6 +138,9 @@ public:
   /// Inserts a new op right before Before (to keep the list topological). O(1).
   Op *insertOpBefore(Op *Before, OpKind Kind, std::string OpName, std::vector<Value *> Operands,
                      Attributes Attrs, std::string ResultName, TensorType ResultType);
+  /// Moves O right before Before in the op list. The caller keeps the list topological
+  /// (every operand of O still defined before it, every user after it). O(1).
+  void moveOpBefore(Op *O, Op *Before);
   void addOutput(Value *V);
   void setOutput(unsigned I, Value *V);
 
