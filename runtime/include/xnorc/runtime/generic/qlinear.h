@@ -25,12 +25,51 @@ inline int32_t xn_qload(const void *p, int32_t t, int64_t i) {
 // Requantization as ONNX Runtime's MlasRequantizeOutput: acc * scale in float,
 // clamped to the output range less the zero point, rounded half to even, plus the zero
 // point. Bounds are integers, so clamping before rounding equals saturating after.
+//
+// The one definition, over a lane policy R so that the SIMD kernels' epilogues (x86/
+// q8_walk.h) run these very steps on vectors: R::vi / R::vf are int32 / float lanes
+// (xn_scalar_requant below: one lane). vlo and vhi are (float)(lo - zp) and (float)(hi - zp)
+// (xn_requantize_bounds).
+// Operands and results by reference (the policy's members too): vectors by value would
+// change the ABI of these templates, which are not compiled for the vector ISA themselves
+// (only inlined into kernels that are).
+template <class R>
+inline void xn_requantize_t(const typename R::vi &acc, const typename R::vf &scale,
+                            const typename R::vi &zp, const typename R::vf &vlo,
+                            const typename R::vf &vhi, typename R::vi &out) {
+  typename R::vf v;
+  R::to_float(v, acc);
+  R::mul(v, scale);
+  R::fmax(v, vlo);
+  R::fmin(v, vhi);
+  R::round_to_int(out, v);
+  R::add(out, zp);
+}
+
+inline void xn_requantize_bounds(int32_t zp, int32_t lo, int32_t hi, float *vlo, float *vhi) {
+  *vlo = (float)(lo - zp);
+  *vhi = (float)(hi - zp);
+}
+
+// Scalar lanes: the generic kernels' requantization. fmax(v, lo) / fmin(v, hi) keep v when
+// it is NaN.
+struct xn_scalar_requant {
+  typedef int32_t vi;
+  typedef float vf;
+  static void to_float(vf &v, const vi &a) { v = (float)a; }
+  static void mul(vf &v, const vf &s) { v *= s; }
+  static void fmax(vf &v, const vf &lo) { v = v < lo ? lo : v; }
+  static void fmin(vf &v, const vf &hi) { v = v > hi ? hi : v; }
+  static void round_to_int(vi &out, const vf &v) { out = (int32_t)nearbyintf(v); }
+  static void add(vi &a, const vi &b) { a += b; }
+};
+
 inline int32_t xn_requantize(int32_t acc, float scale, int32_t zp, int32_t lo, int32_t hi) {
-  float v = (float)acc * scale;
-  const float vlo = (float)(lo - zp), vhi = (float)(hi - zp);
-  v = v < vlo ? vlo : v;
-  v = v > vhi ? vhi : v;
-  return (int32_t)nearbyintf(v) + zp;
+  float vlo, vhi;
+  xn_requantize_bounds(zp, lo, hi, &vlo, &vhi);
+  int32_t out;
+  xn_requantize_t<xn_scalar_requant>(acc, scale, zp, vlo, vhi, out);
+  return out;
 }
 
 inline void xn_qstore(void *p, int32_t t, int64_t i, int32_t v) {
