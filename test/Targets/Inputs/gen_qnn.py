@@ -45,48 +45,46 @@ def const(name, t, d, values):
     lines.append("  %%%s = const %s[%s] dense<%s>" % (name, t, dims(d), values))
 
 
-def qconv(name, x, xs, xz, x_dims, w_t, w_dims, w_zp, per_channel, y_t, bias, relu, strides,
-          pads, dil):
-    m, k = w_dims[0], prod(w_dims[1:])
+def layer_operands(name, x, xs, xz, w_t, w_dims, nw, m, k, w_zp, y_t, bias):
+    """The constants of a qconv / qgemm with m outputs of k products; its operand list."""
     const(name + "w", w_t, w_dims, ints(prod(w_dims), -128, 127) if w_t == "i8"
           else ints(prod(w_dims), 0, 255))
-    nw = m if per_channel else 1
     const(name + "ws", "f32", [nw], floats(nw, 0.002, 0.02))
     const(name + "wz", w_t, [nw], w_zp(nw))
     const(name + "ys", "f32", [1], "[%.4g]" % (0.0005 * k))
     const(name + "yz", y_t, [1], "[%d]" % (R.randint(0, 255) if y_t == "u8" else R.randint(-128, 127)))
-    ops = ["%" + x, "%" + xs, "%" + xz, "%" + name + "w", "%" + name + "ws", "%" + name + "wz",
-           "%" + name + "ys", "%" + name + "yz"]
+    ops = ["%" + x, "%" + xs, "%" + xz] + ["%" + name + s for s in ("w", "ws", "wz", "ys", "yz")]
     if bias:
         const(name + "b", "i32", [m], ints(m, -20000, 20000))
         ops.append("%" + name + "b")
-    r = len(strides)
-    out = [x_dims[0], m] + [out_dim(x_dims[2 + j], w_dims[2 + j], strides[j], dil[j], pads[j],
-                                    pads[r + j]) for j in range(r)]
-    lines.append("  %%%s = qconv(%s) {dilations = %s, group = 1, pads = %s, relu = %d, "
-                 "strides = %s} : %s[%s]" % (name, ", ".join(ops), dil, pads, relu, strides, y_t,
-                                              dims(out)))
+    return ", ".join(ops)
+
+
+def dequantized(name, out):
     lines.append("  %%%sf = dequantize(%%%s, %%%sys, %%%syz) : f32[%s]"
                  % (name, name, name, name, dims(out)))
 
 
+def qconv(name, x, xs, xz, x_dims, w_t, w_dims, w_zp, per_channel, y_t, bias, relu, strides,
+          pads, dil):
+    m, k = w_dims[0], prod(w_dims[1:])
+    ops = layer_operands(name, x, xs, xz, w_t, w_dims, m if per_channel else 1, m, k, w_zp, y_t,
+                         bias)
+    r = len(strides)
+    out = [x_dims[0], m] + [out_dim(x_dims[2 + j], w_dims[2 + j], strides[j], dil[j], pads[j],
+                                    pads[r + j]) for j in range(r)]
+    lines.append("  %%%s = qconv(%s) {dilations = %s, group = 1, pads = %s, relu = %d, "
+                 "strides = %s} : %s[%s]" % (name, ops, dil, pads, relu, strides, y_t, dims(out)))
+    dequantized(name, out)
+
+
 def qgemm(name, x, xs, xz, mk, n, trans_b, w_t, w_zp, y_t, bias, relu):
     k = mk[1]
-    wd = [n, k] if trans_b else [k, n]
-    const(name + "w", w_t, wd, ints(n * k, -128, 127) if w_t == "i8" else ints(n * k, 0, 255))
-    const(name + "ws", "f32", [n], floats(n, 0.002, 0.02))
-    const(name + "wz", w_t, [n], w_zp(n))
-    const(name + "ys", "f32", [1], "[%.4g]" % (0.0005 * k))
-    const(name + "yz", y_t, [1], "[%d]" % (R.randint(0, 255) if y_t == "u8" else R.randint(-128, 127)))
-    ops = ["%" + x, "%" + xs, "%" + xz, "%" + name + "w", "%" + name + "ws", "%" + name + "wz",
-           "%" + name + "ys", "%" + name + "yz"]
-    if bias:
-        const(name + "b", "i32", [n], ints(n, -20000, 20000))
-        ops.append("%" + name + "b")
+    ops = layer_operands(name, x, xs, xz, w_t, [n, k] if trans_b else [k, n], n, n, k, w_zp, y_t,
+                         bias)
     lines.append("  %%%s = qgemm(%s) {relu = %d, transB = %d} : %s[%d,%d]"
-                 % (name, ", ".join(ops), relu, trans_b, y_t, mk[0], n))
-    lines.append("  %%%sf = dequantize(%%%s, %%%sys, %%%syz) : f32[%d,%d]"
-                 % (name, name, name, name, mk[0], n))
+                 % (name, ops, relu, trans_b, y_t, mk[0], n))
+    dequantized(name, [mk[0], n])
 
 
 X1, X2, X3, G = [2, 3, 23, 23], [1, 5, 9, 31], [1, 4, 70], [3, 40]

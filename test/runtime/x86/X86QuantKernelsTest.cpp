@@ -175,11 +175,7 @@ void checkGemm(QGemmFn fn, const std::string &isa) {
 TEST(X86QuantKernels, Avx512VnniConv) {
   if (!hasAvx512Vnni())
     GTEST_SKIP() << "no AVX-512 VNNI";
-  checkConv([](const xn_qconv_params *p, const void *x, const float *xs, const void *xz,
-               const void *w, const float *ws, const void *wz, const float *ys, const void *yz,
-               const int32_t *b, void *y, int part,
-               int parts) { xn_avx512_qconv(p, x, xs, xz, w, ws, wz, ys, yz, b, y, part, parts); },
-            "avx512");
+  checkConv(xn_avx512_qconv, "avx512");
 }
 
 TEST(X86QuantKernels, Avx512VnniGemm) {
@@ -191,11 +187,7 @@ TEST(X86QuantKernels, Avx512VnniGemm) {
 TEST(X86QuantKernels, Avx2Conv) {
   if (!hasAvx2())
     GTEST_SKIP() << "no AVX2";
-  checkConv([](const xn_qconv_params *p, const void *x, const float *xs, const void *xz,
-               const void *w, const float *ws, const void *wz, const float *ys, const void *yz,
-               const int32_t *b, void *y, int part,
-               int parts) { xn_avx2_qconv(p, x, xs, xz, w, ws, wz, ys, yz, b, y, part, parts); },
-            "avx2");
+  checkConv(xn_avx2_qconv, "avx2");
 }
 
 TEST(X86QuantKernels, Avx2Gemm) {

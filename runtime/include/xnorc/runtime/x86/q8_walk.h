@@ -50,36 +50,42 @@ struct xn_q8_tile_args {
   int64_t n;
 };
 
+// The two operands' roles: the vector one (Vec, loaded) and the broadcast one (Bc, one 32-bit
+// group); dot takes them in the policy's (unsigned, signed) order.
+template <class V, bool VecU> struct xn_q8_roles {
+  typedef typename V::U Vec;
+  typedef typename V::S Bc;
+  static void load(Vec &v, const uint8_t *p) { V::load_u(v, p); }
+  static void bcast(Bc &b, const uint8_t *p) { V::bcast_s(b, p); }
+  static void dot(typename V::vi &acc, const Vec &v, const Bc &b) { V::dot(acc, v, b); }
+};
+template <class V> struct xn_q8_roles<V, false> {
+  typedef typename V::S Vec;
+  typedef typename V::U Bc;
+  static void load(Vec &v, const uint8_t *p) { V::load_s(v, p); }
+  static void bcast(Bc &b, const uint8_t *p) { V::bcast_u(b, p); }
+  static void dot(typename V::vi &acc, const Vec &v, const Bc &b) { V::dot(acc, b, v); }
+};
+
 // The tile over an ISA's lane policy V (x86/avx512_q8.h documents its members). VecU: the
 // vector operand is the unsigned one (conv), else the signed one (gemm). Called only from an
 // ISA's target-attributed, flattened tile (XN_X86_Q8_TILE).
 template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8_tile_args &t) {
+  typedef xn_q8_roles<V, VecU> Op;
   typename V::vi acc[R][P];
   for (int r = 0; r < R; ++r)
     for (int p = 0; p < P; ++p)
       V::zero(acc[r][p]);
   for (int64_t kg = 0; kg < t.k4; ++kg) {
     const uint8_t *a = t.a + kg * t.lda;
-    if (VecU) {
-      typename V::U u[P];
+    typename Op::Vec v[P];
+    for (int p = 0; p < P; ++p)
+      Op::load(v[p], a + p * V::L * 4);
+    for (int r = 0; r < R; ++r) {
+      typename Op::Bc bc;
+      Op::bcast(bc, t.b[r] + kg * 4);
       for (int p = 0; p < P; ++p)
-        V::load_u(u[p], a + p * V::L * 4);
-      for (int r = 0; r < R; ++r) {
-        typename V::S s;
-        V::bcast_s(s, t.b[r] + kg * 4);
-        for (int p = 0; p < P; ++p)
-          V::dot(acc[r][p], u[p], s);
-      }
-    } else {
-      typename V::S s[P];
-      for (int p = 0; p < P; ++p)
-        V::load_s(s[p], a + p * V::L * 4);
-      for (int r = 0; r < R; ++r) {
-        typename V::U u;
-        V::bcast_u(u, t.b[r] + kg * 4);
-        for (int p = 0; p < P; ++p)
-          V::dot(acc[r][p], u, s[p]);
-      }
+        Op::dot(acc[r][p], v[p], bc);
     }
   }
   typename V::vi zp;
