@@ -157,9 +157,9 @@ bool supportsX86QGemm(const Op &O) { return constant8Bit(O); }
 
 void packX86QConv(const Op &O, KernelCall &Call) {
   const Shape &D = weightDims(O); // [M, C, k...]
-  const int64_t M = D[0], K = product(D, 1);
-  Tensor Packed = bytes(xn_q8_conv_packed_bytes(M, K));
-  xn_q8_pack_conv(M, K, signedWeights(O), weights(O).constant().data<uint8_t>(),
+  const int64_t M = D[0], Kw = D.back(), Rows = product(D, 1) / Kw;
+  Tensor Packed = bytes(xn_q8_conv_packed_bytes(M, Rows, Kw));
+  xn_q8_pack_conv(M, Rows, Kw, signedWeights(O), weights(O).constant().data<uint8_t>(),
                   Packed.data<uint8_t>());
   setPacked(O, Call, std::move(Packed));
 }

@@ -127,8 +127,9 @@ void checkConv(QConvFn fn, const std::string &isa) {
     setQLayer(p, q);
     const std::vector<uint8_t> x = randomBytes((size_t)(p.n * p.c_in * in_px), r);
     const std::vector<uint8_t> w = randomBytes((size_t)(p.c_out * K), r);
-    std::vector<uint8_t> packed((size_t)xn_q8_conv_packed_bytes(p.c_out, K));
-    xn_q8_pack_conv(p.c_out, K, q.w_type == XN_QTYPE_I8, w.data(), packed.data());
+    const int64_t kw = p.kernel[p.spatial_rank - 1];
+    std::vector<uint8_t> packed((size_t)xn_q8_conv_packed_bytes(p.c_out, K / kw, kw));
+    xn_q8_pack_conv(p.c_out, K / kw, kw, q.w_type == XN_QTYPE_I8, w.data(), packed.data());
     const size_t ny = (size_t)(p.n * p.c_out * out_px);
     std::vector<uint8_t> want(ny, 0xAA), got(ny, 0x55), split(ny, 0x33);
     const int32_t *bias = q.has_bias ? q.bias.data() : nullptr;

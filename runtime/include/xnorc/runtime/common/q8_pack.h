@@ -6,12 +6,16 @@
 // x + 128 (x ^ 0x80, a u8), a u8 weight w becomes w - 128 (w ^ 0x80, an i8), their zero
 // points move by the same 128, and (x - x_zp)(w - w_zp) is unchanged (docs/XnorMath.md,
 // "8-bit kernels"). Weights go in groups of four consecutive reduction indices k (one 32-bit
-// lane of vpdpbusd), zero past K; each output channel also keeps the sum of its shifted
-// weights (int32), for the zero-point correction.
-//   conv  (group 1, w [M][K], K = c_in * taps): bytes [M][K4][4], then int32 sums [M]
+// lane of vpdpbusd), zero in the slots past the reduction; each output channel also keeps
+// the sum of its shifted weights (int32), for the zero-point correction.
+//   conv  (group 1, w [M][rows][kw]: rows = c_in times the kernel's other dims, kw its
+//         innermost dim): each kernel row padded to kw4 = ceil(kw / 4) * 4 taps, so that a
+//         group of four is four neighbouring taps of one input row (x86/q8_walk.h loads
+//         them as one 32-bit word): bytes [M][rows * kw4], then int32 sums [M]
 //   gemm  (w [K][N], or [N][K] with trans_b):   bytes [K4][Np][4], then int32 sums [Np],
-//         Np = N rounded up to XN_Q8_GEMM_NPAD (channels past N: zero weights)
-// K4 = ceil(K / 4). The sums are stored byte by byte (little-endian) and read with memcpy.
+//         K4 = ceil(K / 4), Np = N rounded up to XN_Q8_GEMM_NPAD (channels past N: zero
+//         weights)
+// The sums are stored byte by byte (little-endian) and read with memcpy.
 #ifndef XNORC_RUNTIME_COMMON_Q8_PACK_H
 #define XNORC_RUNTIME_COMMON_Q8_PACK_H
 
@@ -31,7 +35,9 @@ inline int8_t xn_q8_wenc(uint8_t w, int w_signed) {
   return (int8_t)(w_signed ? w : (uint8_t)(w ^ 0x80));
 }
 
-inline int64_t xn_q8_conv_packed_bytes(int64_t M, int64_t K) { return M * xn_q8_k4(K) * 4 + 4 * M; }
+inline int64_t xn_q8_conv_packed_bytes(int64_t M, int64_t rows, int64_t kw) {
+  return M * rows * xn_q8_k4(kw) * 4 + 4 * M;
+}
 inline int64_t xn_q8_gemm_packed_bytes(int64_t N, int64_t K) {
   return (xn_q8_k4(K) * 4 + 4) * xn_q8_gemm_np(N);
 }
@@ -43,17 +49,19 @@ inline int32_t xn_q8_get_i32(const uint8_t *p) {
   return v;
 }
 
-// w: the ONNX [M][K] bytes (u8 or i8).
-inline void xn_q8_pack_conv(int64_t M, int64_t K, int w_signed, const uint8_t *w, uint8_t *out) {
-  const int64_t kp = xn_q8_k4(K) * 4;
+// w: the ONNX [M][rows][kw] bytes (u8 or i8).
+inline void xn_q8_pack_conv(int64_t M, int64_t rows, int64_t kw, int w_signed, const uint8_t *w,
+                            uint8_t *out) {
+  const int64_t kw4 = xn_q8_k4(kw) * 4, kp = rows * kw4;
   uint8_t *sums = out + M * kp;
   for (int64_t m = 0; m < M; ++m) {
     int32_t s = 0;
-    for (int64_t k = 0; k < kp; ++k) {
-      const int8_t v = k < K ? xn_q8_wenc(w[m * K + k], w_signed) : 0;
-      out[m * kp + k] = (uint8_t)v;
-      s += v;
-    }
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t k = 0; k < kw4; ++k) {
+        const int8_t v = k < kw ? xn_q8_wenc(w[(m * rows + r) * kw + k], w_signed) : 0;
+        out[m * kp + r * kw4 + k] = (uint8_t)v;
+        s += v;
+      }
     xn_q8_put_i32(sums + 4 * m, s);
   }
 }

@@ -30,6 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+// The loops over a tile's rows and vectors are unrolled, so that its accumulators live in
+// registers (generated code builds with -O2, which does not unroll them by itself). clang
+// reads the GCC spelling too.
+#define XN_Q8_UNROLL _Pragma("GCC unroll 8")
+
 // Rows of a tile at most (both ISAs).
 #define XN_Q8_RMAX 4
 
@@ -73,17 +78,22 @@ template <class V> struct xn_q8_roles<V, false> {
 template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8_tile_args &t) {
   typedef xn_q8_roles<V, VecU> Op;
   typename V::vi acc[R][P];
+  XN_Q8_UNROLL
   for (int r = 0; r < R; ++r)
-    for (int p = 0; p < P; ++p)
-      V::zero(acc[r][p]);
+    XN_Q8_UNROLL
+  for (int p = 0; p < P; ++p)
+    V::zero(acc[r][p]);
   for (int64_t kg = 0; kg < t.k4; ++kg) {
     const uint8_t *a = t.a + kg * t.lda;
     typename Op::Vec v[P];
+    XN_Q8_UNROLL
     for (int p = 0; p < P; ++p)
       Op::load(v[p], a + p * V::L * 4);
+    XN_Q8_UNROLL
     for (int r = 0; r < R; ++r) {
       typename Op::Bc bc;
       Op::bcast(bc, t.b[r] + kg * 4);
+      XN_Q8_UNROLL
       for (int p = 0; p < P; ++p)
         Op::dot(acc[r][p], v[p], bc);
     }
@@ -93,6 +103,7 @@ template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8
   V::set1_i(zp, t.zp);
   V::set1_f(vlo, t.vlo);
   V::set1_f(vhi, t.vhi);
+  XN_Q8_UNROLL
   for (int p = 0; p < P; ++p) {
     const int64_t n = t.n - p * V::L;
     if (n <= 0)
@@ -100,6 +111,7 @@ template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8
     typename V::vi cl, al;
     V::load_i(cl, t.clane + p * V::L);
     V::load_i(al, t.alane + p * V::L);
+    XN_Q8_UNROLL
     for (int r = 0; r < R; ++r) {
       typename V::vi v = acc[r][p], c, a;
       V::set1_i(c, t.crow[r]);
@@ -201,17 +213,33 @@ struct xn_q8_scratch {
   xn_q8_scratch &operator=(const xn_q8_scratch &) = delete;
 };
 
-// Pixels [pix0, pix0 + n) of image xb's output, as shifted input bytes: buf[k4][ch][4].
-// Slots past K stay zero from allocation.
+// Four input bytes of one kernel row, shifted (taps past kw: 0, taps outside the input:
+// the shifted zero point), as the 32-bit word the tile broadcasts or loads.
+inline uint32_t xn_q8_quad(const uint8_t *xr, int64_t pos, int64_t dil, int64_t in, int64_t taps,
+                           const xn_q8_layer &l) {
+  uint32_t v = 0;
+  for (int64_t j = 0; j < 4 && j < taps; ++j) {
+    const int64_t i = pos + j * dil;
+    const uint32_t b = i >= 0 && i < in ? (uint32_t)(xr[i] ^ l.flip) : (uint32_t)l.x_zp;
+    v |= b << (8 * j);
+  }
+  return v;
+}
+
+// Pixels [pix0, pix0 + n) of image xb's output, as shifted input bytes: buf[k4][ch][4], each
+// kernel row in groups of four taps (common/q8_pack.h). Within a run of pixels of one output
+// row, a group whose four taps all lie inside the input row is one 32-bit load (dilation 1);
+// the others go byte by byte.
 inline void xn_q8_im2col(const xn_qconv_params *p, const xn_window &wd, const uint8_t *xb,
                          const xn_q8_layer &l, int64_t pix0, int64_t n, int64_t ch, uint8_t *buf) {
   const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;
-  const uint8_t zp = (uint8_t)l.x_zp, flip = (uint8_t)l.flip;
+  const int64_t quads = xn_q8_k4(k[2]);
+  const uint32_t flip4 = (uint32_t)l.flip * 0x01010101u;
   for (int64_t j = 0; j < n;) {
     const int64_t pix = pix0 + j, row = pix / od[2], col = pix % od[2];
     const int64_t len = od[2] - col < n - j ? od[2] - col : n - j;
     const int64_t o0 = row / od[1], o1 = row % od[1];
-    int64_t kk = 0;
+    int64_t g = 0; // group of four taps
     for (int64_t c = 0; c < p->c_in; ++c)
       for (int64_t k0 = 0; k0 < k[0]; ++k0) {
         const int64_t i0 = o0 * s[0] - pb[0] + k0 * dl[0];
@@ -219,18 +247,29 @@ inline void xn_q8_im2col(const xn_qconv_params *p, const xn_window &wd, const ui
           const int64_t i1 = o1 * s[1] - pb[1] + k1 * dl[1];
           const bool inside = i0 >= 0 && i0 < id[0] && i1 >= 0 && i1 < id[1];
           const uint8_t *xr = xb + ((c * id[0] + i0) * id[1] + i1) * id[2];
-          for (int64_t k2 = 0; k2 < k[2]; ++k2, ++kk) {
-            uint8_t *dst = buf + ((kk / 4) * ch + j) * 4 + kk % 4;
-            const int64_t off = col * s[2] - pb[2] + k2 * dl[2];
+          for (int64_t q = 0; q < quads; ++q, ++g) {
+            uint32_t *dst = (uint32_t *)(buf + (g * ch + j) * 4);
+            const int64_t taps = k[2] - 4 * q; // real taps of this group (up to 4)
+            const int64_t off = col * s[2] - pb[2] + 4 * q * dl[2];
+            if (!inside) {
+              const uint32_t zp = xn_q8_quad(xr, -1, 0, 0, taps, l);
+              for (int64_t t = 0; t < len; ++t)
+                dst[t] = zp;
+              continue;
+            }
+            // Pixels whose four bytes from off + t * s lie in the input row: [lo, hi).
             int64_t lo = len, hi = len;
-            if (inside)
-              xn_out_range(off, s[2], id[2], len, &lo, &hi);
+            if (dl[2] == 1 && taps >= 4)
+              xn_out_range(off, s[2], id[2] - 3, len, &lo, &hi);
             for (int64_t t = 0; t < lo; ++t)
-              dst[t * 4] = zp;
-            for (int64_t t = lo; t < hi; ++t)
-              dst[t * 4] = xr[t * s[2] + off] ^ flip;
+              dst[t] = xn_q8_quad(xr, off + t * s[2], dl[2], id[2], taps, l);
+            for (int64_t t = lo; t < hi; ++t) {
+              uint32_t v;
+              memcpy(&v, xr + off + t * s[2], sizeof v);
+              dst[t] = v ^ flip4;
+            }
             for (int64_t t = hi; t < len; ++t)
-              dst[t * 4] = zp;
+              dst[t] = xn_q8_quad(xr, off + t * s[2], dl[2], id[2], taps, l);
           }
         }
       }
@@ -246,12 +285,14 @@ inline void xn_x86_q8_conv(const xn_qconv_params *p, const void *x, const float 
                            const int32_t *bias, void *y, int part, int parts) {
   const int64_t ch = Isa::P * Isa::L;
   const xn_window wd = xn_window_of(p);
-  const int64_t M = p->c_out, K = p->c_in * wd.k[0] * wd.k[1] * wd.k[2], k4 = xn_q8_k4(K);
+  // K products per output; k4 groups of four (kernel rows padded to groups, common/q8_pack.h).
+  const int64_t rows = p->c_in * wd.k[0] * wd.k[1];
+  const int64_t M = p->c_out, K = rows * wd.k[2], k4 = rows * xn_q8_k4(wd.k[2]);
   const int64_t in_px = wd.in[0] * wd.in[1] * wd.in[2], out_px = wd.out[0] * wd.out[1] * wd.out[2];
   const xn_q8_layer l =
       xn_q8_layer_of(p, x_zero_point, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
   // Per channel: scale, w_zp', constant term (float and int32 arrays of M each), then the
-  // chunk: lanes' zero constant term, sum X, and the gathered input.
+  // chunk: lanes' zero constant term, sum X, and the gathered input (every slot written).
   xn_q8_scratch chans((size_t)M * 12), lanes((size_t)ch * 8), gathered((size_t)(k4 * 4 * ch));
   if (!chans.p || !lanes.p || !gathered.p)
     return; // out of memory: nothing better to do in a kernel; y keeps its contents
@@ -284,10 +325,10 @@ inline void xn_x86_q8_conv(const xn_qconv_params *p, const void *x, const float 
     for (int64_t pix0 = lo; pix0 < hi; pix0 += ch) {
       t.n = hi - pix0 < ch ? hi - pix0 : ch;
       xn_q8_im2col(p, wd, xb, l, pix0, t.n, ch, buf);
-      if (any_wzp)
+      if (any_wzp) // slots past a kernel row hold 0
         for (int64_t j = 0; j < t.n; ++j) {
           uint32_t sum = 0;
-          for (int64_t kk = 0; kk < K; ++kk)
+          for (int64_t kk = 0; kk < k4 * 4; ++kk)
             sum += buf[((kk / 4) * ch + j) * 4 + kk % 4];
           xsum[j] = xn_q8_wrap(sum);
         }
