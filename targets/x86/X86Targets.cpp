@@ -8,7 +8,8 @@
 // conv (x86/<isa>_float.h) for the other 1-D/2-D ungrouped convs; the packed
 // Gemm for Gemm with constant B; and the float glue kernels for MaxPool,
 // AveragePool and threshold (x86/<isa>_glue.h); the exact 8-bit kernels
-// (x86/<isa>_q8.h) for qconv and qgemm with constant weights. Weights are repacked at compile
+// (x86/<isa>_q8.h) for qconv and qgemm with constant weights, quantize and
+// dequantize. Weights are repacked at compile
 // time into the order the kernels stream (the Pack column of compiler/Lowering/
 // Kernels.def, with the packers of runtime/common/x86_pack.h). The kernels carry per-function
 // target attributes, so the generated code builds with a plain `c++ -std=c++17 -O2`; <name>_run
@@ -77,7 +78,7 @@ struct X86Kernels {
       ConvOc, Conv, Gemm, BWConv, BWDense;
   /// Ternary-weight layers (AVX-512 only; without them the generic kernels run them).
   std::vector<KernelId> Ternary = {};
-  /// 8-bit conv and gemm.
+  /// 8-bit conv, gemm, quantize, dequantize.
   std::vector<KernelId> Quant = {};
 };
 
@@ -139,7 +140,11 @@ private:
 std::unique_ptr<Target> createAvx2Target() {
   return std::make_unique<X86Target>(
       "avx2", KernelIsa::Avx2, std::vector<const char *>{XNORC_AVX2_FEATURES(XNORC_CHECK_TEXT)},
-      X86Kernels{XNORC_X86_CHOICES(Avx2), {}, {KernelId::Avx2QConv, KernelId::Avx2QGemm}}, true);
+      X86Kernels{XNORC_X86_CHOICES(Avx2),
+                 {},
+                 {KernelId::Avx2QConv, KernelId::Avx2QGemm, KernelId::Avx2Quantize,
+                  KernelId::Avx2Dequantize}},
+      true);
 }
 std::unique_ptr<Target> createAvx512Target() {
   return std::make_unique<X86Target>(
@@ -148,7 +153,8 @@ std::unique_ptr<Target> createAvx512Target() {
       X86Kernels{XNORC_X86_CHOICES(Avx512),
                  {KernelId::Avx512TConv, KernelId::Avx512TConvThreshold, KernelId::Avx512TDense,
                   KernelId::Avx512TDenseThreshold},
-                 {KernelId::Avx512QConv, KernelId::Avx512QGemm}},
+                 {KernelId::Avx512QConv, KernelId::Avx512QGemm, KernelId::Avx512Quantize,
+                  KernelId::Avx512Dequantize}},
       false);
 }
 

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -171,6 +172,60 @@ void checkGemm(QGemmFn fn, const std::string &isa) {
     for (size_t j = 0; j < ny; ++j)
       ASSERT_EQ(want[j], got[j]) << isa << " qgemm case " << i << " at " << j;
   }
+}
+
+using QuantizeFn = void (*)(const xn_qlinear_params *, const float *, const float *, const void *,
+                            void *);
+using DequantizeFn = void (*)(const xn_qlinear_params *, const void *, const float *, const void *,
+                              float *);
+
+// quantize and dequantize over runs with vector tails, per tensor and per channel, u8 and i8,
+// on ties (k + 0.5 steps), saturating values, infinities and NaN.
+void checkQuantize(QuantizeFn q, DequantizeFn dq, const std::string &isa) {
+  Rng r(1618);
+  const float specials[] = {NAN, INFINITY, -INFINITY, 1e30f, -1e30f, 0.0f, -0.0f};
+  for (int i = 0; i < 200; ++i) {
+    xn_qlinear_params p{};
+    p.per_channel = static_cast<int32_t>(r.range(0, 1));
+    p.outer = r.range(1, 3);
+    p.c = p.per_channel ? r.range(1, 5) : 1;
+    p.inner = r.range(1, 70);
+    p.qtype = static_cast<int32_t>(r.range(0, 1));
+    const size_t n = (size_t)(p.outer * p.c * p.inner);
+    std::vector<float> scale, x(n), want_f(n), got_f(n);
+    std::vector<uint8_t> zp, want(n, 0xAA), got(n, 0x55);
+    for (int64_t j = 0; j < p.c; ++j) {
+      scale.push_back(0.01f + 0.1f * (r.f() + 1.0f));
+      zp.push_back(static_cast<uint8_t>(r.next() >> 32));
+    }
+    for (size_t j = 0; j < n; ++j) {
+      const int64_t ch = p.per_channel ? (int64_t)(j / (size_t)p.inner) % p.c : 0;
+      const int kind = static_cast<int>(r.range(0, 9));
+      x[j] = kind == 0   ? r.pick(specials)
+             : kind <= 3 ? (static_cast<float>(r.range(-300, 300)) + 0.5f) * scale[(size_t)ch]
+                         : 40.0f * r.f();
+    }
+    xn_quantize(&p, x.data(), scale.data(), zp.data(), want.data());
+    q(&p, x.data(), scale.data(), zp.data(), got.data());
+    for (size_t j = 0; j < n; ++j)
+      ASSERT_EQ(want[j], got[j]) << isa << " quantize case " << i << " at " << j << " x " << x[j];
+    xn_dequantize(&p, want.data(), scale.data(), zp.data(), want_f.data());
+    dq(&p, want.data(), scale.data(), zp.data(), got_f.data());
+    for (size_t j = 0; j < n; ++j)
+      ASSERT_EQ(want_f[j], got_f[j]) << isa << " dequantize case " << i << " at " << j;
+  }
+}
+
+TEST(X86QuantKernels, Avx512Quantize) {
+  if (!hasAvx512Vnni())
+    GTEST_SKIP() << "no AVX-512 VNNI";
+  checkQuantize(xn_avx512_quantize, xn_avx512_dequantize, "avx512");
+}
+
+TEST(X86QuantKernels, Avx2Quantize) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "no AVX2";
+  checkQuantize(xn_avx2_quantize, xn_avx2_dequantize, "avx2");
 }
 
 TEST(X86QuantKernels, Avx512VnniConv) {

@@ -62,6 +62,12 @@ struct xn_scalar_requant {
   static void fmin(vf &v, const vf &hi) { v = v > hi ? hi : v; }
   static void round_to_int(vi &out, const vf &v) { out = (int32_t)nearbyintf(v); }
   static void add(vi &a, const vi &b) { a += b; }
+  // xn_quantize_t's.
+  static void div(vf &v, const vf &s) { v /= s; }
+  static void round_half_even(vf &v) { v = nearbyintf(v); }
+  static void addf(vf &v, const vf &a) { v += a; }
+  static void nan_to(vf &v, const vf &lo) { v = v == v ? v : lo; }
+  static void truncate(vi &out, const vf &v) { out = (int32_t)v; }
 };
 
 inline int32_t xn_requantize(int32_t acc, float scale, int32_t zp, int32_t lo, int32_t hi) {
@@ -93,7 +99,23 @@ inline int32_t xn_qtype_max(int32_t t) { return t == XN_QTYPE_U8 ? 255 : 127; }
 XN_DECLARE_PARAMS(xn_qlinear_params, XN_QLINEAR_PARAMS)
 
 // y = saturate(round_half_even(x / scale) + zero_point); NaN gives the type's minimum (as
-// ONNX Runtime's max with the lower bound does).
+// ONNX Runtime's max with the lower bound does). The steps over a lane policy R (as
+// xn_requantize_t; the x86 kernels run them on vectors): zp is the zero point as a float, lo
+// and hi the type's bounds.
+template <class R>
+inline void xn_quantize_t(const typename R::vf &x, const typename R::vf &scale,
+                          const typename R::vf &zp, const typename R::vf &lo,
+                          const typename R::vf &hi, typename R::vi &out) {
+  typename R::vf v = x;
+  R::div(v, scale);
+  R::round_half_even(v);
+  R::addf(v, zp);
+  R::fmax(v, lo);
+  R::fmin(v, hi);
+  R::nan_to(v, lo);
+  R::truncate(out, v);
+}
+
 inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
                         const void *zero_point, void *y) {
   const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
@@ -101,13 +123,11 @@ inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float 
   for (int64_t o = 0; o < p->outer; ++o)
     for (int64_t j = 0; j < p->c; ++j) {
       const int64_t k = p->per_channel ? j : 0;
-      const float s = scale[k];
-      const int32_t zp = xn_qload(zero_point, p->qtype, k);
+      const float s = scale[k], zp = (float)xn_qload(zero_point, p->qtype, k);
       for (int64_t e = 0; e < p->inner; ++e, ++i) {
-        float v = nearbyintf(x[i] / s) + (float)zp;
-        v = v < lo ? lo : v;
-        v = v > hi ? hi : v;
-        xn_qstore(y, p->qtype, i, v == v ? (int32_t)v : (int32_t)lo);
+        int32_t q;
+        xn_quantize_t<xn_scalar_requant>(x[i], s, zp, lo, hi, q);
+        xn_qstore(y, p->qtype, i, q);
       }
     }
 }

@@ -70,6 +70,21 @@ struct xn_avx2_q8_lanes {
   XN_AVX2_Q8_FN void fmax(vf &v, const vf &lo) { v = _mm256_max_ps(lo, v); }
   XN_AVX2_Q8_FN void fmin(vf &v, const vf &hi) { v = _mm256_min_ps(hi, v); }
   XN_AVX2_Q8_FN void round_to_int(vi &out, const vf &v) { out = _mm256_cvtps_epi32(v); }
+  XN_AVX2_Q8_FN void div(vf &v, const vf &s) { v = _mm256_div_ps(v, s); }
+  XN_AVX2_Q8_FN void round_half_even(vf &v) {
+    v = _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  XN_AVX2_Q8_FN void addf(vf &v, const vf &a) { v = _mm256_add_ps(v, a); }
+  XN_AVX2_Q8_FN void nan_to(vf &v, const vf &lo) {
+    v = _mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+  }
+  XN_AVX2_Q8_FN void truncate(vi &out, const vf &v) { out = _mm256_cvttps_epi32(v); }
+  // L bytes, zero- or sign-extended.
+  XN_AVX2_Q8_FN void load_bytes(vi &v, const uint8_t *p, int is_signed) {
+    const __m128i b = _mm_loadl_epi64((const __m128i *)p);
+    v = is_signed ? _mm256_cvtepi8_epi32(b) : _mm256_cvtepu8_epi32(b);
+  }
+  XN_AVX2_Q8_FN void store_f(float *p, const vf &v) { _mm256_storeu_ps(p, v); }
   // The low byte of each of the first n (<= 8 used) lanes.
   XN_AVX2_Q8_FN void store_bytes(uint8_t *p, const vi &v, int64_t n) {
     const __m256i lows = _mm256_shuffle_epi8(
@@ -102,6 +117,16 @@ inline void xn_avx2_qgemm(const xn_qgemm_params *p, const void *x, const float *
                           const int32_t *bias, void *y) {
   xn_x86_q8_gemm<xn_avx2_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
                              y_scale, y_zero_point, bias, y);
+}
+
+inline void xn_avx2_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
+                             const void *zero_point, void *y) {
+  xn_x86_q8_quantize<xn_avx2_q8>(p, x, scale, zero_point, y);
+}
+
+inline void xn_avx2_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
+                               const void *zero_point, float *y) {
+  xn_x86_q8_dequantize<xn_avx2_q8>(p, x, scale, zero_point, y);
 }
 
 #endif // XNORC_RUNTIME_X86_AVX2_Q8_H

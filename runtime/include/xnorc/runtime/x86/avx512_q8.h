@@ -59,6 +59,23 @@ struct xn_avx512_vnni {
   XN_AVX512_Q8_FN void round_to_int(vi &out, const vf &v) {
     out = _mm512_maskz_cvtps_epi32(0xffff, v);
   }
+  XN_AVX512_Q8_FN void div(vf &v, const vf &s) { v = _mm512_div_ps(v, s); }
+  XN_AVX512_Q8_FN void round_half_even(vf &v) {
+    v = _mm512_maskz_roundscale_ps(0xffff, v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  XN_AVX512_Q8_FN void addf(vf &v, const vf &a) { v = _mm512_add_ps(v, a); }
+  XN_AVX512_Q8_FN void nan_to(vf &v, const vf &lo) {
+    v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v, lo);
+  }
+  XN_AVX512_Q8_FN void truncate(vi &out, const vf &v) {
+    out = _mm512_maskz_cvttps_epi32(0xffff, v);
+  }
+  // L bytes, zero- or sign-extended.
+  XN_AVX512_Q8_FN void load_bytes(vi &v, const uint8_t *p, int is_signed) {
+    const __m128i b = _mm_loadu_si128((const __m128i *)p);
+    v = is_signed ? _mm512_maskz_cvtepi8_epi32(0xffff, b) : _mm512_maskz_cvtepu8_epi32(0xffff, b);
+  }
+  XN_AVX512_Q8_FN void store_f(float *p, const vf &v) { _mm512_storeu_ps(p, v); }
   XN_AVX512_Q8_FN void store_bytes(uint8_t *p, const vi &v, int64_t n) {
     _mm512_mask_cvtepi32_storeu_epi8(p, n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1),
                                      v);
@@ -98,6 +115,24 @@ inline void xn_avx512_qgemm(const xn_qgemm_params *p, const void *x, const float
   }
   xn_x86_q8_gemm<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale,
                                w_zero_point, y_scale, y_zero_point, bias, y);
+}
+
+inline void xn_avx512_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
+                               const void *zero_point, void *y) {
+  if (!xn_x86_has_avx512vnni()) { // its code is compiled for the VNNI target too
+    xn_avx2_quantize(p, x, scale, zero_point, y);
+    return;
+  }
+  xn_x86_q8_quantize<xn_avx512_q8>(p, x, scale, zero_point, y);
+}
+
+inline void xn_avx512_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
+                                 const void *zero_point, float *y) {
+  if (!xn_x86_has_avx512vnni()) {
+    xn_avx2_dequantize(p, x, scale, zero_point, y);
+    return;
+  }
+  xn_x86_q8_dequantize<xn_avx512_q8>(p, x, scale, zero_point, y);
 }
 
 #endif // XNORC_RUNTIME_X86_AVX512_Q8_H

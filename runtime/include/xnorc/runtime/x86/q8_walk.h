@@ -132,7 +132,45 @@ template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8
   }
 }
 
-// struct xn_<isa>_q8: the tile of policy V_ with R_ x P_ vectors, compiled for ATTR.
+// quantize / dequantize of the first n - n % L elements of a run with one scale and zero
+// point, the steps of generic/qlinear.h on vectors; returns how many it did.
+template <class V>
+inline int64_t xn_q8_quantize_v(const float *x, int64_t n, float s, float zp, float lo, float hi,
+                                uint8_t *y) {
+  typename V::vf vs, vz, vlo, vhi, v;
+  V::set1_f(vs, s);
+  V::set1_f(vz, zp);
+  V::set1_f(vlo, lo);
+  V::set1_f(vhi, hi);
+  int64_t i = 0;
+  for (; i + V::L <= n; i += V::L) {
+    typename V::vi q;
+    V::load_f(v, x + i);
+    xn_quantize_t<V>(v, vs, vz, vlo, vhi, q);
+    V::store_bytes(y + i, q, V::L);
+  }
+  return i;
+}
+template <class V>
+inline int64_t xn_q8_dequantize_v(const uint8_t *x, int64_t n, int is_signed, int32_t zp, float s,
+                                  float *y) {
+  typename V::vi vz, q;
+  typename V::vf vs, v;
+  V::set1_i(vz, zp);
+  V::set1_f(vs, s);
+  int64_t i = 0;
+  for (; i + V::L <= n; i += V::L) {
+    V::load_bytes(q, x + i, is_signed);
+    V::sub(q, vz);
+    V::to_float(v, q);
+    V::mul(v, vs);
+    V::store_f(y + i, v);
+  }
+  return i;
+}
+
+// struct xn_<isa>_q8: the tile of policy V_ with R_ x P_ vectors and the vector quantize /
+// dequantize runs, compiled for ATTR.
 #define XN_X86_Q8_TILE(isa, V_, R_, P_, ATTR)                                                      \
   struct xn_##isa##_q8 {                                                                           \
     typedef V_ V;                                                                                  \
@@ -140,6 +178,14 @@ template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8
     template <int TR, int TP, bool VecU>                                                           \
     ATTR __attribute__((flatten)) static void tile(const xn_q8_tile_args &t) {                     \
       xn_q8_tile_v<V, TR, TP, VecU>(t);                                                            \
+    }                                                                                              \
+    ATTR __attribute__((flatten)) static int64_t                                                   \
+    quantize(const float *x, int64_t n, float s, float zp, float lo, float hi, uint8_t *y) {       \
+      return xn_q8_quantize_v<V>(x, n, s, zp, lo, hi, y);                                          \
+    }                                                                                              \
+    ATTR __attribute__((flatten)) static int64_t                                                   \
+    dequantize(const uint8_t *x, int64_t n, int is_signed, int32_t zp, float s, float *y) {        \
+      return xn_q8_dequantize_v<V>(x, n, is_signed, zp, s, y);                                     \
     }                                                                                              \
   };
 
@@ -411,6 +457,46 @@ inline void xn_x86_q8_gemm(const xn_qgemm_params *p, const void *x, const float 
       }
     }
   }
+}
+
+// xn_quantize / xn_dequantize: vectors over each run of one scale, the generic steps on the
+// run's tail. Dequantizing i32 (a bias) is left to the generic kernel.
+template <class Isa>
+inline void xn_x86_q8_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
+                               const void *zero_point, void *y) {
+  const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
+  int64_t i = 0;
+  for (int64_t o = 0; o < p->outer; ++o)
+    for (int64_t j = 0; j < p->c; ++j, i += p->inner) {
+      const int64_t k = p->per_channel ? j : 0;
+      const float s = scale[k], zp = (float)xn_qload(zero_point, p->qtype, k);
+      for (int64_t e = Isa::quantize(x + i, p->inner, s, zp, lo, hi, (uint8_t *)y + i);
+           e < p->inner; ++e) {
+        int32_t q;
+        xn_quantize_t<xn_scalar_requant>(x[i + e], s, zp, lo, hi, q);
+        xn_qstore(y, p->qtype, i + e, q);
+      }
+    }
+}
+
+template <class Isa>
+inline void xn_x86_q8_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
+                                 const void *zero_point, float *y) {
+  if (p->qtype == XN_QTYPE_I32) {
+    xn_dequantize(p, x, scale, zero_point, y);
+    return;
+  }
+  int64_t i = 0;
+  for (int64_t o = 0; o < p->outer; ++o)
+    for (int64_t j = 0; j < p->c; ++j, i += p->inner) {
+      const int64_t k = p->per_channel ? j : 0;
+      const float s = scale[k];
+      const int32_t zp = xn_qload(zero_point, p->qtype, k);
+      for (int64_t e = Isa::dequantize((const uint8_t *)x + i, p->inner, p->qtype == XN_QTYPE_I8,
+                                       zp, s, y + i);
+           e < p->inner; ++e)
+        y[i + e] = (float)(xn_qload(x, p->qtype, i + e) - zp) * s;
+    }
 }
 
 #endif // XNORC_RUNTIME_X86_Q8_WALK_H
