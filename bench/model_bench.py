@@ -6,8 +6,8 @@
                                           [--models bireal18,...] [--ceilings B,F]
                                           [--json bench/results/models.json] [--no-profile]
 
-1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18,
-   XNOR-Net AlexNet, QuickNet, QuickNet-Large, ReActNet-A, Real-to-Binary, and their float
+1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18 and
+   its variant with an 8-bit stem and classifier, XNOR-Net AlexNet, QuickNet, QuickNet-Large, ReActNet-A, Real-to-Binary, and their float
    baselines: ResNet-18, AlexNet and the float twins; 224x224, random weights) into the work
    dir, once (they are reused on later runs).
 2. Compiles each binary model with xnorc for each target, once per thread count (`xnorc M
@@ -24,7 +24,7 @@
    ceiling, divided by the thread count. Prints the per-layer profile of bireal18 on the
    last target, one thread and the largest thread count (the layers that do not split show
    as a low roofline share at 2 threads).
-5. Prints the table (ORT float latency / xnorc latency with the same number of threads: how
+5. Prints the stem (first conv) time of each profiled Bi-Real-18, float and 8-bit, and the table (ORT float latency / xnorc latency with the same number of threads: how
    many times faster; roofline share), the build and memory costs, and writes the JSON.
 The machine may be shared: all numbers of one table come from the same run.
 """
@@ -50,6 +50,7 @@ def run(cmd, **kw):
 # Each binary benchmark model and the float network ONNX Runtime runs against it.
 BASELINE = {
     "bireal18": "resnet18",
+    "bireal18_int8": "resnet18",
     "xnor_alexnet": "alexnet",
     "quicknet": "quicknet_float",
     "quicknet_large": "quicknet_large_float",
@@ -234,6 +235,13 @@ def main():
     for key in sorted(k for k in profiles if k[0] == "bireal18" and k[1] == targets[-1]):
         print_layers(profiles[key])
 
+    # The stem (the first conv) of Bi-Real-18, float against 8-bit (bireal18_int8), per target.
+    stems = [(k, stem_us(p)) for k, p in sorted(profiles.items()) if k[0].startswith("bireal18")]
+    if stems:
+        print("\n%-15s %-7s %7s %10s  %s" % ("model", "target", "threads", "stem us", "stem layer"))
+        for (model, target, threads), (us, layer) in stems:
+            print("%-15s %-7s %7d %10.1f  %s" % (model, target, threads, us, layer))
+
     result = {
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
                     "load_average_at_start": os.getloadavg()[0]},
@@ -245,6 +253,14 @@ def main():
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2)
     print("wrote", args.json)
+
+
+def stem_us(prof):
+    """The first conv layer's time (us) and name."""
+    for l in prof["layers"]:
+        if l["has_code"] and l["op"] in ("conv", "qconv"):
+            return l["us"], "%s (%s)" % (l["name"], l["op"])
+    return float("nan"), "-"
 
 
 def cpu_name():

@@ -14,10 +14,12 @@ namespace kernel_support {
 
 namespace {
 
-/// Where the op's weights are: gemm's b, the w of conv and the binary layers.
+/// Where the op's weights are: gemm's b, the w of conv, the binary and the 8-bit layers.
 unsigned weightIndex(const Op &O) {
   if (isa<GemmOp>(O))
     return GemmOp::bIndex;
+  if (isa<QLayerOp>(O))
+    return QLayerOp::wIndex;
   return WeightedLayerOp::wIndex;
 }
 const Value &weights(const Op &O) { return *O.operand(weightIndex(O)); }
@@ -134,6 +136,41 @@ void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcT
   Tensor Packed = floats(xn_x86_oc_floats_size(D[0], Taps, OcLanes));
   xn_x86_oc_pack_floats(D[0], Taps, OcLanes, OcTile, weights(O).constant().data<float>(),
                         Packed.data<float>());
+  setPacked(O, Call, std::move(Packed));
+}
+
+namespace {
+bool is8Bit(const Value *V) {
+  return V->type().Elem == ElemType::U8 || V->type().Elem == ElemType::I8;
+}
+/// Constant 8-bit w and 8-bit x.
+bool constant8Bit(const Op &O) {
+  QLayerOp L(O);
+  return constantWeights(O) && is8Bit(L.x()) && is8Bit(L.w());
+}
+bool signedWeights(const Op &O) { return weights(O).type().Elem == ElemType::I8; }
+Tensor bytes(int64_t N) { return Tensor(TensorType{ElemType::U8, {N}}); }
+} // namespace
+
+bool supportsX86QConv(const Op &O) { return constant8Bit(O) && QConvOp(O).group() == 1; }
+bool supportsX86QGemm(const Op &O) { return constant8Bit(O); }
+
+void packX86QConv(const Op &O, KernelCall &Call) {
+  const Shape &D = weightDims(O); // [M, C, k...]
+  const int64_t M = D[0], Kw = D.back(), Rows = product(D, 1) / Kw;
+  Tensor Packed = bytes(xn_q8_conv_packed_bytes(M, Rows, Kw));
+  xn_q8_pack_conv(M, Rows, Kw, signedWeights(O), weights(O).constant().data<uint8_t>(),
+                  Packed.data<uint8_t>());
+  setPacked(O, Call, std::move(Packed));
+}
+
+void packX86QGemm(const Op &O, KernelCall &Call) {
+  const Shape &D = weightDims(O);
+  const int TransB = static_cast<int>(QGemmOp(O).transB());
+  const int64_t N = TransB ? D[0] : D[1], K = TransB ? D[1] : D[0];
+  Tensor Packed = bytes(xn_q8_gemm_packed_bytes(N, K));
+  xn_q8_pack_gemm(N, K, TransB, signedWeights(O), weights(O).constant().data<uint8_t>(),
+                  Packed.data<uint8_t>());
   setPacked(O, Call, std::move(Packed));
 }
 

@@ -7,6 +7,11 @@ whose classifier expects 224, any multiple of 32 makes the same layers at a smal
 resolution) for:
   bireal18        Bi-Real Net 18: float 7x7 stem, 16 binary 3x3 convs each with a
                   real-valued shortcut, float 1x1 downsamples, float classifier
+  bireal18_int8   the same network with an 8-bit stem conv (+ its folded BatchNorm and
+                  ReLU) and an 8-bit classifier as ONNX QDQ (QuantizeLinear /
+                  DequantizeLinear around them: u8 activations, i8 weights per output
+                  channel, i32 bias), scales calibrated on the benchmark's random input;
+                  the rest float as in bireal18 (whose ONNX Runtime baseline stays resnet18)
   xnor_resnet18   ResNet-18 with XNOR blocks (BN -> Sign -> BinConv), float shortcuts
   xnor_alexnet    the XNOR-Net paper's AlexNet: float conv1 and last FC, binary
                   convs and FCs in the paper's BN -> BinActiv -> BinConv -> Pool order
@@ -33,6 +38,9 @@ import argparse
 import os
 import sys
 
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -304,6 +312,105 @@ class RealToBinary(nn.Module):
         return self.head(self.blocks(self.stem(x)))
 
 
+class QdqRewriter:
+    """Puts QuantizeLinear / DequantizeLinear around a float Conv or Gemm of an exported graph."""
+
+    def __init__(self, model):
+        self.graph = model.graph
+        self.inits = {i.name: i for i in self.graph.initializer}
+        self.count = 0
+
+    def name(self, base):
+        self.count += 1
+        return "qdq_%s_%d" % (base, self.count)
+
+    def const(self, array, base):
+        n = self.name(base)
+        self.graph.initializer.append(numpy_helper.from_array(array, n))
+        return n
+
+    def qdq(self, x, scale, zp):
+        """Nodes x -> Q (u8) -> DQ; returns them and the dequantized name."""
+        s, z = self.const(np.array(scale, np.float32), "s"), self.const(np.array(zp, np.uint8), "zp")
+        q, dq = self.name("q"), self.name("dq")
+        return [helper.make_node("QuantizeLinear", [x, s, z], [q]),
+                helper.make_node("DequantizeLinear", [q, s, z], [dq])], dq
+
+    def weights(self, node, x_scale):
+        """Node's float weights (i8, per output channel) and bias (i32) as DequantizeLinear."""
+        w = numpy_helper.to_array(self.inits[node.input[1]])
+        ws = (np.abs(w.reshape(w.shape[0], -1)).max(axis=1) / 127).astype(np.float32)
+        ws = np.maximum(ws, np.float32(1e-8))
+        wq = np.clip(np.round(w / ws.reshape((-1,) + (1,) * (w.ndim - 1))), -127, 127)
+        out = [helper.make_node(
+            "DequantizeLinear", [self.const(wq.astype(np.int8), "w"), self.const(ws, "ws"),
+                                 self.const(np.zeros(len(ws), np.int8), "wzp")],
+            [self.name("wdq")], axis=0)]
+        node.input[1] = out[-1].output[0]
+        if len(node.input) > 2:
+            bs = (np.float32(x_scale) * ws).astype(np.float32)
+            b = numpy_helper.to_array(self.inits[node.input[2]])
+            bq = np.round(b / bs).astype(np.int32)
+            out.append(helper.make_node(
+                "DequantizeLinear", [self.const(bq, "b"), self.const(bs, "bs"),
+                                     self.const(np.zeros(len(bs), np.int32), "bzp")],
+                [self.name("bdq")], axis=0))
+            node.input[2] = out[-1].output[0]
+        return out
+
+    def layer(self, i, j, x_range, y_range):
+        """DQ -> node i (... -> node j) -> Q -> DQ, activations in u8 over the given real ranges."""
+        node, last = self.graph.node[i], self.graph.node[j]
+        x_scale, x_zp = u8_params(*x_range)
+        before, node.input[0] = self.qdq(node.input[0], x_scale, x_zp)
+        before += self.weights(node, x_scale)
+        y = last.output[0]
+        last.output[0] = self.name("f")
+        after, dq = self.qdq(last.output[0], *u8_params(*y_range))
+        after[-1].output[0] = y
+        nodes = list(self.graph.node)
+        nodes = nodes[:i] + before + nodes[i:j + 1] + after + nodes[j + 1:]
+        del self.graph.node[:]
+        self.graph.node.extend(nodes)
+
+
+def u8_params(lo, hi):
+    """u8 scale and zero point covering [lo, hi] (and 0)."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    scale = max(hi - lo, 1e-6) / 255
+    return scale, int(np.clip(round(-lo / scale), 0, 255))
+
+
+def bireal18_int8(path, model, x):
+    """Rewrites the exported bireal18 at path: 8-bit stem and classifier (QDQ)."""
+    ranges = {}
+
+    def hook(name):
+        def record(_, inp, out):
+            ranges[name] = (float(inp[0].min()), float(inp[0].max()), float(out.min()),
+                            float(out.max()))
+        return record
+
+    hooks = [model.stem[2].register_forward_hook(hook("stem")),
+             model.head[2].register_forward_hook(hook("head"))]
+    with torch.no_grad():
+        model(x)
+    for h in hooks:
+        h.remove()
+    m = onnx.load(path)
+    r = QdqRewriter(m)
+    # The classifier first: the stem's new nodes would move its index.
+    gemm = max(i for i, n in enumerate(m.graph.node) if n.op_type == "Gemm")
+    r.layer(gemm, gemm, ranges["head"][:2], ranges["head"][2:])
+    ops = [n.op_type for n in m.graph.node]
+    stem = ops.index("Conv")
+    relu = next(i for i, n in enumerate(m.graph.node)
+                if n.op_type == "Relu" and n.input[0] == m.graph.node[stem].output[0])
+    r.layer(stem, relu, (float(x.min()), float(x.max())), ranges["stem"][2:])
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+
 def randomize_batchnorm(model, gen):
     for m in model.modules():
         if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
@@ -317,6 +424,7 @@ def randomize_batchnorm(model, gen):
 
 MODELS = {
     "bireal18": BiReal18,
+    "bireal18_int8": BiReal18,
     "xnor_resnet18": XnorResNet18,
     "xnor_alexnet": XnorAlexNet,
     "quicknet": QuickNet,
@@ -349,8 +457,14 @@ def main():
         randomize_batchnorm(model, gen)
         model.eval()
         path = os.path.join(args.outdir, name + ".onnx")
-        torch.onnx.export(model, torch.randn(1, 3, args.size, args.size), path, opset_version=13,
-                          input_names=["image"], output_names=["logits"], do_constant_folding=True)
+        x = torch.randn(1, 3, args.size, args.size)
+        torch.onnx.export(model, x, path, opset_version=13, input_names=["image"],
+                          output_names=["logits"], do_constant_folding=True)
+        if name == "bireal18_int8":
+            # Calibrated on the benchmark's input (bench/model_bench.py: make_input).
+            x = torch.from_numpy(np.random.default_rng(0).standard_normal(
+                (1, 3, args.size, args.size)).astype(np.float32))
+            bireal18_int8(path, model, x)
         print(f"{path}: {os.path.getsize(path)} bytes")
 
 

@@ -7,7 +7,9 @@
 // float convs where they are faster (useOcConv); the pixels-across-lanes float
 // conv (x86/<isa>_float.h) for the other 1-D/2-D ungrouped convs; the packed
 // Gemm for Gemm with constant B; and the float glue kernels for MaxPool,
-// AveragePool and threshold (x86/<isa>_glue.h). Weights are repacked at compile
+// AveragePool and threshold (x86/<isa>_glue.h); the exact 8-bit kernels
+// (x86/<isa>_q8.h) for qconv and qgemm with constant weights, quantize and
+// dequantize. Weights are repacked at compile
 // time into the order the kernels stream (the Pack column of compiler/Lowering/
 // Kernels.def, with the packers of runtime/common/x86_pack.h). The kernels carry per-function
 // target attributes, so the generated code builds with a plain `c++ -std=c++17 -O2`; <name>_run
@@ -76,6 +78,8 @@ struct X86Kernels {
       ConvOc, Conv, Gemm, BWConv, BWDense;
   /// Ternary-weight layers (AVX-512 only; without them the generic kernels run them).
   std::vector<KernelId> Ternary = {};
+  /// 8-bit conv, gemm, quantize, dequantize.
+  std::vector<KernelId> Quant = {};
 };
 
 class X86Target : public CpuTarget {
@@ -119,6 +123,8 @@ protected:
         {K.ConvOc},  {K.Gemm},           {K.BWConv},    {K.BWDense}};
     for (KernelId T : K.Ternary)
       C.push_back({T});
+    for (KernelId Q : K.Quant)
+      C.push_back({Q});
     return C;
   }
 
@@ -134,7 +140,11 @@ private:
 std::unique_ptr<Target> createAvx2Target() {
   return std::make_unique<X86Target>(
       "avx2", KernelIsa::Avx2, std::vector<const char *>{XNORC_AVX2_FEATURES(XNORC_CHECK_TEXT)},
-      X86Kernels{XNORC_X86_CHOICES(Avx2)}, true);
+      X86Kernels{XNORC_X86_CHOICES(Avx2),
+                 {},
+                 {KernelId::Avx2QConv, KernelId::Avx2QGemm, KernelId::Avx2Quantize,
+                  KernelId::Avx2Dequantize}},
+      true);
 }
 std::unique_ptr<Target> createAvx512Target() {
   return std::make_unique<X86Target>(
@@ -142,7 +152,9 @@ std::unique_ptr<Target> createAvx512Target() {
       std::vector<const char *>{XNORC_AVX512_FEATURES(XNORC_CHECK_TEXT)},
       X86Kernels{XNORC_X86_CHOICES(Avx512),
                  {KernelId::Avx512TConv, KernelId::Avx512TConvThreshold, KernelId::Avx512TDense,
-                  KernelId::Avx512TDenseThreshold}},
+                  KernelId::Avx512TDenseThreshold},
+                 {KernelId::Avx512QConv, KernelId::Avx512QGemm, KernelId::Avx512Quantize,
+                  KernelId::Avx512Dequantize}},
       false);
 }
 

@@ -25,12 +25,57 @@ inline int32_t xn_qload(const void *p, int32_t t, int64_t i) {
 // Requantization as ONNX Runtime's MlasRequantizeOutput: acc * scale in float,
 // clamped to the output range less the zero point, rounded half to even, plus the zero
 // point. Bounds are integers, so clamping before rounding equals saturating after.
+//
+// The one definition, over a lane policy R so that the SIMD kernels' epilogues (x86/
+// q8_walk.h) run these very steps on vectors: R::vi / R::vf are int32 / float lanes
+// (xn_scalar_requant below: one lane). vlo and vhi are (float)(lo - zp) and (float)(hi - zp)
+// (xn_requantize_bounds).
+// Operands and results by reference (the policy's members too): vectors by value would
+// change the ABI of these templates, which are not compiled for the vector ISA themselves
+// (only inlined into kernels that are).
+template <class R>
+inline void xn_requantize_t(const typename R::vi &acc, const typename R::vf &scale,
+                            const typename R::vi &zp, const typename R::vf &vlo,
+                            const typename R::vf &vhi, typename R::vi &out) {
+  typename R::vf v;
+  R::to_float(v, acc);
+  R::mul(v, scale);
+  R::fmax(v, vlo);
+  R::fmin(v, vhi);
+  R::round_to_int(out, v);
+  R::add(out, zp);
+}
+
+inline void xn_requantize_bounds(int32_t zp, int32_t lo, int32_t hi, float *vlo, float *vhi) {
+  *vlo = (float)(lo - zp);
+  *vhi = (float)(hi - zp);
+}
+
+// Scalar lanes: the generic kernels' requantization. fmax(v, lo) / fmin(v, hi) keep v when
+// it is NaN.
+struct xn_scalar_requant {
+  typedef int32_t vi;
+  typedef float vf;
+  static void to_float(vf &v, const vi &a) { v = (float)a; }
+  static void mul(vf &v, const vf &s) { v *= s; }
+  static void fmax(vf &v, const vf &lo) { v = v < lo ? lo : v; }
+  static void fmin(vf &v, const vf &hi) { v = v > hi ? hi : v; }
+  static void round_to_int(vi &out, const vf &v) { out = (int32_t)nearbyintf(v); }
+  static void add(vi &a, const vi &b) { a += b; }
+  // xn_quantize_t's.
+  static void div(vf &v, const vf &s) { v /= s; }
+  static void round_half_even(vf &v) { v = nearbyintf(v); }
+  static void addf(vf &v, const vf &a) { v += a; }
+  static void nan_to(vf &v, const vf &lo) { v = v == v ? v : lo; }
+  static void truncate(vi &out, const vf &v) { out = (int32_t)v; }
+};
+
 inline int32_t xn_requantize(int32_t acc, float scale, int32_t zp, int32_t lo, int32_t hi) {
-  float v = (float)acc * scale;
-  const float vlo = (float)(lo - zp), vhi = (float)(hi - zp);
-  v = v < vlo ? vlo : v;
-  v = v > vhi ? vhi : v;
-  return (int32_t)nearbyintf(v) + zp;
+  float vlo, vhi;
+  xn_requantize_bounds(zp, lo, hi, &vlo, &vhi);
+  int32_t out;
+  xn_requantize_t<xn_scalar_requant>(acc, scale, zp, vlo, vhi, out);
+  return out;
 }
 
 inline void xn_qstore(void *p, int32_t t, int64_t i, int32_t v) {
@@ -54,7 +99,23 @@ inline int32_t xn_qtype_max(int32_t t) { return t == XN_QTYPE_U8 ? 255 : 127; }
 XN_DECLARE_PARAMS(xn_qlinear_params, XN_QLINEAR_PARAMS)
 
 // y = saturate(round_half_even(x / scale) + zero_point); NaN gives the type's minimum (as
-// ONNX Runtime's max with the lower bound does).
+// ONNX Runtime's max with the lower bound does). The steps over a lane policy R (as
+// xn_requantize_t; the x86 kernels run them on vectors): zp is the zero point as a float, lo
+// and hi the type's bounds.
+template <class R>
+inline void xn_quantize_t(const typename R::vf &x, const typename R::vf &scale,
+                          const typename R::vf &zp, const typename R::vf &lo,
+                          const typename R::vf &hi, typename R::vi &out) {
+  typename R::vf v = x;
+  R::div(v, scale);
+  R::round_half_even(v);
+  R::addf(v, zp);
+  R::fmax(v, lo);
+  R::fmin(v, hi);
+  R::nan_to(v, lo);
+  R::truncate(out, v);
+}
+
 inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
                         const void *zero_point, void *y) {
   const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
@@ -62,13 +123,11 @@ inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float 
   for (int64_t o = 0; o < p->outer; ++o)
     for (int64_t j = 0; j < p->c; ++j) {
       const int64_t k = p->per_channel ? j : 0;
-      const float s = scale[k];
-      const int32_t zp = xn_qload(zero_point, p->qtype, k);
+      const float s = scale[k], zp = (float)xn_qload(zero_point, p->qtype, k);
       for (int64_t e = 0; e < p->inner; ++e, ++i) {
-        float v = nearbyintf(x[i] / s) + (float)zp;
-        v = v < lo ? lo : v;
-        v = v > hi ? hi : v;
-        xn_qstore(y, p->qtype, i, v == v ? (int32_t)v : (int32_t)lo);
+        int32_t q;
+        xn_quantize_t<xn_scalar_requant>(x[i], s, zp, lo, hi, q);
+        xn_qstore(y, p->qtype, i, q);
       }
     }
 }
