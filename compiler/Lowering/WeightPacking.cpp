@@ -152,8 +152,23 @@ bool signedWeights(const Op &O) { return weights(O).type().Elem == ElemType::I8;
 Tensor bytes(int64_t N) { return Tensor(TensorType{ElemType::U8, {N}}); }
 } // namespace
 
-bool supportsX86QConv(const Op &O) { return constant8Bit(O) && QConvOp(O).group() == 1; }
-bool supportsX86QGemm(const Op &O) { return constant8Bit(O); }
+// The x86 kernels' scratch lives on the stack (common/q8_pack.h): larger layers stay generic.
+bool supportsX86QConv(const Op &O) {
+  if (!constant8Bit(O) || QConvOp(O).group() != 1)
+    return false;
+  const Shape &D = weightDims(O); // [M, C, k...]
+  const int64_t Kw = D.back(), Rows = product(D, 1) / Kw;
+  return xn_q8_conv_scratch_bytes(D[0], Rows * xn_q8_k4(Kw), XN_Q8_MAX_CHUNK) <= XN_Q8_STACK_BYTES;
+}
+bool supportsX86QGemm(const Op &O) {
+  if (!constant8Bit(O))
+    return false;
+  const Shape &D = weightDims(O);
+  const int TransB = static_cast<int>(QGemmOp(O).transB());
+  const int64_t N = TransB ? D[0] : D[1], K = TransB ? D[1] : D[0];
+  const int64_t Rows = QLayerOp(O).x()->type().Dims[0];
+  return xn_q8_gemm_scratch_bytes(xn_q8_gemm_np(N), Rows, xn_q8_k4(K)) <= XN_Q8_STACK_BYTES;
+}
 
 void packX86QConv(const Op &O, KernelCall &Call) {
   const Shape &D = weightDims(O); // [M, C, k...]

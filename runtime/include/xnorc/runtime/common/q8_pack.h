@@ -26,6 +26,21 @@
 #define XN_Q8_GEMM_NPAD 16
 
 inline int64_t xn_q8_k4(int64_t K) { return (K + 3) / 4; }
+
+// The x86 8-bit kernels keep their per-call scratch (per-channel terms, a conv chunk's gathered
+// input, a gemm's shifted rows) on the stack, in one buffer of XN_Q8_STACK_BYTES: generated
+// code never allocates. A layer whose scratch would not fit runs the generic kernel
+// (compiler/Lowering/WeightPacking.cpp decides with these sizes; XN_Q8_MAX_CHUNK bounds every
+// ISA's conv chunk of P * L pixels).
+#define XN_Q8_STACK_BYTES 49152
+#define XN_Q8_MAX_CHUNK 96
+inline int64_t xn_q8_round64(int64_t bytes) { return (bytes + 63) / 64 * 64; }
+inline int64_t xn_q8_conv_scratch_bytes(int64_t M, int64_t k4, int64_t chunk) {
+  return xn_q8_round64(M * 12) + xn_q8_round64(chunk * 8) + xn_q8_round64(k4 * 4 * chunk);
+}
+inline int64_t xn_q8_gemm_scratch_bytes(int64_t np, int64_t rows, int64_t k4) {
+  return xn_q8_round64(np * 12) + xn_q8_round64(rows * (4 + k4 * 4));
+}
 inline int64_t xn_q8_gemm_np(int64_t N) {
   return (N + XN_Q8_GEMM_NPAD - 1) / XN_Q8_GEMM_NPAD * XN_Q8_GEMM_NPAD;
 }

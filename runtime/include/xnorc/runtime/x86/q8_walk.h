@@ -27,7 +27,6 @@
 #include "../common/q8_pack.h"
 #include "../generic/qlinear.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 // The loops over a tile's rows and vectors are unrolled, so that its accumulators live in
@@ -246,17 +245,19 @@ inline void xn_q8_channel(const P *p, int64_t m, int64_t K, int32_t x_zp, int32_
                   (uint32_t)K * (uint32_t)x_zp * (uint32_t)*w_zp);
 }
 
-// A zeroed, 64-byte aligned scratch buffer, freed on scope exit.
-struct xn_q8_scratch {
-  void *p;
-  explicit xn_q8_scratch(size_t bytes) {
-    p = aligned_alloc(64, (bytes + 63) / 64 * 64);
-    if (p)
-      memset(p, 0, bytes);
+// The kernel's scratch (common/q8_pack.h): zeroed, 64-byte aligned pieces of one stack buffer.
+// The compiler only picks these kernels for layers whose scratch fits.
+struct xn_q8_stack {
+  alignas(64) unsigned char buf[XN_Q8_STACK_BYTES];
+  int64_t used = 0;
+  void *take(int64_t bytes) {
+    if (used + bytes > XN_Q8_STACK_BYTES) // a caller that broke the precondition: stop, do not
+      __builtin_trap();                   // write past the buffer
+    void *p = buf + used;
+    memset(p, 0, (size_t)bytes);
+    used += xn_q8_round64(bytes);
+    return p;
   }
-  ~xn_q8_scratch() { free(p); }
-  xn_q8_scratch(const xn_q8_scratch &) = delete;
-  xn_q8_scratch &operator=(const xn_q8_scratch &) = delete;
 };
 
 // Four input bytes of one kernel row, shifted (taps past kw: 0, taps outside the input:
@@ -339,14 +340,14 @@ inline void xn_x86_q8_conv(const xn_qconv_params *p, const void *x, const float 
       xn_q8_layer_of(p, x_zero_point, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
   // Per channel: scale, w_zp', constant term (float and int32 arrays of M each), then the
   // chunk: lanes' zero constant term, sum X, and the gathered input (every slot written).
-  xn_q8_scratch chans((size_t)M * 12), lanes((size_t)ch * 8), gathered((size_t)(k4 * 4 * ch));
-  if (!chans.p || !lanes.p || !gathered.p)
-    return; // out of memory: nothing better to do in a kernel; y keeps its contents
-  float *scale = (float *)chans.p;
-  int32_t *wzp = (int32_t *)chans.p + M, *cm = (int32_t *)chans.p + 2 * M;
-  const int32_t *zero = (const int32_t *)lanes.p;
-  int32_t *xsum = (int32_t *)lanes.p + ch;
-  uint8_t *buf = (uint8_t *)gathered.p;
+  static_assert(Isa::P * Isa::L <= XN_Q8_MAX_CHUNK, "common/q8_pack.h sizes the scratch");
+  xn_q8_stack st;
+  void *chans = st.take(M * 12), *lanes = st.take(ch * 8);
+  float *scale = (float *)chans;
+  int32_t *wzp = (int32_t *)chans + M, *cm = (int32_t *)chans + 2 * M;
+  const int32_t *zero = (const int32_t *)lanes;
+  int32_t *xsum = (int32_t *)lanes + ch;
+  uint8_t *buf = (uint8_t *)st.take(k4 * 4 * ch);
   bool any_wzp = false;
   for (int64_t m = 0; m < M; ++m) {
     xn_q8_channel(p, m, K, l.x_zp, xn_q8_get_i32(w + M * k4 * 4 + 4 * m), bias, x_scale, w_scale,
@@ -404,17 +405,16 @@ inline void xn_x86_q8_gemm(const xn_qgemm_params *p, const void *x, const float 
   const xn_q8_layer l =
       xn_q8_layer_of(p, x_zero_point, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
   // Per channel (np): scale, w_zp', constant term; per row: sum X; the shifted rows of x.
-  xn_q8_scratch chans((size_t)np * 12), rows((size_t)(M * (4 + kp)));
-  if (!chans.p || !rows.p)
-    return; // out of memory: nothing better to do in a kernel; y keeps its contents
-  float *scale = (float *)chans.p;
-  int32_t *wzp = (int32_t *)chans.p + np, *cn = (int32_t *)chans.p + 2 * np;
+  xn_q8_stack st;
+  void *chans = st.take(np * 12), *rows = st.take(M * (4 + kp));
+  float *scale = (float *)chans;
+  int32_t *wzp = (int32_t *)chans + np, *cn = (int32_t *)chans + 2 * np;
   const uint8_t *sums = w + k4 * 4 * np;
   for (int64_t n = 0; n < np; ++n)
     xn_q8_channel(p, n < N ? n : N - 1, K, l.x_zp, xn_q8_get_i32(sums + 4 * n), bias, x_scale,
                   w_scale, w_zero_point, y_scale, y_zero_point, &scale[n], &wzp[n], &cn[n]);
-  int32_t *xsum = (int32_t *)rows.p;
-  uint8_t *xs = (uint8_t *)rows.p + 4 * M;
+  int32_t *xsum = (int32_t *)rows;
+  uint8_t *xs = (uint8_t *)rows + 4 * M;
   for (int64_t m = 0; m < M; ++m) {
     uint32_t sum = 0;
     for (int64_t k = 0; k < K; ++k) {
