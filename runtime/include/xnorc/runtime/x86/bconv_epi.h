@@ -7,8 +7,8 @@
 // buffer that stays in L1, and flush() writes the run W pixels at a time: an in-register
 // transpose turns W pixels x 8 channels of d into 8 channel vectors, then each channel takes
 // contiguous loads of the residual and one store into y. (AVX-512 gathered each channel's 16
-// pixels before: the transpose made a 56x56x64 Bi-Real conv with its residual 1.45x faster on
-// an AMD EPYC, measured with the same build's kernels; AVX2 wrote pixel by pixel.)
+// pixels before: the transpose made a 56x56x64 Bi-Real conv with its residual 1.3-1.5x faster on
+// an AMD EPYC, two same-run A/Bs; AVX2 wrote pixel by pixel: 1.5x.)
 //
 // The same operations in the same order as the generic kernel (common/oc_blocked.h's
 // xn_oc_bconv_epilogue), rounding included: scale * d and + bias are separate instructions.
