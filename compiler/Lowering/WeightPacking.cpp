@@ -150,41 +150,56 @@ bool constant8Bit(const Op &O) {
 }
 bool signedWeights(const Op &O) { return weights(O).type().Elem == ElemType::I8; }
 Tensor bytes(int64_t N) { return Tensor(TensorType{ElemType::U8, {N}}); }
+
+/// A qconv's weights [M, C, k...] as common/q8_pack.h sees them: M rows of Rows kernel rows
+/// of Kw taps (Kw the innermost kernel dim).
+struct QConvDims {
+  int64_t M, Rows, Kw;
+};
+QConvDims qconvDims(const Op &O) {
+  const Shape &D = weightDims(O);
+  return {D[0], product(D, 1) / D.back(), D.back()};
+}
+/// A qgemm's N outputs and K reduction, whichever way its weights are stored.
+struct QGemmDims {
+  int64_t N, K;
+  int TransB;
+};
+QGemmDims qgemmDims(const Op &O) {
+  const Shape &D = weightDims(O);
+  const int TransB = static_cast<int>(QGemmOp(O).transB());
+  return {TransB ? D[0] : D[1], TransB ? D[1] : D[0], TransB};
+}
 } // namespace
 
 // The x86 kernels' scratch lives on the stack (common/q8_pack.h): larger layers stay generic.
 bool supportsX86QConv(const Op &O) {
   if (!constant8Bit(O) || QConvOp(O).group() != 1)
     return false;
-  const Shape &D = weightDims(O); // [M, C, k...]
-  const int64_t Kw = D.back(), Rows = product(D, 1) / Kw;
-  return xn_q8_conv_scratch_bytes(D[0], Rows * xn_q8_k4(Kw), XN_Q8_MAX_CHUNK) <= XN_Q8_STACK_BYTES;
+  const QConvDims D = qconvDims(O);
+  return xn_q8_conv_scratch_bytes(D.M, D.Rows * xn_q8_k4(D.Kw), XN_Q8_MAX_CHUNK) <=
+         XN_Q8_STACK_BYTES;
 }
 bool supportsX86QGemm(const Op &O) {
   if (!constant8Bit(O))
     return false;
-  const Shape &D = weightDims(O);
-  const int TransB = static_cast<int>(QGemmOp(O).transB());
-  const int64_t N = TransB ? D[0] : D[1], K = TransB ? D[1] : D[0];
+  const QGemmDims D = qgemmDims(O);
   const int64_t Rows = QLayerOp(O).x()->type().Dims[0];
-  return xn_q8_gemm_scratch_bytes(xn_q8_gemm_np(N), Rows, xn_q8_k4(K)) <= XN_Q8_STACK_BYTES;
+  return xn_q8_gemm_scratch_bytes(xn_q8_gemm_np(D.N), Rows, xn_q8_k4(D.K)) <= XN_Q8_STACK_BYTES;
 }
 
 void packX86QConv(const Op &O, KernelCall &Call) {
-  const Shape &D = weightDims(O); // [M, C, k...]
-  const int64_t M = D[0], Kw = D.back(), Rows = product(D, 1) / Kw;
-  Tensor Packed = bytes(xn_q8_conv_packed_bytes(M, Rows, Kw));
-  xn_q8_pack_conv(M, Rows, Kw, signedWeights(O), weights(O).constant().data<uint8_t>(),
+  const QConvDims D = qconvDims(O);
+  Tensor Packed = bytes(xn_q8_conv_packed_bytes(D.M, D.Rows, D.Kw));
+  xn_q8_pack_conv(D.M, D.Rows, D.Kw, signedWeights(O), weights(O).constant().data<uint8_t>(),
                   Packed.data<uint8_t>());
   setPacked(O, Call, std::move(Packed));
 }
 
 void packX86QGemm(const Op &O, KernelCall &Call) {
-  const Shape &D = weightDims(O);
-  const int TransB = static_cast<int>(QGemmOp(O).transB());
-  const int64_t N = TransB ? D[0] : D[1], K = TransB ? D[1] : D[0];
-  Tensor Packed = bytes(xn_q8_gemm_packed_bytes(N, K));
-  xn_q8_pack_gemm(N, K, TransB, signedWeights(O), weights(O).constant().data<uint8_t>(),
+  const QGemmDims D = qgemmDims(O);
+  Tensor Packed = bytes(xn_q8_gemm_packed_bytes(D.N, D.K));
+  xn_q8_pack_gemm(D.N, D.K, D.TransB, signedWeights(O), weights(O).constant().data<uint8_t>(),
                   Packed.data<uint8_t>());
   setPacked(O, Call, std::move(Packed));
 }

@@ -9,9 +9,9 @@
 // Gemm for Gemm with constant B; and the float glue kernels for MaxPool,
 // AveragePool and threshold (x86/<isa>_glue.h); the exact 8-bit kernels
 // (x86/<isa>_q8.h) for qconv and qgemm with constant weights, quantize and
-// dequantize. Weights are repacked at compile
-// time into the order the kernels stream (the Pack column of compiler/Lowering/
-// Kernels.def, with the packers of runtime/common/x86_pack.h). The kernels carry per-function
+// dequantize. Weights are repacked at compile time into the order the kernels
+// stream (the Pack column of compiler/Lowering/Kernels.def, with the packers of
+// runtime/common/x86_pack.h and common/q8_pack.h). The kernels carry per-function
 // target attributes, so the generated code builds with a plain `c++ -std=c++17 -O2`; <name>_run
 // returns <NAME>_ERROR_UNSUPPORTED_CPU on a CPU without the instructions. Other float ops, grouped
 // convs and 3-D convs keep the generic kernels.

@@ -116,34 +116,50 @@ inline void xn_quantize_t(const typename R::vf &x, const typename R::vf &scale,
   R::truncate(out, v);
 }
 
-inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
-                        const void *zero_point, void *y) {
-  const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
+// The runs of one scale and zero point of a quantize / dequantize (p->inner elements each, the
+// channel's parameters when per_channel): run(i, s, k) for the run from element i, with
+// k its index into scale and zero_point. The x86 kernels walk the same runs.
+template <class Run>
+inline void xn_qlinear_runs(const xn_qlinear_params *p, const float *scale, const Run &run) {
   int64_t i = 0;
   for (int64_t o = 0; o < p->outer; ++o)
-    for (int64_t j = 0; j < p->c; ++j) {
+    for (int64_t j = 0; j < p->c; ++j, i += p->inner) {
       const int64_t k = p->per_channel ? j : 0;
-      const float s = scale[k], zp = (float)xn_qload(zero_point, p->qtype, k);
-      for (int64_t e = 0; e < p->inner; ++e, ++i) {
-        int32_t q;
-        xn_quantize_t<xn_scalar_requant>(x[i], s, zp, lo, hi, q);
-        xn_qstore(y, p->qtype, i, q);
-      }
+      run(i, scale[k], k);
     }
 }
 
-// y = (x - zero_point) * scale, the difference exact (int64) and then rounded to float.
+// Elements [i + from, i + p->inner) of the run from i, quantized one by one.
+inline void xn_quantize_run(const xn_qlinear_params *p, const float *x, int64_t i, int64_t from,
+                            float s, float zp, void *y) {
+  const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
+  for (int64_t e = i + from; e < i + p->inner; ++e) {
+    int32_t q;
+    xn_quantize_t<xn_scalar_requant>(x[e], s, zp, lo, hi, q);
+    xn_qstore(y, p->qtype, e, q);
+  }
+}
+
+inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
+                        const void *zero_point, void *y) {
+  xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
+    xn_quantize_run(p, x, i, 0, s, (float)xn_qload(zero_point, p->qtype, k), y);
+  });
+}
+
+// y = (x - zero_point) * scale, the difference exact (int64) and then rounded to float: elements
+// [i + from, i + p->inner) of the run from i.
+inline void xn_dequantize_run(const xn_qlinear_params *p, const void *x, int64_t i, int64_t from,
+                              float s, int64_t zp, float *y) {
+  for (int64_t e = i + from; e < i + p->inner; ++e)
+    y[e] = (float)((int64_t)xn_qload(x, p->qtype, e) - zp) * s;
+}
+
 inline void xn_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
                           const void *zero_point, float *y) {
-  int64_t i = 0;
-  for (int64_t o = 0; o < p->outer; ++o)
-    for (int64_t j = 0; j < p->c; ++j) {
-      const int64_t k = p->per_channel ? j : 0;
-      const float s = scale[k];
-      const int64_t zp = xn_qload(zero_point, p->qtype, k);
-      for (int64_t e = 0; e < p->inner; ++e, ++i)
-        y[i] = (float)((int64_t)xn_qload(x, p->qtype, i) - zp) * s;
-    }
+  xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
+    xn_dequantize_run(p, x, i, 0, s, xn_qload(zero_point, p->qtype, k), y);
+  });
 }
 
 // The requantization operands of a conv or gemm, and its epilogue.

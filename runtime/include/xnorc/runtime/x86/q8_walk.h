@@ -25,14 +25,10 @@
 
 #include "../common/parts.h"
 #include "../common/q8_pack.h"
+#include "../common/unroll.h"
 #include "../generic/qlinear.h"
 
 #include <string.h>
-
-// The loops over a tile's rows and vectors are unrolled, so that its accumulators live in
-// registers (generated code builds with -O2, which does not unroll them by itself). clang
-// reads the GCC spelling too.
-#define XN_Q8_UNROLL _Pragma("GCC unroll 8")
 
 // Rows of a tile at most (both ISAs).
 #define XN_Q8_RMAX 4
@@ -77,22 +73,22 @@ template <class V> struct xn_q8_roles<V, false> {
 template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8_tile_args &t) {
   typedef xn_q8_roles<V, VecU> Op;
   typename V::vi acc[R][P];
-  XN_Q8_UNROLL
+  XN_UNROLL(8)
   for (int r = 0; r < R; ++r)
-    XN_Q8_UNROLL
+    XN_UNROLL(8)
   for (int p = 0; p < P; ++p)
     V::zero(acc[r][p]);
   for (int64_t kg = 0; kg < t.k4; ++kg) {
     const uint8_t *a = t.a + kg * t.lda;
     typename Op::Vec v[P];
-    XN_Q8_UNROLL
+    XN_UNROLL(8)
     for (int p = 0; p < P; ++p)
       Op::load(v[p], a + p * V::L * 4);
-    XN_Q8_UNROLL
+    XN_UNROLL(8)
     for (int r = 0; r < R; ++r) {
       typename Op::Bc bc;
       Op::bcast(bc, t.b[r] + kg * 4);
-      XN_Q8_UNROLL
+      XN_UNROLL(8)
       for (int p = 0; p < P; ++p)
         Op::dot(acc[r][p], v[p], bc);
     }
@@ -102,7 +98,7 @@ template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8
   V::set1_i(zp, t.zp);
   V::set1_f(vlo, t.vlo);
   V::set1_f(vhi, t.vhi);
-  XN_Q8_UNROLL
+  XN_UNROLL(8)
   for (int p = 0; p < P; ++p) {
     const int64_t n = t.n - p * V::L;
     if (n <= 0)
@@ -110,7 +106,7 @@ template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8
     typename V::vi cl, al;
     V::load_i(cl, t.clane + p * V::L);
     V::load_i(al, t.alane + p * V::L);
-    XN_Q8_UNROLL
+    XN_UNROLL(8)
     for (int r = 0; r < R; ++r) {
       typename V::vi v = acc[r][p], c, a;
       V::set1_i(c, t.crow[r]);
@@ -459,24 +455,17 @@ inline void xn_x86_q8_gemm(const xn_qgemm_params *p, const void *x, const float 
   }
 }
 
-// xn_quantize / xn_dequantize: vectors over each run of one scale, the generic steps on the
-// run's tail. Dequantizing i32 (a bias) is left to the generic kernel.
+// xn_quantize / xn_dequantize: vectors over each run of one scale (generic/qlinear.h's runs),
+// the generic steps on the run's tail. Dequantizing i32 (a bias) is left to the generic kernel.
 template <class Isa>
 inline void xn_x86_q8_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
                                const void *zero_point, void *y) {
   const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
-  int64_t i = 0;
-  for (int64_t o = 0; o < p->outer; ++o)
-    for (int64_t j = 0; j < p->c; ++j, i += p->inner) {
-      const int64_t k = p->per_channel ? j : 0;
-      const float s = scale[k], zp = (float)xn_qload(zero_point, p->qtype, k);
-      for (int64_t e = Isa::quantize(x + i, p->inner, s, zp, lo, hi, (uint8_t *)y + i);
-           e < p->inner; ++e) {
-        int32_t q;
-        xn_quantize_t<xn_scalar_requant>(x[i + e], s, zp, lo, hi, q);
-        xn_qstore(y, p->qtype, i + e, q);
-      }
-    }
+  xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
+    const float zp = (float)xn_qload(zero_point, p->qtype, k);
+    const int64_t done = Isa::quantize(x + i, p->inner, s, zp, lo, hi, (uint8_t *)y + i);
+    xn_quantize_run(p, x, i, done, s, zp, y);
+  });
 }
 
 template <class Isa>
@@ -486,17 +475,12 @@ inline void xn_x86_q8_dequantize(const xn_qlinear_params *p, const void *x, cons
     xn_dequantize(p, x, scale, zero_point, y);
     return;
   }
-  int64_t i = 0;
-  for (int64_t o = 0; o < p->outer; ++o)
-    for (int64_t j = 0; j < p->c; ++j, i += p->inner) {
-      const int64_t k = p->per_channel ? j : 0;
-      const float s = scale[k];
-      const int32_t zp = xn_qload(zero_point, p->qtype, k);
-      for (int64_t e = Isa::dequantize((const uint8_t *)x + i, p->inner, p->qtype == XN_QTYPE_I8,
-                                       zp, s, y + i);
-           e < p->inner; ++e)
-        y[i + e] = (float)(xn_qload(x, p->qtype, i + e) - zp) * s;
-    }
+  xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
+    const int32_t zp = xn_qload(zero_point, p->qtype, k);
+    const int64_t done =
+        Isa::dequantize((const uint8_t *)x + i, p->inner, p->qtype == XN_QTYPE_I8, zp, s, y + i);
+    xn_dequantize_run(p, x, i, done, s, zp, y);
+  });
 }
 
 #endif // XNORC_RUNTIME_X86_Q8_WALK_H
