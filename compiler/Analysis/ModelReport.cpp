@@ -2,6 +2,7 @@
 
 #include "compiler/IR/OpSchema.h"
 #include "compiler/IR/OpViews.h"
+#include "compiler/IR/ShapeInference.h"
 #include "compiler/Support/JsonText.h"
 #include "compiler/Support/TerminalText.h"
 
@@ -63,6 +64,10 @@ int64_t macsOf(const Op &O) {
     return numElements(Y) * WeightedLayerOp(O).x()->type().Dims[1];
   case OpKind::MatMul:
     return numElements(Y) * MatMulOp(O).a()->type().Dims.back();
+  case OpKind::ConvMaxPool: { // the conv's MACs, over its un-pooled output
+    const Shape &W = ConvMaxPoolOp(O).w()->type().Dims;
+    return numElements(convMaxPoolConvDims(O)) * numElements(Shape(W.begin() + 1, W.end()));
+  }
   case OpKind::QConv: {
     const Shape &W = QConvOp(O).w()->type().Dims;
     return numElements(Y) * numElements(Shape(W.begin() + 1, W.end()));

@@ -75,11 +75,12 @@ llvm::Error expectFloat(const Value *V) {
 /// Shared by conv and pooling: spatial output extents from window attributes
 /// (whose lengths and signs the verifier has checked against the input).
 llvm::Expected<Shape> windowedSpatial(const Shape &In, const std::vector<int64_t> &Kernel,
-                                      const WindowedOp &Win, bool CeilMode) {
+                                      const std::vector<int64_t> &Strides,
+                                      const std::vector<int64_t> &Pads,
+                                      const std::vector<int64_t> &Dil, bool CeilMode) {
   size_t NSp = In.size() - 2;
   if (Kernel.size() != NSp)
     return makeError("kernel has {} spatial dims but the input has {}", Kernel.size(), NSp);
-  auto Strides = Win.strides(), Dil = Win.dilations(), Pads = Win.pads();
   Shape Out;
   for (size_t I = 0; I < NSp; ++I) {
     if (Kernel[I] < 1)
@@ -96,6 +97,11 @@ llvm::Expected<Shape> windowedSpatial(const Shape &In, const std::vector<int64_t
     Out.push_back(*O);
   }
   return Out;
+}
+
+llvm::Expected<Shape> windowedSpatial(const Shape &In, const std::vector<int64_t> &Kernel,
+                                      const WindowedOp &Win, bool CeilMode) {
+  return windowedSpatial(In, Kernel, Win.strides(), Win.pads(), Win.dilations(), CeilMode);
 }
 
 /// The result dims of a conv-shaped layer: channels that agree with the weight and group,
@@ -131,8 +137,9 @@ llvm::Expected<TensorType> inferConv(const ConvOp &C) {
 /// pads are -inf; a bit pool has no ±1 value for it). ONNX's shape inference
 /// accepts such pads, ONNX Runtime and PyTorch reject them; with dilations the
 /// taps of a window can also step over a small input.
-llvm::Error checkMaxPoolWindows(const Shape &In, const Shape &OutSp, const PoolOp &P) {
-  auto K = P.kernel_shape(), S = P.strides(), Dl = P.dilations(), Pads = P.pads();
+llvm::Error checkMaxPoolWindows(const Shape &In, const Shape &OutSp, const std::vector<int64_t> &K,
+                                const std::vector<int64_t> &S, const std::vector<int64_t> &Dl,
+                                const std::vector<int64_t> &Pads) {
   for (size_t I = 0; I < OutSp.size(); ++I) {
     // Window O starts at O * stride - pad (in range: windowedSpatial checked the
     // arithmetic). One starting at >= 0 has its first tap in the input unless it
@@ -163,11 +170,34 @@ llvm::Expected<TensorType> inferPool(const PoolOp &P, ElemType Elem, bool Max) {
   if (!Sp)
     return Sp.takeError();
   if (Max)
-    if (auto E = checkMaxPoolWindows(X, *Sp, P))
+    if (auto E =
+            checkMaxPoolWindows(X, *Sp, P.kernel_shape(), P.strides(), P.dilations(), P.pads()))
       return std::move(E);
   Shape Out{X[0], X[1]};
   Out.insert(Out.end(), Sp->begin(), Sp->end());
   return TensorType{Elem, Out};
+}
+
+/// conv_max_pool: the conv's rule, then a max-pool's (dilation 1) over its output.
+llvm::Expected<TensorType> inferConvMaxPool(const ConvMaxPoolOp &C) {
+  const Shape &X = C.x()->type().Dims;
+  if (X.size() != 3 && X.size() != 4)
+    return makeError("conv_max_pool takes a 1-D or 2-D input, got {}", shapeToString(X));
+  auto Conv = inferConv(C.as<ConvOp>());
+  if (!Conv)
+    return Conv.takeError();
+  const Shape &Y = Conv->Dims;
+  std::vector<int64_t> Ones(X.size() - 2, 1);
+  auto Sp = windowedSpatial(Y, C.pool_kernel_shape(), C.pool_strides(), C.pool_pads(), Ones,
+                            C.pool_ceil_mode() != 0);
+  if (!Sp)
+    return Sp.takeError();
+  if (auto E =
+          checkMaxPoolWindows(Y, *Sp, C.pool_kernel_shape(), C.pool_strides(), Ones, C.pool_pads()))
+    return std::move(E);
+  Shape Out{Y[0], Y[1]};
+  Out.insert(Out.end(), Sp->begin(), Sp->end());
+  return TensorType{ElemType::F32, Out};
 }
 
 llvm::Expected<TensorType> inferGlobalPool(const Value *X) {
@@ -639,6 +669,8 @@ llvm::Expected<TensorType> inferRule(OpKind Kind, const std::vector<Value *> &Op
   switch (Kind) {
   case OpKind::Conv:
     return inferConv(V.as<ConvOp>());
+  case OpKind::ConvMaxPool:
+    return inferConvMaxPool(V.as<ConvMaxPoolOp>());
   case OpKind::BatchNorm:
     return inferBatchNorm(V.as<BatchNormOp>());
   case OpKind::Gemm:
@@ -737,6 +769,12 @@ llvm::Expected<TensorType> inferResultType(OpKind Kind, const std::vector<Value 
     return makeError("result shape {} is too large: its size overflows 64 bits",
                      shapeToString(T->Dims));
   return T;
+}
+
+Shape convMaxPoolConvDims(const Op &O) {
+  auto Conv = inferConv(OpView(O).as<ConvOp>());
+  assert(Conv && "conv_max_pool was verified");
+  return Conv->Dims;
 }
 
 } // namespace xnorc

@@ -16,6 +16,9 @@ inline llvm::Expected<TensorType> inferResultType(const Op &O) {
   return inferResultType(O.kind(), O.operands(), O.attrs());
 }
 
+/// The dims of the conv inside a (verified) conv_max_pool, before its pool.
+Shape convMaxPoolConvDims(const Op &O);
+
 /// Numpy broadcasting of two shapes; false if they are not broadcastable.
 bool broadcastShapes(const Shape &A, const Shape &B, Shape &Out);
 

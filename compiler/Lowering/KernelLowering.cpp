@@ -35,6 +35,30 @@ KernelCall lowerConv(const Op &O) {
                                   });
 }
 
+KernelCall lowerConvMaxPool(const Op &O) {
+  ConvMaxPoolOp C(O);
+  const Shape &X = dimsOf(O, ConvMaxPoolOp::xIndex);
+  const size_t NSp = X.size() - 2;
+  xn_conv_pool_params P{};
+  fillConvGeometry(P, O, X, dimsOf(O, ConvMaxPoolOp::wIndex), C.group());
+  fillSpatial(P.out_dims, convMaxPoolConvDims(O), 2, NSp);
+  P.act_kind = activationKind(C.activation());
+  P.act_alpha = C.act_alpha();
+  P.act_beta = C.act_beta();
+  auto Pads = C.pool_pads();
+  fillSpatial(P.pool_out_dims, outDims(O), 2, NSp);
+  fillSpatial(P.pool_kernel, C.pool_kernel_shape(), 0, NSp);
+  fillSpatial(P.pool_strides, C.pool_strides(), 0, NSp);
+  fillSpatial(P.pool_pads_begin, Pads, 0, NSp);
+  fillSpatial(P.pool_pads_end, Pads, NSp, NSp);
+  Args A{KernelArg::operand(ConvMaxPoolOp::xIndex), KernelArg::operand(ConvMaxPoolOp::wIndex),
+         optionalOperand(O, ConvMaxPoolOp::biasIndex)};
+  return makeCall<KernelId::ConvMaxPool>(
+      P, A, [](const xn_conv_pool_params *Q, const void *const *In, void *Out) {
+        xn_conv_max_pool(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
+      });
+}
+
 KernelCall lowerPool(const Op &O) {
   PoolOp Pool(O);
   const Shape &X = dimsOf(O, PoolOp::xIndex), &Y = outDims(O);
@@ -344,6 +368,8 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
   switch (O.kind()) {
   case OpKind::Conv:
     return lowerConv(O);
+  case OpKind::ConvMaxPool:
+    return lowerConvMaxPool(O);
   case OpKind::MaxPool:
   case OpKind::AvgPool:
     return lowerPool(O);

@@ -5,6 +5,7 @@
 #include "xnorc/runtime/common/neon_pack.h"
 #include "xnorc/runtime/common/oc_blocked.h"
 #include "xnorc/runtime/common/oc_tconv_walk.h"
+#include "xnorc/runtime/x86/glue_common.h"
 
 #include <cassert>
 #include <llvm/Support/ErrorHandling.h>
@@ -114,6 +115,12 @@ bool supportsFloatConv(const Op &O) {
 
 bool supportsX86PixelsConv(const Op &O) {
   return supportsFloatConv(O) && weightDims(O).back() <= XN_X86_CONV_MAX_KW;
+}
+
+bool supportsX86ConvMaxPool(const Op &O) {
+  ConvMaxPoolOp C(O);
+  const int64_t PoolSw = C.pool_strides().back(), PoolKw = C.pool_kernel_shape().back();
+  return supportsFloatConv(O) && (PoolSw == 1 || PoolSw == 2) && PoolKw <= XN_X86_GLUE_MAX_KW;
 }
 
 bool supportsConstGemm(const Op &O) {

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/OpViews.h"
+#include "passes/Pass.h"
 #include "targets/common/CpuTarget.h"
 #include "targets/x86/X86Features.h"
 #include "xnorc/runtime/common/x86_pack.h"
@@ -71,11 +72,11 @@ enum class FloatConv { Auto, Oc, Pixels };
       KernelId::IsaId##BDenseThreshold, KernelId::IsaId##BMaxPool, KernelId::IsaId##MaxPool,       \
       KernelId::IsaId##AvgPool, KernelId::IsaId##Threshold, KernelId::IsaId##ConvOc,               \
       KernelId::IsaId##Conv, KernelId::IsaId##Gemm, KernelId::IsaId##BWConv,                       \
-      KernelId::IsaId##BWDense
+      KernelId::IsaId##BWDense, KernelId::IsaId##ConvMaxPool
 
 struct X86Kernels {
   KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BMaxPool, MaxPool, AvgPool, Threshold,
-      ConvOc, Conv, Gemm, BWConv, BWDense;
+      ConvOc, Conv, Gemm, BWConv, BWDense, ConvMaxPool;
   /// Ternary-weight layers (AVX-512 only; without them the generic kernels run them).
   std::vector<KernelId> Ternary = {};
   /// 8-bit conv, gemm, quantize, dequantize.
@@ -98,11 +99,27 @@ public:
                  "float conv kernel: auto (measured choice), oc (output channels across lanes) "
                  "or pixels (pixels across lanes, where it takes the conv)",
                  {"auto", "oc", "pixels"}});
+    O.push_back({"conv-max-pool",
+                 "fused: a float conv and the max-pool that alone reads it run as one layer "
+                 "(fuse-conv-max-pool; the default), separate: as two",
+                 {"fused", "separate"}});
     return O;
+  }
+
+  /// The fused conv + max-pool kernel is this target's (docs/Benchmarks.md measures it).
+  llvm::Error addPasses(PassManager &PM) const override {
+    if (FuseConvPool)
+      if (auto E = PM.parsePipeline("fuse-conv-max-pool"))
+        return E;
+    return CpuTarget::addPasses(PM);
   }
 
 protected:
   llvm::Error setOption(llvm::StringRef Key, llvm::StringRef Value) override {
+    if (Key == "conv-max-pool") {
+      FuseConvPool = Value == "fused";
+      return llvm::Error::success();
+    }
     if (Key != "float-conv")
       return CpuTarget::setOption(Key, Value);
     Conv = Value == "oc" ? FloatConv::Oc : Value == "pixels" ? FloatConv::Pixels : FloatConv::Auto;
@@ -120,7 +137,7 @@ protected:
     std::vector<KernelChoice> C = {
         {K.BConv},   {K.BConvThreshold}, {K.BDense},    {K.BDenseThreshold},  {K.BMaxPool},
         {K.MaxPool}, {K.AvgPool},        {K.Threshold}, {K.ConvOc, PreferOc}, {K.Conv},
-        {K.ConvOc},  {K.Gemm},           {K.BWConv},    {K.BWDense}};
+        {K.ConvOc},  {K.Gemm},           {K.BWConv},    {K.BWDense},          {K.ConvMaxPool}};
     for (KernelId T : K.Ternary)
       C.push_back({T});
     for (KernelId Q : K.Quant)
@@ -133,6 +150,7 @@ private:
   /// Every float conv gets the oc kernel under float-conv=auto (see useOcConv).
   bool OcConvAlways;
   FloatConv Conv = FloatConv::Auto;
+  bool FuseConvPool = true;
 };
 
 } // namespace

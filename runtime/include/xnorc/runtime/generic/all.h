@@ -12,6 +12,7 @@
 #include "bwconv.h"
 #include "concat.h"
 #include "conv.h"
+#include "conv_pool.h"
 #include "copy.h"
 #include "elementwise.h"
 #include "gemm.h"

@@ -35,12 +35,18 @@ inline xn_x86_conv_geom xn_x86_conv_flatten_1x1(xn_x86_conv_geom g) {
   return g;
 }
 
-inline xn_x86_conv_geom xn_x86_conv_view(const xn_conv_params *p) {
+// The conv's 2-D geometry as it is (conv_pool.h needs its rows)...
+inline xn_x86_conv_geom xn_x86_conv_geom_of(const xn_conv_params *p) {
   const xn_window wd = xn_window_of(p);
   const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;
   const xn_x86_conv_geom g = {id[1], id[2], od[1], od[2], k[1],  k[2],
                               s[1],  s[2],  dl[1], dl[2], pb[1], pb[2]};
-  return xn_x86_conv_flatten_1x1(g);
+  return g;
+}
+
+// ... and as the convs walk it: a pointwise conv as one long row.
+inline xn_x86_conv_geom xn_x86_conv_view(const xn_conv_params *p) {
+  return xn_x86_conv_flatten_1x1(xn_x86_conv_geom_of(p));
 }
 
 // What the x86 float convs take (the compiler checks the same on the op): 1-D or 2-D,

@@ -3,8 +3,8 @@
 #ifndef XNORC_RUNTIME_X86_GLUE_COMMON_H
 #define XNORC_RUNTIME_X86_GLUE_COMMON_H
 
-#include "../common/unroll.h"
 #include "../common/parts.h"
+#include "../common/unroll.h"
 #include "../generic/bitpack.h"
 #include "../generic/pool.h"
 
@@ -111,43 +111,71 @@ inline void xn_x86g_block(const xn_x86_pool2d *g, int64_t ox0, int64_t cx, int b
   xn_x86g_col_masks<V>(cx + V::L * S * b, S, lanes, g->kw, 0, g->iw, cm);
 }
 
-// B blocks of V::L output pixels at a time: independent max / add chains, so the max / add
-// latency of one block's tap sequence hides behind the others'. Every tap (kernel row, then
-// kernel column, the generic order) updates only its lanes inside the input.
+// Output row oy of one plane, pixels of the tile at column cx (block masks cm, store masks
+// st) into yrow: B blocks of V::L output pixels at a time, independent max chains, so the
+// max latency of one block's tap sequence hides behind the others'. Every tap (kernel row,
+// then kernel column, the generic order) updates only its lanes inside the input; input row
+// iy is at row(iy).
+template <class V, int S, int B, class Row>
+inline void xn_x86g_max_tile(const xn_x86_pool2d *g, Row row, int64_t oy, int64_t cx,
+                             const xn_x86g_cols<V> *cm, const typename V::mask *st, float *yrow) {
+  const int64_t y0 = oy * g->sh - g->ph;
+  int64_t ky_lo, ky_hi;
+  xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
+  typename V::vec m[B], v;
+  XN_UNROLL(8)
+  for (int b = 0; b < B; ++b)
+    V::set1(m[b], -INFINITY);
+  for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+    const float *xr = row(y0 + ky) + cx;
+    for (int64_t kx = 0; kx < g->kw; ++kx) {
+      XN_UNROLL(8)
+      for (int b = 0; b < B; ++b) {
+        V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
+        V::max_in(m[b], v, cm[b].out[kx]);
+      }
+    }
+  }
+  XN_UNROLL(8)
+  for (int b = 0; b < B; ++b)
+    V::store(yrow + V::L * b, st[b], m[b]);
+}
+
 template <class V, int S, int B>
 inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
   xn_x86g_cols<V> cm[B];
   for (int64_t pl = 0; pl < g->planes; ++pl) {
     const float *xp = x + pl * g->ih * g->iw;
     float *yp = y + pl * g->oh * g->ow;
+    const auto row = [xp, g](int64_t iy) { return xp + iy * g->iw; };
     for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
       const int64_t cx = ox0 * S - g->pw; // block 0 lane 0's input column at kx = 0
       typename V::mask st[B];
       XN_UNROLL(8)
       for (int b = 0; b < B; ++b)
         xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
-      for (int64_t oy = 0; oy < g->oh; ++oy) {
-        const int64_t y0 = oy * g->sh - g->ph;
-        int64_t ky_lo, ky_hi;
-        xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
-        typename V::vec m[B], v;
-        XN_UNROLL(8)
-        for (int b = 0; b < B; ++b)
-          V::set1(m[b], -INFINITY);
-        for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
-          const float *xr = xp + (y0 + ky) * g->iw + cx;
-          for (int64_t kx = 0; kx < g->kw; ++kx) {
-            XN_UNROLL(8)
-            for (int b = 0; b < B; ++b) {
-              V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
-              V::max_in(m[b], v, cm[b].out[kx]);
-            }
-          }
-        }
-        XN_UNROLL(8)
-        for (int b = 0; b < B; ++b)
-          V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], m[b]);
-      }
+      for (int64_t oy = 0; oy < g->oh; ++oy)
+        xn_x86g_max_tile<V, S, B>(g, row, oy, cx, cm, st, yp + oy * g->ow + ox0);
+    }
+  }
+}
+
+// Output row oy of every plane pl, into y + pl * y_ps, with plane pl's input row iy at
+// rows(pl, iy): the pool of a conv whose rows are kept in a ring (x86/conv_pool.h). The
+// column masks serve every plane.
+template <class V, int S, int B, class Rows>
+inline void xn_x86_maxpool_row(const xn_x86_pool2d *g, Rows rows, int64_t oy, float *y,
+                               int64_t y_ps) {
+  xn_x86g_cols<V> cm[B];
+  for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
+    const int64_t cx = ox0 * S - g->pw;
+    typename V::mask st[B];
+    XN_UNROLL(8)
+    for (int b = 0; b < B; ++b)
+      xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
+    for (int64_t pl = 0; pl < g->planes; ++pl) {
+      const auto row = [rows, pl](int64_t iy) { return rows(pl, iy); };
+      xn_x86g_max_tile<V, S, B>(g, row, oy, cx, cm, st, y + pl * y_ps + ox0);
     }
   }
 }
@@ -249,6 +277,13 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
       ATTR __attribute__((flatten)) static void run(const xn_x86_pool2d *g, const float *x,        \
                                                     float *y) {                                    \
         xn_x86_maxpool_s<G, S, B>(g, x, y);                                                        \
+      }                                                                                            \
+    };                                                                                             \
+    struct max_row {                                                                               \
+      template <int S, int B, class R>                                                             \
+      ATTR __attribute__((flatten)) static void run(const xn_x86_pool2d *g, R rows, int64_t oy,    \
+                                                    float *y, int64_t y_ps) {                      \
+        xn_x86_maxpool_row<G, S, B>(g, rows, oy, y, y_ps);                                         \
       }                                                                                            \
     };                                                                                             \
     struct avg {                                                                                   \

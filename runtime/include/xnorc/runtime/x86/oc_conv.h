@@ -58,6 +58,7 @@ struct xn_x86_oc_ctx {
   int64_t n, c_in, c_out;
   int64_t x_img, x_cs;       // input floats per image, per channel
   int64_t y_img, y_cs, y_ps; // output floats per image, per channel, per pixel
+  int64_t y_rows;            // output rows y holds: row oy goes to row oy % y_rows (a ring)
   int32_t act_kind;
   float act_alpha, act_beta;
   const float *x, *scale, *bias, *residual;
@@ -92,6 +93,7 @@ inline xn_x86_oc_ctx xn_x86_oc_make_ctx(xn_x86_conv_geom g, int64_t n, int64_t c
   c.y_cs = g.oh * g.ow;
   c.y_img = c_out * c.y_cs;
   c.y_ps = 1;
+  c.y_rows = g.oh;
   c.act_kind = act_kind;
   c.act_alpha = act_alpha;
   c.act_beta = act_beta;
@@ -263,7 +265,7 @@ struct xn_x86_oc_flush_rows {
   __attribute__((noinline)) XN_X86_OC_EPI_TARGET static void
   run(const xn_x86_oc_ctx *c, const xn_x86_oc_pos *t, int64_t m0, int64_t nch, int64_t width) {
     const xn_x86_oc_out o = xn_x86_oc_out_of(c);
-    const int64_t base = t->n * c->y_img + t->oy * c->g.ow + t->s0;
+    const int64_t base = t->n * c->y_img + t->oy % c->y_rows * c->g.ow + t->s0;
     const int64_t full = width / 8 * 8;
     const __m256i tm = xn_x86_oc_mask8(width - full);
     for (int64_t l = 0; l < nch; ++l) {
@@ -416,17 +418,56 @@ inline int64_t xn_x86_oc_clamp(int64_t v, int64_t lo, int64_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+// Output row r (image r / oh, row r % oh), pixels [x_lo, x_hi), every channel group: left
+// border, interior K::P pixels at a time, right border, in segments of XN_X86_OC_SEG pixels
+// staged and flushed per channel group (NCHW), or written straight (a dense layer's output,
+// channels contiguous). [ow_lo, ow_hi) is the interior (xn_x86_interior).
+template <class K, class W>
+inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, int64_t r,
+                          int64_t ow_lo, int64_t ow_hi, int64_t x_lo, int64_t x_hi) {
+  const xn_x86_conv_geom &g = c->g;
+  const int64_t blocks = (c->c_out + K::L - 1) / K::L;
+  const bool staged = c->y_cs != 1;
+  t.n = r / g.oh;
+  t.oy = r % g.oh;
+  t.iy0 = t.oy * g.sh - g.ph;
+  xn_tap_range(t.iy0, g.dh, g.kh, 0, g.ih, &t.ky_lo, &t.ky_hi);
+  for (t.ob = 0; t.ob < blocks; t.ob += K::B) {
+    const int64_t nb = blocks - t.ob < K::B ? blocks - t.ob : K::B;
+    const int64_t m0 = t.ob * K::L, m1 = c->c_out < m0 + nb * K::L ? c->c_out : m0 + nb * K::L;
+    // The left border pixels [0, ow_lo) get segments of their own, so the interior's whole
+    // segments hold whole tiles.
+    for (t.s0 = x_lo; t.s0 < x_hi;) {
+      const int64_t end = t.s0 < ow_lo && ow_lo < x_hi ? ow_lo : x_hi;
+      const int64_t s1 = end - t.s0 < XN_X86_OC_SEG ? end : t.s0 + XN_X86_OC_SEG;
+      // Left border [s0, a), interior [a, e), right border [e, s1): left to right, as the
+      // unmasked stage rows need. Border pixels one at a time, each over its taps inside
+      // the input; interior pixels K::P at a time over the whole kernel width.
+      const int64_t a = xn_x86_oc_clamp(ow_lo, t.s0, s1), e = xn_x86_oc_clamp(ow_hi, a, s1);
+      for (t.ox0 = t.s0; t.ox0 < a; ++t.ox0)
+        xn_x86_oc_border<K>(c, w, t, nb);
+      t.kx_lo = 0;
+      t.kx_hi = g.kw;
+      for (t.ox0 = a; t.ox0 < e; t.ox0 += K::P)
+        xn_x86_oc_tile<K, W, K::B>(c, w, t, nb, e - t.ox0 < K::P ? e - t.ox0 : K::P);
+      for (t.ox0 = e; t.ox0 < s1; ++t.ox0)
+        xn_x86_oc_border<K>(c, w, t, nb);
+      if (staged)
+        xn_x86_oc_flush(c, t, m0, m1 - m0, s1 - t.s0);
+      t.s0 = s1;
+    }
+  }
+}
+
 // Every output pixel of part `part` of `parts` (--threads), for the float and the bit weights
 // alike: a range of the n * oh output rows or, when there is a single output row (one image's
 // flattened 1x1 conv or 1-D conv), a range of its pixels in whole segments. Each output takes
 // the same operations however the work is split, so results do not depend on the number of
 // threads. Output rows outermost, so the kh input rows of an output row stay in cache across
-// the channel groups (the weights are small: bits, or floats of few input channels); then
-// segments of XN_X86_OC_SEG pixels, staged and flushed per channel group.
+// the channel groups (the weights are small: bits, or floats of few input channels).
 template <class K, class W>
 inline void xn_x86_oc_run(const xn_x86_oc_ctx *c, const W &w, int part, int parts) {
   const xn_x86_conv_geom &g = c->g;
-  const int64_t blocks = (c->c_out + K::L - 1) / K::L;
   int64_t ow_lo, ow_hi;
   xn_x86_interior(g.ow, g.sw, g.pw, g.dw, g.kw, g.iw, &ow_lo, &ow_hi);
   int64_t r_lo = 0, r_hi = c->n * g.oh, x_lo = 0, x_hi = g.ow;
@@ -434,42 +475,11 @@ inline void xn_x86_oc_run(const xn_x86_oc_ctx *c, const W &w, int part, int part
     xn_part_range_aligned(g.ow, XN_X86_OC_SEG, part, parts, &x_lo, &x_hi);
   else
     xn_part_range(r_hi, part, parts, &r_lo, &r_hi);
-  // NCHW output is staged; a dense layer's (channels contiguous) goes straight to y.
-  const bool staged = c->y_cs != 1;
   alignas(64) float stage[K::B * K::L * XN_X86_OC_STAGE];
   xn_x86_oc_pos t;
   t.stage = stage;
-  for (int64_t r = r_lo; r < r_hi; ++r) {
-    t.n = r / g.oh;
-    t.oy = r % g.oh;
-    t.iy0 = t.oy * g.sh - g.ph;
-    xn_tap_range(t.iy0, g.dh, g.kh, 0, g.ih, &t.ky_lo, &t.ky_hi);
-    for (t.ob = 0; t.ob < blocks; t.ob += K::B) {
-      const int64_t nb = blocks - t.ob < K::B ? blocks - t.ob : K::B;
-      const int64_t m0 = t.ob * K::L, m1 = c->c_out < m0 + nb * K::L ? c->c_out : m0 + nb * K::L;
-      // The left border pixels [0, ow_lo) get segments of their own, so the interior's whole
-      // segments hold whole tiles.
-      for (t.s0 = x_lo; t.s0 < x_hi;) {
-        const int64_t end = t.s0 < ow_lo && ow_lo < x_hi ? ow_lo : x_hi;
-        const int64_t s1 = end - t.s0 < XN_X86_OC_SEG ? end : t.s0 + XN_X86_OC_SEG;
-        // Left border [s0, a), interior [a, e), right border [e, s1): left to right, as the
-        // unmasked stage rows need. Border pixels one at a time, each over its taps inside
-        // the input; interior pixels K::P at a time over the whole kernel width.
-        const int64_t a = xn_x86_oc_clamp(ow_lo, t.s0, s1), e = xn_x86_oc_clamp(ow_hi, a, s1);
-        for (t.ox0 = t.s0; t.ox0 < a; ++t.ox0)
-          xn_x86_oc_border<K>(c, w, t, nb);
-        t.kx_lo = 0;
-        t.kx_hi = g.kw;
-        for (t.ox0 = a; t.ox0 < e; t.ox0 += K::P)
-          xn_x86_oc_tile<K, W, K::B>(c, w, t, nb, e - t.ox0 < K::P ? e - t.ox0 : K::P);
-        for (t.ox0 = e; t.ox0 < s1; ++t.ox0)
-          xn_x86_oc_border<K>(c, w, t, nb);
-        if (staged)
-          xn_x86_oc_flush(c, t, m0, m1 - m0, s1 - t.s0);
-        t.s0 = s1;
-      }
-    }
-  }
+  for (int64_t r = r_lo; r < r_hi; ++r)
+    xn_x86_oc_row<K>(c, w, t, r, ow_lo, ow_hi, x_lo, x_hi);
 }
 
 // ---- the entry points, once for every ISA (K: x86/<isa>_oc_conv.h) ----
