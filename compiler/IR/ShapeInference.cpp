@@ -554,7 +554,7 @@ llvm::Expected<TensorType> inferQuantLinear(const QLinearOp &Q, bool Quantize) {
     ElemType ZE = Q.zero_point()->type().Elem;
     auto [Lo, Hi] = quantizeBounds(Q.as<QuantizeOp>());
     if (isQuantType(ZE) && (Lo > Hi || Lo < integerTypeMin(ZE) || Hi > integerTypeMax(ZE)))
-      return makeError("clamp range [{}, {}] is empty or outside {}", Lo, Hi, elemTypeName(ZE));
+      return makeError("clamp range {} to {} is empty or outside {}", Lo, Hi, elemTypeName(ZE));
   } else if (!isQuantType(X.Elem) && X.Elem != ElemType::I32) {
     return makeError("input '{}' has element type {}, expected i8, u8 or i32", Q.x()->name(),
                      elemTypeName(X.Elem));
