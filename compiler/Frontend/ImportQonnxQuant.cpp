@@ -14,6 +14,7 @@
 #include "compiler/IR/OpViews.h"
 
 #include <cctype>
+#include <cmath>
 
 namespace xnorc {
 

@@ -10,6 +10,8 @@
 #include "compiler/Frontend/Importers.h"
 #include "compiler/IR/OpViews.h"
 
+#include <tuple>
+
 namespace xnorc {
 
 namespace {
