@@ -3,9 +3,9 @@
 
 Two models, written with onnx.helper:
 
-* ``quant_modes``: one Quant per (bit width, signed, narrow, rounding_mode) on the same
-  input, which holds exact ties (k + 0.5 steps), values beyond every range and random
-  ones; one per-channel scale ([1, C, 1, 1]) among them.
+* ``quant_modes``: one Quant per (bit width, signed, narrow, rounding_mode), each on an
+  input of its own spread over its levels: exact ties (k + 0.5 steps), values beyond the
+  range, random ones; one per-channel scale ([1, C, 1, 1]) among them.
 * ``ternary_conv``: issue 14's QONNX 2-bit layer: BipolarQuant(x, 1) into a Conv whose
   weights are Quant(w, s[M,1,1,1], 0, 2, signed, narrow), i.e. {-s, 0, +s} per output
   channel, which xnorc runs as a ternary (sign + mask bit planes) binary layer.
@@ -13,7 +13,8 @@ Two models, written with onnx.helper:
 Expected outputs come from ``qonnx_quant`` below (QONNX's definition: x / scale + zeropt,
 clamp to the bit width's range, round by the mode, minus zeropt, times scale; float32
 steps, the rounding of the float32 quotient done exactly in float64) and a float64 numpy
-conv, never from xnorc. Each model runs on the reference interpreter (xnorc-run) and,
+conv, never from xnorc. Each model runs on the reference interpreter (xnorc-run, after the
+default pipeline) and,
 compiled, on every requested target the CPU supports; outputs must be equal bit for bit.
 
   run_qonnx_quant.py --xnorc BIN --xnorc-run BIN --work DIR [--targets generic,avx2,avx512]
@@ -95,32 +96,36 @@ def save(graph: onnx.GraphProto, d: Path, inputs: list[np.ndarray],
 # (bits, signed, narrow, rounding_mode): every mode, signed and unsigned, narrow or not.
 CONFIGS = [(8, True, False, "ROUND"), (4, True, True, "HALF_UP"), (3, False, False, "FLOOR"),
            (8, False, True, "CEIL"), (2, True, True, "HALF_DOWN"), (5, True, False, "UP"),
-           (6, False, False, "DOWN"), (4, True, False, "round_to_zero"), (7, True, True, "half_even")]
+           (6, False, False, "DOWN"), (4, True, False, "round_to_zero"), (7, True, True, "half_even"),
+           (8, True, True, "ceil"), (6, True, False, "floor")]
 
 
 def quant_modes(work: Path, rng: np.random.Generator):
+    """One input per config, spread over its levels and a few beyond them: half of the
+    values exact ties (k + 0.5 steps of a power-of-two scale, so x / scale is exact)."""
     shape = (2, 3, 4, 6)
-    step = np.float32(0.25)  # a power of two: x / step is exact, so ties stay ties
-    ties = (rng.integers(-140, 140, shape) + 0.5).astype(np.float32) * step
-    wide = (rng.standard_normal(shape) * 40).astype(np.float32) * step
-    x = np.where(rng.random(shape) < 0.5, ties, wide).astype(np.float32)
+    step = np.float32(0.25)
+    per_channel = np.array([0.3, 0.7, 1.1], np.float32).reshape(1, 3, 1, 1)
     inits = [numpy_helper.from_array(np.array(step, np.float32), "s"),
              numpy_helper.from_array(np.array(0.0, np.float32), "z"),
-             numpy_helper.from_array(np.array([0.3, 0.7, 1.1], np.float32).reshape(1, 3, 1, 1),
-                                     "sc")]
-    nodes, outs, expected = [], [], []
+             numpy_helper.from_array(per_channel, "sc")]
+    nodes, ins, outs, xs, expected = [], [], [], [], []
     for i, (bits, signed, narrow, mode) in enumerate(CONFIGS):
+        lo, hi = level_range(bits, signed, narrow)
+        ties = rng.integers(lo - 3, hi + 3, shape) + 0.5
+        wide = rng.uniform(lo - 3, hi + 3, shape)
+        x = (np.where(rng.random(shape) < 0.5, ties, wide) * step).astype(np.float32)
         b = f"b{i}"
         inits.append(numpy_helper.from_array(np.array(bits, np.float32), b))
         scale = "sc" if i == 2 else "s"
-        nodes.append(quant_node("x", scale, "z", b, f"y{i}", signed, narrow, mode))
+        nodes.append(quant_node(f"x{i}", scale, "z", b, f"y{i}", signed, narrow, mode))
+        ins.append(helper.make_tensor_value_info(f"x{i}", TensorProto.FLOAT, list(shape)))
         outs.append(helper.make_tensor_value_info(f"y{i}", TensorProto.FLOAT, list(shape)))
-        s_val = numpy_helper.to_array(next(t for t in inits if t.name == scale))
-        expected.append(qonnx_quant(x, s_val, 0.0, bits, signed, narrow, mode))
-    graph = helper.make_graph(nodes, "quant_modes",
-                              [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                                             list(shape))], outs, inits)
-    return save(graph, work / "quant_modes", [x], expected)
+        xs.append(x)
+        expected.append(qonnx_quant(x, per_channel if i == 2 else np.array(step), 0.0, bits,
+                                    signed, narrow, mode))
+    graph = helper.make_graph(nodes, "quant_modes", ins, outs, inits)
+    return save(graph, work / "quant_modes", xs, expected)
 
 
 def conv2d(x: np.ndarray, w: np.ndarray, pad: int) -> np.ndarray:
@@ -189,7 +194,10 @@ def main(argv=None) -> int:
     targets = harness.runnable_targets(args.xnorc, args.targets)
     failures = []
     for name, (model, inputs, expected) in models.items():
-        res = harness.run_interpreter(args.xnorc_run, model, inputs, work / name / "interp")
+        # The default pipeline first, so that the interpreter evaluates the ternary layer the
+        # compiler makes (exact) rather than the imported float conv (float32 partial sums).
+        res = harness.run_interpreter(args.xnorc_run, model, inputs, work / name / "interp",
+                                      ["--passes=default"])
         errs = [f"{name}: interpreter: {res.error}"] if not res.ok else \
             check(name + " (interpreter)", work / name / "interp", expected)
         for t in targets:
