@@ -42,8 +42,8 @@ llvm::Expected<int64_t> scaleAxis(ImportContext &Ctx, const Shape &X, const Shap
   for (size_t I = 0; I < S.size(); ++I) {
     if (S[I] == 1)
       continue;
-    int64_t XAxis = static_cast<int64_t>(X.size()) - static_cast<int64_t>(S.size()) +
-                    static_cast<int64_t>(I);
+    int64_t XAxis =
+        static_cast<int64_t>(X.size()) - static_cast<int64_t>(S.size()) + static_cast<int64_t>(I);
     if (Axis >= 0 || XAxis < 0 || S[I] != X[XAxis])
       return Ctx.error("scale of shape " + shapeToString(S) + " for input of shape " +
                        shapeToString(X) + ": only one value or one per channel is supported");
@@ -97,8 +97,8 @@ llvm::Error importQonnxQuant(ImportContext &Ctx) {
   for (int64_t I = 0; I < C; ++I)
     S.data<float>()[I] = static_cast<float>((*Scale)->getAsDouble(I));
   Value *SV = Ctx.constant(std::move(S), "scale");
-  Value *Zp = Ctx.constant(Tensor(TensorType{Signed ? ElemType::I8 : ElemType::U8, SV->type().Dims}),
-                           "zero_point");
+  Value *Zp = Ctx.constant(
+      Tensor(TensorType{Signed ? ElemType::I8 : ElemType::U8, SV->type().Dims}), "zero_point");
   Attributes A;
   if (*Axis >= 0)
     QLinearOp::set_axis(A, *Axis);

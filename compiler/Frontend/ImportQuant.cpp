@@ -115,10 +115,9 @@ llvm::Expected<std::vector<Value *>> integerOperands(ImportContext &Ctx) {
   Ops[QLayerOp::wIndex] = *W;
   const Shape Scalar;
   Value *One = unitScale(Ctx, Scalar);
-  for (auto [In, Q, Zp, Scale] : {std::tuple{2, *X, QLayerOp::x_zero_pointIndex,
-                                             QLayerOp::x_scaleIndex},
-                                  std::tuple{3, *W, QLayerOp::w_zero_pointIndex,
-                                             QLayerOp::w_scaleIndex}}) {
+  for (auto [In, Q, Zp, Scale] :
+       {std::tuple{2, *X, QLayerOp::x_zero_pointIndex, QLayerOp::x_scaleIndex},
+        std::tuple{3, *W, QLayerOp::w_zero_pointIndex, QLayerOp::w_scaleIndex}}) {
     auto Z = zeroPoint(Ctx, In, Q->type().Elem, *One);
     if (!Z)
       return Z.takeError();
@@ -126,7 +125,8 @@ llvm::Expected<std::vector<Value *>> integerOperands(ImportContext &Ctx) {
     Ops[Scale] = unitScale(Ctx, (*Z)->type().Dims);
   }
   Ops[QLayerOp::y_scaleIndex] = One;
-  Ops[QLayerOp::y_zero_pointIndex] = Ctx.constant(Tensor(TensorType{ElemType::I32, Scalar}), "zero");
+  Ops[QLayerOp::y_zero_pointIndex] =
+      Ctx.constant(Tensor(TensorType{ElemType::I32, Scalar}), "zero");
   return Ops;
 }
 

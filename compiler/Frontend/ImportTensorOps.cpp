@@ -397,7 +397,8 @@ llvm::Error importCast(ImportContext &Ctx) {
     return llvm::Error::success();
   }
   ElemType From = (*X)->type().Elem;
-  if (!(*X)->isConstant() && ToFloat && (From == ElemType::I32 || From == ElemType::I8 || From == ElemType::U8)) {
+  if (!(*X)->isConstant() && ToFloat &&
+      (From == ElemType::I32 || From == ElemType::I8 || From == ElemType::U8)) {
     // An integer op's result to float (ConvInteger -> Cast -> Mul, ONNX Runtime's dynamic
     // quantization): dequantize with scale 1 and zero point 0 is the same conversion.
     Tensor One(TensorType{ElemType::F32, {}});

@@ -85,8 +85,8 @@ Tensor evalQuantLinear(const Op &O, const std::vector<const Tensor *> &In) {
     float Scale = static_cast<float>(paramAt(S, C));
     int64_t Zp = static_cast<int64_t>(paramAt(Z, C));
     if (O.kind() == OpKind::Quantize)
-      Y.setFromDouble(I, quantizeOne(QuantizeOp(O), static_cast<float>(X.getAsDouble(I)) / Scale,
-                                     Zp));
+      Y.setFromDouble(I,
+                      quantizeOne(QuantizeOp(O), static_cast<float>(X.getAsDouble(I)) / Scale, Zp));
     else
       Y.data<float>()[I] = static_cast<float>(X.getAsInt(I) - Zp) * Scale;
   }

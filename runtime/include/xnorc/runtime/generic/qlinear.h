@@ -97,8 +97,8 @@ inline int32_t xn_qtype_max(int32_t t) { return t == XN_QTYPE_U8 ? 255 : 127; }
   F(int64_t, c)                                                                                    \
   F(int64_t, inner)                                                                                \
   F(int32_t, per_channel)                                                                          \
-  F(int32_t, qtype)    /* xn_qtype of the quantized side */                                        \
-  F(int32_t, lo)       /* quantize: the clamp range, the type's or narrower */                     \
+  F(int32_t, qtype) /* xn_qtype of the quantized side */                                           \
+  F(int32_t, lo)    /* quantize: the clamp range, the type's or narrower */                        \
   F(int32_t, hi)                                                                                   \
   F(int32_t, rounding) /* quantize: xn_qround */
 XN_DECLARE_PARAMS(xn_qlinear_params, XN_QLINEAR_PARAMS)
