@@ -128,6 +128,14 @@ Chain match(const Graph &G, Op &L) {
   QLinearOp Q(*C.Q);
   if (!perTensor(Q.scale()) || !Q.scale()->isConstant())
     return Fail("its output is quantized per channel or with a run-time scale");
+  // qconv / qgemm requantize over the whole type, half to even (ONNX's QuantizeLinear).
+  QuantizeOp QO(*C.Q);
+  auto [Lo, Hi] = quantizeBounds(QO);
+  ElemType YE = Q.zero_point()->type().Elem;
+  if (Lo != integerTypeMin(YE) || Hi != integerTypeMax(YE) ||
+      !(QO.rounding().empty() || QO.rounding() == "half_even"))
+    return Fail("its output is quantized to a narrower range or rounded otherwise than half to "
+                "even (a QONNX Quant)");
   return C;
 }
 

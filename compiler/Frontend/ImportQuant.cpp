@@ -1,13 +1,16 @@
 //===- ImportQuant.cpp - ONNX's 8-bit quantization ops --------------------===//
 //
 // QuantizeLinear / DequantizeLinear become quantize / dequantize, QLinearConv
-// and QLinearMatMul become qconv / qgemm (docs/IR.md, "8-bit integer ops").
+// and QLinearMatMul become qconv / qgemm, ConvInteger and MatMulInteger qconv /
+// qgemm with an int32 result (docs/IR.md, "8-bit integer ops").
 // INT8/UINT8 tensors keep their type on import; INT32 ones (biases, int32
 // DequantizeLinear inputs) arrive as i64 and are narrowed here.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Frontend/Importers.h"
 #include "compiler/IR/OpViews.h"
+
+#include <tuple>
 
 namespace xnorc {
 
@@ -80,6 +83,53 @@ llvm::Error importQuantLinear(ImportContext &Ctx, OpKind Kind) {
   return Ctx.emit(Kind, {*X, *Scale, *Zp}, A).takeError();
 }
 
+/// Fails unless operand V of a matrix product is 2-D (as qgemm needs).
+llvm::Error expect2D(ImportContext &Ctx, const Value &V, const char *OpType) {
+  if (V.type().rank() == 2)
+    return llvm::Error::success();
+  return Ctx.error(fmt::format("operand of shape {}: only 2-D {} is supported (batched is "
+                               "unsupported)",
+                               shapeToString(V.type().Dims), OpType));
+}
+
+/// Ones of shape Dims: the unit scales of an integer op's operands.
+Value *unitScale(ImportContext &Ctx, const Shape &Dims) {
+  Tensor T(TensorType{ElemType::F32, Dims});
+  for (int64_t I = 0; I < T.size(); ++I)
+    T.data<float>()[I] = 1.0F;
+  return Ctx.constant(std::move(T), "unit_scale");
+}
+
+/// ConvInteger / MatMulInteger (x, w[, x_zp, w_zp]) as qconv / qgemm operands: unit scales
+/// (each of its zero point's shape) and an i32 zero point for y, which makes the result the
+/// int32 accumulator (docs/IR.md).
+llvm::Expected<std::vector<Value *>> integerOperands(ImportContext &Ctx) {
+  auto X = quantInput(Ctx, 0, "input");
+  if (!X)
+    return X.takeError();
+  auto W = quantInput(Ctx, 1, "input");
+  if (!W)
+    return W.takeError();
+  std::vector<Value *> Ops(QLayerOp::NumOperandRoles - 1);
+  Ops[QLayerOp::xIndex] = *X;
+  Ops[QLayerOp::wIndex] = *W;
+  const Shape Scalar;
+  Value *One = unitScale(Ctx, Scalar);
+  for (auto [In, Q, Zp, Scale] :
+       {std::tuple{2, *X, QLayerOp::x_zero_pointIndex, QLayerOp::x_scaleIndex},
+        std::tuple{3, *W, QLayerOp::w_zero_pointIndex, QLayerOp::w_scaleIndex}}) {
+    auto Z = zeroPoint(Ctx, In, Q->type().Elem, *One);
+    if (!Z)
+      return Z.takeError();
+    Ops[Zp] = *Z;
+    Ops[Scale] = unitScale(Ctx, (*Z)->type().Dims);
+  }
+  Ops[QLayerOp::y_scaleIndex] = One;
+  Ops[QLayerOp::y_zero_pointIndex] =
+      Ctx.constant(Tensor(TensorType{ElemType::I32, Scalar}), "zero");
+  return Ops;
+}
+
 } // namespace
 
 llvm::Error importQuantizeLinear(ImportContext &Ctx) {
@@ -113,9 +163,30 @@ llvm::Error importQLinearMatMul(ImportContext &Ctx) {
   if (!Ops)
     return Ops.takeError();
   for (unsigned I : {QGemmOp::xIndex, QGemmOp::wIndex})
-    if ((*Ops)[I]->type().rank() != 2)
-      return Ctx.error("operand of shape " + shapeToString((*Ops)[I]->type().Dims) +
-                       ": only 2-D QLinearMatMul is supported (batched is unsupported)");
+    if (auto E = expect2D(Ctx, *(*Ops)[I], "QLinearMatMul"))
+      return E;
+  return Ctx.emit(OpKind::QGemm, *Ops, {}).takeError();
+}
+
+// ConvInteger(x, w[, x_zero_point, w_zero_point]): qconv's unrequantized int32 accumulator.
+llvm::Error importConvInteger(ImportContext &Ctx) {
+  auto Ops = integerOperands(Ctx);
+  if (!Ops)
+    return Ops.takeError();
+  auto A = convAttrs(Ctx, *(*Ops)[QConvOp::xIndex], *(*Ops)[QConvOp::wIndex]);
+  if (!A)
+    return A.takeError();
+  return Ctx.emit(OpKind::QConv, *Ops, *A).takeError();
+}
+
+// MatMulInteger(a, b[, a_zero_point, b_zero_point]): qgemm's int32 accumulator, 2-D.
+llvm::Error importMatMulInteger(ImportContext &Ctx) {
+  auto Ops = integerOperands(Ctx);
+  if (!Ops)
+    return Ops.takeError();
+  for (unsigned I : {QGemmOp::xIndex, QGemmOp::wIndex})
+    if (auto E = expect2D(Ctx, *(*Ops)[I], "MatMulInteger"))
+      return E;
   return Ctx.emit(OpKind::QGemm, *Ops, {}).takeError();
 }
 

@@ -396,6 +396,20 @@ llvm::Error importCast(ImportContext &Ctx) {
     Ctx.bindOutput(0, *X);
     return llvm::Error::success();
   }
+  ElemType From = (*X)->type().Elem;
+  if (!(*X)->isConstant() && ToFloat &&
+      (From == ElemType::I32 || From == ElemType::I8 || From == ElemType::U8)) {
+    // An integer op's result to float (ConvInteger -> Cast -> Mul, ONNX Runtime's dynamic
+    // quantization): dequantize with scale 1 and zero point 0 is the same conversion.
+    Tensor One(TensorType{ElemType::F32, {}});
+    One.data<float>()[0] = 1.0F;
+    return Ctx
+        .emit(OpKind::Dequantize,
+              {*X, Ctx.constant(std::move(One), "one"),
+               Ctx.constant(Tensor(TensorType{From, {}}), "zero")},
+              {})
+        .takeError();
+  }
   if (!(*X)->isConstant())
     return Ctx.error("casting a run-time tensor to another element type is unsupported");
   Attributes A;

@@ -169,6 +169,15 @@ template <typename View> std::optional<View> dyn_cast(const Op *O) {
 /// ops, the interpreter evaluates them from their definition, not their kernels.
 inline bool isQuantizedOp(OpKind K) { return QLinearOp::classof(K) || QLayerOp::classof(K); }
 
+/// A quantize's clamp range: its lo / hi attributes, or (absent) its result type's range.
+struct QuantizeBounds {
+  int64_t Lo, Hi;
+};
+inline QuantizeBounds quantizeBounds(const QuantizeOp &Q) {
+  ElemType E = Q.zero_point()->type().Elem;
+  return {Q.isSet("lo") ? Q.lo() : integerTypeMin(E), Q.isSet("hi") ? Q.hi() : integerTypeMax(E)};
+}
+
 } // namespace xnorc
 
 #endif

@@ -581,6 +581,10 @@ llvm::Expected<TensorType> inferQuantLinear(const QLinearOp &Q, bool Quantize) {
   if (Quantize) {
     if (auto E = expectElem(Q.x(), ElemType::F32, "input"))
       return std::move(E);
+    ElemType ZE = Q.zero_point()->type().Elem;
+    auto [Lo, Hi] = quantizeBounds(Q.as<QuantizeOp>());
+    if (isQuantType(ZE) && (Lo > Hi || Lo < integerTypeMin(ZE) || Hi > integerTypeMax(ZE)))
+      return makeError("clamp range {} to {} is empty or outside {}", Lo, Hi, elemTypeName(ZE));
   } else if (!isQuantType(X.Elem) && X.Elem != ElemType::I32) {
     return makeError("input '{}' has element type {}, expected i8, u8 or i32", Q.x()->name(),
                      elemTypeName(X.Elem));
@@ -588,6 +592,32 @@ llvm::Expected<TensorType> inferQuantLinear(const QLinearOp &Q, bool Quantize) {
   if (auto E = checkQuantParams(Q.scale(), Q.zero_point(), C, "", Quantize ? nullptr : &X.Elem))
     return std::move(E);
   return TensorType{Quantize ? Q.zero_point()->type().Elem : ElemType::F32, X.Dims};
+}
+
+/// True if V is a constant whose every value is Expected.
+bool constantAll(const Value *V, double Expected) {
+  if (!V->isConstant())
+    return false;
+  const Tensor &T = V->constant();
+  for (int64_t I = 0; I < T.size(); ++I)
+    if (T.getAsDouble(I) != Expected)
+      return false;
+  return true;
+}
+
+/// An i32 y_zero_point makes the result the int32 accumulator itself (ConvInteger,
+/// MatMulInteger): that is the requantization formula only with every scale 1 and y's zero
+/// point 0, which the op must then state, and with no relu clamp.
+llvm::Error checkRawAccumulator(const QLayerOp &L) {
+  for (const Value *S : {L.x_scale(), L.w_scale(), L.y_scale()})
+    if (!constantAll(S, 1.0))
+      return makeError("scale '{}' of an i32 result must be the constant 1", S->name());
+  const Value *Z = L.y_zero_point();
+  if (Z->type().numElements() != 1 || !constantAll(Z, 0.0))
+    return makeError("y zero point '{}' of an i32 result must be the constant 0", Z->name());
+  if (L.relu())
+    return makeError("an i32 result (the raw accumulator) cannot have relu");
+  return llvm::Error::success();
 }
 
 /// qconv and qgemm: operand types and quantization parameters for M output
@@ -602,8 +632,12 @@ llvm::Expected<TensorType> qLayerResult(const QLayerOp &L, int64_t M, int64_t K,
     return std::move(E);
   if (auto E = checkQuantParams(L.w_scale(), L.w_zero_point(), M, "w ", &WE))
     return std::move(E);
-  if (auto E = checkQuantParams(L.y_scale(), L.y_zero_point(), 1, "y ", nullptr))
+  if (L.y_zero_point()->type().Elem == ElemType::I32) {
+    if (auto E = checkRawAccumulator(L))
+      return std::move(E);
+  } else if (auto E = checkQuantParams(L.y_scale(), L.y_zero_point(), 1, "y ", nullptr)) {
     return std::move(E);
+  }
   if (L.bias())
     if (auto E = expectVector(L.bias(), M, ElemType::I32, "bias"))
       return std::move(E);

@@ -1,12 +1,15 @@
 //===- QuantOps.cpp - Reference semantics of the 8-bit integer ops --------===//
 //
 // ONNX's linear quantization as ONNX Runtime computes it (docs/XnorMath.md):
-//   quantize:    q = saturate(round_half_even(x / scale) + zero_point)
+//   quantize:    q = clamp(round(x / scale) + zero_point, lo, hi), round half to even
+//                unless `rounding` names another of QONNX's modes, [lo, hi] the type's
+//                range unless narrowed (a QONNX Quant of fewer bits or narrow range)
 //   dequantize:  x = float(q - zero_point) * scale
 //   qconv/qgemm: acc = sum (x - x_zp)(w - w_zp) + bias (exact integers), then
 //                y = saturate(round_half_even(float(acc) * M) + y_zp) with the
 //                multiplier M = x_scale * w_scale / y_scale rounded to float
-//                after each operation, left to right.
+//                after each operation, left to right; an i32 result (ConvInteger,
+//                MatMulInteger: scales 1, zero point 0) is acc itself.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Interpreter/QuantOps.h"
@@ -33,12 +36,43 @@ int64_t saturateRound(float V, int64_t Zp, ElemType E) {
                                          static_cast<double>(integerTypeMax(E))));
 }
 
+/// V rounded to an integer as QONNX's Quant rounding_mode names it (half_even is ONNX's).
+double roundAs(double V, const std::string &Mode) {
+  if (Mode == "ceil")
+    return std::ceil(V);
+  if (Mode == "floor")
+    return std::floor(V);
+  if (Mode == "up") // away from zero
+    return V < 0 ? std::floor(V) : std::ceil(V);
+  if (Mode == "down") // toward zero
+    return std::trunc(V);
+  double Floor = std::floor(V), Frac = V - Floor;
+  if (Frac != 0.5)
+    return std::nearbyint(V);
+  // A tie: away from zero, toward zero, or to the even neighbour.
+  if (Mode == "half_up")
+    return V < 0 ? Floor : Floor + 1;
+  if (Mode == "half_down")
+    return V < 0 ? Floor + 1 : Floor;
+  return std::fmod(Floor, 2.0) == 0 ? Floor : Floor + 1;
+}
+
 /// The channel of element I along Axis, for a per-channel Scale (else 0).
 int64_t channelOf(const Shape &Dims, const Tensor &Scale, int64_t Axis, int64_t I) {
   if (Scale.size() == 1)
     return 0;
   int64_t Inner = numElements(Shape(Dims.begin() + Axis + 1, Dims.end()));
   return I / Inner % Dims[Axis];
+}
+
+/// quantize of one element, V = x / scale: rounded as the op says, plus the zero point,
+/// clamped to the op's range (NaN: its lower bound).
+double quantizeOne(const QuantizeOp &Q, float V, int64_t Zp) {
+  auto [Lo, Hi] = quantizeBounds(Q);
+  double R = roundAs(static_cast<double>(V), Q.rounding()) + static_cast<double>(Zp);
+  if (std::isnan(R))
+    return static_cast<double>(Lo);
+  return std::clamp(R, static_cast<double>(Lo), static_cast<double>(Hi));
 }
 
 Tensor evalQuantLinear(const Op &O, const std::vector<const Tensor *> &In) {
@@ -51,8 +85,8 @@ Tensor evalQuantLinear(const Op &O, const std::vector<const Tensor *> &In) {
     float Scale = static_cast<float>(paramAt(S, C));
     int64_t Zp = static_cast<int64_t>(paramAt(Z, C));
     if (O.kind() == OpKind::Quantize)
-      Y.setFromDouble(I, static_cast<double>(saturateRound(
-                             static_cast<float>(X.getAsDouble(I)) / Scale, Zp, Y.elem())));
+      Y.setFromDouble(I,
+                      quantizeOne(QuantizeOp(O), static_cast<float>(X.getAsDouble(I)) / Scale, Zp));
     else
       Y.data<float>()[I] = static_cast<float>(X.getAsInt(I) - Zp) * Scale;
   }
@@ -63,6 +97,9 @@ Tensor evalQuantLinear(const Op &O, const std::vector<const Tensor *> &In) {
 int64_t requantize(const QLayerOp &L, const std::vector<const Tensor *> &In, int64_t M, int64_t Acc,
                    ElemType YElem) {
   using Q = QLayerOp;
+  // An i32 result is the accumulator (ConvInteger, MatMulInteger): every scale is 1.
+  if (YElem == ElemType::I32)
+    return Acc;
   float Mult = static_cast<float>(paramAt(*In[Q::x_scaleIndex], 0)) *
                static_cast<float>(paramAt(*In[Q::w_scaleIndex], M));
   Mult = Mult / static_cast<float>(paramAt(*In[Q::y_scaleIndex], 0));

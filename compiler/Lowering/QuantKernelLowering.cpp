@@ -27,6 +27,19 @@ int32_t qtypeOf(const Value *V) {
 
 bool perChannel(const Value *V) { return V->type().numElements() != 1; }
 
+/// quantize's rounding attribute as the kernels' xn_qround.
+int32_t roundingOf(const std::string &Mode) {
+  static const std::pair<const char *, int32_t> Modes[] = {
+      {"half_even", XN_QROUND_HALF_EVEN}, {"ceil", XN_QROUND_CEIL},
+      {"floor", XN_QROUND_FLOOR},         {"up", XN_QROUND_UP},
+      {"down", XN_QROUND_DOWN},           {"half_up", XN_QROUND_HALF_UP},
+      {"half_down", XN_QROUND_HALF_DOWN}};
+  for (auto [Name, Id] : Modes)
+    if (Mode == Name)
+      return Id;
+  return XN_QROUND_HALF_EVEN; // absent (the verifier admits no other name)
+}
+
 KernelCall lowerQuantLinear(const Op &O) {
   QLinearOp View(O);
   const Shape &X = dimsOf(O, QLinearOp::xIndex);
@@ -38,6 +51,13 @@ KernelCall lowerQuantLinear(const Op &O) {
   P.c = P.per_channel ? X[Axis] : 1;
   P.inner = P.per_channel ? numElements(Shape(X.begin() + Axis + 1, X.end())) : numElements(X);
   P.qtype = qtypeOf(View.zero_point());
+  if (O.kind() == OpKind::Quantize) {
+    QuantizeOp Q(O);
+    auto [Lo, Hi] = quantizeBounds(Q);
+    P.lo = static_cast<int32_t>(Lo);
+    P.hi = static_cast<int32_t>(Hi);
+    P.rounding = roundingOf(Q.rounding());
+  }
   Args A{KernelArg::operand(QLinearOp::xIndex), KernelArg::operand(QLinearOp::scaleIndex),
          KernelArg::operand(QLinearOp::zero_pointIndex)};
   if (O.kind() == OpKind::Quantize)

@@ -150,10 +150,11 @@ namespace {
 bool is8Bit(const Value *V) {
   return V->type().Elem == ElemType::U8 || V->type().Elem == ElemType::I8;
 }
-/// Constant 8-bit w and 8-bit x.
+/// Constant 8-bit w, 8-bit x and a requantized 8-bit y (an i32 y, the raw accumulator of
+/// ConvInteger / MatMulInteger, stays generic).
 bool constant8Bit(const Op &O) {
   QLayerOp L(O);
-  return constantWeights(O) && is8Bit(L.x()) && is8Bit(L.w());
+  return constantWeights(O) && is8Bit(L.x()) && is8Bit(L.w()) && is8Bit(L.y_zero_point());
 }
 bool signedWeights(const Op &O) { return weights(O).type().Elem == ElemType::I8; }
 Tensor bytes(int64_t N) { return Tensor(TensorType{ElemType::U8, {N}}); }

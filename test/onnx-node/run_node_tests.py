@@ -147,10 +147,16 @@ def discover(root: Path, supported: set[str], name_filter: re.Pattern | None) ->
 # Graph inputs of these dtypes are bound to their test data as initializers.
 BINDABLE_DTYPES = {onnx.TensorProto.INT32, onnx.TensorProto.INT64}
 # In models of the quantization ops, int8/uint8 inputs are bound too, and outputs of these
-# dtypes are compared through an appended DequantizeLinear with scale 1 and zero point 0,
-# which is exact: xnorc's graph inputs and outputs are float32.
-QUANT_OPS = {"QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul"}
+# dtypes and int32 (ConvInteger, MatMulInteger) are compared through an appended
+# DequantizeLinear with scale 1 and zero point 0, which is exact (for int32 outputs up to
+# 2^24 in magnitude, which prepare_data_sets checks): xnorc's graph inputs and outputs are
+# float32.
+QUANT_OPS = {"QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger",
+             "MatMulInteger"}
 EIGHT_BIT_DTYPES = {onnx.TensorProto.INT8: np.int8, onnx.TensorProto.UINT8: np.uint8}
+WIDENED_DTYPES = {**EIGHT_BIT_DTYPES, onnx.TensorProto.INT32: np.int32}
+# The largest int32 magnitude a float32 holds exactly.
+EXACT_INT32 = 1 << 24
 
 
 def is_quant_model(model: onnx.ModelProto) -> bool:
@@ -182,7 +188,7 @@ def value_type_problem(value: onnx.ValueInfoProto, role: str, quant: bool = Fals
     elem = value.type.tensor_type.elem_type
     if elem == onnx.TensorProto.FLOAT or (role == "input" and elem in BINDABLE_DTYPES):
         return None
-    if quant and elem in EIGHT_BIT_DTYPES:
+    if quant and elem in (WIDENED_DTYPES if role == "output" else EIGHT_BIT_DTYPES):
         return None
     return f"{role} dtype {dtype_name(elem)}"
 
@@ -204,15 +210,15 @@ def dtype_skip_reason(model: onnx.ModelProto) -> str | None:
 
 
 def widen_outputs(model: onnx.ModelProto) -> onnx.ModelProto | None:
-    """A copy of ``model`` whose int8/uint8 outputs pass through DequantizeLinear(y, 1, 0)
+    """A copy of ``model`` whose int8/uint8/int32 outputs pass through DequantizeLinear(y, 1, 0)
     (exact: every 8-bit value is a float32), or None if it has no such output."""
-    outs = [o for o in model.graph.output if tensor_elem_type(o) in EIGHT_BIT_DTYPES]
+    outs = [o for o in model.graph.output if tensor_elem_type(o) in WIDENED_DTYPES]
     if not outs or not is_quant_model(model):
         return None
     wide = onnx.ModelProto()
     wide.CopyFrom(model)
     for out in wide.graph.output:
-        dtype = EIGHT_BIT_DTYPES.get(tensor_elem_type(out))
+        dtype = WIDENED_DTYPES.get(tensor_elem_type(out))
         if dtype is None:
             continue
         q = out.name + "_8bit"
@@ -310,7 +316,7 @@ def prepare_data_sets(test: NodeTest, workdir: Path) -> tuple[list[DataSet], lis
     """Per test_data_set_N: the model to run, float inputs as .npy, expected outputs.
 
     int32/int64/int8/uint8 graph inputs are bound into a model copy (see bind_inputs),
-    int8/uint8 outputs are dequantized exactly (widen_outputs).
+    int8/uint8/int32 outputs are dequantized exactly (widen_outputs).
     Also returns the notes on bound inputs, e.g. ["int64: shape"].
     """
     graph_inputs = runtime_inputs(test.model)
@@ -336,7 +342,10 @@ def prepare_data_sets(test: NodeTest, workdir: Path) -> tuple[list[DataSet], lis
             np.save(npy, values[v.name])
             inputs.append(npy)
         expected = [load_pb(pb) for pb in numbered(set_dir, "output")]
-        expected = [e.astype(np.float32) if e.dtype in (np.int8, np.uint8) else e
+        if any(e.dtype == np.int32 and np.abs(e.astype(np.int64)).max(initial=0) > EXACT_INT32
+               for e in expected):
+            raise Skip("int32 output beyond 2^24: not exact as float32")
+        expected = [e.astype(np.float32) if e.dtype in (np.int8, np.uint8, np.int32) else e
                     for e in expected]
         sets.append(DataSet(index, model, inputs, expected))
     by_dtype: dict[str, list[str]] = {}

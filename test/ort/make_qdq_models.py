@@ -171,7 +171,51 @@ def conv1d_model(outdir: Path, rng: np.random.Generator) -> None:
     save(b, out, "qdq_conv1d", [1, 8, 298], outdir, x_in)
 
 
-MODELS = (conv_model, dense_model, conv1d_model)
+def integer_layer(b: Builder, x_q: str, x_scale: float, x_zp: np.ndarray, op: str, wshape,
+                  signed_w: bool, per_channel_zp: bool, via_dequantize: bool, **attrs) -> str:
+    """ConvInteger / MatMulInteger with 8-bit constant weights, then back to float as ONNX
+    Runtime's dynamic quantization writes it: Cast to float and Mul by x_scale * w_scale (or
+    a DequantizeLinear of the int32 result with that scale)."""
+    w = (b.rng.integers(-127, 128, wshape).astype(np.int8) if signed_w
+         else b.rng.integers(0, 256, wshape).astype(np.uint8))
+    n = wshape[0] if op == "ConvInteger" else wshape[1]
+    zp_type = np.int8 if signed_w else np.uint8
+    zp_base = 3 if signed_w else 128
+    w_zp = (b.rng.integers(zp_base - 20, zp_base + 20, n).astype(zp_type) if per_channel_zp
+            else np.array(zp_base, zp_type))
+    y = b.node(op, [x_q, b.const(w, "w"), b.const(x_zp, "zp"), b.const(w_zp, "zp")], **attrs)
+    k = int(np.prod(wshape)) // n
+    scale = np.float32(x_scale) * np.float32(1.0 / (73.0 * np.sqrt(k)))
+    if via_dequantize:
+        return b.dequantize(y, scale, np.array(0, np.int32))
+    return b.node("Mul", [b.node("Cast", [y], to=TensorProto.FLOAT),
+                          b.const(np.array(scale, np.float32), "s")])
+
+
+def integer_model(outdir: Path, rng: np.random.Generator) -> None:
+    """ConvInteger and MatMulInteger between float layers (ONNX Runtime's dynamic quantization
+    pattern, with a QuantizeLinear of fixed scale for its DynamicQuantizeLinear): u8
+    activations; i8 and u8 conv weights with a scalar zero point (ORT's ConvInteger has no
+    per-channel one), u8 matmul weights with one per column."""
+    b = Builder(rng)
+    xs, xzp = 4.0 / 255, np.array(128, np.uint8)
+    q = b.quantize("input", xs, 128, False)
+    y = integer_layer(b, q, xs, xzp, "ConvInteger", (6, 3, 3, 3), True, False, False,
+                      pads=[1, 1, 1, 1])
+    y = b.node("Relu", [y])
+    ys = 3.0 / 255
+    q = b.quantize(y, ys, 0, False)
+    y = integer_layer(b, q, ys, np.array(0, np.uint8), "ConvInteger", (4, 6, 3, 3), False, False,
+                      True, strides=[2, 2])
+    flat = b.node("Flatten", [y])
+    q = b.quantize(flat, 8.0 / 255, 128, False)
+    out = integer_layer(b, q, 8.0 / 255, xzp, "MatMulInteger", (4 * 4 * 4, 10), False, True,
+                        False)
+    x_in = rng.standard_normal((2, 3, 10, 10)).astype(np.float32)
+    save(b, out, "qdq_integer", [2, 10], outdir, x_in)
+
+
+MODELS = (conv_model, dense_model, conv1d_model, integer_model)
 
 
 def make_all(outdir: Path) -> list[Path]:

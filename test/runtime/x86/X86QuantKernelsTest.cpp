@@ -197,6 +197,9 @@ void checkQuantize(QuantizeFn q, DequantizeFn dq, const std::string &isa) {
     p.c = p.per_channel ? r.range(1, 5) : 1;
     p.inner = r.range(1, 70);
     p.qtype = static_cast<int32_t>(r.range(0, 1));
+    // The type's range, or a narrower one (QONNX Quant: narrow range, fewer bits).
+    p.lo = xn_qtype_min(p.qtype) + static_cast<int32_t>(r.range(0, 1) * 100);
+    p.hi = xn_qtype_max(p.qtype) - static_cast<int32_t>(r.range(0, 1));
     const size_t n = (size_t)(p.outer * p.c * p.inner);
     std::vector<float> scale, x(n), want_f(n), got_f(n);
     std::vector<uint8_t> zp, want(n, 0xAA), got(n, 0x55);

@@ -81,8 +81,10 @@ inline int32_t xn_requantize(int32_t acc, float scale, int32_t zp, int32_t lo, i
 inline void xn_qstore(void *p, int32_t t, int64_t i, int32_t v) {
   if (t == XN_QTYPE_U8)
     ((uint8_t *)p)[i] = (uint8_t)v;
-  else
+  else if (t == XN_QTYPE_I8)
     ((int8_t *)p)[i] = (int8_t)v;
+  else
+    ((int32_t *)p)[i] = v;
 }
 
 inline int32_t xn_qtype_min(int32_t t) { return t == XN_QTYPE_U8 ? 0 : -128; }
@@ -95,8 +97,43 @@ inline int32_t xn_qtype_max(int32_t t) { return t == XN_QTYPE_U8 ? 255 : 127; }
   F(int64_t, c)                                                                                    \
   F(int64_t, inner)                                                                                \
   F(int32_t, per_channel)                                                                          \
-  F(int32_t, qtype) /* xn_qtype of the quantized side */
+  F(int32_t, qtype) /* xn_qtype of the quantized side */                                           \
+  F(int32_t, lo)    /* quantize: the clamp range, the type's or narrower */                        \
+  F(int32_t, hi)                                                                                   \
+  F(int32_t, rounding) /* quantize: xn_qround */
 XN_DECLARE_PARAMS(xn_qlinear_params, XN_QLINEAR_PARAMS)
+
+// Quantize's rounding of x / scale: ONNX's half to even, or one of QONNX Quant's other
+// rounding_modes (docs/XnorMath.md).
+enum xn_qround {
+  XN_QROUND_HALF_EVEN = 0,
+  XN_QROUND_CEIL = 1,
+  XN_QROUND_FLOOR = 2,
+  XN_QROUND_UP = 3,   // away from zero
+  XN_QROUND_DOWN = 4, // toward zero
+  XN_QROUND_HALF_UP = 5,
+  XN_QROUND_HALF_DOWN = 6
+};
+
+inline float xn_qround(float v, int32_t mode) {
+  switch (mode) {
+  case XN_QROUND_CEIL:
+    return ceilf(v);
+  case XN_QROUND_FLOOR:
+    return floorf(v);
+  case XN_QROUND_UP:
+    return v < 0 ? floorf(v) : ceilf(v);
+  case XN_QROUND_DOWN:
+    return truncf(v);
+  case XN_QROUND_HALF_UP:
+    return roundf(v);
+  case XN_QROUND_HALF_DOWN:
+    // v - truncf(v) is exact: a tie is a fraction of exactly one half.
+    return fabsf(v - truncf(v)) == 0.5f ? truncf(v) : roundf(v);
+  default:
+    return nearbyintf(v);
+  }
+}
 
 // y = saturate(round_half_even(x / scale) + zero_point); NaN gives the type's minimum (as
 // ONNX Runtime's max with the lower bound does). The steps over a lane policy R (as
@@ -129,13 +166,18 @@ inline void xn_qlinear_runs(const xn_qlinear_params *p, const float *scale, cons
     }
 }
 
-// Elements [i + from, i + p->inner) of the run from i, quantized one by one.
+// Elements [i + from, i + p->inner) of the run from i, quantized one by one. A rounding
+// other than half to even rounds x / s first: the steps' own rounding then keeps it.
 inline void xn_quantize_run(const xn_qlinear_params *p, const float *x, int64_t i, int64_t from,
                             float s, float zp, void *y) {
-  const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
+  const float lo = (float)p->lo, hi = (float)p->hi;
+  const bool even = p->rounding == XN_QROUND_HALF_EVEN;
   for (int64_t e = i + from; e < i + p->inner; ++e) {
     int32_t q;
-    xn_quantize_t<xn_scalar_requant>(x[e], s, zp, lo, hi, q);
+    if (even)
+      xn_quantize_t<xn_scalar_requant>(x[e], s, zp, lo, hi, q);
+    else
+      xn_quantize_t<xn_scalar_requant>(xn_qround(x[e] / s, p->rounding), 1.0f, zp, lo, hi, q);
     xn_qstore(y, p->qtype, e, q);
   }
 }
@@ -189,6 +231,14 @@ inline xn_qchannel xn_qchannel_of(const P *p, int64_t m, const float *x_scale, c
   q.hi = xn_qtype_max(p->y_type);
   q.w_zp = xn_qload(w_zero_point, p->w_type, k);
   return q;
+}
+
+// Output element i of a conv or gemm from its accumulator: requantized, or (an int32 output:
+// ConvInteger, MatMulInteger, whose scales are all 1) the accumulator itself.
+template <class P>
+inline void xn_qoutput(const P *p, const xn_qchannel &q, int32_t acc, void *y, int64_t i) {
+  xn_qstore(y, p->y_type, i,
+            p->y_type == XN_QTYPE_I32 ? acc : xn_requantize(acc, q.scale, q.zp, q.lo, q.hi));
 }
 
 #define XN_QCONV_PARAMS(F, A)                                                                      \
@@ -259,7 +309,7 @@ inline void xn_qconv_t(const xn_qconv_params *p, const TX *x, int32_t x_zp, cons
                 }
             const int64_t o = ybase + (o0 * od[1] + o1) * od[2] + seg;
             for (int64_t j = 0; j < len; ++j)
-              xn_qstore(y, p->y_type, o + j, xn_requantize(acc[j], q.scale, q.zp, q.lo, q.hi));
+              xn_qoutput(p, q, acc[j], y, o + j);
           }
     }
 }
@@ -312,7 +362,7 @@ inline void xn_qgemm_t(const xn_qgemm_params *p, const TX *x, int32_t x_zp, cons
       const TW *wc = w + n * wn;
       for (int64_t kk = 0; kk < p->K; ++kk)
         acc += ((int32_t)xm[kk] - x_zp) * ((int32_t)wc[kk * wk] - q.w_zp);
-      xn_qstore(y, p->y_type, m * p->N + n, xn_requantize(acc, q.scale, q.zp, q.lo, q.hi));
+      xn_qoutput(p, q, acc, y, m * p->N + n);
     }
   }
 }

@@ -456,14 +456,17 @@ inline void xn_x86_q8_gemm(const xn_qgemm_params *p, const void *x, const float 
 }
 
 // xn_quantize / xn_dequantize: vectors over each run of one scale (generic/qlinear.h's runs),
-// the generic steps on the run's tail. Dequantizing i32 (a bias) is left to the generic kernel.
+// the generic steps on the run's tail. Dequantizing i32 (a bias) is left to the generic kernel,
+// and so is quantizing with a rounding other than half to even (QONNX Quant's).
 template <class Isa>
 inline void xn_x86_q8_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
                                const void *zero_point, void *y) {
-  const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
+  const float lo = (float)p->lo, hi = (float)p->hi;
   xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
     const float zp = (float)xn_qload(zero_point, p->qtype, k);
-    const int64_t done = Isa::quantize(x + i, p->inner, s, zp, lo, hi, (uint8_t *)y + i);
+    const int64_t done = p->rounding == XN_QROUND_HALF_EVEN
+                             ? Isa::quantize(x + i, p->inner, s, zp, lo, hi, (uint8_t *)y + i)
+                             : 0;
     xn_quantize_run(p, x, i, done, s, zp, y);
   });
 }
