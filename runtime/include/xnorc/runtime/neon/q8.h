@@ -10,7 +10,8 @@
 //    int16 (why not vmlal_s8). A lane of four bytes is thus two int32 halves, in two
 //    accumulators (lanes 0-1 and 2-3 of a q-register of 16 bytes), which finish adds pairwise
 //    (vpadd) once per tile. 16 multiply-adds in 4 instructions.
-//  - sdot (ARMv8.2 dotprod, the neon-dotprod target, XN_NEON_DOTPROD): vdotq_s32 adds four
+//  - sdot (ARMv8.2 dotprod: the neon-dotprod target, neon/config_aarch64_dotprod.h, defines
+//    XN_NEON_DOTPROD): vdotq_s32 adds four
 //    i8 x i8 products into each int32 lane, no intermediate narrower than 32 bits. 16
 //    multiply-adds an instruction.
 //
@@ -34,11 +35,6 @@
 #include "common.h"
 
 #include <float.h>
-
-#if defined(XN_NEON_DOTPROD) && !defined(__ARM_FEATURE_DOTPROD)
-#error                                                                                             \
-    "xnorc --target=neon-dotprod code needs the ARMv8.2 dot product: compile with -march=armv8.2-a+dotprod (or a -mcpu that has it)"
-#endif
 
 // The lane policy of xn_q8_tile_v (members: x86/avx512_q8.h's xn_avx512_vnni).
 struct xn_neon_q8_lanes {
