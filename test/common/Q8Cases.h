@@ -117,8 +117,9 @@ inline std::string checkQ8Conv(QConvFn fn, const std::string &isa) {
     xn_qconv_params p = randomConv(r, 1 + i % 2);
     // Only layers whose stack scratch fits reach these kernels (compiler/Lowering/
     // WeightPacking.cpp, the same test); others are drawn again.
-    while (xn_q8_conv_scratch_bytes(p.c_out, p.c_in * (p.spatial_rank == 2 ? p.kernel[0] : 1) *
-                                                 xn_q8_k4(p.kernel[p.spatial_rank - 1]),
+    while (xn_q8_conv_scratch_bytes(p.c_out,
+                                    p.c_in * (p.spatial_rank == 2 ? p.kernel[0] : 1) *
+                                        xn_q8_k4(p.kernel[p.spatial_rank - 1]),
                                     XN_Q8_MAX_CHUNK) > XN_Q8_STACK_BYTES)
       p = randomConv(r, 1 + i % 2);
     int64_t in_px = 1, out_px = 1, taps = 1;

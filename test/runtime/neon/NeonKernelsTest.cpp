@@ -637,10 +637,10 @@ int main() {
   checkGemm(2, 17, 33, 0, 0, 0.25f, 1.0f, r);
 
   // 8-bit kernels (neon/q8.h), bit for bit: test/common/Q8Cases.h's cases.
-  for (const std::string &e : {xnorc_test::checkQ8Conv(xn_neon_qconv, "neon"),
-                               xnorc_test::checkQ8Gemm(xn_neon_qgemm, "neon"),
-                               xnorc_test::checkQ8Quantize(xn_neon_quantize, xn_neon_dequantize,
-                                                           "neon")})
+  for (const std::string &e :
+       {xnorc_test::checkQ8Conv(xn_neon_qconv, "neon"),
+        xnorc_test::checkQ8Gemm(xn_neon_qgemm, "neon"),
+        xnorc_test::checkQ8Quantize(xn_neon_quantize, xn_neon_dequantize, "neon")})
     report(e.empty(), e);
 
 #if defined(__aarch64__)

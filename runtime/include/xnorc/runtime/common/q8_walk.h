@@ -7,16 +7,16 @@
 // for vpdpbusd; i8 on NEON, V::XS = true, for smull / sdot) and W = w shifted to i8
 // (common/q8_pack.h), and their zero points x_zp', w_zp' shifted alike, each output is
 //   sum_k (X - x_zp')(W - w_zp') = sum_k X W  -  w_zp' sum_k X  -  x_zp' sum_k W  +  K x_zp' w_zp'
-// The register tile sums X W only (vpdpbusd, its AVX2 widening, NEON's smull or sdot); sum_k W per channel comes
-// packed with the weights, sum_k X per pixel (or gemm row) is computed only when some w_zp'
-// is not zero, and the epilogue adds the rest. All int32 arithmetic wraps (two's complement,
+// The register tile sums X W only (vpdpbusd, its AVX2 widening, NEON's smull or sdot); sum_k W per
+// channel comes packed with the weights, sum_k X per pixel (or gemm row) is computed only when some
+// w_zp' is not zero, and the epilogue adds the rest. All int32 arithmetic wraps (two's complement,
 // vector or uint32_t), so the result equals the generic kernel's exact sum whenever that
 // fits in int32, which the generic kernel assumes too. The requantization is generic/
 // qlinear.h's xn_requantize_t on vectors: the same steps, the same float roundings.
 //
 // Tile. Accumulators acc[r][p]: R "rows" of P vectors of L int32 lanes (V::acc; a policy whose
-// dot product leaves partial sums, NEON's smull + sadalp, folds them in V::finish). Per group of four k:
-// P vectors of the "vector operand" ([k4][lanes][4] bytes) and, per row, one 32-bit
+// dot product leaves partial sums, NEON's smull + sadalp, folds them in V::finish). Per group of
+// four k: P vectors of the "vector operand" ([k4][lanes][4] bytes) and, per row, one 32-bit
 // broadcast of that row's four bytes ([k4][4]).
 //   conv: lanes = output pixels, rows = output channels. The vector operand is the input,
 //         gathered per chunk of P * L pixels (an im2col, padding taps holding x_zp'); the rows
@@ -27,10 +27,10 @@
 #ifndef XNORC_RUNTIME_COMMON_Q8_WALK_H
 #define XNORC_RUNTIME_COMMON_Q8_WALK_H
 
+#include "../generic/qlinear.h"
 #include "parts.h"
 #include "q8_pack.h"
 #include "unroll.h"
-#include "../generic/qlinear.h"
 
 #include <string.h>
 
@@ -172,11 +172,11 @@ inline int64_t xn_q8_dequantize_v(const uint8_t *x, int64_t n, int is_signed, in
 
 // struct xn_<isa>_q8: the tile of policy V_ with R_ x P_ vectors and the vector quantize /
 // dequantize runs, compiled for ATTR (x86: the ISA's target attribute; NEON: nothing).
-#define XN_Q8_TILE(isa, V_, R_, P_, ATTR)                                                      \
+#define XN_Q8_TILE(isa, V_, R_, P_, ATTR)                                                          \
   struct xn_##isa##_q8 {                                                                           \
     typedef V_ V;                                                                                  \
     static const int L = V_::L, R = R_, P = P_;                                                    \
-    static const bool XS = V_::XS;                                                    \
+    static const bool XS = V_::XS;                                                                 \
     template <int TR, int TP, bool VecU>                                                           \
     ATTR __attribute__((flatten)) static void tile(const xn_q8_tile_args &t) {                     \
       xn_q8_tile_v<V, TR, TP, VecU>(t);                                                            \
@@ -336,18 +336,17 @@ inline void xn_q8_im2col(const xn_qconv_params *p, const xn_window &wd, const ui
 // xn_qconv (group 1) with w packed by xn_q8_pack_conv. Parts split each image's pixel chunks.
 template <class Isa>
 inline void xn_q8_conv(const xn_qconv_params *p, const void *x, const float *x_scale,
-                           const void *x_zero_point, const uint8_t *w, const float *w_scale,
-                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
-                           const int32_t *bias, void *y, int part, int parts) {
+                       const void *x_zero_point, const uint8_t *w, const float *w_scale,
+                       const void *w_zero_point, const float *y_scale, const void *y_zero_point,
+                       const int32_t *bias, void *y, int part, int parts) {
   const int64_t ch = Isa::P * Isa::L;
   const xn_window wd = xn_window_of(p);
   // K products per output; k4 groups of four (kernel rows padded to groups, common/q8_pack.h).
   const int64_t rows = p->c_in * wd.k[0] * wd.k[1];
   const int64_t M = p->c_out, K = rows * wd.k[2], k4 = rows * xn_q8_k4(wd.k[2]);
   const int64_t in_px = wd.in[0] * wd.in[1] * wd.in[2], out_px = wd.out[0] * wd.out[1] * wd.out[2];
-  const xn_q8_layer l =
-      xn_q8_layer_of<Isa::XS>(p, x_zero_point, x_scale, w_scale, w_zero_point, y_scale,
-                              y_zero_point);
+  const xn_q8_layer l = xn_q8_layer_of<Isa::XS>(p, x_zero_point, x_scale, w_scale, w_zero_point,
+                                                y_scale, y_zero_point);
   // Per channel: scale, w_zp', constant term (float and int32 arrays of M each), then the
   // chunk: lanes' zero constant term, sum X, and the gathered input (every slot written).
   static_assert(Isa::P * Isa::L <= XN_Q8_MAX_CHUNK, "common/q8_pack.h sizes the scratch");
@@ -407,14 +406,13 @@ inline void xn_q8_conv(const xn_qconv_params *p, const void *x, const float *x_s
 // xn_qgemm with w packed by xn_q8_pack_gemm.
 template <class Isa>
 inline void xn_q8_gemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
-                           const void *x_zero_point, const uint8_t *w, const float *w_scale,
-                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
-                           const int32_t *bias, void *y) {
+                       const void *x_zero_point, const uint8_t *w, const float *w_scale,
+                       const void *w_zero_point, const float *y_scale, const void *y_zero_point,
+                       const int32_t *bias, void *y) {
   const int64_t L = Isa::L, M = p->M, N = p->N, K = p->K, k4 = xn_q8_k4(K);
   const int64_t np = xn_q8_gemm_np(N), kp = k4 * 4;
-  const xn_q8_layer l =
-      xn_q8_layer_of<Isa::XS>(p, x_zero_point, x_scale, w_scale, w_zero_point, y_scale,
-                              y_zero_point);
+  const xn_q8_layer l = xn_q8_layer_of<Isa::XS>(p, x_zero_point, x_scale, w_scale, w_zero_point,
+                                                y_scale, y_zero_point);
   // Per channel (np): scale, w_zp', constant term; per row: sum X; the shifted rows of x.
   xn_q8_stack st;
   void *chans = st.take(np * 12), *rows = st.take(M * (4 + kp));
@@ -474,7 +472,7 @@ inline void xn_q8_gemm(const xn_qgemm_params *p, const void *x, const float *x_s
 // the generic steps on the run's tail. Dequantizing i32 (a bias) is left to the generic kernel.
 template <class Isa>
 inline void xn_q8_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
-                               const void *zero_point, void *y) {
+                           const void *zero_point, void *y) {
   const float lo = (float)xn_qtype_min(p->qtype), hi = (float)xn_qtype_max(p->qtype);
   xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
     const float zp = (float)xn_qload(zero_point, p->qtype, k);
@@ -485,7 +483,7 @@ inline void xn_q8_quantize(const xn_qlinear_params *p, const float *x, const flo
 
 template <class Isa>
 inline void xn_q8_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
-                                 const void *zero_point, float *y) {
+                             const void *zero_point, float *y) {
   if (p->qtype == XN_QTYPE_I32) {
     xn_dequantize(p, x, scale, zero_point, y);
     return;

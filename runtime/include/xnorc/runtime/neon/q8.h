@@ -105,8 +105,7 @@ struct xn_neon_q8_lanes {
   // v is clamped to the output range less the zero point (|v| <= 510), or NaN, which
   // converts to 0 as the scalar VFP conversion does.
   static void round_to_int(vi &out, const vf &v) {
-    out = vsubq_s32(vreinterpretq_s32_f32(vaddq_f32(v, magic())),
-                    vreinterpretq_s32_f32(magic()));
+    out = vsubq_s32(vreinterpretq_s32_f32(vaddq_f32(v, magic())), vreinterpretq_s32_f32(magic()));
     out = vandq_s32(out, vreinterpretq_s32_u32(vceqq_f32(v, v)));
   }
   static void div(vf &v, const vf &s) {

@@ -111,7 +111,7 @@ inline void xn_avx2_qconv(const xn_qconv_params *p, const void *x, const float *
                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                           const int32_t *bias, void *y, int part = 0, int parts = 1) {
   xn_q8_conv<xn_avx2_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
-                             y_scale, y_zero_point, bias, y, part, parts);
+                         y_scale, y_zero_point, bias, y, part, parts);
 }
 
 inline void xn_avx2_qgemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
@@ -119,7 +119,7 @@ inline void xn_avx2_qgemm(const xn_qgemm_params *p, const void *x, const float *
                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                           const int32_t *bias, void *y) {
   xn_q8_gemm<xn_avx2_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
-                             y_scale, y_zero_point, bias, y);
+                         y_scale, y_zero_point, bias, y);
 }
 
 inline void xn_avx2_quantize(const xn_qlinear_params *p, const float *x, const float *scale,

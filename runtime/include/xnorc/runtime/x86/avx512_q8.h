@@ -21,9 +21,9 @@
 // int32 / float lanes; XS whether activations are i8 (else u8); U / S the vector operand as
 // activation / weight bytes (four a lane), loaded (load_*) or one 32-bit group broadcast
 // (bcast_*); dot(acc, u, s) adds each lane's four products into an accumulator of type acc,
-// which finish turns into the lanes' int32 sums; store_bytes stores the low bytes of the first n lanes; the rest is
-// xn_requantize_t's policy (generic/qlinear.h). fmax(v, lo) is vmaxps(lo, v), which returns
-// its second operand v when either is NaN, as the scalar `v < lo ? lo : v` does; fmin
+// which finish turns into the lanes' int32 sums; store_bytes stores the low bytes of the first n
+// lanes; the rest is xn_requantize_t's policy (generic/qlinear.h). fmax(v, lo) is vmaxps(lo, v),
+// which returns its second operand v when either is NaN, as the scalar `v < lo ? lo : v` does; fmin
 // likewise. vcvtps2dq rounds half to even (the default MXCSR), as nearbyintf does.
 struct xn_avx512_vnni {
   typedef __m512i vi;
@@ -104,8 +104,8 @@ inline void xn_avx512_qconv(const xn_qconv_params *p, const void *x, const float
                   bias, y, part, parts);
     return;
   }
-  xn_q8_conv<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale,
-                               w_zero_point, y_scale, y_zero_point, bias, y, part, parts);
+  xn_q8_conv<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
+                           y_scale, y_zero_point, bias, y, part, parts);
 }
 
 inline void xn_avx512_qgemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
@@ -117,8 +117,8 @@ inline void xn_avx512_qgemm(const xn_qgemm_params *p, const void *x, const float
                   bias, y);
     return;
   }
-  xn_q8_gemm<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale,
-                               w_zero_point, y_scale, y_zero_point, bias, y);
+  xn_q8_gemm<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
+                           y_scale, y_zero_point, bias, y);
 }
 
 inline void xn_avx512_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
