@@ -180,15 +180,16 @@ QGemmDims qgemmDims(const Op &O) {
 }
 } // namespace
 
-// The x86 kernels' scratch lives on the stack (common/q8_pack.h): larger layers stay generic.
-bool supportsX86QConv(const Op &O) {
+// The SIMD 8-bit kernels' scratch lives on the stack (common/q8_pack.h): larger layers stay
+// generic.
+bool supportsQ8Conv(const Op &O) {
   if (!constant8Bit(O) || QConvOp(O).group() != 1)
     return false;
   const QConvDims D = qconvDims(O);
   return xn_q8_conv_scratch_bytes(D.M, D.Rows * xn_q8_k4(D.Kw), XN_Q8_MAX_CHUNK) <=
          XN_Q8_STACK_BYTES;
 }
-bool supportsX86QGemm(const Op &O) {
+bool supportsQ8Gemm(const Op &O) {
   if (!constant8Bit(O))
     return false;
   const QGemmDims D = qgemmDims(O);
@@ -196,7 +197,7 @@ bool supportsX86QGemm(const Op &O) {
   return xn_q8_gemm_scratch_bytes(xn_q8_gemm_np(D.N), Rows, xn_q8_k4(D.K)) <= XN_Q8_STACK_BYTES;
 }
 
-void packX86QConv(const Op &O, KernelCall &Call) {
+void packQ8Conv(const Op &O, KernelCall &Call) {
   const QConvDims D = qconvDims(O);
   Tensor Packed = bytes(xn_q8_conv_packed_bytes(D.M, D.Rows, D.Kw));
   xn_q8_pack_conv(D.M, D.Rows, D.Kw, signedWeights(O), weights(O).constant().data<uint8_t>(),
@@ -204,7 +205,7 @@ void packX86QConv(const Op &O, KernelCall &Call) {
   setPacked(O, Call, std::move(Packed));
 }
 
-void packX86QGemm(const Op &O, KernelCall &Call) {
+void packQ8Gemm(const Op &O, KernelCall &Call) {
   const QGemmDims D = qgemmDims(O);
   Tensor Packed = bytes(xn_q8_gemm_packed_bytes(D.N, D.K));
   xn_q8_pack_gemm(D.N, D.K, D.TransB, signedWeights(O), weights(O).constant().data<uint8_t>(),

@@ -39,9 +39,9 @@ bool supportsX86ConvMaxPool(const Op &O);
 bool supportsConstGemm(const Op &O);
 /// supportsConstGemm with A untransposed (neon/fconv.h).
 bool supportsNeonGemm(const Op &O);
-/// 8-bit qconv (ungrouped) / qgemm with constant w, x and w u8 or i8 (x86/q8_walk.h).
-bool supportsX86QConv(const Op &O);
-bool supportsX86QGemm(const Op &O);
+/// 8-bit qconv (ungrouped) / qgemm with constant w, x and w u8 or i8 (common/q8_walk.h).
+bool supportsQ8Conv(const Op &O);
+bool supportsQ8Gemm(const Op &O);
 
 // ---- weight packers ----
 /// Ternary levels of bconv(_threshold) / bdense(_threshold) into common/oc_tconv_walk.h's
@@ -76,9 +76,9 @@ void packX86Gemm(const Op &O, KernelCall &Call, int64_t Block);
 template <int64_t Block> void packX86Gemm(const Op &O, KernelCall &Call) {
   packX86Gemm(O, Call, Block);
 }
-/// qconv / qgemm weights for the x86 8-bit kernels (common/q8_pack.h).
-void packX86QConv(const Op &O, KernelCall &Call);
-void packX86QGemm(const Op &O, KernelCall &Call);
+/// qconv / qgemm weights for the x86 and NEON 8-bit kernels (common/q8_pack.h).
+void packQ8Conv(const Op &O, KernelCall &Call);
+void packQ8Gemm(const Op &O, KernelCall &Call);
 /// neon/fconv.h weights: a conv's [M][C][k...], a Gemm's B.
 void packNeonConv(const Op &O, KernelCall &Call);
 void packNeonGemm(const Op &O, KernelCall &Call);

@@ -55,9 +55,10 @@ def category(mnemonic: str) -> str:
     return "other integer"
 
 
-def count_run(cmd: list[str], log: Path) -> Counter:
-    """Executed instructions per category of one qemu run, streaming qemu's log through
-    a FIFO (the log of a run is gigabytes)."""
+def count_run(cmd: list[str], log: Path, qemu: list[str] = QEMU) -> Counter:
+    """Executed instructions per category of one qemu run (qemu: the emulator command,
+    the ARM1176 by default), streaming qemu's log through a FIFO (the log of a run is
+    gigabytes)."""
     if log.exists():
         log.unlink()
     os.mkfifo(log)
@@ -83,7 +84,7 @@ def count_run(cmd: list[str], log: Path) -> Counter:
 
     reader = threading.Thread(target=read)
     reader.start()
-    proc = subprocess.run(QEMU + ["-d", "in_asm,exec,nochain", "-D", str(log)] + cmd,
+    proc = subprocess.run(qemu + ["-d", "in_asm,exec,nochain", "-D", str(log)] + cmd,
                           capture_output=True, text=True)
     reader.join()
     log.unlink()

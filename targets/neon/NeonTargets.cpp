@@ -1,4 +1,4 @@
-//===- NeonTargets.cpp - ARM NEON C++: "neon" (AArch64), "neon-armv7" ----===//
+//===- NeonTargets.cpp - ARM NEON C++: "neon", "neon-dotprod", "neon-armv7" ===//
 //
 // The generic emitter with the NEON kernels of runtime/include/xnorc/runtime/
 // neon swapped in:
@@ -10,7 +10,10 @@
 //    float stem and 1x1 downsample convs), Gemm (transA = 0; the classifier),
 //    and the binary-weight bwconv (ungrouped) and bwdense, on one engine
 //    (neon/fconv.h, neon/bwconv.h) with 4 output channels per q-register;
-//    weights repacked by common/neon_pack.h, BWN weights staying 1 bit each.
+//    weights repacked by common/neon_pack.h, BWN weights staying 1 bit each;
+//  - 8-bit layers (quantize, dequantize, qconv ungrouped, qgemm; neon/q8.h), weights
+//    packed as for x86 (common/q8_pack.h), multiplied with smull + sadalp, or with sdot on
+//    "neon-dotprod" (AArch64 with the ARMv8.2 dot product).
 // Other float ops, grouped convs and 3-D convs keep the generic kernels.
 //
 // Both targets paste the same kernels; they differ in the register tiles
@@ -18,7 +21,8 @@
 // multiply-add (fused vfmaq on AArch64; ARMv7 NEON without VFPv4 has only
 // vmla) and in what they check at compile time. NEON is baseline on AArch64,
 // so "neon" code builds with a plain aarch64-linux-gnu-g++ -std=c++17 -O2;
-// "neon-armv7" code needs -mfpu=neon -mfloat-abi=hard. No runtime CPU check.
+// "neon-armv7" code needs -mfpu=neon -mfloat-abi=hard, "neon-dotprod" code
+// -march=armv8.2-a+dotprod. No runtime CPU check.
 //
 //===----------------------------------------------------------------------===//
 #include "targets/common/CpuTarget.h"
@@ -43,7 +47,9 @@ protected:
             {KernelId::NeonBDense},   {KernelId::NeonBDenseThreshold},
             {KernelId::NeonBMaxPool}, {KernelId::NeonThreshold},
             {KernelId::NeonConv},     {KernelId::NeonGemm},
-            {KernelId::NeonBWConv},   {KernelId::NeonBWDense}};
+            {KernelId::NeonBWConv},   {KernelId::NeonBWDense},
+            {KernelId::NeonQuantize}, {KernelId::NeonDequantize},
+            {KernelId::NeonQConv},    {KernelId::NeonQGemm}};
   }
 };
 
@@ -51,6 +57,9 @@ protected:
 
 std::unique_ptr<Target> createNeonTarget() {
   return std::make_unique<NeonTarget>("neon", "neon/config_aarch64.h");
+}
+std::unique_ptr<Target> createNeonDotprodTarget() {
+  return std::make_unique<NeonTarget>("neon-dotprod", "neon/config_aarch64_dotprod.h");
 }
 std::unique_ptr<Target> createNeonArmv7Target() {
   return std::make_unique<NeonTarget>("neon-armv7", "neon/config_armv7.h");

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """Instructions per unit of work in the inner loops of xnorc's NEON kernels.
 
-Compiles models with ``xnorc --target=neon`` and ``--target=neon-armv7``: a binary network
+Compiles models with ``xnorc --target=neon``, ``--target=neon-armv7`` and (8-bit only)
+``--target=neon-dotprod`` (-march=armv8.2-a+dotprod): a binary network
 (test/Targets/x86/Inputs/bnn.xir: 3x3 and 5x5 convs with border pixels, max-pool, dense),
 the Fashion-MNIST BWN model (examples/fashion_mnist/bwn_model.onnx: float 3x3 stem conv,
-BWN 3x3 convs, classifier Gemm) and gen_models.py's fstem (a float 5x5 stride-2 stem);
+BWN 3x3 convs, classifier Gemm), gen_models.py's fstem (a float 5x5 stride-2 stem) and the
+8-bit layers of test/Targets/Inputs/qnn.xir (qconv, qgemm);
 cross-compiles the generated .cpp to an object (``-O2``, armv7 with -mfpu=neon
 -mfloat-abi=hard), disassembles it with the cross objdump and, for each kernel function,
 finds its innermost loop that holds the most key instructions: a backward branch and the
@@ -14,6 +16,9 @@ instructions from its target to it. Units:
   binary MACs (2 output channels x 64 input bits): instructions per 128 MACs;
 * float-input conv / Gemm / BWN (neon/fconv.h): one multiply-add (``fmla`` / ``vmla.f32``)
   covers 4 output channels x 1 input = 4 MACs: instructions per fmla (per 4 MACs);
+* 8-bit qconv / qgemm (neon/q8.h): per 16 MACs, one q-register of bytes against a broadcast
+  group of four: 2 ``sadalp`` (each adds 8 int16 products, ``smull``'s) on aarch64, 2
+  ``vpadal.s16`` on armv7, 1 ``sdot`` on dotprod: instructions per 16 MACs;
 * max-pool: per 128 input bits (one q-register of AND + OR); float -> bits threshold: per
   4 floats (one q-register compare + insert).
 
@@ -35,16 +40,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BNN = ROOT / "test" / "Targets" / "x86" / "Inputs" / "bnn.xir"
+QNN = ROOT / "test" / "Targets" / "Inputs" / "qnn.xir"
 BWN = ROOT / "examples" / "fashion_mnist" / "bwn_model.onnx"
 
 ARCHES = {
     "aarch64": dict(target="neon", cxx="aarch64-linux-gnu-g++", objdump="aarch64-linux-gnu-objdump",
                     flags=[], pop="cnt", eor="eor", acc="uadalp", andop="and", sri="sri",
-                    fma="fmla"),
+                    fma="fmla", q8="sadalp", q8macs=8, q8p=2),
+    # The 8-bit kernels with sdot; its other kernels are the "neon" ones.
+    "aarch64-dotprod": dict(target="neon-dotprod", cxx="aarch64-linux-gnu-g++",
+                            objdump="aarch64-linux-gnu-objdump",
+                            flags=["-march=armv8.2-a+dotprod"], q8="sdot", q8macs=16, q8p=4),
     "armv7": dict(target="neon-armv7", cxx="arm-linux-gnueabihf-g++",
                   objdump="arm-linux-gnueabihf-objdump", flags=["-mfpu=neon", "-mfloat-abi=hard"],
                   pop="vcnt.8", eor="veor", acc="vpadal.u8", andop="vand", sri="vsri.32",
-                  fma="vmla.f32"),
+                  fma="vmla.f32", q8="vpadal.s16", q8macs=8, q8p=1),
 }
 
 # (model, function-name pattern, kernel description, key opcode field, unit)
@@ -74,6 +84,11 @@ KERNELS = [
      "float conv border pixel, 1 x 8 channels", "fma", "fmla"),
     ("bwn", r"xn_neon_fconv_pixel<2, true, xn_neon_wsrc_f>",
      "Gemm (classifier, N = 10), 1 row x 8 columns", "fma", "fmla"),
+    # {q8p}: the arch's vectors per 8-bit tile row (neon/q8.h).
+    ("qnn", r"xn_neon_tile_q8::tile<4, {q8p}, true>", "8-bit qconv tile, 4 channels x 4*{q8p} pixels",
+     "q8", "q8"),
+    ("qnn", r"xn_neon_tile_q8::tile<4, {q8p}, false>", "8-bit qgemm tile, 4 rows x 4*{q8p} channels",
+     "q8", "q8"),
 ]
 
 xnorc_bin = "xnorc"
@@ -147,16 +162,20 @@ def measure(arch: str, models, work: Path):
     for tool in (cfg["cxx"], cfg["objdump"]):
         if shutil.which(tool) is None:
             raise SystemExit("error: %s not found (scripts/setup.sh test installs it)" % tool)
-    funcs = {name: disassemble(cfg, path, name, work, arch) for name, path in models.items()}
+    funcs = {name: disassemble(cfg, path, name, work, arch) for name, path in models.items()
+             if name == "qnn" or "fma" in cfg}
     rows = []
     for model, pat, desc, keyname, unit in KERNELS:
+        if model not in funcs:
+            continue
+        pat, desc = pat.format(q8p=cfg.get("q8p")), desc.format(q8p=cfg.get("q8p"))
         # Names without the generated code's namespace (<model>_impl::).
         names = [n for n in funcs[model]
                  if re.search(re.escape(pat) + r"(\(|$| )", re.sub(r"\b\w+_impl::", "", n))]
         if not names:
             continue
         key = cfg[keyname]
-        k, loop = innermost_loop(funcs[model][names[0]], key, unit in ("MACs", "fmla"))
+        k, loop = innermost_loop(funcs[model][names[0]], key, unit in ("MACs", "fmla", "q8"))
         if not loop:
             continue
         hist = collections.Counter(o for _, o, _ in loop)
@@ -168,6 +187,9 @@ def measure(arch: str, models, work: Path):
             # one q-register multiply-add = 4 output channels x 1 input = 4 MACs
             per = "%.2f per 4 MACs" % (n / k)
             work_ = "%d x 4 MACs" % k
+        elif unit == "q8":
+            per = "%.2f per 16 MACs" % (16 * n / (k * cfg["q8macs"]))
+            work_ = "%d x %d MACs" % (k, cfg["q8macs"])
         elif unit == "bits":
             # one AND and one OR per q-register of input bits
             per = "%.2f per 128 input bits" % (n / k)
@@ -183,14 +205,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--xnorc", required=True)
     ap.add_argument("--work", type=Path, default=Path("/tmp/xnorc-neon-count"))
-    ap.add_argument("--arches", default="aarch64,armv7")
+    ap.add_argument("--arches", default="aarch64,aarch64-dotprod,armv7")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     global xnorc_bin
     xnorc_bin = args.xnorc
     subprocess.run([sys.executable, str(HERE / "gen_models.py"), str(args.work / "models")],
                    check=True)
-    models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir"}
+    models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir", "qnn": QNN}
     rows = []
     for arch in args.arches.split(","):
         rows += measure(arch, models, args.work)

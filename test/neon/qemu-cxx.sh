@@ -3,9 +3,10 @@
 # e.g. test/accuracy/run_accuracy.py --cxx: cross-compiles with the ARM cross compiler
 # (static) into OUT.bin and writes OUT as a shell script that runs OUT.bin under qemu-user.
 #
-#   qemu-cxx.sh aarch64|armv7|armv6 [compiler args...] -o OUT
-# The wrappers cxx-aarch64-qemu.sh / cxx-armv7-qemu.sh / cxx-armv6-qemu.sh fix the first
-# argument. armv6 is a Pi Zero-class CPU (ARM1176: ARMv6 + VFP, no NEON): Debian's armel
+#   qemu-cxx.sh aarch64|aarch64-dotprod|armv7|armv6 [compiler args...] -o OUT
+# The wrappers cxx-aarch64-qemu.sh / cxx-aarch64-dotprod-qemu.sh / cxx-armv7-qemu.sh /
+# cxx-armv6-qemu.sh fix the first argument. aarch64-dotprod builds for the ARMv8.2 dot
+# product (--target=neon-dotprod) and runs on qemu's "max" CPU, which has it. armv6 is a Pi Zero-class CPU (ARM1176: ARMv6 + VFP, no NEON): Debian's armel
 # toolchain, whose libraries are ARMv5T, run by qemu as an arm1176 (an ARMv7-only
 # instruction traps).
 set -e
@@ -13,11 +14,13 @@ arch=$1
 shift
 case $arch in
 aarch64) cxx=aarch64-linux-gnu-g++ flags="" qemu="qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
+aarch64-dotprod) cxx=aarch64-linux-gnu-g++ flags="-march=armv8.2-a+dotprod"
+       qemu="qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu" ;;
 armv7) cxx=arm-linux-gnueabihf-g++ flags="-mfpu=neon -mfloat-abi=hard -Wno-psabi"
        qemu="qemu-arm -L /usr/arm-linux-gnueabihf" ;;
 armv6) cxx=arm-linux-gnueabi-g++ flags="-march=armv6 -mfpu=vfp -mfloat-abi=softfp -marm -Wno-psabi"
        qemu="qemu-arm -cpu arm1176 -L /usr/arm-linux-gnueabi" ;;
-*) echo "qemu-cxx.sh: unknown arch '$arch' (aarch64, armv7 or armv6)" >&2; exit 2 ;;
+*) echo "qemu-cxx.sh: unknown arch '$arch' (aarch64, aarch64-dotprod, armv7 or armv6)" >&2; exit 2 ;;
 esac
 out=
 prev=

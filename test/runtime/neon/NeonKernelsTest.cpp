@@ -19,6 +19,7 @@
 //        arm-linux-gnueabihf-g++ -std=c++17 -O2 -static -mfpu=neon -mfloat-abi=hard ...
 // Prints "neon kernel tests (<arch>, <register tiles>): N passed, F failed"; exit 1 on a failure
 // or when nothing was checked.
+#include "Q8Cases.h"
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/neon/bconv.h"
@@ -26,6 +27,7 @@
 #include "xnorc/runtime/neon/bpool.h"
 #include "xnorc/runtime/neon/bwconv.h"
 #include "xnorc/runtime/neon/fconv.h"
+#include "xnorc/runtime/neon/q8.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -634,13 +636,27 @@ int main() {
   checkGemm(3, 40, 9, 1, 3, -1.5f, 0.0f, r); // beta 0: C skipped
   checkGemm(2, 17, 33, 0, 0, 0.25f, 1.0f, r);
 
+  // 8-bit kernels (neon/q8.h), bit for bit: test/common/Q8Cases.h's cases.
+  for (const std::string &e :
+       {xnorc_test::checkQ8Conv(xn_neon_qconv, "neon"),
+        xnorc_test::checkQ8Gemm(xn_neon_qgemm, "neon"),
+        xnorc_test::checkQ8Quantize(xn_neon_quantize, xn_neon_dequantize, "neon")})
+    report(e.empty(), e);
+
 #if defined(__aarch64__)
   const char *arch = "aarch64";
 #else
   const char *arch = "armv7";
 #endif
-  printf("neon kernel tests (%s, tile %dx%d, float tile %dx%d): %d passed, %d failed\n", arch,
-         XN_NEON_P, XN_NEON_B, 4 * XN_NEON_FG, 4 * XN_NEON_FB, g_pass, g_fail);
+#if defined(XN_NEON_DOTPROD)
+  const char *q8 = "sdot";
+#else
+  const char *q8 = "smull";
+#endif
+  printf("neon kernel tests (%s, tile %dx%d, float tile %dx%d, 8-bit %s %dx%d): %d passed, %d "
+         "failed\n",
+         arch, XN_NEON_P, XN_NEON_B, 4 * XN_NEON_FG, 4 * XN_NEON_FB, q8, xn_neon_q8::R,
+         xn_neon_q8::P * xn_neon_q8::L, g_pass, g_fail);
   // A run that checked nothing (e.g. every case compiled out) is a failure, not a pass.
   return g_fail || !g_pass ? 1 : 0;
 }

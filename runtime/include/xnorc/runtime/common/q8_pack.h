@@ -1,16 +1,17 @@
-// Weight order of the x86 8-bit kernels (x86/q8_walk.h), packed at compile time (the Pack
-// column of compiler/Lowering/Kernels.def) by this intrinsics-free code.
+// Weight order of the SIMD 8-bit kernels (common/q8_walk.h: x86 and NEON), packed at compile time
+// (the Pack column of compiler/Lowering/Kernels.def) by this intrinsics-free code.
 //
-// The kernels multiply unsigned bytes by signed bytes (vpdpbusd; AVX2 widens the same bytes,
-// x86/avx2_q8.h), so operands are shifted into those types: an i8 activation x becomes
-// x + 128 (x ^ 0x80, a u8), a u8 weight w becomes w - 128 (w ^ 0x80, an i8), their zero
-// points move by the same 128, and (x - x_zp)(w - w_zp) is unchanged (docs/XnorMath.md,
-// "8-bit kernels"). Weights go in groups of four consecutive reduction indices k (one 32-bit
-// lane of vpdpbusd), zero in the slots past the reduction; each output channel also keeps
-// the sum of its shifted weights (int32), for the zero-point correction.
+// The x86 kernels multiply unsigned bytes by signed bytes (vpdpbusd; AVX2 widens the same
+// bytes, x86/avx2_q8.h), NEON signed by signed (smull, sdot: neon/q8.h), so operands are
+// shifted into those types: weights always into i8 (a u8 w becomes w - 128, w ^ 0x80), an
+// activation into the kernel's type (on x86 an i8 x becomes x + 128, x ^ 0x80, a u8; on NEON
+// a u8 x becomes x - 128), their zero points move by the same 128, and (x - x_zp)(w - w_zp) is
+// unchanged (docs/XnorMath.md, "8-bit kernels"). Weights go in groups of four consecutive reduction
+// indices k (one 32-bit lane of vpdpbusd), zero in the slots past the reduction; each output
+// channel also keeps the sum of its shifted weights (int32), for the zero-point correction.
 //   conv  (group 1, w [M][rows][kw]: rows = c_in times the kernel's other dims, kw its
 //         innermost dim): each kernel row padded to kw4 = ceil(kw / 4) * 4 taps, so that a
-//         group of four is four neighbouring taps of one input row (x86/q8_walk.h loads
+//         group of four is four neighbouring taps of one input row (common/q8_walk.h loads
 //         them as one 32-bit word): bytes [M][rows * kw4], then int32 sums [M]
 //   gemm  (w [K][N], or [N][K] with trans_b):   bytes [K4][Np][4], then int32 sums [Np],
 //         K4 = ceil(K / 4), Np = N rounded up to XN_Q8_GEMM_NPAD (channels past N: zero
@@ -27,7 +28,7 @@
 
 inline int64_t xn_q8_k4(int64_t K) { return (K + 3) / 4; }
 
-// The x86 8-bit kernels keep their per-call scratch (per-channel terms, a conv chunk's gathered
+// The SIMD 8-bit kernels keep their per-call scratch (per-channel terms, a conv chunk's gathered
 // input, a gemm's shifted rows) on the stack, in one buffer of XN_Q8_STACK_BYTES: generated
 // code never allocates. A layer whose scratch would not fit runs the generic kernel
 // (compiler/Lowering/WeightPacking.cpp decides with these sizes; XN_Q8_MAX_CHUNK bounds every

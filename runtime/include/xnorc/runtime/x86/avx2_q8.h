@@ -1,4 +1,4 @@
-// AVX2 8-bit conv and gemm (design: x86/q8_walk.h): xn_avx2_qconv and xn_avx2_qgemm, also
+// AVX2 8-bit conv and gemm (design: common/q8_walk.h): xn_avx2_qconv and xn_avx2_qgemm, also
 // the AVX-512 target's fallback on CPUs without VNNI (x86/avx512_q8.h).
 //
 // AVX2 has no u8 x i8 dot product of four that cannot saturate: vpmaddubsw adds two
@@ -14,7 +14,7 @@
 #ifndef XNORC_RUNTIME_X86_AVX2_Q8_H
 #define XNORC_RUNTIME_X86_AVX2_Q8_H
 
-#include "q8_walk.h"
+#include "../common/q8_walk.h"
 
 #include <immintrin.h>
 
@@ -31,6 +31,8 @@ struct xn_avx2_q8_lanes {
     __m256i even, odd;
   };
   static constexpr int L = 8;
+  static constexpr bool XS = false; // u8 activations
+  typedef vi acc;
   XN_AVX2_Q8_FN void widen_u(U &u, __m256i v) {
     u.even = _mm256_and_si256(v, _mm256_set1_epi16(0x00ff));
     u.odd = _mm256_srli_epi16(v, 8);
@@ -56,6 +58,7 @@ struct xn_avx2_q8_lanes {
     acc = _mm256_add_epi32(
         acc, _mm256_add_epi32(_mm256_madd_epi16(u.even, s.even), _mm256_madd_epi16(u.odd, s.odd)));
   }
+  XN_AVX2_Q8_FN void finish(vi &v, const acc &a) { v = a; }
   XN_AVX2_Q8_FN void zero(vi &v) { v = _mm256_setzero_si256(); }
   XN_AVX2_Q8_FN void set1_i(vi &v, int32_t a) { v = _mm256_set1_epi32(a); }
   XN_AVX2_Q8_FN void set1_f(vf &v, float a) { v = _mm256_set1_ps(a); }
@@ -101,32 +104,32 @@ struct xn_avx2_q8_lanes {
   }
 };
 
-XN_X86_Q8_TILE(avx2, xn_avx2_q8_lanes, 4, 2, __attribute__((target("avx2"))))
+XN_Q8_TILE(avx2, xn_avx2_q8_lanes, 4, 2, __attribute__((target("avx2"))))
 
 inline void xn_avx2_qconv(const xn_qconv_params *p, const void *x, const float *x_scale,
                           const void *x_zero_point, const void *w, const float *w_scale,
                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                           const int32_t *bias, void *y, int part = 0, int parts = 1) {
-  xn_x86_q8_conv<xn_avx2_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
-                             y_scale, y_zero_point, bias, y, part, parts);
+  xn_q8_conv<xn_avx2_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
+                         y_scale, y_zero_point, bias, y, part, parts);
 }
 
 inline void xn_avx2_qgemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
                           const void *x_zero_point, const void *w, const float *w_scale,
                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                           const int32_t *bias, void *y) {
-  xn_x86_q8_gemm<xn_avx2_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
-                             y_scale, y_zero_point, bias, y);
+  xn_q8_gemm<xn_avx2_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
+                         y_scale, y_zero_point, bias, y);
 }
 
 inline void xn_avx2_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
                              const void *zero_point, void *y) {
-  xn_x86_q8_quantize<xn_avx2_q8>(p, x, scale, zero_point, y);
+  xn_q8_quantize<xn_avx2_q8>(p, x, scale, zero_point, y);
 }
 
 inline void xn_avx2_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
                                const void *zero_point, float *y) {
-  xn_x86_q8_dequantize<xn_avx2_q8>(p, x, scale, zero_point, y);
+  xn_q8_dequantize<xn_avx2_q8>(p, x, scale, zero_point, y);
 }
 
 #endif // XNORC_RUNTIME_X86_AVX2_Q8_H

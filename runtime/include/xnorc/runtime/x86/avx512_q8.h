@@ -1,4 +1,4 @@
-// AVX-512 VNNI 8-bit conv and gemm (design: x86/q8_walk.h): xn_avx512_qconv and
+// AVX-512 VNNI 8-bit conv and gemm (design: common/q8_walk.h): xn_avx512_qconv and
 // xn_avx512_qgemm. vpdpbusd adds four u8 x i8 products into each int32 lane without
 // intermediate saturation: 64 multiply-adds an instruction.
 //
@@ -18,11 +18,12 @@
 #define XN_AVX512_Q8_FN __attribute__((target("avx512f,avx512vnni"))) static inline
 
 // The lane policy of xn_q8_tile_v (results by reference, see xn_requantize_t): vi / vf
-// int32 / float lanes; U / S the vector operand as unsigned / signed bytes (four a lane),
-// loaded (load_*) or one 32-bit group broadcast (bcast_*); dot(acc, u, s) adds each lane's
-// four products; store_bytes stores the low bytes of the first n lanes; the rest is
-// xn_requantize_t's policy (generic/qlinear.h). fmax(v, lo) is vmaxps(lo, v), which returns
-// its second operand v when either is NaN, as the scalar `v < lo ? lo : v` does; fmin
+// int32 / float lanes; XS whether activations are i8 (else u8); U / S the vector operand as
+// activation / weight bytes (four a lane), loaded (load_*) or one 32-bit group broadcast
+// (bcast_*); dot(acc, u, s) adds each lane's four products into an accumulator of type acc,
+// which finish turns into the lanes' int32 sums; store_bytes stores the low bytes of the first n
+// lanes; the rest is xn_requantize_t's policy (generic/qlinear.h). fmax(v, lo) is vmaxps(lo, v),
+// which returns its second operand v when either is NaN, as the scalar `v < lo ? lo : v` does; fmin
 // likewise. vcvtps2dq rounds half to even (the default MXCSR), as nearbyintf does.
 struct xn_avx512_vnni {
   typedef __m512i vi;
@@ -30,6 +31,8 @@ struct xn_avx512_vnni {
   typedef __m512i U;
   typedef __m512i S;
   static constexpr int L = 16;
+  static constexpr bool XS = false; // u8 activations
+  typedef vi acc;
   XN_AVX512_Q8_FN void bcast32(__m512i &v, const uint8_t *p) {
     int32_t d;
     memcpy(&d, p, sizeof d);
@@ -42,6 +45,7 @@ struct xn_avx512_vnni {
   XN_AVX512_Q8_FN void dot(vi &acc, const U &u, const S &s) {
     acc = _mm512_dpbusd_epi32(acc, u, s);
   }
+  XN_AVX512_Q8_FN void finish(vi &v, const acc &a) { v = a; }
   XN_AVX512_Q8_FN void zero(vi &v) { v = _mm512_setzero_si512(); }
   XN_AVX512_Q8_FN void set1_i(vi &v, int32_t a) { v = _mm512_set1_epi32(a); }
   XN_AVX512_Q8_FN void set1_f(vf &v, float a) { v = _mm512_set1_ps(a); }
@@ -82,7 +86,7 @@ struct xn_avx512_vnni {
   }
 };
 
-XN_X86_Q8_TILE(avx512, xn_avx512_vnni, 4, 6, __attribute__((target("avx512f,avx512vnni"))))
+XN_Q8_TILE(avx512, xn_avx512_vnni, 4, 6, __attribute__((target("avx512f,avx512vnni"))))
 
 // Whether this CPU has AVX-512 VNNI (checked once).
 inline bool xn_x86_has_avx512vnni() {
@@ -100,8 +104,8 @@ inline void xn_avx512_qconv(const xn_qconv_params *p, const void *x, const float
                   bias, y, part, parts);
     return;
   }
-  xn_x86_q8_conv<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale,
-                               w_zero_point, y_scale, y_zero_point, bias, y, part, parts);
+  xn_q8_conv<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
+                           y_scale, y_zero_point, bias, y, part, parts);
 }
 
 inline void xn_avx512_qgemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
@@ -113,8 +117,8 @@ inline void xn_avx512_qgemm(const xn_qgemm_params *p, const void *x, const float
                   bias, y);
     return;
   }
-  xn_x86_q8_gemm<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale,
-                               w_zero_point, y_scale, y_zero_point, bias, y);
+  xn_q8_gemm<xn_avx512_q8>(p, x, x_scale, x_zero_point, (const uint8_t *)w, w_scale, w_zero_point,
+                           y_scale, y_zero_point, bias, y);
 }
 
 inline void xn_avx512_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
@@ -123,7 +127,7 @@ inline void xn_avx512_quantize(const xn_qlinear_params *p, const float *x, const
     xn_avx2_quantize(p, x, scale, zero_point, y);
     return;
   }
-  xn_x86_q8_quantize<xn_avx512_q8>(p, x, scale, zero_point, y);
+  xn_q8_quantize<xn_avx512_q8>(p, x, scale, zero_point, y);
 }
 
 inline void xn_avx512_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
@@ -132,7 +136,7 @@ inline void xn_avx512_dequantize(const xn_qlinear_params *p, const void *x, cons
     xn_avx2_dequantize(p, x, scale, zero_point, y);
     return;
   }
-  xn_x86_q8_dequantize<xn_avx512_q8>(p, x, scale, zero_point, y);
+  xn_q8_dequantize<xn_avx512_q8>(p, x, scale, zero_point, y);
 }
 
 #endif // XNORC_RUNTIME_X86_AVX512_Q8_H

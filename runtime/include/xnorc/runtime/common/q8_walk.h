@@ -1,18 +1,22 @@
-// The x86 8-bit conv and gemm (x86/avx512_q8.h, x86/avx2_q8.h): generic/qlinear.h's xn_qconv
-// and xn_qgemm, bit for bit, on byte dot products of four (docs/XnorMath.md, "8-bit kernels").
+// The SIMD 8-bit conv and gemm (x86/avx512_q8.h, x86/avx2_q8.h, neon/q8.h): generic/qlinear.h's
+// xn_qconv and xn_qgemm, bit for bit, on byte dot products of four (docs/XnorMath.md, "8-bit
+// kernels"). One walk; an ISA brings its lane policy (the tile's loads, dot product and
+// epilogue steps) and its tile sizes.
 //
-// Arithmetic. With X = x shifted to u8 and W = w shifted to i8 (common/q8_pack.h), and their
-// zero points x_zp', w_zp' shifted alike, each output is
+// Arithmetic. With X = x shifted to the policy's activation type (u8 on x86, V::XS = false,
+// for vpdpbusd; i8 on NEON, V::XS = true, for smull / sdot) and W = w shifted to i8
+// (common/q8_pack.h), and their zero points x_zp', w_zp' shifted alike, each output is
 //   sum_k (X - x_zp')(W - w_zp') = sum_k X W  -  w_zp' sum_k X  -  x_zp' sum_k W  +  K x_zp' w_zp'
-// The register tile sums X W only (vpdpbusd, or its AVX2 widening); sum_k W per channel comes
-// packed with the weights, sum_k X per pixel (or gemm row) is computed only when some w_zp'
-// is not zero, and the epilogue adds the rest. All int32 arithmetic wraps (two's complement,
+// The register tile sums X W only (vpdpbusd, its AVX2 widening, NEON's smull or sdot); sum_k W per
+// channel comes packed with the weights, sum_k X per pixel (or gemm row) is computed only when some
+// w_zp' is not zero, and the epilogue adds the rest. All int32 arithmetic wraps (two's complement,
 // vector or uint32_t), so the result equals the generic kernel's exact sum whenever that
 // fits in int32, which the generic kernel assumes too. The requantization is generic/
 // qlinear.h's xn_requantize_t on vectors: the same steps, the same float roundings.
 //
-// Tile. Accumulators acc[r][p]: R "rows" of P vectors of L int32 lanes. Per group of four k:
-// P vectors of the "vector operand" ([k4][lanes][4] bytes) and, per row, one 32-bit
+// Tile. Accumulators acc[r][p]: R "rows" of P vectors of L int32 lanes (V::acc; a policy whose
+// dot product leaves partial sums, NEON's smull + sadalp, folds them in V::finish). Per group of
+// four k: P vectors of the "vector operand" ([k4][lanes][4] bytes) and, per row, one 32-bit
 // broadcast of that row's four bytes ([k4][4]).
 //   conv: lanes = output pixels, rows = output channels. The vector operand is the input,
 //         gathered per chunk of P * L pixels (an im2col, padding taps holding x_zp'); the rows
@@ -20,17 +24,17 @@
 //   gemm: lanes = output channels, rows = rows of x. The vector operand is the packed
 //         weights ([k4][Np][4]); the rows are x's rows, shifted. y[m][n] is contiguous in n.
 // So each output vector is stored as it is, without a transpose.
-#ifndef XNORC_RUNTIME_X86_Q8_WALK_H
-#define XNORC_RUNTIME_X86_Q8_WALK_H
+#ifndef XNORC_RUNTIME_COMMON_Q8_WALK_H
+#define XNORC_RUNTIME_COMMON_Q8_WALK_H
 
-#include "../common/parts.h"
-#include "../common/q8_pack.h"
-#include "../common/unroll.h"
 #include "../generic/qlinear.h"
+#include "parts.h"
+#include "q8_pack.h"
+#include "unroll.h"
 
 #include <string.h>
 
-// Rows of a tile at most (both ISAs).
+// Rows of a tile at most (every ISA).
 #define XN_Q8_RMAX 4
 
 // One tile's operands and epilogue: row r, lane l (l from the tile's first lane) gets
@@ -51,28 +55,29 @@ struct xn_q8_tile_args {
 };
 
 // The two operands' roles: the vector one (Vec, loaded) and the broadcast one (Bc, one 32-bit
-// group); dot takes them in the policy's (unsigned, signed) order.
+// group); dot takes them in the policy's (activation, weight) order (U, S: x86's unsigned and
+// signed bytes; both signed on NEON).
 template <class V, bool VecU> struct xn_q8_roles {
   typedef typename V::U Vec;
   typedef typename V::S Bc;
   static void load(Vec &v, const uint8_t *p) { V::load_u(v, p); }
   static void bcast(Bc &b, const uint8_t *p) { V::bcast_s(b, p); }
-  static void dot(typename V::vi &acc, const Vec &v, const Bc &b) { V::dot(acc, v, b); }
+  static void dot(typename V::acc &acc, const Vec &v, const Bc &b) { V::dot(acc, v, b); }
 };
 template <class V> struct xn_q8_roles<V, false> {
   typedef typename V::S Vec;
   typedef typename V::U Bc;
   static void load(Vec &v, const uint8_t *p) { V::load_s(v, p); }
   static void bcast(Bc &b, const uint8_t *p) { V::bcast_u(b, p); }
-  static void dot(typename V::vi &acc, const Vec &v, const Bc &b) { V::dot(acc, b, v); }
+  static void dot(typename V::acc &acc, const Vec &v, const Bc &b) { V::dot(acc, b, v); }
 };
 
 // The tile over an ISA's lane policy V (x86/avx512_q8.h documents its members). VecU: the
-// vector operand is the unsigned one (conv), else the signed one (gemm). Called only from an
-// ISA's target-attributed, flattened tile (XN_X86_Q8_TILE).
+// vector operand is the activation (conv), else the weights (gemm). Called only from an ISA's
+// (target-attributed on x86) flattened tile (XN_Q8_TILE).
 template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8_tile_args &t) {
   typedef xn_q8_roles<V, VecU> Op;
-  typename V::vi acc[R][P];
+  typename V::acc acc[R][P];
   XN_UNROLL(8)
   for (int r = 0; r < R; ++r)
     XN_UNROLL(8)
@@ -108,7 +113,8 @@ template <class V, int R, int P, bool VecU> inline void xn_q8_tile_v(const xn_q8
     V::load_i(al, t.alane + p * V::L);
     XN_UNROLL(8)
     for (int r = 0; r < R; ++r) {
-      typename V::vi v = acc[r][p], c, a;
+      typename V::vi v, c, a;
+      V::finish(v, acc[r][p]);
       V::set1_i(c, t.crow[r]);
       V::add(v, c);
       V::add(v, cl);
@@ -165,11 +171,12 @@ inline int64_t xn_q8_dequantize_v(const uint8_t *x, int64_t n, int is_signed, in
 }
 
 // struct xn_<isa>_q8: the tile of policy V_ with R_ x P_ vectors and the vector quantize /
-// dequantize runs, compiled for ATTR.
-#define XN_X86_Q8_TILE(isa, V_, R_, P_, ATTR)                                                      \
+// dequantize runs, compiled for ATTR (x86: the ISA's target attribute; NEON: nothing).
+#define XN_Q8_TILE(isa, V_, R_, P_, ATTR)                                                          \
   struct xn_##isa##_q8 {                                                                           \
     typedef V_ V;                                                                                  \
     static const int L = V_::L, R = R_, P = P_;                                                    \
+    static const bool XS = V_::XS;                                                                 \
     template <int TR, int TP, bool VecU>                                                           \
     ATTR __attribute__((flatten)) static void tile(const xn_q8_tile_args &t) {                     \
       xn_q8_tile_v<V, TR, TP, VecU>(t);                                                            \
@@ -207,21 +214,27 @@ inline void xn_q8_tile_rows(const xn_q8_tile_args &t, int r) {
 // Wrapping int32 arithmetic (uint32_t), for the epilogue's per-channel terms.
 inline int32_t xn_q8_wrap(uint32_t v) { return (int32_t)v; }
 
+// A shifted activation byte as the kernel multiplies it (i8 when XS), as a wrapping term.
+template <bool XS> inline uint32_t xn_q8_xval(uint8_t b) {
+  return XS ? (uint32_t)(int32_t)(int8_t)b : (uint32_t)b;
+}
+
 // Shifted zero points and requantization of a conv's or gemm's operands.
 struct xn_q8_layer {
-  int32_t x_zp, flip; // shifted x zero point; byte XORed into x (0x80 for i8)
+  int32_t x_zp, flip; // shifted x zero point; byte XORed into x (0x80 where x's type is not XS's)
   int32_t zp;         // output zero point
   float vlo, vhi;
 };
 
-template <class P>
+// XS: the kernel's activation bytes are i8 (else u8).
+template <bool XS, class P>
 inline xn_q8_layer xn_q8_layer_of(const P *p, const void *x_zero_point, const float *x_scale,
                                   const float *w_scale, const void *w_zero_point,
                                   const float *y_scale, const void *y_zero_point) {
   xn_q8_layer l;
-  const int32_t xs = p->x_type == XN_QTYPE_I8;
-  l.x_zp = xn_qload(x_zero_point, p->x_type, 0) + (xs ? 128 : 0);
-  l.flip = xs ? 0x80 : 0;
+  const bool flip = (p->x_type == XN_QTYPE_I8) != XS;
+  l.x_zp = xn_qload(x_zero_point, p->x_type, 0) + (flip ? (XS ? -128 : 128) : 0);
+  l.flip = flip ? 0x80 : 0;
   const xn_qchannel q = xn_qchannel_of(p, 0, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
   l.zp = q.zp;
   xn_requantize_bounds(q.zp, q.lo, q.hi, &l.vlo, &l.vhi);
@@ -263,7 +276,7 @@ inline uint32_t xn_q8_quad(const uint8_t *xr, int64_t pos, int64_t dil, int64_t 
   uint32_t v = 0;
   for (int64_t j = 0; j < 4 && j < taps; ++j) {
     const int64_t i = pos + j * dil;
-    const uint32_t b = i >= 0 && i < in ? (uint32_t)(xr[i] ^ l.flip) : (uint32_t)l.x_zp;
+    const uint32_t b = i >= 0 && i < in ? (uint32_t)(xr[i] ^ l.flip) : (uint32_t)l.x_zp & 0xff;
     v |= b << (8 * j);
   }
   return v;
@@ -322,18 +335,18 @@ inline void xn_q8_im2col(const xn_qconv_params *p, const xn_window &wd, const ui
 
 // xn_qconv (group 1) with w packed by xn_q8_pack_conv. Parts split each image's pixel chunks.
 template <class Isa>
-inline void xn_x86_q8_conv(const xn_qconv_params *p, const void *x, const float *x_scale,
-                           const void *x_zero_point, const uint8_t *w, const float *w_scale,
-                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
-                           const int32_t *bias, void *y, int part, int parts) {
+inline void xn_q8_conv(const xn_qconv_params *p, const void *x, const float *x_scale,
+                       const void *x_zero_point, const uint8_t *w, const float *w_scale,
+                       const void *w_zero_point, const float *y_scale, const void *y_zero_point,
+                       const int32_t *bias, void *y, int part, int parts) {
   const int64_t ch = Isa::P * Isa::L;
   const xn_window wd = xn_window_of(p);
   // K products per output; k4 groups of four (kernel rows padded to groups, common/q8_pack.h).
   const int64_t rows = p->c_in * wd.k[0] * wd.k[1];
   const int64_t M = p->c_out, K = rows * wd.k[2], k4 = rows * xn_q8_k4(wd.k[2]);
   const int64_t in_px = wd.in[0] * wd.in[1] * wd.in[2], out_px = wd.out[0] * wd.out[1] * wd.out[2];
-  const xn_q8_layer l =
-      xn_q8_layer_of(p, x_zero_point, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
+  const xn_q8_layer l = xn_q8_layer_of<Isa::XS>(p, x_zero_point, x_scale, w_scale, w_zero_point,
+                                                y_scale, y_zero_point);
   // Per channel: scale, w_zp', constant term (float and int32 arrays of M each), then the
   // chunk: lanes' zero constant term, sum X, and the gathered input (every slot written).
   static_assert(Isa::P * Isa::L <= XN_Q8_MAX_CHUNK, "common/q8_pack.h sizes the scratch");
@@ -372,7 +385,7 @@ inline void xn_x86_q8_conv(const xn_qconv_params *p, const void *x, const float 
         for (int64_t j = 0; j < t.n; ++j) {
           uint32_t sum = 0;
           for (int64_t kk = 0; kk < k4 * 4; ++kk)
-            sum += buf[((kk / 4) * ch + j) * 4 + kk % 4];
+            sum += xn_q8_xval<Isa::XS>(buf[((kk / 4) * ch + j) * 4 + kk % 4]);
           xsum[j] = xn_q8_wrap(sum);
         }
       for (int64_t m0 = 0; m0 < M; m0 += Isa::R) {
@@ -392,14 +405,14 @@ inline void xn_x86_q8_conv(const xn_qconv_params *p, const void *x, const float 
 
 // xn_qgemm with w packed by xn_q8_pack_gemm.
 template <class Isa>
-inline void xn_x86_q8_gemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
-                           const void *x_zero_point, const uint8_t *w, const float *w_scale,
-                           const void *w_zero_point, const float *y_scale, const void *y_zero_point,
-                           const int32_t *bias, void *y) {
+inline void xn_q8_gemm(const xn_qgemm_params *p, const void *x, const float *x_scale,
+                       const void *x_zero_point, const uint8_t *w, const float *w_scale,
+                       const void *w_zero_point, const float *y_scale, const void *y_zero_point,
+                       const int32_t *bias, void *y) {
   const int64_t L = Isa::L, M = p->M, N = p->N, K = p->K, k4 = xn_q8_k4(K);
   const int64_t np = xn_q8_gemm_np(N), kp = k4 * 4;
-  const xn_q8_layer l =
-      xn_q8_layer_of(p, x_zero_point, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
+  const xn_q8_layer l = xn_q8_layer_of<Isa::XS>(p, x_zero_point, x_scale, w_scale, w_zero_point,
+                                                y_scale, y_zero_point);
   // Per channel (np): scale, w_zp', constant term; per row: sum X; the shifted rows of x.
   xn_q8_stack st;
   void *chans = st.take(np * 12), *rows = st.take(M * (4 + kp));
@@ -416,7 +429,7 @@ inline void xn_x86_q8_gemm(const xn_qgemm_params *p, const void *x, const float 
     for (int64_t k = 0; k < K; ++k) {
       const uint8_t v = ((const uint8_t *)x)[m * K + k] ^ (uint8_t)l.flip;
       xs[m * kp + k] = v;
-      sum += v;
+      sum += xn_q8_xval<Isa::XS>(v);
     }
     xsum[m] = xn_q8_wrap(sum);
   }
@@ -459,8 +472,8 @@ inline void xn_x86_q8_gemm(const xn_qgemm_params *p, const void *x, const float 
 // the generic steps on the run's tail. Dequantizing i32 (a bias) is left to the generic kernel,
 // and so is quantizing with a rounding other than half to even (QONNX Quant's).
 template <class Isa>
-inline void xn_x86_q8_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
-                               const void *zero_point, void *y) {
+inline void xn_q8_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
+                           const void *zero_point, void *y) {
   const float lo = (float)p->lo, hi = (float)p->hi;
   xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
     const float zp = (float)xn_qload(zero_point, p->qtype, k);
@@ -472,8 +485,8 @@ inline void xn_x86_q8_quantize(const xn_qlinear_params *p, const float *x, const
 }
 
 template <class Isa>
-inline void xn_x86_q8_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
-                                 const void *zero_point, float *y) {
+inline void xn_q8_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
+                             const void *zero_point, float *y) {
   if (p->qtype == XN_QTYPE_I32) {
     xn_dequantize(p, x, scale, zero_point, y);
     return;
@@ -486,4 +499,4 @@ inline void xn_x86_q8_dequantize(const xn_qlinear_params *p, const void *x, cons
   });
 }
 
-#endif // XNORC_RUNTIME_X86_Q8_WALK_H
+#endif // XNORC_RUNTIME_COMMON_Q8_WALK_H
