@@ -55,6 +55,24 @@ Tensor evalThreshold(const Op &O, const std::vector<const Tensor *> &In) {
   return Y;
 }
 
+/// qthreshold from its definition: the integer q itself against the channel's bound.
+Tensor evalQThreshold(const Op &O, const std::vector<const Tensor *> &In) {
+  using T = QThresholdOp;
+  Tensor Y(O.result()->type());
+  const Tensor &XT = *In[T::xIndex];
+  const Shape &S = XT.dims();
+  int64_t C = S.size() >= 2 ? S[1] : (S.empty() ? 1 : S[0]);
+  int64_t Inner = numElements(Shape(S.begin() + std::min<size_t>(S.size(), 2), S.end()));
+  for (int64_t I = 0; I < Y.size(); ++I) {
+    int64_t Ch = S.size() >= 2 ? I / Inner % C : I % C;
+    int64_t Q = XT.getAsInt(I);
+    int64_t Th = In[T::threshIndex]->data<int32_t>()[Ch];
+    bool Plus = In[T::dirIndex]->data<int32_t>()[Ch] >= 0 ? Q >= Th : Q <= Th;
+    setBinary(Y, I, !Plus);
+  }
+  return Y;
+}
+
 Tensor evalUnpack(const Op &O, const Tensor &X) {
   Tensor Y(O.result()->type());
   for (int64_t I = 0; I < Y.size(); ++I)
@@ -149,6 +167,8 @@ llvm::Expected<Tensor> evaluateBinaryOp(const Op &O, const std::vector<const Ten
   switch (O.kind()) {
   case OpKind::Threshold:
     return evalThreshold(O, In);
+  case OpKind::QThreshold:
+    return evalQThreshold(O, In);
   case OpKind::Unpack:
     return evalUnpack(O, *In[UnpackOp::xIndex]);
   case OpKind::BConv:

@@ -9,17 +9,19 @@ Usage: train_int8.py [--epochs 2] [--out DIR] [--train-limit N] [--node node]
     -> QuantizeLinear u8                                               16x28x28
   DequantizeLinear -> MaxPool 2 -> BN -> Sign                          16x14x14
   BinConv 16->32 3x3 pad 1 (+-1 weights) -> MaxPool 2 -> BN -> Sign    32x7x7
-  BinConv 32->64 3x3 pad 1 (+-1 weights, float bias) -> Relu -> Flatten
+  BinConv 32->64 3x3 pad 1 (+-2^-5 weights, float bias) -> Relu -> Flatten
     -> QuantizeLinear u8                                               3136
   Gemm 3136->10 (8-bit: i8 weights per channel, i32 bias) -> QuantizeLinear i8
     -> DequantizeLinear -> logits                                      10
 
-Training uses fake quantization with a straight-through gradient
-(torch.ao.quantization.FakeQuantize with moving-average min/max observers, frozen for
-the last epoch) and the Sign activation of examples/models/binary_layers.py. The
-binary weights are plain +-1 (no alpha): the BatchNorm after conv2 absorbs the scale, and
-conv3's accumulator is an integer that ONNX Runtime's float conv and xnorc's popcount
-compute exactly alike, so its relu + quantize decides identically in both.
+Training runs in float with moving-average min/max observers on every 8-bit tensor for all
+epochs but the last, which trains with fake quantization (torch.ao.quantization.FakeQuantize,
+straight-through gradient) with the observers' scales frozen. The activations' sign is the
+SignActivation of examples/models/binary_layers.py (straight-through gradient). The
+binary weights are +-1 in conv2 (the BatchNorm after it absorbs any scale) and +-2^-5 in
+conv3 (CONV3_ALPHA): with a power of two, conv3's sums are exact in float, so ONNX Runtime's
+float conv and xnorc's alpha * popcount compute the same value and its relu + quantize decide
+identically in both.
 
 The ONNX graph is written with onnx.helper (torch.onnx.export does not write an int32
 bias quantized with x_scale * w_scale, the form ONNX Runtime and xnorc run as an integer
@@ -51,7 +53,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.ao.quantization import (FakeQuantize, MovingAverageMinMaxObserver,
-                                   MovingAveragePerChannelMinMaxObserver, disable_observer)
+                                   MovingAveragePerChannelMinMaxObserver, disable_fake_quant,
+                                   disable_observer, enable_fake_quant)
 
 import fashion_data
 import training
@@ -63,6 +66,11 @@ from binary_layers import SignActivation  # noqa: E402
 
 SEED = 0
 NUM_SAMPLES = 8
+# conv3's weights are +-CONV3_ALPHA: a power of two, so that every partial sum of +-alpha
+# products is exact in float (ONNX Runtime's float conv equals xnorc's alpha * popcount
+# result); small, so that the classifier sees inputs of order 1 (relu(d) up to 288 made
+# Adam's steps on the classifier far too large).
+CONV3_ALPHA = 2.0**-5
 
 
 def act_fq(dtype=torch.quint8):
@@ -113,10 +121,6 @@ class Int8XnorNet(nn.Module):
         self.fc = nn.Linear(64 * 7 * 7, 10)
         self.wfc_fq = weight_fq()
         self.out_fq = act_fq(torch.qint8)
-        # conv3's +-1 accumulator reaches |d| <= 288: start the classifier small enough
-        # that the first steps' logits stay in a useful range.
-        with torch.no_grad():
-            self.fc.weight.mul_(1 / 16)
 
     def forward(self, x):
         x = self.in_fq(x)
@@ -126,7 +130,8 @@ class Int8XnorNet(nn.Module):
         x = self.sign2(self.bn2(F.max_pool2d(x, 2)))                          # 16x14x14 +-1
         x = self.sign3(self.bn3(F.max_pool2d(
             F.conv2d(x, sign_weight(self.conv2.weight), padding=1), 2)))      # 32x7x7 +-1
-        x = F.relu(F.conv2d(x, sign_weight(self.conv3.weight), self.conv3.bias, padding=1))
+        x = F.relu(F.conv2d(x, sign_weight(self.conv3.weight) * CONV3_ALPHA, self.conv3.bias,
+                            padding=1))
         x = self.fc_in_fq(torch.flatten(x, 1))                                # 3136 u8
         wf = self.wfc_fq(self.fc.weight)
         bf = quantize_bias(self.fc.bias, bias_scale(self.fc_in_fq, self.wfc_fq))
@@ -200,7 +205,7 @@ def export_qdq(model, path):
                    pads=[1, 1, 1, 1])
         x = g.node("MaxPool", [x], "pool2", kernel_shape=[2, 2], strides=[2, 2])
         x = g.node("Sign", [g.batchnorm(x, "bn3", model.bn3)], "sign3")
-        w3 = sign_weight(model.conv3.weight).numpy().astype(np.float32)
+        w3 = (sign_weight(model.conv3.weight) * CONV3_ALPHA).numpy().astype(np.float32)
         x = g.node("Conv", [x, g.const("conv3_w", w3),
                             g.const("conv3_b", model.conv3.bias.numpy().astype(np.float32))],
                    "conv3", kernel_shape=[3, 3], pads=[1, 1, 1, 1])
@@ -252,10 +257,16 @@ def main():
     x_test, y_test = (torch.from_numpy(a) for a in fashion_data.load("test"))
 
     model = Int8XnorNet()
-    # The observers settle during the first epochs; the last one trains with frozen
-    # scales, so the exported scales are the ones the weights were tuned for.
-    t = training.train(model, x_train, y_train, max(args.epochs - 1, 0), args.batch_size,
-                       args.lr, SEED) if args.epochs > 1 else 0.0
+    # All epochs but the last train in float while the observers track the ranges (fake
+    # quantization from the start clips the logits at the observers' first, tiny ranges,
+    # where the straight-through gradient is 0); the last epoch trains quantized with the
+    # scales frozen, so the exported scales are the ones the weights were tuned for.
+    t = 0.0
+    if args.epochs > 1:
+        model.apply(disable_fake_quant)
+        t = training.train(model, x_train, y_train, args.epochs - 1, args.batch_size, args.lr,
+                           SEED)
+    model.apply(enable_fake_quant)
     model.apply(disable_observer)
     t += training.train(model, x_train, y_train, 1, args.batch_size, args.lr / 3, SEED + 1)
 
