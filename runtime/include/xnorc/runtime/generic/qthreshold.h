@@ -19,24 +19,10 @@ XN_DECLARE_PARAMS(xn_qthreshold_params, XN_QTHRESHOLD_PARAMS)
 // thresholds make a channel always / never +1. Output [n][spatial][ceil(c/64)], tail bits 0.
 inline void xn_qthreshold(const xn_qthreshold_params *p, const void *x, const int32_t *thresh,
                           const int32_t *dir, uint64_t *y) {
-  const int64_t cw = xn_bit_words(p->c);
-  const int64_t s_n = p->spatial;
-  for (int64_t n = 0; n < p->n; ++n) {
-    uint64_t *yn = y + n * s_n * cw;
-    for (int64_t i = 0; i < s_n * cw; ++i)
-      yn[i] = 0;
-    for (int64_t c = 0; c < p->c; ++c) {
-      const int64_t base = (n * p->c + c) * s_n;
-      const int32_t t = thresh[c];
-      const bool ge = dir[c] >= 0;
-      uint64_t *yc = yn + c / 64;
-      const int shift = (int)(c % 64);
-      for (int64_t s = 0; s < s_n; ++s) {
-        const int32_t q = xn_qload(x, p->qtype, base + s);
-        yc[s * cw] |= (uint64_t)(ge ? q < t : q > t) << shift;
-      }
-    }
-  }
+  xn_pack_channels(p->n, p->c, p->spatial, y, [=](int64_t c, int64_t i) {
+    const int32_t q = xn_qload(x, p->qtype, i);
+    return dir[c] >= 0 ? q < thresh[c] : q > thresh[c];
+  });
 }
 
 #endif // XNORC_RUNTIME_GENERIC_QTHRESHOLD_H
