@@ -56,7 +56,6 @@ from torch.ao.quantization import (FakeQuantize, MovingAverageMinMaxObserver,
                                    MovingAveragePerChannelMinMaxObserver, disable_fake_quant,
                                    disable_observer, enable_fake_quant)
 
-import fashion_data
 import training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -248,13 +247,7 @@ def main():
     ap.add_argument("--node", default="node")
     args = ap.parse_args()
 
-    torch.set_num_threads(2)
-    torch.manual_seed(SEED)
-    np.random.seed(SEED)
-    x_train, y_train = (torch.from_numpy(a) for a in fashion_data.load("train"))
-    if args.train_limit:
-        x_train, y_train = x_train[:args.train_limit], y_train[:args.train_limit]
-    x_test, y_test = (torch.from_numpy(a) for a in fashion_data.load("test"))
+    x_train, y_train, x_test, y_test = training.fashion_setup(SEED, args.train_limit)
 
     model = Int8XnorNet()
     # All epochs but the last train in float while the observers track the ranges (fake
