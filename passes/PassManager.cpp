@@ -33,8 +33,8 @@ const char *defaultPipeline() {
   // quantize-layers runs before const-fold, which would fold the dequantized
   // constant weights it turns into integer layers.
   return "shape-infer,quantize-layers,const-fold,dce,binarize,dce,fold-batchnorm,"
-         "bn-sign-to-threshold,dce,reorder-pool,dce,fuse-bconv-threshold,fuse-residual,"
-         "fuse-activation,dce,prune-channels";
+         "bn-sign-to-threshold,dce,reorder-pool,dce,quantized-sign-bits,fuse-bconv-threshold,"
+         "fuse-residual,fuse-activation,dce,prune-channels";
 }
 
 llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {

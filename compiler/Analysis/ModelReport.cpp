@@ -22,7 +22,8 @@ const char *layerKind(OpKind K) {
   if (hasTrait(K, OpTrait::BinaryWeight))
     return "binary-weight";
   // On bits without xnor-popcount: packing, unpacking, the bit max-pool.
-  if (K == OpKind::Threshold || K == OpKind::Unpack || K == OpKind::BMaxPool)
+  if (K == OpKind::Threshold || K == OpKind::QThreshold || K == OpKind::Unpack ||
+      K == OpKind::BMaxPool)
     return "binary";
   if (hasTrait(K, OpTrait::Binary))
     return "xnor";

@@ -519,6 +519,19 @@ llvm::Expected<TensorType> inferThreshold(const ThresholdOp &T) {
   return TensorType{ElemType::B1, X};
 }
 
+llvm::Expected<TensorType> inferQThreshold(const QThresholdOp &T) {
+  ElemType E = T.x()->type().Elem;
+  if (E != ElemType::U8 && E != ElemType::I8)
+    return makeError("qthreshold expects a u8 or i8 input, got {}", elemTypeName(E));
+  const Shape &X = T.x()->type().Dims;
+  int64_t C = X.size() >= 2 ? X[1] : (X.empty() ? 1 : X[0]);
+  if (auto Err = expectVector(T.thresh(), C, ElemType::I32, "thresholds"))
+    return std::move(Err);
+  if (auto Err = expectVector(T.dir(), C, ElemType::I32, "directions"))
+    return std::move(Err);
+  return TensorType{ElemType::B1, X};
+}
+
 llvm::Expected<TensorType> inferBMaxPool(const BMaxPoolOp &P) {
   if (auto E = expectElem(P.x(), ElemType::B1, "input"))
     return std::move(E);
@@ -758,6 +771,8 @@ llvm::Expected<TensorType> inferRule(OpKind Kind, const std::vector<Value *> &Op
     return inferGather(V.as<GatherOp>());
   case OpKind::Threshold:
     return inferThreshold(V.as<ThresholdOp>());
+  case OpKind::QThreshold:
+    return inferQThreshold(V.as<QThresholdOp>());
   case OpKind::Unpack: {
     Value *X = V.as<UnpackOp>().x();
     if (auto E = expectElem(X, ElemType::B1, "input"))

@@ -35,21 +35,40 @@ bool passes(const std::vector<const Tensor *> &In, int64_t M, double D) {
   return Dir >= 0 ? D >= T : D <= T;
 }
 
+/// Maps an element index of a tensor of shape S to its channel (dim 1, or dim 0 of a vector).
+auto channelIndexer(const Shape &S) {
+  int64_t C = S.size() >= 2 ? S[1] : (S.empty() ? 1 : S[0]);
+  int64_t Inner = S.size() >= 2 ? numElements(Shape(S.begin() + 2, S.end())) : 1;
+  return [C, Inner](int64_t I) { return I / Inner % C; };
+}
+
 Tensor evalThreshold(const Op &O, const std::vector<const Tensor *> &In) {
   using T = ThresholdOp;
   Tensor Y(O.result()->type());
   const Tensor &XT = *In[T::xIndex];
-  const Shape &S = XT.dims();
-  int64_t C = S.size() >= 2 ? S[1] : (S.empty() ? 1 : S[0]);
-  int64_t Inner = 1;
-  for (size_t D = 2; D < S.size(); ++D)
-    Inner *= S[D];
+  auto ChannelOf = channelIndexer(XT.dims());
   for (int64_t I = 0; I < Y.size(); ++I) {
-    int64_t Ch = S.size() >= 2 ? I / Inner % C : I % C;
+    int64_t Ch = ChannelOf(I);
     float X = XT.data<float>()[I];
     float Tau = In.size() > T::tauIndex ? In[T::tauIndex]->data<float>()[Ch] : 0.0f;
     float Dir = In.size() > T::dirIndex ? In[T::dirIndex]->data<float>()[Ch] : 1.0f;
     bool Plus = Dir > 0 ? X >= Tau : X <= Tau;
+    setBinary(Y, I, !Plus);
+  }
+  return Y;
+}
+
+/// qthreshold from its definition: the integer q itself against the channel's bound.
+Tensor evalQThreshold(const Op &O, const std::vector<const Tensor *> &In) {
+  using T = QThresholdOp;
+  Tensor Y(O.result()->type());
+  const Tensor &XT = *In[T::xIndex];
+  auto ChannelOf = channelIndexer(XT.dims());
+  for (int64_t I = 0; I < Y.size(); ++I) {
+    int64_t Ch = ChannelOf(I);
+    int64_t Q = XT.getAsInt(I);
+    int64_t Th = In[T::threshIndex]->data<int32_t>()[Ch];
+    bool Plus = In[T::dirIndex]->data<int32_t>()[Ch] >= 0 ? Q >= Th : Q <= Th;
     setBinary(Y, I, !Plus);
   }
   return Y;
@@ -149,6 +168,8 @@ llvm::Expected<Tensor> evaluateBinaryOp(const Op &O, const std::vector<const Ten
   switch (O.kind()) {
   case OpKind::Threshold:
     return evalThreshold(O, In);
+  case OpKind::QThreshold:
+    return evalQThreshold(O, In);
   case OpKind::Unpack:
     return evalUnpack(O, *In[UnpackOp::xIndex]);
   case OpKind::BConv:

@@ -105,6 +105,19 @@ KernelCall lowerThreshold(const Op &O) {
       });
 }
 
+KernelCall lowerQThreshold(const Op &O) {
+  xn_qthreshold_params P{};
+  splitNCS(dimsOf(O, QThresholdOp::xIndex), P.n, P.c, P.spatial);
+  P.qtype = QThresholdOp(O).x()->type().Elem == ElemType::I8 ? XN_QTYPE_I8 : XN_QTYPE_U8;
+  Args A{KernelArg::operand(QThresholdOp::xIndex), KernelArg::operand(QThresholdOp::threshIndex),
+         KernelArg::operand(QThresholdOp::dirIndex)};
+  return makeCall<KernelId::QThreshold>(
+      P, A, [](const xn_qthreshold_params *Q, const void *const *In, void *Out) {
+        xn_qthreshold(Q, In[0], static_cast<const int32_t *>(In[1]),
+                      static_cast<const int32_t *>(In[2]), bitsOut(Out));
+      });
+}
+
 KernelCall lowerUnpack(const Op &O) {
   xn_unpack_params P{};
   splitNCS(dimsOf(O, UnpackOp::xIndex), P.n, P.c, P.spatial);
@@ -225,6 +238,8 @@ llvm::Expected<KernelCall> lowerBinaryOpToKernel(const Op &O) {
   switch (O.kind()) {
   case OpKind::Threshold:
     return lowerThreshold(O);
+  case OpKind::QThreshold:
+    return lowerQThreshold(O);
   case OpKind::Unpack:
     return lowerUnpack(O);
   case OpKind::BConv:

@@ -51,7 +51,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-import fashion_data
 import training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -277,14 +276,7 @@ def main():
                     help="train on only the first N training images (smoke tests)")
     args = ap.parse_args()
 
-    torch.set_num_threads(2)
-    torch.manual_seed(SEED)
-    np.random.seed(SEED)
-
-    x_train, y_train = (torch.from_numpy(a) for a in fashion_data.load("train"))
-    if args.train_limit:
-        x_train, y_train = x_train[:args.train_limit], y_train[:args.train_limit]
-    x_test, y_test = (torch.from_numpy(a) for a in fashion_data.load("test"))
+    x_train, y_train, x_test, y_test = training.fashion_setup(SEED, args.train_limit)
 
     model = ARCHS[args.arch]()
     nparams = sum(p.numel() for p in model.parameters())

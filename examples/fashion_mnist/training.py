@@ -31,3 +31,21 @@ def train(model, x_train, y_train, epochs, batch_size, lr, seed, loss_fn=F.cross
         print(f"epoch {epoch + 1}/{epochs}: train loss {total_loss / len(x_train):.4f}, "
               f"{time.time() - t0:.1f} s elapsed", flush=True)
     return time.time() - t0
+
+
+def fashion_setup(seed, train_limit=0):
+    """The Fashion-MNIST scripts' common start: 2 threads, torch and numpy seeded; returns
+    (x_train, y_train, x_test, y_test) as tensors, the training set cut to its first
+    train_limit images when that is not 0."""
+    import numpy as np
+
+    import fashion_data
+
+    torch.set_num_threads(2)
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    x_train, y_train = (torch.from_numpy(a) for a in fashion_data.load("train"))
+    if train_limit:
+        x_train, y_train = x_train[:train_limit], y_train[:train_limit]
+    x_test, y_test = (torch.from_numpy(a) for a in fashion_data.load("test"))
+    return x_train, y_train, x_test, y_test

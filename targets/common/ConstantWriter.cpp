@@ -11,9 +11,15 @@ namespace xnorc {
 
 std::string writeConstantArray(const std::string &Symbol, const Tensor &T) {
   const bool IsFloat = T.elem() == ElemType::F32;
+  // Each element type in its own C type: reading 8-bit data as int64 would run past
+  // the tensor's bytes.
   const char *CType = IsFloat                     ? "float"
                       : T.elem() == ElemType::B1  ? "uint64_t"
                       : T.elem() == ElemType::I32 ? "int32_t"
+                      : T.elem() == ElemType::I8  ? "int8_t"
+                      : T.elem() == ElemType::U8  ? "uint8_t"
+                      : T.elem() == ElemType::I16 ? "int16_t"
+                      : T.elem() == ElemType::U16 ? "uint16_t"
                                                   : "int64_t";
   int64_t N = T.elem() == ElemType::B1 ? T.bytes().size() / 8 : T.size();
   std::string Out = fmt::format("alignas(64) static const {} {}[{}] = {{", CType, Symbol,
@@ -31,8 +37,10 @@ std::string writeConstantArray(const std::string &Symbol, const Tensor &T) {
       // INT32_MIN has no literal form: spell it as an expression.
       Out += T.data<int32_t>()[I] == INT32_MIN ? "(-2147483647 - 1)"
                                                : std::to_string(T.data<int32_t>()[I]);
-    else
+    else if (T.elem() == ElemType::I64)
       Out += fmt::format("{}ll", T.data<int64_t>()[I]);
+    else
+      Out += std::to_string(T.getAsInt(I));
     Out += ",";
   }
   if (N == 0)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Test-set accuracy of the compiled Fashion-MNIST XNOR/BWN/sparse models vs PyTorch.
+"""Test-set accuracy of the compiled Fashion-MNIST XNOR/BWN/sparse/8-bit models vs PyTorch.
 
 For every shipped model (examples/fashion_mnist/{xnor_model,bwn_model,xnor_qonnx}.onnx, and
 train_sparse.py's ternary_model.onnx and pruned{50,75,90}_model.onnx)
@@ -21,6 +21,10 @@ rounding in the float layers before the Sign can flip it). A model/target passes
 * the accuracy equals PyTorch's to within the number of tie images, and
 * the logits of the first 8 test images (= samples.npy) match
   ``<arch>_expected_logits.npy`` (rtol 1e-4, atol 1e-4) -- unless one is a tie.
+
+The 8-bit model of train_int8.py (``--models int8``) is judged against ONNX Runtime instead:
+its stored logits for all 10,000 images (``int8_ort_ref.npz``) must equal the compiled
+program's bit for bit (ORT_REFERENCE below).
 
 Targets that ``xnorc --list-targets`` does not list are skipped with a reason.
 The last line is ``accuracy: N checks, P passed, F failed``; exit 1 on failure.
@@ -57,11 +61,19 @@ MODELS = {
     "pruned50": ("pruned50_model.onnx", "pruned50"),
     "pruned75": ("pruned75_model.onnx", "pruned75"),
     "pruned90": ("pruned90_model.onnx", "pruned90"),
+    # train_int8.py: 8-bit first conv and classifier (QDQ), binary middle layers.
+    "int8": ("int8_model.onnx", "int8"),
 }
+# Models whose reference is ONNX Runtime on the exported model (<prefix>_ort_ref.npz: logits of
+# all 10,000 images), not PyTorch: their integer layers are ORT's arithmetic, which PyTorch's
+# fake quantization only approximates (train_int8.py). The compiled logits must equal ORT's
+# bit for bit, so there are no ties to excuse.
+ORT_REFERENCE = {"int8"}
 # What --models defaults to (the sparse models have their own suites: docs/Testing.md).
-DEFAULT_MODELS = ("xnor", "bwn", "qonnx")
+DEFAULT_MODELS = ("xnor", "bwn", "qonnx", "int8")
 # model -> {target: why it is not checked there}
-UNSUPPORTED = {"ternary": {"hls": "ternary weights have no streaming layer"}}
+UNSUPPORTED = {"ternary": {"hls": "ternary weights have no streaming layer"},
+               "int8": {"hls": "the HLS target has no 8-bit layers"}}
 TIE_MARGIN = 1e-4  # top-2 logits closer than this: either class is right
 SIGN_EPS = 1e-5  # |Sign input| below this: float rounding may flip it
 RUN_TIMEOUT = 600
@@ -89,11 +101,27 @@ def tie_reason(ref: dict, i: int) -> str:
     return ""
 
 
+def check_ort(args, prefix: str, label: str, logits: np.ndarray, labels: np.ndarray,
+              times: str) -> bool:
+    """Compiled logits against ONNX Runtime's, bit for bit (ORT_REFERENCE models)."""
+    n = len(labels)
+    ref = np.load(args.model_dir / f"{prefix}_ort_ref.npz")["logits"][:n]
+    preds, ort_preds = logits.argmax(1), ref.argmax(1)
+    rows = np.nonzero((logits != ref).any(1))[0]
+    acc, ort_acc = float((preds == labels).mean()), float((ort_preds == labels).mean())
+    status = "FAIL" if len(rows) else "PASS"
+    print(f"{status} {label}: accuracy {acc * 100:.2f}% (ONNX Runtime {ort_acc * 100:.2f}%) on "
+          f"{n} images; logits differ from ONNX Runtime's on {len(rows)} image(s), predictions "
+          f"on {int((preds != ort_preds).sum())}; {times}")
+    for i in rows[:MAX_LISTED]:
+        print(f"    image {int(i)}: compiled {logits[i].tolist()}, ONNX Runtime {ref[i].tolist()}")
+    return not len(rows)
+
+
 def check(args, name: str, target: str, images: Path, labels: np.ndarray) -> bool:
     onnx_file, prefix = MODELS[name]
     model = args.model_dir / onnx_file
     n = len(labels)
-    ref = load_reference(args.model_dir, prefix, n)
     label = f"{name}/{target}"
     work = harness.fresh_dir(args.work / f"{name}-{target}")
     gen = work / "gen"
@@ -117,6 +145,10 @@ def check(args, name: str, target: str, images: Path, labels: np.ndarray) -> boo
         return False
     t2 = time.time()
     logits = np.load(out / "output0.npy").reshape(n, -1)
+    if name in ORT_REFERENCE:
+        return check_ort(args, prefix, label, logits, labels,
+                         f"build {t1 - t0:.1f} s, run {t2 - t1:.2f} s")
+    ref = load_reference(args.model_dir, prefix, n)
     preds = logits.argmax(1)
     acc = float((preds == labels).mean())
     torch_acc = float((ref["preds"] == labels).mean())

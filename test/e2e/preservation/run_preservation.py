@@ -343,8 +343,34 @@ def m_dead_float():
     return b
 
 
+def m_qdq_sign():
+    """8-bit activations read by binary layers (quantized-sign-bits): a u8 tensor signed
+    directly (threshold at the zero point, q == zp -> +1), and a per-channel i8 tensor through
+    MaxPool -> BN (gamma < 0 on channel 1) -> Sign; scales coarse enough that many q equal zp."""
+    b = Builder("qdq_sign", 12)
+    x = b.input([2, 3, 8, 8])
+
+    def typed(arr, base):
+        name = b.fresh(base)
+        b.inits.append(numpy_helper.from_array(np.asarray(arr), name))
+        return name
+
+    s, zp = typed(np.array(0.25, np.float32), "s"), typed(np.array(131, np.uint8), "zp")
+    q = b.node("QuantizeLinear", [x, s, zp])
+    h, a = b.bin_conv(b.sign(b.node("DequantizeLinear", [q, s, zp])), 3, 65)
+    y1 = b.bn(h, 65, a, 27, neg=(4,))
+    b.output(y1, [2, 65, 8, 8])
+    sc = typed(np.array([0.5, 0.125, 0.0625], np.float32), "s")
+    zc = typed(np.array([-3, 0, 7], np.int8), "zp")
+    q = b.node("QuantizeLinear", [x, sc, zc], axis=1)
+    h = b.maxpool(b.node("DequantizeLinear", [q, sc, zc], axis=1))
+    h, a = b.bin_conv(b.sign(b.bn(h, 3)), 3, 5)
+    b.output(b.bn(h, 5, a, 27, neg=()), [2, 5, 4, 4])
+    return b
+
+
 MODELS = [m_xnor_pool_after, m_xnor_pool_before, m_one_padding, m_bireal, m_bwn, m_dense,
-          m_rsign, m_bipolar, m_cnv, m_pruned, m_dead_float]
+          m_rsign, m_bipolar, m_cnv, m_pruned, m_dead_float, m_qdq_sign]
 
 
 def random_inputs(model: onnx.ModelProto, seed: int) -> list[np.ndarray]:

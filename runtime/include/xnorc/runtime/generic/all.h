@@ -19,6 +19,7 @@
 #include "pad.h"
 #include "pool.h"
 #include "qlinear.h"
+#include "qthreshold.h"
 #include "reduce.h"
 #include "softmax.h"
 #include "slice.h"

@@ -44,6 +44,28 @@ inline int64_t xn_popcount_words(const uint64_t *a, int64_t n) {
   F(int64_t, spatial) /* product of the spatial dims (1 for a rank-2 [N, C] tensor) */
 XN_DECLARE_PARAMS(xn_threshold_params, XN_THRESHOLD_PARAMS)
 
+// The packing walk the threshold kernels share: element i of [n][c][spatial] (i counted over
+// the whole tensor) becomes the bit minus_one(c, i) (1 = -1) of channel c at its pixel in
+// [n][spatial][ceil(c/64)], tail bits 0. Channel-outer: x is read contiguously and each channel
+// ORs one bit into a word per pixel.
+template <class MinusOne>
+inline void xn_pack_channels(int64_t n, int64_t c, int64_t spatial, uint64_t *y,
+                             MinusOne minus_one) {
+  const int64_t cw = xn_bit_words(c);
+  for (int64_t b = 0; b < n; ++b) {
+    uint64_t *yn = y + b * spatial * cw;
+    for (int64_t i = 0; i < spatial * cw; ++i)
+      yn[i] = 0;
+    for (int64_t ch = 0; ch < c; ++ch) {
+      const int64_t base = (b * c + ch) * spatial;
+      uint64_t *yc = yn + ch / 64;
+      const int shift = (int)(ch % 64);
+      for (int64_t s = 0; s < spatial; ++s)
+        yc[s * cw] |= (uint64_t)minus_one(ch, base + s) << shift;
+    }
+  }
+}
+
 // x is float [n][c][spatial]. Output bit is 0 (+1) where
 // (dir[c] > 0 ? x >= tau[c] : x <= tau[c]), else 1 (-1). tau NULL means all 0 and dir NULL
 // means all +1, which together give sign(x) with sign(0) = +1 (XNOR-MATH.md, trap 1).
@@ -51,28 +73,10 @@ XN_DECLARE_PARAMS(xn_threshold_params, XN_THRESHOLD_PARAMS)
 // Output [n][spatial][ceil(c/64)], tail bits 0.
 inline void xn_threshold(const xn_threshold_params *p, const float *x, const float *tau,
                          const float *dir, uint64_t *y) {
-  const int64_t cw = xn_bit_words(p->c);
-  const int64_t s_n = p->spatial;
-  // Channel-outer: x is read contiguously; each channel ORs one bit into a word per pixel.
-  for (int64_t n = 0; n < p->n; ++n) {
-    uint64_t *yn = y + n * s_n * cw;
-    for (int64_t i = 0; i < s_n * cw; ++i)
-      yn[i] = 0;
-    for (int64_t c = 0; c < p->c; ++c) {
-      const float *xc = x + (n * p->c + c) * s_n;
-      const float t = tau ? tau[c] : 0.0f;
-      const bool ge = dir ? dir[c] > 0.0f : true;
-      uint64_t *yc = yn + c / 64;
-      const int shift = (int)(c % 64);
-      if (ge) {
-        for (int64_t s = 0; s < s_n; ++s)
-          yc[s * cw] |= (uint64_t)(!(xc[s] >= t)) << shift;
-      } else {
-        for (int64_t s = 0; s < s_n; ++s)
-          yc[s * cw] |= (uint64_t)(!(xc[s] <= t)) << shift;
-      }
-    }
-  }
+  xn_pack_channels(p->n, p->c, p->spatial, y, [=](int64_t c, int64_t i) {
+    const float t = tau ? tau[c] : 0.0f;
+    return (dir ? dir[c] > 0.0f : true) ? !(x[i] >= t) : !(x[i] <= t);
+  });
 }
 
 #define XN_UNPACK_PARAMS(F, A)                                                                     \
