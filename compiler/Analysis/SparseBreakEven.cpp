@@ -40,19 +40,26 @@ std::optional<double> sparseBreakEven(llvm::StringRef Target, OpKind Kind) {
   return std::nullopt;
 }
 
-std::optional<double> zeroWeightShare(const Op &O) {
-  if (!isa<ConvOp>(O) && !isa<GemmOp>(O))
-    return std::nullopt;
-  std::optional<LayerSparsity> L = analyzeLayer(O);
-  if (!L || L->Weights == 0)
-    return std::nullopt;
-  return static_cast<double>(L->ZeroWeights) / static_cast<double>(L->Weights);
+namespace {
+bool reaches(const Op &O, const LayerSparsity &L, llvm::StringRef Target) {
+  if ((!isa<ConvOp>(O) && !isa<GemmOp>(O)) || L.Weights == 0)
+    return false;
+  std::optional<double> Even = sparseBreakEven(Target, O.kind());
+  return Even && static_cast<double>(L.ZeroWeights) >= *Even * static_cast<double>(L.Weights);
 }
+} // namespace
 
 bool pastSparseBreakEven(const Op &O, llvm::StringRef Target) {
-  std::optional<double> Share = zeroWeightShare(O);
-  std::optional<double> Even = sparseBreakEven(Target, O.kind());
-  return Share && Even && *Share >= *Even;
+  std::optional<LayerSparsity> L = analyzeLayer(O);
+  return L && reaches(O, *L, Target);
+}
+
+std::vector<std::string> sparseKernelIsas(const Op &O, const LayerSparsity &L) {
+  std::vector<std::string> Isas;
+  for (const BreakEven &B : Table)
+    if (B.Kind == O.kind() && reaches(O, L, B.Target))
+      Isas.push_back(B.Target);
+  return Isas;
 }
 
 } // namespace xnorc

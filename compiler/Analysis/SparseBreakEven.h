@@ -14,6 +14,8 @@
 
 #include <llvm/ADT/StringRef.h>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace xnorc {
 
@@ -22,12 +24,13 @@ namespace xnorc {
 /// sparse kernel never won at the sparsities measured (or was not measured).
 std::optional<double> sparseBreakEven(llvm::StringRef Target, OpKind Kind);
 
-/// The share of zero weights of a float Conv's or Gemm's constant weights, or nothing
-/// for other ops.
-std::optional<double> zeroWeightShare(const Op &O);
+struct LayerSparsity;
 
 /// Whether O (a float Conv or Gemm with constant weights) reaches Target's break-even.
 bool pastSparseBreakEven(const Op &O, llvm::StringRef Target);
+
+/// The ISAs of the table whose break-even O, analysed as L, reaches.
+std::vector<std::string> sparseKernelIsas(const Op &O, const LayerSparsity &L);
 
 } // namespace xnorc
 

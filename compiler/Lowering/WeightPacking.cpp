@@ -5,7 +5,7 @@
 #include "xnorc/runtime/common/neon_pack.h"
 #include "xnorc/runtime/common/oc_blocked.h"
 #include "xnorc/runtime/common/oc_tconv_walk.h"
-#include "xnorc/runtime/common/sparse_pack.h"
+#include "xnorc/runtime/generic/sparse.h"
 
 #include <cassert>
 #include <llvm/Support/ErrorHandling.h>
@@ -122,7 +122,9 @@ bool supportsConstGemm(const Op &O) {
 }
 
 bool supportsSparseConv(const Op &O) {
-  return supportsFloatConv(O) && product(weightDims(O), 1) <= XN_SPARSE_MAX_COLS;
+  const Shape &D = weightDims(O);
+  return supportsFloatConv(O) && product(D, 1) <= XN_SPARSE_MAX_COLS &&
+         product(D, 2) <= XN_SPARSE_MAX_TAPS;
 }
 
 bool supportsSparseGemm(const Op &O) {

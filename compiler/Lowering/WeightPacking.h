@@ -40,7 +40,8 @@ bool supportsNeonGemm(const Op &O);
 bool supportsX86QConv(const Op &O);
 bool supportsX86QGemm(const Op &O);
 /// supportsFloatConv / supportsConstGemm with at most XN_SPARSE_MAX_COLS weights per output
-/// channel (the sparse kernels' uint16 indices, common/sparse_pack.h).
+/// channel (the sparse kernels' uint16 indices, common/sparse_pack.h), convs with at most
+/// XN_SPARSE_MAX_TAPS taps (generic/sparse.h).
 bool supportsSparseConv(const Op &O);
 bool supportsSparseGemm(const Op &O);
 

@@ -26,18 +26,44 @@ inline void xn_sparse_axpy(float *y, const float *x, float v, int64_t n, int64_t
       y[i] += v * x[i * step];
 }
 
-// The sparse conv's walk (group 1): for each image and output channel, the channel's plane
-// starts at its bias; each non-zero weight (in the dense kernel's order) then adds its
-// products to every output it reaches, one output row at a time through Axpy. Written as
-// a macro so the x86 kernels stamp it out with their target attribute and their Axpy inlined.
+// Kernel taps the sparse convs take (their per-tap table lives on the stack); the compiler
+// keeps convs with larger windows dense.
+#define XN_SPARSE_MAX_TAPS 64
+
+// Where one kernel tap reaches: the output ranges [lo, hi) per spatial dim whose input lies
+// inside the image, and the input offset of output 0 (per dim, strides applied by the walk).
+struct xn_sparse_tap {
+  int64_t lo[3], hi[3], off[3];
+};
+
+// The taps of a window, computed once per call rather than per non-zero weight.
+template <class P> inline void xn_sparse_taps(const P *p, xn_sparse_tap *t) {
+  const xn_window wd = xn_window_of(p);
+  const int64_t *k = wd.k;
+  for (int64_t tap = 0; tap < k[0] * k[1] * k[2]; ++tap) {
+    const int64_t kk[3] = {tap / (k[1] * k[2]), tap / k[2] % k[1], tap % k[2]};
+    for (int d = 0; d < 3; ++d) {
+      t[tap].off[d] = kk[d] * wd.dil[d] - wd.pad[d];
+      xn_tap_range(t[tap].off[d], wd.s[d], wd.out[d], 0, wd.in[d], &t[tap].lo[d], &t[tap].hi[d]);
+    }
+  }
+}
+
+// The sparse conv's walk (group 1, at most XN_SPARSE_MAX_TAPS taps): for each image and
+// output channel, the channel's plane starts at its bias; each non-zero weight (in the dense
+// kernel's order) then adds its products to every output it reaches, one output row at a time
+// through Axpy. A macro so the x86 kernels stamp it out with their target attribute and their
+// Axpy inlined.
 #define XN_SPARSE_CONV_DEFINE(Name, Attr, Axpy)                                                    \
   Attr void Name(const xn_conv_params *p, const float *x, const uint64_t *w, const float *bias,   \
                  float *y) {                                                                       \
     const xn_window wd = xn_window_of(p);                                                          \
-    const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad;     \
+    const int64_t *id = wd.in, *od = wd.out, *s = wd.s;                                            \
     const int64_t in_plane = id[0] * id[1] * id[2];                                                \
     const int64_t out_plane = od[0] * od[1] * od[2];                                               \
-    const int64_t ksize = k[0] * k[1] * k[2];                                                      \
+    const int64_t ksize = wd.k[0] * wd.k[1] * wd.k[2];                                             \
+    xn_sparse_tap taps[XN_SPARSE_MAX_TAPS];                                                        \
+    xn_sparse_taps(p, taps);                                                                       \
     const xn_sparse_view sw = xn_sparse_view_of(p->c_out, w);                                      \
     for (int64_t n = 0; n < p->n; ++n) {                                                           \
       const float *xn = x + n * p->c_in * in_plane;                                                \
@@ -48,22 +74,18 @@ inline void xn_sparse_axpy(float *y, const float *x, float v, int64_t n, int64_t
           ym[i] = b;                                                                               \
         const int32_t e_end = xn_sparse_row_start(sw, m + 1);                                      \
         for (int32_t e = xn_sparse_row_start(sw, m); e < e_end; ++e) {                             \
-          const int64_t col = xn_sparse_col(sw, e), tap = col % ksize;                             \
-          const int64_t kz = tap / (k[1] * k[2]), ky = tap / k[2] % k[1], kx = tap % k[2];         \
-          const float v = xn_sparse_value(sw, e);                                                  \
-          const float *xc = xn + col / ksize * in_plane;                                           \
-          int64_t z_lo, z_hi, y_lo, y_hi, x_lo, x_hi; /* outputs this tap reaches */               \
-          xn_tap_range(kz * dl[0] - pb[0], s[0], od[0], 0, id[0], &z_lo, &z_hi);                   \
-          xn_tap_range(ky * dl[1] - pb[1], s[1], od[1], 0, id[1], &y_lo, &y_hi);                   \
-          xn_tap_range(kx * dl[2] - pb[2], s[2], od[2], 0, id[2], &x_lo, &x_hi);                   \
-          if (x_lo >= x_hi)                                                                        \
+          const int64_t col = xn_sparse_col(sw, e), c = col / ksize;                               \
+          const xn_sparse_tap &t = taps[col - c * ksize];                                          \
+          if (t.lo[2] >= t.hi[2])                                                                  \
             continue;                                                                              \
-          for (int64_t oz = z_lo; oz < z_hi; ++oz) {                                               \
-            const int64_t iz = oz * s[0] + kz * dl[0] - pb[0];                                     \
-            for (int64_t oy = y_lo; oy < y_hi; ++oy) {                                             \
-              const int64_t iy = oy * s[1] + ky * dl[1] - pb[1];                                   \
-              const float *xrow = xc + (iz * id[1] + iy) * id[2] + x_lo * s[2] + kx * dl[2] - pb[2]; \
-              Axpy(ym + (oz * od[1] + oy) * od[2] + x_lo, xrow, v, x_hi - x_lo, s[2]);             \
+          const float v = xn_sparse_value(sw, e);                                                  \
+          const float *xc = xn + c * in_plane + t.lo[2] * s[2] + t.off[2];                         \
+          for (int64_t oz = t.lo[0]; oz < t.hi[0]; ++oz) {                                         \
+            const int64_t iz = oz * s[0] + t.off[0];                                               \
+            for (int64_t oy = t.lo[1]; oy < t.hi[1]; ++oy) {                                       \
+              const int64_t iy = oy * s[1] + t.off[1];                                             \
+              Axpy(ym + (oz * od[1] + oy) * od[2] + t.lo[2], xc + (iz * id[1] + iy) * id[2], v,    \
+                   t.hi[2] - t.lo[2], s[2]);                                                       \
             }                                                                                      \
           }                                                                                        \
         }                                                                                          \

@@ -38,7 +38,13 @@ __attribute__((target("avx2"))) static inline void xn_avx2_sparse_axpy(float *y,
     __asm__("" : "+x"(prod));
     _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), prod));
   }
-  xn_x86_sparse_axpy_strided(y + i, x + i, v, n - i, 1);
+  if (i < n) { // the tail in one masked vector: lanes below n - i
+    const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)),
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    __m256 prod = _mm256_mul_ps(vv, _mm256_maskload_ps(x + i, live));
+    __asm__("" : "+x"(prod));
+    _mm256_maskstore_ps(y + i, live, _mm256_add_ps(_mm256_maskload_ps(y + i, live), prod));
+  }
 }
 
 __attribute__((target("avx512f"))) static inline void xn_avx512_sparse_axpy(float *y,
