@@ -51,8 +51,8 @@ std::vector<float> prune(std::vector<float> w, int pct) {
   return w;
 }
 
-std::vector<uint64_t> packSparse(int64_t rows, int64_t cols, int64_t row_stride,
-                                 int64_t col_stride, const std::vector<float> &w) {
+std::vector<uint64_t> packSparse(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_stride,
+                                 const std::vector<float> &w) {
   const int64_t nnz = xn_sparse_count(rows, cols, row_stride, col_stride, w.data());
   std::vector<uint64_t> out((size_t)xn_sparse_packed_words(rows, nnz));
   xn_sparse_pack(rows, cols, row_stride, col_stride, w.data(), out.data());
@@ -144,7 +144,8 @@ int main(int argc, char **argv) {
         return timeIt([&] { f(&p, x.data(), ws.data(), b.data(), y.data()); }, min_time, reps);
       };
     };
-    run(L.name, "generic", "conv",
+    run(
+        L.name, "generic", "conv",
         [&](int pct) {
           const std::vector<float> w = prune(w0, pct);
           return timeIt([&] { xn_conv(&p, x.data(), w.data(), b.data(), y.data()); }, min_time,
@@ -152,7 +153,8 @@ int main(int argc, char **argv) {
         },
         sparseTime(xn_sparse_conv));
     if (has2)
-      run(L.name, "avx2", "conv",
+      run(
+          L.name, "avx2", "conv",
           [&](int pct) {
             const std::vector<float> w = prune(w0, pct);
             Aligned<float> wo(xn_avx2_conv_oc_packed_floats(&p));
@@ -162,7 +164,8 @@ int main(int argc, char **argv) {
           },
           sparseTime(xn_avx2_sparse_conv));
     if (has512)
-      run(L.name, "avx512", "conv",
+      run(
+          L.name, "avx512", "conv",
           [&](int pct) {
             const std::vector<float> w = prune(w0, pct);
             Aligned<float> wo(xn_avx512_conv_oc_packed_floats(&p));
@@ -186,10 +189,11 @@ int main(int argc, char **argv) {
     std::vector<float> y((size_t)L.n);
     auto sparse = [&](int pct) {
       const std::vector<uint64_t> bs = packSparse(L.n, L.k, L.k, 1, prune(b0, pct));
-      return timeIt([&] { xn_sparse_gemm(&p, a.data(), bs.data(), c.data(), y.data()); },
-                    min_time, reps);
+      return timeIt([&] { xn_sparse_gemm(&p, a.data(), bs.data(), c.data(), y.data()); }, min_time,
+                    reps);
     };
-    run(L.name, "generic", "gemm",
+    run(
+        L.name, "generic", "gemm",
         [&](int pct) {
           const std::vector<float> b = prune(b0, pct);
           return timeIt([&] { xn_gemm(&p, a.data(), b.data(), c.data(), y.data()); }, min_time,
@@ -197,7 +201,8 @@ int main(int argc, char **argv) {
         },
         sparse);
     if (has2)
-      run(L.name, "avx2", "gemm",
+      run(
+          L.name, "avx2", "gemm",
           [&](int pct) {
             const std::vector<float> b = prune(b0, pct);
             Aligned<float> bp(xn_avx2_gemm_packed_floats(&p));
@@ -207,7 +212,8 @@ int main(int argc, char **argv) {
           },
           sparse);
     if (has512)
-      run(L.name, "avx512", "gemm",
+      run(
+          L.name, "avx512", "gemm",
           [&](int pct) {
             const std::vector<float> b = prune(b0, pct);
             Aligned<float> bp(xn_avx512_gemm_packed_floats(&p));
@@ -245,8 +251,8 @@ int main(int argc, char **argv) {
     fprintf(f, "],\n  \"layers\": [\n");
     for (size_t j = 0; j < results.size(); ++j) {
       const Result &r = results[j];
-      fprintf(f, "    {\"layer\": \"%s\", \"target\": \"%s\", \"kernel\": \"%s\", ", r.shape.c_str(),
-              r.target.c_str(), r.kernel.c_str());
+      fprintf(f, "    {\"layer\": \"%s\", \"target\": \"%s\", \"kernel\": \"%s\", ",
+              r.shape.c_str(), r.target.c_str(), r.kernel.c_str());
       fprintf(f, "\"dense_seconds\": [");
       for (int i = 0; i < NumLevels; ++i)
         fprintf(f, "%s%.4g", i ? ", " : "", r.dense[i]);

@@ -295,7 +295,7 @@ std::string formatSparsityTable(const std::vector<LayerSparsity> &Layers,
   }
   for (const LayerSparsity &L : Layers)
     if (!L.SparseOn.empty())
-      Out += fmt::format("sparse kernel: {} ({} zero weights) on {}\n",
+      Out += fmt::format("sparse kernel: {}: {} zero weights, on {}\n",
                          terminalSafe(L.Name, /*KeepNewlines=*/false),
                          share(L.ZeroWeights, L.Weights), fmt::join(L.SparseOn, ", "));
   for (const PrunedLayer &P : Pruned)

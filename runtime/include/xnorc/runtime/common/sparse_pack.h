@@ -43,8 +43,8 @@ inline int64_t xn_sparse_count(int64_t rows, int64_t cols, int64_t row_stride, i
   return nnz;
 }
 
-// Packs w as above into out (xn_sparse_packed_words words; padding bytes are left as they are). A weight
-// that compares equal to zero (+0 or -0) is dropped.
+// Packs w as above into out (xn_sparse_packed_words words; padding bytes are left as they are). A
+// weight that compares equal to zero (+0 or -0) is dropped.
 inline void xn_sparse_pack(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_stride,
                            const float *w, uint64_t *out) {
   const int64_t nnz = xn_sparse_count(rows, cols, row_stride, col_stride, w);

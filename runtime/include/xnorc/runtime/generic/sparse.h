@@ -55,7 +55,7 @@ template <class P> inline void xn_sparse_taps(const P *p, xn_sparse_tap *t) {
 // through Axpy. A macro so the x86 kernels stamp it out with their target attribute and their
 // Axpy inlined.
 #define XN_SPARSE_CONV_DEFINE(Name, Attr, Axpy)                                                    \
-  Attr void Name(const xn_conv_params *p, const float *x, const uint64_t *w, const float *bias,   \
+  Attr void Name(const xn_conv_params *p, const float *x, const uint64_t *w, const float *bias,    \
                  float *y) {                                                                       \
     const xn_window wd = xn_window_of(p);                                                          \
     const int64_t *id = wd.in, *od = wd.out, *s = wd.s;                                            \

@@ -13,10 +13,8 @@
 #include <immintrin.h>
 
 // Strided rows, one output at a time; AVX-512 F brings FMA, which the asm keeps unused here too.
-__attribute__((target("avx2"))) static inline void xn_x86_sparse_axpy_strided(float *y,
-                                                                              const float *x,
-                                                                              float v, int64_t n,
-                                                                              int64_t step) {
+__attribute__((target("avx2"))) inline void
+xn_x86_sparse_axpy_strided(float *y, const float *x, float v, int64_t n, int64_t step) {
   for (int64_t i = 0; i < n; ++i) {
     float prod = v * x[i * step];
     __asm__("" : "+x"(prod));
@@ -24,9 +22,8 @@ __attribute__((target("avx2"))) static inline void xn_x86_sparse_axpy_strided(fl
   }
 }
 
-__attribute__((target("avx2"))) static inline void xn_avx2_sparse_axpy(float *y, const float *x,
-                                                                       float v, int64_t n,
-                                                                       int64_t step) {
+__attribute__((target("avx2"))) inline void xn_avx2_sparse_axpy(float *y, const float *x, float v,
+                                                                int64_t n, int64_t step) {
   if (step != 1) {
     xn_x86_sparse_axpy_strided(y, x, v, n, step);
     return;
@@ -47,10 +44,8 @@ __attribute__((target("avx2"))) static inline void xn_avx2_sparse_axpy(float *y,
   }
 }
 
-__attribute__((target("avx512f"))) static inline void xn_avx512_sparse_axpy(float *y,
-                                                                            const float *x,
-                                                                            float v, int64_t n,
-                                                                            int64_t step) {
+__attribute__((target("avx512f"))) inline void
+xn_avx512_sparse_axpy(float *y, const float *x, float v, int64_t n, int64_t step) {
   if (step != 1) {
     xn_x86_sparse_axpy_strided(y, x, v, n, step);
     return;
@@ -64,9 +59,9 @@ __attribute__((target("avx512f"))) static inline void xn_avx512_sparse_axpy(floa
   }
 }
 
-XN_SPARSE_CONV_DEFINE(xn_avx2_sparse_conv, __attribute__((target("avx2"))) static inline,
+XN_SPARSE_CONV_DEFINE(xn_avx2_sparse_conv, __attribute__((target("avx2"))) inline,
                       xn_avx2_sparse_axpy)
-XN_SPARSE_CONV_DEFINE(xn_avx512_sparse_conv, __attribute__((target("avx512f"))) static inline,
+XN_SPARSE_CONV_DEFINE(xn_avx512_sparse_conv, __attribute__((target("avx512f"))) inline,
                       xn_avx512_sparse_axpy)
 
 #endif // XNORC_RUNTIME_X86_SPARSE_H
