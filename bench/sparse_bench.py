@@ -17,7 +17,8 @@ train_xnor.py):
 
 For every target, each model is compiled (`xnorc M -o D --emit-main --target=T
 --target-opt sparse=S`: auto picks the sparse float kernels where a layer's zero weights
-reach the target's measured break-even, on / off forces them everywhere / nowhere), built
+reach the target's measured break-even, on / off forces them everywhere / nowhere; the
+baselines dense and xnor always run the dense kernels), built
 with `c++ -std=c++17 -O2` and run on one test image with `--repeat N` (the program prints
 its median latency). Constant bytes are counted in the generated C++ (every
 `static const T name[N]` array: sizeof(T) * N), i.e. what the firmware would hold.
@@ -116,7 +117,9 @@ def main():
             continue
         row = {}
         for name, _ in models:
-            prog, gen = build(xnorc, args.work, name, target, args.sparse)
+            # The baselines (dense, xnor) always run the dense kernels.
+            mode = "off" if name in BASELINE.values() else args.sparse
+            prog, gen = build(xnorc, args.work, name, target, mode)
             ms, _ = xnorc_latency(prog, inp, args.repeat)
             row[name] = {"ms": ms, "constant_bytes": constant_bytes(gen)}
         print(f"\n{target}:")
