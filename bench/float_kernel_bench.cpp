@@ -20,6 +20,7 @@
 #include "xnorc/runtime/x86/avx512_oc_conv.h"
 
 #include "bench_args.h"
+#include "bench_timing.h"
 
 #include <immintrin.h>
 
@@ -33,16 +34,9 @@
 #include <string>
 #include <vector>
 
-namespace {
+using namespace bench;
 
-// This thread's CPU time: the machine is shared, and time slices lost to other processes
-// would otherwise count against the kernel.
-double cpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-double since(double t0) { return cpuNow() - t0; }
+namespace {
 
 // ---- FMA ceilings (MAC/s): independent accumulators, an opaque operand ----
 
@@ -103,62 +97,17 @@ template <typename F> double best(F f, long rounds, int reps) {
   return b;
 }
 
-// Seconds per call: repeat until min_time has passed, best of reps.
-template <typename F> double timeIt(F f, double min_time, int reps) {
-  f();
-  double bestT = 1e30;
-  for (int r = 0; r < reps; ++r) {
-    long calls = 0;
-    const double t0 = cpuNow();
-    double s = 0;
-    do {
-      f();
-      ++calls;
-      s = since(t0);
-    } while (s < min_time);
-    bestT = std::min(bestT, s / calls);
-  }
-  return bestT;
-}
-
 bool cpuAvx512() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"); }
 bool cpuAvx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-
-uint64_t rng_state = 0x243F6A8885A308D3ull;
-float rndf() {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return (float)((rng_state >> 40) & 0xffff) / 32768.0f - 1.0f;
-}
-std::vector<float> randomVec(size_t n) {
-  std::vector<float> v(n);
-  for (float &f : v)
-    f = rndf();
-  return v;
-}
 
 std::vector<uint64_t> randomBits(size_t n) {
   std::vector<uint64_t> v(n);
   for (uint64_t &w : v) {
     rndf();
-    w = rng_state;
+    w = rngState();
   }
   return v;
 }
-
-// Packed weights as the generated code has them: 64-byte aligned (alignas(64) constants).
-// With malloc's 16-byte alignment every other 32- or 64-byte weight load would split a
-// cache line, which costs the x86 convs up to a third of their speed.
-template <typename T> struct Aligned {
-  struct Free {
-    void operator()(T *p) const { free(p); }
-  };
-  std::unique_ptr<T, Free> p;
-  explicit Aligned(size_t n)
-      : p(static_cast<T *>(aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64))) {}
-  T *data() const { return p.get(); }
-};
 
 struct ConvLayer {
   const char *name;

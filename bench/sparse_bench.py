@@ -3,6 +3,7 @@
 
     /usr/bin/python3 bench/sparse_bench.py [--xnorc build/bin/xnorc] [--work DIR]
                                            [--repeat N] [--targets generic,avx2,avx512]
+                                           [--sparse auto|on|off]
                                            [--json bench/results/sparse.json]
 
 Models (examples/fashion_mnist, written by train_sparse.py / train_float_cnn.py /
@@ -14,7 +15,10 @@ train_xnor.py):
   xnor      xnor_model.onnx, binary weights in the two middle convs
   ternary   ternary_model.onnx, the same network with ternary weights there
 
-For every target, each model is compiled (`xnorc M -o D --emit-main --target=T`), built
+For every target, each model is compiled (`xnorc M -o D --emit-main --target=T
+--target-opt sparse=S`: auto picks the sparse float kernels where a layer's zero weights
+reach the target's measured break-even, on / off forces them everywhere / nowhere; the
+baselines dense and xnor always run the dense kernels), built
 with `c++ -std=c++17 -O2` and run on one test image with `--repeat N` (the program prints
 its median latency). Constant bytes are counted in the generated C++ (every
 `static const T name[N]` array: sizeof(T) * N), i.e. what the firmware would hold.
@@ -36,7 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
-from model_bench import xnorc_latency  # noqa: E402
+from model_bench import run, xnorc_latency  # noqa: E402
 import harness  # noqa: E402
 
 EXAMPLE = os.path.join(ROOT, "examples", "fashion_mnist")
@@ -60,6 +64,19 @@ def constant_bytes(gen_dir):
     return total
 
 
+def build(xnorc, work, name, target, sparse):
+    """Compiles work/name.onnx for target (--target-opt sparse=...) and builds it; returns
+    the program and the generated code's folder."""
+    gen = os.path.join(work, f"{name}-{target}")
+    shutil.rmtree(gen, ignore_errors=True)
+    run([xnorc, os.path.join(work, name + ".onnx"), "-o", gen, "--name", name, "--emit-main",
+         "--target=" + target, "--target-opt", "sparse=" + sparse, "--quiet"])
+    prog = os.path.join(gen, "prog")
+    run(["c++", "-std=c++17", "-O2", "-o", prog] +
+        [os.path.join(gen, f) for f in sorted(os.listdir(gen)) if f.endswith(".cpp")])
+    return prog, gen
+
+
 def cpu_name():
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -78,6 +95,9 @@ def main():
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--targets", default="generic,avx2,avx512")
     ap.add_argument("--json", default="")
+    ap.add_argument("--sparse", default="auto", choices=["auto", "on", "off"],
+                    help="--target-opt sparse=: the measured choice, or every float layer sparse "
+                         "/ dense")
     args = ap.parse_args()
     xnorc = os.path.abspath(args.xnorc)
     shutil.rmtree(args.work, ignore_errors=True)
@@ -87,7 +107,8 @@ def main():
     models = [(n, f) for n, f in MODELS if os.path.exists(os.path.join(EXAMPLE, f))]
     for n, f in models:
         shutil.copy(os.path.join(EXAMPLE, f), os.path.join(args.work, n + ".onnx"))
-    print(f"CPU: {cpu_name()}; {args.repeat} runs per median; one image [1,1,28,28]")
+    print(f"CPU: {cpu_name()}; {args.repeat} runs per median; one image [1,1,28,28]; "
+          f"sparse={args.sparse}")
     results = []
     for target in args.targets.split(","):
         if harness.missing_cpu_flags(target):
@@ -96,8 +117,10 @@ def main():
             continue
         row = {}
         for name, _ in models:
-            ms, _, _, _ = xnorc_latency(xnorc, args.work, name, target, 1, args.repeat, inp)
-            gen = os.path.join(args.work, f"{name}-{target}")
+            # The baselines (dense, xnor) always run the dense kernels.
+            mode = "off" if name in BASELINE.values() else args.sparse
+            prog, gen = build(xnorc, args.work, name, target, mode)
+            ms, _ = xnorc_latency(prog, inp, args.repeat)
             row[name] = {"ms": ms, "constant_bytes": constant_bytes(gen)}
         print(f"\n{target}:")
         print(f"  {'model':<9} {'median ms':>10} {'const bytes':>12}   vs    time ratio  "
@@ -113,7 +136,8 @@ def main():
             results.append({"target": target, "model": name, **r, "baseline": base})
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"cpu": cpu_name(), "repeat": args.repeat, "results": results}, f, indent=1)
+            json.dump({"cpu": cpu_name(), "repeat": args.repeat, "sparse": args.sparse,
+                       "results": results}, f, indent=1)
     return 0
 
 

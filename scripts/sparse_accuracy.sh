@@ -10,7 +10,8 @@ build=${1:-$root/build}
 work="${TMPDIR:-/tmp}/xnorc-sparse-accuracy"
 models=ternary,pruned50,pruned75,pruned90
 /usr/bin/python3 "$root/test/accuracy/run_accuracy.py" --xnorc "$build/bin/xnorc" \
-  --cxx "${CXX:-c++}" --work "$work/x86" --targets generic,avx2,avx512 --models "$models"
+  --cxx "${CXX:-c++}" --work "$work/x86" --targets generic,avx2,avx512 --models "$models" \
+  --xnorc-arg=--target-opt=sparse=on
 for arch in aarch64 armv7; do
   target=neon
   [ "$arch" = armv7 ] && target=neon-armv7

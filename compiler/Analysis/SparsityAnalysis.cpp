@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/SparsityAnalysis.h"
+#include "compiler/Analysis/SparseBreakEven.h"
 
 #include "compiler/IR/OpSchema.h"
 #include "compiler/IR/OpViews.h"
@@ -232,6 +233,7 @@ std::vector<LayerSparsity> analyzeSparsity(const Graph &G) {
   std::unordered_map<const Op *, size_t> Index;
   for (const Op *O : G.ops())
     if (auto S = analyzeLayer(*O)) {
+      S->SparseOn = sparseKernelIsas(*O, *S);
       Index[O] = Out.size();
       Out.push_back(std::move(*S));
     }
@@ -291,6 +293,11 @@ std::string formatSparsityTable(const std::vector<LayerSparsity> &Layers,
                        ofTotal(L.count(L.Dead), L.OutChannels),
                        ofTotal(L.count(L.UnreadInput), L.InChannels), fmt::join(Blocks, ", "));
   }
+  for (const LayerSparsity &L : Layers)
+    if (!L.SparseOn.empty())
+      Out += fmt::format("sparse kernel: {}: {} zero weights, on {}\n",
+                         terminalSafe(L.Name, /*KeepNewlines=*/false),
+                         share(L.ZeroWeights, L.Weights), fmt::join(L.SparseOn, ", "));
   for (const PrunedLayer &P : Pruned)
     Out += fmt::format("pruned: {}: {} -> {} output channels\n",
                        terminalSafe(P.Layer, /*KeepNewlines=*/false), P.Before, P.After);
@@ -322,6 +329,10 @@ void writeSparsityJson(llvm::json::OStream &J, const std::vector<LayerSparsity> 
         Indices("constant_channels", Constant);
         Indices("dead_channels", L.Dead);
         Indices("unread_input_channels", L.UnreadInput);
+        J.attributeArray("sparse_kernel_on", [&] {
+          for (const std::string &Isa : L.SparseOn)
+            J.value(Isa);
+        });
         J.attributeArray("blocks", [&] {
           for (const BlockSparsity &B : L.Blocks)
             J.object([&] {

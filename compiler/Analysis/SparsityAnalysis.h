@@ -53,6 +53,9 @@ struct LayerSparsity {
   std::vector<bool> UnreadInput; ///< per input channel: no non-constant filter reads it
   std::vector<bool> Dead;        ///< per output channel: nothing downstream reads it
   std::vector<BlockSparsity> Blocks;
+  /// The CPU ISAs ("generic", "avx2", "avx512") whose sparse kernel the layer runs under
+  /// --target-opt sparse=auto: those whose measured break-even it reaches (SparseBreakEven.h).
+  std::vector<std::string> SparseOn;
 
   int64_t count(const std::vector<bool> &V) const;
   int64_t constantChannels() const;

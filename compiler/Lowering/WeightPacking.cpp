@@ -6,6 +6,7 @@
 #include "xnorc/runtime/common/oc_blocked.h"
 #include "xnorc/runtime/common/oc_tconv_walk.h"
 #include "xnorc/runtime/x86/glue_common.h"
+#include "xnorc/runtime/generic/sparse.h"
 
 #include <cassert>
 #include <llvm/Support/ErrorHandling.h>
@@ -125,6 +126,43 @@ bool supportsX86ConvMaxPool(const Op &O) {
 
 bool supportsConstGemm(const Op &O) {
   return constantWeights(O) && weights(O).type().Elem == ElemType::F32 && weightDims(O).size() == 2;
+}
+
+bool supportsSparseConv(const Op &O) {
+  const Shape &D = weightDims(O);
+  return supportsFloatConv(O) && product(D, 1) <= XN_SPARSE_MAX_COLS &&
+         product(D, 2) <= XN_SPARSE_MAX_TAPS;
+}
+
+bool supportsSparseGemm(const Op &O) {
+  const Shape &D = weightDims(O);
+  return supportsConstGemm(O) && D[GemmOp(O).transB() ? 1 : 0] <= XN_SPARSE_MAX_COLS;
+}
+
+namespace {
+/// Rows output channels of Cols weights at W[r * RowStride + c * ColStride] as CSR.
+void packSparse(const Op &O, KernelCall &Call, int64_t Rows, int64_t Cols, int64_t RowStride,
+                int64_t ColStride) {
+  const float *W = weights(O).constant().data<float>();
+  const int64_t Nnz = xn_sparse_count(Rows, Cols, RowStride, ColStride, W);
+  Tensor Packed = bitWords(static_cast<size_t>(xn_sparse_packed_words(Rows, Nnz)));
+  xn_sparse_pack(Rows, Cols, RowStride, ColStride, W, Packed.data<uint64_t>());
+  setPacked(O, Call, std::move(Packed));
+}
+} // namespace
+
+void packSparseConv(const Op &O, KernelCall &Call) {
+  const Shape &D = weightDims(O); // [M, C, k...]
+  const int64_t Cols = product(D, 1);
+  packSparse(O, Call, D[0], Cols, Cols, 1);
+}
+
+void packSparseGemm(const Op &O, KernelCall &Call) {
+  const Shape &D = weightDims(O); // [N, K] when trans_b, else [K, N]
+  if (GemmOp(O).transB())
+    packSparse(O, Call, D[0], D[1], D[1], 1);
+  else
+    packSparse(O, Call, D[1], D[0], 1, D[1]);
 }
 
 bool supportsNeonGemm(const Op &O) { return supportsConstGemm(O) && GemmOp(O).transA() == 0; }

@@ -42,8 +42,17 @@ bool supportsNeonGemm(const Op &O);
 /// 8-bit qconv (ungrouped) / qgemm with constant w, x and w u8 or i8 (common/q8_walk.h).
 bool supportsQ8Conv(const Op &O);
 bool supportsQ8Gemm(const Op &O);
+/// supportsFloatConv / supportsConstGemm with at most XN_SPARSE_MAX_COLS weights per output
+/// channel (the sparse kernels' uint16 indices, common/sparse_pack.h), convs with at most
+/// XN_SPARSE_MAX_TAPS taps (generic/sparse.h).
+bool supportsSparseConv(const Op &O);
+bool supportsSparseGemm(const Op &O);
 
 // ---- weight packers ----
+/// Float conv / Gemm weights as compressed sparse rows over the output channels
+/// (common/sparse_pack.h).
+void packSparseConv(const Op &O, KernelCall &Call);
+void packSparseGemm(const Op &O, KernelCall &Call);
 /// Ternary levels of bconv(_threshold) / bdense(_threshold) into common/oc_tconv_walk.h's
 /// sign and mask planes, in blocks of Lanes output channels (1: generic/tconv.h).
 void packOcTernary(const Op &O, KernelCall &Call, int64_t Lanes);

@@ -1,5 +1,6 @@
 //===- CpuTarget.cpp - Kernel choice, headers, options of CPU targets -----===//
 #include "targets/common/CpuTarget.h"
+#include "compiler/Analysis/SparseBreakEven.h"
 #include "passes/Pass.h"
 #include "targets/common/CppEmitter.h"
 
@@ -8,12 +9,20 @@
 namespace xnorc {
 
 std::vector<TargetOption> CpuTarget::options() const {
-  return {{"extra-passes", "comma-separated passes appended to the pipeline (--passes)", {}}};
+  return {{"extra-passes", "comma-separated passes appended to the pipeline (--passes)", {}},
+          {"sparse",
+           "sparse float conv / Gemm kernels: auto (layers past the measured break-even), off "
+           "or on (every layer they take)",
+           {"auto", "off", "on"}}};
 }
 
 llvm::Error CpuTarget::setOption(llvm::StringRef Key, llvm::StringRef Value) {
   if (Key == "extra-passes") {
     ExtraPasses = Value.str();
+    return llvm::Error::success();
+  }
+  if (Key == "sparse") {
+    Sparse = Value == "on" ? SparseMode::On : Value == "off" ? SparseMode::Off : SparseMode::Auto;
     return llvm::Error::success();
   }
   return Target::setOption(Key, Value);
@@ -36,6 +45,10 @@ llvm::Expected<KernelCall> CpuTarget::lower(const Op &O) const {
   auto Call = lowerToKernel(O);
   if (!Call)
     return Call.takeError();
+  if (std::optional<KernelId> S = sparseKernel(O)) {
+    retargetCall(O, *Call, *S);
+    return Call;
+  }
   for (const KernelChoice &C : kernelChoices()) {
     const KernelInfo &K = kernelInfo(C.Id);
     assert(K.Isa == Isa && "a target lists a kernel of another ISA");
@@ -45,6 +58,25 @@ llvm::Expected<KernelCall> CpuTarget::lower(const Op &O) const {
     }
   }
   return Call;
+}
+
+std::optional<KernelId> CpuTarget::sparseKernel(const Op &O) const {
+  if (Sparse == SparseMode::Off || (O.kind() != OpKind::Conv && O.kind() != OpKind::Gemm))
+    return std::nullopt;
+  const char *IsaName = "generic";
+  KernelId Id = O.kind() == OpKind::Gemm ? KernelId::SparseGemm : KernelId::SparseConv;
+  if (Isa == KernelIsa::Avx2 || Isa == KernelIsa::Avx512) {
+    const bool Wide = Isa == KernelIsa::Avx512;
+    IsaName = Wide ? "avx512" : "avx2";
+    if (O.kind() == OpKind::Conv)
+      Id = Wide ? KernelId::Avx512SparseConv : KernelId::Avx2SparseConv;
+  } else if (Isa == KernelIsa::Neon) {
+    IsaName = "neon";
+  }
+  if (!kernelInfo(Id).implements(O) ||
+      (Sparse == SparseMode::Auto && !pastSparseBreakEven(O, IsaName)))
+    return std::nullopt;
+  return Id;
 }
 
 std::vector<std::string> CpuTarget::headersFor(const KernelCall &Call) const {

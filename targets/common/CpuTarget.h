@@ -16,6 +16,7 @@
 #include "targets/Target.h"
 
 #include <functional>
+#include <optional>
 
 namespace xnorc {
 
@@ -68,7 +69,13 @@ protected:
   std::string PeakHeader = "generic/peak.h";
 
 private:
+  /// The sparse kernel O runs under --target-opt sparse= (auto: where its share of zero
+  /// weights reaches the break-even measured for this ISA, compiler/Analysis/SparseBreakEven),
+  /// if any.
+  std::optional<KernelId> sparseKernel(const Op &O) const;
+
   std::string ExtraPasses; ///< --target-opt extra-passes=a,b
+  enum class SparseMode { Auto, Off, On } Sparse = SparseMode::Auto;
 };
 
 } // namespace xnorc

@@ -31,7 +31,8 @@ The last line is ``accuracy: N checks, P passed, F failed``; exit 1 on failure.
 
 Usage:
   /usr/bin/python3 test/accuracy/run_accuracy.py --xnorc build/bin/xnorc --cxx c++ \\
-      --work /tmp/acc [--limit N] [--targets generic,...] [--models xnor,bwn,qonnx]
+      --work /tmp/acc [--limit N] [--targets generic,...] [--models xnor,bwn,qonnx] \\
+      [--xnorc-arg=--target-opt=sparse=on ...]
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def check(args, name: str, target: str, images: Path, labels: np.ndarray) -> boo
     work = harness.fresh_dir(args.work / f"{name}-{target}")
     gen = work / "gen"
     res = harness.run_cmd([args.xnorc, model, "-o", gen, f"--name=fm_{name}", "--emit-main",
-                           f"--target={target}", "--quiet"], harness.COMPILE_TIMEOUT)
+                           f"--target={target}", "--quiet", *args.xnorc_arg],
+                          harness.COMPILE_TIMEOUT)
     if not res.ok:
         print(f"FAIL {label}: {res.error}")
         return False
@@ -196,6 +198,8 @@ def main(argv=None) -> int:
     ap.add_argument("--work", required=True, type=Path)
     ap.add_argument("--limit", type=int, default=0, help="only the first N test images")
     ap.add_argument("--targets", default="generic", help="comma-separated xnorc targets")
+    ap.add_argument("--xnorc-arg", action="append", default=[],
+                    help="an extra xnorc argument, e.g. --xnorc-arg=--target-opt=sparse=on")
     ap.add_argument("--models", default=",".join(DEFAULT_MODELS),
                     help="comma-separated, of " + ",".join(MODELS) + " (default: %(default)s)")
     ap.add_argument("--model-dir", type=Path, default=EXAMPLE,

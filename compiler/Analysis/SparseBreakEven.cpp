@@ -1,0 +1,67 @@
+//===- SparseBreakEven.cpp - When a layer runs a sparse kernel ------------===//
+#include "compiler/Analysis/SparseBreakEven.h"
+
+#include "compiler/Analysis/SparsityAnalysis.h"
+#include "compiler/IR/OpViews.h"
+
+namespace xnorc {
+
+namespace {
+
+struct BreakEven {
+  const char *Target;
+  OpKind Kind;
+  double ZeroShare; ///< below 0: the sparse kernel never won
+};
+
+// Measured with
+//   nice -n 10 build/bin/xnorc-sparse-kernel-bench --quick
+// (bench/sparse_kernel_bench.cpp: the layers the shipped pruned Fashion-MNIST models prune,
+// a 3x3 64->64 conv on 28x28 and a 512->512 classifier; dense against sparse at 0..95 % zero
+// weights; bench/results/sparse_kernels.json) on an AMD EPYC (Zen 4: AVX2, AVX-512) under
+// load, as ratios of one run -- docs/Benchmarks.md. A kernel's entry is the smallest share
+// from which the sparse kernel was faster on every shape at every larger share, but at least
+// 34 %, from which the packed weights (6 bytes per non-zero weight, common/sparse_pack.h) are
+// smaller than the dense ones (4 per weight): the generic sparse conv is faster from 0 % (its
+// per-channel plane walk beats xn_conv's per-row one) and the generic Gemm from 20 %. The x86
+// sparse convs never beat the register-tiled dense convs (at 95 %: 0.42-0.91x), so x86 convs
+// stay dense; the x86 Gemms win from 95 % (512->512; the Fashion-MNIST classifier from
+// 70-80 %). NEON was not measured: its layers stay dense unless forced (sparse=on).
+constexpr BreakEven Table[] = {
+    {"generic", OpKind::Conv, 0.34}, {"generic", OpKind::Gemm, 0.34},
+    {"avx2", OpKind::Conv, -1},      {"avx2", OpKind::Gemm, 0.95},
+    {"avx512", OpKind::Conv, -1},    {"avx512", OpKind::Gemm, 0.95},
+};
+
+} // namespace
+
+std::optional<double> sparseBreakEven(llvm::StringRef Target, OpKind Kind) {
+  for (const BreakEven &B : Table)
+    if (Target == B.Target && Kind == B.Kind && B.ZeroShare >= 0)
+      return B.ZeroShare;
+  return std::nullopt;
+}
+
+namespace {
+bool reaches(const Op &O, const LayerSparsity &L, llvm::StringRef Target) {
+  if ((!isa<ConvOp>(O) && !isa<GemmOp>(O)) || L.Weights == 0)
+    return false;
+  std::optional<double> Even = sparseBreakEven(Target, O.kind());
+  return Even && static_cast<double>(L.ZeroWeights) >= *Even * static_cast<double>(L.Weights);
+}
+} // namespace
+
+bool pastSparseBreakEven(const Op &O, llvm::StringRef Target) {
+  std::optional<LayerSparsity> L = analyzeLayer(O);
+  return L && reaches(O, *L, Target);
+}
+
+std::vector<std::string> sparseKernelIsas(const Op &O, const LayerSparsity &L) {
+  std::vector<std::string> Isas;
+  for (const BreakEven &B : Table)
+    if (B.Kind == O.kind() && reaches(O, L, B.Target))
+      Isas.push_back(B.Target);
+  return Isas;
+}
+
+} // namespace xnorc
