@@ -5,7 +5,7 @@
 #include "xnorc/runtime/common/neon_pack.h"
 #include "xnorc/runtime/common/oc_blocked.h"
 #include "xnorc/runtime/common/oc_tconv_walk.h"
-#include "xnorc/runtime/x86/glue_common.h"
+#include "xnorc/runtime/common/x86_pack.h"
 #include "xnorc/runtime/generic/sparse.h"
 
 #include <cassert>

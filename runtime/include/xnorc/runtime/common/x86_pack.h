@@ -23,6 +23,9 @@
 // Widest kernel (along W) the pixels-across-lanes float convs take: their per-tap load masks
 // live in a fixed array. The compiler keeps wider kernels on the oc or the generic conv.
 #define XN_X86_CONV_MAX_KW 16
+// Widest kernel the vector pools take (their per-column lane masks live on the stack;
+// x86/glue_common.h), which the compiler checks too.
+#define XN_X86_GLUE_MAX_KW 16
 
 // Pixels-across-lanes float conv: output channels per weight block, pixel vectors per
 // register tile; Gemm: columns per weight block.

@@ -4,12 +4,11 @@
 #define XNORC_RUNTIME_X86_GLUE_COMMON_H
 
 #include "../common/parts.h"
+#include "../common/x86_pack.h"
 #include "../common/unroll.h"
 #include "../generic/bitpack.h"
 #include "../generic/pool.h"
 
-// Widest kernel the vector pools take (their per-column lane masks live on the stack).
-#define XN_X86_GLUE_MAX_KW 16
 
 // A 1-D or 2-D pool as one H x W plane loop (1-D: H = 1).
 struct xn_x86_pool2d {
