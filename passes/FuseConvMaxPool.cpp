@@ -8,8 +8,9 @@
 //
 // Fused when the conv's result has no other reader, the pool is undilated and 1-D or 2-D,
 // and the conv rows one pool window spans, over all output channels, fit the kernels' stack
-// ring (XN_CONV_POOL_RING_BYTES). The x86 targets add this pass to their pipeline: they have
-// the fused kernel whose gain was measured (docs/Benchmarks.md); elsewhere the pair stays.
+// ring (XN_CONV_POOL_RING_BYTES). The x86 targets add this pass to their pipeline with
+// --target-opt conv-max-pool=fused: they have the fused kernel. Off by default until it pays
+// (docs/Benchmarks.md); elsewhere the pair stays.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/OpViews.h"

@@ -8,6 +8,7 @@
 #include "xnorc/runtime/common/x86_pack.h"
 #include "xnorc/runtime/generic/sparse.h"
 
+#include <algorithm>
 #include <cassert>
 #include <llvm/Support/ErrorHandling.h>
 
@@ -120,8 +121,10 @@ bool supportsX86PixelsConv(const Op &O) {
 
 bool supportsX86ConvMaxPool(const Op &O) {
   ConvMaxPoolOp C(O);
-  const int64_t PoolSw = C.pool_strides().back(), PoolKw = C.pool_kernel_shape().back();
-  return supportsFloatConv(O) && (PoolSw == 1 || PoolSw == 2) && PoolKw <= XN_X86_GLUE_MAX_KW;
+  const auto K = C.pool_kernel_shape();
+  const int64_t PoolSw = C.pool_strides().back();
+  return supportsFloatConv(O) && (PoolSw == 1 || PoolSw == 2) &&
+         *std::max_element(K.begin(), K.end()) <= XN_X86_GLUE_MAX_KW;
 }
 
 bool supportsConstGemm(const Op &O) {

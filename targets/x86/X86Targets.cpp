@@ -101,12 +101,13 @@ public:
                  {"auto", "oc", "pixels"}});
     O.push_back({"conv-max-pool",
                  "fused: a float conv and the max-pool that alone reads it run as one layer "
-                 "(fuse-conv-max-pool; the default), separate: as two",
-                 {"fused", "separate"}});
+                 "(fuse-conv-max-pool), separate: as two (the default: docs/Benchmarks.md)",
+                 {"separate", "fused"}});
     return O;
   }
 
-  /// The fused conv + max-pool kernel is this target's (docs/Benchmarks.md measures it).
+  /// The fused conv + max-pool kernel is this target's; off by default until it pays
+  /// (docs/Benchmarks.md measures it).
   llvm::Error addPasses(PassManager &PM) const override {
     if (FuseConvPool)
       if (auto E = PM.parsePipeline("fuse-conv-max-pool"))
@@ -150,7 +151,7 @@ private:
   /// Every float conv gets the oc kernel under float-conv=auto (see useOcConv).
   bool OcConvAlways;
   FloatConv Conv = FloatConv::Auto;
-  bool FuseConvPool = true;
+  bool FuseConvPool = false;
 };
 
 } // namespace

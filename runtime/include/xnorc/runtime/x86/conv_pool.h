@@ -16,8 +16,9 @@
 #include "oc_conv.h"
 
 // K: the ISA's oc conv kernel class (x86/oc_conv.h), Pools: its vector pools
-// (XN_X86_GLUE_KERNELS). The compiler checked the pool (supportsX86ConvMaxPool) and the
-// ring's size (XN_CONV_POOL_RING_BYTES).
+// (XN_X86_GLUE_KERNELS). The compiler checked the pool (supportsX86ConvMaxPool: W stride 1 or
+// 2, kernel at most XN_X86_GLUE_MAX_KW high and wide) and the ring's size
+// (XN_CONV_POOL_RING_BYTES).
 template <class K, class Pools>
 inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, const float *w,
                                  const float *bias, float *y, int part, int parts) {
@@ -41,10 +42,12 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
   alignas(64) float stage[K::B * K::L * XN_X86_OC_STAGE];
   xn_x86_oc_pos t;
   t.stage = stage;
+  // Plane pl's input row iy of the current output row is at ring + pl * ring_cs + off[iy - iy0]:
+  // the ring slots are worked out once per output row, not per plane and tap.
+  int64_t off[XN_X86_GLUE_MAX_KW], iy0 = 0;
   const float *ring_at = ring; // captured as a pointer: a lambda would copy the array
-  const int64_t iw = g.iw;
-  const auto rows = [ring_at, ring_cs, kr, iw](int64_t pl, int64_t iy) {
-    return ring_at + pl * ring_cs + iy % kr * iw;
+  const auto rows = [ring_at, ring_cs, &off, &iy0](int64_t pl, int64_t iy) {
+    return ring_at + pl * ring_cs + off[iy - iy0];
   };
   int64_t r_lo, r_hi;
   xn_part_range(p->n * g.oh, part, parts, &r_lo, &r_hi);
@@ -61,6 +64,9 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
       xn_x86_oc_row<K>(&c, ws, t, n * c.g.oh + cr, ow_lo, ow_hi, 0, c.g.ow);
     if (y0 + ky_hi > next)
       next = y0 + ky_hi;
+    iy0 = y0 + ky_lo;
+    for (int64_t ky = ky_lo; ky < ky_hi; ++ky)
+      off[ky - ky_lo] = (y0 + ky) % kr * g.iw;
     xn_x86_pool_dispatch<typename Pools::max_row, Pools::L>(
         &g, rows, oy, y + n * g.planes * g.oh * g.ow + oy * g.ow, g.oh * g.ow);
   }
