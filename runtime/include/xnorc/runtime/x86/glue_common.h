@@ -4,11 +4,10 @@
 #define XNORC_RUNTIME_X86_GLUE_COMMON_H
 
 #include "../common/parts.h"
-#include "../common/x86_pack.h"
 #include "../common/unroll.h"
+#include "../common/x86_pack.h"
 #include "../generic/bitpack.h"
 #include "../generic/pool.h"
-
 
 // A 1-D or 2-D pool as one H x W plane loop (1-D: H = 1).
 struct xn_x86_pool2d {
@@ -77,17 +76,35 @@ inline void xn_x86_lane_span(int64_t c0, int64_t sw, int64_t lanes, int64_t a, i
 // Per-kernel-column lane masks of one block of V::L output pixels: out = the output lanes
 // whose tap lies inside the input row, l0 / l1 = the input lanes to load (stride 2: raw
 // lanes [2 lo, 2 hi - 1) of 2 L, whose even ones are the taps and whose odd ones lie inside
-// the row too). Masked-out lanes are never read.
+// the row too). Masked-out lanes are never read. full: every column's taps lie inside the row
+// for all L lanes, so the masks are the constant ones xn_x86g_full_masks makes (a tile then
+// keeps them in registers instead of reloading three per tap).
 template <class V> struct xn_x86g_cols {
   typename V::mask out[XN_X86_GLUE_MAX_KW], l0[XN_X86_GLUE_MAX_KW], l1[XN_X86_GLUE_MAX_KW];
+  bool full;
 };
+
+// The masks of a full block: all L output lanes; stride 2: raw lanes [0, 2 L - 1).
+template <class V, int S>
+inline void xn_x86g_full_masks(typename V::mask &out, typename V::mask &l0, typename V::mask &l1) {
+  V::lanes(out, 0, V::L, 0);
+  if (S == 1) {
+    l0 = out;
+    V::lanes(l1, 0, 0, 0);
+  } else {
+    V::lanes(l0, 0, 2 * V::L - 1, 0);
+    V::lanes(l1, 0, 2 * V::L - 1, V::L);
+  }
+}
 
 template <class V>
 inline void xn_x86g_col_masks(int64_t cx, int64_t s, int64_t lanes, int64_t kw, int64_t a,
                               int64_t b, xn_x86g_cols<V> *m) {
+  m->full = lanes == V::L;
   for (int64_t kx = 0; kx < kw; ++kx) {
     int64_t lo, hi;
     xn_x86_lane_span(cx + kx, s, lanes, a, b, &lo, &hi);
+    m->full = m->full && lo == 0 && hi == V::L;
     V::lanes(m->out[kx], lo, hi, 0);
     if (s == 1) {
       m->l0[kx] = m->out[kx];
@@ -122,6 +139,8 @@ inline void xn_x86g_max_tile(const xn_x86_pool2d *g, Row row, int64_t oy, int64_
   int64_t ky_lo, ky_hi;
   xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
   typename V::vec m[B], v;
+  typename V::mask fo, f0, f1;
+  xn_x86g_full_masks<V, S>(fo, f0, f1);
   XN_UNROLL(8)
   for (int b = 0; b < B; ++b)
     V::set1(m[b], -INFINITY);
@@ -130,8 +149,14 @@ inline void xn_x86g_max_tile(const xn_x86_pool2d *g, Row row, int64_t oy, int64_
     for (int64_t kx = 0; kx < g->kw; ++kx) {
       XN_UNROLL(8)
       for (int b = 0; b < B; ++b) {
-        V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
-        V::max_in(m[b], v, cm[b].out[kx]);
+        const float *src = xr + V::L * S * b + kx;
+        if (cm[b].full) {
+          V::template load<S>(v, src, f0, f1);
+          V::max_in(m[b], v, fo);
+        } else {
+          V::template load<S>(v, src, cm[b].l0[kx], cm[b].l1[kx]);
+          V::max_in(m[b], v, cm[b].out[kx]);
+        }
       }
     }
   }
