@@ -207,6 +207,8 @@ inline void xn_x86_maxpool_row(const xn_x86_pool2d *g, Rows rows, int64_t oy, fl
 template <class V, int S, int B>
 inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, float *y) {
   xn_x86g_cols<V> cm[B], cc;
+  typename V::mask fo, f0, f1;
+  xn_x86g_full_masks<V, S>(fo, f0, f1);
   for (int64_t pl = 0; pl < g->planes; ++pl) {
     const float *xp = x + pl * g->ih * g->iw;
     float *yp = y + pl * g->oh * g->ow;
@@ -241,8 +243,14 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
           for (int64_t kx = 0; kx < g->kw; ++kx) {
             XN_UNROLL(8)
             for (int b = 0; b < B; ++b) {
-              V::template load<S>(v, xr + V::L * S * b + kx, cm[b].l0[kx], cm[b].l1[kx]);
-              V::add_in(sum[b], v, cm[b].out[kx]);
+              const float *src = xr + V::L * S * b + kx;
+              if (cm[b].full) {
+                V::template load<S>(v, src, f0, f1);
+                V::add_in(sum[b], v, fo);
+              } else {
+                V::template load<S>(v, src, cm[b].l0[kx], cm[b].l1[kx]);
+                V::add_in(sum[b], v, cm[b].out[kx]);
+              }
             }
           }
         }
