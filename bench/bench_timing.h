@@ -1,6 +1,9 @@
-// Timing, random data and aligned buffers shared by the kernel benchmark programs.
+// Timing, random data, aligned buffers and layer shapes shared by the kernel benchmark
+// programs.
 #ifndef XNORC_BENCH_BENCH_TIMING_H
 #define XNORC_BENCH_BENCH_TIMING_H
+
+#include "xnorc/runtime/generic/conv.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -71,5 +74,25 @@ template <typename T> struct Aligned {
 };
 
 } // namespace bench
+
+// One image's square 2-D conv: hw x hw input, k x k kernel, equal stride and pad on both
+// dims, Relu, as the ResNet-shaped benchmark rows have them.
+inline xn_conv_params squareConv2d(int64_t c_in, int64_t c_out, int64_t hw, int64_t k,
+                                   int64_t stride, int64_t pad) {
+  xn_conv_params p{};
+  p.spatial_rank = 2;
+  p.n = 1;
+  p.c_in = c_in;
+  p.c_out = c_out;
+  p.group = 1;
+  p.in_dims[0] = p.in_dims[1] = hw;
+  p.out_dims[0] = p.out_dims[1] = (hw + 2 * pad - k) / stride + 1;
+  p.kernel[0] = p.kernel[1] = k;
+  p.strides[0] = p.strides[1] = stride;
+  p.dilations[0] = p.dilations[1] = 1;
+  p.pads_begin[0] = p.pads_begin[1] = p.pads_end[0] = p.pads_end[1] = pad;
+  p.act_kind = XN_ACT_RELU;
+  return p;
+}
 
 #endif

@@ -163,20 +163,8 @@ int main(int argc, char **argv) {
       {"1x1 16>64 56", 16, 64, 56, 1, 1, 0},
   };
   for (const ConvLayer &L : convs) {
-    const int64_t oh = (L.hw + 2 * L.pad - L.k) / L.stride + 1;
-    xn_conv_params p{};
-    p.spatial_rank = 2;
-    p.n = 1;
-    p.c_in = L.c_in;
-    p.c_out = L.c_out;
-    p.group = 1;
-    p.in_dims[0] = p.in_dims[1] = L.hw;
-    p.out_dims[0] = p.out_dims[1] = oh;
-    p.kernel[0] = p.kernel[1] = L.k;
-    p.strides[0] = p.strides[1] = L.stride;
-    p.dilations[0] = p.dilations[1] = 1;
-    p.pads_begin[0] = p.pads_begin[1] = p.pads_end[0] = p.pads_end[1] = L.pad;
-    p.act_kind = XN_ACT_RELU;
+    const xn_conv_params p = squareConv2d(L.c_in, L.c_out, L.hw, L.k, L.stride, L.pad);
+    const int64_t oh = p.out_dims[0];
     const double macs = (double)(oh * oh * L.c_out * L.c_in * L.k * L.k);
     std::vector<float> x = randomVec((size_t)(L.c_in * L.hw * L.hw));
     std::vector<float> w = randomVec((size_t)(L.c_out * L.c_in * L.k * L.k));

@@ -121,17 +121,7 @@ int main(int argc, char **argv) {
                              {"fashion conv3 32>32 7", 32, 32, 7},
                              {"3x3 64>64 28", 64, 64, 28}};
   for (const ConvShape &L : convs) {
-    xn_conv_params p{};
-    p.spatial_rank = 2;
-    p.n = 1;
-    p.c_in = L.c_in;
-    p.c_out = L.c_out;
-    p.group = 1;
-    p.in_dims[0] = p.in_dims[1] = p.out_dims[0] = p.out_dims[1] = L.hw;
-    p.kernel[0] = p.kernel[1] = 3;
-    p.strides[0] = p.strides[1] = p.dilations[0] = p.dilations[1] = 1;
-    p.pads_begin[0] = p.pads_begin[1] = p.pads_end[0] = p.pads_end[1] = 1;
-    p.act_kind = XN_ACT_RELU;
+    const xn_conv_params p = squareConv2d(L.c_in, L.c_out, L.hw, 3, 1, 1);
     const int64_t cols = L.c_in * 9;
     const std::vector<float> x = randomVec((size_t)(L.c_in * L.hw * L.hw));
     const std::vector<float> w0 = randomVec((size_t)(L.c_out * cols));

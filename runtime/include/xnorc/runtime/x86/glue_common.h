@@ -77,24 +77,41 @@ inline void xn_x86_lane_span(int64_t c0, int64_t sw, int64_t lanes, int64_t a, i
 // whose tap lies inside the input row, l0 / l1 = the input lanes to load (stride 2: raw
 // lanes [2 lo, 2 hi - 1) of 2 L, whose even ones are the taps and whose odd ones lie inside
 // the row too). Masked-out lanes are never read. full: every column's taps lie inside the row
-// for all L lanes, so the masks are the constant ones xn_x86g_full_masks makes (a tile then
-// keeps them in registers instead of reloading three per tap).
+// for all L lanes, so the masks are the constant ones of xn_x86g_full_masks (a tile then
+// keeps them in registers instead of reloading three per tap: xn_x86g_tap).
 template <class V> struct xn_x86g_cols {
   typename V::mask out[XN_X86_GLUE_MAX_KW], l0[XN_X86_GLUE_MAX_KW], l1[XN_X86_GLUE_MAX_KW];
   bool full;
 };
 
 // The masks of a full block: all L output lanes; stride 2: raw lanes [0, 2 L - 1).
-template <class V, int S>
-inline void xn_x86g_full_masks(typename V::mask &out, typename V::mask &l0, typename V::mask &l1) {
-  V::lanes(out, 0, V::L, 0);
+template <class V> struct xn_x86g_full { typename V::mask out, l0, l1; };
+
+// (Masks are filled through references: an AVX2 mask is a __m256i, which a function without
+// the target attribute must not return by value.)
+template <class V, int S> inline void xn_x86g_full_masks(xn_x86g_full<V> &f) {
+  V::lanes(f.out, 0, V::L, 0);
   if (S == 1) {
-    l0 = out;
-    V::lanes(l1, 0, 0, 0);
+    f.l0 = f.out;
+    V::lanes(f.l1, 0, 0, 0);
   } else {
-    V::lanes(l0, 0, 2 * V::L - 1, 0);
-    V::lanes(l1, 0, 2 * V::L - 1, V::L);
+    V::lanes(f.l0, 0, 2 * V::L - 1, 0);
+    V::lanes(f.l1, 0, 2 * V::L - 1, V::L);
   }
+}
+
+// Kernel column kx of a block at src: its input lanes into v, the output lanes the tap
+// updates into k. A full block takes the constant masks f, the others their own.
+template <class V, int S>
+inline void xn_x86g_tap(typename V::vec &v, typename V::mask &k, const float *src,
+                        const xn_x86g_cols<V> &cm, int64_t kx, const xn_x86g_full<V> &f) {
+  if (cm.full) {
+    V::template load<S>(v, src, f.l0, f.l1);
+    k = f.out;
+    return;
+  }
+  V::template load<S>(v, src, cm.l0[kx], cm.l1[kx]);
+  k = cm.out[kx];
 }
 
 template <class V>
@@ -139,8 +156,8 @@ inline void xn_x86g_max_tile(const xn_x86_pool2d *g, Row row, int64_t oy, int64_
   int64_t ky_lo, ky_hi;
   xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
   typename V::vec m[B], v;
-  typename V::mask fo, f0, f1;
-  xn_x86g_full_masks<V, S>(fo, f0, f1);
+  xn_x86g_full<V> full;
+  xn_x86g_full_masks<V, S>(full);
   XN_UNROLL(8)
   for (int b = 0; b < B; ++b)
     V::set1(m[b], -INFINITY);
@@ -149,14 +166,9 @@ inline void xn_x86g_max_tile(const xn_x86_pool2d *g, Row row, int64_t oy, int64_
     for (int64_t kx = 0; kx < g->kw; ++kx) {
       XN_UNROLL(8)
       for (int b = 0; b < B; ++b) {
-        const float *src = xr + V::L * S * b + kx;
-        if (cm[b].full) {
-          V::template load<S>(v, src, f0, f1);
-          V::max_in(m[b], v, fo);
-        } else {
-          V::template load<S>(v, src, cm[b].l0[kx], cm[b].l1[kx]);
-          V::max_in(m[b], v, cm[b].out[kx]);
-        }
+        typename V::mask k;
+        xn_x86g_tap<V, S>(v, k, xr + V::L * S * b + kx, cm[b], kx, full);
+        V::max_in(m[b], v, k);
       }
     }
   }
@@ -207,8 +219,8 @@ inline void xn_x86_maxpool_row(const xn_x86_pool2d *g, Rows rows, int64_t oy, fl
 template <class V, int S, int B>
 inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, float *y) {
   xn_x86g_cols<V> cm[B], cc;
-  typename V::mask fo, f0, f1;
-  xn_x86g_full_masks<V, S>(fo, f0, f1);
+  xn_x86g_full<V> full;
+  xn_x86g_full_masks<V, S>(full);
   for (int64_t pl = 0; pl < g->planes; ++pl) {
     const float *xp = x + pl * g->ih * g->iw;
     float *yp = y + pl * g->oh * g->ow;
@@ -243,14 +255,9 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
           for (int64_t kx = 0; kx < g->kw; ++kx) {
             XN_UNROLL(8)
             for (int b = 0; b < B; ++b) {
-              const float *src = xr + V::L * S * b + kx;
-              if (cm[b].full) {
-                V::template load<S>(v, src, f0, f1);
-                V::add_in(sum[b], v, fo);
-              } else {
-                V::template load<S>(v, src, cm[b].l0[kx], cm[b].l1[kx]);
-                V::add_in(sum[b], v, cm[b].out[kx]);
-              }
+              typename V::mask k;
+              xn_x86g_tap<V, S>(v, k, xr + V::L * S * b + kx, cm[b], kx, full);
+              V::add_in(sum[b], v, k);
             }
           }
         }
