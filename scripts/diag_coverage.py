@@ -45,6 +45,10 @@ STORED_RE = re.compile(r"\bAttrError\s*=(?!=)")
 # arguments in the source) -> why. Each entry must still match a diagnostic (a
 # stale entry is an error).
 ALLOWED = {
+    ("targets/common/MainWriter.cpp", "out of memory for"):
+        "the --emit-main program's malloc of an input, output, the arena or the timings "
+        "returning NULL; the sizes are the model's and the checked .npy's, so only a "
+        "process already out of memory gets here",
     ("compiler/Frontend/ExternalData.cpp", "cannot resolve the model's folder"):
         "the model was just read from that folder; only one removed in between fails",
     ("compiler/Frontend/ExternalData.cpp", "cannot read external data file"):
@@ -181,6 +185,15 @@ def fmt_template(literal):
     return out.replace("\x01", "{").replace("\x02", "}")
 
 
+# A printf conversion (the --emit-main program's fail("%s: ...", path)) is run-time text too.
+PRINTF_RE = re.compile(r"%[-+#0-9.]*(?:hh|h|ll|l|z|j|t)?[diouxXeEfgGcsp]")
+
+
+def printf_template(literal):
+    """A printf format string with each conversion made a hole."""
+    return PRINTF_RE.sub("\x00", literal)
+
+
 def template_of(expr, is_format):
     """The message template of a call argument: literal text, with holes
     (\\x00) where run-time text goes; None when it holds no literal."""
@@ -198,7 +211,7 @@ def template_of(expr, is_format):
             out.append("\x00")
         else:
             any_literal = True
-            out.append(fmt_template(value) if is_format else value)
+            out.append(fmt_template(value) if is_format else printf_template(value))
     # MainWriter's program text names the model as @N@ / @U@ (filled in per model).
     return re.sub(r"@[A-Z]@", "\x00", "".join(out)) if any_literal else None
 

@@ -23,19 +23,17 @@ namespace {
 const char *MainTemplate = R"CPP(
 #include "@N@.h"
 
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cerrno>
-#include <cstring>
-#include <memory>
-#include <string>
-#include <vector>
+// The C library only: <string>, <vector>, <chrono> and <algorithm> would take the harness's
+// compile time from ~0.3 s to ~1.8 s, and every test builds one.
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-// POSIX (or Windows) mkdir instead of <filesystem>, which alone would double the
-// harness's compile time.
+// POSIX (or Windows) mkdir instead of <filesystem>.
 #ifdef _WIN32
 #include <direct.h>
 #define XN_MKDIR(path) _mkdir(path)
@@ -50,136 +48,212 @@ namespace {
 
 struct NpyArray {
   xn_npy_info npy; // shape and dtype as the file gives them
-  std::vector<float> data;
+  float *data;
 };
 
-bool fail(const std::string &msg) {
-  std::fprintf(stderr, "@N@: error: %s\n", msg.c_str());
+// Prints "<model>: error: <message>" and returns false.
+bool fail(const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  fprintf(stderr, "@N@: error: ");
+  vfprintf(stderr, fmt, args);
+  fprintf(stderr, "\n");
+  va_end(args);
   return false;
 }
 
-std::string shapeText(const long long *dims, int rank) {
-  char text[512];
-  xn_npy_shape_text(dims, rank, text, sizeof text);
-  return text;
+// Milliseconds on a monotonic clock (the calendar clock where there is none).
+double nowMs() {
+  struct timespec ts;
+#if defined(CLOCK_MONOTONIC)
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+#else
+  timespec_get(&ts, TIME_UTC);
+#endif
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+// malloc, or nullptr after saying what did not fit.
+void *allocate(size_t bytes, const char *what) {
+  void *p = malloc(bytes ? bytes : 1);
+  if (!p)
+    fail("out of memory for %s (%zu bytes)", what, bytes);
+  return p;
 }
 
 // The file is untrusted: xn_npy_parse checks every length and the header's form.
-bool readNpy(const std::string &path, NpyArray &out) {
-  FILE *f = std::fopen(path.c_str(), "rb");
+bool readNpy(const char *path, NpyArray &out) {
+  FILE *f = fopen(path, "rb");
   if (!f)
-    return fail(path + ": cannot open file: " + std::strerror(errno));
-  std::vector<unsigned char> bytes;
+    return fail("%s: cannot open file: %s", path, strerror(errno));
+  unsigned char *bytes = nullptr;
+  size_t size = 0, capacity = 0, n;
   unsigned char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-    bytes.insert(bytes.end(), buf, buf + n);
-  const bool read_error = std::ferror(f) != 0;
-  std::fclose(f);
-  if (read_error)
-    return fail(path + ": read error");
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    if (size + n > capacity) {
+      capacity = 2 * (size + n);
+      unsigned char *grown = static_cast<unsigned char *>(allocate(capacity, path));
+      if (!grown) {
+        free(bytes);
+        fclose(f);
+        return false;
+      }
+      if (size)
+        memcpy(grown, bytes, size);
+      free(bytes);
+      bytes = grown;
+    }
+    memcpy(bytes + size, buf, n);
+    size += n;
+  }
+  const bool read_error = ferror(f) != 0;
+  fclose(f);
+  if (read_error) {
+    free(bytes);
+    return fail("%s: read error", path);
+  }
   char err[256];
-  if (!xn_npy_parse(bytes.data(), bytes.size(), &out.npy, err, sizeof err))
-    return fail(path + ": " + err);
+  if (!xn_npy_parse(bytes, size, &out.npy, err, sizeof err)) {
+    free(bytes);
+    return fail("%s: %s", path, err);
+  }
   const int width = out.npy.width;
-  if (out.npy.kind != 'f' || (width != 4 && width != 8))
-    return fail(path + ": dtype '" + out.npy.descr +
-                "' is not float32 or float64 (little-endian '<f4' or '<f8')");
-  out.data.resize(static_cast<size_t>(out.npy.count));
-  const unsigned char *p = bytes.data() + out.npy.data_offset;
-  for (size_t i = 0; i < out.data.size(); ++i) {
+  if (out.npy.kind != 'f' || (width != 4 && width != 8)) {
+    free(bytes);
+    return fail("%s: dtype '%s' is not float32 or float64 (little-endian '<f4' or '<f8')", path,
+                out.npy.descr);
+  }
+  const size_t count = static_cast<size_t>(out.npy.count);
+  out.data = static_cast<float *>(allocate(count * sizeof(float), path));
+  if (!out.data) {
+    free(bytes);
+    return false;
+  }
+  const unsigned char *p = bytes + out.npy.data_offset;
+  for (size_t i = 0; i < count; ++i) {
     if (width == 8) {
       double d;
-      std::memcpy(&d, p + i * 8, 8);
+      memcpy(&d, p + i * 8, 8);
       out.data[i] = static_cast<float>(d);
     } else {
-      std::memcpy(&out.data[i], p + i * 4, 4);
+      memcpy(&out.data[i], p + i * 4, 4);
     }
   }
+  free(bytes);
   return true;
 }
 
-bool writeNpy(const std::string &path, const std::vector<long long> &shape,
-              const std::vector<float> &data) {
-  std::string dims;
-  for (size_t i = 0; i < shape.size(); ++i)
-    dims += std::to_string(shape[i]) + (shape.size() == 1 || i + 1 < shape.size() ? "," : "");
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
-  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-  header += '\n';
-  FILE *f = std::fopen(path.c_str(), "wb");
+bool writeNpy(const char *path, const long long *shape, int rank, const float *data,
+              size_t count) {
+  char header[1024];
+  int len = snprintf(header, sizeof header, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+  for (int i = 0; i < rank; ++i)
+    len += snprintf(header + len, sizeof header - len, "%lld%s", shape[i],
+                    rank == 1 || i + 1 < rank ? "," : "");
+  len += snprintf(header + len, sizeof header - len, "), }");
+  for (int pad = (64 - (10 + len + 1) % 64) % 64; pad > 0; --pad)
+    header[len++] = ' ';
+  header[len++] = '\n';
+  FILE *f = fopen(path, "wb");
   if (!f)
-    return fail(path + ": cannot write file");
+    return fail("%s: cannot write file", path);
   unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                           static_cast<unsigned char>(header.size() & 0xff),
-                           static_cast<unsigned char>(header.size() >> 8)};
-  bool ok = std::fwrite(pre, 1, 10, f) == 10 &&
-            std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-            std::fwrite(data.data(), sizeof(float), data.size(), f) == data.size();
-  ok = std::fclose(f) == 0 && ok;
+                           static_cast<unsigned char>(len & 0xff),
+                           static_cast<unsigned char>(len >> 8)};
+  bool ok = fwrite(pre, 1, 10, f) == 10 &&
+            fwrite(header, 1, static_cast<size_t>(len), f) == static_cast<size_t>(len) &&
+            fwrite(data, sizeof(float), count, f) == count;
+  ok = fclose(f) == 0 && ok;
   if (!ok)
-    std::remove(path.c_str()); // a truncated .npy must not pass for a result
-  return ok || fail(path + ": write failed");
+    remove(path); // a truncated .npy must not pass for a result
+  return ok || fail("%s: write failed", path);
 }
 
 // mkdir -p: every prefix ending before a '/', then the whole path.
-bool makeDirectories(const std::string &path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i < path.size() && path[i] != '/')
+bool makeDirectories(const char *path) {
+  const size_t size = strlen(path);
+  char *prefix = static_cast<char *>(allocate(size + 1, path));
+  if (!prefix)
+    return false;
+  bool ok = true;
+  for (size_t i = 1; i <= size && ok; ++i) {
+    if (i < size && path[i] != '/')
       continue;
-    std::string prefix = path.substr(0, i);
-    if (XN_MKDIR(prefix.c_str()) != 0 && errno != EEXIST)
-      return fail(prefix + ": cannot create directory: " + std::strerror(errno));
+    memcpy(prefix, path, i);
+    prefix[i] = '\0';
+    if (XN_MKDIR(prefix) != 0 && errno != EEXIST)
+      ok = fail("%s: cannot create directory: %s", prefix, strerror(errno));
   }
-  return true;
+  free(prefix);
+  return ok;
+}
+
+int compareTimes(const void *a, const void *b) {
+  const double x = *static_cast<const double *>(a), y = *static_cast<const double *>(b);
+  return x < y ? -1 : x > y;
+}
+
+const char *statusName(int status) {
+  return status == @U@_ERROR_NULL_ARGUMENT      ? "@U@_ERROR_NULL_ARGUMENT"
+         : status == @U@_ERROR_MISALIGNED_ARENA ? "@U@_ERROR_MISALIGNED_ARENA"
+         : status == @U@_ERROR_UNSUPPORTED_CPU  ? "@U@_ERROR_UNSUPPORTED_CPU"
+                                                : "unknown";
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: @N@ IN0.npy [IN1.npy ...] -o OUTDIR [--repeat N]@PROFILE_USAGE@\n"
-                       "Runs model '@N@' (%d inputs, %d outputs); writes OUTDIR/output<i>.npy.\n"
-                       "An input holding k times the model's input runs k times.\n",
-               @U@_NUM_INPUTS, @U@_NUM_OUTPUTS);
+  fprintf(stderr, "usage: @N@ IN0.npy [IN1.npy ...] -o OUTDIR [--repeat N]@PROFILE_USAGE@\n"
+                  "Runs model '@N@' (%d inputs, %d outputs); writes OUTDIR/output<i>.npy.\n"
+                  "An input holding k times the model's input runs k times.\n",
+          @U@_NUM_INPUTS, @U@_NUM_OUTPUTS);
   return 2;
 }
 
 } // namespace
 
+// Exits through return only; the operating system takes the buffers back.
 int main(int argc, char **argv) {
-  std::vector<std::string> inputs;
-  std::string outdir;
+  const char *inputs[@U@_NUM_INPUTS + 1] = {};
+  int num_inputs = 0;
+  const char *outdir = nullptr;
   long repeat = 1;
 @PROFILE_ARG_DECL@  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "-o" && i + 1 < argc)
+    const char *a = argv[i];
+    if (strcmp(a, "-o") == 0 && i + 1 < argc)
       outdir = argv[++i];
-    else if (a == "--repeat" && i + 1 < argc)
-      repeat = std::max(1L, std::strtol(argv[++i], nullptr, 10));
-@PROFILE_ARG@    else if (a == "-h" || a == "--help")
+    else if (strcmp(a, "--repeat") == 0 && i + 1 < argc) {
+      repeat = strtol(argv[++i], nullptr, 10);
+      repeat = repeat < 1 ? 1 : repeat;
+    }
+@PROFILE_ARG@    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
       return usage();
+    else if (num_inputs < @U@_NUM_INPUTS)
+      inputs[num_inputs++] = a;
     else
-      inputs.push_back(a);
+      return usage();
   }
-  if (outdir.empty() || static_cast<int>(inputs.size()) != @U@_NUM_INPUTS)
+  if (!outdir || num_inputs != @U@_NUM_INPUTS)
     return usage();
 
   const xnorc_model_info &info = @N@_info;
-  std::vector<NpyArray> in(inputs.size());
+  NpyArray in[@U@_NUM_INPUTS + 1] = {};
   long long k = -1;
-  for (size_t i = 0; i < inputs.size(); ++i) {
+  for (int i = 0; i < num_inputs; ++i) {
     if (!readNpy(inputs[i], in[i]))
       return 1;
     const xnorc_tensor_info &t = info.inputs[i];
     long long batches = xn_npy_batches(in[i].npy.dims, in[i].npy.rank, t.dims, t.rank);
     if (batches <= 0) {
-      fail(inputs[i] + ": shape " + shapeText(in[i].npy.dims, in[i].npy.rank) +
-           " does not fit input " + std::to_string(i) + " (" + t.name + ") of shape " +
-           shapeText(t.dims, t.rank) +
-           ": give that shape, or k inputs concatenated along the leading dimension");
+      char given[512], wanted[512];
+      xn_npy_shape_text(in[i].npy.dims, in[i].npy.rank, given, sizeof given);
+      xn_npy_shape_text(t.dims, t.rank, wanted, sizeof wanted);
+      fail("%s: shape %s does not fit input %d (%s) of shape %s: give that shape, or k inputs "
+           "concatenated along the leading dimension",
+           inputs[i], given, i, t.name, wanted);
       return 1;
     }
     if (k >= 0 && k != batches) {
-      fail(inputs[i] + ": holds " + std::to_string(batches) + " inputs along its leading "
-           "dimension, the earlier files " + std::to_string(k));
+      fail("%s: holds %lld inputs along its leading dimension, the earlier files %lld", inputs[i],
+           batches, k);
       return 1;
     }
     k = batches;
@@ -187,63 +261,77 @@ int main(int argc, char **argv) {
   if (k < 0)
     k = 1; // a model without inputs runs once
 
-  std::vector<unsigned char> arena_store(@U@_ARENA_BYTES + @U@_ARENA_ALIGN);
-  void *arena = arena_store.data();
-  size_t space = arena_store.size();
-  arena = std::align(@U@_ARENA_ALIGN, @U@_ARENA_BYTES, arena, space);
-
-  std::vector<std::vector<float>> out(@U@_NUM_OUTPUTS);
-  for (int o = 0; o < @U@_NUM_OUTPUTS; ++o)
-    out[o].resize(static_cast<size_t>(info.outputs[o].size * k));
-  std::vector<double> times;
+  unsigned char *arena_store =
+      static_cast<unsigned char *>(allocate(@U@_ARENA_BYTES + @U@_ARENA_ALIGN, "the arena"));
+  double *times = static_cast<double *>(
+      allocate(sizeof(double) * static_cast<size_t>(k * repeat), "the timings"));
+  // outdir/output<o>.npy: the directory, a slash, "output", the index and ".npy".
+  const size_t path_bytes = strlen(outdir) + 32;
+  char *path = static_cast<char *>(allocate(path_bytes, outdir));
+  float *out[@U@_NUM_OUTPUTS + 1] = {};
+  bool allocated = arena_store && times && path;
+  for (int o = 0; o < @U@_NUM_OUTPUTS; ++o) {
+    const size_t bytes = sizeof(float) * static_cast<size_t>(info.outputs[o].size * k);
+    out[o] = static_cast<float *>(allocate(bytes, info.outputs[o].name));
+    if (out[o])
+      memset(out[o], 0, bytes);
+    allocated = allocated && out[o];
+  }
+  if (!allocated)
+    return 1;
+  void *arena = arena_store + (@U@_ARENA_ALIGN - reinterpret_cast<uintptr_t>(arena_store) %
+                                                    @U@_ARENA_ALIGN) % @U@_ARENA_ALIGN;
+  size_t num_times = 0;
 @PROFILE_START@  for (long long b = 0; b < k; ++b) {
-    std::vector<const float *> ins;
-    std::vector<float *> outs;
-    for (size_t i = 0; i < in.size(); ++i)
-      ins.push_back(in[i].data.data() + b * info.inputs[i].size);
+    const float *ins[@U@_NUM_INPUTS + 1] = {};
+    float *outs[@U@_NUM_OUTPUTS + 1] = {};
+    for (int i = 0; i < num_inputs; ++i)
+      ins[i] = in[i].data + b * info.inputs[i].size;
     for (int o = 0; o < @U@_NUM_OUTPUTS; ++o)
-      outs.push_back(out[o].data() + b * info.outputs[o].size);
+      outs[o] = out[o] + b * info.outputs[o].size;
     for (long r = 0; r < repeat; ++r) {
-      auto t0 = std::chrono::steady_clock::now();
+      const double t0 = nowMs();
       int status = @RUN_CALL@;
-      auto t1 = std::chrono::steady_clock::now();
+      const double t1 = nowMs();
       if (status != @U@_OK) {
-        fail("@N@_run returned status " + std::to_string(status) + " (" +
-             (status == @U@_ERROR_NULL_ARGUMENT      ? "@U@_ERROR_NULL_ARGUMENT"
-              : status == @U@_ERROR_MISALIGNED_ARENA ? "@U@_ERROR_MISALIGNED_ARENA"
-              : status == @U@_ERROR_UNSUPPORTED_CPU
-                  ? "@U@_ERROR_UNSUPPORTED_CPU: this CPU lacks instructions of target " +
-                        std::string(info.target)
-                  : "unknown") +
-             ")");
+        fail("@N@_run returned status %d (%s%s%s)", status, statusName(status),
+             status == @U@_ERROR_UNSUPPORTED_CPU
+                 ? ": this CPU lacks instructions of target "
+                 : "",
+             status == @U@_ERROR_UNSUPPORTED_CPU ? info.target : "");
         return 1;
       }
-      times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      times[num_times++] = t1 - t0;
 @PROFILE_RUN@    }
   }
   if (!makeDirectories(outdir))
     return 1;
   for (int o = 0; o < @U@_NUM_OUTPUTS; ++o) {
     const xnorc_tensor_info &t = info.outputs[o];
-    std::vector<long long> shape(t.dims, t.dims + t.rank);
+    long long shape[sizeof(t.dims) / sizeof(t.dims[0]) + 1] = {};
+    int rank = t.rank;
+    for (int d = 0; d < rank; ++d)
+      shape[d] = t.dims[d];
     if (k > 1) {
-      if (shape.empty())
-        shape.push_back(k);
+      if (rank == 0)
+        shape[rank++] = k;
       else
         shape[0] *= k;
     }
-    if (!writeNpy(outdir + "/output" + std::to_string(o) + ".npy", shape, out[o])) {
+    snprintf(path, path_bytes, "%s/output%d.npy", outdir, o);
+    if (!writeNpy(path, shape, rank, out[o], static_cast<size_t>(t.size * k))) {
       // All outputs or none: the ones written before the failure go too, so a caller
       // that finds output0.npy never reads half of a run.
-      for (int w = 0; w < o; ++w)
-        std::remove((outdir + "/output" + std::to_string(w) + ".npy").c_str());
+      for (int w = 0; w < o; ++w) {
+        snprintf(path, path_bytes, "%s/output%d.npy", outdir, w);
+        remove(path);
+      }
       return 1;
     }
   }
   if (repeat > 1 && @PRINT_LATENCY@) {
-    std::sort(times.begin(), times.end());
-    std::printf("@N@: median latency %.3f ms over %zu runs\n", times[times.size() / 2],
-                times.size());
+    qsort(times, num_times, sizeof(double), compareTimes);
+    printf("@N@: median latency %.3f ms over %zu runs\n", times[num_times / 2], num_times);
   }
 @PROFILE_REPORT@  return 0;
 }
@@ -251,7 +339,7 @@ int main(int argc, char **argv) {
 
 // The harness's --profile parts: option, ceilings, the profiled call and the report.
 const char *ProfileArgDecl = "  const char *ceilings_text = nullptr;\n";
-const char *ProfileArg = R"CPP(    else if (a == "--ceilings" && i + 1 < argc)
+const char *ProfileArg = R"CPP(    else if (strcmp(a, "--ceilings") == 0 && i + 1 < argc)
       ceilings_text = argv[++i];
 )CPP";
 const char *ProfileStart =
@@ -259,8 +347,9 @@ const char *ProfileStart =
   xn_prof_ceilings ceilings = {0, 0, "measured at start-up"};
   if (ceilings_text) {
     if (!xn_prof_parse_ceilings(ceilings_text, &ceilings)) {
-      fail(std::string("--ceilings ") + ceilings_text +
-           ": give two positive numbers B,F: binary and float MACs per second of one core");
+      fail("--ceilings %s: give two positive numbers B,F: binary and float MACs per second of "
+           "one core",
+           ceilings_text);
       return 2;
     }
   } else {
@@ -268,7 +357,7 @@ const char *ProfileStart =
   }
   xn_profile<xnorc_layer_info> prof = {@N@_layers, @U@_NUM_LAYERS, {}, {}};
 )CPP";
-const char *ProfileRun = "      prof.run_us.push_back(times.back() * 1e3);\n";
+const char *ProfileRun = "      prof.run_us.push_back(times[num_times - 1] * 1e3);\n";
 const char *ProfileReport =
     "  prof.print(stdout, @JSON@, \"@N@\", info.target, @U@_PROFILE_THREADS, ceilings);\n";
 
@@ -300,8 +389,8 @@ std::string writeMainProgram(const ModelApi &Api) {
            {"@PROFILE_ARG_DECL@", Prof ? ProfileArgDecl : ""},
            {"@PROFILE_ARG@", Prof ? ProfileArg : ""},
            {"@PROFILE_START@", Prof ? ProfileStart : ""},
-           {"@RUN_CALL@", Prof ? "@N@_run_profiled(ins.data(), outs.data(), arena, prof.next_run())"
-                               : "@N@_run(ins.data(), outs.data(), arena)"},
+           {"@RUN_CALL@", Prof ? "@N@_run_profiled(ins, outs, arena, prof.next_run())"
+                               : "@N@_run(ins, outs, arena)"},
            {"@PROFILE_RUN@", Prof ? ProfileRun : ""},
            {"@PRINT_LATENCY@", Prof && Api.Profile->Json ? "false" : "true"},
            {"@PROFILE_REPORT@", Prof ? ProfileReport : ""},
