@@ -128,10 +128,11 @@ int main(int argc, char **argv) {
     const std::vector<float> b = randomVec((size_t)L.c_out);
     std::vector<float> y((size_t)(L.c_out * L.hw * L.hw));
     auto sparseTime = [&](void (*f)(const xn_conv_params *, const float *, const uint64_t *,
-                                    const float *, float *)) {
+                                    const float *, float *, int, int)) {
       return [&, f](int pct) {
         const std::vector<uint64_t> ws = packSparse(L.c_out, cols, cols, 1, prune(w0, pct));
-        return timeIt([&] { f(&p, x.data(), ws.data(), b.data(), y.data()); }, min_time, reps);
+        return timeIt([&] { f(&p, x.data(), ws.data(), b.data(), y.data(), 0, 1); }, min_time,
+                      reps);
       };
     };
     run(

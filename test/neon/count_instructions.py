@@ -57,7 +57,10 @@ ARCHES = {
                   fma="vmla.f32", q8="vpadal.s16", q8macs=8, q8p=1),
 }
 
-# (model, function-name pattern, kernel description, key opcode field, unit)
+# ARMv7's 16 q-registers hold no 12-pixel float tile (neon/fconv.h picks 4 pixels there).
+AARCH64_ONLY = ("aarch64",)
+
+# (model, function-name pattern, kernel description, key opcode field, unit[, arches])
 KERNELS = [
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs"),
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs"),
@@ -69,15 +72,15 @@ KERNELS = [
     ("bnn", r"xn_bmaxpool_walk<xn_neon_u64>", "bmaxpool (AND + OR)", "andop", "bits"),
     ("bnn", r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
     ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_f>",
-     "float conv interior tile, 12 pixels x 8 channels, stride 1", "fma", "fmla"),
+     "float conv interior tile, 12 pixels x 8 channels, stride 1", "fma", "fmla", AARCH64_ONLY),
     ("bwn", r"xn_neon_fconv_tile<1, 2, 1, false, xn_neon_wsrc_f>",
      "float conv interior tile, 4 pixels x 8 channels, stride 1", "fma", "fmla"),
     ("fstem", r"xn_neon_fconv_tile<3, 2, 2, false, xn_neon_wsrc_f>",
-     "float conv interior tile, 12 x 8, stride 2 (vld2q)", "fma", "fmla"),
+     "float conv interior tile, 12 x 8, stride 2 (vld2q)", "fma", "fmla", AARCH64_ONLY),
     ("fstem", r"xn_neon_fconv_tile<1, 2, 2, false, xn_neon_wsrc_f>",
      "float conv interior tile, 4 x 8, stride 2 (vld2q)", "fma", "fmla"),
     ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_b>",
-     "BWN conv interior tile, 12 pixels x 8 channels (+-1 from bits)", "fma", "fmla"),
+     "BWN conv interior tile, 12 pixels x 8 channels (+-1 from bits)", "fma", "fmla", AARCH64_ONLY),
     ("bwn", r"xn_neon_fconv_tile<1, 2, 1, false, xn_neon_wsrc_b>",
      "BWN conv interior tile, 4 pixels x 8 channels (+-1 from bits)", "fma", "fmla"),
     ("bwn", r"xn_neon_fconv_pixel<2, false, xn_neon_wsrc_f>",
@@ -149,15 +152,17 @@ def disassemble(cfg, model: Path, name: str, work: Path, arch: str):
     subprocess.run([xnorc_bin, str(model), "-o", str(gen), "--target=" + cfg["target"],
                     "--name=" + name, "--quiet"], check=True)
     obj = work / ("%s-%s.o" % (arch, name))
-    subprocess.run([cfg["cxx"], "-std=c++17", "-O2", *cfg["flags"], "-c", str(gen / (name + ".cpp")),
-                    "-o", str(obj)], check=True)
+    # The binary conv tiles are outlined (common/oc_bconv_walk.h) so that they keep their names.
+    subprocess.run([cfg["cxx"], "-std=c++17", "-O2", *cfg["flags"],
+                    "-DXN_OC_BCONV_OUTLINE=__attribute__((noinline))", "-c",
+                    str(gen / (name + ".cpp")), "-o", str(obj)], check=True)
     dis = subprocess.run([cfg["objdump"], "-d", "--no-show-raw-insn", "-C", str(obj)], check=True,
                          stdout=subprocess.PIPE, text=True).stdout
     (work / ("%s-%s.dis" % (arch, name))).write_text(dis)
     return functions(dis)
 
 
-def measure(arch: str, models, work: Path):
+def measure(arch: str, models, work: Path, missing: list):
     cfg = ARCHES[arch]
     for tool in (cfg["cxx"], cfg["objdump"]):
         if shutil.which(tool) is None:
@@ -165,18 +170,20 @@ def measure(arch: str, models, work: Path):
     funcs = {name: disassemble(cfg, path, name, work, arch) for name, path in models.items()
              if name == "qnn" or "fma" in cfg}
     rows = []
-    for model, pat, desc, keyname, unit in KERNELS:
-        if model not in funcs:
+    for model, pat, desc, keyname, unit, *only in KERNELS:
+        if model not in funcs or (only and arch not in only[0]):
             continue
         pat, desc = pat.format(q8p=cfg.get("q8p")), desc.format(q8p=cfg.get("q8p"))
         # Names without the generated code's namespace (<model>_impl::).
         names = [n for n in funcs[model]
                  if re.search(re.escape(pat) + r"(\(|$| )", re.sub(r"\b\w+_impl::", "", n))]
         if not names:
+            missing.append("%s: %s (no function %s)" % (arch, desc, pat))
             continue
         key = cfg[keyname]
         k, loop = innermost_loop(funcs[model][names[0]], key, unit in ("MACs", "fmla", "q8"))
         if not loop:
+            missing.append("%s: %s (no loop with %s in %s)" % (arch, desc, key, pat))
             continue
         hist = collections.Counter(o for _, o, _ in loop)
         n = len(loop)
@@ -213,9 +220,9 @@ def main(argv=None) -> int:
     subprocess.run([sys.executable, str(HERE / "gen_models.py"), str(args.work / "models")],
                    check=True)
     models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir", "qnn": QNN}
-    rows = []
+    rows, missing = [], []
     for arch in args.arches.split(","):
-        rows += measure(arch, models, args.work)
+        rows += measure(arch, models, args.work, missing)
     print("| arch | kernel inner loop | instructions / iteration | work / iteration | instructions |")
     print("|---|---|---|---|---|")
     for arch, desc, n, work_, per, _ in rows:
@@ -227,7 +234,10 @@ def main(argv=None) -> int:
     print()
     for arch, desc, n, work_, per, hist in rows:
         print("%s / %s: %s" % (arch, desc, ", ".join("%s %d" % kv for kv in hist.most_common())))
-    return 0
+    # A kernel renamed or inlined must not drop out of the table unnoticed.
+    for m in missing:
+        print("error: not found: " + m, file=sys.stderr)
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":

@@ -137,19 +137,21 @@ TEST(SparseConv, EqualsDenseConvBitForBit) {
       const std::vector<uint64_t> ws = pack(C.c_out, C.c_in * taps, C.c_in * taps, 1, w);
       const std::string what = "conv rank " + std::to_string(C.rank) + " c_in " +
                                std::to_string(C.c_in) + ", " + std::to_string(pct) + " % zero";
-      xn_sparse_conv(&p, x.data(), ws.data(), bias, got.data());
-      expectBitEqual(want, got, "generic " + what);
+      // Whole, then split into 2, 3 and 7 parts (--threads): each the dense kernel bit for bit.
+      auto check = [&](auto conv, const std::string &isa) {
+        for (int parts : {1, 2, 3, 7}) {
+          std::fill(got.begin(), got.end(), 7.0f);
+          for (int part = 0; part < parts; ++part)
+            conv(&p, x.data(), ws.data(), bias, got.data(), part, parts);
+          expectBitEqual(want, got, isa + " " + what + ", " + std::to_string(parts) + " parts");
+        }
+      };
+      check(xn_sparse_conv, "generic");
       __builtin_cpu_init();
-      if (__builtin_cpu_supports("avx2")) {
-        std::fill(got.begin(), got.end(), 7.0f);
-        xn_avx2_sparse_conv(&p, x.data(), ws.data(), bias, got.data());
-        expectBitEqual(want, got, "avx2 " + what);
-      }
-      if (__builtin_cpu_supports("avx512f")) {
-        std::fill(got.begin(), got.end(), 7.0f);
-        xn_avx512_sparse_conv(&p, x.data(), ws.data(), bias, got.data());
-        expectBitEqual(want, got, "avx512 " + what);
-      }
+      if (__builtin_cpu_supports("avx2"))
+        check(xn_avx2_sparse_conv, "avx2");
+      if (__builtin_cpu_supports("avx512f"))
+        check(xn_avx512_sparse_conv, "avx512");
     }
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("avx512f"))
     GTEST_SKIP() << "this CPU lacks AVX2 or AVX-512 F: those sparse convs were not run";
@@ -178,11 +180,16 @@ TEST(SparseGemm, EqualsDenseGemmBitForBit) {
       std::vector<float> want(static_cast<size_t>(C.M * C.N)), got(want.size(), 7.0f);
       xn_gemm(&p, a.data(), b.data(), cp, want.data());
       const std::vector<uint64_t> bs = C.tb ? pack(C.N, C.K, C.K, 1, b) : pack(C.N, C.K, 1, C.N, b);
-      xn_sparse_gemm(&p, a.data(), bs.data(), cp, got.data());
-      expectBitEqual(want, got,
-                     "gemm " + std::to_string(C.M) + "x" + std::to_string(C.N) + "x" +
-                         std::to_string(C.K) + " ta " + std::to_string(C.ta) + " tb " +
-                         std::to_string(C.tb) + ", " + std::to_string(pct) + " % zero");
+      for (int parts : {1, 2, 3, 7}) { // whole, and split as --threads splits it
+        std::fill(got.begin(), got.end(), 7.0f);
+        for (int part = 0; part < parts; ++part)
+          xn_sparse_gemm(&p, a.data(), bs.data(), cp, got.data(), part, parts);
+        expectBitEqual(want, got,
+                       "gemm " + std::to_string(C.M) + "x" + std::to_string(C.N) + "x" +
+                           std::to_string(C.K) + " ta " + std::to_string(C.ta) + " tb " +
+                           std::to_string(C.tb) + ", " + std::to_string(pct) + " % zero, " +
+                           std::to_string(parts) + " parts");
+      }
     }
 }
 

@@ -87,11 +87,18 @@ inline void xn_oc_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t 
   }
 }
 
+// test/neon/count_instructions.py defines XN_OC_BCONV_OUTLINE as __attribute__((noinline)) to
+// find the tiles' loops by name in the disassembly; compilers otherwise inline them into the
+// entry points, where they run the same loops.
+#ifndef XN_OC_BCONV_OUTLINE
+#define XN_OC_BCONV_OUTLINE
+#endif
+
 // Interior register tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks
 // (w is the first block's packed filter), branch-free over the window's word runs; the
 // popcounts go to pop[P][B * L]. Narrow accumulators are folded every Isa::FOLD words.
 template <typename Isa, int P, int B>
-inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
+XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
                              const uint64_t *w, int64_t *pop) {
   const int L = Isa::L, FOLD = Isa::FOLD;
   const xn_bconv_params *p = c->p;
@@ -196,7 +203,7 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
 // One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
 // as the padding value. Popcounts to pop[B * L]; returns the number of summed bits.
 template <typename Isa, int B>
-inline int64_t xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
+XN_OC_BCONV_OUTLINE inline int64_t xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
                                   int64_t ix0, const uint64_t *w, int64_t *pop) {
   const xn_bconv_params *p = c->p;
   int64_t ky_lo, ky_hi, kx_lo, kx_hi;

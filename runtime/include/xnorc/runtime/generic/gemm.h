@@ -62,9 +62,10 @@ inline void xn_gemm_nn_rows(int64_t M, int64_t N, int64_t K, const float *a, int
   }
 }
 
-// y = alpha * y + beta * C on the [M,N] product y, in place. Like onnxruntime, beta == 0
-// skips C entirely (so a non-finite C cannot leak NaN). Shared with the SIMD Gemms.
-inline void xn_gemm_epilogue(const xn_gemm_params *p, const float *c, float *y) {
+// y = alpha * y + beta * C on columns [n_lo, n_hi) of the [M,N] product y, in place. Like
+// onnxruntime, beta == 0 skips C entirely (so a non-finite C cannot leak NaN).
+inline void xn_gemm_epilogue_cols(const xn_gemm_params *p, const float *c, float *y, int64_t n_lo,
+                                  int64_t n_hi) {
   const int64_t M = p->M, N = p->N;
   const float alpha = p->alpha, beta = p->beta;
   const int use_c = c != NULL && beta != 0.0f;
@@ -73,13 +74,18 @@ inline void xn_gemm_epilogue(const xn_gemm_params *p, const float *c, float *y) 
     if (use_c) {
       const float *cr = c + m * p->c_stride_m;
       const int64_t cs = p->c_stride_n;
-      for (int64_t n = 0; n < N; ++n)
+      for (int64_t n = n_lo; n < n_hi; ++n)
         yr[n] = alpha * yr[n] + beta * cr[n * cs];
     } else if (alpha != 1.0f) {
-      for (int64_t n = 0; n < N; ++n)
+      for (int64_t n = n_lo; n < n_hi; ++n)
         yr[n] = alpha * yr[n];
     }
   }
+}
+
+// The same on every column. Shared with the SIMD and sparse Gemms.
+inline void xn_gemm_epilogue(const xn_gemm_params *p, const float *c, float *y) {
+  xn_gemm_epilogue_cols(p, c, y, 0, p->N);
 }
 
 // Y must not alias A, B or C.

@@ -11,6 +11,7 @@
 #ifndef XNORC_RUNTIME_GENERIC_SPARSE_H
 #define XNORC_RUNTIME_GENERIC_SPARSE_H
 
+#include "../common/parts.h"
 #include "../common/sparse_pack.h"
 #include "conv.h"
 #include "gemm.h"
@@ -53,10 +54,11 @@ template <class P> inline void xn_sparse_taps(const P *p, xn_sparse_tap *t) {
 // output channel, the channel's plane starts at its bias; each non-zero weight (in the dense
 // kernel's order) then adds its products to every output it reaches, one output row at a time
 // through Axpy. A macro so the x86 kernels stamp it out with their target attribute and their
-// Axpy inlined.
+// Axpy inlined. --threads splits the (image, output channel) planes: each is computed whole by
+// one part, so the results do not depend on the split (common/parts.h).
 #define XN_SPARSE_CONV_DEFINE(Name, Attr, Axpy)                                                    \
   Attr void Name(const xn_conv_params *p, const float *x, const uint64_t *w, const float *bias,    \
-                 float *y) {                                                                       \
+                 float *y, int part = 0, int parts = 1) {                                          \
     const xn_window wd = xn_window_of(p);                                                          \
     const int64_t *id = wd.in, *od = wd.out, *s = wd.s;                                            \
     const int64_t in_plane = id[0] * id[1] * id[2];                                                \
@@ -65,9 +67,12 @@ template <class P> inline void xn_sparse_taps(const P *p, xn_sparse_tap *t) {
     xn_sparse_tap taps[XN_SPARSE_MAX_TAPS];                                                        \
     xn_sparse_taps(p, taps);                                                                       \
     const xn_sparse_view sw = xn_sparse_view_of(p->c_out, w);                                      \
-    for (int64_t n = 0; n < p->n; ++n) {                                                           \
+    int64_t plane_lo, plane_hi;                                                                    \
+    xn_part_range(p->n * p->c_out, part, parts, &plane_lo, &plane_hi);                             \
+    for (int64_t plane = plane_lo; plane < plane_hi; ++plane) {                                    \
+      const int64_t n = plane / p->c_out, m = plane % p->c_out;                                    \
       const float *xn = x + n * p->c_in * in_plane;                                                \
-      for (int64_t m = 0; m < p->c_out; ++m) {                                                     \
+      {                                                                                            \
         float *ym = y + (n * p->c_out + m) * out_plane;                                            \
         const float b = bias ? bias[m] : 0.0f;                                                     \
         for (int64_t i = 0; i < out_plane; ++i)                                                    \
@@ -107,16 +112,20 @@ inline size_t xn_sparse_gemm_scratch_bytes(const xn_gemm_params *p) {
 }
 
 // Gemm with B packed as N rows of K (whatever trans_b said): each output is the dot product
-// of a row of op(A) with the non-zero weights of its column, summed in k order from 0.
+// of a row of op(A) with the non-zero weights of its column, summed in k order from 0, then
+// the epilogue. --threads splits the N columns (a batch-1 Gemm has one row): each output is
+// computed whole by one part.
 inline void xn_sparse_gemm(const xn_gemm_params *p, const float *a, const uint64_t *b,
-                           const float *c, float *y) {
+                           const float *c, float *y, int part = 0, int parts = 1) {
   const int64_t M = p->M, N = p->N;
   const int64_t a_sm = p->trans_a ? 1 : p->K;
   const int64_t a_sk = p->trans_a ? M : 1;
   const xn_sparse_view sb = xn_sparse_view_of(N, b);
+  int64_t n_lo, n_hi;
+  xn_part_range(N, part, parts, &n_lo, &n_hi);
   for (int64_t m = 0; m < M; ++m) {
     const float *am = a + m * a_sm;
-    for (int64_t n = 0; n < N; ++n) {
+    for (int64_t n = n_lo; n < n_hi; ++n) {
       float acc = 0.0f;
       const int32_t e_end = xn_sparse_row_start(sb, n + 1);
       for (int32_t e = xn_sparse_row_start(sb, n); e < e_end; ++e)
@@ -124,7 +133,7 @@ inline void xn_sparse_gemm(const xn_gemm_params *p, const float *a, const uint64
       y[m * N + n] = acc;
     }
   }
-  xn_gemm_epilogue(p, c, y);
+  xn_gemm_epilogue_cols(p, c, y, n_lo, n_hi);
 }
 
 #endif // XNORC_RUNTIME_GENERIC_SPARSE_H
