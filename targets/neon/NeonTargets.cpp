@@ -49,7 +49,8 @@ protected:
             {KernelId::NeonConv},     {KernelId::NeonGemm},
             {KernelId::NeonBWConv},   {KernelId::NeonBWDense},
             {KernelId::NeonQuantize}, {KernelId::NeonDequantize},
-            {KernelId::NeonQConv},    {KernelId::NeonQGemm}};
+            {KernelId::NeonQConv},    {KernelId::NeonQGemm},
+            {KernelId::NeonQThreshold}};
   }
 };
 

@@ -79,7 +79,7 @@ struct X86Kernels {
       ConvOc, Conv, Gemm, BWConv, BWDense, ConvMaxPool;
   /// Ternary-weight layers (AVX-512 only; without them the generic kernels run them).
   std::vector<KernelId> Ternary = {};
-  /// 8-bit conv, gemm, quantize, dequantize.
+  /// 8-bit conv, gemm, quantize, dequantize, qthreshold.
   std::vector<KernelId> Quant = {};
 };
 
@@ -162,7 +162,7 @@ std::unique_ptr<Target> createAvx2Target() {
       X86Kernels{XNORC_X86_CHOICES(Avx2),
                  {},
                  {KernelId::Avx2QConv, KernelId::Avx2QGemm, KernelId::Avx2Quantize,
-                  KernelId::Avx2Dequantize}},
+                  KernelId::Avx2Dequantize, KernelId::Avx2QThreshold}},
       true);
 }
 std::unique_ptr<Target> createAvx512Target() {
@@ -173,7 +173,7 @@ std::unique_ptr<Target> createAvx512Target() {
                  {KernelId::Avx512TConv, KernelId::Avx512TConvThreshold, KernelId::Avx512TDense,
                   KernelId::Avx512TDenseThreshold},
                  {KernelId::Avx512QConv, KernelId::Avx512QGemm, KernelId::Avx512Quantize,
-                  KernelId::Avx512Dequantize}},
+                  KernelId::Avx512Dequantize, KernelId::Avx512QThreshold}},
       false);
 }
 
