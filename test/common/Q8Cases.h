@@ -245,8 +245,8 @@ inline std::string checkQThreshold(QThresholdFn f, const std::string &isa) {
   Rng r(2718);
   const int64_t channels[] = {1, 7, 8, 9, 63, 64, 65, 100, 128, 130};
   const int64_t pixels[] = {1, 5, 15, 16, 17, 31, 32, 33, 49, 63, 64, 65, 100, 196, 257};
-  const int32_t far[] = {INT32_MIN, INT32_MAX, -1000, 1000, -129, -128, -127, 126, 127,
-                         128,       254,       255,  256,  0,    -1,   1};
+  const int32_t far[] = {INT32_MIN, INT32_MAX, -1000, 1000, -129, -128, -127, 126,
+                         127,       128,       254,   255,  256,  0,    -1,   1};
   for (int i = 0; i < 300; ++i) {
     xn_qthreshold_params p{};
     p.n = r.range(1, 3);

@@ -49,8 +49,8 @@ inline void xn_qthreshold_bound(int32_t t, int32_t dir, int32_t qtype, int8_t *T
 }
 
 // n < L bytes at p into a buffer of L, for policies without a masked byte load.
-template <int L> inline const uint8_t *xn_qthreshold_tail(uint8_t (&buf)[L], const void *p,
-                                                          int64_t n) {
+template <int L>
+inline const uint8_t *xn_qthreshold_tail(uint8_t (&buf)[L], const void *p, int64_t n) {
   memset(buf, 0, L);
   memcpy(buf, p, (size_t)n);
   return buf;
@@ -96,8 +96,8 @@ inline void xn_qthreshold_walk(const xn_qthreshold_params *p, const void *x, con
         XN_UNROLL(2)
         for (int h = 0; h < 2; ++h)
           XN_UNROLL(2)
-          for (int m = 0; m < 2; ++m)
-            V::zip16(q[4 * h + 2 * m], q[4 * h + 2 * m + 1], b[4 * h + m], b[4 * h + 2 + m]);
+        for (int m = 0; m < 2; ++m)
+          V::zip16(q[4 * h + 2 * m], q[4 * h + 2 * m + 1], b[4 * h + m], b[4 * h + 2 + m]);
         // acc[2 r + e]: pixels 4 r + 2 e, + 1 of each 128-bit lane.
         XN_UNROLL(4)
         for (int r = 0; r < 4; ++r)

@@ -18,7 +18,7 @@
 #else
 #define XN_NEON_ZIP(lo, hi, a, b, t)                                                               \
   do {                                                                                             \
-    const auto z = vzipq_##t(vreinterpretq_##t##_s8(a), vreinterpretq_##t##_s8(b));               \
+    const auto z = vzipq_##t(vreinterpretq_##t##_s8(a), vreinterpretq_##t##_s8(b));                \
     lo = vreinterpretq_s8_##t(z.val[0]);                                                           \
     hi = vreinterpretq_s8_##t(z.val[1]);                                                           \
   } while (0)

@@ -61,8 +61,8 @@ struct xn_avx512_qt {
     v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, p), _mm512_set1_epi8(static_cast<char>(bias)));
   }
   XN_AVX512_QT_FN void minus_bit(vb &acc, const vb &s, const vb &t, bool flip, const vb &bit) {
-    const __mmask64 k =
-        flip ? _mm512_cmp_epi8_mask(s, t, _MM_CMPINT_NLT) : _mm512_cmp_epi8_mask(s, t, _MM_CMPINT_LT);
+    const __mmask64 k = flip ? _mm512_cmp_epi8_mask(s, t, _MM_CMPINT_NLT)
+                             : _mm512_cmp_epi8_mask(s, t, _MM_CMPINT_LT);
     acc = _mm512_mask_add_epi8(acc, k, acc, bit);
   }
   XN_AVX512_QT_FN void zip8(vb &lo, vb &hi, const vb &a, const vb &b) {
