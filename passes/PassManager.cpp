@@ -34,7 +34,7 @@ const char *defaultPipeline() {
   // constant weights it turns into integer layers.
   return "shape-infer,quantize-layers,const-fold,dce,binarize,dce,fold-batchnorm,"
          "bn-sign-to-threshold,dce,reorder-pool,dce,quantized-sign-bits,fuse-bconv-threshold,"
-         "fuse-residual,fuse-activation,dce,prune-channels";
+         "fuse-residual,fuse-activation,dce,prune-channels,fuse-bconv-quantize,dce";
 }
 
 llvm::Error PassManager::parsePipeline(const std::string &Pipeline) {

@@ -50,6 +50,7 @@ int64_t macsOf(const Op &O) {
   case OpKind::Conv:
   case OpKind::BConv:
   case OpKind::BConvThreshold:
+  case OpKind::BConvQuantize:
   case OpKind::BWConv: {
     const Shape &W = WeightedLayerOp(O).w()->type().Dims;
     return numElements(Y) * numElements(Shape(W.begin() + 1, W.end()));
@@ -61,6 +62,7 @@ int64_t macsOf(const Op &O) {
   }
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
+  case OpKind::BDenseQuantize:
   case OpKind::BWDense:
     return numElements(Y) * WeightedLayerOp(O).x()->type().Dims[1];
   case OpKind::MatMul:

@@ -173,9 +173,15 @@ inline bool isQuantizedOp(OpKind K) { return QLinearOp::classof(K) || QLayerOp::
 struct QuantizeBounds {
   int64_t Lo, Hi;
 };
-inline QuantizeBounds quantizeBounds(const QuantizeOp &Q) {
-  ElemType E = Q.zero_point()->type().Elem;
+template <typename View> QuantizeBounds quantizeBoundsOf(const View &Q, ElemType E) {
   return {Q.isSet("lo") ? Q.lo() : integerTypeMin(E), Q.isSet("hi") ? Q.hi() : integerTypeMax(E)};
+}
+inline QuantizeBounds quantizeBounds(const QuantizeOp &Q) {
+  return quantizeBoundsOf(Q, Q.zero_point()->type().Elem);
+}
+/// The same for a binary layer requantized in its epilogue.
+inline QuantizeBounds quantizeBounds(const QuantizedLayerOp &Q) {
+  return quantizeBoundsOf(Q, Q.y_zero_point()->type().Elem);
 }
 
 } // namespace xnorc

@@ -426,12 +426,24 @@ llvm::Error expectVector(const Value *V, int64_t N, ElemType E, const char *Role
 /// The operands of a binary conv or dense layer: x (*) w, then a pair of
 /// per-output-channel vectors (scale/bias, or thresh/dir for the *_threshold
 /// ops, which write bits) and an optional residual.
+llvm::Error checkQuantParams(const Value *S, const Value *Z, int64_t C, const std::string &Who,
+                             const ElemType *ZElem);
+llvm::Error checkClampRange(QuantizeBounds B, ElemType E);
+
 struct BinaryLayer {
   Value *X, *W, *First, *Second, *Residual;
   bool Thresholded;
+  /// bconv_quantize, bdense_quantize: the output's quantization.
+  Value *YScale = nullptr, *YZp = nullptr;
+  QuantizeBounds Bounds = {0, 0};
 };
 
 BinaryLayer binaryLayerOf(const OpView &V) {
+  if (QuantizedLayerOp::classof(V.kind())) {
+    auto Q = V.as<QuantizedLayerOp>();
+    return {Q.x(), Q.w(),       Q.scale(),        Q.bias(),         Q.residual(),
+            false, Q.y_scale(), Q.y_zero_point(), quantizeBounds(Q)};
+  }
   if (ScaledLayerOp::classof(V.kind())) {
     auto S = V.as<ScaledLayerOp>();
     return {S.x(), S.w(), S.scale(), S.bias(), S.residual(), false};
@@ -451,6 +463,15 @@ llvm::Expected<TensorType> binaryLayerResult(const BinaryLayer &L, int64_t M, co
   if (L.Residual && L.Residual->type() != TensorType{ElemType::F32, Out})
     return makeError("residual '{}' of type {} does not match the result f32{}", L.Residual->name(),
                      L.Residual->type().str(), shapeToString(Out));
+  if (L.YZp) { // one output scale and zero point (per tensor), b1 weights
+    if (auto E = expectElem(L.W, ElemType::B1, "weight"))
+      return std::move(E);
+    if (auto E = checkQuantParams(L.YScale, L.YZp, 1, "output ", nullptr))
+      return std::move(E);
+    if (auto E = checkClampRange(L.Bounds, L.YZp->type().Elem))
+      return std::move(E);
+    return TensorType{L.YZp->type().Elem, Out};
+  }
   return TensorType{L.Thresholded ? ElemType::B1 : ElemType::F32, Out};
 }
 
@@ -557,6 +578,13 @@ bool isQuantType(ElemType E) { return E == ElemType::I8 || E == ElemType::U8; }
 /// Scale S (f32) and zero point Z (of type ZElem, or any 8-bit type when
 /// ZElem is null) of one quantized tensor: per tensor, or C values per channel.
 /// Who ("", "x ", "w ", "y ") names the tensor in messages.
+/// A quantize's clamp range [B.Lo, B.Hi]: not empty, inside the range of E.
+llvm::Error checkClampRange(QuantizeBounds B, ElemType E) {
+  if (B.Lo > B.Hi || B.Lo < integerTypeMin(E) || B.Hi > integerTypeMax(E))
+    return makeError("clamp range {} to {} is empty or outside {}", B.Lo, B.Hi, elemTypeName(E));
+  return llvm::Error::success();
+}
+
 llvm::Error checkQuantParams(const Value *S, const Value *Z, int64_t C, const std::string &Who,
                              const ElemType *ZElem) {
   if (auto E = expectElem(S, ElemType::F32, (Who + "scale").c_str()))
@@ -595,9 +623,9 @@ llvm::Expected<TensorType> inferQuantLinear(const QLinearOp &Q, bool Quantize) {
     if (auto E = expectElem(Q.x(), ElemType::F32, "input"))
       return std::move(E);
     ElemType ZE = Q.zero_point()->type().Elem;
-    auto [Lo, Hi] = quantizeBounds(Q.as<QuantizeOp>());
-    if (isQuantType(ZE) && (Lo > Hi || Lo < integerTypeMin(ZE) || Hi > integerTypeMax(ZE)))
-      return makeError("clamp range {} to {} is empty or outside {}", Lo, Hi, elemTypeName(ZE));
+    if (isQuantType(ZE))
+      if (auto E = checkClampRange(quantizeBounds(Q.as<QuantizeOp>()), ZE))
+        return std::move(E);
   } else if (!isQuantType(X.Elem) && X.Elem != ElemType::I32) {
     return makeError("input '{}' has element type {}, expected i8, u8 or i32", Q.x()->name(),
                      elemTypeName(X.Elem));
@@ -781,10 +809,12 @@ llvm::Expected<TensorType> inferRule(OpKind Kind, const std::vector<Value *> &Op
   }
   case OpKind::BConv:
   case OpKind::BConvThreshold:
+  case OpKind::BConvQuantize:
   case OpKind::BWConv:
     return inferBinaryConv(V.as<GroupedConvOp>());
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
+  case OpKind::BDenseQuantize:
   case OpKind::BWDense:
     return inferBinaryDense(V);
   case OpKind::BMaxPool:

@@ -1,4 +1,5 @@
 #include "compiler/Interpreter/BinaryOps.h"
+#include "compiler/Interpreter/QuantOps.h"
 
 #include "compiler/IR/BitLayout.h"
 #include "compiler/IR/OpViews.h"
@@ -14,18 +15,35 @@ double valueAt(const Tensor &T, int64_t I) {
   return T.elem() == ElemType::B1 ? getBinary(T, I) : T.getAsDouble(I);
 }
 
-/// The per-output-channel epilogue shared by the float-output ops:
-/// act(scale * acc + bias + residual), in the float order kernels use.
-float epilogue(const Op &O, const std::vector<const Tensor *> &In, int64_t M, double Acc,
+/// The per-output-channel epilogue shared by the float-output ops (view L: ScaledLayerOp or
+/// QuantizedLayerOp): act(scale * acc + bias + residual), in the float order kernels use.
+template <typename L>
+float epilogue(const L &Layer, const std::vector<const Tensor *> &In, int64_t M, double Acc,
                int64_t OutIndex) {
-  using L = ScaledLayerOp;
-  L Layer(O);
-  float V = In[L::scaleIndex]->data<float>()[M] * static_cast<float>(Acc) +
-            In[L::biasIndex]->data<float>()[M];
-  if (In.size() > L::residualIndex)
-    V += In[L::residualIndex]->data<float>()[OutIndex];
+  const Tensor *Scale = In[L::scaleIndex], *Bias = In[L::biasIndex];
+  float V = Scale->data<float>()[M] * static_cast<float>(Acc) + Bias->data<float>()[M];
+  if (In.size() > L::residualIndex) {
+    const Tensor *Residual = In[L::residualIndex];
+    V += Residual->data<float>()[OutIndex];
+  }
   return xn_act_apply(activationKind(Layer.activation()), static_cast<float>(Layer.act_alpha()),
                       static_cast<float>(Layer.act_beta()), V);
+}
+
+/// Output OutIndex of a float-output layer: the epilogue's value; of bconv_quantize and
+/// bdense_quantize: that value quantized as the quantize op does (half to even).
+void storeOutput(const Op &O, const std::vector<const Tensor *> &In, Tensor &Y, int64_t M,
+                 double Acc, int64_t OutIndex) {
+  auto Q = dyn_cast<QuantizedLayerOp>(O);
+  if (!Q) {
+    Y.data<float>()[OutIndex] = epilogue(ScaledLayerOp(O), In, M, Acc, OutIndex);
+    return;
+  }
+  using QL = QuantizedLayerOp;
+  auto [Lo, Hi] = quantizeBounds(*Q);
+  float V = epilogue(*Q, In, M, Acc, OutIndex) / In[QL::y_scaleIndex]->data<float>()[0];
+  Y.setFromDouble(OutIndex,
+                  quantizeValue(V, In[QL::y_zero_pointIndex]->getAsInt(0), Lo, Hi, "half_even"));
 }
 
 /// +1 (true) where the integer accumulator passes its channel's threshold.
@@ -113,7 +131,7 @@ Tensor evalConvLike(const Op &O, const std::vector<const Tensor *> &In) {
           if (O.kind() == OpKind::BConvThreshold)
             setBinary(Y, Idx, !passes(In, M, Acc));
           else
-            Y.data<float>()[Idx] = epilogue(O, In, M, Acc, Idx);
+            storeOutput(O, In, Y, M, Acc, Idx);
         }
   return Y;
 }
@@ -130,7 +148,7 @@ Tensor evalDenseLike(const Op &O, const std::vector<const Tensor *> &In) {
       if (O.kind() == OpKind::BDenseThreshold)
         setBinary(Y, B * M + J, !passes(In, J, Acc));
       else
-        Y.data<float>()[B * M + J] = epilogue(O, In, J, Acc, B * M + J);
+        storeOutput(O, In, Y, J, Acc, B * M + J);
     }
   return Y;
 }
@@ -174,10 +192,12 @@ llvm::Expected<Tensor> evaluateBinaryOp(const Op &O, const std::vector<const Ten
     return evalUnpack(O, *In[UnpackOp::xIndex]);
   case OpKind::BConv:
   case OpKind::BConvThreshold:
+  case OpKind::BConvQuantize:
   case OpKind::BWConv:
     return evalConvLike(O, In);
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
+  case OpKind::BDenseQuantize:
   case OpKind::BWDense:
     return evalDenseLike(O, In);
   case OpKind::BMaxPool:

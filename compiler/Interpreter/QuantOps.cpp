@@ -65,14 +65,21 @@ int64_t channelOf(const Shape &Dims, const Tensor &Scale, int64_t Axis, int64_t 
   return I / Inner % Dims[Axis];
 }
 
-/// quantize of one element, V = x / scale: rounded as the op says, plus the zero point,
-/// clamped to the op's range (NaN: its lower bound).
-double quantizeOne(const QuantizeOp &Q, float V, int64_t Zp) {
-  auto [Lo, Hi] = quantizeBounds(Q);
-  double R = roundAs(static_cast<double>(V), Q.rounding()) + static_cast<double>(Zp);
+} // namespace
+
+double quantizeValue(float V, int64_t Zp, int64_t Lo, int64_t Hi, const std::string &Mode) {
+  double R = roundAs(static_cast<double>(V), Mode) + static_cast<double>(Zp);
   if (std::isnan(R))
     return static_cast<double>(Lo);
   return std::clamp(R, static_cast<double>(Lo), static_cast<double>(Hi));
+}
+
+namespace {
+
+/// quantize of one element, V = x / scale, in the op's rounding and range.
+double quantizeOne(const QuantizeOp &Q, float V, int64_t Zp) {
+  auto [Lo, Hi] = quantizeBounds(Q);
+  return quantizeValue(V, Zp, Lo, Hi, Q.rounding());
 }
 
 Tensor evalQuantLinear(const Op &O, const std::vector<const Tensor *> &In) {

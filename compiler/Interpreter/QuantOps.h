@@ -14,6 +14,10 @@ namespace xnorc {
 /// oracle.
 llvm::Expected<Tensor> evaluateQuantOp(const Op &O, const std::vector<const Tensor *> &In);
 
+/// quantize of one value, V = x / scale: rounded as Mode says (QONNX's rounding_mode names;
+/// "half_even" is ONNX's), plus the zero point Zp, clamped to [Lo, Hi] (NaN: Lo).
+double quantizeValue(float V, int64_t Zp, int64_t Lo, int64_t Hi, const std::string &Mode);
+
 } // namespace xnorc
 
 #endif

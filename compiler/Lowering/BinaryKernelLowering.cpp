@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Lowering/KernelCallBuilder.h"
 #include "compiler/Support/Error.h"
+#include "xnorc/runtime/generic/bquantize.h"
 #include "xnorc/runtime/generic/tconv.h"
 
 namespace xnorc {
@@ -85,6 +86,26 @@ Args epilogueArgs(const Op &O) {
   return {KernelArg::operand(L::xIndex), KernelArg::operand(L::wIndex),
           KernelArg::operand(L::scaleIndex), KernelArg::operand(L::biasIndex),
           optionalOperand(O, L::residualIndex)};
+}
+
+/// x, w, scale, bias, residual (null when absent), y_scale, y_zero_point of bconv_quantize and
+/// bdense_quantize, and their derived {y_type, lo, hi} (generic/qlinear.h's xn_qout_of).
+Args quantizedArgs(const Op &O) {
+  using L = QuantizedLayerOp;
+  L Q(O);
+  auto [Lo, Hi] = quantizeBounds(Q);
+  Tensor D(TensorType{ElemType::I32, {3}});
+  D.data<int32_t>()[0] = Q.y_zero_point()->type().Elem == ElemType::I8 ? XN_QTYPE_I8 : XN_QTYPE_U8;
+  D.data<int32_t>()[1] = static_cast<int32_t>(Lo);
+  D.data<int32_t>()[2] = static_cast<int32_t>(Hi);
+  return {KernelArg::operand(L::xIndex),
+          KernelArg::operand(L::wIndex),
+          KernelArg::operand(L::scaleIndex),
+          KernelArg::operand(L::biasIndex),
+          optionalOperand(O, L::residualIndex),
+          KernelArg::operand(L::y_scaleIndex),
+          KernelArg::operand(L::y_zero_pointIndex),
+          KernelArg::derived(std::move(D), "qout")};
 }
 
 /// x, w, thresh and dir of bconv_threshold and bdense_threshold.
@@ -172,6 +193,12 @@ KernelCall lowerBConv(const Op &O) {
         P, thresholdArgs(), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
           xn_bconv_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
         });
+  if (O.kind() == OpKind::BConvQuantize)
+    return makeCall<KernelId::BConvQuantize>(
+        P, quantizedArgs(O), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
+          xn_bconv_quantize(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
+                            f32(In[5]), In[6], i32(In[7]), Out);
+        });
   return makeCall<KernelId::BConv>(
       P, epilogueArgs(O), [](const xn_bconv_params *Q, const void *const *In, void *Out) {
         xn_bconv(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]), f32Out(Out));
@@ -204,6 +231,12 @@ KernelCall lowerBDense(const Op &O) {
     return makeCall<KernelId::BDenseThreshold>(
         P, thresholdArgs(), [](const xn_bdense_params *Q, const void *const *In, void *Out) {
           xn_bdense_threshold(Q, bits(In[0]), bits(In[1]), i32(In[2]), i32(In[3]), bitsOut(Out));
+        });
+  if (O.kind() == OpKind::BDenseQuantize)
+    return makeCall<KernelId::BDenseQuantize>(
+        P, quantizedArgs(O), [](const xn_bdense_params *Q, const void *const *In, void *Out) {
+          xn_bdense_quantize(Q, bits(In[0]), bits(In[1]), f32(In[2]), f32(In[3]), f32(In[4]),
+                             f32(In[5]), In[6], i32(In[7]), Out);
         });
   return makeCall<KernelId::BDense>(
       P, epilogueArgs(O), [](const xn_bdense_params *Q, const void *const *In, void *Out) {
@@ -244,11 +277,13 @@ llvm::Expected<KernelCall> lowerBinaryOpToKernel(const Op &O) {
     return lowerUnpack(O);
   case OpKind::BConv:
   case OpKind::BConvThreshold:
+  case OpKind::BConvQuantize:
     return lowerBConv(O);
   case OpKind::BWConv:
     return lowerBWConv(O);
   case OpKind::BDense:
   case OpKind::BDenseThreshold:
+  case OpKind::BDenseQuantize:
     return lowerBDense(O);
   case OpKind::BWDense:
     return lowerBWDense(O);

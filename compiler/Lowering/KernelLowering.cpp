@@ -345,13 +345,12 @@ KernelCall lowerSlice(const Op &O) {
                                    });
 }
 
-/// A reshape: the same elements under another shape.
+/// A reshape: the same elements (of any type but b1) under another shape.
 KernelCall lowerCopy(const Op &O) {
-  xn_copy_params P{O.result()->type().numElements()};
-  return makeCall<KernelId::Copy>(P, {KernelArg::operand(ReshapeOp::xIndex)},
-                                  [](const xn_copy_params *Q, const void *const *In, void *Out) {
-                                    xn_copy(Q, f32(In[0]), f32Out(Out));
-                                  });
+  xn_copy_params P{O.result()->type().storageBytes()};
+  return makeCall<KernelId::Copy>(
+      P, {KernelArg::operand(ReshapeOp::xIndex)},
+      [](const xn_copy_params *Q, const void *const *In, void *Out) { xn_copy(Q, In[0], Out); });
 }
 
 } // namespace
@@ -361,6 +360,9 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
     return lowerBinaryOpToKernel(O);
   if (isQuantizedOp(O.kind()))
     return lowerQuantOpToKernel(O);
+  // A reshape copies bytes: 8-bit values too (a flatten moved after a quantize).
+  if (O.kind() == OpKind::Reshape && O.result()->type().Elem != ElemType::B1)
+    return lowerCopy(O);
   for (Value *V : O.operands())
     if (V->type().Elem != ElemType::F32)
       return makeError("{}: operand %{} has element type {}; generic kernels are float-only",

@@ -43,13 +43,14 @@ public:
 
 protected:
   std::vector<KernelChoice> kernelChoices() const override {
-    return {{KernelId::NeonBConv},    {KernelId::NeonBConvThreshold},
-            {KernelId::NeonBDense},   {KernelId::NeonBDenseThreshold},
-            {KernelId::NeonBMaxPool}, {KernelId::NeonThreshold},
-            {KernelId::NeonConv},     {KernelId::NeonGemm},
-            {KernelId::NeonBWConv},   {KernelId::NeonBWDense},
-            {KernelId::NeonQuantize}, {KernelId::NeonDequantize},
-            {KernelId::NeonQConv},    {KernelId::NeonQGemm}};
+    return {{KernelId::NeonBConv},     {KernelId::NeonBConvThreshold},
+            {KernelId::NeonBDense},    {KernelId::NeonBDenseThreshold},
+            {KernelId::NeonBMaxPool},  {KernelId::NeonThreshold},
+            {KernelId::NeonConv},      {KernelId::NeonGemm},
+            {KernelId::NeonBWConv},    {KernelId::NeonBWDense},
+            {KernelId::NeonQuantize},  {KernelId::NeonDequantize},
+            {KernelId::NeonQConv},     {KernelId::NeonQGemm},
+            {KernelId::NeonQThreshold}};
   }
 };
 

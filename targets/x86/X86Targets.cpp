@@ -69,17 +69,18 @@ enum class FloatConv { Auto, Oc, Pixels };
 /// The kernels of one x86 ISA, in priority order for each op (Kernels.def rows).
 #define XNORC_X86_CHOICES(IsaId)                                                                   \
   KernelId::IsaId##BConv, KernelId::IsaId##BConvThreshold, KernelId::IsaId##BDense,                \
-      KernelId::IsaId##BDenseThreshold, KernelId::IsaId##BMaxPool, KernelId::IsaId##MaxPool,       \
+      KernelId::IsaId##BDenseThreshold, KernelId::IsaId##BConvQuantize,                            \
+      KernelId::IsaId##BDenseQuantize, KernelId::IsaId##BMaxPool, KernelId::IsaId##MaxPool,        \
       KernelId::IsaId##AvgPool, KernelId::IsaId##Threshold, KernelId::IsaId##ConvOc,               \
       KernelId::IsaId##Conv, KernelId::IsaId##Gemm, KernelId::IsaId##BWConv,                       \
       KernelId::IsaId##BWDense, KernelId::IsaId##ConvMaxPool
 
 struct X86Kernels {
-  KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BMaxPool, MaxPool, AvgPool, Threshold,
-      ConvOc, Conv, Gemm, BWConv, BWDense, ConvMaxPool;
+  KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BConvQuantize, BDenseQuantize, BMaxPool,
+      MaxPool, AvgPool, Threshold, ConvOc, Conv, Gemm, BWConv, BWDense, ConvMaxPool;
   /// Ternary-weight layers (AVX-512 only; without them the generic kernels run them).
   std::vector<KernelId> Ternary = {};
-  /// 8-bit conv, gemm, quantize, dequantize.
+  /// 8-bit conv, gemm, quantize, dequantize, qthreshold.
   std::vector<KernelId> Quant = {};
 };
 
@@ -136,9 +137,11 @@ protected:
     };
     // The oc conv once more after the pixels one: it takes the convs the latter does not.
     std::vector<KernelChoice> C = {
-        {K.BConv},   {K.BConvThreshold}, {K.BDense},    {K.BDenseThreshold},  {K.BMaxPool},
-        {K.MaxPool}, {K.AvgPool},        {K.Threshold}, {K.ConvOc, PreferOc}, {K.Conv},
-        {K.ConvOc},  {K.Gemm},           {K.BWConv},    {K.BWDense},          {K.ConvMaxPool}};
+        {K.BConv},         {K.BConvThreshold}, {K.BDense},           {K.BDenseThreshold},
+        {K.BConvQuantize}, {K.BDenseQuantize}, {K.BMaxPool},         {K.MaxPool},
+        {K.AvgPool},       {K.Threshold},      {K.ConvOc, PreferOc}, {K.Conv},
+        {K.ConvOc},        {K.Gemm},           {K.BWConv},           {K.BWDense},
+        {K.ConvMaxPool}};
     for (KernelId T : K.Ternary)
       C.push_back({T});
     for (KernelId Q : K.Quant)
@@ -162,7 +165,7 @@ std::unique_ptr<Target> createAvx2Target() {
       X86Kernels{XNORC_X86_CHOICES(Avx2),
                  {},
                  {KernelId::Avx2QConv, KernelId::Avx2QGemm, KernelId::Avx2Quantize,
-                  KernelId::Avx2Dequantize}},
+                  KernelId::Avx2Dequantize, KernelId::Avx2QThreshold}},
       true);
 }
 std::unique_ptr<Target> createAvx512Target() {
@@ -173,7 +176,7 @@ std::unique_ptr<Target> createAvx512Target() {
                  {KernelId::Avx512TConv, KernelId::Avx512TConvThreshold, KernelId::Avx512TDense,
                   KernelId::Avx512TDenseThreshold},
                  {KernelId::Avx512QConv, KernelId::Avx512QGemm, KernelId::Avx512Quantize,
-                  KernelId::Avx512Dequantize}},
+                  KernelId::Avx512Dequantize, KernelId::Avx512QThreshold}},
       false);
 }
 

@@ -9,13 +9,17 @@
 // tails, kernels 1-7, strides, dilations, asymmetric padding, batches; gemms with and without
 // trans_b and N off the vector width. The conv also split into parts (--threads) must give the
 // whole call's output. quantize / dequantize: runs with vector tails, per tensor and per
-// channel, ties, saturation, infinities, NaN, subnormal scales.
+// channel, ties, saturation, infinities, NaN, subnormal scales. qthreshold: channel counts on
+// and off 8 and 64, pixel counts on and off the vector widths (and below the vector kernels'
+// generic fallback), u8 and i8, directions of both signs and 0, thresholds inside, at the edges
+// of and far outside the byte range, split into parts.
 #ifndef XNORC_TEST_COMMON_Q8CASES_H
 #define XNORC_TEST_COMMON_Q8CASES_H
 
 #include "TestRng.h"
 #include "xnorc/runtime/common/q8_pack.h"
 #include "xnorc/runtime/generic/qlinear.h"
+#include "xnorc/runtime/generic/qthreshold.h"
 
 #include <cmath>
 #include <cstdint>
@@ -229,6 +233,51 @@ inline std::string checkQ8Quantize(QuantizeFn q, DequantizeFn dq, const std::str
     dq(&p, want.data(), scale.data(), zp.data(), got_f.data());
     if (memcmp(want_f.data(), got_f.data(), n * sizeof(float)) != 0)
       return isa + " dequantize case " + std::to_string(i) + " differs";
+  }
+  return "";
+}
+
+using QThresholdFn = void (*)(const xn_qthreshold_params *, const void *, const int32_t *,
+                              const int32_t *, uint64_t *, int, int);
+
+// qthreshold over random shapes; each output word must be written, whatever y held.
+inline std::string checkQThreshold(QThresholdFn f, const std::string &isa) {
+  Rng r(2718);
+  const int64_t channels[] = {1, 7, 8, 9, 63, 64, 65, 100, 128, 130};
+  const int64_t pixels[] = {1, 5, 15, 16, 17, 31, 32, 33, 49, 63, 64, 65, 100, 196, 257};
+  const int32_t far[] = {INT32_MIN, INT32_MAX, -1000, 1000, -129, -128, -127, 126,
+                         127,       128,       254,   255,  256,  0,    -1,   1};
+  for (int i = 0; i < 300; ++i) {
+    xn_qthreshold_params p{};
+    p.n = r.range(1, 3);
+    p.c = r.range(0, 2) == 0 ? r.range(1, 200) : r.pick(channels);
+    p.spatial = r.range(0, 2) == 0 ? r.range(1, 300) : r.pick(pixels);
+    p.qtype = static_cast<int32_t>(r.range(0, 1));
+    const size_t nx = (size_t)(p.n * p.c * p.spatial);
+    const size_t ny = (size_t)(p.n * p.spatial * ((p.c + 63) / 64));
+    std::vector<int32_t> t((size_t)p.c), dir((size_t)p.c);
+    for (int64_t k = 0; k < p.c; ++k) {
+      t[(size_t)k] = r.range(0, 3) == 0 ? r.pick(far)
+                                        : static_cast<int32_t>(r.range(0, 255)) -
+                                              (p.qtype == XN_QTYPE_I8 ? 128 : 0);
+      dir[(size_t)k] = static_cast<int32_t>(r.range(-2, 2));
+    }
+    // Random bytes, or a few values around the thresholds (equality decides the bit).
+    std::vector<uint8_t> x = randomBytes(nx, r);
+    if (r.range(0, 1))
+      for (uint8_t &b : x)
+        b = static_cast<uint8_t>((p.qtype == XN_QTYPE_I8 ? 128 : 0) + 126 + r.range(0, 4));
+    std::vector<uint64_t> want(ny, 0x5555555555555555ull);
+    xn_qthreshold(&p, x.data(), t.data(), dir.data(), want.data());
+    const int parts = static_cast<int>(r.range(1, 3));
+    std::vector<uint64_t> got(ny, 0xAAAAAAAAAAAAAAAAull);
+    for (int part = 0; part < parts; ++part)
+      f(&p, x.data(), t.data(), dir.data(), got.data(), part, parts);
+    for (size_t j = 0; j < ny; ++j)
+      if (want[j] != got[j])
+        return mismatch(isa + " qthreshold", i, j) + " (n " + std::to_string(p.n) + " c " +
+               std::to_string(p.c) + " spatial " + std::to_string(p.spatial) + " parts " +
+               std::to_string(parts) + ")";
   }
   return "";
 }

@@ -898,7 +898,7 @@ TEST(Pad, Rank4AgainstNaive) {
 TEST(Copy, CopiesAndToleratesSelf) {
   Vec x = {1, 2, 3};
   Vec y(3);
-  xn_copy_params p{3};
+  xn_copy_params p{3 * 4}; // bytes
   xn_copy(&p, x.data(), y.data());
   expectNear(y, x);
   xn_copy(&p, x.data(), x.data());

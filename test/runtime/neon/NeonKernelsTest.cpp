@@ -28,6 +28,7 @@
 #include "xnorc/runtime/neon/bwconv.h"
 #include "xnorc/runtime/neon/fconv.h"
 #include "xnorc/runtime/neon/q8.h"
+#include "xnorc/runtime/neon/qthreshold.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -636,11 +637,12 @@ int main() {
   checkGemm(3, 40, 9, 1, 3, -1.5f, 0.0f, r); // beta 0: C skipped
   checkGemm(2, 17, 33, 0, 0, 0.25f, 1.0f, r);
 
-  // 8-bit kernels (neon/q8.h), bit for bit: test/common/Q8Cases.h's cases.
+  // 8-bit kernels (neon/q8.h, neon/qthreshold.h), bit for bit: test/common/Q8Cases.h's cases.
   for (const std::string &e :
        {xnorc_test::checkQ8Conv(xn_neon_qconv, "neon"),
         xnorc_test::checkQ8Gemm(xn_neon_qgemm, "neon"),
-        xnorc_test::checkQ8Quantize(xn_neon_quantize, xn_neon_dequantize, "neon")})
+        xnorc_test::checkQ8Quantize(xn_neon_quantize, xn_neon_dequantize, "neon"),
+        xnorc_test::checkQThreshold(xn_neon_qthreshold, "neon")})
     report(e.empty(), e);
 
 #if defined(__aarch64__)

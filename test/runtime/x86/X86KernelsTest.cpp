@@ -2,14 +2,16 @@
 // against the generic kernel it replaces, bit for bit (packed outputs) and exactly (float
 // outputs: both compute the same integer d and the same float epilogue), over shapes with
 // channel tails, odd spatial sizes, strides, dilations, every padding mode, threshold
-// directions and sentinels. The generic kernels are themselves checked against a naive
-// reference in BinaryKernelsTest.cpp. Paths whose instructions this CPU lacks are skipped.
+// directions and sentinels; and requantized outputs (bconv_quantize, bdense_quantize) byte for
+// byte. The generic kernels are themselves checked against a naive reference in
+// BinaryKernelsTest.cpp. Paths whose instructions this CPU lacks are skipped.
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_bconv.h"
 #include "xnorc/runtime/x86/avx2_bpool.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
 #include "xnorc/runtime/x86/avx512_bpool.h"
+#include "xnorc/runtime/x86/bconv_quantize.h"
 
 #include <gtest/gtest.h>
 
@@ -114,6 +116,35 @@ xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, in
 
 enum class Isa { Avx2, Avx512 };
 
+// The requantized output's operands (bconv_quantize): y_scale a power of two (so v / y_scale
+// lands on ties, the epilogue's values being multiples of 1/16) or not, now and then tiny
+// (saturation); u8 or i8 with a random zero point; the type's range or a narrower one.
+struct QOut {
+  float y_scale;
+  uint8_t zp;
+  int32_t q[3]; // {y_type, lo, hi}
+  size_t bytes;
+};
+QOut randomQOut(Rng &r, size_t n) {
+  QOut o;
+  const float scales[] = {0.125f, 0.25f, 0.5f, 1.0f, 0.3f, 1e-3f, 7.0f};
+  o.y_scale = r.pick(scales);
+  o.zp = static_cast<uint8_t>(r.next() >> 32);
+  o.q[0] = static_cast<int32_t>(r.range(0, 1));
+  o.q[1] = xn_qtype_min(o.q[0]) + static_cast<int32_t>(r.range(0, 1) * 20);
+  o.q[2] = xn_qtype_max(o.q[0]) - static_cast<int32_t>(r.range(0, 1) * 30);
+  o.bytes = n;
+  return o;
+}
+
+// Scales with NaN, infinities and -0 now and then (NaN quantizes to lo, as quantize does).
+void specialScales(std::vector<float> &scale, Rng &r) {
+  const float specials[] = {NAN, INFINITY, -INFINITY, -0.0f, 0.0f};
+  for (float &f : scale)
+    if (r.range(0, 9) == 0)
+      f = r.pick(specials);
+}
+
 Bits packConv(Isa isa, const xn_bconv_params &p, const Bits &w) {
   Bits packed(isa == Isa::Avx512 ? xn_avx512_bconv_packed_words(&p)
                                  : xn_avx2_bconv_packed_words(&p));
@@ -187,6 +218,28 @@ void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
       inParts(parts, xn_avx2_bconv, &q, x.data(), packed.data(), s, b, re_got, got.data());
     ASSERT_EQ(0, memcmp(want.data(), got.data(), yn * sizeof(float)))
         << "float output, variant " << variant;
+  }
+
+  // Requantized output: no activation, relu (the vector epilogue) and leaky relu (the scalar
+  // one), residual or not.
+  specialScales(scale, r);
+  for (int variant = 0; variant < 3; ++variant) {
+    xn_bconv_params q = p;
+    q.act_kind = variant == 0 ? XN_ACT_NONE : variant == 1 ? XN_ACT_RELU : XN_ACT_LEAKY_RELU;
+    q.act_alpha = 0.375f;
+    const QOut o = randomQOut(r, yn);
+    const float *re = variant != 1 ? res.data() : nullptr;
+    std::vector<uint8_t> want(yn, 0xA5), got(yn, 0x5A);
+    xn_bconv_quantize(&q, x.data(), w.data(), scale.data(), bias.data(), re, &o.y_scale, &o.zp, o.q,
+                      want.data());
+    if (isa == Isa::Avx512)
+      inParts(parts, xn_avx512_bconv_quantize, &q, x.data(), packed.data(), scale.data(),
+              bias.data(), re, &o.y_scale, (const void *)&o.zp, o.q, (void *)got.data());
+    else
+      inParts(parts, xn_avx2_bconv_quantize, &q, x.data(), packed.data(), scale.data(), bias.data(),
+              re, &o.y_scale, (const void *)&o.zp, o.q, (void *)got.data());
+    ASSERT_EQ(want, got) << "quantized output, variant " << variant << " y_scale " << o.y_scale
+                         << " type " << o.q[0] << " [" << o.q[1] << ", " << o.q[2] << "]";
   }
 }
 
@@ -330,6 +383,22 @@ void checkDense(Isa isa, int64_t n, int64_t k, int64_t m, Rng &r) {
     else
       xn_avx2_bdense(&p, x.data(), packed.data(), s, b, re, got.data());
     ASSERT_EQ(0, memcmp(want.data(), got.data(), want.size() * sizeof(float)));
+  }
+  specialScales(scale, r);
+  for (int variant = 0; variant < 2; ++variant) {
+    p.act_kind = variant ? XN_ACT_RELU : XN_ACT_NONE;
+    const QOut o = randomQOut(r, res.size());
+    const float *re = variant ? res.data() : nullptr;
+    std::vector<uint8_t> want(res.size(), 0xA5), got(res.size(), 0x5A);
+    xn_bdense_quantize(&p, x.data(), w.data(), scale.data(), bias.data(), re, &o.y_scale, &o.zp,
+                       o.q, want.data());
+    if (isa == Isa::Avx512)
+      xn_avx512_bdense_quantize(&p, x.data(), packed.data(), scale.data(), bias.data(), re,
+                                &o.y_scale, &o.zp, o.q, got.data());
+    else
+      xn_avx2_bdense_quantize(&p, x.data(), packed.data(), scale.data(), bias.data(), re,
+                              &o.y_scale, &o.zp, o.q, got.data());
+    ASSERT_EQ(want, got) << "quantized output, variant " << variant;
   }
 }
 

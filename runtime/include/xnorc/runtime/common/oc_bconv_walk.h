@@ -47,6 +47,7 @@ struct xn_oc_bconv_ctx {
   float *yf;
   const int32_t *thresh, *dir;
   uint64_t *yb;
+  const xn_qout *yq; // bconv_quantize: the output quantized (yf unused)
 };
 
 inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t lanes, int part,
@@ -311,7 +312,7 @@ template <int L> struct xn_oc_epi_scalar {
     void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix, const int64_t *pop,
               int64_t n_bits) {
       xn_oc_bconv_epilogue(c->p, n, pix, ob * L, m_end, pop, n_bits, c->scale, c->bias, c->residual,
-                           c->yf);
+                           c->yf, c->yq);
     }
     void end_row(const xn_oc_bconv_ctx *) {}
   };
@@ -321,12 +322,13 @@ template <int L> struct xn_oc_epi_scalar {
 template <typename Isa, template <int> class Epi>
 inline void xn_oc_bconv_float(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                               const float *scale, const float *bias, const float *residual,
-                              float *y, int part, int parts) {
+                              float *y, int part, int parts, const xn_qout *yq = NULL) {
   xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, part, parts);
   c.scale = scale;
   c.bias = bias;
   c.residual = residual;
   c.yf = y;
+  c.yq = yq;
   xn_oc_bconv_run<Isa, Epi>(&c, x, w);
 }
 
@@ -431,6 +433,25 @@ inline void xn_oc_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, c
                                                const int32_t *dir, uint64_t *y) {                  \
     const xn_bconv_params q = xn_oc_bdense_as_conv(p);                                             \
     xn_##isa##_bconv_threshold(&q, x, w, thresh, dir, y);                                          \
+  }
+
+// The requantizing entry points of ISA `isa` (float epilogue Epi, which stores c->yq's bytes):
+//   xn_<isa>_bconv_quantize, xn_<isa>_bdense_quantize: generic/bquantize.h's contracts, with
+//     xn_<isa>_bconv's restrictions and packed weights (and its --threads split).
+#define XN_OC_BCONV_QUANTIZE_ENTRY_POINTS(isa, Isa, Epi, ATTR)                                     \
+  ATTR __attribute__((flatten)) inline void xn_##isa##_bconv_quantize(                             \
+      const xn_bconv_params *p, const uint64_t *x, const uint64_t *w, const float *scale,          \
+      const float *bias, const float *residual, const float *y_scale, const void *y_zero_point,    \
+      const int32_t *q, void *y, int part = 0, int parts = 1) {                                    \
+    const xn_qout o = xn_qout_of(y_scale, y_zero_point, q, y);                                     \
+    xn_oc_bconv_float<Isa, Epi>(p, x, w, scale, bias, residual, NULL, part, parts, &o);            \
+  }                                                                                                \
+  ATTR inline void xn_##isa##_bdense_quantize(                                                     \
+      const xn_bdense_params *p, const uint64_t *x, const uint64_t *w, const float *scale,         \
+      const float *bias, const float *residual, const float *y_scale, const void *y_zero_point,    \
+      const int32_t *q, void *y) {                                                                 \
+    const xn_bconv_params c = xn_oc_bdense_as_conv(p);                                             \
+    xn_##isa##_bconv_quantize(&c, x, w, scale, bias, residual, y_scale, y_zero_point, q, y);       \
   }
 
 #endif // XNORC_RUNTIME_COMMON_OC_BCONV_WALK_H

@@ -18,6 +18,7 @@
 #include "../generic/bdense.h"
 #include "../generic/bitpack.h"
 #include "../generic/bpool.h"
+#include "../generic/qlinear.h"
 #include "oc_pack.h"
 
 // Words of the packed layout for m output channels of `taps * cw` words each.
@@ -72,11 +73,10 @@ inline xn_bconv_params xn_oc_bdense_as_conv(const xn_bdense_params *p) {
 #else
 #define XN_OC_ROUNDED(v) (void)(v)
 #endif
-__attribute__((noinline)) inline void xn_oc_bconv_epilogue(const xn_bconv_params *p, int64_t n,
-                                                           int64_t pix, int64_t m0, int64_t m_end,
-                                                           const int64_t *pop, int64_t n_bits,
-                                                           const float *scale, const float *bias,
-                                                           const float *residual, float *y) {
+__attribute__((noinline)) inline void
+xn_oc_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t m0, int64_t m_end,
+                     const int64_t *pop, int64_t n_bits, const float *scale, const float *bias,
+                     const float *residual, float *y, const xn_qout *yq = NULL) {
   const int64_t plane = p->out_h * p->out_w;
   for (int64_t m = m0; m < m_end; ++m) {
     const int64_t d = n_bits - 2 * pop[m - m0];
@@ -86,7 +86,11 @@ __attribute__((noinline)) inline void xn_oc_bconv_epilogue(const xn_bconv_params
     float v = prod + (bias ? bias[m] : 0.0f);
     if (residual)
       v += residual[idx];
-    y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+    v = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+    if (yq) // bconv_quantize: the value quantized, bytes out
+      xn_qout_store(yq, idx, v);
+    else
+      y[idx] = v;
   }
 }
 

@@ -9,6 +9,7 @@
 #include "bdense.h"
 #include "bitpack.h"
 #include "bpool.h"
+#include "bquantize.h"
 #include "bwconv.h"
 #include "concat.h"
 #include "conv.h"

@@ -98,11 +98,10 @@ inline int64_t xn_bconv_dot(const xn_bconv_params *p, const xn_bconv_geom *g, co
   return n_bits - 2 * pop;
 }
 
-// y[n][m][oh][ow] = act(scale[m] * d + bias[m] + residual[same index]), NCHW float.
-// scale NULL means 1, bias NULL means 0, residual NULL means none. residual may alias y
-// (each element is read before the same element is written); y must not alias x or w.
-inline void xn_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
-                     const float *scale, const float *bias, const float *residual, float *y) {
+// The walk of xn_bconv: out(idx, m, d) for every output, idx its NCHW index, m its channel.
+template <class Out>
+inline void xn_bconv_each(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                          const Out &out) {
   const xn_bconv_geom g = xn_bconv_make_geom(p);
   const int64_t out_plane = p->out_h * p->out_w;
   const int64_t filter_words = g.ksize * g.cwg;
@@ -124,16 +123,23 @@ inline void xn_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t
           for (int64_t mi = 0; mi < g.mg; ++mi, ++m) {
             const int64_t d =
                 xn_bconv_dot(p, &g, xg, w + m * filter_words, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi);
-            const int64_t idx = (n * p->c_out + m) * out_plane + pix;
-            float v = (scale ? scale[m] : 1.0f) * (float)d + (bias ? bias[m] : 0.0f);
-            if (residual)
-              v += residual[idx];
-            y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
+            out((n * p->c_out + m) * out_plane + pix, m, d);
           }
         }
       }
     }
   }
+}
+
+// y[n][m][oh][ow] = act(scale[m] * d + bias[m] + residual[same index]), NCHW float.
+// scale NULL means 1, bias NULL means 0, residual NULL means none. residual may alias y
+// (each element is read before the same element is written); y must not alias x or w.
+inline void xn_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                     const float *scale, const float *bias, const float *residual, float *y) {
+  xn_bconv_each(p, x, w, [=](int64_t idx, int64_t m, int64_t d) {
+    y[idx] = xn_binary_epilogue(p->act_kind, p->act_alpha, p->act_beta, scale, bias, residual, m,
+                                idx, d);
+  });
 }
 
 // Fused threshold: y is packed [n][out_h][out_w][ceil(c_out/64)], bit 0 (+1) where

@@ -15,22 +15,26 @@
   F(float, act_beta)
 XN_DECLARE_PARAMS(xn_bdense_params, XN_BDENSE_PARAMS)
 
+// The walk of xn_bdense: out(idx, m, d) for every output, idx = n * m_count + m.
+template <class Out>
+inline void xn_bdense_each(const xn_bdense_params *p, const uint64_t *x, const uint64_t *w,
+                           const Out &out) {
+  const int64_t kw = xn_bit_words(p->k);
+  for (int64_t n = 0; n < p->n; ++n) {
+    const uint64_t *xn = x + n * kw;
+    for (int64_t m = 0; m < p->m; ++m)
+      out(n * p->m + m, m, p->k - 2 * xn_popcount_xor(xn, w + m * kw, kw));
+  }
+}
+
 // y[n][m] = act(scale[m] * d + bias[m] + residual[n][m]). scale NULL means 1, bias NULL
 // means 0, residual NULL means none. residual may alias y; y must not alias x or w.
 inline void xn_bdense(const xn_bdense_params *p, const uint64_t *x, const uint64_t *w,
                       const float *scale, const float *bias, const float *residual, float *y) {
-  const int64_t kw = xn_bit_words(p->k);
-  for (int64_t n = 0; n < p->n; ++n) {
-    const uint64_t *xn = x + n * kw;
-    for (int64_t m = 0; m < p->m; ++m) {
-      const int64_t d = p->k - 2 * xn_popcount_xor(xn, w + m * kw, kw);
-      const int64_t idx = n * p->m + m;
-      float v = (scale ? scale[m] : 1.0f) * (float)d + (bias ? bias[m] : 0.0f);
-      if (residual)
-        v += residual[idx];
-      y[idx] = xn_act_apply(p->act_kind, p->act_alpha, p->act_beta, v);
-    }
-  }
+  xn_bdense_each(p, x, w, [=](int64_t idx, int64_t m, int64_t d) {
+    y[idx] = xn_binary_epilogue(p->act_kind, p->act_alpha, p->act_beta, scale, bias, residual, m,
+                                idx, d);
+  });
 }
 
 // y packed [n][ceil(m/64)]: bit 0 (+1) where (dir[m] >= 0 ? d >= thresh[m] : d <= thresh[m]),

@@ -38,6 +38,18 @@ inline int64_t xn_popcount_words(const uint64_t *a, int64_t n) {
   return s;
 }
 
+// The float epilogue of a binary layer's output m of element idx, act(scale[m] * d + bias[m]
+// + residual[idx]) (scale NULL: 1, bias NULL: 0, residual NULL: none), rounded as every
+// kernel rounds it: the product, the sum, the residual's sum, the activation.
+inline float xn_binary_epilogue(int32_t act_kind, float act_alpha, float act_beta,
+                                const float *scale, const float *bias, const float *residual,
+                                int64_t m, int64_t idx, int64_t d) {
+  float v = (scale ? scale[m] : 1.0f) * (float)d + (bias ? bias[m] : 0.0f);
+  if (residual)
+    v += residual[idx];
+  return xn_act_apply(act_kind, act_alpha, act_beta, v);
+}
+
 #define XN_THRESHOLD_PARAMS(F, A)                                                                  \
   F(int64_t, n)                                                                                    \
   F(int64_t, c)                                                                                    \

@@ -189,6 +189,32 @@ inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float 
   });
 }
 
+// A binary layer's output requantized in its epilogue (bconv_quantize, bdense_quantize): the
+// float epilogue's value through quantize's steps (xn_quantize_t: half to even, the clamp
+// range, NaN to lo), one scale and zero point for the tensor. q is the lowering's derived
+// {y_type, lo, hi}.
+struct xn_qout {
+  float scale, zp, lo, hi;
+  int32_t type;
+  void *y;
+};
+inline xn_qout xn_qout_of(const float *y_scale, const void *y_zero_point, const int32_t *q,
+                          void *y) {
+  xn_qout o;
+  o.scale = y_scale[0];
+  o.type = q[0];
+  o.zp = (float)xn_qload(y_zero_point, q[0], 0);
+  o.lo = (float)q[1];
+  o.hi = (float)q[2];
+  o.y = y;
+  return o;
+}
+inline void xn_qout_store(const xn_qout *o, int64_t idx, float v) {
+  int32_t r;
+  xn_quantize_t<xn_scalar_requant>(v, o->scale, o->zp, o->lo, o->hi, r);
+  xn_qstore(o->y, o->type, idx, r);
+}
+
 // y = (x - zero_point) * scale, the difference exact (int64) and then rounded to float: elements
 // [i + from, i + p->inner) of the run from i.
 inline void xn_dequantize_run(const xn_qlinear_params *p, const void *x, int64_t i, int64_t from,

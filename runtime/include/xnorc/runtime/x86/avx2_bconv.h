@@ -124,11 +124,11 @@ struct xn_avx2_epi_ops {
       v[j + 4] = _mm256_permute2x128_si256(u[j], u[j + 4], 0x31);
     }
   }
-  XN_AVX2_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
-                               int live, bool relu) {
+  XN_AVX2_BCONV_FN void value(__m256 &v, const float *res, float scale, float bias, const ivec &d,
+                              int live, bool relu) {
     const __m256i k =
         _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    __m256 v = _mm256_mul_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(d));
+    v = _mm256_mul_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(d));
     __asm__("" : "+x"(v)); // no contraction into an FMA
     v = _mm256_add_ps(v, _mm256_set1_ps(bias));
     if (res) {
@@ -137,6 +137,13 @@ struct xn_avx2_epi_ops {
     }
     if (relu) // v < 0 ? 0 : v, NaN and -0 included
       v = _mm256_max_ps(_mm256_setzero_ps(), v);
+  }
+  XN_AVX2_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
+                               int live, bool relu) {
+    __m256 v;
+    value(v, res, scale, bias, d, live, relu);
+    const __m256i k =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     if (live == 8)
       _mm256_storeu_ps(y, v);
     else

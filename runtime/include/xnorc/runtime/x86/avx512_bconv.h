@@ -66,10 +66,10 @@ struct xn_avx512_epi_ops {
       v[j + 4] = _mm512_permutex2var_epi64(u[j], hi, u[j + 4]);
     }
   }
-  XN_AVX512_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
-                                 int live, bool relu) {
+  XN_AVX512_BCONV_FN void value(__m512 &v, const float *res, float scale, float bias, const ivec &d,
+                                int live, bool relu) {
     const __mmask16 k = live >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << live) - 1);
-    __m512 v = _mm512_mul_ps(_mm512_set1_ps(scale), _mm512_maskz_cvtepi32_ps((__mmask16)0xffff, d));
+    v = _mm512_mul_ps(_mm512_set1_ps(scale), _mm512_maskz_cvtepi32_ps((__mmask16)0xffff, d));
     __asm__("" : "+v"(v)); // no contraction into an FMA
     v = _mm512_add_ps(v, _mm512_set1_ps(bias));
     if (res) {
@@ -78,7 +78,12 @@ struct xn_avx512_epi_ops {
     }
     if (relu) // v < 0 ? 0 : v, NaN and -0 included
       v = _mm512_maskz_max_ps((__mmask16)0xffff, _mm512_setzero_ps(), v);
-    _mm512_mask_storeu_ps(y, k, v);
+  }
+  XN_AVX512_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
+                                 int live, bool relu) {
+    __m512 v;
+    value(v, res, scale, bias, d, live, relu);
+    _mm512_mask_storeu_ps(y, live >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << live) - 1), v);
   }
 };
 

@@ -15,7 +15,10 @@
 
 #include <immintrin.h>
 
-#define XN_AVX512_Q8_FN __attribute__((target("avx512f,avx512vnni"))) static inline
+// Only the dot product needs VNNI: the other members (the requantization and quantize steps)
+// are AVX-512 F, so kernels without VNNI inline them too (x86/bconv_quantize.h).
+#define XN_AVX512_Q8_FN __attribute__((target("avx512f"))) static inline
+#define XN_AVX512_VNNI_FN __attribute__((target("avx512f,avx512vnni"))) static inline
 
 // The lane policy of xn_q8_tile_v (results by reference, see xn_requantize_t): vi / vf
 // int32 / float lanes; XS whether activations are i8 (else u8); U / S the vector operand as
@@ -42,7 +45,7 @@ struct xn_avx512_vnni {
   XN_AVX512_Q8_FN void load_s(S &v, const uint8_t *p) { v = _mm512_loadu_si512(p); }
   XN_AVX512_Q8_FN void bcast_u(U &v, const uint8_t *p) { bcast32(v, p); }
   XN_AVX512_Q8_FN void bcast_s(S &v, const uint8_t *p) { bcast32(v, p); }
-  XN_AVX512_Q8_FN void dot(vi &acc, const U &u, const S &s) {
+  XN_AVX512_VNNI_FN void dot(vi &acc, const U &u, const S &s) {
     acc = _mm512_dpbusd_epi32(acc, u, s);
   }
   XN_AVX512_Q8_FN void finish(vi &v, const acc &a) { v = a; }

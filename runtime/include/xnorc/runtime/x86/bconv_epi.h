@@ -19,8 +19,13 @@
 //   ivec                      W int32 lanes;
 //   store_d(dst, pop, n_bits) the L channels' d = n_bits - 2 * pop as int32 at dst;
 //   transpose(rows, stride, v) v[j] = channel j of the W rows (pixels) at rows, stride apart;
+//   value(v, res, scale, bias, d, live, relu)
+//                             v = scale * d + bias (+ res[...]) (then max(0, .)) in W float lanes;
 //   finish(y, res, scale, bias, d, live, relu)
-//                             y[0 .. live) = scale * d + bias (+ res[...]) (then max(0, .)).
+//                             y[0 .. live) = that value.
+// bconv_quantize (Q, the ISA's 8-bit lane policy, x86/<isa>_q8.h: Q::vf is E's float vector)
+// quantizes the value in registers with the quantize kernels' steps (xn_quantize_t) and stores
+// live bytes; Q = void stores the floats.
 #ifndef XNORC_RUNTIME_X86_BCONV_EPI_H
 #define XNORC_RUNTIME_X86_BCONV_EPI_H
 
@@ -28,7 +33,39 @@
 
 #define XN_X86_EPI_RUN 64 // pixels buffered before a flush (a multiple of every W)
 
-template <class E, int B> struct xn_x86_bconv_epi {
+// How flush stores one channel's live pixels from base: floats (Q = void) or quantized bytes.
+// The quantization operands are broadcast once per flush: reloading them after every byte store
+// (which may alias anything) would cost more than the quantize itself.
+template <class Q> struct xn_x86_epi_store {
+  typename Q::vf s, zp, lo, hi;
+  uint8_t *y;
+  explicit xn_x86_epi_store(const xn_oc_bconv_ctx *c) : y(static_cast<uint8_t *>(c->yq->y)) {
+    Q::set1_f(s, c->yq->scale);
+    Q::set1_f(zp, c->yq->zp);
+    Q::set1_f(lo, c->yq->lo);
+    Q::set1_f(hi, c->yq->hi);
+  }
+  template <class E>
+  void channel(const float *res, int64_t base, float scale, float bias, const typename E::ivec &d,
+               int live, bool relu) const {
+    typename Q::vf v;
+    E::value(v, res, scale, bias, d, live, relu);
+    typename Q::vi q;
+    xn_quantize_t<Q>(v, s, zp, lo, hi, q);
+    Q::store_bytes(y + base, q, live);
+  }
+};
+template <> struct xn_x86_epi_store<void> {
+  float *y;
+  explicit xn_x86_epi_store(const xn_oc_bconv_ctx *c) : y(c->yf) {}
+  template <class E>
+  void channel(const float *res, int64_t base, float scale, float bias, const typename E::ivec &d,
+               int live, bool relu) const {
+    E::finish(y + base, res, scale, bias, d, live, relu);
+  }
+};
+
+template <class E, int B, class Q = void> struct xn_x86_bconv_epi {
   // int32 per buffered pixel: whole groups of 8 channels, so every transpose reads its rows.
   static constexpr int S = (B * E::L + 7) / 8 * 8;
   int64_t ob, m_end;
@@ -45,7 +82,7 @@ template <class E, int B> struct xn_x86_bconv_epi {
     const xn_bconv_params *p = c->p;
     if (p->act_kind != XN_ACT_NONE && p->act_kind != XN_ACT_RELU) {
       xn_oc_bconv_epilogue(p, n_, pix, ob * E::L, m_end, pop, n_bits, c->scale, c->bias,
-                           c->residual, c->yf);
+                           c->residual, c->yf, c->yq);
       return;
     }
     if (count == XN_X86_EPI_RUN)
@@ -66,6 +103,7 @@ template <class E, int B> struct xn_x86_bconv_epi {
     const xn_bconv_params *p = c->p;
     const int64_t plane = p->out_h * p->out_w, m0 = ob * E::L;
     const bool relu = p->act_kind == XN_ACT_RELU;
+    const xn_x86_epi_store<Q> out(c);
     for (int64_t i = 0; i < count; i += E::W) {
       const int live = count - i < E::W ? static_cast<int>(count - i) : E::W;
       for (int64_t mb = m0; mb < m_end; mb += 8) {
@@ -74,8 +112,9 @@ template <class E, int B> struct xn_x86_bconv_epi {
         const int64_t jn = m_end - mb < 8 ? m_end - mb : 8;
         for (int64_t j = 0; j < jn; ++j) {
           const int64_t m = mb + j, base = (n * p->c_out + m) * plane + pix0 + i;
-          E::finish(c->yf + base, c->residual ? c->residual + base : NULL,
-                    c->scale ? c->scale[m] : 1.0f, c->bias ? c->bias[m] : 0.0f, dv[j], live, relu);
+          out.template channel<E>(c->residual ? c->residual + base : NULL, base,
+                                  c->scale ? c->scale[m] : 1.0f, c->bias ? c->bias[m] : 0.0f, dv[j],
+                                  live, relu);
         }
       }
     }
