@@ -19,6 +19,8 @@ instructions from its target to it. Units:
 * 8-bit qconv / qgemm (neon/q8.h): per 16 MACs, one q-register of bytes against a broadcast
   group of four: 2 ``sadalp`` (each adds 8 int16 products, ``smull``'s) on aarch64, 2
   ``vpadal.s16`` on armv7, 1 ``sdot`` on dotprod: instructions per 16 MACs;
+* ternary conv (neon/tconv.h, test/Targets/Inputs/tnn.xir): as a binary conv, one ``cnt`` of
+  (x ^ sign) & mask = 128 ternary MACs (zero weights included);
 * max-pool: per 128 input bits (one q-register of AND + OR); float -> bits threshold: per
   4 floats (one q-register compare + insert).
 
@@ -41,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BNN = ROOT / "test" / "Targets" / "x86" / "Inputs" / "bnn.xir"
 QNN = ROOT / "test" / "Targets" / "Inputs" / "qnn.xir"
+TNN = ROOT / "test" / "Targets" / "Inputs" / "tnn.xir"
 BWN = ROOT / "examples" / "fashion_mnist" / "bwn_model.onnx"
 
 ARCHES = {
@@ -66,6 +69,9 @@ KERNELS = [
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs"),
     ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
+    # Ternary weights (neon/tconv.h): the walk is inlined into the entry point; one cnt of
+    # (x ^ sign) & mask per word and 2-channel block (a border window's mask count adds one).
+    ("tnn", r"xn_neon_tconv_threshold", "ternary conv, 1 pixel x 2 channels", "pop", "MACs"),
     ("bnn", r"xn_bmaxpool_walk<xn_neon_u64>", "bmaxpool (AND + OR)", "andop", "bits"),
     ("bnn", r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
     ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_f>",
@@ -212,7 +218,8 @@ def main(argv=None) -> int:
     xnorc_bin = args.xnorc
     subprocess.run([sys.executable, str(HERE / "gen_models.py"), str(args.work / "models")],
                    check=True)
-    models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir", "qnn": QNN}
+    models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir", "qnn": QNN,
+              "tnn": TNN}
     rows = []
     for arch in args.arches.split(","):
         rows += measure(arch, models, args.work)

@@ -6,6 +6,9 @@
 // tails, odd spatial sizes, strides, dilations, every padding mode, threshold directions and
 // sentinels, plus a long reduction past the 16-bit accumulators' fold point.
 //
+// Ternary-weight kernels: bit for bit as the binary ones, over test/common/TernaryCases.h's
+// cases (also the generic ternary kernels against the naive definition).
+//
 // Float-input kernels (float conv and Gemm, BWN conv and dense): equal up to float summation
 // order and FMA, checked as |neon - generic| <= 1e-5 * (the same layer on absolute values),
 // the scale of what reordering a float sum can change; over channel counts 1...70 with
@@ -20,6 +23,7 @@
 // Prints "neon kernel tests (<arch>, <register tiles>): N passed, F failed"; exit 1 on a failure
 // or when nothing was checked.
 #include "Q8Cases.h"
+#include "TernaryCases.h"
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/neon/bconv.h"
@@ -28,6 +32,7 @@
 #include "xnorc/runtime/neon/bwconv.h"
 #include "xnorc/runtime/neon/fconv.h"
 #include "xnorc/runtime/neon/q8.h"
+#include "xnorc/runtime/neon/tconv.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -641,6 +646,15 @@ int main() {
        {xnorc_test::checkQ8Conv(xn_neon_qconv, "neon"),
         xnorc_test::checkQ8Gemm(xn_neon_qgemm, "neon"),
         xnorc_test::checkQ8Quantize(xn_neon_quantize, xn_neon_dequantize, "neon")})
+    report(e.empty(), e);
+
+  // Ternary weights (neon/tconv.h) against generic/tconv.h, and generic/tconv.h against the
+  // naive definition on this architecture: test/common/TernaryCases.h's cases.
+  for (const std::string &e :
+       {xnorc_test::checkTernaryReference(),
+        xnorc_test::checkTernaryKernels({xn_neon_tconv, xn_neon_tconv_threshold, xn_neon_tdense,
+                                         xn_neon_tdense_threshold, xn_neon_tconv_isa::L, "neon"},
+                                        false)})
     report(e.empty(), e);
 
 #if defined(__aarch64__)

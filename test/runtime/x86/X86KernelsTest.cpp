@@ -1,15 +1,18 @@
-// Unit tests for the x86 binary kernels (runtime/include/xnorc/runtime/x86): every kernel
-// against the generic kernel it replaces, bit for bit (packed outputs) and exactly (float
-// outputs: both compute the same integer d and the same float epilogue), over shapes with
+// Unit tests for the x86 binary and ternary-weight kernels (runtime/include/xnorc/runtime/x86):
+// every kernel against the generic kernel it replaces, bit for bit (packed outputs) and exactly
+// (float outputs: both compute the same integer d and the same float epilogue), over shapes with
 // channel tails, odd spatial sizes, strides, dilations, every padding mode, threshold
 // directions and sentinels. The generic kernels are themselves checked against a naive
 // reference in BinaryKernelsTest.cpp. Paths whose instructions this CPU lacks are skipped.
+#include "TernaryCases.h"
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_bconv.h"
 #include "xnorc/runtime/x86/avx2_bpool.h"
+#include "xnorc/runtime/x86/avx2_tconv.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
 #include "xnorc/runtime/x86/avx512_bpool.h"
+#include "xnorc/runtime/x86/avx512_tconv.h"
 
 #include <gtest/gtest.h>
 
@@ -402,6 +405,23 @@ TEST(X86Avx512, BMaxPoolMatchesGeneric) {
 TEST(X86Avx2, BMaxPoolMatchesGeneric) {
   REQUIRE_AVX2();
   poolSweep(Isa::Avx2);
+}
+
+// Ternary weights (x86/<isa>_tconv.h) against generic/tconv.h: test/common/TernaryCases.h's
+// cases, with the ResNet-shaped 56x56x64 and 14x14x256 3x3 layers.
+TEST(X86Avx512, TernaryMatchesGeneric) {
+  REQUIRE_AVX512();
+  EXPECT_EQ("", xnorc_test::checkTernaryKernels({xn_avx512_tconv, xn_avx512_tconv_threshold,
+                                                 xn_avx512_tdense, xn_avx512_tdense_threshold,
+                                                 xn_avx512_tconv_isa::L, "avx512"},
+                                                true));
+}
+TEST(X86Avx2, TernaryMatchesGeneric) {
+  REQUIRE_AVX2();
+  EXPECT_EQ(
+      "", xnorc_test::checkTernaryKernels({xn_avx2_tconv, xn_avx2_tconv_threshold, xn_avx2_tdense,
+                                           xn_avx2_tdense_threshold, xn_avx2_tconv_isa::L, "avx2"},
+                                          true));
 }
 
 // The packing is plain C++: block b, tap t, word j, lane l holds output channel b*L+l.
