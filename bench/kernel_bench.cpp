@@ -277,27 +277,36 @@ int main(int argc, char **argv) {
     for (auto &l : levels)
       l = (int8_t)((int)(rnd() % 3) - 1);
     auto packTernary = [&](int64_t lanes) {
-      std::vector<uint64_t> t((size_t)(((L.c + lanes - 1) / lanes) *
-                                       xn_oc_tconv_block_words(9, cw, lanes)));
+      std::vector<uint64_t> t(
+          (size_t)(((L.c + lanes - 1) / lanes) * xn_oc_tconv_block_words(9, cw, lanes)));
       xn_oc_tconv_pack(L.c, L.c, 9, lanes, levels.data(), t.data());
       return t;
     };
     const std::vector<uint64_t> t1 = packTernary(1), t4 = packTernary(4), t8 = packTernary(8);
-    report("generic", "ternary", timeIt([&] {
-             xn_tconv_threshold(&p, x.data(), t1.data(), thresh.data(), dir.data(), yb.data());
-           }, min_time, quick ? 1 : 2),
+    report("generic", "ternary",
+           timeIt(
+               [&] {
+                 xn_tconv_threshold(&p, x.data(), t1.data(), thresh.data(), dir.data(), yb.data());
+               },
+               min_time, quick ? 1 : 2),
            ceil64);
     if (has2)
-      report("avx2", "ternary", timeIt([&] {
-               xn_avx2_tconv_threshold(&p, x.data(), t4.data(), thresh.data(), dir.data(),
-                                       yb.data());
-             }, min_time, reps),
+      report("avx2", "ternary",
+             timeIt(
+                 [&] {
+                   xn_avx2_tconv_threshold(&p, x.data(), t4.data(), thresh.data(), dir.data(),
+                                           yb.data());
+                 },
+                 min_time, reps),
              ceil2);
     if (has512)
-      report("avx512", "ternary", timeIt([&] {
-               xn_avx512_tconv_threshold(&p, x.data(), t8.data(), thresh.data(), dir.data(),
-                                         yb.data());
-             }, min_time, reps),
+      report("avx512", "ternary",
+             timeIt(
+                 [&] {
+                   xn_avx512_tconv_threshold(&p, x.data(), t8.data(), thresh.data(), dir.data(),
+                                             yb.data());
+                 },
+                 min_time, reps),
              ceil512);
   }
   // Ternary over binary (same ISA, thresholded output) and over generic ternary.
@@ -313,8 +322,8 @@ int main(int argc, char **argv) {
         if (r.target == "generic" && r.kernel == "ternary")
           gen = r.rate;
       }
-    printf("%-10s %-8s ternary: %.2fx the binary kernel, %.2fx generic ternary\n",
-           t.layer.c_str(), t.target.c_str(), t.rate / bin, t.rate / gen);
+    printf("%-10s %-8s ternary: %.2fx the binary kernel, %.2fx generic ternary\n", t.layer.c_str(),
+           t.target.c_str(), t.rate / bin, t.rate / gen);
   }
   printf("\n%%ceiling: of the ceiling of the target's own popcount (generic: scalar popcnt)\n");
 
