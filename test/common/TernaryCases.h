@@ -19,6 +19,7 @@
 #ifndef XNORC_TEST_COMMON_TERNARYCASES_H
 #define XNORC_TEST_COMMON_TERNARYCASES_H
 
+#include "BConvParams.h"
 #include "TestRng.h"
 #include "xnorc/runtime/generic/tconv.h"
 
@@ -89,40 +90,6 @@ inline std::vector<uint64_t> packTernary(int64_t m, int64_t c, int64_t taps, int
   return packed;
 }
 
-inline std::string describeTernary(const xn_bconv_params &p) {
-  char buf[256];
-  snprintf(buf, sizeof buf,
-           " (n=%lld c_in=%lld c_out=%lld in=%lldx%lld k=%lldx%lld s=%lld,%lld d=%lld,%lld "
-           "pad=%lld,%lld,%lld,%lld pad_value=%d)",
-           (long long)p.n, (long long)p.c_in, (long long)p.c_out, (long long)p.in_h,
-           (long long)p.in_w, (long long)p.kh, (long long)p.kw, (long long)p.stride_h,
-           (long long)p.stride_w, (long long)p.dil_h, (long long)p.dil_w, (long long)p.pad_top,
-           (long long)p.pad_left, (long long)p.pad_bottom, (long long)p.pad_right, p.pad_value);
-  return buf;
-}
-
-// An ungrouped conv: square kernel k, stride s, dilation dil, pad on every side.
-inline xn_bconv_params ternaryConvParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h,
-                                         int64_t w, int64_t k, int64_t s, int64_t dil, int64_t pad,
-                                         int32_t pad_value) {
-  xn_bconv_params p{};
-  p.n = n;
-  p.c_in = c_in;
-  p.c_out = c_out;
-  p.group = 1;
-  p.in_h = h;
-  p.in_w = w;
-  p.kh = p.kw = k;
-  p.stride_h = p.stride_w = s;
-  p.dil_h = p.dil_w = dil;
-  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = pad;
-  p.out_h = (h + 2 * pad - dil * (k - 1) - 1) / s + 1;
-  p.out_w = (w + 2 * pad - dil * (k - 1) - 1) / s + 1;
-  p.pad_value = pad_value;
-  p.act_kind = XN_ACT_NONE;
-  return p;
-}
-
 // The random conv shapes: every channel count x kernel 1-7 x pad value, then asymmetric
 // kernels, strides, dilations and pads larger than the kernel. `resnet`: also the 3x3 layers
 // on 56x56x64 and 14x14x256 (too slow for the generic kernel under qemu).
@@ -133,12 +100,12 @@ inline std::vector<xn_bconv_params> ternaryConvCases(Rng &r, bool resnet) {
     for (int64_t k : {1, 2, 3, 5, 7})
       for (int32_t pad_value : {0, 1, -1}) {
         const int64_t s = r.range(1, 2), h = r.range(k, k + 5), w = r.range(k, k + 7);
-        v.push_back(ternaryConvParams(r.range(1, 2), c_in, r.pick(channels), h, w, k, s, 1,
-                                      r.range(0, k / 2 + 1), pad_value));
+        v.push_back(convParams(r.range(1, 2), c_in, r.pick(channels), h, w, k, s, 1,
+                               r.range(0, k / 2 + 1), pad_value));
       }
   for (int i = 0; i < 60; ++i) {
-    xn_bconv_params p = ternaryConvParams(1, r.pick(channels), r.pick(channels), r.range(1, 12),
-                                          r.range(1, 12), 1, 1, 1, 0, 0);
+    xn_bconv_params p = convParams(1, r.pick(channels), r.pick(channels), r.range(1, 12),
+                                   r.range(1, 12), 1, 1, 1, 0, 0);
     p.kh = r.range(1, 7);
     p.kw = r.range(1, 7);
     p.stride_h = r.range(1, 3);
@@ -158,7 +125,7 @@ inline std::vector<xn_bconv_params> ternaryConvCases(Rng &r, bool resnet) {
   if (resnet)
     for (int32_t pad_value : {0, 1})
       for (int64_t hc : {56, 14})
-        v.push_back(ternaryConvParams(1, 3584 / hc, 3584 / hc, hc, hc, 3, 1, 1, 1, pad_value));
+        v.push_back(convParams(1, 3584 / hc, 3584 / hc, hc, hc, 3, 1, 1, 1, pad_value));
   return v;
 }
 
@@ -208,12 +175,12 @@ inline std::string checkTernaryReference() {
         for (int64_t pix = 0; pix < plane; ++pix) {
           const int64_t d = naiveTernaryDot(p, t, n, m, pix / p.out_w, pix % p.out_w);
           if (y[static_cast<size_t>((n * p.c_out + m) * plane + pix)] != static_cast<float>(d))
-            return "generic tconv case " + std::to_string(i) + describeTernary(p) + " m " +
+            return "generic tconv case " + std::to_string(i) + " (" + describe(p) + ")" + " m " +
                    std::to_string(m) + " pixel " + std::to_string(pix);
           const bool plus = dir[m] >= 0 ? d >= th[m] : d <= th[m];
           const uint64_t word = bits[static_cast<size_t>((n * plane + pix) * cwo + m / 64)];
           if (((word >> (m % 64)) & 1) != (plus ? 0u : 1u))
-            return "generic tconv_threshold case " + std::to_string(i) + describeTernary(p);
+            return "generic tconv_threshold case " + std::to_string(i) + " (" + describe(p) + ")";
         }
     for (int64_t j = 0; j < static_cast<int64_t>(bits.size()); ++j)
       if (bits[j] & ~xn_bit_word_mask(p.c_out, j % cwo))
@@ -253,7 +220,8 @@ inline TernaryEpilogue randomTernaryEpilogue(int64_t m, size_t yn, Rng &r) {
 
 inline std::string checkTernaryConv(const TernaryKernels &k, const xn_bconv_params &p, int i,
                                     Rng &r) {
-  const std::string what = std::string(k.isa) + " case " + std::to_string(i) + describeTernary(p);
+  const std::string what =
+      std::string(k.isa) + " case " + std::to_string(i) + " (" + describe(p) + ")";
   const int parts = static_cast<int>(r.range(1, 3));
   const int64_t taps = p.kh * p.kw;
   const TernaryLayer t = randomTernaryLayer(p.n * p.in_h * p.in_w, p.c_in, p.c_out, taps, r);

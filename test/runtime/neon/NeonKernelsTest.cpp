@@ -66,6 +66,8 @@ void report(bool ok, const std::string &what) {
   }
 }
 
+using xnorc_test::convParams;
+using xnorc_test::describe;
 using xnorc_test::Rng;
 
 int64_t words(int64_t c) { return (c + 63) / 64; }
@@ -90,41 +92,6 @@ void randomThresholds(int64_t m, int64_t n_bits, Rng &r, std::vector<int32_t> &t
                     : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
     dir[i] = r.range(-1, 1);
   }
-}
-
-std::string describe(const xn_bconv_params &p) {
-  char buf[256];
-  snprintf(buf, sizeof buf,
-           "conv n=%lld c_in=%lld c_out=%lld in=%lldx%lld k=%lldx%lld s=%lld,%lld d=%lld,%lld "
-           "pad=%lld pad_value=%d",
-           (long long)p.n, (long long)p.c_in, (long long)p.c_out, (long long)p.in_h,
-           (long long)p.in_w, (long long)p.kh, (long long)p.kw, (long long)p.stride_h,
-           (long long)p.stride_w, (long long)p.dil_h, (long long)p.dil_w, (long long)p.pad_top,
-           p.pad_value);
-  return buf;
-}
-
-xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, int64_t w, int64_t k,
-                           int64_t stride, int64_t dil, int64_t pad, int32_t pad_value) {
-  xn_bconv_params p{};
-  p.n = n;
-  p.c_in = c_in;
-  p.c_out = c_out;
-  p.group = 1;
-  p.in_h = h;
-  p.in_w = w;
-  p.kh = k;
-  p.kw = k;
-  p.stride_h = stride;
-  p.stride_w = stride;
-  p.dil_h = dil;
-  p.dil_w = dil;
-  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = pad;
-  p.out_h = (h + 2 * pad - dil * (k - 1) - 1) / stride + 1;
-  p.out_w = (w + 2 * pad - dil * (k - 1) - 1) / stride + 1;
-  p.pad_value = pad_value;
-  p.act_kind = XN_ACT_NONE;
-  return p;
 }
 
 void checkConv(const xn_bconv_params &p, Rng &r) {
