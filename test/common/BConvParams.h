@@ -1,13 +1,17 @@
-// Binary-layer conv parameters for the kernel tests (x86, NEON, ternary): an ungrouped conv
-// from its shape, and a one-line description of any xn_bconv_params for failure messages.
+// Binary-layer conv parameters and operands for the kernel tests (x86, NEON, ternary): an
+// ungrouped conv from its shape, a one-line description of any xn_bconv_params for failure
+// messages, random packed activations and random thresholds.
 #ifndef XNORC_TEST_COMMON_BCONVPARAMS_H
 #define XNORC_TEST_COMMON_BCONVPARAMS_H
 
+#include "TestRng.h"
 #include "xnorc/runtime/generic/bconv.h"
 
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace xnorc_test {
 
@@ -46,6 +50,31 @@ inline xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_
   p.pad_value = pad_value;
   p.act_kind = XN_ACT_NONE;
   return p;
+}
+
+// `vectors` random packed vectors of `c` channels, zero tail bits.
+inline std::vector<uint64_t> randomBits(int64_t vectors, int64_t c, Rng &r) {
+  const int64_t cw = xn_bit_words(c);
+  std::vector<uint64_t> b(static_cast<size_t>(vectors * cw));
+  for (int64_t v = 0; v < vectors; ++v)
+    for (int64_t j = 0; j < cw; ++j)
+      b[static_cast<size_t>(v * cw + j)] = r.next() & xn_bit_word_mask(c, j);
+  return b;
+}
+
+// Thresholds spread over the reachable range [-n_bits, n_bits] plus both sentinels, and
+// directions of both signs (0 counts as >=).
+inline void randomThresholds(int64_t m, int64_t n_bits, Rng &r, std::vector<int32_t> &t,
+                             std::vector<int32_t> &dir) {
+  t.resize(static_cast<size_t>(m));
+  dir.resize(static_cast<size_t>(m));
+  for (int64_t i = 0; i < m; ++i) {
+    const int k = static_cast<int>(r.range(0, 19));
+    t[i] = k == 0   ? INT32_MIN
+           : k == 1 ? INT32_MAX
+                    : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
+    dir[i] = static_cast<int32_t>(r.range(-1, 1));
+  }
 }
 
 } // namespace xnorc_test

@@ -72,14 +72,7 @@ inline std::vector<int8_t> randomLevels(int64_t m, int64_t per_filter, Rng &r) {
 }
 
 inline TernaryLayer randomTernaryLayer(int64_t pixels, int64_t c, int64_t m, int64_t taps, Rng &r) {
-  TernaryLayer t;
-  const int64_t cw = ternaryWords(c);
-  t.x.resize(static_cast<size_t>(pixels * cw));
-  for (int64_t v = 0; v < pixels; ++v)
-    for (int64_t j = 0; j < cw; ++j)
-      t.x[static_cast<size_t>(v * cw + j)] = r.next() & xn_bit_word_mask(c, j);
-  t.levels = randomLevels(m, c * taps, r);
-  return t;
+  return {randomBits(pixels, c, r), randomLevels(m, c * taps, r)};
 }
 
 inline std::vector<uint64_t> packTernary(int64_t m, int64_t c, int64_t taps, int64_t lanes,
@@ -189,19 +182,14 @@ inline std::string checkTernaryReference() {
   return "";
 }
 
-// Thresholds spread over the reachable range [-k, k] plus both sentinels; directions of
-// both signs (0 counts as >=).
+// randomThresholds, half of them 8x nearer 0: d of a filter with many zero weights stays
+// near 0.
 inline void ternaryThresholds(int64_t m, int64_t k, Rng &r, std::vector<int32_t> &t,
                               std::vector<int32_t> &dir) {
-  t.resize(static_cast<size_t>(m));
-  dir.resize(static_cast<size_t>(m));
-  for (int64_t i = 0; i < m; ++i) {
-    const int64_t s = r.range(0, 19);
-    t[i] = s == 0   ? INT32_MIN
-           : s == 1 ? INT32_MAX
-                    : static_cast<int32_t>(r.range(-k - 2, k + 2) / (s < 10 ? 1 : 8));
-    dir[i] = static_cast<int32_t>(r.range(-1, 1));
-  }
+  randomThresholds(m, k, r, t, dir);
+  for (int64_t i = 0; i < m; i += 2)
+    if (t[i] != INT32_MIN && t[i] != INT32_MAX)
+      t[i] /= 8;
 }
 
 struct TernaryEpilogue {

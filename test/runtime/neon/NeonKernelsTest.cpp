@@ -68,31 +68,11 @@ void report(bool ok, const std::string &what) {
 
 using xnorc_test::convParams;
 using xnorc_test::describe;
+using xnorc_test::randomBits;
+using xnorc_test::randomThresholds;
 using xnorc_test::Rng;
 
 int64_t words(int64_t c) { return (c + 63) / 64; }
-
-Bits randomBits(int64_t vectors, int64_t c, Rng &r) {
-  const int64_t cw = words(c);
-  Bits b(static_cast<size_t>(vectors * cw));
-  for (int64_t v = 0; v < vectors; ++v)
-    for (int64_t j = 0; j < cw; ++j)
-      b[static_cast<size_t>(v * cw + j)] = r.next() & xn_bit_word_mask(c, j);
-  return b;
-}
-
-void randomThresholds(int64_t m, int64_t n_bits, Rng &r, std::vector<int32_t> &t,
-                      std::vector<int32_t> &dir) {
-  t.resize(static_cast<size_t>(m));
-  dir.resize(static_cast<size_t>(m));
-  for (int64_t i = 0; i < m; ++i) {
-    const int k = r.range(0, 19);
-    t[i] = k == 0   ? INT32_MIN
-           : k == 1 ? INT32_MAX
-                    : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
-    dir[i] = r.range(-1, 1);
-  }
-}
 
 void checkConv(const xn_bconv_params &p, Rng &r) {
   const std::string name = describe(p);
