@@ -19,8 +19,9 @@ instructions from its target to it. Units:
 * 8-bit qconv / qgemm (neon/q8.h): per 16 MACs, one q-register of bytes against a broadcast
   group of four: 2 ``sadalp`` (each adds 8 int16 products, ``smull``'s) on aarch64, 2
   ``vpadal.s16`` on armv7, 1 ``sdot`` on dotprod: instructions per 16 MACs;
-* ternary conv (neon/tconv.h, test/Targets/Inputs/tnn.xir): as a binary conv, one ``cnt`` of
-  (x ^ sign) & mask = 128 ternary MACs (zero weights included);
+* ternary conv (neon/tconv.h, test/Targets/Inputs/tnn.xir): one ``cnt`` of (x ^ sign) & mask
+  = 128 ternary MACs (zero weights included); the word loop also holds the border windows'
+  mask ``cnt`` (skipped by a branch elsewhere), so per 128 MACs = per two ``cnt``;
 * max-pool: per 128 input bits (one q-register of AND + OR); float -> bits threshold: per
   4 floats (one q-register compare + insert).
 
@@ -69,9 +70,11 @@ KERNELS = [
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs"),
     ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
-    # Ternary weights (neon/tconv.h): the walk is inlined into the entry point; one cnt of
-    # (x ^ sign) & mask per word and 2-channel block (a border window's mask count adds one).
-    ("tnn", r"xn_neon_tconv_threshold", "ternary conv, 1 pixel x 2 channels", "pop", "MACs"),
+    # Ternary weights (neon/tconv.h): the walk is inlined into the entry point; its word loop
+    # holds one cnt of (x ^ sign) & mask per word and 2-channel block and, behind a branch
+    # taken at borders only, one of the mask (the window's nonzero count): unit "tMACs".
+    ("tnn", r"xn_neon_tconv_threshold", "ternary conv word loop, 1 pixel x 2 channels", "pop",
+     "tMACs"),
     ("bnn", r"xn_bmaxpool_walk<xn_neon_u64>", "bmaxpool (AND + OR)", "andop", "bits"),
     ("bnn", r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
     ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_f>",
@@ -181,7 +184,8 @@ def measure(arch: str, models, work: Path):
         if not names:
             continue
         key = cfg[keyname]
-        k, loop = innermost_loop(funcs[model][names[0]], key, unit in ("MACs", "fmla", "q8"))
+        k, loop = innermost_loop(funcs[model][names[0]], key,
+                                 unit in ("MACs", "tMACs", "fmla", "q8"))
         if not loop:
             continue
         hist = collections.Counter(o for _, o, _ in loop)
@@ -189,6 +193,10 @@ def measure(arch: str, models, work: Path):
         if unit == "MACs":
             per = "%.2f per 128 MACs" % (n / k)
             work_ = "%d x 128 MACs" % k
+        elif unit == "tMACs":
+            # two popcounts per word: (x ^ sign) & mask = 128 MACs, and the mask's
+            per = "%.2f per 128 MACs (border: both counts)" % (2 * n / k)
+            work_ = "%d x 128 MACs" % (k // 2)
         elif unit == "fmla":
             # one q-register multiply-add = 4 output channels x 1 input = 4 MACs
             per = "%.2f per 4 MACs" % (n / k)
