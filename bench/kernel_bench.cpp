@@ -8,9 +8,19 @@
 // out_h * out_w * c_out * c_in * kh * kw per layer. The ceiling of an ISA is the rate of a
 // loop that does nothing but (xor, popcount, accumulate) on independent registers: the
 // best a kernel using that popcount can do. Paths this CPU lacks are reported as skipped.
+//
+// Ternary weights (output "ternary"): the same layers' thresholded conv with weights in
+// {-1, 0, +1} (a third of them zero; the kernels' time does not depend on the share, every
+// mask word is read) through generic/tconv.h and x86/<isa>_tconv.h, on 56x56x64 and
+// 14x14x256; one ternary MAC is one weight tap of one output, counted as a binary MAC is.
+// Printed after the table: each ternary kernel's rate over the binary kernel of its ISA and
+// over the generic ternary kernel, measured in the same run.
 #include "xnorc/runtime/generic/all.h"
+#include "xnorc/runtime/generic/tconv.h"
 #include "xnorc/runtime/x86/avx2_bconv.h"
+#include "xnorc/runtime/x86/avx2_tconv.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
+#include "xnorc/runtime/x86/avx512_tconv.h"
 
 #include "bench_args.h"
 
@@ -261,6 +271,59 @@ int main(int argc, char **argv) {
     } else {
       printf("%-10s %-8s skipped: this CPU lacks AVX-512 F/BW/VL/VPOPCNTDQ\n", L.name, "avx512");
     }
+    if (L.hw != 56 && L.hw != 14)
+      continue;
+    std::vector<int8_t> levels((size_t)(L.c * L.c * 9));
+    for (auto &l : levels)
+      l = (int8_t)((int)(rnd() % 3) - 1);
+    auto packTernary = [&](int64_t lanes) {
+      std::vector<uint64_t> t(
+          (size_t)(((L.c + lanes - 1) / lanes) * xn_oc_tconv_block_words(9, cw, lanes)));
+      xn_oc_tconv_pack(L.c, L.c, 9, lanes, levels.data(), t.data());
+      return t;
+    };
+    const std::vector<uint64_t> t1 = packTernary(1), t4 = packTernary(4), t8 = packTernary(8);
+    report("generic", "ternary",
+           timeIt(
+               [&] {
+                 xn_tconv_threshold(&p, x.data(), t1.data(), thresh.data(), dir.data(), yb.data());
+               },
+               min_time, quick ? 1 : 2),
+           ceil64);
+    if (has2)
+      report("avx2", "ternary",
+             timeIt(
+                 [&] {
+                   xn_avx2_tconv_threshold(&p, x.data(), t4.data(), thresh.data(), dir.data(),
+                                           yb.data());
+                 },
+                 min_time, reps),
+             ceil2);
+    if (has512)
+      report("avx512", "ternary",
+             timeIt(
+                 [&] {
+                   xn_avx512_tconv_threshold(&p, x.data(), t8.data(), thresh.data(), dir.data(),
+                                             yb.data());
+                 },
+                 min_time, reps),
+             ceil512);
+  }
+  // Ternary over binary (same ISA, thresholded output) and over generic ternary.
+  printf("\n");
+  for (const Row &t : rows) {
+    if (t.kernel != "ternary")
+      continue;
+    double bin = 0, gen = 0;
+    for (const Row &r : rows)
+      if (r.layer == t.layer) {
+        if (r.target == t.target && r.kernel == "threshold")
+          bin = r.rate;
+        if (r.target == "generic" && r.kernel == "ternary")
+          gen = r.rate;
+      }
+    printf("%-10s %-8s ternary: %.2fx the binary kernel, %.2fx generic ternary\n", t.layer.c_str(),
+           t.target.c_str(), t.rate / bin, t.rate / gen);
   }
   printf("\n%%ceiling: of the ceiling of the target's own popcount (generic: scalar popcnt)\n");
 

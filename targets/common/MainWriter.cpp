@@ -200,6 +200,21 @@ const char *statusName(int status) {
                                                 : "unknown";
 }
 
+// Frees what main allocated on every return (leak checkers run the harness too).
+struct Owned {
+  void *p[@U@_NUM_INPUTS + @U@_NUM_OUTPUTS + 3];
+  int n = 0;
+  void *keep(void *q) {
+    if (q)
+      p[n++] = q;
+    return q;
+  }
+  ~Owned() {
+    while (n > 0)
+      free(p[--n]);
+  }
+};
+
 int usage() {
   fprintf(stderr, "usage: @N@ IN0.npy [IN1.npy ...] -o OUTDIR [--repeat N]@PROFILE_USAGE@\n"
                   "Runs model '@N@' (%d inputs, %d outputs); writes OUTDIR/output<i>.npy.\n"
@@ -210,7 +225,6 @@ int usage() {
 
 } // namespace
 
-// Exits through return only; the operating system takes the buffers back.
 int main(int argc, char **argv) {
   const char *inputs[@U@_NUM_INPUTS + 1] = {};
   int num_inputs = 0;
@@ -235,11 +249,13 @@ int main(int argc, char **argv) {
     return usage();
 
   const xnorc_model_info &info = @N@_info;
+  Owned owned;
   NpyArray in[@U@_NUM_INPUTS + 1] = {};
   long long k = -1;
   for (int i = 0; i < num_inputs; ++i) {
     if (!readNpy(inputs[i], in[i]))
       return 1;
+    owned.keep(in[i].data);
     const xnorc_tensor_info &t = info.inputs[i];
     long long batches = xn_npy_batches(in[i].npy.dims, in[i].npy.rank, t.dims, t.rank);
     if (batches <= 0) {
@@ -261,18 +277,18 @@ int main(int argc, char **argv) {
   if (k < 0)
     k = 1; // a model without inputs runs once
 
-  unsigned char *arena_store =
-      static_cast<unsigned char *>(allocate(@U@_ARENA_BYTES + @U@_ARENA_ALIGN, "the arena"));
+  unsigned char *arena_store = static_cast<unsigned char *>(
+      owned.keep(allocate(@U@_ARENA_BYTES + @U@_ARENA_ALIGN, "the arena")));
   double *times = static_cast<double *>(
-      allocate(sizeof(double) * static_cast<size_t>(k * repeat), "the timings"));
+      owned.keep(allocate(sizeof(double) * static_cast<size_t>(k * repeat), "the timings")));
   // outdir/output<o>.npy: the directory, a slash, "output", the index and ".npy".
   const size_t path_bytes = strlen(outdir) + 32;
-  char *path = static_cast<char *>(allocate(path_bytes, outdir));
+  char *path = static_cast<char *>(owned.keep(allocate(path_bytes, outdir)));
   float *out[@U@_NUM_OUTPUTS + 1] = {};
   bool allocated = arena_store && times && path;
   for (int o = 0; o < @U@_NUM_OUTPUTS; ++o) {
     const size_t bytes = sizeof(float) * static_cast<size_t>(info.outputs[o].size * k);
-    out[o] = static_cast<float *>(allocate(bytes, info.outputs[o].name));
+    out[o] = static_cast<float *>(owned.keep(allocate(bytes, info.outputs[o].name)));
     if (out[o])
       memset(out[o], 0, bytes);
     allocated = allocated && out[o];

@@ -14,6 +14,9 @@
 //  - 8-bit layers (quantize, dequantize, qconv ungrouped, qgemm; neon/q8.h), weights
 //    packed as for x86 (common/q8_pack.h), multiplied with smull + sadalp, or with sdot on
 //    "neon-dotprod" (AArch64 with the ARMv8.2 dot product).
+//  - ternary-weight layers (i8 levels on bconv, bconv_threshold, bdense,
+//    bdense_threshold; ungrouped convs): neon/tconv.h, sign and mask planes
+//    packed for 2 lanes (common/oc_tconv_walk.h).
 // Other float ops, grouped convs and 3-D convs keep the generic kernels.
 //
 // Both targets paste the same kernels; they differ in the register tiles
@@ -43,13 +46,15 @@ public:
 
 protected:
   std::vector<KernelChoice> kernelChoices() const override {
-    return {{KernelId::NeonBConv},     {KernelId::NeonBConvThreshold},
-            {KernelId::NeonBDense},    {KernelId::NeonBDenseThreshold},
-            {KernelId::NeonBMaxPool},  {KernelId::NeonThreshold},
-            {KernelId::NeonConv},      {KernelId::NeonGemm},
-            {KernelId::NeonBWConv},    {KernelId::NeonBWDense},
-            {KernelId::NeonQuantize},  {KernelId::NeonDequantize},
-            {KernelId::NeonQConv},     {KernelId::NeonQGemm},
+    return {{KernelId::NeonBConv},    {KernelId::NeonBConvThreshold},
+            {KernelId::NeonBDense},   {KernelId::NeonBDenseThreshold},
+            {KernelId::NeonBMaxPool}, {KernelId::NeonThreshold},
+            {KernelId::NeonConv},     {KernelId::NeonGemm},
+            {KernelId::NeonBWConv},   {KernelId::NeonBWDense},
+            {KernelId::NeonQuantize}, {KernelId::NeonDequantize},
+            {KernelId::NeonQConv},    {KernelId::NeonQGemm},
+            {KernelId::NeonTConv},    {KernelId::NeonTConvThreshold},
+            {KernelId::NeonTDense},   {KernelId::NeonTDenseThreshold},
             {KernelId::NeonQThreshold}};
   }
 };

@@ -78,7 +78,7 @@ enum class FloatConv { Auto, Oc, Pixels };
 struct X86Kernels {
   KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BConvQuantize, BDenseQuantize, BMaxPool,
       MaxPool, AvgPool, Threshold, ConvOc, Conv, Gemm, BWConv, BWDense, ConvMaxPool;
-  /// Ternary-weight layers (AVX-512 only; without them the generic kernels run them).
+  /// Ternary-weight layers (x86/<isa>_tconv.h).
   std::vector<KernelId> Ternary = {};
   /// 8-bit conv, gemm, quantize, dequantize, qthreshold.
   std::vector<KernelId> Quant = {};
@@ -163,7 +163,8 @@ std::unique_ptr<Target> createAvx2Target() {
   return std::make_unique<X86Target>(
       "avx2", KernelIsa::Avx2, std::vector<const char *>{XNORC_AVX2_FEATURES(XNORC_CHECK_TEXT)},
       X86Kernels{XNORC_X86_CHOICES(Avx2),
-                 {},
+                 {KernelId::Avx2TConv, KernelId::Avx2TConvThreshold, KernelId::Avx2TDense,
+                  KernelId::Avx2TDenseThreshold},
                  {KernelId::Avx2QConv, KernelId::Avx2QGemm, KernelId::Avx2Quantize,
                   KernelId::Avx2Dequantize, KernelId::Avx2QThreshold}},
       true);

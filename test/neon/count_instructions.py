@@ -19,6 +19,9 @@ instructions from its target to it. Units:
 * 8-bit qconv / qgemm (neon/q8.h): per 16 MACs, one q-register of bytes against a broadcast
   group of four: 2 ``sadalp`` (each adds 8 int16 products, ``smull``'s) on aarch64, 2
   ``vpadal.s16`` on armv7, 1 ``sdot`` on dotprod: instructions per 16 MACs;
+* ternary conv (neon/tconv.h, test/Targets/Inputs/tnn.xir): one ``cnt`` of (x ^ sign) & mask
+  = 128 ternary MACs (zero weights included); the word loop also holds the border windows'
+  mask ``cnt`` (skipped by a branch elsewhere), so per 128 MACs = per two ``cnt``;
 * max-pool: per 128 input bits (one q-register of AND + OR); float -> bits threshold: per
   4 floats (one q-register compare + insert).
 
@@ -41,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BNN = ROOT / "test" / "Targets" / "x86" / "Inputs" / "bnn.xir"
 QNN = ROOT / "test" / "Targets" / "Inputs" / "qnn.xir"
+TNN = ROOT / "test" / "Targets" / "Inputs" / "tnn.xir"
 BWN = ROOT / "examples" / "fashion_mnist" / "bwn_model.onnx"
 
 ARCHES = {
@@ -69,6 +73,11 @@ KERNELS = [
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs"),
     ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
+    # Ternary weights (neon/tconv.h): the walk is inlined into the entry point; its word loop
+    # holds one cnt of (x ^ sign) & mask per word and 2-channel block and, behind a branch
+    # taken at borders only, one of the mask (the window's nonzero count): unit "tMACs".
+    ("tnn", r"xn_neon_tconv_threshold", "ternary conv word loop, 1 pixel x 2 channels", "pop",
+     "tMACs"),
     ("bnn", r"xn_bmaxpool_walk<xn_neon_u64>", "bmaxpool (AND + OR)", "andop", "bits"),
     ("bnn", r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
     ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_f>",
@@ -181,7 +190,8 @@ def measure(arch: str, models, work: Path, missing: list):
             missing.append("%s: %s (no function %s)" % (arch, desc, pat))
             continue
         key = cfg[keyname]
-        k, loop = innermost_loop(funcs[model][names[0]], key, unit in ("MACs", "fmla", "q8"))
+        k, loop = innermost_loop(funcs[model][names[0]], key,
+                                 unit in ("MACs", "tMACs", "fmla", "q8"))
         if not loop:
             missing.append("%s: %s (no loop with %s in %s)" % (arch, desc, key, pat))
             continue
@@ -190,6 +200,10 @@ def measure(arch: str, models, work: Path, missing: list):
         if unit == "MACs":
             per = "%.2f per 128 MACs" % (n / k)
             work_ = "%d x 128 MACs" % k
+        elif unit == "tMACs":
+            # two popcounts per word: (x ^ sign) & mask = 128 MACs, and the mask's
+            per = "%.2f per 128 MACs (border: both counts)" % (2 * n / k)
+            work_ = "%d x 128 MACs" % (k // 2)
         elif unit == "fmla":
             # one q-register multiply-add = 4 output channels x 1 input = 4 MACs
             per = "%.2f per 4 MACs" % (n / k)
@@ -219,7 +233,8 @@ def main(argv=None) -> int:
     xnorc_bin = args.xnorc
     subprocess.run([sys.executable, str(HERE / "gen_models.py"), str(args.work / "models")],
                    check=True)
-    models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir", "qnn": QNN}
+    models = {"bnn": BNN, "bwn": BWN, "fstem": args.work / "models" / "fstem.xir", "qnn": QNN,
+              "tnn": TNN}
     rows, missing = [], []
     for arch in args.arches.split(","):
         rows += measure(arch, models, args.work, missing)

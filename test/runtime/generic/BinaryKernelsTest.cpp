@@ -2,6 +2,7 @@
 // reference on UNPACKED ±1 floats that shares no structure with the kernels: per-element
 // loops straight from the definition, padding done by materialising a padded float image,
 // and bit packing done one element at a time.
+#include "TernaryCases.h"
 #include "xnorc/runtime/generic/all.h"
 
 #include <gtest/gtest.h>
@@ -720,6 +721,10 @@ TEST(BMaxPool, AgainstNaiveMaxAndMin) {
     }
   }
 }
+
+// Ternary weights (generic/tconv.h) against the naive sum of level x activation
+// (test/common/TernaryCases.h), float and thresholded outputs.
+TEST(TConv, AgainstNaive) { EXPECT_EQ("", xnorc_test::checkTernaryReference()); }
 
 TEST(BinaryCommon, Popcount) {
   EXPECT_EQ(xn_popcount64(0), 0);

@@ -6,6 +6,9 @@
 // tails, odd spatial sizes, strides, dilations, every padding mode, threshold directions and
 // sentinels, plus a long reduction past the 16-bit accumulators' fold point.
 //
+// Ternary-weight kernels: bit for bit as the binary ones, over test/common/TernaryCases.h's
+// cases (also the generic ternary kernels against the naive definition).
+//
 // Float-input kernels (float conv and Gemm, BWN conv and dense): equal up to float summation
 // order and FMA, checked as |neon - generic| <= 1e-5 * (the same layer on absolute values),
 // the scale of what reordering a float sum can change; over channel counts 1...70 with
@@ -20,6 +23,7 @@
 // Prints "neon kernel tests (<arch>, <register tiles>): N passed, F failed"; exit 1 on a failure
 // or when nothing was checked.
 #include "Q8Cases.h"
+#include "TernaryCases.h"
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/neon/bconv.h"
@@ -29,6 +33,7 @@
 #include "xnorc/runtime/neon/fconv.h"
 #include "xnorc/runtime/neon/q8.h"
 #include "xnorc/runtime/neon/qthreshold.h"
+#include "xnorc/runtime/neon/tconv.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -62,66 +67,13 @@ void report(bool ok, const std::string &what) {
   }
 }
 
+using xnorc_test::convParams;
+using xnorc_test::describe;
+using xnorc_test::randomBits;
+using xnorc_test::randomThresholds;
 using xnorc_test::Rng;
 
 int64_t words(int64_t c) { return (c + 63) / 64; }
-
-Bits randomBits(int64_t vectors, int64_t c, Rng &r) {
-  const int64_t cw = words(c);
-  Bits b(static_cast<size_t>(vectors * cw));
-  for (int64_t v = 0; v < vectors; ++v)
-    for (int64_t j = 0; j < cw; ++j)
-      b[static_cast<size_t>(v * cw + j)] = r.next() & xn_bit_word_mask(c, j);
-  return b;
-}
-
-void randomThresholds(int64_t m, int64_t n_bits, Rng &r, std::vector<int32_t> &t,
-                      std::vector<int32_t> &dir) {
-  t.resize(static_cast<size_t>(m));
-  dir.resize(static_cast<size_t>(m));
-  for (int64_t i = 0; i < m; ++i) {
-    const int k = r.range(0, 19);
-    t[i] = k == 0   ? INT32_MIN
-           : k == 1 ? INT32_MAX
-                    : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
-    dir[i] = r.range(-1, 1);
-  }
-}
-
-std::string describe(const xn_bconv_params &p) {
-  char buf[256];
-  snprintf(buf, sizeof buf,
-           "conv n=%lld c_in=%lld c_out=%lld in=%lldx%lld k=%lldx%lld s=%lld,%lld d=%lld,%lld "
-           "pad=%lld pad_value=%d",
-           (long long)p.n, (long long)p.c_in, (long long)p.c_out, (long long)p.in_h,
-           (long long)p.in_w, (long long)p.kh, (long long)p.kw, (long long)p.stride_h,
-           (long long)p.stride_w, (long long)p.dil_h, (long long)p.dil_w, (long long)p.pad_top,
-           p.pad_value);
-  return buf;
-}
-
-xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, int64_t w, int64_t k,
-                           int64_t stride, int64_t dil, int64_t pad, int32_t pad_value) {
-  xn_bconv_params p{};
-  p.n = n;
-  p.c_in = c_in;
-  p.c_out = c_out;
-  p.group = 1;
-  p.in_h = h;
-  p.in_w = w;
-  p.kh = k;
-  p.kw = k;
-  p.stride_h = stride;
-  p.stride_w = stride;
-  p.dil_h = dil;
-  p.dil_w = dil;
-  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = pad;
-  p.out_h = (h + 2 * pad - dil * (k - 1) - 1) / stride + 1;
-  p.out_w = (w + 2 * pad - dil * (k - 1) - 1) / stride + 1;
-  p.pad_value = pad_value;
-  p.act_kind = XN_ACT_NONE;
-  return p;
-}
 
 void checkConv(const xn_bconv_params &p, Rng &r) {
   const std::string name = describe(p);
@@ -643,6 +595,15 @@ int main() {
         xnorc_test::checkQ8Gemm(xn_neon_qgemm, "neon"),
         xnorc_test::checkQ8Quantize(xn_neon_quantize, xn_neon_dequantize, "neon"),
         xnorc_test::checkQThreshold(xn_neon_qthreshold, "neon")})
+    report(e.empty(), e);
+
+  // Ternary weights (neon/tconv.h) against generic/tconv.h, and generic/tconv.h against the
+  // naive definition on this architecture: test/common/TernaryCases.h's cases.
+  for (const std::string &e :
+       {xnorc_test::checkTernaryReference(),
+        xnorc_test::checkTernaryKernels({xn_neon_tconv, xn_neon_tconv_threshold, xn_neon_tdense,
+                                         xn_neon_tdense_threshold, xn_neon_tconv_isa::L, "neon"},
+                                        false)})
     report(e.empty(), e);
 
 #if defined(__aarch64__)

@@ -1,17 +1,20 @@
-// Unit tests for the x86 binary kernels (runtime/include/xnorc/runtime/x86): every kernel
-// against the generic kernel it replaces, bit for bit (packed outputs) and exactly (float
-// outputs: both compute the same integer d and the same float epilogue), over shapes with
+// Unit tests for the x86 binary and ternary-weight kernels (runtime/include/xnorc/runtime/x86):
+// every kernel against the generic kernel it replaces, bit for bit (packed outputs) and exactly
+// (float outputs: both compute the same integer d and the same float epilogue), over shapes with
 // channel tails, odd spatial sizes, strides, dilations, every padding mode, threshold
 // directions and sentinels; and requantized outputs (bconv_quantize, bdense_quantize) byte for
 // byte. The generic kernels are themselves checked against a naive reference in
 // BinaryKernelsTest.cpp. Paths whose instructions this CPU lacks are skipped.
+#include "TernaryCases.h"
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
 #include "xnorc/runtime/x86/avx2_bconv.h"
 #include "xnorc/runtime/x86/avx2_bpool.h"
+#include "xnorc/runtime/x86/avx2_tconv.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
 #include "xnorc/runtime/x86/avx512_bpool.h"
 #include "xnorc/runtime/x86/bconv_quantize.h"
+#include "xnorc/runtime/x86/avx512_tconv.h"
 
 #include <gtest/gtest.h>
 
@@ -49,70 +52,13 @@ bool hasAvx2() {
       GTEST_SKIP() << "this CPU lacks AVX2/POPCNT";                                                \
   } while (0)
 
+using xnorc_test::convParams;
+using xnorc_test::describe;
+using xnorc_test::randomBits;
+using xnorc_test::randomThresholds;
 using xnorc_test::Rng;
 
 int64_t words(int64_t c) { return (c + 63) / 64; }
-
-// Random packed vectors of `c` channels, zero tail bits. Biased toward few -1 bits when
-// `sparse` so sums land near thresholds of any sign.
-Bits randomBits(int64_t vectors, int64_t c, Rng &r) {
-  const int64_t cw = words(c);
-  Bits b(static_cast<size_t>(vectors * cw));
-  for (int64_t v = 0; v < vectors; ++v)
-    for (int64_t j = 0; j < cw; ++j)
-      b[static_cast<size_t>(v * cw + j)] = r.next() & xn_bit_word_mask(c, j);
-  return b;
-}
-
-// Thresholds spread over the reachable range [-n_bits, n_bits] plus both sentinels, and
-// directions of both signs (0 counts as >=).
-void randomThresholds(int64_t m, int64_t n_bits, Rng &r, std::vector<int32_t> &t,
-                      std::vector<int32_t> &dir) {
-  t.resize(static_cast<size_t>(m));
-  dir.resize(static_cast<size_t>(m));
-  for (int64_t i = 0; i < m; ++i) {
-    const int k = r.range(0, 19);
-    t[i] = k == 0   ? INT32_MIN
-           : k == 1 ? INT32_MAX
-                    : static_cast<int32_t>(r.range(-(int)n_bits - 2, (int)n_bits + 2));
-    dir[i] = r.range(-1, 1);
-  }
-}
-
-std::string describe(const xn_bconv_params &p) {
-  char buf[256];
-  snprintf(buf, sizeof buf,
-           "n=%lld c_in=%lld c_out=%lld in=%lldx%lld k=%lldx%lld s=%lld,%lld d=%lld,%lld "
-           "pad=%lld,%lld,%lld,%lld pad_value=%d",
-           (long long)p.n, (long long)p.c_in, (long long)p.c_out, (long long)p.in_h,
-           (long long)p.in_w, (long long)p.kh, (long long)p.kw, (long long)p.stride_h,
-           (long long)p.stride_w, (long long)p.dil_h, (long long)p.dil_w, (long long)p.pad_top,
-           (long long)p.pad_left, (long long)p.pad_bottom, (long long)p.pad_right, p.pad_value);
-  return buf;
-}
-
-xn_bconv_params convParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, int64_t w, int64_t k,
-                           int64_t stride, int64_t dil, int64_t pad, int32_t pad_value) {
-  xn_bconv_params p{};
-  p.n = n;
-  p.c_in = c_in;
-  p.c_out = c_out;
-  p.group = 1;
-  p.in_h = h;
-  p.in_w = w;
-  p.kh = k;
-  p.kw = k;
-  p.stride_h = stride;
-  p.stride_w = stride;
-  p.dil_h = dil;
-  p.dil_w = dil;
-  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = pad;
-  p.out_h = (h + 2 * pad - dil * (k - 1) - 1) / stride + 1;
-  p.out_w = (w + 2 * pad - dil * (k - 1) - 1) / stride + 1;
-  p.pad_value = pad_value;
-  p.act_kind = XN_ACT_NONE;
-  return p;
-}
 
 enum class Isa { Avx2, Avx512 };
 
@@ -471,6 +417,23 @@ TEST(X86Avx512, BMaxPoolMatchesGeneric) {
 TEST(X86Avx2, BMaxPoolMatchesGeneric) {
   REQUIRE_AVX2();
   poolSweep(Isa::Avx2);
+}
+
+// Ternary weights (x86/<isa>_tconv.h) against generic/tconv.h: test/common/TernaryCases.h's
+// cases, with the ResNet-shaped 56x56x64 and 14x14x256 3x3 layers.
+TEST(X86Avx512, TernaryMatchesGeneric) {
+  REQUIRE_AVX512();
+  EXPECT_EQ("", xnorc_test::checkTernaryKernels({xn_avx512_tconv, xn_avx512_tconv_threshold,
+                                                 xn_avx512_tdense, xn_avx512_tdense_threshold,
+                                                 xn_avx512_tconv_isa::L, "avx512"},
+                                                true));
+}
+TEST(X86Avx2, TernaryMatchesGeneric) {
+  REQUIRE_AVX2();
+  EXPECT_EQ(
+      "", xnorc_test::checkTernaryKernels({xn_avx2_tconv, xn_avx2_tconv_threshold, xn_avx2_tdense,
+                                           xn_avx2_tdense_threshold, xn_avx2_tconv_isa::L, "avx2"},
+                                          true));
 }
 
 // The packing is plain C++: block b, tap t, word j, lane l holds output channel b*L+l.

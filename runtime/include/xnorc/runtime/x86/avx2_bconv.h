@@ -23,6 +23,17 @@
 #define XN_AVX2_P 3 // pixels per register tile
 #define XN_AVX2_B 2 // 4-channel blocks per register tile
 
+// The byte counts of v (each 0..8) by two lookups in the nibble table (vpshufb), added per
+// byte: AVX2 has no vector popcount. Also the ternary kernels' count (x86/avx2_tconv.h).
+XN_AVX2_BCONV_FN __m256i xn_avx2_byte_pop(const __m256i &v) {
+  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
+                                       1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  const __m256i lo = _mm256_and_si256(v, low);
+  const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+  return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
+}
+
 // The fused threshold of one block: whole blocks compare 4 counts at once, the partial last
 // block compares channel by channel.
 struct xn_avx2_bconv_thresh {
@@ -68,16 +79,8 @@ struct xn_avx2_bconv_isa {
   }
   XN_AVX2_BCONV_FN void bcast(wvec &v, const uint64_t *p) { v = _mm256_set1_epi64x((long long)*p); }
   XN_AVX2_BCONV_FN void bcast_value(wvec &v, uint64_t x) { v = _mm256_set1_epi64x((long long)x); }
-  // Byte counts of x ^ w (each 0..8) by two lookups in the nibble table, added per byte.
   XN_AVX2_BCONV_FN void xor_pop(acc &a, const wvec &x, const wvec &w) {
-    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
-                                         1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-    const __m256i low = _mm256_set1_epi8(0x0f);
-    const __m256i v = _mm256_xor_si256(x, w);
-    const __m256i lo = _mm256_and_si256(v, low);
-    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
-    a = _mm256_add_epi8(
-        a, _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi)));
+    a = _mm256_add_epi8(a, xn_avx2_byte_pop(_mm256_xor_si256(x, w)));
   }
   // vpsadbw against 0 sums each lane's 8 byte counts into the lane.
   XN_AVX2_BCONV_FN void fold(sum &s, acc &a) {
