@@ -29,7 +29,10 @@
 // generic xn_act_apply_n. residual may alias y (each element is read before it is written).
 //
 // Results equal the generic kernels' up to float summation order (and FMA on AArch64; ARMv7
-// NEON also flushes denormals to zero).
+// NEON also flushes denormals to zero). The epilogue's scale * sum is rounded before the bias
+// is added (XN_OC_ROUNDED, common/oc_blocked.h): g++ on AArch64 contracts vmulq + vaddq into
+// an fmla where it likes, and it liked to in one inlined copy of a kernel and not in another,
+// so --threads=4 differed from one thread in the last bit (Targets/neon/threads-exec.test).
 //
 // Why this is not x86/oc_conv.h's engine over a NEON policy: that engine broadcasts one input
 // per pixel (x86 has no multiply-add by lane) and transposes [pixel][channel] tiles of up to
@@ -159,8 +162,11 @@ xn_neon_fconv_store_tile(const xn_neon_fconv_ctx *c, int64_t n, int64_t pix0, in
     for (int g = 0; g < G; ++g) {
       float32x4_t r[4];
       XN_UNROLL(16)
-      for (int l = 0; l < 4; ++l)
-        r[l] = vaddq_f32(vmulq_f32(acc[4 * g + l][b], sv), bv);
+      for (int l = 0; l < 4; ++l) {
+        float32x4_t prod = vmulq_f32(acc[4 * g + l][b], sv);
+        XN_OC_ROUNDED(prod); // rounded before the add (see the header comment)
+        r[l] = vaddq_f32(prod, bv);
+      }
       // Transpose: pixels x channels -> channels x pixels.
       const float32x4x2_t t01 = vtrnq_f32(r[0], r[1]), t23 = vtrnq_f32(r[2], r[3]);
       const float32x4_t col[4] = {
@@ -292,8 +298,9 @@ inline void xn_neon_fconv_pixel(const xn_neon_fconv_ctx *c, int64_t n, int64_t o
     if (mb >= c->c_out)
       break;
     alignas(16) float v[4];
-    vst1q_f32(v, vaddq_f32(vmulq_f32(acc[b], xn_neon_chan4(c->scale, mb, c->c_out, 1.0f)),
-                           xn_neon_chan4(c->bias, mb, c->c_out, 0.0f)));
+    float32x4_t prod = vmulq_f32(acc[b], xn_neon_chan4(c->scale, mb, c->c_out, 1.0f));
+    XN_OC_ROUNDED(prod);
+    vst1q_f32(v, vaddq_f32(prod, xn_neon_chan4(c->bias, mb, c->c_out, 0.0f)));
     for (int64_t t = 0; t < 4 && mb + t < c->c_out; ++t) {
       const int64_t idx = (n * c->c_out + mb + t) * plane_out + pix;
       const float r = c->residual ? v[t] + c->residual[idx] : v[t];
