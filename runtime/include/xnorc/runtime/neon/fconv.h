@@ -132,6 +132,13 @@ inline float32x4_t xn_neon_chan4(const float *v, int64_t m0, int64_t c_out, floa
   return vld1q_f32(t);
 }
 
+// scale * acc + bias with the product rounded before the add (see the header comment).
+inline float32x4_t xn_neon_scale_bias(float32x4_t acc, float32x4_t scale, float32x4_t bias) {
+  float32x4_t prod = vmulq_f32(acc, scale);
+  XN_OC_ROUNDED(prod);
+  return vaddq_f32(prod, bias);
+}
+
 // 4 consecutive outputs of one channel at y[idx]: + residual, activation, store.
 inline void xn_neon_fconv_out4(const xn_neon_fconv_ctx *c, int64_t idx, float32x4_t v) {
   if (c->residual)
@@ -162,11 +169,8 @@ xn_neon_fconv_store_tile(const xn_neon_fconv_ctx *c, int64_t n, int64_t pix0, in
     for (int g = 0; g < G; ++g) {
       float32x4_t r[4];
       XN_UNROLL(16)
-      for (int l = 0; l < 4; ++l) {
-        float32x4_t prod = vmulq_f32(acc[4 * g + l][b], sv);
-        XN_OC_ROUNDED(prod); // rounded before the add (see the header comment)
-        r[l] = vaddq_f32(prod, bv);
-      }
+      for (int l = 0; l < 4; ++l)
+        r[l] = xn_neon_scale_bias(acc[4 * g + l][b], sv, bv);
       // Transpose: pixels x channels -> channels x pixels.
       const float32x4x2_t t01 = vtrnq_f32(r[0], r[1]), t23 = vtrnq_f32(r[2], r[3]);
       const float32x4_t col[4] = {
@@ -298,9 +302,8 @@ inline void xn_neon_fconv_pixel(const xn_neon_fconv_ctx *c, int64_t n, int64_t o
     if (mb >= c->c_out)
       break;
     alignas(16) float v[4];
-    float32x4_t prod = vmulq_f32(acc[b], xn_neon_chan4(c->scale, mb, c->c_out, 1.0f));
-    XN_OC_ROUNDED(prod);
-    vst1q_f32(v, vaddq_f32(prod, xn_neon_chan4(c->bias, mb, c->c_out, 0.0f)));
+    vst1q_f32(v, xn_neon_scale_bias(acc[b], xn_neon_chan4(c->scale, mb, c->c_out, 1.0f),
+                                    xn_neon_chan4(c->bias, mb, c->c_out, 0.0f)));
     for (int64_t t = 0; t < 4 && mb + t < c->c_out; ++t) {
       const int64_t idx = (n * c->c_out + mb + t) * plane_out + pix;
       const float r = c->residual ? v[t] + c->residual[idx] : v[t];
