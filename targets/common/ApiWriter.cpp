@@ -80,6 +80,17 @@ std::string generatedBanner(const ModelApi &Api, const std::string &What) {
                      XNORC_VERSION, Api.Target, cComment(Api.SourceFile));
 }
 
+/// What a call keeps between calls (the header's promise on reentrancy).
+static std::string stateSentence(const ModelApi &Api) {
+  if (Api.Threads <= 1)
+    return "Reentrant: all state lives in the arena.";
+  return fmt::format(
+      "Reentrant; all data lives in the arena. The first call starts {} worker\n"
+      " * threads, kept for later calls (they sleep when idle) and joined at exit; a call\n"
+      " * made while another thread's call uses them runs on its caller's thread alone.",
+      Api.Threads - 1);
+}
+
 std::string writeApiHeader(const ModelApi &Api) {
   std::string N = Api.Name, U = upperName(Api.Name), Out;
   Out += generatedBanner(Api, N + ".h: the inference API of model '" + N + "'.");
@@ -143,8 +154,8 @@ extern const xnorc_model_info {N}_info;
 /* Runs the model. inputs[i] holds {U}_INPUTi_SIZE floats (row-major, the
  * model's shape), outputs[i] receives {U}_OUTPUTi_SIZE floats, arena points
  * to {U}_ARENA_BYTES bytes aligned to {U}_ARENA_ALIGN (may be NULL when that
- * size is 0). Reentrant: all state lives in the arena. Returns {U}_OK (0) on
- * success, a {U}_ERROR_* code otherwise. */
+ * size is 0). {State} Returns {U}_OK (0) on success, a {U}_ERROR_* code
+ * otherwise. */
 int {N}_run(const float *const *inputs, float *const *outputs, void *arena);
 {ProfileDecls}
 #ifdef __cplusplus
@@ -155,7 +166,8 @@ int {N}_run(const float *const *inputs, float *const *outputs, void *arena);
 )",
                      fmt::arg("U", U), fmt::arg("N", N),
                      fmt::arg("ProfileTypes", Api.Profile ? profileTypes(Api) : ""),
-                     fmt::arg("ProfileDecls", Api.Profile ? profileDecls(Api) : ""));
+                     fmt::arg("ProfileDecls", Api.Profile ? profileDecls(Api) : ""),
+                     fmt::arg("State", stateSentence(Api)));
   return Out;
 }
 

@@ -37,6 +37,7 @@ struct ModelApi {
   int64_t ArenaBytes = 0;
   std::vector<TensorDesc> Inputs, Outputs;
   std::optional<ProfileApi> Profile; ///< set under --profile
+  int Threads = 1; ///< team size of <name>_run: --threads when a layer splits, else 1
 
   static ModelApi fromGraph(const Graph &G, const std::string &Name, const std::string &Target,
                             const std::string &SourceFile, int64_t ArenaBytes);

@@ -68,9 +68,11 @@ public:
                             cComment(V->name()), Index, pointer(V), V->type().storageBytes());
     const bool Parallel = Opts.Threads > 1 && std::any_of(Code.begin(), Code.end(),
                                                           [](const OpCode &C) { return C.Split; });
-    if (Parallel)
+    if (Parallel) {
       if (auto E = addHeader("common/team.h"))
         return std::move(E);
+      Api.Threads = Opts.Threads;
+    }
     if (Opts.Threads > 1 && !Parallel && Opts.Note)
       Opts.Note(fmt::format("--threads={}: no layer of this model has a kernel that splits its "
                             "work on target {}; the code is single-threaded",
@@ -83,9 +85,10 @@ public:
            "#include <stdint.h>\n#include <string.h>\n";
     for (const std::string &H : T.systemIncludes())
       Cpp += fmt::format("#include <{}>\n", H);
-    if (Parallel)
-      Cpp += "#include <atomic>\n#include <thread>\n";
-    if (profiling())
+    if (Parallel) // common/team.h's
+      Cpp += "#include <atomic>\n#include <chrono>\n#include <condition_variable>\n#include "
+             "<mutex>\n#include <thread>\n";
+    else if (profiling())
       Cpp += "#include <chrono>\n";
     Cpp += "\n";
     Cpp += fmt::format("namespace {} {{\n\n", runtimeNamespace());

@@ -142,7 +142,7 @@ template <typename Layer> struct xn_profile {
               layers[l].op, layers[l].kind, layers[l].binary_macs, layers[l].float_macs, us[l],
               100 * share(l), roof, layers[l].has_code ? "" : "  (no code)");
     }
-    fprintf(out, "layers: %.1f us of a %.1f us run (the rest: thread start-up, output copies)\n",
+    fprintf(out, "layers: %.1f us of a %.1f us run (the rest: waking the threads, output copies)\n",
             layers_us, run);
     fprintf(out, "roofline: %.1f us at these ceilings x %d thread%s; the run is at %.1f%% of it\n",
             ideal_us, threads, threads == 1 ? "" : "s", run > 0 ? 100 * ideal_us / run : 0.0);
