@@ -283,16 +283,19 @@ TEST(X86BwDense, Avx2MatchesGeneric) {
   checkBwDense(xn_avx2_bwdense_packed_words, xn_avx2_bwdense_pack, xn_avx2_bwdense);
 }
 
-// --threads: the output split into parts (rows, or one row's pixels) is bit for bit the
-// whole call's output, for the bit- and the float-weight kernels.
+// --threads: the output split into parts (rows, one row's pixels, or channel groups) is bit
+// for bit the whole call's output, for the bit- and the float-weight kernels.
 template <typename BwConv, typename ConvOc>
 void checkSplit(BwConv bwconv, ConvOc convOc, int64_t lanes, int64_t tile) {
   Rng r(77);
   // 3x3 on 2 images; one image's 1x1 stride-1 conv (one flattened row of 130 pixels); a 1-D
-  // strided conv (one row with borders).
+  // strided conv (one row with borders); small planes with many channel groups, which split
+  // their channels (a Bi-Real-18 1x1 shortcut at 7x7; a 3x3 conv whose groups leave a rest).
   const ConvCase cases[] = {{2, 5, 20, 9, 13, 3, 3, 1, 2, 1, 1, 1, 1, 1, 0},
                             {1, 17, 70, 10, 13, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},
-                            {1, 3, 17, 1, 200, 1, 7, 1, 2, 1, 1, 0, 3, 0, 3}};
+                            {1, 3, 17, 1, 200, 1, 7, 1, 2, 1, 1, 0, 3, 0, 3},
+                            {1, 32, 512, 7, 7, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},
+                            {1, 9, 232, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}};
   for (const ConvCase &c : cases) {
     const Epilogue e = {true, true, 2, XN_ACT_RELU, 0.0f, 0.0f};
     const xn_bwconv_params p = makeParams(c, e);

@@ -13,8 +13,8 @@
 #include "xnorc/runtime/x86/avx2_tconv.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
 #include "xnorc/runtime/x86/avx512_bpool.h"
-#include "xnorc/runtime/x86/bconv_quantize.h"
 #include "xnorc/runtime/x86/avx512_tconv.h"
+#include "xnorc/runtime/x86/bconv_quantize.h"
 
 #include <gtest/gtest.h>
 
@@ -110,10 +110,11 @@ template <typename Fn, typename... Args> void inParts(int parts, Fn fn, Args... 
 
 // Runs both variants of the conv (float epilogue with scale/bias/residual/act, and fused
 // threshold) and compares with the generic kernels.
-void checkConv(Isa isa, const xn_bconv_params &p, Rng &r) {
+void checkConv(Isa isa, const xn_bconv_params &p, Rng &r, int fixed_parts = 0) {
   SCOPED_TRACE(describe(p));
-  // 1 to 3 parts (--threads): the result must not depend on the split.
-  const int parts = static_cast<int>(r.range(1, 3));
+  // 1 to 3 parts (--threads): the result must not depend on the split (rows, or channels
+  // for small float planes: xn_oc_bconv_split).
+  const int parts = fixed_parts > 0 ? fixed_parts : static_cast<int>(r.range(1, 3));
   SCOPED_TRACE("parts " + std::to_string(parts));
   ASSERT_GT(p.out_h, 0);
   ASSERT_GT(p.out_w, 0);
@@ -265,17 +266,20 @@ TEST(X86Avx2, BConvMatchesGeneric) {
   convSweep(Isa::Avx2);
 }
 
-// ResNet-shaped layers (the benchmark's), every padding mode.
+// ResNet-shaped layers (the benchmark's), every padding mode, whole and in 2 and 3 parts
+// (the 14x14 and 7x7 layers split their channels, the larger ones their rows).
 void resnetLayers(Isa isa) {
   Rng r(18);
   const int64_t shapes[][2] = {{56, 64}, {28, 128}, {14, 256}, {7, 512}};
   for (auto &s : shapes)
     for (int32_t pad_value : {0, 1, -1})
-      for (int64_t stride : {1, 2}) {
-        checkConv(isa, convParams(1, s[1], s[1], s[0], s[0], 3, stride, 1, 1, pad_value), r);
-        if (testing::Test::HasFatalFailure())
-          return;
-      }
+      for (int64_t stride : {1, 2})
+        for (int parts : {1, 2, 3}) {
+          checkConv(isa, convParams(1, s[1], s[1], s[0], s[0], 3, stride, 1, 1, pad_value), r,
+                    parts);
+          if (testing::Test::HasFatalFailure())
+            return;
+        }
 }
 TEST(X86Avx512, BConvResNetLayers) {
   REQUIRE_AVX512();

@@ -28,9 +28,9 @@
 #ifndef XNORC_RUNTIME_COMMON_OC_BCONV_WALK_H
 #define XNORC_RUNTIME_COMMON_OC_BCONV_WALK_H
 
-#include "unroll.h"
 #include "oc_blocked.h"
 #include "parts.h"
+#include "unroll.h"
 
 struct xn_oc_bconv_ctx {
   const xn_bconv_params *p;
@@ -42,6 +42,7 @@ struct xn_oc_bconv_ctx {
   int64_t row;            // words per input row
   int64_t cwo;            // words per packed output pixel (threshold output)
   int64_t row_lo, row_hi; // this part's output rows, counted over all n * out_h
+  int64_t ob_lo, ob_hi;   // and its blocks of L output channels
   // Epilogue operands.
   const float *scale, *bias, *residual;
   float *yf;
@@ -49,6 +50,29 @@ struct xn_oc_bconv_ctx {
   uint64_t *yb;
   const xn_qout *yq; // bconv_quantize: the output quantized (yf unused)
 };
+
+// --threads: which part of the output a thread computes. Rows by default. A float output
+// with small planes splits its channels instead, in whole register tiles of `tile` blocks:
+// NCHW planes under 4 KiB hold few cache lines, so a row split leaves threads writing the
+// same lines of every plane (7x7 planes: 196 bytes), and each thread would read every
+// filter. Each output's arithmetic is the same either way: results never depend on it.
+inline void xn_oc_bconv_split(xn_oc_bconv_ctx *c, int64_t lanes, int64_t tile, bool by_channel_ok,
+                              int part, int parts) {
+  const xn_bconv_params *p = c->p;
+  const int64_t blocks = (p->c_out + lanes - 1) / lanes, tiles = blocks / tile;
+  const bool small_planes = p->out_h * p->out_w * (int64_t)sizeof(float) < 4096;
+  c->row_lo = 0;
+  c->row_hi = p->n * p->out_h;
+  c->ob_lo = 0;
+  c->ob_hi = blocks;
+  if (parts > 1 && by_channel_ok && small_planes && tiles >= parts && tiles % parts == 0) {
+    xn_part_range(tiles, part, parts, &c->ob_lo, &c->ob_hi);
+    c->ob_lo *= tile;
+    c->ob_hi = part == parts - 1 ? blocks : c->ob_hi * tile; // the last takes the rest
+    return;
+  }
+  xn_part_range(p->n * p->out_h, part, parts, &c->row_lo, &c->row_hi);
+}
 
 inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t lanes, int part,
                                             int parts) {
@@ -62,7 +86,7 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t la
   c.wblock = c.ksize * c.cw * lanes;
   c.row = p->in_w * c.cw;
   c.cwo = xn_bit_words(p->c_out);
-  xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
+  xn_oc_bconv_split(&c, lanes, 1, false, part, parts);
   return c;
 }
 
@@ -99,8 +123,8 @@ inline void xn_oc_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t 
 // (w is the first block's packed filter), branch-free over the window's word runs; the
 // popcounts go to pop[P][B * L]. Narrow accumulators are folded every Isa::FOLD words.
 template <typename Isa, int P, int B>
-XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0, int64_t xstep,
-                             const uint64_t *w, int64_t *pop) {
+XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0,
+                                                 int64_t xstep, const uint64_t *w, int64_t *pop) {
   const int L = Isa::L, FOLD = Isa::FOLD;
   const xn_bconv_params *p = c->p;
   typename Isa::acc acc[P][B];
@@ -204,8 +228,9 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
 // One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
 // as the padding value. Popcounts to pop[B * L]; returns the number of summed bits.
 template <typename Isa, int B>
-XN_OC_BCONV_OUTLINE inline int64_t xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0,
-                                  int64_t ix0, const uint64_t *w, int64_t *pop) {
+XN_OC_BCONV_OUTLINE inline int64_t xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn,
+                                                      int64_t iy0, int64_t ix0, const uint64_t *w,
+                                                      int64_t *pop) {
   const xn_bconv_params *p = c->p;
   int64_t ky_lo, ky_hi, kx_lo, kx_hi;
   xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
@@ -282,11 +307,11 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
   }
 }
 
-// Every block: whole tiles of Isa::B blocks, then the rest in one narrower tile.
+// The context's blocks: whole tiles of Isa::B blocks, then the rest in one narrower tile.
 template <typename Isa, template <int> class Epi>
 inline void xn_oc_bconv_run(const xn_oc_bconv_ctx *c, const uint64_t *x, const uint64_t *wp) {
-  const int64_t blocks = (c->p->c_out + Isa::L - 1) / Isa::L;
-  int64_t ob = 0;
+  const int64_t blocks = c->ob_hi;
+  int64_t ob = c->ob_lo;
   for (; ob + Isa::B <= blocks; ob += Isa::B)
     xn_oc_bconv_blocks<Isa, Isa::B, Epi>(c, x, wp, ob);
   const int64_t rest = blocks - ob; // < Isa::B
@@ -323,8 +348,9 @@ template <typename Isa, template <int> class Epi>
 inline void xn_oc_bconv_float(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                               const float *scale, const float *bias, const float *residual,
                               float *y, int part, int parts, const xn_qout *yq = NULL) {
-  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, part, parts);
-  c.scale = scale;
+  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, 0, 1);
+  xn_oc_bconv_split(&c, Isa::L, Isa::B, true, part, parts); // the float epilogue's stores
+  c.scale = scale;                                          // are per channel and pixel
   c.bias = bias;
   c.residual = residual;
   c.yf = y;

@@ -61,7 +61,8 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
     int64_t ky_lo, ky_hi;
     xn_tap_range(y0, 1, g.kh, 0, g.ih, &ky_lo, &ky_hi);
     for (int64_t cr = next > y0 + ky_lo ? next : y0 + ky_lo; cr < y0 + ky_hi; ++cr)
-      xn_x86_oc_row<K>(&c, ws, t, n * c.g.oh + cr, ow_lo, ow_hi, 0, c.g.ow);
+      xn_x86_oc_row<K>(&c, ws, t, n * c.g.oh + cr, ow_lo, ow_hi, 0, c.g.ow, 0,
+                       (c.c_out + K::L - 1) / K::L);
     if (y0 + ky_hi > next)
       next = y0 + ky_hi;
     iy0 = y0 + ky_lo;

@@ -424,15 +424,15 @@ inline int64_t xn_x86_oc_clamp(int64_t v, int64_t lo, int64_t hi) {
 // channels contiguous). [ow_lo, ow_hi) is the interior (xn_x86_interior).
 template <class K, class W>
 inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, int64_t r,
-                          int64_t ow_lo, int64_t ow_hi, int64_t x_lo, int64_t x_hi) {
+                          int64_t ow_lo, int64_t ow_hi, int64_t x_lo, int64_t x_hi, int64_t ob_lo,
+                          int64_t blocks) {
   const xn_x86_conv_geom &g = c->g;
-  const int64_t blocks = (c->c_out + K::L - 1) / K::L;
   const bool staged = c->y_cs != 1;
   t.n = r / g.oh;
   t.oy = r % g.oh;
   t.iy0 = t.oy * g.sh - g.ph;
   xn_tap_range(t.iy0, g.dh, g.kh, 0, g.ih, &t.ky_lo, &t.ky_hi);
-  for (t.ob = 0; t.ob < blocks; t.ob += K::B) {
+  for (t.ob = ob_lo; t.ob < blocks; t.ob += K::B) {
     const int64_t nb = blocks - t.ob < K::B ? blocks - t.ob : K::B;
     const int64_t m0 = t.ob * K::L, m1 = c->c_out < m0 + nb * K::L ? c->c_out : m0 + nb * K::L;
     // The left border pixels [0, ow_lo) get segments of their own, so the interior's whole
@@ -461,17 +461,26 @@ inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, 
 
 // Every output pixel of part `part` of `parts` (--threads), for the float and the bit weights
 // alike: a range of the n * oh output rows or, when there is a single output row (one image's
-// flattened 1x1 conv or 1-D conv), a range of its pixels in whole segments. Each output takes
-// the same operations however the work is split, so results do not depend on the number of
-// threads. Output rows outermost, so the kh input rows of an output row stay in cache across
-// the channel groups (the weights are small: bits, or floats of few input channels).
+// flattened 1x1 conv or 1-D conv), a range of its pixels in whole segments. NCHW planes under
+// 4 KiB split their channel groups instead: a row split would have the threads write the same
+// few cache lines of every plane and each read every filter (Bi-Real-18's 1x1 shortcuts at
+// 14x14 and 7x7). Each output takes the same operations however the work is split, so results
+// do not depend on the number of threads. Output rows outermost, so the kh input rows of an
+// output row stay in cache across the channel groups.
 template <class K, class W>
 inline void xn_x86_oc_run(const xn_x86_oc_ctx *c, const W &w, int part, int parts) {
   const xn_x86_conv_geom &g = c->g;
   int64_t ow_lo, ow_hi;
   xn_x86_interior(g.ow, g.sw, g.pw, g.dw, g.kw, g.iw, &ow_lo, &ow_hi);
   int64_t r_lo = 0, r_hi = c->n * g.oh, x_lo = 0, x_hi = g.ow;
-  if (r_hi == 1)
+  const int64_t blocks = (c->c_out + K::L - 1) / K::L, groups = blocks / K::B;
+  int64_t ob_lo = 0, ob_hi = blocks;
+  const bool small_planes = c->y_cs != 1 && g.oh * g.ow * (int64_t)sizeof(float) < 4096;
+  if (parts > 1 && small_planes && groups >= parts && groups % parts == 0) {
+    xn_part_range(groups, part, parts, &ob_lo, &ob_hi);
+    ob_lo *= K::B;
+    ob_hi = part == parts - 1 ? blocks : ob_hi * K::B; // the last takes the rest
+  } else if (r_hi == 1)
     xn_part_range_aligned(g.ow, XN_X86_OC_SEG, part, parts, &x_lo, &x_hi);
   else
     xn_part_range(r_hi, part, parts, &r_lo, &r_hi);
@@ -479,7 +488,7 @@ inline void xn_x86_oc_run(const xn_x86_oc_ctx *c, const W &w, int part, int part
   xn_x86_oc_pos t;
   t.stage = stage;
   for (int64_t r = r_lo; r < r_hi; ++r)
-    xn_x86_oc_row<K>(c, w, t, r, ow_lo, ow_hi, x_lo, x_hi);
+    xn_x86_oc_row<K>(c, w, t, r, ow_lo, ow_hi, x_lo, x_hi, ob_lo, ob_hi);
 }
 
 // ---- the entry points, once for every ISA (K: x86/<isa>_oc_conv.h) ----
