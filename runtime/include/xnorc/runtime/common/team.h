@@ -68,7 +68,7 @@ inline void xn_team_sync(xn_team *t) {
   // this CPU run (more threads than CPUs, or a busy machine).
   for (int spins = 0; t->generation.load(std::memory_order_acquire) == gen; ++spins) {
     xn_team_relax();
-    if (spins > 4000)
+    if (spins > 200)
       std::this_thread::yield();
   }
 }
@@ -181,7 +181,7 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
   body(&team, 0);
   for (int spins = 0; pool.done.load(std::memory_order_acquire) != pool.started; ++spins) {
     xn_team_relax();
-    if (spins > 4000)
+    if (spins > 200)
       std::this_thread::yield();
   }
 }
