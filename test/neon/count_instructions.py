@@ -61,17 +61,21 @@ ARCHES = {
                   fma="vmla.f32", q8="vpadal.s16", q8macs=8, q8p=1),
 }
 
-# ARMv7's 16 q-registers hold no 12-pixel float tile (neon/fconv.h picks 4 pixels there).
+# ARMv7's 16 q-registers hold no 12-pixel float tile (neon/fconv.h picks 4 pixels there) and
+# a binary tile of 2 pixels (XN_NEON_P in neon/common.h), AArch64's 32 one of 4.
 AARCH64_ONLY = ("aarch64",)
+ARMV7_ONLY = ("armv7",)
 
 # (model, function-name pattern, kernel description, key opcode field, unit[, arches])
 KERNELS = [
-    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs"),
-    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs",
+     AARCH64_ONLY),
+    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs",
+     ARMV7_ONLY),
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
      "MACs"),
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
-     "MACs"),
+     "MACs", AARCH64_ONLY),
     ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
     # Ternary weights (neon/tconv.h): the walk is inlined into the entry point; its word loop
     # holds one cnt of (x ^ sign) & mask per word and 2-channel block and, behind a branch
