@@ -45,6 +45,8 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace xnorc {
@@ -70,7 +72,8 @@ bool ungroupedLayer(const Op &O) {
   return !G || G->group() == 1;
 }
 
-/// Producers this pass narrows: per-output-channel operands it can slice.
+/// Producers this pass narrows: per-output-channel operands it can slice. A
+/// residual operand joins the layer's result to its stream (findStream).
 bool prunableProducer(const Op &O) {
   switch (O.kind()) {
   case OpKind::Conv:
@@ -85,7 +88,7 @@ bool prunableProducer(const Op &O) {
     return false;
   }
   if (auto S = dyn_cast<ScaledLayerOp>(O))
-    if (S->residual() || !S->bias()->isConstant())
+    if (!S->bias()->isConstant())
       return false;
   if (auto C = dyn_cast<ConvOp>(O))
     if (C->bias() && !C->bias()->isConstant())
@@ -93,48 +96,220 @@ bool prunableProducer(const Op &O) {
   return ungroupedLayer(O);
 }
 
-/// A reader's input channels can be sliced: a producer-kind layer reading the
-/// value as its x.
+/// The operand of reader O whose input-channel axis loses pruned channels, and
+/// that axis; operand 0 when O cannot be narrowed so.
+std::pair<unsigned, size_t> readerWeights(const Op &O) {
+  if (auto G = dyn_cast<GemmOp>(O))
+    return {GemmOp::bIndex, G->transB() ? 1 : 0};
+  if (isa<MatMulOp>(O))
+    return {MatMulOp::bIndex, 0};
+  return {WeightedLayerOp::wIndex, 1};
+}
+
+/// A reader's input channels can be sliced: a producer-kind layer, or a float
+/// matrix product reading the value as its rows' features (gemm without transA).
 bool prunableReader(const Op &O) {
+  if (auto G = dyn_cast<GemmOp>(O))
+    return G->transA() == 0;
+  if (isa<MatMulOp>(O))
+    return true;
   return prunableProducer(O) || (isa<ScaledLayerOp>(O) && ungroupedLayer(O));
 }
 
-/// Where a producer's channels go: the ops to narrow and the layers reading them.
-struct Readers {
-  std::vector<Op *> Between; ///< channel-wise ops, in discovery order
-  std::vector<Op *> Layers;
-  bool BitsOnly = true;      ///< every op between is a bit pool
+bool readsOnlyAsInput(const Op &U, const Value *V) {
+  for (unsigned I = 1; I < U.numOperands(); ++I)
+    if (U.operand(I) == V)
+      return false;
+  return true;
+}
+
+/// An element-wise add without broadcasting: channel c of the result is the sum
+/// of the operands' channels c.
+bool channelAdd(const Op &O) {
+  if (O.kind() != OpKind::Add)
+    return false;
+  for (const Value *V : O.operands())
+    if (V->isConstant() || V->type().Dims != O.result()->type().Dims)
+      return false;
+  return true;
+}
+
+bool channelConcat(const Op &O) {
+  auto C = dyn_cast<ConcatOp>(O);
+  return C && C->axis() == 1 && O.result()->type().rank() >= 2;
+}
+
+/// H*W if O flattens V, an [N, C, H, W...] tensor, to [N, C*H*W] (channel c is
+/// features c*H*W .. (c+1)*H*W-1); 0 otherwise.
+int64_t flattenSpread(const Op &O, const Value &V) {
+  const Shape &In = V.type().Dims, &Out = O.result()->type().Dims;
+  if (O.kind() != OpKind::Reshape || In.size() < 3 || Out.size() != 2 || Out[0] != In[0] ||
+      Out[1] != numElements(In) / In[0])
+    return 0;
+  return numElements(In) / (In[0] * In[1]);
+}
+
+/// Ops whose result channel j is channel j (+ an offset) of a stream value they
+/// read: the result belongs to the same stream.
+bool streamLink(const Op &O) { return narrowable(O) || channelAdd(O) || channelConcat(O); }
+
+/// An op of a stream: channel j of its result is stream channel Offset + j.
+struct Part {
+  Op *O;
+  int64_t Offset;
+};
+
+/// A layer reading stream channels: its input channel j -- through a flatten,
+/// its features j*Spread .. (j+1)*Spread-1 -- is stream channel Offset + j.
+struct StreamReader {
+  Op *L;
+  int64_t Offset, Spread;
+  LayerSparsity S;
+};
+
+/// A residual stream: values whose channels are tied together, so a channel
+/// goes from all of them at once. Channel-wise ops, element-wise adds and the
+/// residual operand of a fused layer tie their operand's channel c to their
+/// result's channel c; a concat ties channel c of its i-th input to channel
+/// offset_i + c of its result.
+struct Stream {
+  std::vector<std::pair<Value *, int64_t>> Values; ///< each value and its offset
+  std::vector<Part> Producers; ///< layers writing stream values: lose output channels
+  std::vector<Part> Between;   ///< channel-wise ops, adds, concats: lose result channels
+  std::vector<Part> Flattens;  ///< reshapes to [N, C*H*W] in front of readers
+  std::vector<StreamReader> Readers;
+  int64_t Channels = 0;
+  bool Joined = false;       ///< an add, concat or residual: no single producer per channel
+  bool BitsOnly = true;      ///< every channel-wise op is a bit pool
   const char *Why = nullptr; ///< why nothing can be pruned, or null
 };
 
-Readers findReaders(const Graph &G, const Op &P) {
-  Readers R;
-  std::vector<Value *> Work{P.result()};
-  while (!Work.empty() && !R.Why) {
-    Value *V = Work.back();
-    Work.pop_back();
-    if (G.isGraphOutput(V)) {
-      R.Why = "a graph output holds its channels";
-      break;
+class StreamFinder {
+public:
+  StreamFinder(const Graph &G) : G(G) {}
+
+  Stream find(Value *Start) {
+    reach(Start, 0);
+    while (!Work.empty()) {
+      Value *V = Work.back();
+      Work.pop_back();
+      visit(V, Offsets.at(V));
     }
+    int64_t Min = 0;
+    for (auto &[V, Off] : S.Values)
+      Min = std::min(Min, Off);
+    auto Shift = [&](std::vector<Part> &Ps) {
+      for (Part &P : Ps)
+        P.Offset -= Min;
+    };
+    Shift(S.Producers), Shift(S.Between), Shift(S.Flattens);
+    for (StreamReader &R : S.Readers)
+      R.Offset -= Min;
+    for (auto &[V, Off] : S.Values) {
+      Off -= Min;
+      S.Channels = std::max(S.Channels, Off + V->type().Dims[1]);
+    }
+    return std::move(S);
+  }
+
+private:
+  const Graph &G;
+  Stream S;
+  std::unordered_map<const Value *, int64_t> Offsets;
+  std::vector<Value *> Work;
+
+  void fail(const char *Why) {
+    if (!S.Why)
+      S.Why = Why;
+  }
+
+  void reach(Value *V, int64_t Off) {
+    auto [It, New] = Offsets.emplace(V, Off);
+    if (New) {
+      S.Values.push_back({V, Off});
+      Work.push_back(V);
+    } else if (It->second != Off) {
+      fail("a value meets the stream at two channel offsets");
+    }
+  }
+
+  void addReader(Op &L, int64_t Off, int64_t Spread, int64_t Channels) {
+    auto A = analyzeLayer(L);
+    if (A && A->InChannels == Channels * Spread)
+      S.Readers.push_back({&L, Off, Spread, std::move(*A)});
+    else
+      fail("an op other than a layer, a channel-wise op, add or concat reads it");
+  }
+
+  /// Where V's channels come from.
+  void visitDef(Value *V, int64_t Off) {
+    Op *D = V->definingOp();
+    if (!D) {
+      fail("a graph input or constant holds its channels");
+    } else if (prunableProducer(*D) && analyzeLayer(*D)) {
+      S.Producers.push_back({D, Off});
+      if (auto L = dyn_cast<ScaledLayerOp>(*D); L && L->residual()) {
+        S.Joined = true;
+        reach(L->residual(), Off);
+      }
+    } else if (streamLink(*D)) {
+      S.Between.push_back({D, Off});
+      S.BitsOnly &= isBitPool(*D);
+      S.Joined |= !narrowable(*D);
+      int64_t At = Off;
+      for (unsigned I = 0; I < (narrowable(*D) ? 1 : D->numOperands()); ++I) {
+        reach(D->operand(I), At);
+        if (channelConcat(*D))
+          At += D->operand(I)->type().Dims[1];
+      }
+    } else {
+      fail("an op other than a layer, a channel-wise op, add or concat writes it");
+    }
+  }
+
+  void visit(Value *V, int64_t Off) {
+    if (G.isGraphOutput(V))
+      fail("a graph output holds its channels");
+    if (V->type().rank() < 2)
+      return fail("its channels are not dim 1");
+    visitDef(V, Off);
+    const int64_t C = V->type().Dims[1];
     for (Op *U : G.users(V)) {
-      bool AsInput = true;
-      for (unsigned I = 1; I < U->numOperands(); ++I)
-        AsInput &= U->operand(I) != V;
-      if (AsInput && narrowable(*U)) {
-        R.Between.push_back(U);
-        R.BitsOnly &= isBitPool(*U);
-        Work.push_back(U->result());
-      } else if (AsInput && prunableReader(*U) && analyzeLayer(*U)) {
-        R.Layers.push_back(U);
+      if (narrowable(*U) ? readsOnlyAsInput(*U, V) : channelAdd(*U)) {
+        reach(U->result(), Off);
+      } else if (channelConcat(*U)) {
+        int64_t At = 0, Uses = 0;
+        for (unsigned I = 0; I < U->numOperands(); ++I) {
+          if (U->operand(I) == V)
+            ++Uses, reach(U->result(), Off - At);
+          At += U->operand(I)->type().Dims[1];
+        }
+        if (Uses > 1)
+          fail("a concat reads it twice");
+      } else if (auto L = dyn_cast<ScaledLayerOp>(*U); L && L->residual() == V) {
+        reach(U->result(), Off);
+        if (L->x() == V)
+          addReader(*U, Off, 1, C);
+        if (L->w() == V || L->scale() == V || L->bias() == V)
+          fail("a layer reads it as weights");
+      } else if (readsOnlyAsInput(*U, V) && prunableReader(*U)) {
+        addReader(*U, Off, 1, C);
+      } else if (int64_t Spread = flattenSpread(*U, *V)) {
+        S.Flattens.push_back({U, Off});
+        if (G.isGraphOutput(U->result()))
+          fail("a graph output holds its channels");
+        for (Op *R : G.users(U->result())) {
+          if (readsOnlyAsInput(*R, U->result()) && prunableReader(*R))
+            addReader(*R, Off, Spread, C);
+          else
+            fail("an op other than a layer reads its flattened channels");
+        }
       } else {
-        R.Why = "an op other than a layer or a channel-wise op reads it";
-        break;
+        fail("an op other than a layer, a channel-wise op, add or concat reads it");
       }
     }
   }
-  return R;
-}
+};
 
 /// A constant bit s folds exactly into reader L (see the file header).
 bool foldable(const Op &L, int S) {
@@ -177,7 +352,7 @@ Tensor keepAlong(const Tensor &T, size_t Axis, const std::vector<int64_t> &Keep)
 /// Replaces operand I of O (a constant) by its entries at Keep along Axis.
 void narrowOperand(Graph &G, Op &O, unsigned I, size_t Axis, const std::vector<int64_t> &Keep) {
   Value *V = O.operand(I);
-  if (!V)
+  if (!V || !V->isConstant())
     return;
   O.setOperand(
       I, G.addConstant(G.uniqueName(V->name() + ".pruned"), keepAlong(V->constant(), Axis, Keep)));
@@ -228,6 +403,7 @@ public:
     // A reader may become prunable once its input narrowed: repeat to a fixed point.
     for (bool Changed = true; Changed;) {
       Changed = false;
+      Done.clear();
       for (Op *P : G.ops())
         Changed |= prune(G, *P);
     }
@@ -236,78 +412,135 @@ public:
   }
 
 private:
-  std::unordered_set<const Op *> Remarked; ///< ops with a missed remark already
+  enum RemarkKind { ConstantKept, UnreadKept, PartlyRead };
+  std::set<std::pair<const Op *, RemarkKind>> Remarked; ///< missed remarks made already
+  std::unordered_set<const Op *> Done; ///< producers whose stream this sweep has seen
+
+  void missedOnce(const Op &P, RemarkKind K, std::string Message) {
+    if (Remarked.insert({&P, K}).second)
+      missed(P, std::move(Message));
+  }
+
+  enum class Fate : char { Removed, Kept, Folded };
 
   bool prune(Graph &G, Op &P) {
-    if (!prunableProducer(P))
+    if (!prunableProducer(P) || Done.count(&P))
       return false;
-    auto S = analyzeLayer(P);
-    if (!S)
+    auto A = analyzeLayer(P);
+    if (!A)
       return false;
-    Readers R = findReaders(G, P);
-    const int64_t M = S->OutChannels;
-    bool AnyConstant = S->constantChannels() > 0;
-    if (R.Why) {
-      if (AnyConstant && Remarked.insert(&P).second)
-        missed(P, fmt::format("{} constant channels kept: {}", S->constantChannels(), R.Why));
-      return false;
-    }
-    std::vector<LayerSparsity> Uses;
-    for (Op *L : R.Layers)
-      Uses.push_back(*analyzeLayer(*L));
-    std::vector<int64_t> Keep;
-    std::vector<std::pair<int64_t, int>> Const; // removed constant channels and their bits
+    Stream S = StreamFinder(G).find(P.result());
+    for (const Part &Q : S.Producers)
+      Done.insert(Q.O);
+    // Only a stream with one producer and no join has constant channels: an add
+    // or residual sums the constant with other values.
+    std::vector<int> Constant(S.Channels, 0);
+    if (!S.Joined && static_cast<int64_t>(A->Constant.size()) == S.Channels)
+      Constant = A->Constant;
+    std::vector<Fate> Fates(S.Channels);
     const char *Kept = nullptr;
-    for (int64_t C = 0; C < M; ++C) {
-      bool Unread = true, Fold = S->Constant[C] == 1 || S->Constant[C] == -1;
-      for (size_t I = 0; I < R.Layers.size(); ++I) {
-        Unread &= static_cast<bool>(Uses[I].UnreadInput[C]);
-        Fold &= R.BitsOnly && foldable(*R.Layers[I], S->Constant[C]);
+    int64_t PartlyUnread = 0;
+    const Op *ReadBy = nullptr;
+    for (int64_t C = 0; C < S.Channels; ++C) {
+      bool Unread = true, SomeUnread = false, Fold = Constant[C] == 1 || Constant[C] == -1;
+      const Op *Reads = nullptr;
+      for (const StreamReader &R : S.Readers) {
+        const int64_t J = C - R.Offset;
+        if (J < 0 || J * R.Spread >= R.S.InChannels)
+          continue;
+        bool U = true;
+        for (int64_t I = 0; I < R.Spread; ++I)
+          U &= static_cast<bool>(R.S.UnreadInput[J * R.Spread + I]);
+        Unread &= U, SomeUnread |= U;
+        if (!U && !Reads)
+          Reads = R.L;
+        Fold &= S.BitsOnly && R.Spread == 1 && foldable(*R.L, Constant[C]);
       }
-      if (Unread)
-        continue;
-      if (Fold)
-        Const.push_back({C, S->Constant[C]});
-      else {
-        Keep.push_back(C);
-        if (S->Constant[C] != 0)
-          Kept = !R.BitsOnly ? "a float op reads it"
-                             : "a reader pads with another value or has a float epilogue";
-      }
+      if (!Unread && SomeUnread && !Fold)
+        ++PartlyUnread, ReadBy = ReadBy ? ReadBy : Reads;
+      Fates[C] = Unread ? Fate::Removed : Fold ? Fate::Folded : Fate::Kept;
+      if (Fates[C] == Fate::Kept && Constant[C] != 0)
+        Kept = !S.BitsOnly ? "a float op reads it"
+                           : "a reader pads with another value or has a float epilogue";
     }
-    if (Keep.empty()) { // a tensor has no empty dimension
-      Keep.push_back(Const.empty() ? 0 : Const.front().first);
-      if (!Const.empty())
-        Const.erase(Const.begin());
-    }
-    if (Kept && Remarked.insert(&P).second)
-      missed(P, fmt::format("constant channels kept: {}", Kept));
-    if (static_cast<int64_t>(Keep.size()) == M)
+    // Every value keeps at least one channel (a tensor has no empty dimension).
+    for (auto &[V, Off] : S.Values)
+      if (std::none_of(Fates.begin() + Off, Fates.begin() + Off + V->type().Dims[1],
+                       [](Fate F) { return F == Fate::Kept; }))
+        Fates[Off] = Fate::Kept;
+    const int64_t Removable = std::count_if(Fates.begin(), Fates.end(),
+                                            [](Fate F) { return F != Fate::Kept; });
+    if (S.Why) {
+      if (A->constantChannels() > 0)
+        missedOnce(P, ConstantKept,
+                   fmt::format("{} constant channels kept: {}", A->constantChannels(), S.Why));
+      else if (Removable > 0)
+        missedOnce(P, UnreadKept, fmt::format("{} unread channels kept: {}", Removable, S.Why));
       return false;
-    std::string Name = S->Name;
-    applied(P,
-            fmt::format("removed {} of {} output channels ({} constant folded into readers, {} "
-                        "dead)",
-                        M - Keep.size(), M, Const.size(), M - Keep.size() - Const.size()),
-            {{"layer", Name},
-             {"before", std::to_string(M)},
-             {"after", std::to_string(Keep.size())},
-             {"constant", std::to_string(Const.size())},
-             {"dead", std::to_string(M - Keep.size() - Const.size())}});
-    for (Op *L : R.Layers)
-      if (!Const.empty() && isa<ThresholdLayerOp>(*L))
-        foldIntoThresholds(G, *L, Const, Keep.size());
-    // The producer: its filters and per-channel constants.
-    for (unsigned I = 1; I < P.numOperands(); ++I)
-      narrowOperand(G, P, I, 0, Keep);
-    narrowResult(P, Keep.size());
-    for (Op *B : R.Between) {
-      for (unsigned I = 1; I < B->numOperands(); ++I)
-        narrowOperand(G, *B, I, 0, Keep);
-      narrowResult(*B, Keep.size());
     }
-    for (Op *L : R.Layers)
-      narrowOperand(G, *L, WeightedLayerOp::wIndex, 1, Keep);
+    if (Kept)
+      missedOnce(P, ConstantKept, fmt::format("constant channels kept: {}", Kept));
+    if (PartlyUnread > 0)
+      missedOnce(P, PartlyRead,
+                 fmt::format("{} channels other readers do not read kept: {} reads them",
+                             PartlyUnread, ReadBy->describe()));
+    if (Removable == 0)
+      return false;
+
+    // The kept channels of the stream channels [Off, Off + N), local, each
+    // widened to Spread features.
+    auto Local = [&](int64_t Off, int64_t N, int64_t Spread = 1) {
+      std::vector<int64_t> K;
+      for (int64_t C = Off; C < Off + N; ++C)
+        for (int64_t I = 0; Fates[C] == Fate::Kept && I < Spread; ++I)
+          K.push_back((C - Off) * Spread + I);
+      return K;
+    };
+    auto ChannelsOf = [](const Op *O) { return O->result()->type().Dims[1]; };
+    for (const Part &Q : S.Producers) {
+      const int64_t M = ChannelsOf(Q.O);
+      const int64_t After = Local(Q.Offset, M).size(),
+                    Folded = std::count(Fates.begin() + Q.Offset, Fates.begin() + Q.Offset + M,
+                                        Fate::Folded);
+      if (After == M)
+        continue;
+      applied(*Q.O,
+              fmt::format("removed {} of {} output channels ({} constant folded into readers, {} "
+                          "dead)",
+                          M - After, M, Folded, M - After - Folded),
+              {{"layer", analyzeLayer(*Q.O)->Name},
+               {"before", std::to_string(M)},
+               {"after", std::to_string(After)},
+               {"constant", std::to_string(Folded)},
+               {"dead", std::to_string(M - After - Folded)}});
+    }
+    // Folding happens in unjoined streams only: one producer, offset 0, no flatten.
+    std::vector<std::pair<int64_t, int>> Const;
+    for (int64_t C = 0; C < S.Channels; ++C)
+      if (Fates[C] == Fate::Folded)
+        Const.push_back({C, Constant[C]});
+    const int64_t KeptChannels = S.Channels - Removable;
+    for (const StreamReader &R : S.Readers)
+      if (!Const.empty() && isa<ThresholdLayerOp>(*R.L))
+        foldIntoThresholds(G, *R.L, Const, KeptChannels);
+    // Producers lose filters and per-channel constants, channel-wise ops their
+    // per-channel constants (a residual or add operand is a stream value).
+    for (const std::vector<Part> *Ops : {&S.Producers, &S.Between})
+      for (const Part &Q : *Ops) {
+        std::vector<int64_t> K = Local(Q.Offset, ChannelsOf(Q.O));
+        for (unsigned I = 1; I < Q.O->numOperands(); ++I)
+          narrowOperand(G, *Q.O, I, 0, K);
+        narrowResult(*Q.O, K.size());
+      }
+    for (const Part &F : S.Flattens) {
+      const Shape &In = F.O->operand(0)->type().Dims;
+      narrowResult(*F.O, Local(F.Offset, In[1]).size() * (numElements(In) / (In[0] * In[1])));
+      ReshapeOp::set_shape(*F.O, F.O->result()->type().Dims);
+    }
+    for (const StreamReader &R : S.Readers) {
+      auto [I, Axis] = readerWeights(*R.L);
+      narrowOperand(G, *R.L, I, Axis, Local(R.Offset, R.S.InChannels / R.Spread, R.Spread));
+    }
     return true;
   }
 };
