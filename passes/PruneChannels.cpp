@@ -358,6 +358,26 @@ void narrowOperand(Graph &G, Op &O, unsigned I, size_t Axis, const std::vector<i
       I, G.addConstant(G.uniqueName(V->name() + ".pruned"), keepAlong(V->constant(), Axis, Keep)));
 }
 
+/// Ternary weights (i8 levels) without a zero left are binary weights: the
+/// same sum d, run on the xnor kernels rather than the two-plane ternary ones.
+void binaryIfNoZero(Graph &G, Op &O) {
+  if (!isa<WeightedLayerOp>(O) || !hasTrait(O.kind(), OpTrait::Binary))
+    return;
+  Value *W = WeightedLayerOp(O).w();
+  if (W->type().Elem != ElemType::I8 || !W->isConstant())
+    return;
+  const Tensor &Levels = W->constant();
+  Tensor Bits(TensorType{ElemType::B1, Levels.dims()});
+  for (int64_t I = 0; I < Levels.size(); ++I) {
+    const int8_t L = Levels.data<int8_t>()[I];
+    if (L == 0)
+      return;
+    setBinary(Bits, I, L < 0);
+  }
+  O.setOperand(WeightedLayerOp::wIndex,
+               G.addConstant(G.uniqueName(W->name() + ".binary"), std::move(Bits)));
+}
+
 void narrowResult(Op &O, int64_t Channels) {
   TensorType T = O.result()->type();
   T.Dims[1] = Channels;
@@ -523,6 +543,12 @@ private:
     for (const StreamReader &R : S.Readers)
       if (!Const.empty() && isa<ThresholdLayerOp>(*R.L))
         foldIntoThresholds(G, *R.L, Const, KeptChannels);
+    // Flattens first: their input's type still has the channels before pruning.
+    for (const Part &F : S.Flattens) {
+      const Shape &In = F.O->operand(0)->type().Dims;
+      narrowResult(*F.O, Local(F.Offset, In[1]).size() * (numElements(In) / (In[0] * In[1])));
+      ReshapeOp::set_shape(*F.O, F.O->result()->type().Dims);
+    }
     // Producers lose filters and per-channel constants, channel-wise ops their
     // per-channel constants (a residual or add operand is a stream value).
     for (const std::vector<Part> *Ops : {&S.Producers, &S.Between})
@@ -532,15 +558,14 @@ private:
           narrowOperand(G, *Q.O, I, 0, K);
         narrowResult(*Q.O, K.size());
       }
-    for (const Part &F : S.Flattens) {
-      const Shape &In = F.O->operand(0)->type().Dims;
-      narrowResult(*F.O, Local(F.Offset, In[1]).size() * (numElements(In) / (In[0] * In[1])));
-      ReshapeOp::set_shape(*F.O, F.O->result()->type().Dims);
-    }
     for (const StreamReader &R : S.Readers) {
       auto [I, Axis] = readerWeights(*R.L);
       narrowOperand(G, *R.L, I, Axis, Local(R.Offset, R.S.InChannels / R.Spread, R.Spread));
     }
+    for (const Part &Q : S.Producers)
+      binaryIfNoZero(G, *Q.O);
+    for (const StreamReader &R : S.Readers)
+      binaryIfNoZero(G, *R.L);
     return true;
   }
 };
