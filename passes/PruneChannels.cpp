@@ -502,7 +502,7 @@ private:
       missedOnce(P, ConstantKept, fmt::format("constant channels kept: {}", Kept));
     if (PartlyUnread > 0)
       missedOnce(P, PartlyRead,
-                 fmt::format("{} channels other readers do not read kept: {} reads them",
+                 fmt::format("{} channels unread by other readers kept: {} reads them",
                              PartlyUnread, ReadBy->describe()));
     if (Removable == 0)
       return false;
