@@ -153,10 +153,11 @@ int64_t flattenSpread(const Op &O, const Value &V) {
 /// read: the result belongs to the same stream.
 bool streamLink(const Op &O) { return narrowable(O) || channelAdd(O) || channelConcat(O); }
 
-/// An op of a stream: channel j of its result is stream channel Offset + j.
+/// An op of a stream: channel j of its result -- behind a flatten, its
+/// features j*Spread .. (j+1)*Spread-1 -- is stream channel Offset + j.
 struct Part {
   Op *O;
-  int64_t Offset;
+  int64_t Offset, Spread = 1;
 };
 
 /// A layer reading stream channels: its input channel j -- through a flatten,
@@ -175,8 +176,9 @@ struct StreamReader {
 struct Stream {
   std::vector<std::pair<Value *, int64_t>> Values; ///< each value and its offset
   std::vector<Part> Producers; ///< layers writing stream values: lose output channels
-  std::vector<Part> Between;   ///< channel-wise ops, adds, concats: lose result channels
-  std::vector<Part> Flattens;  ///< reshapes to [N, C*H*W] in front of readers
+  /// Channel-wise ops, adds, concats, flattens to [N, C*H*W] and the channel-wise
+  /// ops behind those: lose result channels (features).
+  std::vector<Part> Between;
   std::vector<StreamReader> Readers;
   int64_t Channels = 0;
   bool Joined = false;       ///< an add, concat or residual: no single producer per channel
@@ -202,7 +204,7 @@ public:
       for (Part &P : Ps)
         P.Offset -= Min;
     };
-    Shift(S.Producers), Shift(S.Between), Shift(S.Flattens);
+    Shift(S.Producers), Shift(S.Between);
     for (StreamReader &R : S.Readers)
       R.Offset -= Min;
     for (auto &[V, Off] : S.Values) {
@@ -267,6 +269,26 @@ private:
     }
   }
 
+  /// A flatten of the stream and the channel-wise ops after it, which see
+  /// channel c as Spread features, up to the layers reading them.
+  void visitFlat(Op *F, int64_t Off, int64_t Spread, int64_t Channels) {
+    S.Between.push_back({F, Off, Spread});
+    S.BitsOnly = false;
+    Value *V = F->result();
+    if (G.isGraphOutput(V))
+      fail("a graph output holds its channels");
+    for (Op *U : G.users(V)) {
+      if (!readsOnlyAsInput(*U, V))
+        fail("an op other than a layer reads its flattened channels");
+      else if (narrowable(*U))
+        visitFlat(U, Off, Spread, Channels);
+      else if (prunableReader(*U))
+        addReader(*U, Off, Spread, Channels);
+      else
+        fail("an op other than a layer reads its flattened channels");
+    }
+  }
+
   void visit(Value *V, int64_t Off) {
     if (G.isGraphOutput(V))
       fail("a graph output holds its channels");
@@ -295,15 +317,7 @@ private:
       } else if (readsOnlyAsInput(*U, V) && prunableReader(*U)) {
         addReader(*U, Off, 1, C);
       } else if (int64_t Spread = flattenSpread(*U, *V)) {
-        S.Flattens.push_back({U, Off});
-        if (G.isGraphOutput(U->result()))
-          fail("a graph output holds its channels");
-        for (Op *R : G.users(U->result())) {
-          if (readsOnlyAsInput(*R, U->result()) && prunableReader(*R))
-            addReader(*R, Off, Spread, C);
-          else
-            fail("an op other than a layer reads its flattened channels");
-        }
+        visitFlat(U, Off, Spread, C);
       } else {
         fail("an op other than a layer, a channel-wise op, add or concat reads it");
       }
@@ -353,6 +367,11 @@ Tensor keepAlong(const Tensor &T, size_t Axis, const std::vector<int64_t> &Keep)
 void narrowOperand(Graph &G, Op &O, unsigned I, size_t Axis, const std::vector<int64_t> &Keep) {
   Value *V = O.operand(I);
   if (!V || !V->isConstant())
+    return;
+  bool Same = static_cast<int64_t>(Keep.size()) == V->type().Dims[Axis];
+  for (size_t K = 0; K < Keep.size() && Same; ++K)
+    Same = Keep[K] == static_cast<int64_t>(K);
+  if (Same)
     return;
   O.setOperand(
       I, G.addConstant(G.uniqueName(V->name() + ".pruned"), keepAlong(V->constant(), Axis, Keep)));
@@ -494,7 +513,7 @@ private:
       if (A->constantChannels() > 0)
         missedOnce(P, ConstantKept,
                    fmt::format("{} constant channels kept: {}", A->constantChannels(), S.Why));
-      else if (Removable > 0)
+      else if (Removable > 0 && !S.Readers.empty())
         missedOnce(P, UnreadKept, fmt::format("{} unread channels kept: {}", Removable, S.Why));
       return false;
     }
@@ -543,20 +562,17 @@ private:
     for (const StreamReader &R : S.Readers)
       if (!Const.empty() && isa<ThresholdLayerOp>(*R.L))
         foldIntoThresholds(G, *R.L, Const, KeptChannels);
-    // Flattens first: their input's type still has the channels before pruning.
-    for (const Part &F : S.Flattens) {
-      const Shape &In = F.O->operand(0)->type().Dims;
-      narrowResult(*F.O, Local(F.Offset, In[1]).size() * (numElements(In) / (In[0] * In[1])));
-      ReshapeOp::set_shape(*F.O, F.O->result()->type().Dims);
-    }
     // Producers lose filters and per-channel constants, channel-wise ops their
-    // per-channel constants (a residual or add operand is a stream value).
+    // per-channel constants (a residual or add operand is a stream value), a
+    // flatten and the ops after it H*W features per channel.
     for (const std::vector<Part> *Ops : {&S.Producers, &S.Between})
       for (const Part &Q : *Ops) {
-        std::vector<int64_t> K = Local(Q.Offset, ChannelsOf(Q.O));
+        std::vector<int64_t> K = Local(Q.Offset, ChannelsOf(Q.O) / Q.Spread, Q.Spread);
         for (unsigned I = 1; I < Q.O->numOperands(); ++I)
           narrowOperand(G, *Q.O, I, 0, K);
         narrowResult(*Q.O, K.size());
+        if (isa<ReshapeOp>(*Q.O))
+          ReshapeOp::set_shape(*Q.O, Q.O->result()->type().Dims);
       }
     for (const StreamReader &R : S.Readers) {
       auto [I, Axis] = readerWeights(*R.L);
