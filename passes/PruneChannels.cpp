@@ -1,17 +1,36 @@
 //===- PruneChannels.cpp - Remove constant and dead output channels -------===//
 //
-// A producer layer (conv, bconv, bconv_threshold, bwconv, bdense,
-// bdense_threshold, bwdense; group 1, constant weights, no residual) loses
-// output channel c when every reader of c -- the layers that read its result,
-// directly or through channel-wise ops (bit and float pools, unary
-// activations, threshold, unpack, BatchNorm) -- either
+// The pass narrows streams. A stream is a set of values whose channels are
+// tied (StreamFinder): a channel-wise op (bit and float pools, unary
+// activations, threshold, unpack, BatchNorm) ties channel c of its input and
+// result, so does an add without broadcasting (operands and result) and the
+// residual operand of a fused bconv / bwconv / bdense / bwdense (operand and
+// result); a concat on dim 1 ties channel j of input i to channel offset_i + j
+// of its result; a flatten [N, C, H, W] -> [N, C*H*W] turns channel c into the
+// features c*H*W .. (c+1)*H*W-1 for the channel-wise ops and layers behind it.
+// Producers are the layers writing stream values (conv, bconv,
+// bconv_threshold, bwconv, bdense, bdense_threshold, bwdense; group 1, constant
+// weights); readers the layers reading them as input (those, gemm, matmul).
+// Stream channel c goes when every reader
 //   - does not read c (dead: every non-constant filter of the reader has zero
-//     weights on c; analyzeLayer's UnreadInput), or
+//     weights -- float zeros, ternary level 0 -- on c; analyzeLayer's
+//     UnreadInput), or
 //   - is a bconv_threshold / bdense_threshold that the channel reaches through
-//     bit pools only, and c is a constant bit s (the producer's integer
-//     threshold lies outside [-K, K], constantThresholdBit).
-// The producer's filter, scale/bias or thresholds of c go, the channel-wise
-// ops' per-channel constants of c go, and every reader loses input channel c.
+//     bit pools only, c is a constant bit s (the producer's integer threshold
+//     lies outside [-K, K], constantThresholdBit), and the stream has one
+//     producer and nothing joined (an add or residual sums the constant with
+//     another value),
+// and no stream value is a graph output or touched by another op. Every
+// producer loses output channel c (filter, scale/bias or thresholds), the
+// channel-wise ops their per-channel constants of c, every value channel c,
+// and every reader input channel c. Each value keeps at least one channel.
+//
+// Dead channels: every stream op computes channel c from channel c of its
+// stream operands and its own constants of c, so when no reader uses c no
+// kept value depends on it. A reader's sum loses terms x * 0: zero for an
+// integer sum, +-0 for a float one with finite x, which leaves a non-zero
+// partial sum as it is (up to the sign of a zero result). Ternary weights left
+// without a zero are written as b1: the same d on the xnor kernels.
 //
 // The math of the fold. A reader's filter m sums d = sum_(c,tap) x[c,tap] w[m,c,tap]
 // over +-1 values. With channel c constant s at every tap,
@@ -31,10 +50,6 @@
 // would fold it into their bias with a different rounding, and float-epilogue
 // binary readers (bconv: fl(scale * d) + bias) cannot take an integer offset
 // exactly: both keep the channel.
-//
-// Dead channels of a float producer: the reader's sum loses terms x * 0, which
-// are zeros for finite x, so the result is the same (up to the sign of a zero).
-// A producer keeps at least one channel (a tensor has no empty dimension).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/SparsityAnalysis.h"

@@ -2,7 +2,8 @@
 //
 // Per conv/dense layer with constant weights (conv, gemm, matmul, and the binary
 // layers bconv, bconv_threshold, bdense, bdense_threshold, bwconv, bwdense): how
-// many weights are zero, which filters are all zero, which output channels are
+// many weights are zero (float zeros, ternary level 0, a zero binary scale's
+// filter), which filters are all zero, which output channels are
 // constant (the same value for every finite input), which input channels no
 // filter reads, which output channels nothing downstream reads (dead), and the
 // share of all-zero weight blocks at the block sizes the kernels stream.
