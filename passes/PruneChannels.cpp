@@ -131,13 +131,6 @@ bool prunableReader(const Op &O) {
   return prunableProducer(O) || (isa<ScaledLayerOp>(O) && ungroupedLayer(O));
 }
 
-bool readsOnlyAsInput(const Op &U, const Value *V) {
-  for (unsigned I = 1; I < U.numOperands(); ++I)
-    if (U.operand(I) == V)
-      return false;
-  return true;
-}
-
 /// An element-wise add without broadcasting: channel c of the result is the sum
 /// of the operands' channels c.
 bool channelAdd(const Op &O) {
@@ -522,8 +515,8 @@ private:
       if (std::none_of(Fates.begin() + Off, Fates.begin() + Off + V->type().Dims[1],
                        [](Fate F) { return F == Fate::Kept; }))
         Fates[Off] = Fate::Kept;
-    const int64_t Removable = std::count_if(Fates.begin(), Fates.end(),
-                                            [](Fate F) { return F != Fate::Kept; });
+    const int64_t Removable =
+        std::count_if(Fates.begin(), Fates.end(), [](Fate F) { return F != Fate::Kept; });
     if (S.Why) {
       if (A->constantChannels() > 0)
         missedOnce(P, ConstantKept,

@@ -217,15 +217,14 @@ std::optional<LayerSparsity> analyzeLayer(const Op &O) {
 
 bool isChannelWise(const Op &O) { return hasTrait(O.kind(), OpTrait::ChannelWise); }
 
-namespace {
-
-/// True if every use of V by U is operand 0 (the data input).
 bool readsOnlyAsInput(const Op &U, const Value *V) {
   for (unsigned I = 1; I < U.numOperands(); ++I)
     if (U.operand(I) == V)
       return false;
   return true;
 }
+
+namespace {
 
 /// Whether a layer's input channel c is dim 1 of its operand 0.
 bool channelsAlongDim1(const Op &O) {

@@ -35,6 +35,9 @@ int constantThresholdBit(int32_t T, int32_t Dir, int64_t K);
 /// unpack, BatchNorm).
 bool isChannelWise(const Op &O);
 
+/// True if every use of V by U is operand 0 (the data input).
+bool readsOnlyAsInput(const Op &U, const Value *V);
+
 /// All-zero weight blocks at one kernel block size.
 struct BlockSparsity {
   std::string Kernel; ///< "4 oc" (NEON float lanes), "8 oc", "16 oc", "64 ic" (a b1 word)
