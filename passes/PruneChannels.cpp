@@ -228,7 +228,8 @@ private:
   std::unordered_map<const Value *, int64_t> Offsets;
   std::vector<Value *> Work;
 
-  void fail(const char *Why) {
+  /// Records why the stream keeps every channel (a missed remark, not an error).
+  void keepAll(const char *Why) {
     if (!S.Why)
       S.Why = Why;
   }
@@ -239,7 +240,7 @@ private:
       S.Values.push_back({V, Off});
       Work.push_back(V);
     } else if (It->second != Off) {
-      fail("a value meets the stream at two channel offsets");
+      keepAll("a value meets the stream at two channel offsets");
     }
   }
 
@@ -248,14 +249,14 @@ private:
     if (A && A->InChannels == Channels * Spread)
       S.Readers.push_back({&L, Off, Spread, std::move(*A)});
     else
-      fail("an op other than a layer, a channel-wise op, add or concat reads it");
+      keepAll("an op other than a layer, a channel-wise op, add or concat reads it");
   }
 
   /// Where V's channels come from.
   void visitDef(Value *V, int64_t Off) {
     Op *D = V->definingOp();
     if (!D) {
-      fail("a graph input or constant holds its channels");
+      keepAll("a graph input or constant holds its channels");
     } else if (prunableProducer(*D) && analyzeLayer(*D)) {
       S.Producers.push_back({D, Off});
       if (auto L = dyn_cast<ScaledLayerOp>(*D); L && L->residual()) {
@@ -273,7 +274,7 @@ private:
           At += D->operand(I)->type().Dims[1];
       }
     } else {
-      fail("an op other than a layer, a channel-wise op, add or concat writes it");
+      keepAll("an op other than a layer, a channel-wise op, add or concat writes it");
     }
   }
 
@@ -284,24 +285,24 @@ private:
     S.BitsOnly = false;
     Value *V = F->result();
     if (G.isGraphOutput(V))
-      fail("a graph output holds its channels");
+      keepAll("a graph output holds its channels");
     for (Op *U : G.users(V)) {
       if (!readsOnlyAsInput(*U, V))
-        fail("an op other than a layer reads its flattened channels");
+        keepAll("an op other than a layer reads its flattened channels");
       else if (narrowable(*U))
         visitFlat(U, Off, Spread, Channels);
       else if (prunableReader(*U))
         addReader(*U, Off, Spread, Channels);
       else
-        fail("an op other than a layer reads its flattened channels");
+        keepAll("an op other than a layer reads its flattened channels");
     }
   }
 
   void visit(Value *V, int64_t Off) {
     if (G.isGraphOutput(V))
-      fail("a graph output holds its channels");
+      keepAll("a graph output holds its channels");
     if (V->type().rank() < 2)
-      return fail("its channels are not dim 1");
+      return keepAll("its channels are not dim 1");
     visitDef(V, Off);
     const int64_t C = V->type().Dims[1];
     for (Op *U : G.users(V)) {
@@ -315,19 +316,19 @@ private:
           At += U->operand(I)->type().Dims[1];
         }
         if (Uses > 1)
-          fail("a concat reads it twice");
+          keepAll("a concat reads it twice");
       } else if (auto L = dyn_cast<ScaledLayerOp>(*U); L && L->residual() == V) {
         reach(U->result(), Off);
         if (L->x() == V)
           addReader(*U, Off, 1, C);
         if (L->w() == V || L->scale() == V || L->bias() == V)
-          fail("a layer reads it as weights");
+          keepAll("a layer reads it as weights");
       } else if (readsOnlyAsInput(*U, V) && prunableReader(*U)) {
         addReader(*U, Off, 1, C);
       } else if (int64_t Spread = flattenSpread(*U, *V)) {
         visitFlat(U, Off, Spread, C);
       } else {
-        fail("an op other than a layer, a channel-wise op, add or concat reads it");
+        keepAll("an op other than a layer, a channel-wise op, add or concat reads it");
       }
     }
   }
