@@ -39,8 +39,9 @@ def binarize_weight(w):
 
 
 class BinaryConv2d(nn.Conv2d):
-    # 1 / 0 per weight, multiplied after the sign: structured pruning's mask (None: all 1).
-    # The export folds to weights in {-alpha, 0, +alpha}, which xnorc takes as ternary.
+    # 1 / 0 per weight (or broadcast to them, e.g. [1, C, 1, 1] per input channel), multiplied
+    # after the sign: structured pruning's mask (None: all 1). The export folds to weights in
+    # {-alpha, 0, +alpha}, which xnorc takes as ternary.
     weight_mask = None
 
     def forward(self, x):

@@ -430,7 +430,7 @@ def prune_bireal_streams(model, fraction):
     dead = dead_of(model.stem[0].out_channels)  # the channels of the stream being read
     with torch.no_grad():
         for block in model.blocks:
-            block.conv.weight_mask = torch.ones_like(block.conv.weight)
+            block.conv.weight_mask = torch.ones(1, block.conv.in_channels, 1, 1)
             block.conv.weight_mask[:, dead] = 0
             if not isinstance(block.shortcut, nn.Identity):  # a new stream starts
                 block.shortcut[1].weight[:, dead] = 0
