@@ -6,8 +6,9 @@
                                           [--models bireal18,...] [--ceilings B,F]
                                           [--json bench/results/models.json] [--no-profile]
 
-1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18 and
-   its variant with an 8-bit stem and classifier, XNOR-Net AlexNet, QuickNet, QuickNet-Large, ReActNet-A, Real-to-Binary, and their float
+1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18, its
+   variant with an 8-bit stem and classifier, its variants with 25 % / 50 % of every residual
+   stream's channels pruned (prune-channels removes them), XNOR-Net AlexNet, QuickNet, QuickNet-Large, ReActNet-A, Real-to-Binary, and their float
    baselines: ResNet-18, AlexNet and the float twins; 224x224, random weights) into the work
    dir, once (they are reused on later runs).
 2. Compiles each binary model with xnorc for each target, once per thread count (`xnorc M
@@ -24,7 +25,8 @@
    ceiling, divided by the thread count. Prints the per-layer profile of bireal18 on the
    last target, one thread and the largest thread count (the layers that do not split show
    as a low roofline share at 2 threads).
-5. Prints the stem (first conv) time of each profiled Bi-Real-18, float and 8-bit, and the table (ORT float latency / xnorc latency with the same number of threads: how
+5. Prints the stem (first conv) time of each profiled Bi-Real-18, float and 8-bit, the
+   channel-pruned Bi-Real-18s against the dense one (same target and threads), and the table (ORT float latency / xnorc latency with the same number of threads: how
    many times faster; roofline share), the build and memory costs, and writes the JSON.
 The machine may be shared: all numbers of one table come from the same run.
 """
@@ -51,6 +53,8 @@ def run(cmd, **kw):
 BASELINE = {
     "bireal18": "resnet18",
     "bireal18_int8": "resnet18",
+    "bireal18_pruned25": "resnet18",
+    "bireal18_pruned50": "resnet18",
     "xnor_alexnet": "alexnet",
     "quicknet": "quicknet_float",
     "quicknet_large": "quicknet_large_float",
@@ -231,6 +235,21 @@ def main():
                 r["model"], r["target"], r["threads"], r["xnorc_seconds"], r["cxx_seconds"],
                 r["peak_rss_mib"], ort[(BASELINE[r["model"]], r["threads"])]["peak_rss_mib"]))
     print("RSS = peak resident set of the process (ORT's: the node process running it)")
+
+    # Channel-pruned Bi-Real-18s against the dense one, measured in this run.
+    dense = {(r["target"], r["threads"]): r for r in rows
+             if r["system"] == "xnorc" and r["model"] == "bireal18"}
+    pruned = [r for r in rows if r["system"] == "xnorc" and r["model"].startswith("bireal18_pruned")
+              and (r["target"], r["threads"]) in dense]
+    if pruned:
+        print("\n%-17s %-7s %7s %10s %10s  %s" % ("model", "target", "threads", "ms", "dense ms",
+                                                  "dense / pruned"))
+        for r in pruned:
+            d = dense[(r["target"], r["threads"])]["median_ms"]
+            r["speedup_vs_bireal18"] = round(d / r["median_ms"], 2)
+            print("%-17s %-7s %7d %10.3f %10.3f  %5.2fx" % (r["model"], r["target"], r["threads"],
+                                                        r["median_ms"], d,
+                                                        r["speedup_vs_bireal18"]))
 
     for key in sorted(k for k in profiles if k[0] == "bireal18" and k[1] == targets[-1]):
         print_layers(profiles[key])

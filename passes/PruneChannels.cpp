@@ -1,17 +1,36 @@
 //===- PruneChannels.cpp - Remove constant and dead output channels -------===//
 //
-// A producer layer (conv, bconv, bconv_threshold, bwconv, bdense,
-// bdense_threshold, bwdense; group 1, constant weights, no residual) loses
-// output channel c when every reader of c -- the layers that read its result,
-// directly or through channel-wise ops (bit and float pools, unary
-// activations, threshold, unpack, BatchNorm) -- either
+// The pass narrows streams. A stream is a set of values whose channels are
+// tied (StreamFinder): a channel-wise op (bit and float pools, unary
+// activations, threshold, unpack, BatchNorm) ties channel c of its input and
+// result, so does an add without broadcasting (operands and result) and the
+// residual operand of a fused bconv / bwconv / bdense / bwdense (operand and
+// result); a concat on dim 1 ties channel j of input i to channel offset_i + j
+// of its result; a flatten [N, C, H, W] -> [N, C*H*W] turns channel c into the
+// features c*H*W .. (c+1)*H*W-1 for the channel-wise ops and layers behind it.
+// Producers are the layers writing stream values (conv, bconv,
+// bconv_threshold, bwconv, bdense, bdense_threshold, bwdense; group 1, constant
+// weights); readers the layers reading them as input (those, gemm, matmul).
+// Stream channel c goes when every reader
 //   - does not read c (dead: every non-constant filter of the reader has zero
-//     weights on c; analyzeLayer's UnreadInput), or
+//     weights -- float zeros, ternary level 0 -- on c; analyzeLayer's
+//     UnreadInput), or
 //   - is a bconv_threshold / bdense_threshold that the channel reaches through
-//     bit pools only, and c is a constant bit s (the producer's integer
-//     threshold lies outside [-K, K], constantThresholdBit).
-// The producer's filter, scale/bias or thresholds of c go, the channel-wise
-// ops' per-channel constants of c go, and every reader loses input channel c.
+//     bit pools only, c is a constant bit s (the producer's integer threshold
+//     lies outside [-K, K], constantThresholdBit), and the stream has one
+//     producer and nothing joined (an add or residual sums the constant with
+//     another value),
+// and no stream value is a graph output or touched by another op. Every
+// producer loses output channel c (filter, scale/bias or thresholds), the
+// channel-wise ops their per-channel constants of c, every value channel c,
+// and every reader input channel c. Each value keeps at least one channel.
+//
+// Dead channels: every stream op computes channel c from channel c of its
+// stream operands and its own constants of c, so when no reader uses c no
+// kept value depends on it. A reader's sum loses terms x * 0: zero for an
+// integer sum, +-0 for a float one with finite x, which leaves a non-zero
+// partial sum as it is (up to the sign of a zero result). Ternary weights left
+// without a zero are written as b1: the same d on the xnor kernels.
 //
 // The math of the fold. A reader's filter m sums d = sum_(c,tap) x[c,tap] w[m,c,tap]
 // over +-1 values. With channel c constant s at every tap,
@@ -32,10 +51,6 @@
 // binary readers (bconv: fl(scale * d) + bias) cannot take an integer offset
 // exactly: both keep the channel.
 //
-// Dead channels of a float producer: the reader's sum loses terms x * 0, which
-// are zeros for finite x, so the result is the same (up to the sign of a zero).
-// A producer keeps at least one channel (a tensor has no empty dimension).
-//
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/SparsityAnalysis.h"
 #include "compiler/IR/BitLayout.h"
@@ -45,6 +60,8 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace xnorc {
@@ -70,7 +87,8 @@ bool ungroupedLayer(const Op &O) {
   return !G || G->group() == 1;
 }
 
-/// Producers this pass narrows: per-output-channel operands it can slice.
+/// Producers this pass narrows: per-output-channel operands it can slice. A
+/// residual operand joins the layer's result to its stream (findStream).
 bool prunableProducer(const Op &O) {
   switch (O.kind()) {
   case OpKind::Conv:
@@ -85,7 +103,7 @@ bool prunableProducer(const Op &O) {
     return false;
   }
   if (auto S = dyn_cast<ScaledLayerOp>(O))
-    if (S->residual() || !S->bias()->isConstant())
+    if (!S->bias()->isConstant())
       return false;
   if (auto C = dyn_cast<ConvOp>(O))
     if (C->bias() && !C->bias()->isConstant())
@@ -93,48 +111,228 @@ bool prunableProducer(const Op &O) {
   return ungroupedLayer(O);
 }
 
-/// A reader's input channels can be sliced: a producer-kind layer reading the
-/// value as its x.
+/// The operand of reader O whose input-channel axis loses pruned channels, and
+/// that axis; operand 0 when O cannot be narrowed so.
+std::pair<unsigned, size_t> readerWeights(const Op &O) {
+  if (auto G = dyn_cast<GemmOp>(O))
+    return {GemmOp::bIndex, G->transB() ? 1 : 0};
+  if (isa<MatMulOp>(O))
+    return {MatMulOp::bIndex, 0};
+  return {WeightedLayerOp::wIndex, 1};
+}
+
+/// A reader's input channels can be sliced: a producer-kind layer, or a float
+/// matrix product reading the value as its rows' features (gemm without transA).
 bool prunableReader(const Op &O) {
+  if (auto G = dyn_cast<GemmOp>(O))
+    return G->transA() == 0;
+  if (isa<MatMulOp>(O))
+    return true;
   return prunableProducer(O) || (isa<ScaledLayerOp>(O) && ungroupedLayer(O));
 }
 
-/// Where a producer's channels go: the ops to narrow and the layers reading them.
-struct Readers {
-  std::vector<Op *> Between; ///< channel-wise ops, in discovery order
-  std::vector<Op *> Layers;
-  bool BitsOnly = true;      ///< every op between is a bit pool
+/// An element-wise add without broadcasting: channel c of the result is the sum
+/// of the operands' channels c.
+bool channelAdd(const Op &O) {
+  if (O.kind() != OpKind::Add)
+    return false;
+  for (const Value *V : O.operands())
+    if (V->isConstant() || V->type().Dims != O.result()->type().Dims)
+      return false;
+  return true;
+}
+
+bool channelConcat(const Op &O) {
+  auto C = dyn_cast<ConcatOp>(O);
+  return C && C->axis() == 1 && O.result()->type().rank() >= 2;
+}
+
+/// H*W if O flattens V, an [N, C, H, W...] tensor, to [N, C*H*W] (channel c is
+/// features c*H*W .. (c+1)*H*W-1); 0 otherwise.
+int64_t flattenSpread(const Op &O, const Value &V) {
+  const Shape &In = V.type().Dims, &Out = O.result()->type().Dims;
+  if (O.kind() != OpKind::Reshape || In.size() < 3 || Out.size() != 2 || Out[0] != In[0] ||
+      Out[1] != numElements(In) / In[0])
+    return 0;
+  return numElements(In) / (In[0] * In[1]);
+}
+
+/// Ops whose result channel j is channel j (+ an offset) of a stream value they
+/// read: the result belongs to the same stream.
+bool streamLink(const Op &O) { return narrowable(O) || channelAdd(O) || channelConcat(O); }
+
+/// An op of a stream: channel j of its result -- behind a flatten, its
+/// features j*Spread .. (j+1)*Spread-1 -- is stream channel Offset + j.
+struct Part {
+  Op *O;
+  int64_t Offset, Spread = 1;
+};
+
+/// A layer reading stream channels: its input channel j -- through a flatten,
+/// its features j*Spread .. (j+1)*Spread-1 -- is stream channel Offset + j.
+struct StreamReader {
+  Op *L;
+  int64_t Offset, Spread;
+  LayerSparsity S;
+};
+
+/// A residual stream: values whose channels are tied together, so a channel
+/// goes from all of them at once. Channel-wise ops, element-wise adds and the
+/// residual operand of a fused layer tie their operand's channel c to their
+/// result's channel c; a concat ties channel c of its i-th input to channel
+/// offset_i + c of its result.
+struct Stream {
+  std::vector<std::pair<Value *, int64_t>> Values; ///< each value and its offset
+  std::vector<Part> Producers; ///< layers writing stream values: lose output channels
+  /// Channel-wise ops, adds, concats, flattens to [N, C*H*W] and the channel-wise
+  /// ops behind those: lose result channels (features).
+  std::vector<Part> Between;
+  std::vector<StreamReader> Readers;
+  int64_t Channels = 0;
+  bool Joined = false;       ///< an add, concat or residual: no single producer per channel
+  bool BitsOnly = true;      ///< every channel-wise op is a bit pool
   const char *Why = nullptr; ///< why nothing can be pruned, or null
 };
 
-Readers findReaders(const Graph &G, const Op &P) {
-  Readers R;
-  std::vector<Value *> Work{P.result()};
-  while (!Work.empty() && !R.Why) {
-    Value *V = Work.back();
-    Work.pop_back();
-    if (G.isGraphOutput(V)) {
-      R.Why = "a graph output holds its channels";
-      break;
+class StreamFinder {
+public:
+  StreamFinder(const Graph &G) : G(G) {}
+
+  Stream find(Value *Start) {
+    reach(Start, 0);
+    while (!Work.empty()) {
+      Value *V = Work.back();
+      Work.pop_back();
+      visit(V, Offsets.at(V));
     }
+    int64_t Min = 0;
+    for (auto &[V, Off] : S.Values)
+      Min = std::min(Min, Off);
+    auto Shift = [&](std::vector<Part> &Ps) {
+      for (Part &P : Ps)
+        P.Offset -= Min;
+    };
+    Shift(S.Producers), Shift(S.Between);
+    for (StreamReader &R : S.Readers)
+      R.Offset -= Min;
+    for (auto &[V, Off] : S.Values) {
+      Off -= Min;
+      S.Channels = std::max(S.Channels, Off + V->type().Dims[1]);
+    }
+    return std::move(S);
+  }
+
+private:
+  const Graph &G;
+  Stream S;
+  std::unordered_map<const Value *, int64_t> Offsets;
+  std::vector<Value *> Work;
+
+  /// Records why the stream keeps every channel (a missed remark, not an error).
+  void keepAll(const char *Why) {
+    if (!S.Why)
+      S.Why = Why;
+  }
+
+  void reach(Value *V, int64_t Off) {
+    auto [It, New] = Offsets.emplace(V, Off);
+    if (New) {
+      S.Values.push_back({V, Off});
+      Work.push_back(V);
+    } else if (It->second != Off) {
+      keepAll("a value meets the stream at two channel offsets");
+    }
+  }
+
+  void addReader(Op &L, int64_t Off, int64_t Spread, int64_t Channels) {
+    auto A = analyzeLayer(L);
+    if (A && A->InChannels == Channels * Spread)
+      S.Readers.push_back({&L, Off, Spread, std::move(*A)});
+    else
+      keepAll("an op other than a layer, a channel-wise op, add or concat reads it");
+  }
+
+  /// Where V's channels come from.
+  void visitDef(Value *V, int64_t Off) {
+    Op *D = V->definingOp();
+    if (!D) {
+      keepAll("a graph input or constant holds its channels");
+    } else if (prunableProducer(*D) && analyzeLayer(*D)) {
+      S.Producers.push_back({D, Off});
+      if (auto L = dyn_cast<ScaledLayerOp>(*D); L && L->residual()) {
+        S.Joined = true;
+        reach(L->residual(), Off);
+      }
+    } else if (streamLink(*D)) {
+      S.Between.push_back({D, Off});
+      S.BitsOnly &= isBitPool(*D);
+      S.Joined |= !narrowable(*D);
+      int64_t At = Off;
+      for (unsigned I = 0; I < (narrowable(*D) ? 1 : D->numOperands()); ++I) {
+        reach(D->operand(I), At);
+        if (channelConcat(*D))
+          At += D->operand(I)->type().Dims[1];
+      }
+    } else {
+      keepAll("an op other than a layer, a channel-wise op, add or concat writes it");
+    }
+  }
+
+  /// A flatten of the stream and the channel-wise ops after it, which see
+  /// channel c as Spread features, up to the layers reading them.
+  void visitFlat(Op *F, int64_t Off, int64_t Spread, int64_t Channels) {
+    S.Between.push_back({F, Off, Spread});
+    S.BitsOnly = false;
+    Value *V = F->result();
+    if (G.isGraphOutput(V))
+      keepAll("a graph output holds its channels");
     for (Op *U : G.users(V)) {
-      bool AsInput = true;
-      for (unsigned I = 1; I < U->numOperands(); ++I)
-        AsInput &= U->operand(I) != V;
-      if (AsInput && narrowable(*U)) {
-        R.Between.push_back(U);
-        R.BitsOnly &= isBitPool(*U);
-        Work.push_back(U->result());
-      } else if (AsInput && prunableReader(*U) && analyzeLayer(*U)) {
-        R.Layers.push_back(U);
+      if (!readsOnlyAsInput(*U, V))
+        keepAll("an op other than a layer reads its flattened channels");
+      else if (narrowable(*U))
+        visitFlat(U, Off, Spread, Channels);
+      else if (prunableReader(*U))
+        addReader(*U, Off, Spread, Channels);
+      else
+        keepAll("an op other than a layer reads its flattened channels");
+    }
+  }
+
+  void visit(Value *V, int64_t Off) {
+    if (G.isGraphOutput(V))
+      keepAll("a graph output holds its channels");
+    if (V->type().rank() < 2)
+      return keepAll("its channels are not dim 1");
+    visitDef(V, Off);
+    const int64_t C = V->type().Dims[1];
+    for (Op *U : G.users(V)) {
+      if (narrowable(*U) ? readsOnlyAsInput(*U, V) : channelAdd(*U)) {
+        reach(U->result(), Off);
+      } else if (channelConcat(*U)) {
+        int64_t At = 0, Uses = 0;
+        for (unsigned I = 0; I < U->numOperands(); ++I) {
+          if (U->operand(I) == V)
+            ++Uses, reach(U->result(), Off - At);
+          At += U->operand(I)->type().Dims[1];
+        }
+        if (Uses > 1)
+          keepAll("a concat reads it twice");
+      } else if (auto L = dyn_cast<ScaledLayerOp>(*U); L && L->residual() == V) {
+        reach(U->result(), Off);
+        if (L->x() == V)
+          addReader(*U, Off, 1, C);
+        if (L->w() == V || L->scale() == V || L->bias() == V)
+          keepAll("a layer reads it as weights");
+      } else if (readsOnlyAsInput(*U, V) && prunableReader(*U)) {
+        addReader(*U, Off, 1, C);
+      } else if (int64_t Spread = flattenSpread(*U, *V)) {
+        visitFlat(U, Off, Spread, C);
       } else {
-        R.Why = "an op other than a layer or a channel-wise op reads it";
-        break;
+        keepAll("an op other than a layer, a channel-wise op, add or concat reads it");
       }
     }
   }
-  return R;
-}
+};
 
 /// A constant bit s folds exactly into reader L (see the file header).
 bool foldable(const Op &L, int S) {
@@ -177,10 +375,35 @@ Tensor keepAlong(const Tensor &T, size_t Axis, const std::vector<int64_t> &Keep)
 /// Replaces operand I of O (a constant) by its entries at Keep along Axis.
 void narrowOperand(Graph &G, Op &O, unsigned I, size_t Axis, const std::vector<int64_t> &Keep) {
   Value *V = O.operand(I);
-  if (!V)
+  if (!V || !V->isConstant())
+    return;
+  bool Same = static_cast<int64_t>(Keep.size()) == V->type().Dims[Axis];
+  for (size_t K = 0; K < Keep.size() && Same; ++K)
+    Same = Keep[K] == static_cast<int64_t>(K);
+  if (Same)
     return;
   O.setOperand(
       I, G.addConstant(G.uniqueName(V->name() + ".pruned"), keepAlong(V->constant(), Axis, Keep)));
+}
+
+/// Ternary weights (i8 levels) without a zero left are binary weights: the
+/// same sum d, run on the xnor kernels rather than the two-plane ternary ones.
+void binaryIfNoZero(Graph &G, Op &O) {
+  if (!isa<WeightedLayerOp>(O) || !hasTrait(O.kind(), OpTrait::Binary))
+    return;
+  Value *W = WeightedLayerOp(O).w();
+  if (W->type().Elem != ElemType::I8 || !W->isConstant())
+    return;
+  const Tensor &Levels = W->constant();
+  Tensor Bits(TensorType{ElemType::B1, Levels.dims()});
+  for (int64_t I = 0; I < Levels.size(); ++I) {
+    const int8_t L = Levels.data<int8_t>()[I];
+    if (L == 0)
+      return;
+    setBinary(Bits, I, L < 0);
+  }
+  O.setOperand(WeightedLayerOp::wIndex,
+               G.addConstant(G.uniqueName(W->name() + ".binary"), std::move(Bits)));
 }
 
 void narrowResult(Op &O, int64_t Channels) {
@@ -228,6 +451,7 @@ public:
     // A reader may become prunable once its input narrowed: repeat to a fixed point.
     for (bool Changed = true; Changed;) {
       Changed = false;
+      Done.clear();
       for (Op *P : G.ops())
         Changed |= prune(G, *P);
     }
@@ -236,78 +460,137 @@ public:
   }
 
 private:
-  std::unordered_set<const Op *> Remarked; ///< ops with a missed remark already
+  enum RemarkKind { ConstantKept, UnreadKept, PartlyRead };
+  std::set<std::pair<const Op *, RemarkKind>> Remarked; ///< missed remarks made already
+  std::unordered_set<const Op *> Done; ///< producers whose stream this sweep has seen
+
+  void missedOnce(const Op &P, RemarkKind K, std::string Message) {
+    if (Remarked.insert({&P, K}).second)
+      missed(P, std::move(Message));
+  }
+
+  enum class Fate : char { Removed, Kept, Folded };
 
   bool prune(Graph &G, Op &P) {
-    if (!prunableProducer(P))
+    if (!prunableProducer(P) || Done.count(&P))
       return false;
-    auto S = analyzeLayer(P);
-    if (!S)
+    auto A = analyzeLayer(P);
+    if (!A)
       return false;
-    Readers R = findReaders(G, P);
-    const int64_t M = S->OutChannels;
-    bool AnyConstant = S->constantChannels() > 0;
-    if (R.Why) {
-      if (AnyConstant && Remarked.insert(&P).second)
-        missed(P, fmt::format("{} constant channels kept: {}", S->constantChannels(), R.Why));
-      return false;
-    }
-    std::vector<LayerSparsity> Uses;
-    for (Op *L : R.Layers)
-      Uses.push_back(*analyzeLayer(*L));
-    std::vector<int64_t> Keep;
-    std::vector<std::pair<int64_t, int>> Const; // removed constant channels and their bits
+    Stream S = StreamFinder(G).find(P.result());
+    for (const Part &Q : S.Producers)
+      Done.insert(Q.O);
+    // Only a stream with one producer and no join has constant channels: an add
+    // or residual sums the constant with other values.
+    std::vector<int> Constant(S.Channels, 0);
+    if (!S.Joined && static_cast<int64_t>(A->Constant.size()) == S.Channels)
+      Constant = A->Constant;
+    std::vector<Fate> Fates(S.Channels);
     const char *Kept = nullptr;
-    for (int64_t C = 0; C < M; ++C) {
-      bool Unread = true, Fold = S->Constant[C] == 1 || S->Constant[C] == -1;
-      for (size_t I = 0; I < R.Layers.size(); ++I) {
-        Unread &= static_cast<bool>(Uses[I].UnreadInput[C]);
-        Fold &= R.BitsOnly && foldable(*R.Layers[I], S->Constant[C]);
+    int64_t PartlyUnread = 0;
+    const Op *ReadBy = nullptr;
+    for (int64_t C = 0; C < S.Channels; ++C) {
+      bool Unread = true, SomeUnread = false, Fold = Constant[C] == 1 || Constant[C] == -1;
+      const Op *Reads = nullptr;
+      for (const StreamReader &R : S.Readers) {
+        const int64_t J = C - R.Offset;
+        if (J < 0 || J * R.Spread >= R.S.InChannels)
+          continue;
+        bool U = true;
+        for (int64_t I = 0; I < R.Spread; ++I)
+          U &= static_cast<bool>(R.S.UnreadInput[J * R.Spread + I]);
+        Unread &= U, SomeUnread |= U;
+        if (!U && !Reads)
+          Reads = R.L;
+        Fold &= S.BitsOnly && R.Spread == 1 && foldable(*R.L, Constant[C]);
       }
-      if (Unread)
-        continue;
-      if (Fold)
-        Const.push_back({C, S->Constant[C]});
-      else {
-        Keep.push_back(C);
-        if (S->Constant[C] != 0)
-          Kept = !R.BitsOnly ? "a float op reads it"
-                             : "a reader pads with another value or has a float epilogue";
-      }
+      if (!Unread && SomeUnread && !Fold)
+        ++PartlyUnread, ReadBy = ReadBy ? ReadBy : Reads;
+      Fates[C] = Unread ? Fate::Removed : Fold ? Fate::Folded : Fate::Kept;
+      if (Fates[C] == Fate::Kept && Constant[C] != 0)
+        Kept = !S.BitsOnly ? "a float op reads it"
+                           : "a reader pads with another value or has a float epilogue";
     }
-    if (Keep.empty()) { // a tensor has no empty dimension
-      Keep.push_back(Const.empty() ? 0 : Const.front().first);
-      if (!Const.empty())
-        Const.erase(Const.begin());
-    }
-    if (Kept && Remarked.insert(&P).second)
-      missed(P, fmt::format("constant channels kept: {}", Kept));
-    if (static_cast<int64_t>(Keep.size()) == M)
+    // Every value keeps at least one channel (a tensor has no empty dimension).
+    for (auto &[V, Off] : S.Values)
+      if (std::none_of(Fates.begin() + Off, Fates.begin() + Off + V->type().Dims[1],
+                       [](Fate F) { return F == Fate::Kept; }))
+        Fates[Off] = Fate::Kept;
+    const int64_t Removable =
+        std::count_if(Fates.begin(), Fates.end(), [](Fate F) { return F != Fate::Kept; });
+    if (S.Why) {
+      if (A->constantChannels() > 0)
+        missedOnce(P, ConstantKept,
+                   fmt::format("{} constant channels kept: {}", A->constantChannels(), S.Why));
+      else if (Removable > 0 && !S.Readers.empty())
+        missedOnce(P, UnreadKept, fmt::format("{} unread channels kept: {}", Removable, S.Why));
       return false;
-    std::string Name = S->Name;
-    applied(P,
-            fmt::format("removed {} of {} output channels ({} constant folded into readers, {} "
-                        "dead)",
-                        M - Keep.size(), M, Const.size(), M - Keep.size() - Const.size()),
-            {{"layer", Name},
-             {"before", std::to_string(M)},
-             {"after", std::to_string(Keep.size())},
-             {"constant", std::to_string(Const.size())},
-             {"dead", std::to_string(M - Keep.size() - Const.size())}});
-    for (Op *L : R.Layers)
-      if (!Const.empty() && isa<ThresholdLayerOp>(*L))
-        foldIntoThresholds(G, *L, Const, Keep.size());
-    // The producer: its filters and per-channel constants.
-    for (unsigned I = 1; I < P.numOperands(); ++I)
-      narrowOperand(G, P, I, 0, Keep);
-    narrowResult(P, Keep.size());
-    for (Op *B : R.Between) {
-      for (unsigned I = 1; I < B->numOperands(); ++I)
-        narrowOperand(G, *B, I, 0, Keep);
-      narrowResult(*B, Keep.size());
     }
-    for (Op *L : R.Layers)
-      narrowOperand(G, *L, WeightedLayerOp::wIndex, 1, Keep);
+    if (Kept)
+      missedOnce(P, ConstantKept, fmt::format("constant channels kept: {}", Kept));
+    if (PartlyUnread > 0)
+      missedOnce(P, PartlyRead,
+                 fmt::format("{} channels unread by other readers kept: {} reads them",
+                             PartlyUnread, ReadBy->describe()));
+    if (Removable == 0)
+      return false;
+
+    // The kept channels of the stream channels [Off, Off + N), local, each
+    // widened to Spread features.
+    auto Local = [&](int64_t Off, int64_t N, int64_t Spread = 1) {
+      std::vector<int64_t> K;
+      for (int64_t C = Off; C < Off + N; ++C)
+        for (int64_t I = 0; Fates[C] == Fate::Kept && I < Spread; ++I)
+          K.push_back((C - Off) * Spread + I);
+      return K;
+    };
+    auto ChannelsOf = [](const Op *O) { return O->result()->type().Dims[1]; };
+    for (const Part &Q : S.Producers) {
+      const int64_t M = ChannelsOf(Q.O);
+      const int64_t After = Local(Q.Offset, M).size(),
+                    Folded = std::count(Fates.begin() + Q.Offset, Fates.begin() + Q.Offset + M,
+                                        Fate::Folded);
+      if (After == M)
+        continue;
+      applied(*Q.O,
+              fmt::format("removed {} of {} output channels ({} constant folded into readers, {} "
+                          "dead)",
+                          M - After, M, Folded, M - After - Folded),
+              {{"layer", analyzeLayer(*Q.O)->Name},
+               {"before", std::to_string(M)},
+               {"after", std::to_string(After)},
+               {"constant", std::to_string(Folded)},
+               {"dead", std::to_string(M - After - Folded)}});
+    }
+    // Folding happens in unjoined streams only: one producer, offset 0, no flatten.
+    std::vector<std::pair<int64_t, int>> Const;
+    for (int64_t C = 0; C < S.Channels; ++C)
+      if (Fates[C] == Fate::Folded)
+        Const.push_back({C, Constant[C]});
+    const int64_t KeptChannels = S.Channels - Removable;
+    for (const StreamReader &R : S.Readers)
+      if (!Const.empty() && isa<ThresholdLayerOp>(*R.L))
+        foldIntoThresholds(G, *R.L, Const, KeptChannels);
+    // Producers lose filters and per-channel constants, channel-wise ops their
+    // per-channel constants (a residual or add operand is a stream value), a
+    // flatten and the ops after it H*W features per channel.
+    for (const std::vector<Part> *Ops : {&S.Producers, &S.Between})
+      for (const Part &Q : *Ops) {
+        std::vector<int64_t> K = Local(Q.Offset, ChannelsOf(Q.O) / Q.Spread, Q.Spread);
+        for (unsigned I = 1; I < Q.O->numOperands(); ++I)
+          narrowOperand(G, *Q.O, I, 0, K);
+        narrowResult(*Q.O, K.size());
+        if (isa<ReshapeOp>(*Q.O))
+          ReshapeOp::set_shape(*Q.O, Q.O->result()->type().Dims);
+      }
+    for (const StreamReader &R : S.Readers) {
+      auto [I, Axis] = readerWeights(*R.L);
+      narrowOperand(G, *R.L, I, Axis, Local(R.Offset, R.S.InChannels / R.Spread, R.Spread));
+    }
+    for (const Part &Q : S.Producers)
+      binaryIfNoZero(G, *Q.O);
+    for (const StreamReader &R : S.Readers)
+      binaryIfNoZero(G, *R.L);
     return true;
   }
 };

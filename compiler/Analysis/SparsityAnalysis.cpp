@@ -8,6 +8,9 @@
 //     act(fl(0 * d) + bias) = act(bias) (for bwconv/bwdense: d finite);
 //   - conv / gemm / matmul with an all-zero filter: the sum of x * 0 is 0 for
 //     finite x, so the channel is act(bias) (gemm: beta * C).
+// Zero weights of binary layers: the level 0 of ternary (i8) weights, and the
+// whole filter where a bconv / bdense scale is 0. A ternary filter of zeros
+// alone is not called constant here (its d is 0, not a threshold outside [-K, K]).
 // A threshold inside [-K, K] counts as not constant: any output position
 // without padding attains every d of [-K, K] with K's parity.
 //
@@ -100,7 +103,8 @@ std::optional<Weights> floatWeights(const Op &O) {
   return W;
 }
 
-/// Binary layers: a weight is zero only where its filter's scale is 0.
+/// Binary layers: a weight is zero where it is a ternary weight's level 0 or
+/// its filter's scale is 0.
 std::optional<Weights> binaryWeights(const Op &O, std::vector<int> &Constant) {
   WeightedLayerOp L(O);
   if (!L.w()->isConstant())
@@ -112,6 +116,9 @@ std::optional<Weights> binaryWeights(const Op &O, std::vector<int> &Constant) {
     W.Groups = G->group();
   W.Float = hasTrait(O.kind(), OpTrait::BinaryWeight);
   W.Zero.assign(W.M * W.Cg * W.Taps, false);
+  if (L.w()->type().Elem == ElemType::I8)
+    for (int64_t I = 0; I < W.M * W.Cg * W.Taps; ++I)
+      W.Zero[I] = L.w()->constant().data<int8_t>()[I] == 0;
   Constant.assign(W.M, 0);
   if (auto T = dyn_cast<ThresholdLayerOp>(O)) {
     if (!T->thresh()->isConstant() || !T->dir()->isConstant())
@@ -210,15 +217,14 @@ std::optional<LayerSparsity> analyzeLayer(const Op &O) {
 
 bool isChannelWise(const Op &O) { return hasTrait(O.kind(), OpTrait::ChannelWise); }
 
-namespace {
-
-/// True if every use of V by U is operand 0 (the data input).
 bool readsOnlyAsInput(const Op &U, const Value *V) {
   for (unsigned I = 1; I < U.numOperands(); ++I)
     if (U.operand(I) == V)
       return false;
   return true;
 }
+
+namespace {
 
 /// Whether a layer's input channel c is dim 1 of its operand 0.
 bool channelsAlongDim1(const Op &O) {

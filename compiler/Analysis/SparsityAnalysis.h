@@ -2,7 +2,8 @@
 //
 // Per conv/dense layer with constant weights (conv, gemm, matmul, and the binary
 // layers bconv, bconv_threshold, bdense, bdense_threshold, bwconv, bwdense): how
-// many weights are zero, which filters are all zero, which output channels are
+// many weights are zero (float zeros, ternary level 0, a zero binary scale's
+// filter), which filters are all zero, which output channels are
 // constant (the same value for every finite input), which input channels no
 // filter reads, which output channels nothing downstream reads (dead), and the
 // share of all-zero weight blocks at the block sizes the kernels stream.
@@ -33,6 +34,9 @@ int constantThresholdBit(int32_t T, int32_t Dir, int64_t K);
 /// alone (the ChannelWise trait of Ops.def: pools, unary activations, threshold,
 /// unpack, BatchNorm).
 bool isChannelWise(const Op &O);
+
+/// True if every use of V by U is operand 0 (the data input).
+bool readsOnlyAsInput(const Op &U, const Value *V);
 
 /// All-zero weight blocks at one kernel block size.
 struct BlockSparsity {

@@ -39,9 +39,16 @@ def binarize_weight(w):
 
 
 class BinaryConv2d(nn.Conv2d):
+    # 1 / 0 per weight (or broadcast to them, e.g. [1, C, 1, 1] per input channel), multiplied
+    # after the sign: structured pruning's mask (None: all 1). The export folds to weights in
+    # {-alpha, 0, +alpha}, which xnorc takes as ternary.
+    weight_mask = None
+
     def forward(self, x):
-        return F.conv2d(x, binarize_weight(self.weight), self.bias, self.stride, self.padding,
-                        self.dilation, self.groups)
+        w = binarize_weight(self.weight)
+        if self.weight_mask is not None:
+            w = w * self.weight_mask
+        return F.conv2d(x, w, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class BinaryLinear(nn.Linear):

@@ -12,6 +12,12 @@ resolution) for:
                   DequantizeLinear around them: u8 activations, i8 weights per output
                   channel, i32 bias), scales calibrated on the benchmark's random input;
                   the rest float as in bireal18 (whose ONNX Runtime baseline stays resnet18)
+  bireal18_pruned25, bireal18_pruned50
+                  bireal18 with 25 % / 50 % of each residual stream's channels (a stage's
+                  stem or downsample output and its 4 block outputs, tied by the adds)
+                  structurally pruned: every layer reading the stream (the binary convs,
+                  the 1x1 downsample convs, the classifier) has zero weights on them, so
+                  xnorc's prune-channels removes them from the whole stream
   xnor_resnet18   ResNet-18 with XNOR blocks (BN -> Sign -> BinConv), float shortcuts
   xnor_alexnet    the XNOR-Net paper's AlexNet: float conv1 and last FC, binary
                   convs and FCs in the paper's BN -> BinActiv -> BinConv -> Pool order
@@ -411,6 +417,27 @@ def bireal18_int8(path, model, x):
     onnx.save(m, path)
 
 
+def prune_bireal_streams(model, fraction):
+    """Zeroes every reader's weights on `fraction` of each residual stream's channels (a
+    deterministic choice per stage), as structured pruning of Bi-Real-18 would: the binary
+    convs get a mask after the sign (their exported weights are ternary), the float 1x1
+    downsamples and the classifier zero input channels."""
+    rng = np.random.default_rng(14)
+
+    def dead_of(channels):
+        return torch.from_numpy(rng.permutation(channels)[:int(channels * fraction)])
+
+    dead = dead_of(model.stem[0].out_channels)  # the channels of the stream being read
+    with torch.no_grad():
+        for block in model.blocks:
+            block.conv.weight_mask = torch.ones(1, block.conv.in_channels, 1, 1)
+            block.conv.weight_mask[:, dead] = 0
+            if not isinstance(block.shortcut, nn.Identity):  # a new stream starts
+                block.shortcut[1].weight[:, dead] = 0
+                dead = dead_of(block.conv.out_channels)
+        model.head[2].weight[:, dead] = 0
+
+
 def randomize_batchnorm(model, gen):
     for m in model.modules():
         if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
@@ -425,6 +452,8 @@ def randomize_batchnorm(model, gen):
 MODELS = {
     "bireal18": BiReal18,
     "bireal18_int8": BiReal18,
+    "bireal18_pruned25": BiReal18,
+    "bireal18_pruned50": BiReal18,
     "xnor_resnet18": XnorResNet18,
     "xnor_alexnet": XnorAlexNet,
     "quicknet": QuickNet,
@@ -455,6 +484,8 @@ def main():
         gen = torch.Generator().manual_seed(1)
         model = make()
         randomize_batchnorm(model, gen)
+        if name.startswith("bireal18_pruned"):
+            prune_bireal_streams(model, int(name[len("bireal18_pruned"):]) / 100)
         model.eval()
         path = os.path.join(args.outdir, name + ".onnx")
         x = torch.randn(1, 3, args.size, args.size)

@@ -343,6 +343,28 @@ def m_dead_float():
     return b
 
 
+def m_bireal_pruned():
+    """A residual stream for prune-channels: a float conv -> relu -> max-pool, two Bi-Real
+    blocks (ternary weights: 0 on input channels 1, 4, 5, 11), global pool, flatten and a
+    Gemm with zero columns there: the 4 channels go from the whole stream."""
+    b = Builder("bireal_pruned", 12)
+    dead = [1, 4, 5, 11]
+    x = b.input([1, 3, 10, 10])
+    h = b.maxpool(b.node("Relu", [b.float_conv(x, 3, 16)]))  # 5x5
+    for _ in range(2):
+        a = b.alphas(16)
+        w = b.pm_weights((16, 16, 3, 3), a)
+        w[:, dead] = 0.0
+        c = b.node("Conv", [b.sign(h), b.const(w, "w")], kernel_shape=[3, 3], pads=[1] * 4)
+        h = b.node("Add", [b.bn(c, 16, a, 12 * 9), h])
+    g = b.node("Flatten", [b.node("GlobalAveragePool", [h])], axis=1)
+    wg = (b.r.randn(10, 16) * 0.5).astype(np.float32)
+    wg[:, dead] = 0.0
+    y = b.node("Gemm", [g, b.const(wg, "wg"), b.const(b.r.randn(10) * 0.1, "bg")], transB=1)
+    b.output(y, [1, 10])
+    return b
+
+
 def m_qdq_sign():
     """8-bit activations read by binary layers (quantized-sign-bits): a u8 tensor signed
     directly (threshold at the zero point, q == zp -> +1), and a per-channel i8 tensor through
@@ -370,7 +392,7 @@ def m_qdq_sign():
 
 
 MODELS = [m_xnor_pool_after, m_xnor_pool_before, m_one_padding, m_bireal, m_bwn, m_dense,
-          m_rsign, m_bipolar, m_cnv, m_pruned, m_dead_float, m_qdq_sign]
+          m_rsign, m_bipolar, m_cnv, m_pruned, m_dead_float, m_qdq_sign, m_bireal_pruned]
 
 
 def random_inputs(model: onnx.ModelProto, seed: int) -> list[np.ndarray]:
