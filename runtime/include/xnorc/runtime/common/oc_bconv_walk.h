@@ -51,31 +51,11 @@ struct xn_oc_bconv_ctx {
   const xn_qout *yq; // bconv_quantize: the output quantized (yf unused)
 };
 
-// --threads: which part of the output a thread computes. Rows by default. A float output
-// with small planes splits its channels instead, in whole register tiles of `tile` blocks:
-// NCHW planes under 4 KiB hold few cache lines, so a row split leaves threads writing the
-// same lines of every plane (7x7 planes: 196 bytes), and each thread would read every
-// filter. Each output's arithmetic is the same either way: results never depend on it.
-inline void xn_oc_bconv_split(xn_oc_bconv_ctx *c, int64_t lanes, int64_t tile, bool by_channel_ok,
-                              int part, int parts) {
-  const xn_bconv_params *p = c->p;
-  const int64_t blocks = (p->c_out + lanes - 1) / lanes, tiles = blocks / tile;
-  const bool small_planes = p->out_h * p->out_w * (int64_t)sizeof(float) < 4096;
-  c->row_lo = 0;
-  c->row_hi = p->n * p->out_h;
-  c->ob_lo = 0;
-  c->ob_hi = blocks;
-  if (parts > 1 && by_channel_ok && small_planes && tiles >= parts && tiles % parts == 0) {
-    xn_part_range(tiles, part, parts, &c->ob_lo, &c->ob_hi);
-    c->ob_lo *= tile;
-    c->ob_hi = part == parts - 1 ? blocks : c->ob_hi * tile; // the last takes the rest
-    return;
-  }
-  xn_part_range(p->n * p->out_h, part, parts, &c->row_lo, &c->row_hi);
-}
-
-inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t lanes, int part,
-                                            int parts) {
+// The call context; with --threads, part `part` of `parts` of the output: its rows, or, with
+// `tile` > 0 (a float output, stored per channel and pixel), its channel blocks in whole tiles
+// of `tile` blocks where the planes are small (xn_part_channel_blocks).
+inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t lanes, int64_t tile,
+                                            int part, int parts) {
   xn_oc_bconv_ctx c;
   memset(&c, 0, sizeof c);
   c.p = p;
@@ -86,7 +66,13 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t la
   c.wblock = c.ksize * c.cw * lanes;
   c.row = p->in_w * c.cw;
   c.cwo = xn_bit_words(p->c_out);
-  xn_oc_bconv_split(&c, lanes, 1, false, part, parts);
+  const int64_t blocks = (p->c_out + lanes - 1) / lanes;
+  c.row_lo = 0;
+  c.row_hi = p->n * p->out_h;
+  c.ob_lo = 0;
+  c.ob_hi = blocks;
+  if (!xn_part_channel_blocks(p->out_h * p->out_w, blocks, tile, part, parts, &c.ob_lo, &c.ob_hi))
+    xn_part_range(p->n * p->out_h, part, parts, &c.row_lo, &c.row_hi);
   return c;
 }
 
@@ -348,9 +334,8 @@ template <typename Isa, template <int> class Epi>
 inline void xn_oc_bconv_float(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                               const float *scale, const float *bias, const float *residual,
                               float *y, int part, int parts, const xn_qout *yq = NULL) {
-  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, 0, 1);
-  xn_oc_bconv_split(&c, Isa::L, Isa::B, true, part, parts); // the float epilogue's stores
-  c.scale = scale;                                          // are per channel and pixel
+  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, Isa::B, part, parts);
+  c.scale = scale;
   c.bias = bias;
   c.residual = residual;
   c.yf = y;
@@ -419,7 +404,7 @@ template <typename Isa>
 inline void xn_oc_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                                   const int32_t *thresh, const int32_t *dir, uint64_t *y, int part,
                                   int parts) {
-  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, part, parts);
+  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, 0, part, parts); // rows: ORs into words
   c.thresh = thresh;
   c.dir = dir;
   c.yb = y;

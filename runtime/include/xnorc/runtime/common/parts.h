@@ -28,4 +28,22 @@ inline void xn_part_range_aligned(int64_t count, int64_t align, int part, int pa
   *hi = *hi * align < count ? *hi * align : count;
 }
 
+// Conv outputs in NCHW whose planes are small split their output channels instead of their
+// rows: a plane under 4 KiB holds few cache lines, so a row split has the parts write the same
+// lines of every plane (a 7x7 plane is 196 bytes) and each part read every filter. Splits
+// `blocks` channel blocks in whole tiles of `tile` blocks (the last part takes the rest) when
+// the tiles divide evenly among the parts; returns false (rows, then) otherwise, or for one
+// part. Each output's arithmetic is the same either way: results never depend on it.
+inline bool xn_part_channel_blocks(int64_t plane_floats, int64_t blocks, int64_t tile, int part,
+                                   int parts, int64_t *lo, int64_t *hi) {
+  const int64_t tiles = tile > 0 ? blocks / tile : 0;
+  if (parts < 2 || plane_floats * (int64_t)sizeof(float) >= 4096 || tiles < parts ||
+      tiles % parts != 0)
+    return false;
+  xn_part_range(tiles, part, parts, lo, hi);
+  *lo *= tile;
+  *hi = part == parts - 1 ? blocks : *hi * tile;
+  return true;
+}
+
 #endif // XNORC_RUNTIME_COMMON_PARTS_H

@@ -40,6 +40,17 @@ inline void xn_team_relax() {
 #endif
 }
 
+// Spins until done() holds, then lets a thread that shares this CPU run (more threads than
+// CPUs, or a busy machine): the waits are short (microseconds to milliseconds), but a thread
+// waited for may be descheduled.
+template <typename Done> inline void xn_team_spin_until(const Done &done) {
+  for (int spins = 0; !done(); ++spins) {
+    xn_team_relax();
+    if (spins > 200)
+      std::this_thread::yield();
+  }
+}
+
 struct xn_team {
   int size; // threads taking part; thread ids are 0 .. size - 1
   // Separate cache lines: waiters poll `generation` while arrivals update `arrived`.
@@ -64,13 +75,7 @@ inline void xn_team_sync(xn_team *t) {
     t->generation.fetch_add(1, std::memory_order_acq_rel);
     return;
   }
-  // Layers are short (microseconds to milliseconds): spin, then let a thread that shares
-  // this CPU run (more threads than CPUs, or a busy machine).
-  for (int spins = 0; t->generation.load(std::memory_order_acquire) == gen; ++spins) {
-    xn_team_relax();
-    if (spins > 200)
-      std::this_thread::yield();
-  }
+  xn_team_spin_until([&] { return t->generation.load(std::memory_order_acquire) != gen; });
 }
 
 // The workers of one model. `job` counts calls; a worker runs the body of each new call
@@ -179,11 +184,7 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
   }
   pool.wake.notify_all();
   body(&team, 0);
-  for (int spins = 0; pool.done.load(std::memory_order_acquire) != pool.started; ++spins) {
-    xn_team_relax();
-    if (spins > 200)
-      std::this_thread::yield();
-  }
+  xn_team_spin_until([&] { return pool.done.load(std::memory_order_acquire) == pool.started; });
 }
 
 #endif // XNORC_RUNTIME_COMMON_TEAM_H

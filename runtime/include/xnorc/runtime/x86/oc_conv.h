@@ -461,9 +461,8 @@ inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, 
 
 // Every output pixel of part `part` of `parts` (--threads), for the float and the bit weights
 // alike: a range of the n * oh output rows or, when there is a single output row (one image's
-// flattened 1x1 conv or 1-D conv), a range of its pixels in whole segments. NCHW planes under
-// 4 KiB split their channel groups instead: a row split would have the threads write the same
-// few cache lines of every plane and each read every filter (Bi-Real-18's 1x1 shortcuts at
+// flattened 1x1 conv or 1-D conv), a range of its pixels in whole segments, or, for small NCHW
+// planes, a range of its channel groups (xn_part_channel_blocks: Bi-Real-18's 1x1 shortcuts at
 // 14x14 and 7x7). Each output takes the same operations however the work is split, so results
 // do not depend on the number of threads. Output rows outermost, so the kh input rows of an
 // output row stay in cache across the channel groups.
@@ -473,16 +472,14 @@ inline void xn_x86_oc_run(const xn_x86_oc_ctx *c, const W &w, int part, int part
   int64_t ow_lo, ow_hi;
   xn_x86_interior(g.ow, g.sw, g.pw, g.dw, g.kw, g.iw, &ow_lo, &ow_hi);
   int64_t r_lo = 0, r_hi = c->n * g.oh, x_lo = 0, x_hi = g.ow;
-  const int64_t blocks = (c->c_out + K::L - 1) / K::L, groups = blocks / K::B;
+  const int64_t blocks = (c->c_out + K::L - 1) / K::L;
   int64_t ob_lo = 0, ob_hi = blocks;
-  const bool small_planes = c->y_cs != 1 && g.oh * g.ow * (int64_t)sizeof(float) < 4096;
-  if (parts > 1 && small_planes && groups >= parts && groups % parts == 0) {
-    xn_part_range(groups, part, parts, &ob_lo, &ob_hi);
-    ob_lo *= K::B;
-    ob_hi = part == parts - 1 ? blocks : ob_hi * K::B; // the last takes the rest
-  } else if (r_hi == 1)
+  // (A dense layer's output has its channels contiguous: it never splits them.)
+  const bool by_channels = c->y_cs != 1 && xn_part_channel_blocks(g.oh * g.ow, blocks, K::B, part,
+                                                                  parts, &ob_lo, &ob_hi);
+  if (!by_channels && r_hi == 1)
     xn_part_range_aligned(g.ow, XN_X86_OC_SEG, part, parts, &x_lo, &x_hi);
-  else
+  else if (!by_channels)
     xn_part_range(r_hi, part, parts, &r_lo, &r_hi);
   alignas(64) float stage[K::B * K::L * XN_X86_OC_STAGE];
   xn_x86_oc_pos t;
