@@ -88,6 +88,14 @@ TEST(SparseConv, EqualsDenseConvBitForBit) {
       {2, 2, 3, 17, {11, 9}, {3, 5}, {2, 1}, {1, 2}, {1, 0}, {2, 2}, true, XN_ACT_NONE},
       {2, 1, 5, 8, {12, 13}, {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true, XN_ACT_LEAKY_RELU},
       {2, 1, 4, 9, {20, 19}, {7, 7}, {3, 2}, {1, 1}, {3, 2}, {3, 1}, true, XN_ACT_CLIP},
+      // The x86 register tiles: rows shared among tiles (28 = 4 x 7, 9 = 5 + 4, 11 with a row
+      // stride), rows of several vectors with a masked last one, taps whose column mask or
+      // input row leaves the image, dilation, asymmetric padding, 1x1 windows.
+      {2, 1, 24, 10, {28, 28}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true, XN_ACT_NONE},
+      {2, 2, 7, 5, {21, 37}, {3, 3}, {2, 1}, {1, 2}, {2, 0}, {1, 3}, true, XN_ACT_RELU},
+      {2, 1, 6, 4, {9, 20}, {5, 5}, {1, 1}, {1, 1}, {2, 2}, {2, 2}, false, XN_ACT_NONE},
+      {2, 1, 64, 12, {7, 7}, {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true, XN_ACT_NONE},
+      {2, 1, 3, 6, {5, 4}, {3, 3}, {1, 1}, {1, 1}, {4, 4}, {3, 5}, true, XN_ACT_NONE},
       {1, 1, 6, 7, {31}, {5}, {2}, {2}, {2}, {1}, true, XN_ACT_SIGMOID},
       {3,
        1,

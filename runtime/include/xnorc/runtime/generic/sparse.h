@@ -17,7 +17,7 @@
 #include "gemm.h"
 
 // y[i] += v * x[i * step] for i < n: the inner loop of the sparse conv, one weight along
-// one output row. The x86 kernels (x86/sparse.h) replace it with vector code.
+// one output row. (The x86 convs, x86/sparse.h, tile output rows in registers instead.)
 inline void xn_sparse_axpy(float *y, const float *x, float v, int64_t n, int64_t step) {
   if (step == 1)
     for (int64_t i = 0; i < n; ++i)
