@@ -54,8 +54,10 @@ struct xn_oc_bconv_ctx {
 // The call context; with --threads, part `part` of `parts` of the output: its rows, or, with
 // `tile` > 0 (a float output, stored per channel and pixel), its channel blocks in whole tiles
 // of `tile` blocks where the planes are small (xn_part_channel_blocks).
-inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t lanes, int64_t tile,
-                                            int part, int parts) {
+template <typename Isa>
+inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t tile, int part,
+                                            int parts) {
+  const int64_t lanes = Isa::L;
   xn_oc_bconv_ctx c;
   memset(&c, 0, sizeof c);
   c.p = p;
@@ -63,7 +65,7 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t la
   c.ksize = p->kh * p->kw;
   c.runs = p->dil_w == 1 ? 1 : p->kw;
   c.run_len = p->dil_w == 1 ? p->kw * c.cw : c.cw;
-  c.wblock = c.ksize * c.cw * lanes;
+  c.wblock = Isa::block_words(c.ksize, c.cw);
   c.row = p->in_w * c.cw;
   c.cwo = xn_bit_words(p->c_out);
   const int64_t blocks = (p->c_out + lanes - 1) / lanes;
@@ -76,6 +78,41 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t la
   return c;
 }
 
+// The binary weight format (common/oc_blocked.h's layout): the policy the walk runs on is
+// xn_oc_bits<Isa> (common/oc_tconv_walk.h's xn_oc_ternary<Isa> is the ternary one). It adds
+//   HEAD, STEP                   words before a block's first tap, words per input word;
+//   block_words(ksize, cw)       words per block of L output channels;
+//   word, load_word(v, p), word_pop(a, x, v)
+//                                the weights of L channels for one input word, loaded from p,
+//                                and a += their popcount against the broadcast x;
+//   counts<B>                    a pixel's summed-bit counts for B blocks (value: one int64_t
+//                                for all channels, or a pointer to B * L of them): init(c, w)
+//                                for the blocks at w, interior(), and for a border pixel
+//                                begin(c, n_valid), add(wt, wblock) per valid input word,
+//                                end_tap(), border(c, n_valid).
+template <typename Isa> struct xn_oc_bits : Isa {
+  enum { HEAD = 0, STEP = Isa::L };
+  static int64_t block_words(int64_t ksize, int64_t cw) { return ksize * cw * Isa::L; }
+  typedef typename Isa::wvec word;
+  static void load_word(word &v, const uint64_t *p) { Isa::load_w(v, p); }
+  static void word_pop(typename Isa::acc &a, const typename Isa::wvec &x, const word &v) {
+    Isa::xor_pop(a, x, v);
+  }
+  // Every channel sums the window's bits: the padded taps too unless the padding is 0.
+  template <int B> struct counts {
+    typedef int64_t value;
+    int64_t full;
+    void init(const xn_oc_bconv_ctx *c, const uint64_t *) { full = c->ksize * c->p->c_in; }
+    value interior() const { return full; }
+    void begin(const xn_oc_bconv_ctx *, int64_t) {}
+    void add(const uint64_t *, int64_t) {}
+    void end_tap() {}
+    value border(const xn_oc_bconv_ctx *c, int64_t n_valid) const {
+      return (c->p->pad_value != 0 ? c->ksize : n_valid) * c->p->c_in;
+    }
+  };
+};
+
 // The innermost loop: words [0, len) of one run, P pixels (xs + i * xstep) x B blocks
 // (ws + b * wblock, L words per step), accumulated into acc. A function of its own so the
 // loop can be found in a disassembly (test/neon/count_instructions.py).
@@ -83,17 +120,17 @@ template <typename Isa, int P, int B>
 inline void xn_oc_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t *ws, int64_t wblock,
                               int64_t len, typename Isa::acc (&acc)[P][B]) {
   for (int64_t j = 0; j < len; ++j) {
-    typename Isa::wvec wv[B];
+    typename Isa::word wv[B];
     XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
-      Isa::load_w(wv[b], ws + b * wblock + j * Isa::L);
+      Isa::load_word(wv[b], ws + b * wblock + j * Isa::STEP);
     XN_UNROLL(16)
     for (int i = 0; i < P; ++i) {
       typename Isa::wvec xv;
       Isa::bcast(xv, xs + i * xstep + j);
       XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
-        Isa::xor_pop(acc[i][b], xv, wv[b]);
+        Isa::word_pop(acc[i][b], xv, wv[b]);
     }
   }
 }
@@ -127,7 +164,7 @@ XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const
   for (int64_t ky = 0; ky < p->kh; ++ky) {
     for (int64_t r = 0; r < c->runs; ++r) {
       const uint64_t *xs = x0 + ky * p->dil_h * c->row + r * p->dil_w * c->cw;
-      const uint64_t *ws = w + (ky * p->kw + r) * c->cw * L;
+      const uint64_t *ws = w + Isa::HEAD + (ky * p->kw + r) * c->cw * Isa::STEP;
       if constexpr (FOLD == 0) {
         xn_oc_bconv_words<Isa, P, B>(xs, xstep, ws, c->wblock, c->run_len, acc);
       } else {
@@ -136,7 +173,7 @@ XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const
           int64_t len = c->run_len - j;
           if (len > FOLD - pending)
             len = FOLD - pending;
-          xn_oc_bconv_words<Isa, P, B>(xs + j, xstep, ws + j * L, c->wblock, len, acc);
+          xn_oc_bconv_words<Isa, P, B>(xs + j, xstep, ws + j * Isa::STEP, c->wblock, len, acc);
           j += len;
           pending += len;
           if (pending == FOLD) {
@@ -180,12 +217,13 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
     pending = 0;
   }
   void add(uint64_t xw, const uint64_t *wt, int64_t wblock) {
-    typename Isa::wvec xv, wv;
+    typename Isa::wvec xv;
+    typename Isa::word wv;
     Isa::bcast_value(xv, xw);
     XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
-      Isa::load_w(wv, wt + b * wblock);
-      Isa::xor_pop(acc[b], xv, wv);
+      Isa::load_word(wv, wt + b * wblock);
+      Isa::word_pop(acc[b], xv, wv);
     }
     if constexpr (Isa::FOLD > 0)
       if (++pending == Isa::FOLD)
@@ -212,37 +250,42 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
 };
 
 // One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
-// as the padding value. Popcounts to pop[B * L]; returns the number of summed bits.
+// as the padding value. Popcounts to pop[B * L]; returns the pixel's summed-bit counts
+// (Isa::counts: cnt holds them if they are per channel).
 template <typename Isa, int B>
-XN_OC_BCONV_OUTLINE inline int64_t xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn,
-                                                      int64_t iy0, int64_t ix0, const uint64_t *w,
-                                                      int64_t *pop) {
+XN_OC_BCONV_OUTLINE inline typename Isa::template counts<B>::value
+xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0, int64_t ix0,
+                   const uint64_t *w, int64_t *pop, typename Isa::template counts<B> &cnt) {
   const xn_bconv_params *p = c->p;
   int64_t ky_lo, ky_hi, kx_lo, kx_hi;
   xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
   xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
   xn_oc_bconv_border_acc<Isa, B> acc;
   acc.zero();
+  cnt.begin(c, n_valid);
   for (int64_t ky = 0; ky < p->kh; ++ky) {
     const bool row_ok = ky >= ky_lo && ky < ky_hi;
     for (int64_t kx = 0; kx < p->kw; ++kx) {
       const bool ok = row_ok && kx >= kx_lo && kx < kx_hi;
       if (!ok && p->pad_value == 0)
         continue;
-      const uint64_t *wt = w + (ky * p->kw + kx) * c->cw * Isa::L;
+      const uint64_t *wt = w + Isa::HEAD + (ky * p->kw + kx) * c->cw * Isa::STEP;
       const uint64_t *xs =
           ok ? xn + ((iy0 + ky * p->dil_h) * p->in_w + ix0 + kx * p->dil_w) * c->cw : NULL;
       for (int64_t j = 0; j < c->cw; ++j) {
         // A padded -1 tap has every valid channel bit set; a +1 tap has none.
         const uint64_t xw = ok ? xs[j] : (p->pad_value < 0 ? xn_bit_word_mask(p->c_in, j) : 0);
-        acc.add(xw, wt + j * Isa::L, c->wblock);
+        acc.add(xw, wt + j * Isa::STEP, c->wblock);
+        if (ok)
+          cnt.add(wt + j * Isa::STEP, c->wblock);
       }
       acc.end_tap();
+      cnt.end_tap();
     }
   }
   acc.store(pop);
-  const int64_t n_valid = (ky_hi - ky_lo) * (kx_hi - kx_lo);
-  return (p->pad_value != 0 ? c->ksize : n_valid) * p->c_in;
+  return cnt.border(c, n_valid);
 }
 
 // Blocks ob .. ob + B - 1 over the context's output rows.
@@ -257,7 +300,8 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
   const int P = Isa::P;
   alignas(64) int64_t pop[P * B * Isa::L];
   const int64_t xstep = p->stride_w * c->cw;
-  const int64_t n_full = c->ksize * p->c_in;
+  typename Isa::template counts<B> cnt;
+  cnt.init(c, w);
   Epi<B> epi;
   epi.init(c, ob);
   for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
@@ -269,25 +313,23 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
     const int64_t pix0 = oh * p->out_w;
     int64_t ow = 0;
     for (; ow < a; ++ow) {
-      const int64_t nb =
-          xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-      epi.emit(c, n, pix0 + ow, pop, nb);
+      epi.emit(c, n, pix0 + ow, pop,
+               xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop, cnt));
     }
     for (; ow + P <= e; ow += P) {
       const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
       xn_oc_bconv_tile<Isa, P, B>(c, x0, xstep, w, pop);
       for (int i = 0; i < P; ++i)
-        epi.emit(c, n, pix0 + ow + i, pop + i * B * Isa::L, n_full);
+        epi.emit(c, n, pix0 + ow + i, pop + i * B * Isa::L, cnt.interior());
     }
     for (; ow < e; ++ow) {
       const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
       xn_oc_bconv_tile<Isa, 1, B>(c, x0, xstep, w, pop);
-      epi.emit(c, n, pix0 + ow, pop, n_full);
+      epi.emit(c, n, pix0 + ow, pop, cnt.interior());
     }
     for (; ow < p->out_w; ++ow) {
-      const int64_t nb =
-          xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-      epi.emit(c, n, pix0 + ow, pop, nb);
+      epi.emit(c, n, pix0 + ow, pop,
+               xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop, cnt));
     }
     epi.end_row(c);
   }
@@ -320,8 +362,8 @@ template <int L> struct xn_oc_epi_scalar {
       ob = ob_;
       m_end = (ob + B) * L < c->p->c_out ? (ob + B) * L : c->p->c_out;
     }
-    void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix, const int64_t *pop,
-              int64_t n_bits) {
+    template <typename N>
+    void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix, const int64_t *pop, N n_bits) {
       xn_oc_bconv_epilogue(c->p, n, pix, ob * L, m_end, pop, n_bits, c->scale, c->bias, c->residual,
                            c->yf, c->yq);
     }
@@ -334,7 +376,7 @@ template <typename Isa, template <int> class Epi>
 inline void xn_oc_bconv_float(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                               const float *scale, const float *bias, const float *residual,
                               float *y, int part, int parts, const xn_qout *yq = NULL) {
-  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, Isa::B, part, parts);
+  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx<Isa>(p, Isa::B, part, parts);
   c.scale = scale;
   c.bias = bias;
   c.residual = residual;
@@ -353,10 +395,10 @@ template <int L> struct xn_oc_thresh_scalar {
     dir = c->dir ? c->dir + m0 : NULL;
     cnt = c->p->c_out - m0 < L ? c->p->c_out - m0 : L;
   }
-  uint64_t bits(const int64_t *pop, int64_t n_bits, bool /*interior*/) const {
+  template <typename N> uint64_t bits(const int64_t *pop, N n_bits, bool /*interior*/) const {
     uint64_t r = 0;
     for (int64_t k = 0; k < cnt; ++k) {
-      const int64_t d = n_bits - 2 * pop[k];
+      const int64_t d = xn_oc_lane(n_bits, k) - 2 * pop[k];
       const bool plus = (dir == NULL || dir[k] >= 0) ? d >= t[k] : d <= t[k];
       r |= (uint64_t)(!plus) << k;
     }
@@ -380,15 +422,17 @@ template <typename Isa> struct xn_oc_epi_thresh {
         t[b].init(c, (ob + b) * Isa::L);
     }
     void end_row(const xn_oc_bconv_ctx *) {}
+    template <typename N>
     void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix, const int64_t *pop,
-              int64_t n_bits) const {
+              N n_bits) const {
       const xn_bconv_params *p = c->p;
       uint64_t *yp = c->yb + (n * p->out_h * p->out_w + pix) * c->cwo;
-      const bool interior = n_bits == n_full;
+      const bool interior = xn_oc_whole(n_bits, n_full);
       uint64_t bits = 0;
       XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
-        bits |= (uint64_t)t[b].bits(pop + b * Isa::L, n_bits, interior) << (b * Isa::L);
+        bits |= (uint64_t)t[b].bits(pop + b * Isa::L, xn_oc_lanes_from(n_bits, b * Isa::L), interior)
+                << (b * Isa::L);
       const int64_t m0 = ob * Isa::L;
       const int sh = (int)(m0 & 63);
       yp[m0 >> 6] |= bits << sh;
@@ -404,7 +448,7 @@ template <typename Isa>
 inline void xn_oc_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                                   const int32_t *thresh, const int32_t *dir, uint64_t *y, int part,
                                   int parts) {
-  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx(p, Isa::L, 0, part, parts); // rows: ORs into words
+  xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx<Isa>(p, 0, part, parts); // rows: ORs into words
   c.thresh = thresh;
   c.dir = dir;
   c.yb = y;
@@ -414,37 +458,43 @@ inline void xn_oc_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, c
   xn_oc_bconv_run<Isa, xn_oc_epi_thresh<Isa>::template epi>(&c, x, w);
 }
 
-// The entry points of ISA `isa` (policy Isa, float epilogue EpiFloat, ATTR its target
-// attribute or nothing):
-//   xn_<isa>_bconv, xn_<isa>_bconv_threshold: xn_bconv / xn_bconv_threshold's contract
-//     (generic/bconv.h) with group == 1 and w packed by xn_<isa>_bconv_pack; with
-//     --threads, part `part` of `parts` of the output rows;
-//   xn_<isa>_bdense, xn_<isa>_bdense_threshold: xn_bdense / xn_bdense_threshold's contract
-//     (generic/bdense.h), w packed by xn_<isa>_bdense_pack.
+// The entry points of ISA `isa` for weights of kind `k` (b: binary, policy Fmt =
+// xn_oc_bits<Isa>; t: ternary, common/oc_tconv_walk.h), float epilogue EpiFloat, ATTR the
+// ISA's target attribute or nothing:
+//   xn_<isa>_<k>conv, xn_<isa>_<k>conv_threshold: xn_bconv / xn_bconv_threshold's contract
+//     (generic/bconv.h) with group == 1 and w packed for Fmt; with --threads, part `part` of
+//     `parts` of the output (rows, or channel blocks for a float output);
+//   xn_<isa>_<k>dense, xn_<isa>_<k>dense_threshold: xn_bdense / xn_bdense_threshold's
+//     contract (generic/bdense.h).
 // (A macro: the target attribute cannot be a template parameter.)
-#define XN_OC_BCONV_ENTRY_POINTS(isa, Isa, EpiFloat, ATTR)                                         \
-  ATTR __attribute__((flatten)) inline void xn_##isa##_bconv(                                      \
+#define XN_OC_WALK_ENTRY_POINTS(isa, k, Fmt, EpiFloat, ATTR)                                       \
+  ATTR __attribute__((flatten)) inline void xn_##isa##_##k##conv(                                  \
       const xn_bconv_params *p, const uint64_t *x, const uint64_t *w, const float *scale,          \
       const float *bias, const float *residual, float *y, int part = 0, int parts = 1) {           \
-    xn_oc_bconv_float<Isa, EpiFloat>(p, x, w, scale, bias, residual, y, part, parts);              \
+    xn_oc_bconv_float<Fmt, EpiFloat>(p, x, w, scale, bias, residual, y, part, parts);              \
   }                                                                                                \
-  ATTR __attribute__((flatten)) inline void xn_##isa##_bconv_threshold(                            \
+  ATTR __attribute__((flatten)) inline void xn_##isa##_##k##conv_threshold(                        \
       const xn_bconv_params *p, const uint64_t *x, const uint64_t *w, const int32_t *thresh,       \
       const int32_t *dir, uint64_t *y, int part = 0, int parts = 1) {                              \
-    xn_oc_bconv_threshold<Isa>(p, x, w, thresh, dir, y, part, parts);                              \
+    xn_oc_bconv_threshold<Fmt>(p, x, w, thresh, dir, y, part, parts);                              \
   }                                                                                                \
-  ATTR inline void xn_##isa##_bdense(const xn_bdense_params *p, const uint64_t *x,                 \
-                                     const uint64_t *w, const float *scale, const float *bias,     \
-                                     const float *residual, float *y) {                            \
+  ATTR inline void xn_##isa##_##k##dense(const xn_bdense_params *p, const uint64_t *x,             \
+                                         const uint64_t *w, const float *scale, const float *bias, \
+                                         const float *residual, float *y) {                        \
     const xn_bconv_params q = xn_oc_bdense_as_conv(p);                                             \
-    xn_##isa##_bconv(&q, x, w, scale, bias, residual, y);                                          \
+    xn_##isa##_##k##conv(&q, x, w, scale, bias, residual, y);                                      \
   }                                                                                                \
-  ATTR inline void xn_##isa##_bdense_threshold(const xn_bdense_params *p, const uint64_t *x,       \
-                                               const uint64_t *w, const int32_t *thresh,           \
-                                               const int32_t *dir, uint64_t *y) {                  \
+  ATTR inline void xn_##isa##_##k##dense_threshold(const xn_bdense_params *p, const uint64_t *x,   \
+                                                   const uint64_t *w, const int32_t *thresh,       \
+                                                   const int32_t *dir, uint64_t *y) {              \
     const xn_bconv_params q = xn_oc_bdense_as_conv(p);                                             \
-    xn_##isa##_bconv_threshold(&q, x, w, thresh, dir, y);                                          \
+    xn_##isa##_##k##conv_threshold(&q, x, w, thresh, dir, y);                                      \
   }
+
+// xn_<isa>_bconv, xn_<isa>_bconv_threshold, xn_<isa>_bdense, xn_<isa>_bdense_threshold:
+// binary weights packed by xn_<isa>_bconv_pack / xn_<isa>_bdense_pack.
+#define XN_OC_BCONV_ENTRY_POINTS(isa, Isa, EpiFloat, ATTR)                                         \
+  XN_OC_WALK_ENTRY_POINTS(isa, b, xn_oc_bits<Isa>, EpiFloat, ATTR)
 
 // The requantizing entry points of ISA `isa` (float epilogue Epi, which stores c->yq's bytes):
 //   xn_<isa>_bconv_quantize, xn_<isa>_bdense_quantize: generic/bquantize.h's contracts, with
@@ -455,7 +505,8 @@ inline void xn_oc_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, c
       const float *bias, const float *residual, const float *y_scale, const void *y_zero_point,    \
       const int32_t *q, void *y, int part = 0, int parts = 1) {                                    \
     const xn_qout o = xn_qout_of(y_scale, y_zero_point, q, y);                                     \
-    xn_oc_bconv_float<Isa, Epi>(p, x, w, scale, bias, residual, NULL, part, parts, &o);            \
+    xn_oc_bconv_float<xn_oc_bits<Isa>, Epi>(p, x, w, scale, bias, residual, NULL, part, parts,    \
+                                            &o);            \
   }                                                                                                \
   ATTR inline void xn_##isa##_bdense_quantize(                                                     \
       const xn_bdense_params *p, const uint64_t *x, const uint64_t *w, const float *scale,         \

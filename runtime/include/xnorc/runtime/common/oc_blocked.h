@@ -58,8 +58,21 @@ inline xn_bconv_params xn_oc_bdense_as_conv(const xn_bdense_params *p) {
   return q;
 }
 
+// The summed-bit count n of a pixel's d = n - 2 * popcount, as the walk of common/
+// oc_bconv_walk.h hands it to an epilogue: one count for every channel (binary weights: the
+// window's bits) or one per channel (ternary weights: its nonzero weights in the window).
+// xn_oc_lane gives channel k's count, xn_oc_lanes_from the counts from channel k on.
+inline int64_t xn_oc_lane(int64_t n, int64_t) { return n; }
+inline int64_t xn_oc_lane(const int64_t *n, int64_t k) { return n[k]; }
+inline int64_t xn_oc_lanes_from(int64_t n, int64_t) { return n; }
+inline const int64_t *xn_oc_lanes_from(const int64_t *n, int64_t k) { return n + k; }
+// Whether the count is n_full for every channel (a whole window of binary weights); per-channel
+// counts share no bound.
+inline bool xn_oc_whole(int64_t n, int64_t n_full) { return n == n_full; }
+inline bool xn_oc_whole(const int64_t *, int64_t) { return false; }
+
 // Float epilogue of the SIMD conv/dense kernels for output channels [m0, m_end) of pixel
-// pix of image n: pop[m - m0] is the popcount of channel m. The same expression as the
+// pix of image n: pop[m - m0] is the popcount of channel m, n_bits its count (xn_oc_lane). The same expression as the
 // generic kernel, in a function of its own compiled for the baseline ISA (noinline, no
 // target attribute), so scale * d + bias rounds exactly as in the generic kernel built with
 // the same compiler and flags: inside an AVX2/AVX-512 function a compiler may contract it
@@ -73,13 +86,14 @@ inline xn_bconv_params xn_oc_bdense_as_conv(const xn_bdense_params *p) {
 #else
 #define XN_OC_ROUNDED(v) (void)(v)
 #endif
+template <typename N>
 __attribute__((noinline)) inline void
 xn_oc_bconv_epilogue(const xn_bconv_params *p, int64_t n, int64_t pix, int64_t m0, int64_t m_end,
-                     const int64_t *pop, int64_t n_bits, const float *scale, const float *bias,
+                     const int64_t *pop, N n_bits, const float *scale, const float *bias,
                      const float *residual, float *y, const xn_qout *yq = NULL) {
   const int64_t plane = p->out_h * p->out_w;
   for (int64_t m = m0; m < m_end; ++m) {
-    const int64_t d = n_bits - 2 * pop[m - m0];
+    const int64_t d = xn_oc_lane(n_bits, m - m0) - 2 * pop[m - m0];
     const int64_t idx = (n * p->c_out + m) * plane + pix;
     float prod = (scale ? scale[m] : 1.0f) * (float)d;
     XN_OC_ROUNDED(prod);

@@ -34,6 +34,12 @@ XN_AVX2_BCONV_FN __m256i xn_avx2_byte_pop(const __m256i &v) {
   return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
 }
 
+// The 4 channels' summed-bit counts: one for all (binary weights) or one each (ternary).
+XN_AVX2_BCONV_FN __m256i xn_avx2_counts(int64_t n) { return _mm256_set1_epi64x(n); }
+XN_AVX2_BCONV_FN __m256i xn_avx2_counts(const int64_t *n) {
+  return _mm256_loadu_si256((const __m256i *)n);
+}
+
 // The fused threshold of one block: whole blocks compare 4 counts at once, the partial last
 // block compares channel by channel.
 struct xn_avx2_bconv_thresh {
@@ -52,11 +58,11 @@ struct xn_avx2_bconv_thresh {
       neg = _mm256_cmpgt_epi64(_mm256_setzero_si256(), _mm256_cvtepi32_epi64(_mm_loadu_si128(
                                                            (const __m128i *)(c->dir + m0))));
   }
-  XN_AVX2_TARGET unsigned bits(const int64_t *pop, int64_t n_bits, bool) const {
+  template <typename N> XN_AVX2_TARGET unsigned bits(const int64_t *pop, N n_bits, bool) const {
     if (!whole)
       return (unsigned)part.bits(pop, n_bits, false);
     const __m256i d = _mm256_sub_epi64(
-        _mm256_set1_epi64x(n_bits), _mm256_slli_epi64(_mm256_loadu_si256((const __m256i *)pop), 1));
+        xn_avx2_counts(n_bits), _mm256_slli_epi64(_mm256_loadu_si256((const __m256i *)pop), 1));
     const __m256i below = _mm256_cmpgt_epi64(t, d); // d < t: -1 for a >= channel
     __m256i minus = below;
     if (has_dir) {
@@ -96,9 +102,10 @@ struct xn_avx2_bconv_isa {
 struct xn_avx2_epi_ops {
   enum { L = 4, W = 8 };
   typedef __m256i ivec;
-  XN_AVX2_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, int64_t n_bits) {
+  template <typename N>
+  XN_AVX2_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, N n_bits) {
     const __m256i pc = _mm256_loadu_si256((const __m256i *)pop);
-    const __m256i dv = _mm256_sub_epi64(_mm256_set1_epi64x(n_bits), _mm256_add_epi64(pc, pc));
+    const __m256i dv = _mm256_sub_epi64(xn_avx2_counts(n_bits), _mm256_add_epi64(pc, pc));
     // The low halves of the four 64-bit lanes (|d| < 2^31), packed into 128 bits.
     const __m256i lo = _mm256_permutevar8x32_epi32(dv, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
     _mm_store_si128((__m128i *)dst, _mm256_castsi256_si128(lo));

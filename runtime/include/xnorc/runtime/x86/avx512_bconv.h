@@ -27,12 +27,19 @@
 // The float epilogue's AVX-512 half (x86/bconv_epi.h): 16 pixels per vector. (The maskz forms of
 // full-width intrinsics avoid GCC 12's -Wmaybe-uninitialized on the plain forms' _mm512_undefined
 // operand: generated code builds with -Wall -Werror.)
+// The 8 channels' summed-bit counts: one for all (binary weights) or one each (ternary).
+XN_AVX512_BCONV_FN __m512i xn_avx512_counts(int64_t n) { return _mm512_set1_epi64(n); }
+XN_AVX512_BCONV_FN __m512i xn_avx512_counts(const int64_t *n) {
+  return _mm512_loadu_si512((const void *)n);
+}
+
 struct xn_avx512_epi_ops {
   enum { L = 8, W = 16 };
   typedef __m512i ivec;
-  XN_AVX512_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, int64_t n_bits) {
+  template <typename N>
+  XN_AVX512_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, N n_bits) {
     const __m512i pc = _mm512_loadu_si512((const void *)pop);
-    const __m512i dv = _mm512_sub_epi64(_mm512_set1_epi64(n_bits), _mm512_add_epi64(pc, pc));
+    const __m512i dv = _mm512_sub_epi64(xn_avx512_counts(n_bits), _mm512_add_epi64(pc, pc));
     _mm256_store_si256((__m256i *)dst,
                        _mm512_maskz_cvtepi64_epi32((__mmask8)0xff, dv)); // |d| < 2^31
   }
@@ -115,7 +122,8 @@ struct xn_avx512_bconv_thresh {
         _mm512_maskz_srai_epi64((__mmask8)0xff, _mm512_sub_epi64(_mm512_setzero_si512(), lim), 1));
     u = _mm512_mask_blend_epi64((__mmask8)ge_dir, hi, lo);
   }
-  XN_AVX512_TARGET unsigned bits(const int64_t *pop, int64_t n_bits, bool interior) const {
+  template <typename N>
+  XN_AVX512_TARGET unsigned bits(const int64_t *pop, N n_bits, bool interior) const {
     const __m512i pc = _mm512_loadu_si512((const void *)pop);
     if (interior) {
       unsigned minus = _mm512_mask_cmpgt_epi64_mask((__mmask8)ge_dir, pc, u);
@@ -123,7 +131,7 @@ struct xn_avx512_bconv_thresh {
         minus |= _mm512_mask_cmplt_epi64_mask((__mmask8)~ge_dir, pc, u);
       return minus & valid;
     }
-    const __m512i d = _mm512_sub_epi64(_mm512_set1_epi64(n_bits), _mm512_add_epi64(pc, pc));
+    const __m512i d = _mm512_sub_epi64(xn_avx512_counts(n_bits), _mm512_add_epi64(pc, pc));
     const unsigned ge = _mm512_cmpge_epi64_mask(d, t);
     const unsigned le = _mm512_cmple_epi64_mask(d, t);
     const unsigned plus = (ge & ge_dir) | (le & ~ge_dir);

@@ -1,5 +1,7 @@
 // The float epilogue of the x86 binary convs (common/oc_bconv_walk.h's Epi<B>), once for both
-// ISAs: NCHW float output y = act(scale * d + bias + residual), d = n_bits - 2 * popcount.
+// ISAs: NCHW float output y = act(scale * d + bias + residual), d = n_bits - 2 * popcount, for
+// binary and ternary weights (n_bits one count, or one per channel: common/oc_blocked.h's
+// xn_oc_lane).
 //
 // One pixel's channels lie a plane apart in NCHW, so writing them per pixel is a scatter (and
 // the residual a gather): on Bi-Real-18 that took as long as the binary convs themselves.
@@ -17,7 +19,8 @@
 // An ISA supplies E:
 //   L, W                      channels per weight block (the walk's Isa::L), pixels per vector;
 //   ivec                      W int32 lanes;
-//   store_d(dst, pop, n_bits) the L channels' d = n_bits - 2 * pop as int32 at dst;
+//   store_d(dst, pop, n_bits) the L channels' d = n_bits - 2 * pop as int32 at dst (n_bits
+//                             an int64_t or L of them);
 //   transpose(rows, stride, v) v[j] = channel j of the W rows (pixels) at rows, stride apart;
 //   value(v, res, scale, bias, d, live, relu)
 //                             v = scale * d + bias (+ res[...]) (then max(0, .)) in W float lanes;
@@ -78,7 +81,8 @@ template <class E, int B, class Q = void> struct xn_x86_bconv_epi {
     m_end = (ob + B) * E::L < c->p->c_out ? (ob + B) * E::L : c->p->c_out;
     count = 0;
   }
-  void emit(const xn_oc_bconv_ctx *c, int64_t n_, int64_t pix, const int64_t *pop, int64_t n_bits) {
+  template <typename N>
+  void emit(const xn_oc_bconv_ctx *c, int64_t n_, int64_t pix, const int64_t *pop, N n_bits) {
     const xn_bconv_params *p = c->p;
     if (p->act_kind != XN_ACT_NONE && p->act_kind != XN_ACT_RELU) {
       xn_oc_bconv_epilogue(p, n_, pix, ob * E::L, m_end, pop, n_bits, c->scale, c->bias,
@@ -93,7 +97,7 @@ template <class E, int B, class Q = void> struct xn_x86_bconv_epi {
     }
     XN_UNROLL(16)
     for (int b = 0; b < B; ++b)
-      E::store_d(d + count * S + b * E::L, pop + b * E::L, n_bits);
+      E::store_d(d + count * S + b * E::L, pop + b * E::L, xn_oc_lanes_from(n_bits, b * E::L));
     ++count;
   }
   // Called at the end of every output row: runs never span rows.
