@@ -20,8 +20,7 @@ instructions from its target to it. Units:
   group of four: 2 ``sadalp`` (each adds 8 int16 products, ``smull``'s) on aarch64, 2
   ``vpadal.s16`` on armv7, 1 ``sdot`` on dotprod: instructions per 16 MACs;
 * ternary conv (neon/tconv.h, test/Targets/Inputs/tnn.xir): one ``cnt`` of (x ^ sign) & mask
-  = 128 ternary MACs (zero weights included); the word loop also holds the border windows'
-  mask ``cnt`` (skipped by a branch elsewhere), so per 128 MACs = per two ``cnt``;
+  = 128 ternary MACs (zero weights included), counted as the binary tiles are;
 * max-pool: per 128 input bits (one q-register of AND + OR); float -> bits threshold: per
   4 floats (one q-register compare + insert).
 
@@ -68,20 +67,21 @@ ARMV7_ONLY = ("armv7",)
 
 # (model, function-name pattern, kernel description, key opcode field, unit[, arches])
 KERNELS = [
-    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs",
      AARCH64_ONLY),
-    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs",
      ARMV7_ONLY),
-    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
      "MACs"),
-    ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs", AARCH64_ONLY),
-    ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
-    # Ternary weights (neon/tconv.h): the walk is inlined into the entry point; its word loop
-    # holds one cnt of (x ^ sign) & mask per word and 2-channel block and, behind a branch
-    # taken at borders only, one of the mask (the window's nonzero count): unit "tMACs".
-    ("tnn", r"xn_neon_tconv_threshold", "ternary conv word loop, 1 pixel x 2 channels", "pop",
-     "tMACs"),
+    ("bnn", r"xn_oc_bconv_border<xn_oc_bits<xn_neon_bconv_isa>, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
+    # Ternary weights (neon/tconv.h): the binary walk's tiles with the ternary weight format,
+    # one cnt of (x ^ sign) & mask per word, pixel and 2-channel block.
+    ("tnn", r"xn_oc_bconv_tile<xn_oc_ternary<xn_neon_tconv_isa>, 4, 4>",
+     "ternary conv interior tile, 4 pixels x 8 channels", "pop", "MACs", AARCH64_ONLY),
+    ("tnn", r"xn_oc_bconv_tile<xn_oc_ternary<xn_neon_tconv_isa>, 2, 2>",
+     "ternary conv interior tile, 2 pixels x 4 channels", "pop", "MACs", ARMV7_ONLY),
     ("bnn", r"xn_bmaxpool_walk<xn_neon_u64>", "bmaxpool (AND + OR)", "andop", "bits"),
     ("bnn", r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),
     ("bwn", r"xn_neon_fconv_tile<3, 2, 1, false, xn_neon_wsrc_f>",

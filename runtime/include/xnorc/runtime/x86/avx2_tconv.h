@@ -19,8 +19,12 @@
 
 #include <immintrin.h>
 
+#ifndef XN_AVX2_TP
 #define XN_AVX2_TP 3 // pixels per register tile
+#endif
+#ifndef XN_AVX2_TB
 #define XN_AVX2_TB 2 // 4-channel blocks per register tile
+#endif
 
 // The policy common/oc_tconv_walk.h documents.
 struct xn_avx2_tconv_isa : xn_avx2_bconv_isa {

@@ -19,8 +19,12 @@
 #include <immintrin.h>
 
 // 4 x 4: 16 accumulators, 8 weight vectors and a broadcast of the 32 zmm.
+#ifndef XN_AVX512_TP
 #define XN_AVX512_TP 4 // pixels per register tile
+#endif
+#ifndef XN_AVX512_TB
 #define XN_AVX512_TB 4 // 8-channel blocks per register tile
+#endif
 
 // The policy common/oc_tconv_walk.h documents.
 struct xn_avx512_tconv_isa : xn_avx512_bconv_isa {
