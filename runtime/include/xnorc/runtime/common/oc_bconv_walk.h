@@ -440,8 +440,9 @@ template <typename Isa> struct xn_oc_epi_thresh {
       uint64_t bits = 0;
       XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
-        bits |= (uint64_t)t[b].bits(pop + b * Isa::L, xn_oc_lanes_from(n_bits, b * Isa::L), interior)
-                << (b * Isa::L);
+        bits |=
+            (uint64_t)t[b].bits(pop + b * Isa::L, xn_oc_lanes_from(n_bits, b * Isa::L), interior)
+            << (b * Isa::L);
       const int64_t m0 = ob * Isa::L;
       const int sh = (int)(m0 & 63);
       yp[m0 >> 6] |= bits << sh;
@@ -514,8 +515,8 @@ inline void xn_oc_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, c
       const float *bias, const float *residual, const float *y_scale, const void *y_zero_point,    \
       const int32_t *q, void *y, int part = 0, int parts = 1) {                                    \
     const xn_qout o = xn_qout_of(y_scale, y_zero_point, q, y);                                     \
-    xn_oc_bconv_float<xn_oc_bits<Isa>, Epi>(p, x, w, scale, bias, residual, NULL, part, parts,    \
-                                            &o);            \
+    xn_oc_bconv_float<xn_oc_bits<Isa>, Epi>(p, x, w, scale, bias, residual, NULL, part, parts,     \
+                                            &o);                                                   \
   }                                                                                                \
   ATTR inline void xn_##isa##_bdense_quantize(                                                     \
       const xn_bdense_params *p, const uint64_t *x, const uint64_t *w, const float *scale,         \

@@ -72,15 +72,15 @@ inline bool xn_oc_whole(int64_t n, int64_t n_full) { return n == n_full; }
 inline bool xn_oc_whole(const int64_t *, int64_t) { return false; }
 
 // Float epilogue of the SIMD conv/dense kernels for output channels [m0, m_end) of pixel
-// pix of image n: pop[m - m0] is the popcount of channel m, n_bits its count (xn_oc_lane). The same expression as the
-// generic kernel, in a function of its own compiled for the baseline ISA (noinline, no
-// target attribute), so scale * d + bias rounds exactly as in the generic kernel built with
-// the same compiler and flags: inside an AVX2/AVX-512 function a compiler may contract it
-// into an FMA that the baseline generic code does not use. On ARM the product is always
-// rounded on its own: g++ contracts a * b + c into a fused multiply-add on AArch64 by
-// default (C++ modes imply -ffp-contract=fast) whenever it likes, and the empty asm makes
-// the product a value it cannot see through, so the NEON kernels round as the interpreter
-// and x86 do, whatever the flags.
+// pix of image n: pop[m - m0] is the popcount of channel m (n_bits: xn_oc_lane). The same
+// expression as the generic kernel, in a function of its own compiled for the baseline ISA
+// (noinline, no target attribute), so scale * d + bias rounds exactly as in the generic
+// kernel built with the same compiler and flags: inside an AVX2/AVX-512 function a compiler
+// may contract it into an FMA that the baseline generic code does not use. On ARM the
+// product is always rounded on its own: g++ contracts a * b + c into a fused multiply-add on
+// AArch64 by default (C++ modes imply -ffp-contract=fast) whenever it likes, and the empty
+// asm makes the product a value it cannot see through, so the NEON kernels round as the
+// interpreter and x86 do, whatever the flags.
 #if defined(__ARM_NEON) || defined(__ARM_NEON__)
 #define XN_OC_ROUNDED(v) __asm__("" : "+w"(v))
 #else
