@@ -60,6 +60,19 @@ inline void xn_bwindow(int64_t start, int64_t dil, int64_t taps, int64_t size, i
   xn_tap_range(start, dil, taps, 0, size, lo, hi);
 }
 
+// f(t) for every tap t = ky * kw + kx of a window outside its valid taps
+// [ky_lo, ky_hi) x [kx_lo, kx_hi).
+template <class F>
+inline void xn_padded_taps(const xn_bconv_params *p, int64_t ky_lo, int64_t ky_hi, int64_t kx_lo,
+                           int64_t kx_hi, const F &f) {
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    const bool row_valid = ky >= ky_lo && ky < ky_hi;
+    for (int64_t kx = 0; kx < p->kw; ++kx)
+      if (!row_valid || kx < kx_lo || kx >= kx_hi)
+        f(ky * p->kw + kx);
+  }
+}
+
 // d for one window and one output channel. xg points at the window's group's first word
 // of image n; wm at the output channel's filter.
 inline int64_t xn_bconv_dot(const xn_bconv_params *p, const xn_bconv_geom *g, const uint64_t *xg,
@@ -83,14 +96,8 @@ inline int64_t xn_bconv_dot(const xn_bconv_params *p, const xn_bconv_geom *g, co
     // A padded tap of +1 has all-zero bits, so x ^ w = w; one of -1 has all valid bits set,
     // so popcount(x ^ w) = cg - popcount(w). Tail bits of w are 0 in both cases.
     int64_t wpop = 0;
-    for (int64_t ky = 0; ky < p->kh; ++ky) {
-      const bool row_valid = ky >= ky_lo && ky < ky_hi;
-      for (int64_t kx = 0; kx < p->kw; ++kx) {
-        if (row_valid && kx >= kx_lo && kx < kx_hi)
-          continue;
-        wpop += xn_popcount_words(wm + (ky * p->kw + kx) * g->cwg, g->cwg);
-      }
-    }
+    xn_padded_taps(p, ky_lo, ky_hi, kx_lo, kx_hi,
+                   [&](int64_t t) { wpop += xn_popcount_words(wm + t * g->cwg, g->cwg); });
     const int64_t n_pad = g->ksize - n_valid;
     pop += p->pad_value > 0 ? wpop : n_pad * g->cg - wpop;
     n_bits = g->ksize * g->cg;
@@ -98,13 +105,13 @@ inline int64_t xn_bconv_dot(const xn_bconv_params *p, const xn_bconv_geom *g, co
   return n_bits - 2 * pop;
 }
 
-// The walk of xn_bconv: out(idx, m, d) for every output, idx its NCHW index, m its channel.
-template <class Out>
-inline void xn_bconv_each(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+// The walk of the generic xnor layers: out(n, pix, m, d) for every output, pix its pixel and
+// m its channel, d = dot(g, xg, m, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi) its window's sum
+// (xg: the window's group's first word of image n; the rest as xn_bconv_dot's).
+template <class Dot, class Out>
+inline void xn_bconv_walk(const xn_bconv_params *p, const uint64_t *x, const Dot &dot,
                           const Out &out) {
   const xn_bconv_geom g = xn_bconv_make_geom(p);
-  const int64_t out_plane = p->out_h * p->out_w;
-  const int64_t filter_words = g.ksize * g.cwg;
   // Pixel-outer: the window stays in L1 and its tap ranges are computed once for all m.
   for (int64_t n = 0; n < p->n; ++n) {
     const uint64_t *xn = x + n * p->in_h * p->in_w * g.cw;
@@ -120,15 +127,30 @@ inline void xn_bconv_each(const xn_bconv_params *p, const uint64_t *x, const uin
         int64_t m = 0;
         for (int64_t gi = 0; gi < p->group; ++gi) {
           const uint64_t *xg = xn + gi * g.goff;
-          for (int64_t mi = 0; mi < g.mg; ++mi, ++m) {
-            const int64_t d =
-                xn_bconv_dot(p, &g, xg, w + m * filter_words, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi);
-            out((n * p->c_out + m) * out_plane + pix, m, d);
-          }
+          for (int64_t mi = 0; mi < g.mg; ++mi, ++m)
+            out(n, pix, m, dot(&g, xg, m, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi));
         }
       }
     }
   }
+}
+
+// xn_bconv_dot over the filters of w, a Dot of xn_bconv_walk.
+inline auto xn_bconv_filters(const xn_bconv_params *p, const uint64_t *w) {
+  return [=](const xn_bconv_geom *g, const uint64_t *xg, int64_t m, int64_t iy0, int64_t ix0,
+             int64_t ky_lo, int64_t ky_hi, int64_t kx_lo, int64_t kx_hi) {
+    return xn_bconv_dot(p, g, xg, w + m * g->ksize * g->cwg, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi);
+  };
+}
+
+// The walk of xn_bconv: out(idx, m, d) for every output, idx its NCHW index, m its channel.
+template <class Out>
+inline void xn_bconv_each(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
+                          const Out &out) {
+  const int64_t out_plane = p->out_h * p->out_w;
+  xn_bconv_walk(p, x, xn_bconv_filters(p, w), [&](int64_t n, int64_t pix, int64_t m, int64_t d) {
+    out((n * p->c_out + m) * out_plane + pix, m, d);
+  });
 }
 
 // y[n][m][oh][ow] = act(scale[m] * d + bias[m] + residual[same index]), NCHW float.
@@ -142,42 +164,25 @@ inline void xn_bconv(const xn_bconv_params *p, const uint64_t *x, const uint64_t
   });
 }
 
+// xn_bconv_threshold's output for the sums d of xn_bconv_walk's dot.
+template <class Dot>
+inline void xn_bconv_threshold_walk(const xn_bconv_params *p, const uint64_t *x, const Dot &dot,
+                                    const int32_t *thresh, const int32_t *dir, uint64_t *y) {
+  const int64_t cwo = xn_bit_words(p->c_out), plane = p->out_h * p->out_w;
+  memset(y, 0, (size_t)(p->n * plane * cwo) * sizeof(uint64_t));
+  xn_bconv_walk(p, x, dot, [&](int64_t n, int64_t pix, int64_t m, int64_t d) {
+    const bool plus = (dir == NULL || dir[m] >= 0) ? d >= thresh[m] : d <= thresh[m];
+    y[(n * plane + pix) * cwo + (m >> 6)] |= (uint64_t)(!plus) << (m & 63);
+  });
+}
+
 // Fused threshold: y is packed [n][out_h][out_w][ceil(c_out/64)], bit 0 (+1) where
 // (dir[m] >= 0 ? d >= thresh[m] : d <= thresh[m]), tail bits 0. dir NULL means all >=.
 // INT32_MIN / INT32_MAX thresholds give constant outputs (see XNOR-MATH.md, gamma = 0).
 // y must not alias x or w.
 inline void xn_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                                const int32_t *thresh, const int32_t *dir, uint64_t *y) {
-  const xn_bconv_geom g = xn_bconv_make_geom(p);
-  const int64_t cwo = xn_bit_words(p->c_out);
-  const int64_t filter_words = g.ksize * g.cwg;
-  for (int64_t n = 0; n < p->n; ++n) {
-    const uint64_t *xn = x + n * p->in_h * p->in_w * g.cw;
-    for (int64_t oh = 0; oh < p->out_h; ++oh) {
-      const int64_t iy0 = oh * p->stride_h - p->pad_top;
-      int64_t ky_lo, ky_hi;
-      xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
-      for (int64_t ow = 0; ow < p->out_w; ++ow) {
-        const int64_t ix0 = ow * p->stride_w - p->pad_left;
-        int64_t kx_lo, kx_hi;
-        xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
-        uint64_t *yp = y + ((n * p->out_h + oh) * p->out_w + ow) * cwo;
-        for (int64_t j = 0; j < cwo; ++j)
-          yp[j] = 0;
-        int64_t m = 0;
-        for (int64_t gi = 0; gi < p->group; ++gi) {
-          const uint64_t *xg = xn + gi * g.goff;
-          for (int64_t mi = 0; mi < g.mg; ++mi, ++m) {
-            const int64_t d =
-                xn_bconv_dot(p, &g, xg, w + m * filter_words, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi);
-            const int64_t t = thresh[m];
-            const bool plus = (dir == NULL || dir[m] >= 0) ? d >= t : d <= t;
-            yp[m >> 6] |= (uint64_t)(!plus) << (m & 63);
-          }
-        }
-      }
-    }
-  }
+  xn_bconv_threshold_walk(p, x, xn_bconv_filters(p, w), thresh, dir, y);
 }
 
 #endif // XNORC_RUNTIME_GENERIC_BCONV_H
