@@ -76,7 +76,7 @@ KERNELS = [
      "MACs"),
     ("bnn", r"xn_oc_bconv_tile<xn_neon_bconv_isa, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs", AARCH64_ONLY),
-    ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_oc_bconv_border<xn_neon_bconv_isa, 4>", "bconv border pixel with +-1 padding, 1 x 8 channels", "pop", "MACs"),
     # Ternary weights (neon/tconv.h): the walk is inlined into the entry point; its word loop
     # holds one cnt of (x ^ sign) & mask per word and 2-channel block and, behind a branch
     # taken at borders only, one of the mask (the window's nonzero count): unit "tMACs".

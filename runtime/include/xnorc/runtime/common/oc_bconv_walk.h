@@ -1,7 +1,8 @@
 // The instruction-set-independent part of the SIMD binary conv and dense kernels
 // (x86/avx2_bconv.h, x86/avx512_bconv.h, neon/bconv.h): the call context, the walk over
-// output rows (border pixels one by one, interior pixels in register tiles, then the
-// remainder), the register tile's loop over a window's word runs, a border pixel's taps,
+// output rows (interior pixels in register tiles, then the remainder; border windows in
+// tiles over their valid taps, or with +-1 padding tap by tap), the register tile's loop over
+// a window's word runs, a border pixel's taps,
 // the dispatch over output-channel blocks, the fused threshold epilogue's structure, the
 // per-part row range of --threads and the entry points.
 //
@@ -105,14 +106,25 @@ inline void xn_oc_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t 
 #define XN_OC_BCONV_OUTLINE
 #endif
 
-// Interior register tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks
-// (w is the first block's packed filter), branch-free over the window's word runs; the
-// popcounts go to pop[P][B * L]. Narrow accumulators are folded every Isa::FOLD words.
+// Register tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks (w is the
+// first block's packed filter), branch-free over the window's word runs; the popcounts go to
+// pop[P][B * L]. Narrow accumulators are folded every Isa::FOLD words. With zero padding a
+// border window sums its valid taps only: `win` restricts the tile to the first `rows` window
+// rows and `cols` window columns from x0 / w, the same for the P pixels (the caller moves x0
+// and w to the first valid tap); an interior window is the whole kh x kw.
+struct xn_oc_window {
+  int64_t rows, cols;
+};
+
 template <typename Isa, int P, int B>
 XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0,
-                                                 int64_t xstep, const uint64_t *w, int64_t *pop) {
+                                                 int64_t xstep, const uint64_t *w, int64_t *pop,
+                                                 xn_oc_window win) {
   const int L = Isa::L, FOLD = Isa::FOLD;
   const xn_bconv_params *p = c->p;
+  // Word runs of a window row: one run of kw * cw words (dil_w == 1), or one per column.
+  const int64_t runs = c->runs == 1 ? 1 : win.cols;
+  const int64_t run_len = c->runs == 1 ? win.cols * c->cw : c->run_len;
   typename Isa::acc acc[P][B];
   [[maybe_unused]] typename Isa::sum tot[P][B]; // folded counts (FOLD > 0 only)
   XN_UNROLL(16)
@@ -124,16 +136,16 @@ XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const
       Isa::zero_sum(tot[i][b]);
   }
   [[maybe_unused]] int64_t pending = 0; // words accumulated since the last fold
-  for (int64_t ky = 0; ky < p->kh; ++ky) {
-    for (int64_t r = 0; r < c->runs; ++r) {
+  for (int64_t ky = 0; ky < win.rows; ++ky) {
+    for (int64_t r = 0; r < runs; ++r) {
       const uint64_t *xs = x0 + ky * p->dil_h * c->row + r * p->dil_w * c->cw;
       const uint64_t *ws = w + (ky * p->kw + r) * c->cw * L;
       if constexpr (FOLD == 0) {
-        xn_oc_bconv_words<Isa, P, B>(xs, xstep, ws, c->wblock, c->run_len, acc);
+        xn_oc_bconv_words<Isa, P, B>(xs, xstep, ws, c->wblock, run_len, acc);
       } else {
         int64_t j = 0;
-        while (j < c->run_len) {
-          int64_t len = c->run_len - j;
+        while (j < run_len) {
+          int64_t len = run_len - j;
           if (len > FOLD - pending)
             len = FOLD - pending;
           xn_oc_bconv_words<Isa, P, B>(xs + j, xstep, ws + j * L, c->wblock, len, acc);
@@ -211,8 +223,9 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
   }
 };
 
-// One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
-// as the padding value. Popcounts to pop[B * L]; returns the number of summed bits.
+// One border pixel with window origin (iy0, ix0) in image xn, tap by tap: padded taps as the
+// padding value (+-1 padding; zero-padded border windows are tiles over their valid taps).
+// Popcounts to pop[B * L]; returns the number of summed bits.
 template <typename Isa, int B>
 XN_OC_BCONV_OUTLINE inline int64_t xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn,
                                                       int64_t iy0, int64_t ix0, const uint64_t *w,
@@ -257,38 +270,57 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
   const int P = Isa::P;
   alignas(64) int64_t pop[P * B * Isa::L];
   const int64_t xstep = p->stride_w * c->cw;
-  const int64_t n_full = c->ksize * p->c_in;
   Epi<B> epi;
   epi.init(c, ob);
   for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
     const int64_t n = row / p->out_h, oh = row % p->out_h;
     const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
     const int64_t iy0 = oh * p->stride_h - p->pad_top;
-    const bool row_in = oh >= oh_lo && oh < oh_hi;
-    const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
     const int64_t pix0 = oh * p->out_w;
+    // With zero padding every window is a tile over its valid taps: the rows this output row
+    // reaches, and for the border columns their valid columns (one pixel at a time). Other
+    // padding values add the padded taps' words: border windows go through
+    // xn_oc_bconv_border, and only the interior rows are tiled.
+    int64_t ky_lo, ky_hi;
+    xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+    const bool row_in = oh >= oh_lo && oh < oh_hi;
+    const bool tiled = row_in || (p->pad_value == 0 && ky_lo < ky_hi);
+    const int64_t a = tiled ? ow_lo : p->out_w, e = tiled ? ow_hi : p->out_w;
+    const xn_oc_window rows = {ky_hi - ky_lo, p->kw};
+    const int64_t n_row = rows.rows * p->kw * p->c_in; // bits of a window of these rows
+    // Window origins moved to the first valid row.
+    const uint64_t *xr = xn + (iy0 + ky_lo * p->dil_h) * p->in_w * c->cw;
+    const uint64_t *wr = w + ky_lo * p->kw * c->cw * Isa::L;
+    // A border column: its window's valid taps, or the border path.
+    auto border = [&](int64_t ow) {
+      const int64_t ix0 = ow * p->stride_w - p->pad_left;
+      int64_t kx_lo, kx_hi;
+      xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+      if (p->pad_value != 0 || ky_lo >= ky_hi || kx_lo >= kx_hi) {
+        epi.emit(c, n, pix0 + ow, pop, xn_oc_bconv_border<Isa, B>(c, xn, iy0, ix0, w, pop));
+        return;
+      }
+      xn_oc_bconv_tile<Isa, 1, B>(c, xr + (ix0 + kx_lo * p->dil_w) * c->cw, xstep,
+                                  wr + kx_lo * c->cw * Isa::L, pop,
+                                  xn_oc_window{rows.rows, kx_hi - kx_lo});
+      epi.emit(c, n, pix0 + ow, pop, rows.rows * (kx_hi - kx_lo) * p->c_in);
+    };
     int64_t ow = 0;
-    for (; ow < a; ++ow) {
-      const int64_t nb =
-          xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-      epi.emit(c, n, pix0 + ow, pop, nb);
-    }
+    for (; ow < a; ++ow)
+      border(ow);
     for (; ow + P <= e; ow += P) {
-      const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-      xn_oc_bconv_tile<Isa, P, B>(c, x0, xstep, w, pop);
+      xn_oc_bconv_tile<Isa, P, B>(c, xr + (ow * p->stride_w - p->pad_left) * c->cw, xstep, wr, pop,
+                                  rows);
       for (int i = 0; i < P; ++i)
-        epi.emit(c, n, pix0 + ow + i, pop + i * B * Isa::L, n_full);
+        epi.emit(c, n, pix0 + ow + i, pop + i * B * Isa::L, n_row);
     }
     for (; ow < e; ++ow) {
-      const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-      xn_oc_bconv_tile<Isa, 1, B>(c, x0, xstep, w, pop);
-      epi.emit(c, n, pix0 + ow, pop, n_full);
+      xn_oc_bconv_tile<Isa, 1, B>(c, xr + (ow * p->stride_w - p->pad_left) * c->cw, xstep, wr, pop,
+                                  rows);
+      epi.emit(c, n, pix0 + ow, pop, n_row);
     }
-    for (; ow < p->out_w; ++ow) {
-      const int64_t nb =
-          xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop);
-      epi.emit(c, n, pix0 + ow, pop, nb);
-    }
+    for (; ow < p->out_w; ++ow)
+      border(ow);
     epi.end_row(c);
   }
 }
