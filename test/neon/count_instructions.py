@@ -75,7 +75,7 @@ KERNELS = [
      "MACs"),
     ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs", AARCH64_ONLY),
-    ("bnn", r"xn_oc_bconv_border<xn_oc_bits<xn_neon_bconv_isa>, 4>", "bconv border pixel, 1 x 8 channels", "pop", "MACs"),
+    ("bnn", r"xn_oc_bconv_border<xn_oc_bits<xn_neon_bconv_isa>, 4>", "bconv border pixel with +-1 padding, 1 x 8 channels", "pop", "MACs"),
     # Ternary weights (neon/tconv.h): the binary walk's tiles with the ternary weight format,
     # one cnt of (x ^ sign) & mask per word, pixel and 2-channel block.
     ("tnn", r"xn_oc_bconv_tile<xn_oc_ternary<xn_neon_tconv_isa>, 4, 4>",

@@ -1,10 +1,11 @@
 // The instruction-set-independent part of the SIMD binary conv and dense kernels
 // (x86/avx2_bconv.h, x86/avx512_bconv.h, neon/bconv.h) and, through a weight-format policy,
 // of the ternary ones (common/oc_tconv_walk.h): the call context, the walk over output rows
-// (border pixels one by one, interior pixels in register tiles, then the remainder), the
-// register tile's loop over a window's word runs, a border pixel's taps, the dispatch over
-// output-channel blocks, the fused threshold epilogue's structure, the per-part row range of
-// --threads and the entry points.
+// (interior pixels in register tiles, then the remainder; border windows in tiles over their
+// valid taps, or with +-1 padding or ternary weights tap by tap), the register tile's loop
+// over a window's word runs, a border pixel's taps, the dispatch over output-channel blocks,
+// the fused threshold epilogue's structure, the per-part row range of --threads and the entry
+// points.
 //
 // The walk runs on Fmt<Isa>: the weight format (xn_oc_bits below: binary weights, one word
 // per input word and channel; xn_oc_ternary: sign and mask words and per-channel nonzero
@@ -90,17 +91,20 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t ti
 // The binary weight format (common/oc_blocked.h's layout): the policy the walk runs on is
 // xn_oc_bits<Isa> (common/oc_tconv_walk.h's xn_oc_ternary<Isa> is the ternary one). It adds
 //   HEAD, STEP                   words before a block's first tap, words per input word;
+//   TILE_BORDERS                 whether a zero-padded border window may run as a tile over
+//                                its valid taps (its counts then tiled(c, rows, cols));
 //   block_words(ksize, cw)       words per block of L output channels;
 //   word, load_word(v, p), word_pop(a, x, v)
 //                                the weights of L channels for one input word, loaded from p,
 //                                and a += their popcount against the broadcast x;
 //   counts<B>                    a pixel's summed-bit counts for B blocks (value: one int64_t
 //                                for all channels, or a pointer to B * L of them): init(c, w)
-//                                for the blocks at w, interior(), and for a border pixel
+//                                for the blocks at w, tiled(c, rows, cols) for a tile's
+//                                window of rows x cols taps, and for a border pixel
 //                                begin(c, n_valid), add(wt, wblock) per valid input word,
 //                                end_tap(), border(c, n_valid).
 template <typename Isa> struct xn_oc_bits : Isa {
-  enum { HEAD = 0, STEP = Isa::L };
+  enum { HEAD = 0, STEP = Isa::L, TILE_BORDERS = 1 };
   static int64_t block_words(int64_t ksize, int64_t cw) { return ksize * cw * Isa::L; }
   typedef typename Isa::wvec word;
   static void load_word(word &v, const uint64_t *p) { Isa::load_w(v, p); }
@@ -110,9 +114,10 @@ template <typename Isa> struct xn_oc_bits : Isa {
   // Every channel sums the window's bits: the padded taps too unless the padding is 0.
   template <int B> struct counts {
     typedef int64_t value;
-    int64_t full;
-    void init(const xn_oc_bconv_ctx *c, const uint64_t *) { full = c->ksize * c->p->c_in; }
-    value interior() const { return full; }
+    void init(const xn_oc_bconv_ctx *, const uint64_t *) {}
+    value tiled(const xn_oc_bconv_ctx *c, int64_t rows, int64_t cols) const {
+      return rows * cols * c->p->c_in;
+    }
     void begin(const xn_oc_bconv_ctx *, int64_t) {}
     void add(const uint64_t *, int64_t) {}
     void end_tap() {}
@@ -151,14 +156,25 @@ inline void xn_oc_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t 
 #define XN_OC_BCONV_OUTLINE
 #endif
 
-// Interior register tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks
-// (w is the first block's packed filter), branch-free over the window's word runs; the
-// popcounts go to pop[P][B * L]. Narrow accumulators are folded every Isa::FOLD words.
+// Register tile: P pixels (x0 + i * xstep is pixel i's window origin) x B blocks (w is the
+// first block's packed filter), branch-free over the window's word runs; the popcounts go to
+// pop[P][B * L]. Narrow accumulators are folded every Isa::FOLD words. With zero padding a
+// border window sums its valid taps only: `win` restricts the tile to the first `rows` window
+// rows and `cols` window columns from x0 / w, the same for the P pixels (the caller moves x0
+// and w to the first valid tap); an interior window is the whole kh x kw.
+struct xn_oc_window {
+  int64_t rows, cols;
+};
+
 template <typename Isa, int P, int B>
 XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0,
-                                                 int64_t xstep, const uint64_t *w, int64_t *pop) {
+                                                 int64_t xstep, const uint64_t *w, int64_t *pop,
+                                                 xn_oc_window win) {
   const int L = Isa::L, FOLD = Isa::FOLD;
   const xn_bconv_params *p = c->p;
+  // Word runs of a window row: one run of kw * cw words (dil_w == 1), or one per column.
+  const int64_t runs = c->runs == 1 ? 1 : win.cols;
+  const int64_t run_len = c->runs == 1 ? win.cols * c->cw : c->run_len;
   typename Isa::acc acc[P][B];
   [[maybe_unused]] typename Isa::sum tot[P][B]; // folded counts (FOLD > 0 only)
   XN_UNROLL(16)
@@ -170,16 +186,16 @@ XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const
       Isa::zero_sum(tot[i][b]);
   }
   [[maybe_unused]] int64_t pending = 0; // words accumulated since the last fold
-  for (int64_t ky = 0; ky < p->kh; ++ky) {
-    for (int64_t r = 0; r < c->runs; ++r) {
+  for (int64_t ky = 0; ky < win.rows; ++ky) {
+    for (int64_t r = 0; r < runs; ++r) {
       const uint64_t *xs = x0 + ky * p->dil_h * c->row + r * p->dil_w * c->cw;
-      const uint64_t *ws = w + Isa::HEAD + (ky * p->kw + r) * c->cw * Isa::STEP;
+      const uint64_t *ws = w + (ky * p->kw + r) * c->cw * Isa::STEP;
       if constexpr (FOLD == 0) {
-        xn_oc_bconv_words<Isa, P, B>(xs, xstep, ws, c->wblock, c->run_len, acc);
+        xn_oc_bconv_words<Isa, P, B>(xs, xstep, ws, c->wblock, run_len, acc);
       } else {
         int64_t j = 0;
-        while (j < c->run_len) {
-          int64_t len = c->run_len - j;
+        while (j < run_len) {
+          int64_t len = run_len - j;
           if (len > FOLD - pending)
             len = FOLD - pending;
           xn_oc_bconv_words<Isa, P, B>(xs + j, xstep, ws + j * Isa::STEP, c->wblock, len, acc);
@@ -258,8 +274,9 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
   }
 };
 
-// One border pixel with window origin (iy0, ix0) in image xn: valid taps only, padded taps
-// as the padding value. Popcounts to pop[B * L]; returns the pixel's summed-bit counts
+// One border pixel with window origin (iy0, ix0) in image xn, tap by tap: padded taps as the
+// padding value (+-1 padding or Isa::TILE_BORDERS 0; other zero-padded border windows are tiles
+// over their valid taps). Popcounts to pop[B * L]; returns the pixel's summed-bit counts
 // (Isa::counts: cnt holds them if they are per channel).
 template <typename Isa, int B>
 XN_OC_BCONV_OUTLINE inline typename Isa::template counts<B>::value
@@ -317,29 +334,53 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
     const int64_t n = row / p->out_h, oh = row % p->out_h;
     const uint64_t *xn = x + n * p->in_h * p->in_w * c->cw;
     const int64_t iy0 = oh * p->stride_h - p->pad_top;
-    const bool row_in = oh >= oh_lo && oh < oh_hi;
-    const int64_t a = row_in ? ow_lo : p->out_w, e = row_in ? ow_hi : p->out_w;
     const int64_t pix0 = oh * p->out_w;
+    // With zero padding every window is a tile over its valid taps: the rows this output row
+    // reaches, and for the border columns their valid columns (one pixel at a time). Other
+    // padding values add the padded taps' words: border windows go through
+    // xn_oc_bconv_border, and only the interior rows are tiled; so do the border windows of a
+    // weight format whose counts a tile of part of a window cannot give (TILE_BORDERS 0).
+    int64_t ky_lo, ky_hi;
+    xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
+    const bool row_in = oh >= oh_lo && oh < oh_hi;
+    const bool tile_borders = Isa::TILE_BORDERS && p->pad_value == 0;
+    const bool tiled = row_in || (tile_borders && ky_lo < ky_hi);
+    const int64_t a = tiled ? ow_lo : p->out_w, e = tiled ? ow_hi : p->out_w;
+    const xn_oc_window rows = {ky_hi - ky_lo, p->kw};
+    const auto n_row = cnt.tiled(c, rows.rows, p->kw); // counts of a window of these rows
+    // Window origins moved to the first valid row.
+    const uint64_t *xr = xn + (iy0 + ky_lo * p->dil_h) * p->in_w * c->cw;
+    const uint64_t *wr = w + Isa::HEAD + ky_lo * p->kw * c->cw * Isa::STEP;
+    // A border column: its window's valid taps, or the border path.
+    auto border = [&](int64_t ow) {
+      const int64_t ix0 = ow * p->stride_w - p->pad_left;
+      int64_t kx_lo, kx_hi;
+      xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
+      if (!tile_borders || ky_lo >= ky_hi || kx_lo >= kx_hi) {
+        epi.emit(c, n, pix0 + ow, pop, xn_oc_bconv_border<Isa, B>(c, xn, iy0, ix0, w, pop, cnt));
+        return;
+      }
+      xn_oc_bconv_tile<Isa, 1, B>(c, xr + (ix0 + kx_lo * p->dil_w) * c->cw, xstep,
+                                  wr + kx_lo * c->cw * Isa::STEP, pop,
+                                  xn_oc_window{rows.rows, kx_hi - kx_lo});
+      epi.emit(c, n, pix0 + ow, pop, cnt.tiled(c, rows.rows, kx_hi - kx_lo));
+    };
     int64_t ow = 0;
-    for (; ow < a; ++ow) {
-      epi.emit(c, n, pix0 + ow, pop,
-               xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop, cnt));
-    }
+    for (; ow < a; ++ow)
+      border(ow);
     for (; ow + P <= e; ow += P) {
-      const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-      xn_oc_bconv_tile<Isa, P, B>(c, x0, xstep, w, pop);
+      xn_oc_bconv_tile<Isa, P, B>(c, xr + (ow * p->stride_w - p->pad_left) * c->cw, xstep, wr, pop,
+                                  rows);
       for (int i = 0; i < P; ++i)
-        epi.emit(c, n, pix0 + ow + i, pop + i * B * Isa::L, cnt.interior());
+        epi.emit(c, n, pix0 + ow + i, pop + i * B * Isa::L, n_row);
     }
     for (; ow < e; ++ow) {
-      const uint64_t *x0 = xn + (iy0 * p->in_w + ow * p->stride_w - p->pad_left) * c->cw;
-      xn_oc_bconv_tile<Isa, 1, B>(c, x0, xstep, w, pop);
-      epi.emit(c, n, pix0 + ow, pop, cnt.interior());
+      xn_oc_bconv_tile<Isa, 1, B>(c, xr + (ow * p->stride_w - p->pad_left) * c->cw, xstep, wr, pop,
+                                  rows);
+      epi.emit(c, n, pix0 + ow, pop, n_row);
     }
-    for (; ow < p->out_w; ++ow) {
-      epi.emit(c, n, pix0 + ow, pop,
-               xn_oc_bconv_border<Isa, B>(c, xn, iy0, ow * p->stride_w - p->pad_left, w, pop, cnt));
-    }
+    for (; ow < p->out_w; ++ow)
+      border(ow);
     epi.end_row(c);
   }
 }

@@ -57,7 +57,9 @@ inline void xn_oc_tconv_pack(int64_t m, int64_t c, int64_t taps, int64_t lanes,
 // The ternary weight format of common/oc_bconv_walk.h's walk (documented at xn_oc_bits): per
 // input word the sign and mask vectors; per channel its nonzero count in the window.
 template <typename Isa> struct xn_oc_ternary : Isa {
-  enum { HEAD = Isa::L, STEP = 2 * Isa::L };
+  // A tile of part of a window would need its taps' nonzero counts: border windows go tap by
+  // tap, and tiles take whole windows only.
+  enum { HEAD = Isa::L, STEP = 2 * Isa::L, TILE_BORDERS = 0 };
   static int64_t block_words(int64_t ksize, int64_t cw) {
     return xn_oc_tconv_block_words(ksize, cw, Isa::L);
   }
@@ -82,7 +84,7 @@ template <typename Isa> struct xn_oc_ternary : Isa {
         for (int k = 0; k < Isa::L; ++k)
           full[b * Isa::L + k] = (int64_t)w[b * c->wblock + k];
     }
-    value interior() const { return full; }
+    value tiled(const xn_oc_bconv_ctx *, int64_t, int64_t) const { return full; }
     // Padding of +-1 sums every tap, so only a zero-padded window that lost taps counts.
     void begin(const xn_oc_bconv_ctx *c, int64_t n_valid) {
       partial = c->p->pad_value == 0 && n_valid != c->ksize;
