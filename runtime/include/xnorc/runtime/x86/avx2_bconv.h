@@ -35,8 +35,9 @@ XN_AVX2_BCONV_FN __m256i xn_avx2_byte_pop(const __m256i &v) {
 }
 
 // The 4 channels' summed-bit counts: one for all (binary weights) or one each (ternary).
-XN_AVX2_BCONV_FN __m256i xn_avx2_counts(int64_t n) { return _mm256_set1_epi64x(n); }
-XN_AVX2_BCONV_FN __m256i xn_avx2_counts(const int64_t *n) {
+// Not static: clang -Wunused-function would report the overload a model leaves unused.
+XN_AVX2_TARGET inline __m256i xn_avx2_counts(int64_t n) { return _mm256_set1_epi64x(n); }
+XN_AVX2_TARGET inline __m256i xn_avx2_counts(const int64_t *n) {
   return _mm256_loadu_si256((const __m256i *)n);
 }
 

@@ -28,8 +28,9 @@
 // full-width intrinsics avoid GCC 12's -Wmaybe-uninitialized on the plain forms' _mm512_undefined
 // operand: generated code builds with -Wall -Werror.)
 // The 8 channels' summed-bit counts: one for all (binary weights) or one each (ternary).
-XN_AVX512_BCONV_FN __m512i xn_avx512_counts(int64_t n) { return _mm512_set1_epi64(n); }
-XN_AVX512_BCONV_FN __m512i xn_avx512_counts(const int64_t *n) {
+// Not static: clang -Wunused-function would report the overload a model leaves unused.
+XN_AVX512_TARGET inline __m512i xn_avx512_counts(int64_t n) { return _mm512_set1_epi64(n); }
+XN_AVX512_TARGET inline __m512i xn_avx512_counts(const int64_t *n) {
   return _mm512_loadu_si512((const void *)n);
 }
 
