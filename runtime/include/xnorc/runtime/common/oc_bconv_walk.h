@@ -91,20 +91,20 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t ti
 // The binary weight format (common/oc_blocked.h's layout): the policy the walk runs on is
 // xn_oc_bits<Isa> (common/oc_tconv_walk.h's xn_oc_ternary<Isa> is the ternary one). It adds
 //   HEAD, STEP                   words before a block's first tap, words per input word;
-//   TILE_BORDERS                 whether a zero-padded border window may run as a tile over
-//                                its valid taps (its counts then tiled(c, rows, cols));
 //   block_words(ksize, cw)       words per block of L output channels;
 //   word, load_word(v, p), word_pop(a, x, v)
 //                                the weights of L channels for one input word, loaded from p,
 //                                and a += their popcount against the broadcast x;
 //   counts<B>                    a pixel's summed-bit counts for B blocks (value: one int64_t
 //                                for all channels, or a pointer to B * L of them): init(c, w)
-//                                for the blocks at w, tiled(c, rows, cols) for a tile's
-//                                window of rows x cols taps, and for a border pixel
+//                                for the blocks at w, tiled(c, wt, rows, cols, slot) for a
+//                                tile's window of rows x cols taps from the weights wt (slot
+//                                0 or 1: a value of each slot lives until the next call
+//                                with that slot), and for a border pixel
 //                                begin(c, n_valid), add(wt, wblock) per valid input word,
 //                                end_tap(), border(c, n_valid).
 template <typename Isa> struct xn_oc_bits : Isa {
-  enum { HEAD = 0, STEP = Isa::L, TILE_BORDERS = 1 };
+  enum { HEAD = 0, STEP = Isa::L };
   static int64_t block_words(int64_t ksize, int64_t cw) { return ksize * cw * Isa::L; }
   typedef typename Isa::wvec word;
   static void load_word(word &v, const uint64_t *p) { Isa::load_w(v, p); }
@@ -115,7 +115,7 @@ template <typename Isa> struct xn_oc_bits : Isa {
   template <int B> struct counts {
     typedef int64_t value;
     void init(const xn_oc_bconv_ctx *, const uint64_t *) {}
-    value tiled(const xn_oc_bconv_ctx *c, int64_t rows, int64_t cols) const {
+    value tiled(const xn_oc_bconv_ctx *c, const uint64_t *, int64_t rows, int64_t cols, int) const {
       return rows * cols * c->p->c_in;
     }
     void begin(const xn_oc_bconv_ctx *, int64_t) {}
@@ -275,9 +275,9 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
 };
 
 // One border pixel with window origin (iy0, ix0) in image xn, tap by tap: padded taps as the
-// padding value (+-1 padding or Isa::TILE_BORDERS 0; other zero-padded border windows are tiles
-// over their valid taps). Popcounts to pop[B * L]; returns the pixel's summed-bit counts
-// (Isa::counts: cnt holds them if they are per channel).
+// padding value (+-1 padding; zero-padded border windows are tiles over their valid taps).
+// Popcounts to pop[B * L]; returns the pixel's summed-bit counts (Isa::counts: cnt holds them if
+// they are per channel).
 template <typename Isa, int B>
 XN_OC_BCONV_OUTLINE inline typename Isa::template counts<B>::value
 xn_oc_bconv_border(const xn_oc_bconv_ctx *c, const uint64_t *xn, int64_t iy0, int64_t ix0,
@@ -338,32 +338,30 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
     // With zero padding every window is a tile over its valid taps: the rows this output row
     // reaches, and for the border columns their valid columns (one pixel at a time). Other
     // padding values add the padded taps' words: border windows go through
-    // xn_oc_bconv_border, and only the interior rows are tiled; so do the border windows of a
-    // weight format whose counts a tile of part of a window cannot give (TILE_BORDERS 0).
+    // xn_oc_bconv_border, and only the interior rows are tiled.
     int64_t ky_lo, ky_hi;
     xn_bwindow(iy0, p->dil_h, p->kh, p->in_h, &ky_lo, &ky_hi);
     const bool row_in = oh >= oh_lo && oh < oh_hi;
-    const bool tile_borders = Isa::TILE_BORDERS && p->pad_value == 0;
-    const bool tiled = row_in || (tile_borders && ky_lo < ky_hi);
+    const bool tiled = row_in || (p->pad_value == 0 && ky_lo < ky_hi);
     const int64_t a = tiled ? ow_lo : p->out_w, e = tiled ? ow_hi : p->out_w;
     const xn_oc_window rows = {ky_hi - ky_lo, p->kw};
-    const auto n_row = cnt.tiled(c, rows.rows, p->kw); // counts of a window of these rows
     // Window origins moved to the first valid row.
     const uint64_t *xr = xn + (iy0 + ky_lo * p->dil_h) * p->in_w * c->cw;
     const uint64_t *wr = w + Isa::HEAD + ky_lo * p->kw * c->cw * Isa::STEP;
+    const auto n_row = cnt.tiled(c, wr, rows.rows, p->kw, 0); // counts of a window of these rows
     // A border column: its window's valid taps, or the border path.
     auto border = [&](int64_t ow) {
       const int64_t ix0 = ow * p->stride_w - p->pad_left;
       int64_t kx_lo, kx_hi;
       xn_bwindow(ix0, p->dil_w, p->kw, p->in_w, &kx_lo, &kx_hi);
-      if (!tile_borders || ky_lo >= ky_hi || kx_lo >= kx_hi) {
+      if (p->pad_value != 0 || ky_lo >= ky_hi || kx_lo >= kx_hi) {
         epi.emit(c, n, pix0 + ow, pop, xn_oc_bconv_border<Isa, B>(c, xn, iy0, ix0, w, pop, cnt));
         return;
       }
-      xn_oc_bconv_tile<Isa, 1, B>(c, xr + (ix0 + kx_lo * p->dil_w) * c->cw, xstep,
-                                  wr + kx_lo * c->cw * Isa::STEP, pop,
+      const uint64_t *wc = wr + kx_lo * c->cw * Isa::STEP;
+      xn_oc_bconv_tile<Isa, 1, B>(c, xr + (ix0 + kx_lo * p->dil_w) * c->cw, xstep, wc, pop,
                                   xn_oc_window{rows.rows, kx_hi - kx_lo});
-      epi.emit(c, n, pix0 + ow, pop, cnt.tiled(c, rows.rows, kx_hi - kx_lo));
+      epi.emit(c, n, pix0 + ow, pop, cnt.tiled(c, wc, rows.rows, kx_hi - kx_lo, 1));
     };
     int64_t ow = 0;
     for (; ow < a; ++ow)

@@ -57,9 +57,7 @@ inline void xn_oc_tconv_pack(int64_t m, int64_t c, int64_t taps, int64_t lanes,
 // The ternary weight format of common/oc_bconv_walk.h's walk (documented at xn_oc_bits): per
 // input word the sign and mask vectors; per channel its nonzero count in the window.
 template <typename Isa> struct xn_oc_ternary : Isa {
-  // A tile of part of a window would need its taps' nonzero counts: border windows go tap by
-  // tap, and tiles take whole windows only.
-  enum { HEAD = Isa::L, STEP = 2 * Isa::L, TILE_BORDERS = 0 };
+  enum { HEAD = Isa::L, STEP = 2 * Isa::L };
   static int64_t block_words(int64_t ksize, int64_t cw) {
     return xn_oc_tconv_block_words(ksize, cw, Isa::L);
   }
@@ -75,8 +73,8 @@ template <typename Isa> struct xn_oc_ternary : Isa {
   }
   template <int B> struct counts {
     typedef const int64_t *value;
-    alignas(64) int64_t full[B * Isa::L]; // the blocks' stored nonzero counts
-    alignas(64) int64_t part[B * Isa::L]; // a zero-padded border window's
+    alignas(64) int64_t full[B * Isa::L];    // the blocks' stored nonzero counts
+    alignas(64) int64_t part[2][B * Isa::L]; // part of a window's, per slot
     xn_oc_bconv_border_acc<xn_oc_bits<Isa>, B> nz;
     bool partial; // counting the valid taps' mask bits
     void init(const xn_oc_bconv_ctx *c, const uint64_t *w) {
@@ -84,7 +82,23 @@ template <typename Isa> struct xn_oc_ternary : Isa {
         for (int k = 0; k < Isa::L; ++k)
           full[b * Isa::L + k] = (int64_t)w[b * c->wblock + k];
     }
-    value tiled(const xn_oc_bconv_ctx *, int64_t, int64_t) const { return full; }
+    // A tile over part of a window (a zero-padded border) counts its taps' mask bits: once per
+    // output row for the row's tiles (slot 0), once per border column (slot 1).
+    value tiled(const xn_oc_bconv_ctx *c, const uint64_t *wt, int64_t rows, int64_t cols,
+                int slot) {
+      if (rows == c->p->kh && cols == c->p->kw)
+        return full;
+      nz.zero();
+      for (int64_t ky = 0; ky < rows; ++ky)
+        for (int64_t kx = 0; kx < cols; ++kx) {
+          const uint64_t *t = wt + (ky * c->p->kw + kx) * c->cw * STEP;
+          for (int64_t j = 0; j < c->cw; ++j)
+            nz.add(0, t + j * STEP + Isa::L, c->wblock); // the mask words
+          nz.end_tap();
+        }
+      nz.store(part[slot]);
+      return part[slot];
+    }
     // Padding of +-1 sums every tap, so only a zero-padded window that lost taps counts.
     void begin(const xn_oc_bconv_ctx *c, int64_t n_valid) {
       partial = c->p->pad_value == 0 && n_valid != c->ksize;
@@ -102,8 +116,8 @@ template <typename Isa> struct xn_oc_ternary : Isa {
     value border(const xn_oc_bconv_ctx *, int64_t) {
       if (!partial)
         return full;
-      nz.store(part);
-      return part;
+      nz.store(part[1]);
+      return part[1];
     }
   };
 };
