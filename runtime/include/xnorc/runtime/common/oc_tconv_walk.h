@@ -1,7 +1,8 @@
 // Ternary weights for the walk of the SIMD binary kernels (common/oc_bconv_walk.h): their
 // layout and packer, and the weight-format policy xn_oc_ternary<Isa> with which the binary
-// walk's register tiles (P pixels x B blocks of L output channels over the interior, border
-// pixels one by one, the fused threshold and float epilogues, --threads parts) run ternary
+// walk's register tiles (P pixels x B blocks of L output channels; zero-padded border windows
+// as tiles over their valid taps, +-1 padded ones tap by tap; the fused threshold and float
+// epilogues, --threads parts) run ternary
 // layers on every SIMD ISA (x86/avx512_tconv.h, x86/avx2_tconv.h, neon/tconv.h).
 // generic/tconv.h states the arithmetic, d = nnz - 2 * popcount(mask & (x ^ sign)), and runs
 // the same layout with one lane (and groups) in a plain loop of its own.
@@ -16,9 +17,10 @@
 // tile sizes P and B for the two weight vectors per word, thresh) and
 //   and_xor_pop(a, x, s, m)       a += popcount((x ^ s) & m) per lane, into the accumulator
 //                                 xor_pop adds to (the same fold bound: <= 64 per lane a word).
-// The counts d needs are per channel (xn_oc_lane): an interior window's are the stored nonzero
-// counts; a border window with zero padding counts the mask bits of its valid taps with the
-// binary format's xor_pop against a zero word (an accumulator per block beside the tile's).
+// The counts d needs are per channel (xn_oc_lane): a whole window's are the stored nonzero
+// counts; a zero-padded border window counts the mask bits of its valid taps with the binary
+// format's xor_pop against a zero word (the border accumulators), once per output row for the
+// row's tiles and once per border column.
 #ifndef XNORC_RUNTIME_COMMON_OC_TCONV_WALK_H
 #define XNORC_RUNTIME_COMMON_OC_TCONV_WALK_H
 
