@@ -52,6 +52,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/ChannelStreams.h"
 
+#include "compiler/IR/OpSchema.h"
 #include "compiler/IR/OpViews.h"
 #include "compiler/IR/ThresholdDef.h"
 #include "compiler/Lowering/ActivationKind.h"
@@ -60,6 +61,7 @@
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace xnorc {
 
@@ -353,21 +355,33 @@ ChannelValue through(const StreamPart &Q, ChannelValue V, int64_t Ch) {
   return Out;
 }
 
-/// The stream ops from the producer's result to reader R's input, producer side first.
+/// The stream ops from the producer's result to reader R's input, producer side first
+/// (an unjoined stream: each op between reads one stream value).
 std::vector<const StreamPart *> pathTo(const Stream &S, const StreamReader &R) {
   std::unordered_map<const Op *, const StreamPart *> ByOp;
   for (const StreamPart &B : S.Between)
     ByOp[B.O] = &B;
+  std::unordered_set<const Value *> InStream;
+  for (const auto &VO : S.Values)
+    InStream.insert(VO.first);
+  auto StreamInput = [&](const Op &O) -> const Value * {
+    for (const Value *V : O.operands())
+      if (InStream.count(V))
+        return V;
+    return nullptr;
+  };
   std::vector<const StreamPart *> Path;
-  for (const Op *D = R.L->operand(0)->definingOp(); D && ByOp.count(D);
-       D = D->operand(0)->definingOp())
-    Path.push_back(ByOp[D]);
+  for (const Value *V = StreamInput(*R.L); V && V->definingOp() && ByOp.count(V->definingOp());
+       V = StreamInput(*V->definingOp()))
+    Path.push_back(ByOp[V->definingOp()]);
   std::reverse(Path.begin(), Path.end());
   return Path;
 }
 
-/// A float-input reader: its terms are w * x with float x.
-bool floatReader(const Op &L) { return L.operand(0)->type().Elem == ElemType::F32; }
+/// A float-input reader (conv, gemm, matmul, bwconv, bwdense): its terms are w * x with float x.
+bool floatReader(const Op &L) {
+  return !hasTrait(L.kind(), OpTrait::Binary) || hasTrait(L.kind(), OpTrait::BinaryWeight);
+}
 
 } // namespace
 
