@@ -19,8 +19,8 @@
 //     (analyzeLayer's UnreadInput); or
 //   - Folded (constant): the stream has one producer and nothing joined (an add
 //     or residual sums the constant with another value), the producer makes c
-//     the same value at every position, and every reader either does not read c,
-//     or sees there
+//     the same value at every position, and every reader (those not reading c
+//     included) sees there
 //       * a constant bit s it folds exactly: a bconv_threshold /
 //         bdense_threshold without padding or with pad_value == s, not behind
 //         a flatten (PruneChannels.cpp folds s into its thresholds), or
