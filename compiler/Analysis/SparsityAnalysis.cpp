@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Analysis/SparsityAnalysis.h"
+#include "compiler/Analysis/ChannelStreams.h"
 #include "compiler/Analysis/SparseBreakEven.h"
 
 #include "compiler/IR/OpSchema.h"
@@ -27,6 +28,7 @@
 
 #include <climits>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace xnorc {
 
@@ -224,16 +226,6 @@ bool readsOnlyAsInput(const Op &U, const Value *V) {
   return true;
 }
 
-namespace {
-
-/// Whether a layer's input channel c is dim 1 of its operand 0.
-bool channelsAlongDim1(const Op &O) {
-  auto G = dyn_cast<GemmOp>(O);
-  return !G || G->transA() == 0;
-}
-
-} // namespace
-
 std::vector<LayerSparsity> analyzeSparsity(const Graph &G) {
   std::vector<LayerSparsity> Out;
   std::unordered_map<const Op *, size_t> Index;
@@ -243,35 +235,22 @@ std::vector<LayerSparsity> analyzeSparsity(const Graph &G) {
       Index[O] = Out.size();
       Out.push_back(std::move(*S));
     }
-  for (LayerSparsity &S : Out) {
-    std::vector<bool> Dead(S.OutChannels, true);
-    std::vector<const Value *> Work{S.Layer->result()};
-    bool Live = false;
-    while (!Work.empty() && !Live) {
-      const Value *V = Work.back();
-      Work.pop_back();
-      if (G.isGraphOutput(V)) {
-        Live = true;
-        break;
-      }
-      for (const Op *U : G.users(V)) {
-        auto It = Index.find(U);
-        if (!readsOnlyAsInput(*U, V)) {
-          Live = true;
-        } else if (isChannelWise(*U)) {
-          Work.push_back(U->result());
-        } else if (It != Index.end() && channelsAlongDim1(*U) &&
-                   Out[It->second].InChannels == S.OutChannels) {
-          const std::vector<bool> &Unread = Out[It->second].UnreadInput;
-          for (int64_t C = 0; C < S.OutChannels; ++C)
-            Dead[C] = Dead[C] && Unread[C];
-        } else {
-          Live = true;
-        }
-      }
+  // Dead: the channels prune-channels removes as dead, one stream at a time.
+  std::unordered_set<const Op *> Seen;
+  for (const LayerSparsity &S : Out) {
+    if (!prunableProducer(*S.Layer) || Seen.count(S.Layer))
+      continue;
+    const Stream St = findStream(G, S.Layer->result());
+    const StreamDecision D = decideStream(St);
+    for (const StreamPart &Q : St.Producers) {
+      Seen.insert(Q.O);
+      auto It = Index.find(Q.O);
+      if (St.Why || It == Index.end())
+        continue;
+      LayerSparsity &L = Out[It->second];
+      for (int64_t C = 0; C < L.OutChannels; ++C)
+        L.Dead[C] = D.Fates[Q.Offset + C] == ChannelFate::Removed;
     }
-    if (!Live)
-      S.Dead = Dead;
   }
   return Out;
 }

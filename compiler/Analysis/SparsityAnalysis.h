@@ -5,7 +5,8 @@
 // many weights are zero (float zeros, ternary level 0, a zero binary scale's
 // filter), which filters are all zero, which output channels are
 // constant (the same value for every finite input), which input channels no
-// filter reads, which output channels nothing downstream reads (dead), and the
+// filter reads, which output channels nothing downstream reads (dead, by the
+// stream rule prune-channels removes them with: ChannelStreams.h), and the
 // share of all-zero weight blocks at the block sizes the kernels stream.
 // `xnorc --report` prints it; `prune-channels` uses the same constant-channel rule.
 //
@@ -55,7 +56,7 @@ struct LayerSparsity {
   /// binary scale, without residual: act(bias), for finite inputs).
   std::vector<int> Constant;
   std::vector<bool> UnreadInput; ///< per input channel: no non-constant filter reads it
-  std::vector<bool> Dead;        ///< per output channel: nothing downstream reads it
+  std::vector<bool> Dead;        ///< per output channel: prune-channels removes it as dead
   std::vector<BlockSparsity> Blocks;
   /// The CPU ISAs ("generic", "avx2", "avx512") whose sparse kernel the layer runs under
   /// --target-opt sparse=auto: those whose measured break-even it reaches (SparseBreakEven.h).
@@ -69,10 +70,10 @@ struct LayerSparsity {
 /// conv/dense layer with constant weights (and scale / thresholds).
 std::optional<LayerSparsity> analyzeLayer(const Op &O);
 
-/// Every such layer of G in op order, with dead output channels: a channel no
-/// reader uses, following channel-wise ops (pools, activations, threshold,
-/// unpack, BatchNorm) to the layers that read it; a graph output or any other
-/// reader keeps every channel live.
+/// Every such layer of G in op order, with dead output channels: those
+/// prune-channels removes as dead (decideStream in ChannelStreams.h: no layer
+/// reading the layer's residual stream -- through channel-wise ops, adds,
+/// residual operands, concats and flattens -- uses them).
 std::vector<LayerSparsity> analyzeSparsity(const Graph &G);
 
 /// One layer prune-channels narrowed (from its remark), for the report.

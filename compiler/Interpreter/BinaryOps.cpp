@@ -3,6 +3,7 @@
 
 #include "compiler/IR/BitLayout.h"
 #include "compiler/IR/OpViews.h"
+#include "compiler/IR/ThresholdDef.h"
 #include "compiler/Lowering/KernelCallBuilder.h"
 #include "compiler/Support/Error.h"
 
@@ -70,8 +71,7 @@ Tensor evalThreshold(const Op &O, const std::vector<const Tensor *> &In) {
     float X = XT.data<float>()[I];
     float Tau = In.size() > T::tauIndex ? In[T::tauIndex]->data<float>()[Ch] : 0.0f;
     float Dir = In.size() > T::dirIndex ? In[T::dirIndex]->data<float>()[Ch] : 1.0f;
-    bool Plus = Dir > 0 ? X >= Tau : X <= Tau;
-    setBinary(Y, I, !Plus);
+    setBinary(Y, I, !thresholdPasses(X, Tau, Dir));
   }
   return Y;
 }

@@ -9,6 +9,7 @@
 #define XNORC_LOWERING_KERNELCALLBUILDER_H
 
 #include "compiler/IR/OpViews.h"
+#include "compiler/Lowering/ActivationKind.h"
 #include "compiler/Lowering/KernelCall.h"
 #include "xnorc/runtime/generic/all.h"
 
@@ -66,20 +67,6 @@ void fillConvGeometry(Params &P, const Op &O, const Shape &X, const Shape &W, in
   fillSpatial(P.dilations, Win.dilations(), 0, NSp);
   fillSpatial(P.pads_begin, Pads, 0, NSp);
   fillSpatial(P.pads_end, Pads, NSp, NSp);
-}
-
-inline int32_t activationKind(const std::string &Name) {
-  if (Name == "relu")
-    return XN_ACT_RELU;
-  if (Name == "leaky_relu")
-    return XN_ACT_LEAKY_RELU;
-  if (Name == "clip")
-    return XN_ACT_CLIP;
-  if (Name == "sigmoid")
-    return XN_ACT_SIGMOID;
-  if (Name == "tanh")
-    return XN_ACT_TANH;
-  return XN_ACT_NONE;
 }
 
 llvm::Expected<KernelCall> lowerBinaryOpToKernel(const Op &O);
