@@ -195,7 +195,7 @@ def measure(arch: str, models, work: Path, missing: list):
             continue
         key = cfg[keyname]
         k, loop = innermost_loop(funcs[model][names[0]], key,
-                                 unit in ("MACs", "tMACs", "fmla", "q8"))
+                                 unit in ("MACs", "fmla", "q8"))
         if not loop:
             missing.append("%s: %s (no loop with %s in %s)" % (arch, desc, key, pat))
             continue
@@ -204,10 +204,6 @@ def measure(arch: str, models, work: Path, missing: list):
         if unit == "MACs":
             per = "%.2f per 128 MACs" % (n / k)
             work_ = "%d x 128 MACs" % k
-        elif unit == "tMACs":
-            # two popcounts per word: (x ^ sign) & mask = 128 MACs, and the mask's
-            per = "%.2f per 128 MACs (border: both counts)" % (2 * n / k)
-            work_ = "%d x 128 MACs" % (k // 2)
         elif unit == "fmla":
             # one q-register multiply-add = 4 output channels x 1 input = 4 MACs
             per = "%.2f per 4 MACs" % (n / k)
