@@ -55,8 +55,10 @@ template <class T> I128 valueOf(const T &X, bool Signed) {
   for (int I = 0; I < W; ++I)
     if (X[I])
       V |= U128(1) << I;
+  // V - 2^W in unsigned arithmetic (wraps, defined), then reinterpreted: I128(V) - 2^127
+  // itself would overflow for W = 127 (UBSan: scripts/sanitize.sh).
   if (Signed && X[W - 1] && W < 128)
-    return I128(V) - (I128(1) << (W % 128));
+    return I128(V - (U128(1) << (W % 128)));
   return I128(V);
 }
 
