@@ -46,16 +46,8 @@ bool hasUnitColumnStride(const Op &O) {
   return S.empty() || S.back() == 1;
 }
 
-} // namespace
-
-std::optional<double> sparseBreakEven(llvm::StringRef Target, OpKind Kind) {
-  for (const BreakEven &B : Table)
-    if (Target == B.Target && Kind == B.Kind && B.ZeroShare >= 0)
-      return B.ZeroShare;
-  return std::nullopt;
-}
-
-namespace {
+/// Whether O, analysed as L, reaches Target's measured break-even (ISAs the table does not
+/// list, and kernels that never won, never do).
 bool reaches(const Op &O, const LayerSparsity &L, llvm::StringRef Target) {
   if ((!isa<ConvOp>(O) && !isa<GemmOp>(O)) || L.Weights == 0)
     return false;
@@ -65,6 +57,7 @@ bool reaches(const Op &O, const LayerSparsity &L, llvm::StringRef Target) {
              static_cast<double>(L.ZeroWeights) >= B.ZeroShare * static_cast<double>(L.Weights);
   return false;
 }
+
 } // namespace
 
 bool pastSparseBreakEven(const Op &O, llvm::StringRef Target) {

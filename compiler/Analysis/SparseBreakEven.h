@@ -13,16 +13,10 @@
 #include "compiler/IR/Graph.h"
 
 #include <llvm/ADT/StringRef.h>
-#include <optional>
 #include <string>
 #include <vector>
 
 namespace xnorc {
-
-/// The measured break-even share of zero weights (0..1) of op kind Kind (Conv or Gemm) on
-/// a CPU target of ISA Target ("generic", "avx2", "avx512", "neon"); nothing where the
-/// sparse kernel never won at the sparsities measured (or was not measured).
-std::optional<double> sparseBreakEven(llvm::StringRef Target, OpKind Kind);
 
 struct LayerSparsity;
 
