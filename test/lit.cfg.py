@@ -55,5 +55,8 @@ config.substitutions.append(("%python", config.python))
 # XNORC_TEST_CXXFLAGS (scripts/sanitize.sh: -fsanitize=...) reaches every build of emitted code.
 _extra_cxxflags = os.environ.get("XNORC_TEST_CXXFLAGS", "").strip()
 _with_flags = lambda cxx: cxx + (" " + _extra_cxxflags if _extra_cxxflags else "")
+# Before %cxx, whose prefix it shares. Programs run under qemu-user must not carry
+# sanitizers: ASan's shadow-memory mappings do not work under user-mode emulation.
+config.substitutions.append(("%cxx_unsanitized", shutil.which("g++") or "g++"))
 config.substitutions.append(("%cxx", _with_flags(shutil.which("g++") or "g++")))
 config.substitutions.append(("%clangxx", _with_flags(shutil.which("clang++") or "clang++")))

@@ -105,14 +105,14 @@ template <typename Layer> struct xn_profile {
               " \"ceilings\": {\"binary_macs_per_s\": %.6g, \"float_macs_per_s\": %.6g, "
               "\"per\": \"core\", \"source\": %s},\n"
               " \"run_us\": %.3f, \"layers_us\": %.3f, \"roofline_us\": %.6f, "
-              "\"roofline_share\": %.6f,\n \"layers\": [",
+              "\"roofline_share\": %.6g,\n \"layers\": [",
               xn_prof_json_string(model).c_str(), xn_prof_json_string(target).c_str(), threads,
               runs, c.binary_macs_per_s, c.float_macs_per_s, xn_prof_json_string(c.source).c_str(),
               run, layers_us, ideal_us, run > 0 ? ideal_us / run : 0.0);
       for (int l = 0; l < num_layers; ++l) {
         char roof[32] = "null";
         if (has_roofline(l))
-          snprintf(roof, sizeof roof, "%.6f", ideal[l] / us[l]);
+          snprintf(roof, sizeof roof, "%.6g", ideal[l] / us[l]);
         fprintf(out,
                 "%s\n  {\"name\": %s, \"op\": %s, \"kind\": %s, \"binary_macs\": %lld, "
                 "\"float_macs\": %lld, \"has_code\": %s, \"us\": %.3f, \"share\": %.6f, "
