@@ -67,20 +67,20 @@ ARMV7_ONLY = ("armv7",)
 
 # (model, function-name pattern, kernel description, key opcode field, unit[, arches])
 KERNELS = [
-    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 4, 4>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 4, 4, false>", "bconv interior tile, 4 pixels x 8 channels", "pop", "MACs",
      AARCH64_ONLY),
-    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 2, 4>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 2, 4, false>", "bconv interior tile, 2 pixels x 8 channels", "pop", "MACs",
      ARMV7_ONLY),
-    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 1, 4>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 1, 4, false>", "bconv remainder pixel / bdense, 1 x 8 channels", "pop",
      "MACs"),
-    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 4, 1>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
+    ("bnn", r"xn_oc_bconv_tile<xn_oc_bits<xn_neon_bconv_isa>, 4, 1, false>", "bconv channel-tail tile, 4 pixels x 2 channels", "pop",
      "MACs", AARCH64_ONLY),
     ("bnn", r"xn_oc_bconv_border<xn_oc_bits<xn_neon_bconv_isa>, 4>", "bconv border pixel with +-1 padding, 1 x 8 channels", "pop", "MACs"),
     # Ternary weights (neon/tconv.h): the binary walk's tiles with the ternary weight format,
     # one cnt of (x ^ sign) & mask per word, pixel and 2-channel block.
-    ("tnn", r"xn_oc_bconv_tile<xn_oc_ternary<xn_neon_tconv_isa>, 4, 4>",
+    ("tnn", r"xn_oc_bconv_tile<xn_oc_ternary<xn_neon_tconv_isa>, 4, 4, false>",
      "ternary conv interior tile, 4 pixels x 8 channels", "pop", "MACs", AARCH64_ONLY),
-    ("tnn", r"xn_oc_bconv_tile<xn_oc_ternary<xn_neon_tconv_isa>, 2, 2>",
+    ("tnn", r"xn_oc_bconv_tile<xn_oc_ternary<xn_neon_tconv_isa>, 2, 2, false>",
      "ternary conv interior tile, 2 pixels x 4 channels", "pop", "MACs", ARMV7_ONLY),
     ("bnn", r"xn_bmaxpool_walk<xn_neon_u64>", "bmaxpool (AND + OR)", "andop", "bits"),
     ("bnn", r"xn_neon_threshold", "threshold float -> bits (compare + insert)", "sri", "floats"),

@@ -44,7 +44,7 @@ inline void xn_neon_bdense_pack(const xn_bdense_params *p, const uint64_t *gener
 
 // The policy common/oc_bconv_walk.h documents.
 struct xn_neon_bconv_isa {
-  enum { L = XN_NEON_LANES, P = XN_NEON_P, B = XN_NEON_B, FOLD = XN_NEON_FOLD };
+  enum { L = XN_NEON_LANES, P = XN_NEON_P, B = XN_NEON_B, FOLD = XN_NEON_FOLD, FOLD_ONCE = 0 };
   typedef uint8x16_t wvec;
   typedef uint16x8_t acc;
   typedef uint64x2_t sum;

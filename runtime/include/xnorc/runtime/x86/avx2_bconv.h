@@ -76,7 +76,7 @@ struct xn_avx2_bconv_thresh {
 
 // The policy common/oc_bconv_walk.h documents.
 struct xn_avx2_bconv_isa {
-  enum { L = 4, P = XN_AVX2_P, B = XN_AVX2_B, FOLD = 31 };
+  enum { L = 4, P = XN_AVX2_P, B = XN_AVX2_B, FOLD = 31, FOLD_ONCE = 1 };
   typedef __m256i wvec, acc, sum;
   typedef xn_avx2_bconv_thresh thresh;
   XN_AVX2_BCONV_FN void zero_acc(acc &a) { a = _mm256_setzero_si256(); }

@@ -142,7 +142,7 @@ struct xn_avx512_bconv_thresh {
 
 // The policy common/oc_bconv_walk.h documents.
 struct xn_avx512_bconv_isa {
-  enum { L = 8, P = XN_AVX512_P, B = XN_AVX512_B, FOLD = 0 };
+  enum { L = 8, P = XN_AVX512_P, B = XN_AVX512_B, FOLD = 0, FOLD_ONCE = 0 };
   typedef __m512i wvec, acc, sum;
   typedef xn_avx512_bconv_thresh thresh;
   XN_AVX512_BCONV_FN void zero_acc(acc &a) { a = _mm512_setzero_si512(); }
