@@ -8,9 +8,9 @@
 //
 // Fused when the conv's result has no other reader, the pool is undilated and 1-D or 2-D,
 // and the conv rows one pool window spans, over all output channels, fit the kernels' stack
-// ring (XN_CONV_POOL_RING_BYTES). The x86 targets add this pass to their pipeline with
-// --target-opt conv-max-pool=fused: they have the fused kernel. Off by default until it pays
-// (docs/Benchmarks.md); elsewhere the pair stays.
+// ring (XN_CONV_POOL_RING_BYTES). The x86 targets, which have the fused kernel, add this pass
+// to their pipeline unless --target-opt conv-max-pool=separate; it pays on one and two threads
+// (docs/Benchmarks.md). Elsewhere the pair stays.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/IR/OpViews.h"

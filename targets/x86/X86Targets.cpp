@@ -102,13 +102,13 @@ public:
                  {"auto", "oc", "pixels"}});
     O.push_back({"conv-max-pool",
                  "fused: a float conv and the max-pool that alone reads it run as one layer "
-                 "(fuse-conv-max-pool), separate: as two (the default: docs/Benchmarks.md)",
+                 "(fuse-conv-max-pool, the default: docs/Benchmarks.md), separate: as two",
                  {"separate", "fused"}});
     return O;
   }
 
-  /// The fused conv + max-pool kernel is this target's; off by default until it pays
-  /// (docs/Benchmarks.md measures it).
+  /// The fused conv + max-pool kernel is this target's; on by default since it pays on one
+  /// and two threads (docs/Benchmarks.md measures it).
   llvm::Error addPasses(PassManager &PM) const override {
     if (FuseConvPool)
       if (auto E = PM.parsePipeline("fuse-conv-max-pool"))
@@ -154,7 +154,7 @@ private:
   /// Every float conv gets the oc kernel under float-conv=auto (see useOcConv).
   bool OcConvAlways;
   FloatConv Conv = FloatConv::Auto;
-  bool FuseConvPool = false;
+  bool FuseConvPool = true;
 };
 
 } // namespace

@@ -24,8 +24,9 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
                                  const float *bias, float *y, int part, int parts) {
   const xn_conv_params cp = xn_conv_pool_conv(p);
   const xn_pool_params pp = xn_conv_pool_pool(p);
-  xn_x86_pool2d g; // the pool over one image's conv output, c_out planes
-  xn_x86_pool2d_view(&pp, &g);
+  xn_x86_pool2d g = {}; // the pool over one image's conv output, c_out planes
+  if (!xn_x86_pool2d_view(&pp, &g))
+    __builtin_trap(); // unreachable: the compiler fuses only pools the view takes
   g.planes = p->c_out;
   const int64_t kr = g.kh, ring_cs = kr * g.iw;
   alignas(64) float ring[XN_CONV_POOL_RING_BYTES / sizeof(float)];
