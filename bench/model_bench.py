@@ -275,9 +275,10 @@ def main():
 
 
 def stem_us(prof):
-    """The first conv layer's time (us) and name."""
+    """The first conv layer's time (us) and name (on x86 the stem conv and its max-pool are one
+    conv_max_pool layer)."""
     for l in prof["layers"]:
-        if l["has_code"] and l["op"] in ("conv", "qconv"):
+        if l["has_code"] and l["op"] in ("conv", "qconv", "conv_max_pool"):
             return l["us"], "%s (%s)" % (l["name"], l["op"])
     return float("nan"), "-"
 
