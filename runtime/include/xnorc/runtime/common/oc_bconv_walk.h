@@ -20,8 +20,8 @@
 //                                (0: the accumulators are the 64-bit counts themselves);
 //   FOLD_ONCE                    1: a window that fits the narrow accumulators (kh * kw *
 //                                cw <= FOLD words) folds them once, at its end, in a tile
-//                                that keeps no 64-bit counts (xn_oc_bconv_tile's ONE_FOLD);
-//                                0: every window takes the general tile;
+//                                that keeps no 64-bit counts (xn_oc_bconv_tile's FOLD_ONCE;
+//                                needs FOLD > 0); 0: every window takes the general tile;
 //   wvec, acc, sum               the vector of L weight words, a narrow accumulator, L
 //                                64-bit counts (acc and sum the same type when FOLD == 0);
 //   zero_acc(a), zero_sum(s), load_w(v, p) (the L words at p), bcast(v, p) (the word at p
@@ -170,19 +170,19 @@ struct xn_oc_window {
   int64_t rows, cols;
 };
 
-//
-// ONE_FOLD: the whole window fits the narrow accumulators (kh * kw * cw <= FOLD words): they
+// FOLD_ONCE: the whole window fits the narrow accumulators (kh * kw * cw <= FOLD words): they
 // are folded once, at the end, so the tile carries no 64-bit sums between runs. On AVX2's
 // 3 x 2 tile those sums were 6 of the 16 registers, spilled and reloaded around every run:
-// the ONE_FOLD tile made Bi-Real-18's 56x56x64 convs ~10 % faster. NEON (FOLD_ONCE 0) keeps
-// the general tile: its 32 registers hold the sums, and there the ONE_FOLD tile's register
-// allocation added a spill to the interior loop (65 instructions against 63).
-template <typename Isa, int P, int B, bool ONE_FOLD = false>
+// this tile made Bi-Real-18's 56x56x64 convs ~10 % faster. NEON (Isa::FOLD_ONCE 0) keeps the
+// general tile: its 32 registers hold the sums, and there this tile's register allocation
+// added a spill to the interior loop (65 instructions against 63).
+template <typename Isa, int P, int B, bool FOLD_ONCE = false>
 XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const uint64_t *x0,
                                                  int64_t xstep, const uint64_t *w, int64_t *pop,
                                                  xn_oc_window win) {
+  static_assert(!FOLD_ONCE || Isa::FOLD > 0, "a window folded once needs narrow accumulators");
   const int L = Isa::L;
-  const int FOLD = ONE_FOLD ? 0 : Isa::FOLD; // > 0: fold every FOLD words
+  const int FOLD = FOLD_ONCE ? 0 : Isa::FOLD; // > 0: fold every FOLD words
   const xn_bconv_params *p = c->p;
   // Word runs of a window row: one run of kw * cw words (dil_w == 1), or one per column.
   const int64_t runs = c->runs == 1 ? 1 : win.cols;
@@ -229,7 +229,7 @@ XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const
   for (int i = 0; i < P; ++i)
     XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
-    if constexpr (ONE_FOLD && Isa::FOLD > 0)
+    if constexpr (FOLD_ONCE)
       Isa::zero_sum(tot[i][b]);
     if constexpr (Isa::FOLD > 0) {
       Isa::fold(tot[i][b], acc[i][b]);
@@ -240,12 +240,12 @@ XN_OC_BCONV_OUTLINE inline void xn_oc_bconv_tile(const xn_oc_bconv_ctx *c, const
   }
 }
 
-// xn_oc_bconv_tile, its ONE_FOLD form where the window fits the narrow accumulators.
+// xn_oc_bconv_tile, in its FOLD_ONCE form where the window fits the narrow accumulators.
 template <typename Isa, int P, int B>
-inline void xn_oc_bconv_tile_fit(bool one_fold, const xn_oc_bconv_ctx *c, const uint64_t *x0,
+inline void xn_oc_bconv_tile_fit(bool fold_once, const xn_oc_bconv_ctx *c, const uint64_t *x0,
                                  int64_t xstep, const uint64_t *w, int64_t *pop, xn_oc_window win) {
-  if constexpr (Isa::FOLD_ONCE && Isa::FOLD > 0)
-    if (one_fold)
+  if constexpr (Isa::FOLD_ONCE)
+    if (fold_once)
       return xn_oc_bconv_tile<Isa, P, B, true>(c, x0, xstep, w, pop, win);
   xn_oc_bconv_tile<Isa, P, B>(c, x0, xstep, w, pop, win);
 }
@@ -352,7 +352,7 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
   const int64_t xstep = p->stride_w * c->cw;
   typename Isa::template counts<B> cnt;
   cnt.init(c, w);
-  const bool one_fold = Isa::FOLD_ONCE && Isa::FOLD > 0 && c->ksize * c->cw <= Isa::FOLD;
+  const bool fold_once = Isa::FOLD_ONCE && c->ksize * c->cw <= Isa::FOLD;
   Epi<B> epi;
   epi.init(c, ob);
   for (int64_t row = c->row_lo; row < c->row_hi; ++row) {
@@ -384,21 +384,21 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
         return;
       }
       const uint64_t *wc = wr + kx_lo * c->cw * Isa::STEP;
-      xn_oc_bconv_tile_fit<Isa, 1, B>(one_fold, c, xr + (ix0 + kx_lo * p->dil_w) * c->cw, xstep, wc,
-                                      pop, xn_oc_window{rows.rows, kx_hi - kx_lo});
+      xn_oc_bconv_tile_fit<Isa, 1, B>(fold_once, c, xr + (ix0 + kx_lo * p->dil_w) * c->cw, xstep,
+                                      wc, pop, xn_oc_window{rows.rows, kx_hi - kx_lo});
       epi.emit(c, n, pix0 + ow, pop, cnt.tiled(c, wc, rows.rows, kx_hi - kx_lo, 1));
     };
     int64_t ow = 0;
     for (; ow < a; ++ow)
       border(ow);
     for (; ow + P <= e; ow += P) {
-      xn_oc_bconv_tile_fit<Isa, P, B>(one_fold, c, xr + (ow * p->stride_w - p->pad_left) * c->cw,
+      xn_oc_bconv_tile_fit<Isa, P, B>(fold_once, c, xr + (ow * p->stride_w - p->pad_left) * c->cw,
                                       xstep, wr, pop, rows);
       for (int i = 0; i < P; ++i)
         epi.emit(c, n, pix0 + ow + i, pop + i * B * Isa::L, n_row);
     }
     for (; ow < e; ++ow) {
-      xn_oc_bconv_tile_fit<Isa, 1, B>(one_fold, c, xr + (ow * p->stride_w - p->pad_left) * c->cw,
+      xn_oc_bconv_tile_fit<Isa, 1, B>(fold_once, c, xr + (ow * p->stride_w - p->pad_left) * c->cw,
                                       xstep, wr, pop, rows);
       epi.emit(c, n, pix0 + ow, pop, n_row);
     }
