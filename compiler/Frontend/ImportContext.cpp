@@ -66,6 +66,17 @@ llvm::Expected<const Tensor *> ImportContext::constantInput(int I) const {
   return &(*V)->constant();
 }
 
+llvm::Expected<std::vector<int64_t>> ImportContext::constantInts(int I) const {
+  auto T = constantInput(I);
+  if (!T)
+    return T.takeError();
+  const ElemType E = (*T)->elem();
+  if (E == ElemType::F32 || E == ElemType::B1)
+    return error("input '" + Node->input(I) + "' must hold integers (int64), not " +
+                 elemTypeName(E));
+  return (*T)->toInts();
+}
+
 const onnx::AttributeProto *ImportContext::attr(const std::string &Name) const {
   for (const auto &A : Node->attribute())
     if (A.name() == Name)

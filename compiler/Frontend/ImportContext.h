@@ -50,6 +50,9 @@ public:
   bool hasInput(int I) const;
   /// Input I, which must be a compile-time constant (after folding).
   llvm::Expected<const Tensor *> constantInput(int I) const;
+  /// Input I as a compile-time constant of integers (shapes, axes, pads: int64 in ONNX, so
+  /// a float tensor is an error, not a value rounded into a dimension).
+  llvm::Expected<std::vector<int64_t>> constantInts(int I) const;
 
   /// Typed attribute reads. An attribute of another type than the read asks for
   /// gives Default and records an error that the import reports for this node

@@ -82,10 +82,10 @@ static llvm::Error importReduce(ImportContext &Ctx, OpKind Kind) {
   std::vector<int64_t> Given;
   bool HaveAxes = false;
   if (AxesAsInput && Ctx.hasInput(1)) {
-    auto T = Ctx.constantInput(1);
+    auto T = Ctx.constantInts(1);
     if (!T)
       return T.takeError();
-    Given = (*T)->toInts();
+    Given = std::move(*T);
     HaveAxes = !Given.empty();
   } else if (!AxesAsInput && Ctx.hasAttr("axes")) {
     Given = Ctx.attrInts("axes");

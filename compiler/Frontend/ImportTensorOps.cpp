@@ -28,10 +28,7 @@ llvm::Expected<std::vector<int64_t>> axesOperand(ImportContext &Ctx, int Input,
     return Ctx.attrInts("axes");
   if (!Ctx.hasInput(Input))
     return std::vector<int64_t>{};
-  auto T = Ctx.constantInput(Input);
-  if (!T)
-    return T.takeError();
-  return (*T)->toInts();
+  return Ctx.constantInts(Input);
 }
 
 } // namespace
@@ -44,10 +41,10 @@ llvm::Error importReshape(ImportContext &Ctx) {
   if (Ctx.opset() < 5) {
     Target = Ctx.attrInts("shape");
   } else {
-    auto T = Ctx.constantInput(1);
+    auto T = Ctx.constantInts(1);
     if (!T)
       return T.takeError();
-    Target = (*T)->toInts();
+    Target = std::move(*T);
   }
   const Shape &In = (*X)->type().Dims;
   bool AllowZero = Ctx.attrInt("allowzero", 0) != 0;
@@ -192,10 +189,10 @@ llvm::Error importPad(ImportContext &Ctx) {
     Pads = Ctx.attrInts("pads");
     Value = Ctx.attrFloat("value", 0.0f);
   } else {
-    auto P = Ctx.constantInput(1);
+    auto P = Ctx.constantInts(1);
     if (!P)
       return P.takeError();
-    Pads = (*P)->toInts();
+    Pads = std::move(*P);
     if (Ctx.hasInput(2)) {
       auto V = Ctx.constantInput(2);
       if (!V)
@@ -233,10 +230,10 @@ llvm::Error importSlice(ImportContext &Ctx) {
     for (auto [Idx, Vec] : {std::pair{1, &Starts}, {2, &Ends}, {3, &Axes}, {4, &Steps}}) {
       if (!Ctx.hasInput(Idx))
         continue;
-      auto T = Ctx.constantInput(Idx);
+      auto T = Ctx.constantInts(Idx);
       if (!T)
         return T.takeError();
-      *Vec = (*T)->toInts();
+      *Vec = std::move(*T);
     }
   }
   if (Axes.empty())
@@ -328,6 +325,9 @@ llvm::Error importGather(ImportContext &Ctx) {
   auto Idx = Ctx.constantInput(1);
   if (!Idx)
     return Idx.takeError();
+  if ((*Idx)->elem() == ElemType::F32 || (*Idx)->elem() == ElemType::B1)
+    return Ctx.error("indices must be integers (int32 or int64), not " +
+                     std::string(elemTypeName((*Idx)->elem())));
   auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", 0), (*X)->type().rank());
   if (!Axis)
     return Axis.takeError();
@@ -340,10 +340,10 @@ llvm::Error importGather(ImportContext &Ctx) {
 }
 
 llvm::Error importConstantOfShape(ImportContext &Ctx) {
-  auto ShapeT = Ctx.constantInput(0);
+  auto ShapeT = Ctx.constantInts(0);
   if (!ShapeT)
     return ShapeT.takeError();
-  Shape Dims = (*ShapeT)->toInts();
+  Shape Dims = std::move(*ShapeT);
   Tensor Fill = Tensor::fromFloats({0.0f}, {1});
   if (const auto *A = Ctx.attr("value", onnx::AttributeProto::TENSOR)) {
     auto T = Ctx.readTensor(A->t());

@@ -1,8 +1,27 @@
 #include "compiler/IR/Tensor.h"
 
 #include <cassert>
+#include <cmath>
+#include <limits>
 
 namespace xnorc {
+
+namespace {
+
+/// V truncated to integer type T, saturating at T's range, NaN as 0. A float-to-integer
+/// conversion out of range is undefined behaviour in C++, and these values come from models
+/// (a Cast of a huge constant, a float fed where ONNX wants int64).
+template <class T> T saturatingCast(double V) {
+  if (std::isnan(V))
+    return 0;
+  if (V <= static_cast<double>(std::numeric_limits<T>::min()))
+    return std::numeric_limits<T>::min();
+  if (V >= static_cast<double>(std::numeric_limits<T>::max()))
+    return std::numeric_limits<T>::max();
+  return static_cast<T>(V);
+}
+
+} // namespace
 
 double Tensor::getAsDouble(int64_t I) const {
   switch (elem()) {
@@ -27,7 +46,7 @@ double Tensor::getAsDouble(int64_t I) const {
 int64_t Tensor::getAsInt(int64_t I) const {
   switch (elem()) {
   case ElemType::F32:
-    return static_cast<int64_t>(data<float>()[I]);
+    return saturatingCast<int64_t>(data<float>()[I]);
   case ElemType::I32:
     return data<int32_t>()[I];
   case ElemType::I64:
@@ -53,22 +72,22 @@ void Tensor::setFromDouble(int64_t I, double V) {
     data<float>()[I] = static_cast<float>(V);
     return;
   case ElemType::I32:
-    data<int32_t>()[I] = static_cast<int32_t>(V);
+    data<int32_t>()[I] = saturatingCast<int32_t>(V);
     return;
   case ElemType::I64:
-    data<int64_t>()[I] = static_cast<int64_t>(V);
+    data<int64_t>()[I] = saturatingCast<int64_t>(V);
     return;
   case ElemType::I8:
-    data<int8_t>()[I] = static_cast<int8_t>(V);
+    data<int8_t>()[I] = saturatingCast<int8_t>(V);
     return;
   case ElemType::U8:
-    data<uint8_t>()[I] = static_cast<uint8_t>(V);
+    data<uint8_t>()[I] = saturatingCast<uint8_t>(V);
     return;
   case ElemType::I16:
-    data<int16_t>()[I] = static_cast<int16_t>(V);
+    data<int16_t>()[I] = saturatingCast<int16_t>(V);
     return;
   case ElemType::U16:
-    data<uint16_t>()[I] = static_cast<uint16_t>(V);
+    data<uint16_t>()[I] = saturatingCast<uint16_t>(V);
     return;
   case ElemType::B1:
     break;
