@@ -98,8 +98,9 @@ int main(int argc, char **argv) {
     std::vector<Tensor> Slice;
     for (size_t I = 0; I < Inputs.size(); ++I) {
       Tensor S(Graph.inputs()[I]->type());
-      std::memcpy(S.data<uint8_t>(), Inputs[I].data<uint8_t>() + B * S.bytes().size(),
-                  S.bytes().size());
+      if (!S.bytes().empty())
+        std::memcpy(S.data<uint8_t>(), Inputs[I].data<uint8_t>() + B * S.bytes().size(),
+                    S.bytes().size());
       Slice.push_back(std::move(S));
     }
     auto Out = interpretGraph(Graph, Slice);
@@ -119,6 +120,8 @@ int main(int argc, char **argv) {
     }
     for (size_t O = 0; O < Out->size(); ++O) {
       const Tensor &T = (*Out)[O];
+      if (T.bytes().empty())
+        continue; // an empty tensor's data pointers may be null, which memcpy may not take
       std::memcpy(Outputs[O].data<uint8_t>() + B * T.bytes().size(), T.bytes().data(),
                   T.bytes().size());
     }

@@ -105,14 +105,16 @@ std::vector<int64_t> Tensor::toInts() const {
 Tensor Tensor::fromInts(const std::vector<int64_t> &V, Shape Dims) {
   Tensor T(TensorType{ElemType::I64, std::move(Dims)});
   assert(static_cast<int64_t>(V.size()) == T.size());
-  std::memcpy(T.data<int64_t>(), V.data(), V.size() * sizeof(int64_t));
+  if (!V.empty()) // memcpy may not take the null data() of an empty vector
+    std::memcpy(T.data<int64_t>(), V.data(), V.size() * sizeof(int64_t));
   return T;
 }
 
 Tensor Tensor::fromFloats(const std::vector<float> &V, Shape Dims) {
   Tensor T(TensorType{ElemType::F32, std::move(Dims)});
   assert(static_cast<int64_t>(V.size()) == T.size());
-  std::memcpy(T.data<float>(), V.data(), V.size() * sizeof(float));
+  if (!V.empty()) // memcpy may not take the null data() of an empty vector
+    std::memcpy(T.data<float>(), V.data(), V.size() * sizeof(float));
   return T;
 }
 

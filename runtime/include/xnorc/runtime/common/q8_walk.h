@@ -233,7 +233,7 @@ inline xn_q8_layer xn_q8_layer_of(const P *p, const void *x_zero_point, const fl
                                   const float *y_scale, const void *y_zero_point) {
   xn_q8_layer l;
   const bool flip = (p->x_type == XN_QTYPE_I8) != XS;
-  l.x_zp = xn_qload(x_zero_point, p->x_type, 0) + (flip ? (XS ? -128 : 128) : 0);
+  l.x_zp = xn_qzero(x_zero_point, p->x_type, 0) + (flip ? (XS ? -128 : 128) : 0);
   l.flip = flip ? 0x80 : 0;
   const xn_qchannel q = xn_qchannel_of(p, 0, x_scale, w_scale, w_zero_point, y_scale, y_zero_point);
   l.zp = q.zp;
@@ -476,7 +476,7 @@ inline void xn_q8_quantize(const xn_qlinear_params *p, const float *x, const flo
                            const void *zero_point, void *y) {
   const float lo = (float)p->lo, hi = (float)p->hi;
   xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
-    const float zp = (float)xn_qload(zero_point, p->qtype, k);
+    const float zp = (float)xn_qzero(zero_point, p->qtype, k);
     const int64_t done = p->rounding == XN_QROUND_HALF_EVEN
                              ? Isa::quantize(x + i, p->inner, s, zp, lo, hi, (uint8_t *)y + i)
                              : 0;
@@ -492,7 +492,7 @@ inline void xn_q8_dequantize(const xn_qlinear_params *p, const void *x, const fl
     return;
   }
   xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
-    const int32_t zp = xn_qload(zero_point, p->qtype, k);
+    const int32_t zp = xn_qzero(zero_point, p->qtype, k);
     const int64_t done =
         Isa::dequantize((const uint8_t *)x + i, p->inner, p->qtype == XN_QTYPE_I8, zp, s, y + i);
     xn_dequantize_run(p, x, i, done, s, zp, y);

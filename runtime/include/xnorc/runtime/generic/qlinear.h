@@ -22,6 +22,19 @@ inline int32_t xn_qload(const void *p, int32_t t, int64_t i) {
   return ((const int32_t *)p)[i];
 }
 
+// A zero point: element i of a tensor of type t, read out of line. Zero points are often
+// one-element constant arrays; inlined, GCC's -Warray-bounds sees a 1-byte array behind
+// the int32 branch a run-time type selects, and with -fsanitize (which keeps the type
+// from being folded) it warns, an error under -Werror. Read once per layer or channel.
+#if defined(__GNUC__) && !defined(__clang__)
+#define XN_QZERO_OUT_OF_LINE __attribute__((noipa))
+#else
+#define XN_QZERO_OUT_OF_LINE __attribute__((noinline))
+#endif
+XN_QZERO_OUT_OF_LINE inline int32_t xn_qzero(const void *p, int32_t t, int64_t i) {
+  return xn_qload(p, t, i);
+}
+
 // Requantization as ONNX Runtime's MlasRequantizeOutput: acc * scale in float,
 // clamped to the output range less the zero point, rounded half to even, plus the zero
 // point. Bounds are integers, so clamping before rounding equals saturating after.
@@ -185,7 +198,7 @@ inline void xn_quantize_run(const xn_qlinear_params *p, const float *x, int64_t 
 inline void xn_quantize(const xn_qlinear_params *p, const float *x, const float *scale,
                         const void *zero_point, void *y) {
   xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
-    xn_quantize_run(p, x, i, 0, s, (float)xn_qload(zero_point, p->qtype, k), y);
+    xn_quantize_run(p, x, i, 0, s, (float)xn_qzero(zero_point, p->qtype, k), y);
   });
 }
 
@@ -203,7 +216,7 @@ inline xn_qout xn_qout_of(const float *y_scale, const void *y_zero_point, const 
   xn_qout o;
   o.scale = y_scale[0];
   o.type = q[0];
-  o.zp = (float)xn_qload(y_zero_point, q[0], 0);
+  o.zp = (float)xn_qzero(y_zero_point, q[0], 0);
   o.lo = (float)q[1];
   o.hi = (float)q[2];
   o.y = y;
@@ -226,7 +239,7 @@ inline void xn_dequantize_run(const xn_qlinear_params *p, const void *x, int64_t
 inline void xn_dequantize(const xn_qlinear_params *p, const void *x, const float *scale,
                           const void *zero_point, float *y) {
   xn_qlinear_runs(p, scale, [&](int64_t i, float s, int64_t k) {
-    xn_dequantize_run(p, x, i, 0, s, xn_qload(zero_point, p->qtype, k), y);
+    xn_dequantize_run(p, x, i, 0, s, xn_qzero(zero_point, p->qtype, k), y);
   });
 }
 
@@ -252,10 +265,10 @@ inline xn_qchannel xn_qchannel_of(const P *p, int64_t m, const float *x_scale, c
   const int64_t k = p->w_per_channel ? m : 0;
   xn_qchannel q;
   q.scale = x_scale[0] * w_scale[k] / y_scale[0];
-  q.zp = xn_qload(y_zero_point, p->y_type, 0);
+  q.zp = xn_qzero(y_zero_point, p->y_type, 0);
   q.lo = p->relu ? q.zp : xn_qtype_min(p->y_type);
   q.hi = xn_qtype_max(p->y_type);
-  q.w_zp = xn_qload(w_zero_point, p->w_type, k);
+  q.w_zp = xn_qzero(w_zero_point, p->w_type, k);
   return q;
 }
 
@@ -358,7 +371,7 @@ inline void xn_qconv(const xn_qconv_params *p, const void *x, const float *x_sca
                      const void *x_zero_point, const void *w, const float *w_scale,
                      const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                      const int32_t *bias, void *y) {
-  const int32_t x_zp = xn_qload(x_zero_point, p->x_type, 0);
+  const int32_t x_zp = xn_qzero(x_zero_point, p->x_type, 0);
   xn_qdispatch(p->x_type, p->w_type, x, w, [&](auto xt, auto wt) {
     xn_qconv_t(p, xt, x_zp, x_scale, wt, w_scale, w_zero_point, y_scale, y_zero_point, bias, y);
   });
@@ -397,7 +410,7 @@ inline void xn_qgemm(const xn_qgemm_params *p, const void *x, const float *x_sca
                      const void *x_zero_point, const void *w, const float *w_scale,
                      const void *w_zero_point, const float *y_scale, const void *y_zero_point,
                      const int32_t *bias, void *y) {
-  const int32_t x_zp = xn_qload(x_zero_point, p->x_type, 0);
+  const int32_t x_zp = xn_qzero(x_zero_point, p->x_type, 0);
   xn_qdispatch(p->x_type, p->w_type, x, w, [&](auto xt, auto wt) {
     xn_qgemm_t(p, xt, x_zp, x_scale, wt, w_scale, w_zero_point, y_scale, y_zero_point, bias, y);
   });
