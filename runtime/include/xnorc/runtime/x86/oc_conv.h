@@ -18,9 +18,16 @@
 // Only the weight source differs: the row walk (xn_x86_oc_run), the register tile, border
 // handling and the epilogue are the same code for both.
 //
-// Borders: pixels whose window lies inside the input run P at a time over the whole kernel;
-// border pixels run one at a time over the taps inside the input (exact zero padding).
-// Kernel rows outside the input are skipped for the whole output row.
+// Borders: kernel rows outside the input are skipped for the whole output row. Pixels run P
+// at a time over the whole kernel width; a tile with pixels whose window crosses the left or
+// right edge first copies the input it reads (every input channel, the kernel rows inside the
+// input, the tile's columns) into a small stack buffer with the columns outside the input as
+// zeros (xn_x86_oc_strip). A padded tap adds 0 * w = +-0, which leaves every sum but an exact
+// zero unchanged (and there only its sign): the generic kernel's exact zero padding. Border
+// pixels used to run one at a time over their taps inside the input: a one-pixel tile has
+// only B accumulator chains, too few to cover the FMA latency, and the stem's three border
+// pixels per row (of 112) took 7 % of its time. A tile whose input would not fit in
+// XN_X86_OC_STRIP_BYTES still runs that way.
 //
 // Output: a tile's accumulators are [pixel][channel]; NCHW wants [channel][pixel]. Each
 // output row is done in segments of XN_X86_OC_SEG pixels: the ISA's tile transposes its P <= 8
@@ -47,6 +54,7 @@
 #include "float_common.h"
 
 #include <immintrin.h>
+#include <string.h>
 
 // ---- the conv seen by the kernels ----
 
@@ -70,6 +78,8 @@ struct xn_x86_oc_ctx {
 #define XN_X86_OC_SEG 48
 // Floats per staged channel row: 8 of slack past the segment take a tile's unmasked rows.
 #define XN_X86_OC_STAGE (XN_X86_OC_SEG + 8)
+// The largest copy of a border tile's input (xn_x86_oc_strip), on the stack.
+#define XN_X86_OC_STRIP_BYTES 32768
 
 // One register tile: image n, output row oy (input rows from iy0, kernel rows [ky_lo, ky_hi)
 // inside the input), output pixels from ox0 (kernel columns [kx_lo, kx_hi) for every one of
@@ -418,10 +428,62 @@ inline int64_t xn_x86_oc_clamp(int64_t v, int64_t lo, int64_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
-// Output row r (image r / oh, row r % oh), pixels [x_lo, x_hi), every channel group: left
-// border, interior K::P pixels at a time, right border, in segments of XN_X86_OC_SEG pixels
-// staged and flushed per channel group (NCHW), or written straight (a dense layer's output,
-// channels contiguous). [ow_lo, ow_hi) is the interior (xn_x86_interior).
+// The input of the tile of np pixels from t.ox0 (kernel rows [t.ky_lo, t.ky_hi) of every input
+// channel, the columns its windows read) copied into strip, columns outside the input as zeros:
+// kernel row ky of channel ch at strip + (ch * kh + ky) * width. *sc becomes c reading it there
+// (the caller sets t.iy0 = 0). False, and nothing written, if it does not fit in
+// XN_X86_OC_STRIP_BYTES.
+inline bool xn_x86_oc_strip(const xn_x86_oc_ctx *c, const xn_x86_oc_pos &t, int64_t np,
+                            float *strip, xn_x86_oc_ctx *sc) {
+  const xn_x86_conv_geom &g = c->g;
+  const int64_t width = (np - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  const int64_t rows = (int64_t)(XN_X86_OC_STRIP_BYTES / sizeof(float)) / width;
+  if (g.kh > rows || c->c_in > rows / g.kh)
+    return false;
+  const int64_t cs = g.kh * width;
+  const int64_t x0 = t.ox0 * g.sw - g.pw; // the input column of strip column 0
+  // Strip columns [lo, hi) are inside the input.
+  const int64_t lo = xn_x86_oc_clamp(-x0, 0, width), hi = xn_x86_oc_clamp(g.iw - x0, lo, width);
+  for (int64_t ch = 0; ch < c->c_in; ++ch)
+    for (int64_t ky = t.ky_lo; ky < t.ky_hi; ++ky) {
+      const float *src = c->x + t.n * c->x_img + ch * c->x_cs + (t.iy0 + ky * g.dh) * g.iw;
+      float *dst = strip + ch * cs + ky * width;
+      memset(dst, 0, (size_t)lo * sizeof(float));
+      memcpy(dst + lo, src + (x0 + lo), (size_t)(hi - lo) * sizeof(float));
+      memset(dst + hi, 0, (size_t)(width - hi) * sizeof(float));
+    }
+  *sc = *c;
+  sc->x = strip;
+  sc->x_img = 0;
+  sc->x_cs = cs;
+  sc->g.iw = width;
+  sc->g.pw = t.ox0 * g.sw; // pixel t.ox0's window starts at strip column 0
+  sc->g.dh = 1;
+  return true;
+}
+
+// A tile of np pixels from t.ox0 that reaches into the W padding: on its strip, or, if that
+// does not fit, one pixel at a time over each pixel's taps inside the input.
+template <class K, class W>
+inline void xn_x86_oc_border_tile(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, int64_t nb,
+                                  int64_t np) {
+  alignas(64) float strip[XN_X86_OC_STRIP_BYTES / sizeof(float)];
+  xn_x86_oc_ctx sc;
+  const xn_x86_oc_pos at = t;
+  if (xn_x86_oc_strip(c, t, np, strip, &sc)) {
+    t.iy0 = 0;
+    xn_x86_oc_tile<K, W, K::B>(&sc, w, t, nb, np);
+  } else {
+    for (int64_t i = 0; i < np; ++i, ++t.ox0)
+      xn_x86_oc_border<K>(c, w, t, nb);
+  }
+  t = at;
+}
+
+// Output row r (image r / oh, row r % oh), pixels [x_lo, x_hi), every channel group: K::P
+// pixels at a time, in segments of XN_X86_OC_SEG pixels staged and flushed per channel group
+// (NCHW), or written straight (a dense layer's output, channels contiguous). [ow_lo, ow_hi) is
+// the interior (xn_x86_interior): a tile with pixels outside it runs on its strip.
 template <class K, class W>
 inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, int64_t r,
                           int64_t ow_lo, int64_t ow_hi, int64_t x_lo, int64_t x_hi, int64_t ob_lo,
@@ -432,26 +494,22 @@ inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, 
   t.oy = r % g.oh;
   t.iy0 = t.oy * g.sh - g.ph;
   xn_tap_range(t.iy0, g.dh, g.kh, 0, g.ih, &t.ky_lo, &t.ky_hi);
+  t.kx_lo = 0;
+  t.kx_hi = g.kw;
   for (t.ob = ob_lo; t.ob < blocks; t.ob += K::B) {
     const int64_t nb = blocks - t.ob < K::B ? blocks - t.ob : K::B;
     const int64_t m0 = t.ob * K::L, m1 = c->c_out < m0 + nb * K::L ? c->c_out : m0 + nb * K::L;
-    // The left border pixels [0, ow_lo) get segments of their own, so the interior's whole
-    // segments hold whole tiles.
     for (t.s0 = x_lo; t.s0 < x_hi;) {
-      const int64_t end = t.s0 < ow_lo && ow_lo < x_hi ? ow_lo : x_hi;
-      const int64_t s1 = end - t.s0 < XN_X86_OC_SEG ? end : t.s0 + XN_X86_OC_SEG;
-      // Left border [s0, a), interior [a, e), right border [e, s1): left to right, as the
-      // unmasked stage rows need. Border pixels one at a time, each over its taps inside
-      // the input; interior pixels K::P at a time over the whole kernel width.
-      const int64_t a = xn_x86_oc_clamp(ow_lo, t.s0, s1), e = xn_x86_oc_clamp(ow_hi, a, s1);
-      for (t.ox0 = t.s0; t.ox0 < a; ++t.ox0)
-        xn_x86_oc_border<K>(c, w, t, nb);
-      t.kx_lo = 0;
-      t.kx_hi = g.kw;
-      for (t.ox0 = a; t.ox0 < e; t.ox0 += K::P)
-        xn_x86_oc_tile<K, W, K::B>(c, w, t, nb, e - t.ox0 < K::P ? e - t.ox0 : K::P);
-      for (t.ox0 = e; t.ox0 < s1; ++t.ox0)
-        xn_x86_oc_border<K>(c, w, t, nb);
+      const int64_t s1 = x_hi - t.s0 < XN_X86_OC_SEG ? x_hi : t.s0 + XN_X86_OC_SEG;
+      // Left to right, as the unmasked stage rows need; K::P pixels at a time over the whole
+      // kernel width, on a zero-padded copy of their input where a window crosses an edge.
+      for (t.ox0 = t.s0; t.ox0 < s1; t.ox0 += K::P) {
+        const int64_t np = s1 - t.ox0 < K::P ? s1 - t.ox0 : K::P;
+        if (t.ox0 >= ow_lo && t.ox0 + np <= ow_hi)
+          xn_x86_oc_tile<K, W, K::B>(c, w, t, nb, np);
+        else
+          xn_x86_oc_border_tile<K>(c, w, t, nb, np);
+      }
       if (staged)
         xn_x86_oc_flush(c, t, m0, m1 - m0, s1 - t.s0);
       t.s0 = s1;
