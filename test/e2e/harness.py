@@ -33,6 +33,9 @@ import numpy as np
 
 COMPILE_TIMEOUT = 120  # seconds: xnorc itself and the host C++ compiler
 RUN_TIMEOUT = 60  # seconds: xnorc-run and the generated program
+# Every run_cmd timeout is multiplied by XNORC_TEST_TIMEOUT_SCALE: scripts/sanitize.sh sets it
+# (sanitized compilers and programs run several times slower), as it scales ctest's TIMEOUTs.
+TIMEOUT_SCALE = float(os.environ.get("XNORC_TEST_TIMEOUT_SCALE", "1"))
 DEFAULT_RTOL = 1e-4
 DEFAULT_ATOL = 1e-5
 # XNORC_TEST_CXXFLAGS adds flags to every generated program's build: scripts/sanitize.sh
@@ -103,6 +106,7 @@ def run_cmd(cmd: Sequence[str | os.PathLike], timeout: float, cwd: Path | None =
     """
     argv = [str(c) for c in cmd]
     name = Path(argv[0]).name
+    timeout *= TIMEOUT_SCALE
     try:
         proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, errors="replace", start_new_session=True)
