@@ -41,7 +41,16 @@ for a in "$@"; do
   prev=$a
 done
 shift $n
-$cxx $flags -static "$@"
+# Static, so qemu needs no library path, except with sanitizers (scripts/sanitize.sh passes
+# -fsanitize=... in the arguments): ASan's runtime cannot be linked statically, and qemu's -L
+# finds the cross toolchain's shared libasan / libubsan.
+link=-static
+case " $* " in *" -fsanitize="*)
+  link=
+  # armel's libasan calls 64-bit atomics that ARMv6 does not have: libatomic emulates them.
+  [ "$arch" = armv6 ] && link=-latomic ;;
+esac
+$cxx $flags $link "$@"
 abs="$(cd "$(dirname "$out")" && pwd)/$(basename "$out").bin"
 printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$qemu" "$abs" > "$out"
 chmod +x "$out"
