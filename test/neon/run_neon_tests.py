@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import os
 import shlex
 import shutil
 import subprocess
@@ -64,7 +65,11 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 EXAMPLE = ROOT / "examples" / "fashion_mnist"
-TIMEOUT = 900
+# scripts/sanitize.sh: XNORC_TEST_CXXFLAGS (-fsanitize=...) reaches every build here too
+# (dynamically linked then: ASan's runtime has no static form, qemu's -L finds the cross
+# libasan), and XNORC_TEST_TIMEOUT_SCALE scales the timeout.
+SANITIZE = os.environ.get("XNORC_TEST_CXXFLAGS", "").split()
+TIMEOUT = 900 * float(os.environ.get("XNORC_TEST_TIMEOUT_SCALE", "1"))
 
 
 def run(cmd, timeout=TIMEOUT):
@@ -209,7 +214,11 @@ def check_model(args, m: Model):
     w = fresh(args.work / m.name)
     emu = shlex.split(args.emulator)
     arch = shlex.split(args.arch_flags)
-    cross = [args.cross_cxx, "-std=c++17", "-O2", "-static", *arch]
+    cross = [args.cross_cxx, "-std=c++17", "-O2", *arch, *SANITIZE]
+    if not SANITIZE:
+        cross.append("-static")
+    elif "armv6" in args.arch_flags:
+        cross.append("-latomic")  # armel's libasan needs 64-bit atomics ARMv6 lacks
     for t in ("generic", args.target):
         ok, msg = run([args.xnorc, m.path, "-o", w / t, "--target=" + t, "--emit-main",
                        "--name=m", "--quiet"])
@@ -219,7 +228,7 @@ def check_model(args, m: Model):
     tsrc = sorted((w / args.target).glob("*.cpp"))
     nc = "-ffp-contract=off"
     builds = [
-        [args.host_cxx, "-std=c++17", "-O2", *gsrc, "-o", w / "generic-native"],
+        [args.host_cxx, "-std=c++17", "-O2", *SANITIZE, *gsrc, "-o", w / "generic-native"],
         [*cross, nc, *gsrc, "-o", w / "generic-cross"],
         [*cross, "-Wall", "-Wextra", "-Werror", "-Wno-psabi", *tsrc, "-o", w / "target"],
     ]
