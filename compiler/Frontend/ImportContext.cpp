@@ -147,6 +147,20 @@ Value *ImportContext::constant(Tensor T, const std::string &NameHint) {
   return G.addConstant(G.uniqueName(NameHint), std::move(T));
 }
 
+std::string ImportContext::resultName(int Out) const {
+  if (Out >= 0 && Out < Node->output_size() && !Node->output(Out).empty())
+    return Node->output(Out);
+  // A node may lack the output (a malformed model): its value is named after the node.
+  return (!Node->name().empty()     ? Node->name()
+          : Node->output_size() > 0 ? Node->output(0)
+                                    : std::string("node")) +
+         ".tmp";
+}
+
+void ImportContext::bindConstantOutput(Tensor T) {
+  bindOutput(0, constant(std::move(T), resultName(0)));
+}
+
 llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Operands,
                                             Attributes Attrs, int Out) {
   auto Type = inferResultType(Kind, Operands, Attrs);
@@ -155,13 +169,7 @@ llvm::Expected<Value *> ImportContext::emit(OpKind Kind, std::vector<Value *> Op
   // Before folding allocates it.
   if (auto E = checkLimits(*Type, "the result"))
     return std::move(E);
-  std::string ResultName = Out >= 0 && Out < Node->output_size() && !Node->output(Out).empty()
-                               ? Node->output(Out)
-                               : (!Node->name().empty()     ? Node->name()
-                                  : Node->output_size() > 0 ? Node->output(0)
-                                                            : std::string("node")) +
-                                     ".tmp";
-  ResultName = G.uniqueName(ResultName);
+  const std::string ResultName = G.uniqueName(resultName(Out));
   Op *O = G.addOp(Kind, Node->name(), std::move(Operands), std::move(Attrs), ResultName, *Type);
   bool Foldable = std::all_of(O->operands().begin(), O->operands().end(),
                               [](Value *V) { return V->isConstant(); });

@@ -77,6 +77,11 @@ public:
                                int Out = 0);
   /// Makes output Out of the current node refer to V (for ops that lower to nothing).
   void bindOutput(int Out, Value *V);
+  /// Binds output 0 to a new constant holding T (named after it; a node without that output,
+  /// which only a malformed model has, binds nothing).
+  void bindConstantOutput(Tensor T);
+  /// The name of output Out's value: the output's own, or one made from the node's.
+  std::string resultName(int Out) const;
   /// A new constant owned by the graph.
   Value *constant(Tensor T, const std::string &NameHint);
 

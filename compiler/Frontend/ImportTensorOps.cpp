@@ -362,7 +362,7 @@ llvm::Error importConstantOfShape(ImportContext &Ctx) {
       Out.data<int64_t>()[I] = Fill.getAsInt(0);
     else
       Out.setFromDouble(I, Fill.getAsDouble(0));
-  Ctx.bindOutput(0, Ctx.constant(std::move(Out), Ctx.node().output(0)));
+  Ctx.bindConstantOutput(std::move(Out));
   return llvm::Error::success();
 }
 
@@ -376,8 +376,7 @@ llvm::Error importShape(ImportContext &Ctx) {
   Start = std::clamp<int64_t>(Start < 0 ? Start + Rank : Start, 0, Rank);
   End = std::clamp<int64_t>(End < 0 ? End + Rank : End, 0, Rank);
   std::vector<int64_t> Out(Dims.begin() + Start, Dims.begin() + std::max(Start, End));
-  Ctx.bindOutput(0, Ctx.constant(Tensor::fromInts(Out, {static_cast<int64_t>(Out.size())}),
-                                 Ctx.node().output(0)));
+  Ctx.bindConstantOutput(Tensor::fromInts(Out, {static_cast<int64_t>(Out.size())}));
   return llvm::Error::success();
 }
 
@@ -450,7 +449,7 @@ llvm::Error importConstant(ImportContext &Ctx) {
   }
   if (auto E = Ctx.checkLimits(T.type(), "the value"))
     return E;
-  Ctx.bindOutput(0, Ctx.constant(std::move(T), N.output(0)));
+  Ctx.bindConstantOutput(std::move(T));
   return llvm::Error::success();
 }
 
