@@ -70,10 +70,9 @@ llvm::Expected<std::vector<int64_t>> ImportContext::constantInts(int I) const {
   auto T = constantInput(I);
   if (!T)
     return T.takeError();
-  const ElemType E = (*T)->elem();
-  if (E == ElemType::F32 || E == ElemType::B1)
+  if (!isIntegerType((*T)->elem()))
     return error("input '" + Node->input(I) + "' must hold integers (int64), not " +
-                 elemTypeName(E));
+                 elemTypeName((*T)->elem()));
   return (*T)->toInts();
 }
 

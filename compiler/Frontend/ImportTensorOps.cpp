@@ -325,7 +325,7 @@ llvm::Error importGather(ImportContext &Ctx) {
   auto Idx = Ctx.constantInput(1);
   if (!Idx)
     return Idx.takeError();
-  if ((*Idx)->elem() == ElemType::F32 || (*Idx)->elem() == ElemType::B1)
+  if (!isIntegerType((*Idx)->elem()))
     return Ctx.error("indices must be integers (int32 or int64), not " +
                      std::string(elemTypeName((*Idx)->elem())));
   auto Axis = Ctx.normalizeAxis(Ctx.attrInt("axis", 0), (*X)->type().rank());

@@ -217,8 +217,6 @@ def check_model(args, m: Model):
     cross = [args.cross_cxx, "-std=c++17", "-O2", *arch, *SANITIZE]
     if not SANITIZE:
         cross.append("-static")
-    elif "armv6" in args.arch_flags:
-        cross.append("-latomic")  # armel's libasan needs 64-bit atomics ARMv6 lacks
     for t in ("generic", args.target):
         ok, msg = run([args.xnorc, m.path, "-o", w / t, "--target=" + t, "--emit-main",
                        "--name=m", "--quiet"])
