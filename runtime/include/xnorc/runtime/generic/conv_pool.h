@@ -20,12 +20,13 @@
 XN_DECLARE_PARAMS(xn_conv_pool_params, XN_CONV_POOL_PARAMS)
 
 // The conv rows a pool window spans, for every output channel, live in one stack buffer of at
-// most this many bytes (pool kernel rows x conv output width x output channels x 4): the pass
-// fuses only layers within it, and the kernels rely on it.
+// most this many bytes (pool kernel rows x conv output width x output channels x 4, the
+// channels counted in whole vectors of 16, as the x86 kernels keep them): the pass fuses only
+// layers within it, and the kernels rely on it.
 #define XN_CONV_POOL_RING_BYTES 131072
 
 inline int64_t xn_conv_pool_ring_bytes(int64_t pool_rows, int64_t conv_ow, int64_t c_out) {
-  return pool_rows * conv_ow * c_out * (int64_t)sizeof(float);
+  return pool_rows * conv_ow * ((c_out + 15) / 16 * 16) * (int64_t)sizeof(float);
 }
 
 // The conv alone (xn_conv's parameters), copied field by field from the list.

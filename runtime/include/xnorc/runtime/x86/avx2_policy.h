@@ -5,7 +5,8 @@
 //
 //   V::vec, V::L                       the float vector and its lanes;
 //   zero(v), load(v, p), broadcast(v, p), set1(v, f), fma(acc, a, b) (acc += a * b, fused),
-//   relu(v) (max(0, v), NaN kept), store_aligned(p, v), store_n(p, v, n) (lanes < n);
+//   relu(v) (max(0, v), NaN kept), max(m, v) (the max-pool's max), store_aligned(p, v),
+//   store_n(p, v, n) (lanes < n);
 //   masked                             the glue policy below: lane masks, masked, stride-2
 //                                      and gathered loads (x86/px_float.h);
 //   signs(v, p)                        the +-1.0f vector of L sign bits at p (1 = -1);
@@ -110,6 +111,8 @@ struct xn_avx2_f32 {
   XN_AVX2_POLICY_FN void store_aligned(float *p, const vec &v) { _mm256_store_ps(p, v); }
   XN_AVX2_POLICY_FN void set1(vec &v, float f) { v = _mm256_set1_ps(f); }
   XN_AVX2_POLICY_FN void relu(vec &v) { v = _mm256_max_ps(_mm256_setzero_ps(), v); } // NaN stays
+  // m = max(v, m): a NaN v leaves m, of +0 and -0 m stays (the max-pool's comparison).
+  XN_AVX2_POLICY_FN void max(vec &m, const vec &v) { m = _mm256_max_ps(v, m); }
   // The first n lanes of v at p (all L when n >= L): a plain store, or vmaskmovps.
   XN_AVX2_POLICY_FN void store_n(float *p, const vec &v, int64_t n) {
     if (n >= 8) {

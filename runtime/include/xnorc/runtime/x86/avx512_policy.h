@@ -76,6 +76,10 @@ struct xn_avx512_f32 {
   XN_AVX512_POLICY_FN void relu(vec &v) {
     v = _mm512_maskz_max_ps((__mmask16)0xffff, _mm512_setzero_ps(), v); // NaN stays NaN
   }
+  // m = max(v, m): a NaN v leaves m, of +0 and -0 m stays (the max-pool's comparison).
+  XN_AVX512_POLICY_FN void max(vec &m, const vec &v) {
+    m = _mm512_maskz_max_ps((__mmask16)0xffff, v, m); // (maskz: see stage below)
+  }
   // Always a masked store (all 16 lanes when n >= 16).
   XN_AVX512_POLICY_FN void store_n(float *p, const vec &v, int64_t n) {
     _mm512_mask_storeu_ps(p, n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1), v);

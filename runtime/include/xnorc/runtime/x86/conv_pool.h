@@ -1,13 +1,23 @@
 // The x86 float conv + max-pool layer (generic/conv_pool.h's contract, the IR's
 // conv_max_pool): the output-channels-across-lanes conv walk (x86/oc_conv.h) writes each conv
-// row, all channels, into a ring of pool-kernel rows on the stack instead of the output
-// tensor, and the vector max-pool (x86/glue_common.h) pools each output row from the ring
-// as soon as its window's rows are there. The 112x112x64 stem output of ResNet and Bi-Real
-// (3.2 MB) then never leaves the cache: the separate pool was a memory-bound pass over it.
+// row into a ring of pool-kernel rows on the stack instead of the output tensor, and the
+// pool reduces each output row from the ring as soon as its window's rows are there. The
+// 112x112x64 stem output of ResNet and Bi-Real (3.2 MB) then never leaves the cache: the
+// separate pool was a memory-bound pass over it.
 //
-// Results equal xn_<isa>_conv_oc followed by xn_<isa>_maxpool bit for bit: the same row walk
-// computes every conv value, and the same tile visits every window's taps in the same order.
-// --threads splits the pooled rows; a conv row two parts' windows share is computed by both.
+// The ring is pixel-major: conv pixel ix of ring row s holds its channels, padded to whole
+// vectors, at ring[(s * iw + ix) * cs]. The conv tile's vectors (L channels of one pixel) go
+// there as they are, with bias and activation (the dense layers' direct epilogue), and a pool
+// tap is one vector max over L channels of one pixel. The pooled vectors of 8 pixels are
+// transposed once into the NCHW output (V::stage). A channel-major ring cost twice: the conv
+// tiles were transposed into it at the conv's resolution, and the pool worked on planes, its
+// W stride of 2 paid in deinterleaving loads (the two were a quarter of the stem's time).
+//
+// Results equal xn_<isa>_conv_oc followed by xn_<isa>_maxpool bit for bit: every conv value
+// takes the conv's operations (accumulation order, bias and activation), and every window its
+// taps in the max-pool's order (kernel row, then column) with its comparison, max(tap, m)
+// from -inf (NaN ignored, of +0 and -0 the first seen stays). --threads splits the pooled
+// rows; a conv row two parts' windows share is computed by both.
 #ifndef XNORC_RUNTIME_X86_CONV_POOL_H
 #define XNORC_RUNTIME_X86_CONV_POOL_H
 
@@ -15,11 +25,77 @@
 #include "glue_common.h"
 #include "oc_conv.h"
 
-// K: the ISA's oc conv kernel class (x86/oc_conv.h), Pools: its vector pools
-// (XN_X86_GLUE_KERNELS). The compiler checked the pool (supportsX86ConvMaxPool: W stride 1 or
-// 2, kernel at most XN_X86_GLUE_MAX_KW high and wide) and the ring's size
-// (XN_CONV_POOL_RING_BYTES).
-template <class K, class Pools>
+#include <math.h>
+#include <string.h>
+
+// The ring of x86/conv_pool.h: conv row iy's pixel ix, channel m at
+// ring[(iy % kr * iw + ix) * cs + m].
+struct xn_x86_conv_pool_ring {
+  const float *ring;
+  int64_t kr, cs;
+};
+
+// Output row oy of the pool g (planes: the channels) from ring r into y, the image's NCHW
+// output: channels L at a time, pixels 8 at a time. Where the 8 windows lie inside the conv
+// row, each tap is one load and max for all 8 (8 independent chains); elsewhere each pixel
+// runs over its taps inside the conv output (a tap outside is the pool's -inf padding:
+// skipped).
+template <class V>
+inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_ring &r,
+                                 int64_t ox_lo, int64_t ox_hi, int64_t oy, float *y) {
+  const int64_t y0 = oy * g->sh - g->ph, plane = g->oh * g->ow, pcs = g->sw * r.cs;
+  int64_t ky_lo, ky_hi;
+  xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
+  for (int64_t m0 = 0; m0 < g->planes; m0 += V::L) {
+    const int64_t nch = g->planes - m0 < V::L ? g->planes - m0 : V::L;
+    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += 8) {
+      const int64_t np = g->ow - ox0 < 8 ? g->ow - ox0 : 8;
+      typename V::vec m[8], v;
+      XN_UNROLL(8)
+      for (int i = 0; i < 8; ++i)
+        V::set1(m[i], -INFINITY);
+      if (np == 8 && ox0 >= ox_lo && ox0 + 8 <= ox_hi) {
+        for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+          const float *row = r.ring + ((y0 + ky) % r.kr * g->iw + ox0 * g->sw - g->pw) * r.cs + m0;
+          for (int64_t kx = 0; kx < g->kw; ++kx, row += r.cs) {
+            XN_UNROLL(8)
+            for (int i = 0; i < 8; ++i) {
+              V::load(v, row + i * pcs);
+              V::max(m[i], v);
+            }
+          }
+        }
+      } else {
+        for (int64_t i = 0; i < np; ++i) {
+          const int64_t x0 = (ox0 + i) * g->sw - g->pw;
+          int64_t kx_lo, kx_hi;
+          xn_tap_range(x0, 1, g->kw, 0, g->iw, &kx_lo, &kx_hi);
+          for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+            const float *row = r.ring + (y0 + ky) % r.kr * g->iw * r.cs + m0;
+            for (int64_t kx = kx_lo; kx < kx_hi; ++kx) {
+              V::load(v, row + (x0 + kx) * r.cs);
+              V::max(m[i], v);
+            }
+          }
+        }
+      }
+      float *dst = y + m0 * plane + oy * g->ow + ox0;
+      if (np == 8 && nch == V::L) {
+        V::template stage<8>(m, dst, plane);
+        continue;
+      }
+      alignas(64) float part[V::L * 8];
+      V::template stage<8>(m, part, 8);
+      for (int64_t l = 0; l < nch; ++l)
+        memcpy(dst + l * plane, part + l * 8, (size_t)np * sizeof(float));
+    }
+  }
+}
+
+// K: the ISA's oc conv kernel class (x86/oc_conv.h) and K::pool_row, the pool above compiled
+// for the ISA (XN_X86_CONV_POOL_KERNEL). The compiler checked the pool
+// (supportsX86ConvMaxPool) and the ring's size (xn_conv_pool_ring_bytes).
+template <class K, class Rows>
 inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, const float *w,
                                  const float *bias, float *y, int part, int parts) {
   const xn_conv_params cp = xn_conv_pool_conv(p);
@@ -28,33 +104,31 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
   if (!xn_x86_pool2d_view(&pp, &g))
     __builtin_trap(); // unreachable: the compiler fuses only pools the view takes
   g.planes = p->c_out;
-  const int64_t kr = g.kh, ring_cs = kr * g.iw;
+  const int64_t blocks = (p->c_out + K::L - 1) / K::L;
   alignas(64) float ring[XN_CONV_POOL_RING_BYTES / sizeof(float)];
-  // The conv writes output row r of channel m to ring[m * ring_cs + (r % kr) * ow].
+  const xn_x86_conv_pool_ring r = {ring, g.kh, blocks * K::L};
+  // The conv writes pixel ix of output row cr, channels [0, c_out), to the ring as above.
   xn_x86_oc_ctx c =
       xn_x86_oc_make_ctx(xn_x86_conv_geom_of(&cp), cp.n, cp.c_in, cp.c_out, cp.act_kind,
                          cp.act_alpha, cp.act_beta, x, NULL, bias, NULL, ring);
   c.y_img = 0;
-  c.y_cs = ring_cs;
-  c.y_rows = kr;
+  c.y_cs = 1;
+  c.y_ps = r.cs;
+  c.y_rows = r.kr;
+  if (r.cs != p->c_out) // lanes past c_out are pooled, never stored: keep them defined
+    memset(ring, 0, (size_t)(r.kr * g.iw * r.cs) * sizeof(float));
   const xn_x86_oc_floats<typename K::V> ws = {w, xn_x86_conv_taps(&cp)};
   int64_t ow_lo, ow_hi;
   xn_x86_interior(c.g.ow, c.g.sw, c.g.pw, c.g.dw, c.g.kw, c.g.iw, &ow_lo, &ow_hi);
-  alignas(64) float stage[K::B * K::L * XN_X86_OC_STAGE];
+  int64_t px_lo, px_hi; // the pooled pixels whose windows lie inside the conv row
+  xn_x86_interior(g.ow, g.sw, g.pw, 1, g.kw, g.iw, &px_lo, &px_hi);
   xn_x86_oc_pos t;
-  t.stage = stage;
-  // Plane pl's input row iy of the current output row is at ring + pl * ring_cs + off[iy - iy0]:
-  // the ring slots are worked out once per output row, not per plane and tap.
-  int64_t off[XN_X86_GLUE_MAX_KW], iy0 = 0;
-  const float *ring_at = ring; // captured as a pointer: a lambda would copy the array
-  const auto rows = [ring_at, ring_cs, &off, &iy0](int64_t pl, int64_t iy) {
-    return ring_at + pl * ring_cs + off[iy - iy0];
-  };
+  t.stage = NULL; // the direct epilogue stages nothing
   int64_t r_lo, r_hi;
   xn_part_range(p->n * g.oh, part, parts, &r_lo, &r_hi);
   int64_t image = -1, next = 0; // conv rows [0, next) of image done, the last kr in the ring
-  for (int64_t r = r_lo; r < r_hi; ++r) {
-    const int64_t n = r / g.oh, oy = r % g.oh, y0 = oy * g.sh - g.ph;
+  for (int64_t row = r_lo; row < r_hi; ++row) {
+    const int64_t n = row / g.oh, oy = row % g.oh, y0 = oy * g.sh - g.ph;
     if (n != image) {
       image = n;
       next = 0;
@@ -62,24 +136,27 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
     int64_t ky_lo, ky_hi;
     xn_tap_range(y0, 1, g.kh, 0, g.ih, &ky_lo, &ky_hi);
     for (int64_t cr = next > y0 + ky_lo ? next : y0 + ky_lo; cr < y0 + ky_hi; ++cr)
-      xn_x86_oc_row<K>(&c, ws, t, n * c.g.oh + cr, ow_lo, ow_hi, 0, c.g.ow, 0,
-                       (c.c_out + K::L - 1) / K::L);
+      xn_x86_oc_row<K>(&c, ws, t, n * c.g.oh + cr, ow_lo, ow_hi, 0, c.g.ow, 0, blocks);
     if (y0 + ky_hi > next)
       next = y0 + ky_hi;
-    iy0 = y0 + ky_lo;
-    for (int64_t ky = ky_lo; ky < ky_hi; ++ky)
-      off[ky - ky_lo] = (y0 + ky) % kr * g.iw;
-    xn_x86_pool_dispatch<typename Pools::max_row, Pools::L>(
-        &g, rows, oy, y + n * g.planes * g.oh * g.ow + oy * g.ow, g.oh * g.ow);
+    Rows::run(&g, r, px_lo, px_hi, oy, y + n * g.planes * g.oh * g.ow);
   }
 }
 
-// xn_<isa>_conv_max_pool on the ISA's oc conv kernel class and vector pools.
-#define XN_X86_CONV_POOL_KERNEL(isa)                                                               \
+// xn_<isa>_conv_max_pool on the ISA's oc conv kernel class, with the pool row compiled for
+// the ISA (target attribute ATTR; a macro: the attribute cannot be a template parameter).
+#define XN_X86_CONV_POOL_KERNEL(isa, ATTR)                                                         \
+  struct xn_##isa##_conv_pool_rows {                                                               \
+    ATTR __attribute__((flatten)) static void run(const xn_x86_pool2d *g,                          \
+                                                  const xn_x86_conv_pool_ring &r, int64_t ox_lo,   \
+                                                  int64_t ox_hi, int64_t oy, float *y) {           \
+      xn_x86_conv_pool_row<xn_##isa##_oc::V>(g, r, ox_lo, ox_hi, oy, y);                           \
+    }                                                                                              \
+  };                                                                                               \
   inline void xn_##isa##_conv_max_pool(const xn_conv_pool_params *p, const float *x,               \
                                        const float *w, const float *bias, float *y, int part = 0,  \
                                        int parts = 1) {                                            \
-    xn_x86_conv_max_pool<xn_##isa##_oc, xn_##isa##_pools>(p, x, w, bias, y, part, parts);          \
+    xn_x86_conv_max_pool<xn_##isa##_oc, xn_##isa##_conv_pool_rows>(p, x, w, bias, y, part, parts); \
   }
 
 #endif // XNORC_RUNTIME_X86_CONV_POOL_H

@@ -240,7 +240,7 @@ struct xn_x86_oc_direct {
   XN_X86_OC_EPI_INLINE static void run(const xn_x86_oc_ctx *c, const float *acc, int64_t lanes,
                                        int64_t nb, int64_t np, const xn_x86_oc_pos *t) {
     const xn_x86_oc_out o = xn_x86_oc_out_of(c);
-    const int64_t base = t->n * c->y_img + (t->oy * c->g.ow + t->ox0) * c->y_ps;
+    const int64_t base = t->n * c->y_img + (t->oy % c->y_rows * c->g.ow + t->ox0) * c->y_ps;
     for (int64_t b = 0; b < nb; ++b)
       for (int64_t h = 0; h < lanes; h += 8) {
         const int64_t m0 = (t->ob + b) * lanes + h;
