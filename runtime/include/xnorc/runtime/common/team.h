@@ -40,14 +40,34 @@ inline void xn_team_relax() {
 #endif
 }
 
-// Spins until done() holds, then lets a thread that shares this CPU run (more threads than
-// CPUs, or a busy machine): the waits are short (microseconds to milliseconds), but a thread
-// waited for may be descheduled.
+#ifndef XN_TEAM_YIELD_US
+#define XN_TEAM_YIELD_US 50
+#endif
+
+// Spins until done() holds; after XN_TEAM_YIELD_US microseconds of spinning, lets a thread
+// that shares this CPU run between polls (more threads than CPUs: the thread waited for may
+// be descheduled). The waits between layers are imbalances of microseconds, and a yield is a
+// system call that, on a CPU shared with any other runnable process (even at nice 19), hands
+// it a time slice: yielding after 200 polls (~4 us) made two threads lose tens of
+// microseconds per layer on a machine running a background job.
 template <typename Done> inline void xn_team_spin_until(const Done &done) {
-  for (int spins = 0; !done(); ++spins) {
-    xn_team_relax();
-    if (spins > 200)
+  std::chrono::steady_clock::time_point until{};
+  bool timed = false, yielding = false;
+  for (int spins = 1; !done(); ++spins) {
+    if (yielding) {
       std::this_thread::yield();
+      continue;
+    }
+    xn_team_relax();
+    if ((spins & 255) != 0)
+      continue;
+    const auto now = std::chrono::steady_clock::now();
+    if (!timed) {
+      until = now + std::chrono::microseconds(XN_TEAM_YIELD_US);
+      timed = true;
+    } else if (now > until) {
+      yielding = true;
+    }
   }
 }
 
