@@ -16,7 +16,8 @@
 
 XN_AVX2G_TARGET inline void xn_avx2_threshold_v(const xn_threshold_params *p, const float *x,
                                                 const float *tau, const float *dir, uint64_t *y,
-                                                int64_t s_lo, int64_t s_hi) {
+                                                int64_t s_lo, int64_t s_hi, int64_t j_lo,
+                                                int64_t j_hi) {
   const int64_t cw = xn_bit_words(p->c);
   const int64_t s_n = p->spatial;
   for (int64_t n = 0; n < p->n; ++n) {
@@ -26,7 +27,7 @@ XN_AVX2G_TARGET inline void xn_avx2_threshold_v(const xn_threshold_params *p, co
       const int64_t lanes = s_n - s0 < 8 ? s_n - s0 : 8;
       __m256i lm;
       xn_avx2_glue::lanes(lm, 0, lanes, 0);
-      for (int64_t j = 0; j < cw; ++j) {
+      for (int64_t j = j_lo; j < j_hi; ++j) {
         const int64_t c_end = p->c - 64 * j < 64 ? p->c - 64 * j : 64;
         __m256i w0 = _mm256_setzero_si256(), w1 = _mm256_setzero_si256();
         __m256i bit = _mm256_set1_epi64x(1);

@@ -27,7 +27,8 @@
 
 XN_AVX512G_TARGET inline void xn_avx512_threshold_v(const xn_threshold_params *p, const float *x,
                                                     const float *tau, const float *dir, uint64_t *y,
-                                                    int64_t s_lo, int64_t s_hi) {
+                                                    int64_t s_lo, int64_t s_hi, int64_t j_lo,
+                                                    int64_t j_hi) {
   const int64_t cw = xn_bit_words(p->c);
   const int64_t s_n = p->spatial;
   const __m512i idx0 = _mm512_setr_epi64(0, cw, 2 * cw, 3 * cw, 4 * cw, 5 * cw, 6 * cw, 7 * cw);
@@ -39,7 +40,7 @@ XN_AVX512G_TARGET inline void xn_avx512_threshold_v(const xn_threshold_params *p
       const int64_t lanes = s_n - s0 < 16 ? s_n - s0 : 16;
       __mmask16 lm;
       xn_avx512_glue::lanes(lm, 0, lanes, 0);
-      for (int64_t j = 0; j < cw; ++j) {
+      for (int64_t j = j_lo; j < j_hi; ++j) {
         const int64_t c_end = p->c - 64 * j < 64 ? p->c - 64 * j : 64;
         __m512i w0 = _mm512_setzero_si512(), w1 = _mm512_setzero_si512();
         __m512i bit = _mm512_set1_epi64(1);

@@ -304,9 +304,12 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
 // The vector pools of ISA `isa` on its glue policy G (xn_<isa>_pools) with target
 // attribute ATTR, and the entry points xn_<isa>_maxpool, xn_<isa>_avgpool and
 // xn_<isa>_threshold (generic/pool.h's and generic/bitpack.h's contracts; with --threads,
-// part `part` of `parts` of the planes, or of the pixels in whole vectors). The ISA's
-// xn_<isa>_threshold_v(p, x, tau, dir, y, s_lo, s_hi) thresholds pixels [s_lo, s_hi) of
-// every image; rank-2 inputs (fewer than 4 pixels) stay on the generic kernel, not split.
+// part `part` of `parts` of the planes, or of the pixels in whole vectors; a threshold of
+// small planes splits its channel words as the convs writing them split their channels
+// (xn_part_channel_blocks), so each thread reads the floats it wrote). The ISA's
+// xn_<isa>_threshold_v(p, x, tau, dir, y, s_lo, s_hi, j_lo, j_hi) thresholds pixels
+// [s_lo, s_hi), output words [j_lo, j_hi), of every image; rank-2 inputs (fewer than 4
+// pixels) stay on the generic kernel, not split.
 // (A macro: the target attribute cannot be a template parameter.)
 #define XN_X86_GLUE_KERNELS(isa, G, ATTR)                                                          \
   struct xn_##isa##_pools {                                                                        \
@@ -348,9 +351,11 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
         xn_threshold(p, x, tau, dir, y);                                                           \
       return;                                                                                      \
     }                                                                                              \
-    int64_t s_lo, s_hi;                                                                            \
-    xn_part_range_aligned(p->spatial, G::L, part, parts, &s_lo, &s_hi);                            \
-    xn_##isa##_threshold_v(p, x, tau, dir, y, s_lo, s_hi);                                         \
+    const int64_t cw = xn_bit_words(p->c);                                                         \
+    int64_t s_lo = 0, s_hi = p->spatial, j_lo = 0, j_hi = cw;                                      \
+    if (!xn_part_channel_blocks(p->spatial, cw, 1, part, parts, &j_lo, &j_hi))                     \
+      xn_part_range_aligned(p->spatial, G::L, part, parts, &s_lo, &s_hi);                          \
+    xn_##isa##_threshold_v(p, x, tau, dir, y, s_lo, s_hi, j_lo, j_hi);                             \
   }
 
 #endif // XNORC_RUNTIME_X86_GLUE_COMMON_H
