@@ -35,8 +35,9 @@
 // in-register transposes amortised over the c_in * kh * kw FMAs of every accumulator), then
 // xn_x86_oc_flush (shared) writes the stage row by row with scale, bias, residual and
 // activation, so each cache line of y is written whole and at once. A dense layer's output
-// [n][m] already has channels contiguous: its vectors go straight to y. Channels past c_out
-// (zero float weights, +1 bits) are computed and never stored.
+// [n][m] already has channels contiguous, as has the pixel-major ring of the fused conv +
+// max-pool (x86/conv_pool.h): their vectors go straight to y (y_cs = 1, y_ps floats apart).
+// Channels past c_out (zero float weights, +1 bits) are computed and never stored.
 //
 // NEON has its own engine of this kind (neon/fconv.h), not this one over a NEON policy: it
 // multiplies by lane, 4 pixels' inputs per load, where x86 (no FMA by lane) broadcasts one
@@ -233,8 +234,9 @@ inline xn_x86_oc_out xn_x86_oc_out_of(const xn_x86_oc_ctx *c) {
   return o;
 }
 
-// The dense layer's epilogue: pixel (batch row) i's vectors of 8 channels, scale and bias per
-// lane, straight into y.
+// The epilogue of outputs with contiguous channels (a dense layer, the conv + max-pool ring):
+// pixel i's vectors of 8 channels, scale and bias per lane, straight into y (output row oy at
+// row oy % y_rows: the ring).
 struct xn_x86_oc_direct {
   template <int Act, bool Res>
   XN_X86_OC_EPI_INLINE static void run(const xn_x86_oc_ctx *c, const float *acc, int64_t lanes,
@@ -258,7 +260,7 @@ struct xn_x86_oc_direct {
   }
 };
 
-// The end of a register tile of a dense layer (channels contiguous in y); acc holds its
+// The end of a register tile whose output has its channels contiguous; acc holds its
 // accumulators as [nb blocks][8 pixels][lanes] floats, pixels [0, np). NCHW output goes
 // through the stage instead (the ISA's tile transposes into it, xn_x86_oc_flush finishes).
 __attribute__((noinline)) XN_X86_OC_EPI_TARGET inline void
