@@ -196,26 +196,6 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
   }
 }
 
-// Output row oy of every plane pl, into y + pl * y_ps, with plane pl's input row iy at
-// rows(pl, iy): the pool of a conv whose rows are kept in a ring (x86/conv_pool.h). The
-// column masks serve every plane.
-template <class V, int S, int B, class Rows>
-inline void xn_x86_maxpool_row(const xn_x86_pool2d *g, Rows rows, int64_t oy, float *y,
-                               int64_t y_ps) {
-  xn_x86g_cols<V> cm[B];
-  for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
-    const int64_t cx = ox0 * S - g->pw;
-    typename V::mask st[B];
-    XN_UNROLL(8)
-    for (int b = 0; b < B; ++b)
-      xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
-    for (int64_t pl = 0; pl < g->planes; ++pl) {
-      const auto row = [rows, pl](int64_t iy) { return rows(pl, iy); };
-      xn_x86g_max_tile<V, S, B>(g, row, oy, cx, cm, st, y + pl * y_ps + ox0);
-    }
-  }
-}
-
 template <class V, int S, int B>
 inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, float *y) {
   xn_x86g_cols<V> cm[B], cc;
@@ -319,13 +299,6 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
       ATTR __attribute__((flatten)) static void run(const xn_x86_pool2d *g, const float *x,        \
                                                     float *y) {                                    \
         xn_x86_maxpool_s<G, S, B>(g, x, y);                                                        \
-      }                                                                                            \
-    };                                                                                             \
-    struct max_row {                                                                               \
-      template <int S, int B, class R>                                                             \
-      ATTR __attribute__((flatten)) static void run(const xn_x86_pool2d *g, R rows, int64_t oy,    \
-                                                    float *y, int64_t y_ps) {                      \
-        xn_x86_maxpool_row<G, S, B>(g, rows, oy, y, y_ps);                                         \
       }                                                                                            \
     };                                                                                             \
     struct avg {                                                                                   \
