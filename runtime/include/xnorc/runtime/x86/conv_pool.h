@@ -92,7 +92,7 @@ inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_
   }
 }
 
-// K: the ISA's oc conv kernel class (x86/oc_conv.h) and K::pool_row, the pool above compiled
+// K: the ISA's oc conv kernel class (x86/oc_conv.h); Rows::run: the pool row above compiled
 // for the ISA (XN_X86_CONV_POOL_KERNEL). The compiler checked the pool
 // (supportsX86ConvMaxPool) and the ring's size (xn_conv_pool_ring_bytes).
 template <class K, class Rows>

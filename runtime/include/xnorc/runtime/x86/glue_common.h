@@ -147,10 +147,9 @@ inline void xn_x86g_block(const xn_x86_pool2d *g, int64_t ox0, int64_t cx, int b
 // Output row oy of one plane, pixels of the tile at column cx (block masks cm, store masks
 // st) into yrow: B blocks of V::L output pixels at a time, independent max chains, so the
 // max latency of one block's tap sequence hides behind the others'. Every tap (kernel row,
-// then kernel column, the generic order) updates only its lanes inside the input; input row
-// iy is at row(iy).
-template <class V, int S, int B, class Row>
-inline void xn_x86g_max_tile(const xn_x86_pool2d *g, Row row, int64_t oy, int64_t cx,
+// then kernel column, the generic order) updates only its lanes inside the input plane xp.
+template <class V, int S, int B>
+inline void xn_x86g_max_tile(const xn_x86_pool2d *g, const float *xp, int64_t oy, int64_t cx,
                              const xn_x86g_cols<V> *cm, const typename V::mask *st, float *yrow) {
   const int64_t y0 = oy * g->sh - g->ph;
   int64_t ky_lo, ky_hi;
@@ -162,7 +161,7 @@ inline void xn_x86g_max_tile(const xn_x86_pool2d *g, Row row, int64_t oy, int64_
   for (int b = 0; b < B; ++b)
     V::set1(m[b], -INFINITY);
   for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
-    const float *xr = row(y0 + ky) + cx;
+    const float *xr = xp + (y0 + ky) * g->iw + cx;
     for (int64_t kx = 0; kx < g->kw; ++kx) {
       XN_UNROLL(8)
       for (int b = 0; b < B; ++b) {
@@ -183,7 +182,6 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
   for (int64_t pl = 0; pl < g->planes; ++pl) {
     const float *xp = x + pl * g->ih * g->iw;
     float *yp = y + pl * g->oh * g->ow;
-    const auto row = [xp, g](int64_t iy) { return xp + iy * g->iw; };
     for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
       const int64_t cx = ox0 * S - g->pw; // block 0 lane 0's input column at kx = 0
       typename V::mask st[B];
@@ -191,7 +189,7 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
       for (int b = 0; b < B; ++b)
         xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
       for (int64_t oy = 0; oy < g->oh; ++oy)
-        xn_x86g_max_tile<V, S, B>(g, row, oy, cx, cm, st, yp + oy * g->ow + ox0);
+        xn_x86g_max_tile<V, S, B>(g, xp, oy, cx, cm, st, yp + oy * g->ow + ox0);
     }
   }
 }
