@@ -48,7 +48,7 @@ inline void xn_team_relax() {
 // that shares this CPU run between polls (more threads than CPUs: the thread waited for may
 // be descheduled). The waits between layers are imbalances of microseconds, and a yield is a
 // system call that, on a CPU shared with any other runnable process (even at nice 19), hands
-// it a time slice: yielding after 200 polls (~4 us) made two threads lose tens of
+// it a time slice: yielding after 200 polls (a few us) made two threads lose tens of
 // microseconds per layer on a machine running a background job.
 template <typename Done> inline void xn_team_spin_until(const Done &done) {
   std::chrono::steady_clock::time_point until{};
