@@ -23,7 +23,6 @@
 #include "compiler/Analysis/ModelReport.h"
 #include "compiler/Lowering/KernelCall.h"
 #include "compiler/Support/CSource.h"
-#include "compiler/Support/EmbeddedRuntime.h"
 #include "compiler/Support/Error.h"
 #include "targets/common/ApiWriter.h"
 #include "targets/common/ConstantWriter.h"
@@ -93,8 +92,7 @@ public:
     Cpp += "\n";
     Cpp += fmt::format("namespace {} {{\n\n", runtimeNamespace());
     for (const std::string &H : Headers)
-      Cpp += fmt::format("// ---- xnorc runtime: {} ----\n{}\n", H,
-                         stripIncludes(embeddedRuntimeSource(H.c_str())));
+      Cpp += fmt::format("// ---- xnorc runtime: {} ----\n{}\n", H, runtimeHeaderText(H));
     Cpp += "// ---- constants ----\n" + Constants;
     if (Parallel)
       Cpp += "\n" + teamBody(Code, Copies);

@@ -8,16 +8,37 @@
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Path.h>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 namespace xnorc {
 
-llvm::Error collectRuntimeHeader(const std::string &H, std::vector<std::string> &Headers) {
-  if (std::find(Headers.begin(), Headers.end(), H) != Headers.end())
-    return llvm::Error::success();
-  const char *Text = embeddedRuntimeSource(H.c_str());
-  if (!Text)
-    return makeError("internal error: runtime header {} is not embedded", H);
+namespace {
+
+/// What the emitters need from one embedded header, worked out once per process: every
+/// compilation pastes the same dozens of headers, and scanning their text line by line for
+/// each model was a quarter of the time of compiling a small one.
+struct EmbeddedHeader {
+  std::vector<std::string> Deps; ///< the runtime headers it includes, as runtime paths
+  std::string Body;              ///< text without any #include line
+  std::string BodyKeepSystem;    ///< text without its project includes only
+};
+
+std::string stripIncludeLines(const char *Text, bool KeepSystem) {
+  std::istringstream In(Text);
+  std::string Line, Out;
+  while (std::getline(In, Line)) {
+    llvm::StringRef L = llvm::StringRef(Line).ltrim();
+    if (L.startswith("#include") && (!KeepSystem || L.drop_front(8).ltrim().startswith("\"")))
+      continue;
+    Out += Line + "\n";
+  }
+  return Out;
+}
+
+EmbeddedHeader scanHeader(const std::string &H, const char *Text) {
+  EmbeddedHeader R;
   std::string Dir = H.substr(0, H.rfind('/') + 1);
   std::istringstream In(Text);
   std::string Line;
@@ -33,23 +54,47 @@ llvm::Error collectRuntimeHeader(const std::string &H, std::vector<std::string> 
       llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true, llvm::sys::path::Style::posix);
       Path = std::string(P.str());
     }
-    if (auto E = collectRuntimeHeader(Path, Headers))
-      return E;
+    R.Deps.push_back(std::move(Path));
   }
+  R.Body = stripIncludeLines(Text, /*KeepSystem=*/false);
+  R.BodyKeepSystem = stripIncludeLines(Text, /*KeepSystem=*/true);
+  return R;
+}
+
+/// Null if H is not embedded. Entries are never removed, so the pointer stays valid.
+const EmbeddedHeader *embeddedHeader(const std::string &H) {
+  static std::mutex Lock; // the compiler library may be driven from several threads
+  static std::map<std::string, EmbeddedHeader> Cache;
+  std::lock_guard<std::mutex> Guard(Lock);
+  auto It = Cache.find(H);
+  if (It == Cache.end()) {
+    const char *Text = embeddedRuntimeSource(H.c_str());
+    if (!Text)
+      return nullptr;
+    It = Cache.emplace(H, scanHeader(H, Text)).first;
+  }
+  return &It->second;
+}
+
+} // namespace
+
+llvm::Error collectRuntimeHeader(const std::string &H, std::vector<std::string> &Headers) {
+  if (std::find(Headers.begin(), Headers.end(), H) != Headers.end())
+    return llvm::Error::success();
+  const EmbeddedHeader *E = embeddedHeader(H);
+  if (!E)
+    return makeError("internal error: runtime header {} is not embedded", H);
+  for (const std::string &Dep : E->Deps)
+    if (auto Err = collectRuntimeHeader(Dep, Headers))
+      return Err;
   Headers.push_back(H);
   return llvm::Error::success();
 }
 
-std::string stripIncludes(const char *Text, bool KeepSystem) {
-  std::istringstream In(Text);
-  std::string Line, Out;
-  while (std::getline(In, Line)) {
-    llvm::StringRef L = llvm::StringRef(Line).ltrim();
-    if (L.startswith("#include") && (!KeepSystem || L.drop_front(8).ltrim().startswith("\"")))
-      continue;
-    Out += Line + "\n";
-  }
-  return Out;
+const std::string &runtimeHeaderText(const std::string &H, bool KeepSystem) {
+  static const std::string Missing;
+  const EmbeddedHeader *E = embeddedHeader(H);
+  return !E ? Missing : KeepSystem ? E->BodyKeepSystem : E->Body;
 }
 
 llvm::Expected<std::string> pasteRuntimeHeaders(const std::vector<std::string> &Hs,
@@ -61,8 +106,8 @@ llvm::Expected<std::string> pasteRuntimeHeaders(const std::vector<std::string> &
   std::string Out;
   for (size_t I = First; I < Pasted.size(); ++I) {
     const std::string &H = Pasted[I];
-    Out += "// ---- xnorc runtime: " + H + " ----\n" +
-           stripIncludes(embeddedRuntimeSource(H.c_str()), /*KeepSystem=*/true) + "\n";
+    Out += "// ---- xnorc runtime: " + H + " ----\n" + runtimeHeaderText(H, /*KeepSystem=*/true) +
+           "\n";
   }
   return Out;
 }

@@ -19,9 +19,10 @@ namespace xnorc {
 /// anything else relative to the runtime root.
 llvm::Error collectRuntimeHeader(const std::string &H, std::vector<std::string> &Headers);
 
-/// Header text without its #include lines: all of them, or (KeepSystem) only the
-/// project ones, `#include "..."`.
-std::string stripIncludes(const char *Text, bool KeepSystem = false);
+/// Runtime header H's text without its #include lines: all of them, or (KeepSystem) only
+/// the project ones, `#include "..."`. Empty if H is not embedded (collectRuntimeHeader
+/// has reported that).
+const std::string &runtimeHeaderText(const std::string &H, bool KeepSystem = false);
 
 /// The headers Hs and their dependencies pasted in order, each under a banner comment, with
 /// the project includes removed and the system ones kept (for code pasted at global scope).
