@@ -38,27 +38,35 @@ namespace {
 
 /// A run of one action of a process's schedule: read or write Count items of a stream.
 struct Segment {
-  bool Write;
-  int Stream;
   int64_t Count;
+  int Stream;
+  bool Write;
 };
 
+/// Stream actions (reads and writes of a schedule, before merging) the FIFO model simulates
+/// at most, over all processes. The model runs each action, so its memory (16 bytes a
+/// segment) and time grow with the stream lengths: a model with a 40-million-channel "pixel"
+/// took gigabytes here (found by fuzzing). A streaming process does about two actions per
+/// pixel: a megapixel input through eight full-resolution layers fits; the test models need
+/// at most ~31,000 (the binary detector).
+constexpr int64_t MaxScheduleActions = int64_t(1) << 24;
+
 /// The schedule of P as segments, merged where consecutive ones act on the same stream.
-std::vector<Segment> scheduleOf(const HlsProcess &P) {
-  std::vector<Segment> S;
+/// False (S incomplete) once the actions of all schedules so far pass Budget.
+bool scheduleOf(const HlsProcess &P, int64_t &Budget, std::vector<Segment> &S) {
   auto Add = [&](bool Write, int Stream, int64_t Count) {
-    if (Count <= 0)
+    if (--Budget < 0 || Count <= 0)
       return;
     if (!S.empty() && S.back().Write == Write && S.back().Stream == Stream)
       S.back().Count += Count;
     else
-      S.push_back({Write, Stream, Count});
+      S.push_back({Count, Stream, Write});
   };
   const ProcessTiming &T = P.Timing;
   if (T.K == ProcessTiming::Window) {
-    for (int64_t N = 0; N < T.N; ++N) {
+    for (int64_t N = 0; N < T.N && Budget >= 0; ++N) {
       int64_t NextRow = 0;
-      for (int64_t OY = 0; OY < T.OH; ++OY) {
+      for (int64_t OY = 0; OY < T.OH && Budget >= 0; ++OY) {
         const int64_t Last = std::min(OY * T.SH - T.PT + T.KH - 1, T.H - 1);
         Add(false, P.In[0], std::max<int64_t>(0, Last + 1 - NextRow) * T.W);
         NextRow = std::max(NextRow, Last + 1);
@@ -66,9 +74,9 @@ std::vector<Segment> scheduleOf(const HlsProcess &P) {
       }
       Add(false, P.In[0], (T.H - NextRow) * T.W);
     }
-    return S;
+    return Budget >= 0;
   }
-  for (int64_t F = 0; F < T.Firings; ++F) {
+  for (int64_t F = 0; F < T.Firings && Budget >= 0; ++F) {
     if (T.ExtraFirst)
       for (size_t I = 1; I < P.In.size(); ++I)
         Add(false, P.In[I], 1);
@@ -77,7 +85,7 @@ std::vector<Segment> scheduleOf(const HlsProcess &P) {
       for (size_t I = 1; I < P.In.size(); ++I)
         Add(false, P.In[I], 1);
     if (P.Out.size() > 1) { // dup2: each item to every output
-      for (int64_t W = 0; W < T.Writes; ++W)
+      for (int64_t W = 0; W < T.Writes && Budget >= 0; ++W)
         for (int O : P.Out)
           Add(true, O, 1);
     } else {
@@ -85,15 +93,21 @@ std::vector<Segment> scheduleOf(const HlsProcess &P) {
         Add(true, O, T.Writes);
     }
   }
-  return S;
+  return Budget >= 0;
 }
 
 } // namespace
 
 llvm::Error HlsDataflow::computeDepths() {
-  std::vector<std::vector<Segment>> Schedules;
-  for (const HlsProcess &P : Processes)
-    Schedules.push_back(scheduleOf(P));
+  std::vector<std::vector<Segment>> Schedules(Processes.size());
+  int64_t Budget = MaxScheduleActions;
+  for (size_t P = 0; P < Processes.size(); ++P)
+    if (!scheduleOf(Processes[P], Budget, Schedules[P]))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "the dataflow is too long to size its FIFOs: its processes read and write streams "
+          "more than %lld times (at process %s), the most the FIFO model simulates",
+          static_cast<long long>(MaxScheduleActions), Processes[P].Ident.c_str());
   for (HlsStream &S : Streams)
     if (!S.External)
       S.Depth = 2;

@@ -33,6 +33,11 @@ namespace {
 
 /// The widest ap_uint a stream item may be (Vitis' limit).
 constexpr int64_t MaxApWidth = 4096;
+/// The most floats a pixel item (xnorc_hls::fpix<C>) carries, and the most features a
+/// flattened row has (its stream order is a table of that many entries): far above any
+/// layer an FPGA holds, they keep a model's dims from sizing the emitter's own memory.
+constexpr int64_t MaxPixelFloats = int64_t(1) << 16;
+constexpr int64_t MaxRowFeatures = int64_t(1) << 22;
 
 /// How a value travels between processes.
 struct StreamShape {
@@ -71,6 +76,9 @@ llvm::Expected<StreamShape> streamShape(const Value *V) {
   if (S.Bits && S.C > MaxApWidth)
     return makeError("value %{}: {} bits per stream item exceed ap_uint's {}", cComment(V->name()),
                      S.C, MaxApWidth);
+  if (S.Pixels && !S.Bits && S.C > MaxPixelFloats)
+    return makeError("value %{}: {} floats per pixel exceed the HLS target's {}",
+                     cComment(V->name()), S.C, MaxPixelFloats);
   return S;
 }
 
@@ -810,6 +818,9 @@ llvm::Error HlsEmitterImpl::emitReshape(const Op &O) {
   }
   // Flatten [N, C, H, W] -> [N, C*H*W]: stream position p * C + c is feature c * HW + p.
   const int64_t HW = In.H * In.W;
+  if (In.C * HW > MaxRowFeatures)
+    return makeError("value %{}: {} features per flattened row exceed the HLS target's {}",
+                     cComment(O.result()->name()), In.C * HW, MaxRowFeatures);
   OutS->Order.resize(In.C * HW);
   for (int64_t p = 0; p < HW; ++p)
     for (int64_t c = 0; c < In.C; ++c)
