@@ -47,8 +47,7 @@ struct Segment {
 /// at most, over all processes. The model runs each action, so its memory (16 bytes a
 /// segment) and time grow with the stream lengths: a model with a 40-million-channel "pixel"
 /// took gigabytes here (found by fuzzing). A streaming process does about two actions per
-/// pixel: a megapixel input through eight full-resolution layers fits; the test models need
-/// at most ~31,000 (the binary detector).
+/// pixel: a megapixel map streamed through a few full-resolution processes fits.
 constexpr int64_t MaxScheduleActions = int64_t(1) << 24;
 
 /// The schedule of P as segments, merged where consecutive ones act on the same stream.
