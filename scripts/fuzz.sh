@@ -13,6 +13,9 @@
 # findings, slow units. A finding fails the script; copy it into
 # test/fuzz/regressions/<target>/ with the fix so the smoke run replays it.
 #
+# A second run of the same target on another core shares its corpus (libFuzzer re-reads the
+# corpus folder); give it its own log with XNORC_FUZZ_TAG (build-fuzz/fuzz-<target>-<tag>.log).
+#
 # libFuzzer's timeouts are wall-clock: never pause a run (SIGSTOP). In the background, lower
 # the run's autogroup too (echo 19 > /proc/PID/autogroup): with autogroup scheduling a niced
 # process started with setsid still takes half of a shared core.
@@ -40,7 +43,7 @@ for t in "${targets[@]}"; do
   [ -f tools/fuzz/$t.dict ] && dict=(-dict=tools/fuzz/$t.dict)
   seeds=("$build/seeds/$t")
   [ -d test/fuzz/regressions/$t ] && seeds+=(test/fuzz/regressions/$t)
-  log=$build/fuzz-$t.log
+  log=$build/fuzz-$t${XNORC_FUZZ_TAG:+-$XNORC_FUZZ_TAG}.log
   start=$(date +%s)
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     "$build/bin/xnorc-fuzz-$t" -runs="$runs" -max_len=65536 -timeout=20 -rss_limit_mb=4096 \
