@@ -120,11 +120,9 @@ bool supportsX86PixelsConv(const Op &O) {
 }
 
 bool supportsX86ConvMaxPool(const Op &O) {
-  ConvMaxPoolOp C(O);
-  const auto K = C.pool_kernel_shape();
-  const int64_t PoolSw = C.pool_strides().back();
-  return supportsFloatConv(O) && (PoolSw == 1 || PoolSw == 2) &&
-         *std::max_element(K.begin(), K.end()) <= XN_X86_GLUE_MAX_KW;
+  // Any pool fuse-conv-max-pool makes (undilated, 1-D or 2-D, its rows in the ring) runs on
+  // x86/conv_pool.h, whatever its stride and width.
+  return supportsFloatConv(O);
 }
 
 bool supportsConstGemm(const Op &O) {

@@ -32,8 +32,8 @@ bool supportsTernaryDense(const Op &O);
 bool supportsFloatConv(const Op &O);
 /// supportsFloatConv, kernels at most XN_X86_CONV_MAX_KW wide (x86 pixels-across-lanes conv).
 bool supportsX86PixelsConv(const Op &O);
-/// A conv_max_pool the x86 kernel takes: a float conv it takes, a pool W stride of 1 or 2
-/// and a pool kernel no higher or wider than the vector pools' XN_X86_GLUE_MAX_KW.
+/// A conv_max_pool the x86 kernel takes: a float conv it takes (the pool is any that
+/// fuse-conv-max-pool makes).
 bool supportsX86ConvMaxPool(const Op &O);
 /// Constant float 2-D B (a classifier's weights).
 bool supportsConstGemm(const Op &O);

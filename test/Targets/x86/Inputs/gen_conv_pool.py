@@ -10,6 +10,8 @@ x [1,3,45,38] -> conv 7x7/2 pad 3 +bias, Relu, 20 channels (a channel tail)
               -> conv 5x5/3, no bias, 33 channels -> max-pool 3x3 stride 1 -> output 2
 x1 [1,4,29] (1-D) -> conv k5/2 pad 2, 12 channels -> max-pool k3/2 pad 1  -> output 3
 Also a conv read by a max-pool *and* another op (not fused): -> output 4.
+x -> conv 3x3/1 pad 1, 24 channels -> max-pool 2x17, strides (2, 3), pads (0,8,1,8): a W
+     stride and width the separate x86 vector pool does not take              -> output 5
 Weights and biases are seeded random numbers.
 """
 import sys
@@ -53,6 +55,8 @@ def main():
     nodes.append(helper.make_node("Sigmoid", ["c5"], ["s5"]))
     nodes.append(helper.make_node("ReduceMean", ["s5"], ["m5"], axes=[2, 3], keepdims=1))
     nodes.append(helper.make_node("Add", ["p5", "m5"], ["y5"]))
+    conv("x", "c6", 3, 24, (3, 3), (1, 1), (1, 1, 1, 1))
+    pool("c6", "p6", (2, 17), (2, 3), (0, 8, 1, 8))
     f = TensorProto.FLOAT
     graph = helper.make_graph(
         nodes, "conv_pool",
@@ -60,7 +64,7 @@ def main():
          helper.make_tensor_value_info("x1", f, [1, 4, 29])],
         [helper.make_tensor_value_info(n, f, shape) for n, shape in
          (("p1", [1, 20, 12, 10]), ("p2", [1, 16, 23, 19]), ("p3", [1, 33, 12, 10]),
-          ("p4", [1, 12, 8]), ("y5", [1, 8, 12, 10]))],
+          ("p4", [1, 12, 8]), ("y5", [1, 8, 12, 10]), ("p6", [1, 24, 23, 13]))],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(model)

@@ -93,16 +93,17 @@ inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_
 }
 
 // K: the ISA's oc conv kernel class (x86/oc_conv.h); Rows::run: the pool row above compiled
-// for the ISA (XN_X86_CONV_POOL_KERNEL). The compiler checked the pool
-// (supportsX86ConvMaxPool) and the ring's size (xn_conv_pool_ring_bytes).
+// for the ISA (XN_X86_CONV_POOL_KERNEL). Any undilated 1-D or 2-D pool (any stride and
+// kernel width: the row reads the ring pixel by pixel); fuse-conv-max-pool checked that,
+// and the ring's size (xn_conv_pool_ring_bytes).
 template <class K, class Rows>
 inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, const float *w,
                                  const float *bias, float *y, int part, int parts) {
   const xn_conv_params cp = xn_conv_pool_conv(p);
   const xn_pool_params pp = xn_conv_pool_pool(p);
   xn_x86_pool2d g = {}; // the pool over one image's conv output, c_out planes
-  if (!xn_x86_pool2d_view(&pp, &g))
-    __builtin_trap(); // unreachable: the compiler fuses only pools the view takes
+  if (!xn_x86_pool2d_geometry(&pp, &g))
+    __builtin_trap(); // unreachable: the compiler fuses only undilated 1-D and 2-D pools
   g.planes = p->c_out;
   const int64_t blocks = (p->c_out + K::L - 1) / K::L;
   alignas(64) float ring[XN_CONV_POOL_RING_BYTES / sizeof(float)];

@@ -14,15 +14,14 @@ struct xn_x86_pool2d {
   int64_t planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, peh, pew;
 };
 
-// False (use the generic kernel) unless the pool is 1-D/2-D, undilated, with a W stride
-// of 1 or 2 and a kernel width of at most XN_X86_GLUE_MAX_KW.
-inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
+// The 2-D view of a 1-D or 2-D undilated pool; false for any other.
+inline bool xn_x86_pool2d_geometry(const xn_pool_params *p, xn_x86_pool2d *g) {
   if (p->spatial_rank < 1 || p->spatial_rank > 2)
     return false;
   const xn_window wd = xn_window_of(p);
   const int64_t *id = wd.in, *od = wd.out, *k = wd.k, *s = wd.s, *dl = wd.dil, *pb = wd.pad,
                 *pe = wd.pad_end;
-  if (dl[1] != 1 || dl[2] != 1 || (s[2] != 1 && s[2] != 2) || k[2] > XN_X86_GLUE_MAX_KW)
+  if (dl[1] != 1 || dl[2] != 1)
     return false;
   g->planes = p->n * p->c;
   g->ih = id[1];
@@ -38,6 +37,13 @@ inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
   g->peh = pe[1];
   g->pew = pe[2];
   return true;
+}
+
+// The view the vector pools below take (false: use the generic kernel): their row loads
+// deinterleave a W stride of 1 or 2 and hold at most XN_X86_GLUE_MAX_KW column masks.
+inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
+  return xn_x86_pool2d_geometry(p, g) && (g->sw == 1 || g->sw == 2) &&
+         g->kw <= XN_X86_GLUE_MAX_KW;
 }
 
 // Start of a vector pool's entry point: the 2-D view of part `part` of `parts` of its
