@@ -42,8 +42,7 @@ inline bool xn_x86_pool2d_geometry(const xn_pool_params *p, xn_x86_pool2d *g) {
 // The view the vector pools below take (false: use the generic kernel): their row loads
 // deinterleave a W stride of 1 or 2 and hold at most XN_X86_GLUE_MAX_KW column masks.
 inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
-  return xn_x86_pool2d_geometry(p, g) && (g->sw == 1 || g->sw == 2) &&
-         g->kw <= XN_X86_GLUE_MAX_KW;
+  return xn_x86_pool2d_geometry(p, g) && (g->sw == 1 || g->sw == 2) && g->kw <= XN_X86_GLUE_MAX_KW;
 }
 
 // Start of a vector pool's entry point: the 2-D view of part `part` of `parts` of its
