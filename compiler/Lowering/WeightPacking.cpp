@@ -8,7 +8,6 @@
 #include "xnorc/runtime/common/x86_pack.h"
 #include "xnorc/runtime/generic/sparse.h"
 
-#include <algorithm>
 #include <cassert>
 #include <llvm/Support/ErrorHandling.h>
 
@@ -117,12 +116,6 @@ bool supportsFloatConv(const Op &O) {
 
 bool supportsX86PixelsConv(const Op &O) {
   return supportsFloatConv(O) && weightDims(O).back() <= XN_X86_CONV_MAX_KW;
-}
-
-bool supportsX86ConvMaxPool(const Op &O) {
-  // Any pool fuse-conv-max-pool makes (undilated, 1-D or 2-D, its rows in the ring) runs on
-  // x86/conv_pool.h, whatever its stride and width.
-  return supportsFloatConv(O);
 }
 
 bool supportsConstGemm(const Op &O) {

@@ -32,9 +32,6 @@ bool supportsTernaryDense(const Op &O);
 bool supportsFloatConv(const Op &O);
 /// supportsFloatConv, kernels at most XN_X86_CONV_MAX_KW wide (x86 pixels-across-lanes conv).
 bool supportsX86PixelsConv(const Op &O);
-/// A conv_max_pool the x86 kernel takes: a float conv it takes (the pool is any that
-/// fuse-conv-max-pool makes).
-bool supportsX86ConvMaxPool(const Op &O);
 /// Constant float 2-D B (a classifier's weights).
 bool supportsConstGemm(const Op &O);
 /// supportsConstGemm with A untransposed (neon/fconv.h).
