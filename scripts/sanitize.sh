@@ -7,6 +7,8 @@
 #   the kernel unit tests), and every program the execution tests generate is built with
 #   the same sanitizers (XNORC_TEST_CXXFLAGS); runs ctest (all suites, or those matching
 #   CTEST_REGEX). Any report fails the run (-fno-sanitize-recover, halt_on_error).
+#   XNORC_SANITIZE_CXXFLAGS is appended to those flags (e.g. -O1, ASan's recommended
+#   level: the ARM suites' time is mostly the sanitized cross compiler's, at -O2).
 # thread: the generated code's thread team under TSan: the plain build's xnorc, programs
 #   built with -fsanitize=thread, the lit tests that run --threads.
 set -uo pipefail
@@ -24,7 +26,7 @@ address)
     -DXNORC_SANITIZE=address,undefined \
     -DXNORC_TEST_TIMEOUT_SCALE="$XNORC_TEST_TIMEOUT_SCALE" >/dev/null || exit 1
   cmake --build "$build" || exit 1
-  export XNORC_TEST_CXXFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -g"
+  export XNORC_TEST_CXXFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -g ${XNORC_SANITIZE_CXXFLAGS:-}"
   export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
   ctest --test-dir "$build" --output-on-failure -j 2 ${regex:+-R "$regex"}
