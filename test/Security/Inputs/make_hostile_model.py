@@ -73,6 +73,9 @@ def batchnorm(x, s, b, m, v):
 
 def main():
     out = sys.argv[1]
+    # --binary-only: the binary path alone (output1), for targets that stream binary layers
+    # only (the HLS target has no float conv, pool or broadcast add).
+    binary_only = sys.argv[2:] == ["--binary-only"]
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
     rng = np.random.RandomState(12)
     f32 = lambda a: np.asarray(a, dtype=np.float32)
@@ -134,11 +137,22 @@ def main():
         helper.make_node("Gemm", [F, WG, BG], [G], name="a b", transB=1),
         helper.make_node("Add", [G, AG], [OUT1], name="1"),
     ]
+    outputs = [helper.make_tensor_value_info(OUT0, TensorProto.FLOAT, [1, 4, 1, 1]),
+               helper.make_tensor_value_info(OUT1, TensorProto.FLOAT, [1, 3])]
+    if binary_only:
+        # No broadcast add either: ag goes into the Gemm's bias, which writes output1.
+        nodes = nodes[5:-1]
+        nodes[-1].output[0] = OUT1
+        nodes[-1].name = A0  # keeps the name that is not UTF-8
+        outputs = outputs[1:]
+        used = {i for n in nodes for i in n.input}
+        inits = [init(BG, f32(bg + ag[0])) if t.name == BG else t for t in inits
+                 if t.name in used]
+        os.replace(os.path.join(out, "expected", "output1.npy"),
+                   os.path.join(out, "expected", "output0.npy"))
     graph = helper.make_graph(
         nodes, "graph */ #define INJECTED_GRAPH 1\n",
-        [helper.make_tensor_value_info(X, TensorProto.FLOAT, [1, 2, 6, 6])],
-        [helper.make_tensor_value_info(OUT0, TensorProto.FLOAT, [1, 4, 1, 1]),
-         helper.make_tensor_value_info(OUT1, TensorProto.FLOAT, [1, 3])],
+        [helper.make_tensor_value_info(X, TensorProto.FLOAT, [1, 2, 6, 6])], outputs,
         inits, doc_string=doc)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
                               producer_name="*/ #define INJECTED_PRODUCER 1", doc_string=doc)
