@@ -75,6 +75,8 @@ def main():
     out = sys.argv[1]
     # --binary-only: the binary path alone (output1), for targets that stream binary layers
     # only (the HLS target has no float conv, pool or broadcast add).
+    if sys.argv[2:] not in ([], ["--binary-only"]):
+        sys.exit("usage: make_hostile_model.py OUTDIR [--binary-only]")
     binary_only = sys.argv[2:] == ["--binary-only"]
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
     rng = np.random.RandomState(12)

@@ -28,17 +28,23 @@ inline void xn_part_range_aligned(int64_t count, int64_t align, int part, int pa
   *hi = *hi * align < count ? *hi * align : count;
 }
 
-// Conv outputs in NCHW whose planes are small split their output channels instead of their
-// rows: a plane under 4 KiB holds few cache lines, so a row split has the parts write the same
-// lines of every plane (a 7x7 plane is 196 bytes) and each part read every filter. Splits
+// Whether an NCHW float map with planes of `plane_floats` splits its rows among the parts
+// (4 KiB or more) or its channels: a plane under 4 KiB holds few cache lines, so a row split
+// has the parts write the same lines of every plane (a 7x7 plane is 196 bytes). Layers that
+// read such a map split it the same way, so each thread reads what its own core wrote.
+inline bool xn_part_plane_by_rows(int64_t plane_floats) {
+  return plane_floats * (int64_t)sizeof(float) >= 4096;
+}
+
+// Conv outputs in NCHW whose planes are small (xn_part_plane_by_rows) split their output
+// channels instead of their rows, so that each part also reads only its filters. Splits
 // `blocks` channel blocks in whole tiles of `tile` blocks (the last part takes the rest) when
 // the tiles divide evenly among the parts; returns false (rows, then) otherwise, or for one
 // part. Each output's arithmetic is the same either way: results never depend on it.
 inline bool xn_part_channel_blocks(int64_t plane_floats, int64_t blocks, int64_t tile, int part,
                                    int parts, int64_t *lo, int64_t *hi) {
   const int64_t tiles = tile > 0 ? blocks / tile : 0;
-  if (parts < 2 || plane_floats * (int64_t)sizeof(float) >= 4096 || tiles < parts ||
-      tiles % parts != 0)
+  if (parts < 2 || xn_part_plane_by_rows(plane_floats) || tiles < parts || tiles % parts != 0)
     return false;
   xn_part_range(tiles, part, parts, lo, hi);
   *lo *= tile;

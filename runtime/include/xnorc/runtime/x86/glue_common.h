@@ -51,11 +51,11 @@ inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
 // Start of a vector pool's entry point: the 2-D view of part `part` of `parts` (--threads),
 // x and y moved to that part's first plane. False when the vector paths do not take the
 // pool: then `generic` has computed it, on part 0 alone (it does not split).
-// Input planes of 4 KiB or more split their output rows, as the conv that wrote them split
-// its rows (common/parts.h): each thread then reads the rows its own core wrote (within a
-// few rows of the part boundary), where a split of the planes made each read half of its
-// input from the other core's cache (Bi-Real-18's 56x56x64 average pool on two threads of
-// an AMD EPYC: 32.5 us with planes, 24.2 with rows). Smaller planes split the planes.
+// Input planes the conv that wrote them split by rows (xn_part_plane_by_rows) split their
+// output rows: each thread then reads the rows its own core wrote (within a few rows of the
+// part boundary), where a split of the planes made each read half of its input from the
+// other core's cache (Bi-Real-18's 56x56x64 average pool on two threads of an AMD EPYC:
+// 32.5 us with planes, 24.2 with rows). Smaller planes split the planes.
 inline bool xn_x86_pool2d_begin(const xn_pool_params *p, int part, int parts,
                                 void (*generic)(const xn_pool_params *, const float *, float *),
                                 xn_x86_pool2d *g, const float **x, float **y) {
@@ -64,7 +64,7 @@ inline bool xn_x86_pool2d_begin(const xn_pool_params *p, int part, int parts,
       generic(p, *x, *y);
     return false;
   }
-  if (parts > 1 && g->ih * g->iw * (int64_t)sizeof(float) >= 4096 && g->oh >= parts) {
+  if (parts > 1 && xn_part_plane_by_rows(g->ih * g->iw) && g->oh >= parts) {
     xn_part_range(g->oh, part, parts, &g->oy_lo, &g->oy_hi);
     return true;
   }
