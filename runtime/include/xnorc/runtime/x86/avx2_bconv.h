@@ -103,6 +103,10 @@ struct xn_avx2_bconv_isa {
 struct xn_avx2_epi_ops {
   enum { L = 4, W = 8 };
   typedef __m256i ivec;
+  template <class F>
+  XN_AVX2_TARGET __attribute__((noinline, flatten)) static void outlined(const F &f) {
+    f();
+  }
   template <typename N> XN_AVX2_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, N n_bits) {
     const __m256i pc = _mm256_loadu_si256((const __m256i *)pop);
     const __m256i dv = _mm256_sub_epi64(xn_avx2_counts(n_bits), _mm256_add_epi64(pc, pc));

@@ -37,6 +37,10 @@ XN_AVX512_TARGET inline __m512i xn_avx512_counts(const int64_t *n) {
 struct xn_avx512_epi_ops {
   enum { L = 8, W = 16 };
   typedef __m512i ivec;
+  template <class F>
+  XN_AVX512_TARGET __attribute__((noinline, flatten)) static void outlined(const F &f) {
+    f();
+  }
   template <typename N>
   XN_AVX512_BCONV_FN void store_d(int32_t *dst, const int64_t *pop, N n_bits) {
     const __m512i pc = _mm512_loadu_si512((const void *)pop);
