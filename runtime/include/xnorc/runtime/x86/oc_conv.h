@@ -386,6 +386,33 @@ inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc
       V::template stage<P>(acc[b], col + b * V::L * XN_X86_OC_STAGE, XN_X86_OC_STAGE);
     return;
   }
+  // Channels contiguous, bias only, no activation or relu, whole blocks (the stem's conv +
+  // max-pool ring): its epilogue on the accumulators in registers (acc + bias: the
+  // fma(acc, 1, bias) of xn_x86_oc_direct), not through a buffer and xn_x86_oc_store_direct.
+  if (!c->residual && !c->scale && (c->act_kind == XN_ACT_NONE || c->act_kind == XN_ACT_RELU) &&
+      (t.ob + B) * V::L <= c->c_out) {
+    float *const y = c->y + t.n * c->y_img + (t.oy % c->y_rows * c->g.ow + t.ox0) * c->y_ps;
+    typename V::vec one;
+    V::set1(one, 1.0f);
+    XN_UNROLL(16)
+    for (int b = 0; b < B; ++b) {
+      const int64_t m0 = (t.ob + b) * V::L;
+      typename V::vec bi;
+      if (c->bias)
+        V::load(bi, c->bias + m0);
+      else
+        V::zero(bi);
+      XN_UNROLL(16)
+      for (int i = 0; i < P; ++i) {
+        typename V::vec v = bi;
+        V::fma(v, acc[b][i], one);
+        if (c->act_kind == XN_ACT_RELU)
+          V::relu(v);
+        V::store_n(y + i * c->y_ps + m0, v, V::L);
+      }
+    }
+    return;
+  }
   alignas(64) float buf[B * 8 * V::L];
   XN_UNROLL(16)
   for (int b = 0; b < B; ++b) {
@@ -464,28 +491,36 @@ inline bool xn_x86_oc_strip(const xn_x86_oc_ctx *c, const xn_x86_oc_pos &t, int6
   return true;
 }
 
-// A tile of np pixels from t.ox0 that reaches into the W padding: on its strip, or, if that
-// does not fit, one pixel at a time over each pixel's taps inside the input.
+// The tiles of np pixels from t.ox0 that reach into the W padding, for channel groups
+// [ob_lo, ob_hi) (K::B blocks at a time): on one strip for all of them, or, if it does not
+// fit, one pixel at a time over each pixel's taps inside the input.
 template <class K, class W>
-inline void xn_x86_oc_border_tile(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, int64_t nb,
-                                  int64_t np) {
+inline void xn_x86_oc_border_tiles(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t,
+                                   int64_t ob_lo, int64_t ob_hi, int64_t np) {
   alignas(64) float strip[XN_X86_OC_STRIP_BYTES / sizeof(float)];
   xn_x86_oc_ctx sc;
   const xn_x86_oc_pos at = t;
-  if (xn_x86_oc_strip(c, t, np, strip, &sc)) {
-    t.iy0 = 0;
-    xn_x86_oc_tile<K, W, K::B>(&sc, w, t, nb, np);
-  } else {
-    for (int64_t i = 0; i < np; ++i, ++t.ox0)
-      xn_x86_oc_border<K>(c, w, t, nb);
+  const bool on_strip = xn_x86_oc_strip(c, t, np, strip, &sc);
+  for (int64_t ob = ob_lo; ob < ob_hi; ob += K::B) {
+    const int64_t nb = ob_hi - ob < K::B ? ob_hi - ob : K::B;
+    t = at;
+    t.ob = ob;
+    if (on_strip) {
+      t.iy0 = 0;
+      xn_x86_oc_tile<K, W, K::B>(&sc, w, t, nb, np);
+    } else {
+      for (int64_t i = 0; i < np; ++i, ++t.ox0)
+        xn_x86_oc_border<K>(c, w, t, nb);
+    }
   }
   t = at;
 }
 
-// Output row r (image r / oh, row r % oh), pixels [x_lo, x_hi), every channel group: K::P
-// pixels at a time, in segments of XN_X86_OC_SEG pixels staged and flushed per channel group
-// (NCHW), or written straight (a dense layer's output, channels contiguous). [ow_lo, ow_hi) is
-// the interior (xn_x86_interior): a tile with pixels outside it runs on its strip.
+// Output row r (image r / oh, row r % oh), pixels [x_lo, x_hi), channel groups from ob_lo: K::P
+// pixels at a time, per channel group in segments of XN_X86_OC_SEG pixels staged and flushed
+// (NCHW), or, written straight (a dense layer's output, the conv + max-pool ring: channels
+// contiguous), every channel group per pixel tile. [ow_lo, ow_hi) is the interior
+// (xn_x86_interior): a tile with pixels outside it runs on its strip.
 template <class K, class W>
 inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, int64_t r,
                           int64_t ow_lo, int64_t ow_hi, int64_t x_lo, int64_t x_hi, int64_t ob_lo,
@@ -498,6 +533,21 @@ inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, 
   xn_tap_range(t.iy0, g.dh, g.kh, 0, g.ih, &t.ky_lo, &t.ky_hi);
   t.kx_lo = 0;
   t.kx_hi = g.kw;
+  if (!staged) {
+    // Output with channels contiguous (a dense layer, the conv + max-pool ring): nothing is
+    // staged per channel group, so pixels go outermost and a border tile's strip serves every
+    // channel group (the stem's strips were rebuilt per group: 6 % of its time on AVX2).
+    for (t.ox0 = x_lo; t.ox0 < x_hi; t.ox0 += K::P) {
+      const int64_t np = x_hi - t.ox0 < K::P ? x_hi - t.ox0 : K::P;
+      if (t.ox0 >= ow_lo && t.ox0 + np <= ow_hi) {
+        for (t.ob = ob_lo; t.ob < blocks; t.ob += K::B)
+          xn_x86_oc_tile<K, W, K::B>(c, w, t, blocks - t.ob < K::B ? blocks - t.ob : K::B, np);
+      } else {
+        xn_x86_oc_border_tiles<K>(c, w, t, ob_lo, blocks, np);
+      }
+    }
+    return;
+  }
   for (t.ob = ob_lo; t.ob < blocks; t.ob += K::B) {
     const int64_t nb = blocks - t.ob < K::B ? blocks - t.ob : K::B;
     const int64_t m0 = t.ob * K::L, m1 = c->c_out < m0 + nb * K::L ? c->c_out : m0 + nb * K::L;
@@ -510,10 +560,9 @@ inline void xn_x86_oc_row(const xn_x86_oc_ctx *c, const W &w, xn_x86_oc_pos &t, 
         if (t.ox0 >= ow_lo && t.ox0 + np <= ow_hi)
           xn_x86_oc_tile<K, W, K::B>(c, w, t, nb, np);
         else
-          xn_x86_oc_border_tile<K>(c, w, t, nb, np);
+          xn_x86_oc_border_tiles<K>(c, w, t, t.ob, t.ob + nb, np);
       }
-      if (staged)
-        xn_x86_oc_flush(c, t, m0, m1 - m0, s1 - t.s0);
+      xn_x86_oc_flush(c, t, m0, m1 - m0, s1 - t.s0);
       t.s0 = s1;
     }
   }
