@@ -5,6 +5,7 @@
                                           [--threads 1,2] [--targets avx2,avx512]
                                           [--models bireal18,...] [--ceilings B,F]
                                           [--json bench/results/models.json] [--no-profile]
+                                          [--rounds 3]
 
 1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18, its
    variant with an 8-bit stem and classifier, its variants with 25 % / 50 % of every residual
@@ -17,7 +18,9 @@
    peak RSS read from the kernel's rusage of the child).
 3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on each float baseline with
    each thread count: median over N runs after 3 warm-up runs (peak RSS of the node process,
-   which includes node's own ~40 MB).
+   which includes node's own ~40 MB). Steps 2 and 3 alternate, --rounds times (default 3):
+   every program once per round; a latency is the median over the rounds, a speedup the
+   median of the rounds' ratios, so a host whose speed drifts moves both sides alike.
 4. Unless --no-profile: builds each (model, target) once more with `--profile=json` and runs
    it, which measures the machine's ceilings (or takes --ceilings) and gives the MACs; the
    whole-model roofline share of a row is then roofline time / measured time, the roofline
@@ -36,6 +39,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -167,6 +171,8 @@ def main():
     ap.add_argument("--ceilings", help="B,F: one core's binary and float MAC/s for the roofline "
                     "(default: measured by each profiled program at start-up)")
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="times every xnorc and ORT program is run, alternating (default 3)")
     args = ap.parse_args()
     models = args.models.split(",")
     for m in models:
@@ -192,24 +198,35 @@ def main():
                                                                  args.ceilings)
             for threads in thread_counts:
                 prog, tc, tb = build(args.xnorc, args.work, model, target, threads)
-                ms, rss = xnorc_latency(prog, inp, args.repeat)
                 row = {"system": "xnorc", "model": model, "target": target, "threads": threads,
-                       "median_ms": ms, "xnorc_seconds": round(tc, 2),
-                       "cxx_seconds": round(tb, 2), "peak_rss_mib": round(rss, 1)}
-                prof = profiles.get((model, target, 1))
-                if prof:
-                    row["roofline_ms"] = round(roofline_ms(prof, threads), 3)
-                    row["roofline_share"] = round(row["roofline_ms"] / ms, 3)
+                       "xnorc_seconds": round(tc, 2), "cxx_seconds": round(tb, 2),
+                       "rounds_ms": [], "prog": prog}
                 rows.append(row)
-                print("xnorc %-15s %-7s %d thread%s: %8.3f ms" % (
-                    model, target, threads, "" if threads == 1 else "s", ms), flush=True)
     for base in sorted({BASELINE[m] for m in models}):
         for threads in thread_counts:
-            ms, rss = ort_latency(args.work, base, threads, args.repeat)
             rows.append({"system": "onnxruntime", "model": base, "target": "cpu (float)",
-                         "threads": threads, "median_ms": ms, "peak_rss_mib": round(rss, 1)})
-            print("ORT   %-20s float   %d thread%s: %8.3f ms" % (
-                base, threads, "" if threads == 1 else "s", ms), flush=True)
+                         "threads": threads, "rounds_ms": []})
+    # Every program once per round, xnorc and ORT alternating: a machine whose speed drifts
+    # (a shared host's does, up to 2x within minutes) then moves both sides of a ratio alike.
+    for rnd in range(args.rounds):
+        for r in rows:
+            if r["system"] == "xnorc":
+                ms, rss = xnorc_latency(r["prog"], inp, args.repeat)
+            else:
+                ms, rss = ort_latency(args.work, r["model"], r["threads"], args.repeat)
+            r["rounds_ms"].append(ms)
+            r["peak_rss_mib"] = max(r.get("peak_rss_mib", 0), round(rss, 1))
+            print("round %d %-5s %-15s %-11s %d thread%s: %8.3f ms" % (
+                rnd + 1, "xnorc" if r["system"] == "xnorc" else "ORT", r["model"],
+                r["target"], r["threads"], "" if r["threads"] == 1 else "s", ms), flush=True)
+    for r in rows:
+        r.pop("prog", None)
+        r["median_ms"] = statistics.median(r["rounds_ms"])
+        if r["system"] == "xnorc":
+            prof = profiles.get((r["model"], r["target"], 1))
+            if prof:
+                r["roofline_ms"] = round(roofline_ms(prof, r["threads"]), 3)
+                r["roofline_share"] = round(r["roofline_ms"] / r["median_ms"], 3)
 
     ort = {(r["model"], r["threads"]): r for r in rows if r["system"] == "onnxruntime"}
     print()
@@ -219,12 +236,16 @@ def main():
         if r["system"] != "xnorc":
             continue
         base = ort[(BASELINE[r["model"]], r["threads"])]
-        r["speedup_vs_ort_same_threads"] = round(base["median_ms"] / r["median_ms"], 2)
+        # The median of the rounds' ratios: each from two latencies measured minutes apart.
+        r["speedup_vs_ort_same_threads"] = round(statistics.median(
+            b / x for b, x in zip(base["rounds_ms"], r["rounds_ms"])), 2)
         roof = "%.1f%%" % (100 * r["roofline_share"]) if "roofline_share" in r else "-"
         print("%-15s %-7s %7d %10.3f %9s   %5.2fx (%s %.1f ms)" % (
             r["model"], r["target"], r["threads"], r["median_ms"], roof,
             r["speedup_vs_ort_same_threads"], base["model"], base["median_ms"]))
-    print("speedup = ORT float latency / xnorc latency, both with the same number of threads;")
+    print("xnorc ms, ORT ms: medians over %d round(s) of each program's median latency; "
+          "speedup = the median over the rounds of ORT float latency / xnorc latency, both with "
+          "the same number of threads;" % args.rounds)
     print("roofline = the model's MACs at the measured ceilings / the measured latency")
 
     print("\n%-15s %-7s %7s %9s %9s %10s %10s" % ("model", "target", "threads", "xnorc s",
@@ -265,6 +286,7 @@ def main():
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
                     "load_average_at_start": os.getloadavg()[0]},
         "repeat": args.repeat,
+        "rounds": args.rounds,
         "rows": rows,
         "profiles": [profiles[k] for k in sorted(profiles)],
     }

@@ -36,7 +36,9 @@
 // xn_x86_oc_flush (shared) writes the stage row by row with scale, bias, residual and
 // activation, so each cache line of y is written whole and at once. A dense layer's output
 // [n][m] already has channels contiguous, as has the pixel-major ring of the fused conv +
-// max-pool (x86/conv_pool.h): their vectors go straight to y (y_cs = 1, y_ps floats apart).
+// max-pool (x86/conv_pool.h): their vectors go straight to y (y_cs = 1, y_ps floats apart),
+// each pixel tile for every channel group in turn (one strip per border tile), and with a
+// bias, no activation or Relu and whole vectors (the stem) from the registers.
 // Channels past c_out (zero float weights, +1 bits) are computed and never stored.
 //
 // NEON has its own engine of this kind (neon/fconv.h), not this one over a NEON policy: it
