@@ -37,8 +37,8 @@
 // activation, so each cache line of y is written whole and at once. A dense layer's output
 // [n][m] already has channels contiguous, as has the pixel-major ring of the fused conv +
 // max-pool (x86/conv_pool.h): their vectors go straight to y (y_cs = 1, y_ps floats apart),
-// each pixel tile for every channel group in turn (one strip per border tile), and with a
-// bias, no activation or Relu and whole vectors (the stem) from the registers.
+// each pixel tile for every channel group in turn (one strip per border tile), and with no
+// residual, no activation or Relu and whole vectors (the stem) from the registers.
 // Channels past c_out (zero float weights, +1 bits) are computed and never stored.
 //
 // NEON has its own engine of this kind (neon/fconv.h), not this one over a NEON policy: it
@@ -388,18 +388,20 @@ inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc
       V::template stage<P>(acc[b], col + b * V::L * XN_X86_OC_STAGE, XN_X86_OC_STAGE);
     return;
   }
-  // Channels contiguous, bias only, no activation or relu, whole blocks (the stem's conv +
-  // max-pool ring): its epilogue on the accumulators in registers (acc + bias: the
-  // fma(acc, 1, bias) of xn_x86_oc_direct), not through a buffer and xn_x86_oc_store_direct.
-  if (!c->residual && !c->scale && (c->act_kind == XN_ACT_NONE || c->act_kind == XN_ACT_RELU) &&
+  // Channels contiguous, no residual, no activation or relu, whole blocks (the stem's conv +
+  // max-pool ring): xn_x86_oc_direct's epilogue, fma(acc, scale, bias), on the accumulators in
+  // registers rather than through a buffer and xn_x86_oc_store_direct.
+  if (!c->residual && (c->act_kind == XN_ACT_NONE || c->act_kind == XN_ACT_RELU) &&
       (t.ob + B) * V::L <= c->c_out) {
     float *const y = c->y + t.n * c->y_img + (t.oy % c->y_rows * c->g.ow + t.ox0) * c->y_ps;
-    typename V::vec one;
-    V::set1(one, 1.0f);
     XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       const int64_t m0 = (t.ob + b) * V::L;
-      typename V::vec bi;
+      typename V::vec sc, bi;
+      if (c->scale)
+        V::load(sc, c->scale + m0);
+      else
+        V::set1(sc, 1.0f);
       if (c->bias)
         V::load(bi, c->bias + m0);
       else
@@ -407,7 +409,7 @@ inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc
       XN_UNROLL(16)
       for (int i = 0; i < P; ++i) {
         typename V::vec v = bi;
-        V::fma(v, acc[b][i], one);
+        V::fma(v, acc[b][i], sc);
         if (c->act_kind == XN_ACT_RELU)
           V::relu(v);
         V::store_n(y + i * c->y_ps + m0, v, V::L);
