@@ -24,9 +24,8 @@
 // the time on Bi-Real-18's 56x56x64 thresholds: docs/Benchmarks.md, session 17.)
 template <int G>
 XN_AVX2G_TARGET __attribute__((always_inline)) inline void
-xn_avx2_threshold_word(const float *xs, int64_t s_n, const float *tau, const float *dir,
-                       int64_t c0, int64_t c_end, const __m256i &lm, int lanes, uint64_t *dst,
-                       int64_t cw) {
+xn_avx2_threshold_word(const float *xs, int64_t s_n, const float *tau, const float *dir, int64_t c0,
+                       int64_t c_end, const __m256i &lm, int lanes, uint64_t *dst, int64_t cw) {
   alignas(32) uint8_t m[G][64];
   for (int64_t cc = 0; cc < c_end; ++cc) {
     const int64_t c = c0 + cc;
