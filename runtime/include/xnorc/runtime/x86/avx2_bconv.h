@@ -138,16 +138,18 @@ struct xn_avx2_epi_ops {
       v[j + 4] = _mm256_permute2x128_si256(u[j], u[j + 4], 0x31);
     }
   }
+  // All-ones in lanes 0 .. live - 1.
+  XN_AVX2_BCONV_FN __m256i lanes(int live) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
   XN_AVX2_BCONV_FN void value(__m256 &v, const float *res, float scale, float bias, const ivec &d,
                               int live, bool relu) {
-    const __m256i k =
-        _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     v = _mm256_mul_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(d));
     __asm__("" : "+x"(v)); // no contraction into an FMA
     v = _mm256_add_ps(v, _mm256_set1_ps(bias));
     if (res) {
       __asm__("" : "+x"(v));
-      v = _mm256_add_ps(v, _mm256_maskload_ps(res, k));
+      v = _mm256_add_ps(v, live == 8 ? _mm256_loadu_ps(res) : _mm256_maskload_ps(res, lanes(live)));
     }
     if (relu) // v < 0 ? 0 : v, NaN and -0 included
       v = _mm256_max_ps(_mm256_setzero_ps(), v);
@@ -156,12 +158,10 @@ struct xn_avx2_epi_ops {
                                int live, bool relu) {
     __m256 v;
     value(v, res, scale, bias, d, live, relu);
-    const __m256i k =
-        _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     if (live == 8)
       _mm256_storeu_ps(y, v);
     else
-      _mm256_maskstore_ps(y, k, v);
+      _mm256_maskstore_ps(y, lanes(live), v);
   }
 };
 

@@ -118,26 +118,38 @@ template <class E, int B, class Q = void> struct xn_x86_bconv_epi {
   }
   void write_run(const xn_oc_bconv_ctx *c) {
     const xn_bconv_params *p = c->p;
-    const int64_t plane = p->out_h * p->out_w, m0 = ob * E::L, m1 = m_end, run = count;
+    const int64_t plane = p->out_h * p->out_w, run = count;
     const int64_t first = n * p->c_out * plane + pix0; // channel 0's first pixel of the run
-    const bool relu = p->act_kind == XN_ACT_RELU;
-    const float *const scale = c->scale, *const bias = c->bias, *const residual = c->residual;
-    const int32_t *const buf = d;
     const xn_x86_epi_store<Q> out(c);
-    for (int64_t i = 0; i < run; i += E::W) {
-      const int live = run - i < E::W ? static_cast<int>(run - i) : E::W;
-      for (int64_t mb = m0; mb < m1; mb += 8) {
-        typename E::ivec dv[8];
-        E::transpose(buf + i * S + (mb - m0), S, dv);
-        const int64_t jn = m1 - mb < 8 ? m1 - mb : 8;
-        for (int64_t j = 0; j < jn; ++j) {
-          const int64_t m = mb + j, base = first + m * plane + i;
-          out.template channel<E>(residual ? residual + base : NULL, base, scale ? scale[m] : 1.0f,
-                                  bias ? bias[m] : 0.0f, dv[j], live, relu);
-        }
+    int64_t i = 0;
+    for (; i + E::W <= run; i += E::W)
+      write_vectors<true>(c, out, first, plane, i, E::W);
+    if (i < run)
+      write_vectors<false>(c, out, first, plane, i, static_cast<int>(run - i));
+    count = 0;
+  }
+  // Pixels i .. i + live - 1 of the run, every channel. FULL (live == W) is a template
+  // argument so the whole vectors load and store plainly: with `live` only known at run time
+  // the compiler merged both stores into vmaskmovps, which AMD's cores run several times
+  // slower than a plain store (the flush of a 56x56x64 Bi-Real conv on AVX2: see
+  // docs/Benchmarks.md, session 17).
+  template <bool FULL>
+  void write_vectors(const xn_oc_bconv_ctx *c, const xn_x86_epi_store<Q> &out, int64_t first,
+                     int64_t plane, int64_t i, int live_) {
+    const int live = FULL ? E::W : live_;
+    const bool relu = c->p->act_kind == XN_ACT_RELU;
+    const float *const scale = c->scale, *const bias = c->bias, *const residual = c->residual;
+    const int64_t m0 = ob * E::L, m1 = m_end;
+    for (int64_t mb = m0; mb < m1; mb += 8) {
+      typename E::ivec dv[8];
+      E::transpose(d + i * S + (mb - m0), S, dv);
+      const int64_t jn = m1 - mb < 8 ? m1 - mb : 8;
+      for (int64_t j = 0; j < jn; ++j) {
+        const int64_t m = mb + j, base = first + m * plane + i;
+        out.template channel<E>(residual ? residual + base : NULL, base, scale ? scale[m] : 1.0f,
+                                bias ? bias[m] : 0.0f, dv[j], live, relu);
       }
     }
-    count = 0;
   }
 };
 
