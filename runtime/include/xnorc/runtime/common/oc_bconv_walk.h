@@ -108,7 +108,7 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t ti
 //                                begin(c, n_valid), add(wt, wblock) per valid input word,
 //                                end_tap(), border(c, n_valid).
 template <typename Isa> struct xn_oc_bits : Isa {
-  enum { HEAD = 0, STEP = Isa::L };
+  enum { HEAD = 0, STEP = Isa::L, PLAIN = 1 };
   static int64_t block_words(int64_t ksize, int64_t cw) { return ksize * cw * Isa::L; }
   typedef typename Isa::wvec word;
   static void load_word(word &v, const uint64_t *p) { Isa::load_w(v, p); }
@@ -391,6 +391,10 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
     int64_t ow = 0;
     for (; ow < a; ++ow)
       border(ow);
+    if constexpr (Isa::PLAIN) // interior pixels across the lanes, where the epilogue can
+      if (ow < e)
+        ow += epi.px(c, n, pix0 + ow, xr + (ow * p->stride_w - p->pad_left) * c->cw, wr, rows.rows,
+                     n_row, e - ow);
     for (; ow + P <= e; ow += P) {
       xn_oc_bconv_tile_fit<Isa, P, B>(fold_once, c, xr + (ow * p->stride_w - p->pad_left) * c->cw,
                                       xstep, wr, pop, rows);
@@ -441,6 +445,11 @@ template <int L> struct xn_oc_epi_scalar {
                            c->yf, c->yq);
     }
     void end_row(const xn_oc_bconv_ctx *) {}
+    template <typename N>
+    int64_t px(const xn_oc_bconv_ctx *, int64_t, int64_t, const uint64_t *, const uint64_t *,
+               int64_t, N, int64_t) {
+      return 0; // the register tiles do every pixel
+    }
   };
 };
 
@@ -495,6 +504,11 @@ template <typename Isa> struct xn_oc_epi_thresh {
         t[b].init(c, (ob + b) * Isa::L);
     }
     void end_row(const xn_oc_bconv_ctx *) {}
+    template <typename N>
+    int64_t px(const xn_oc_bconv_ctx *, int64_t, int64_t, const uint64_t *, const uint64_t *,
+               int64_t, N, int64_t) {
+      return 0; // the register tiles do every pixel
+    }
     template <typename N>
     void emit(const xn_oc_bconv_ctx *c, int64_t n, int64_t pix, const int64_t *pop,
               N n_bits) const {

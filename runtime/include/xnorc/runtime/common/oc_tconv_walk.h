@@ -59,7 +59,7 @@ inline void xn_oc_tconv_pack(int64_t m, int64_t c, int64_t taps, int64_t lanes,
 // The ternary weight format of common/oc_bconv_walk.h's walk (documented at xn_oc_bits): per
 // input word the sign and mask vectors; per channel its nonzero count in the window.
 template <typename Isa> struct xn_oc_ternary : Isa {
-  enum { HEAD = Isa::L, STEP = 2 * Isa::L };
+  enum { HEAD = Isa::L, STEP = 2 * Isa::L, PLAIN = 0 };
   static int64_t block_words(int64_t ksize, int64_t cw) {
     return xn_oc_tconv_block_words(ksize, cw, Isa::L);
   }

@@ -101,7 +101,7 @@ struct xn_avx2_bconv_isa {
 
 // The float epilogue's AVX2 half (x86/bconv_epi.h): 8 pixels per vector.
 struct xn_avx2_epi_ops {
-  enum { L = 4, W = 8 };
+  enum { L = 4, W = 8, PX = 1, PX_WORDS = 31 };
   typedef __m256i ivec;
   template <class F>
   XN_AVX2_TARGET __attribute__((noinline, flatten)) static void outlined(const F &f) {
@@ -153,6 +153,52 @@ struct xn_avx2_epi_ops {
     }
     if (relu) // v < 0 ? 0 : v, NaN and -0 included
       v = _mm256_max_ps(_mm256_setzero_ps(), v);
+  }
+  // Pixels across lanes (x86/bconv_epi.h's px): 8 output pixels, lane i the pixel whose
+  // window starts at word i of xs (one word per input pixel, W stride and dilation 1: lane
+  // i's tap kx is word i + kx), `rows` window rows row_step words apart, kw columns, all
+  // inside the input; the block of 4 channels at wb (common/oc_blocked.h's layout: one word
+  // per tap and channel). Two vectors of 4 pixels x 4 channels: 8 byte accumulators, folded
+  // once (rows * kw <= PX_WORDS), then each channel's halves packed into one vector of the 8
+  // pixels in order, d = n_bits - 2 * popcount, and channels 0 .. live - 1 stored to
+  // y + q * plane (residual res likewise).
+  XN_AVX2_BCONV_FN void px8(const uint64_t *xs, int64_t row_step, int64_t rows, int64_t kw,
+                            const uint64_t *wb, int64_t n_bits, float *y, const float *res,
+                            int64_t plane, const float *scale, const float *bias, int live,
+                            bool relu) {
+    __m256i acc[2][4];
+    XN_UNROLL(4)
+    for (int q = 0; q < 4; ++q)
+      acc[0][q] = acc[1][q] = _mm256_setzero_si256();
+    for (int64_t ky = 0; ky < rows; ++ky) {
+      const uint64_t *xr = xs + ky * row_step, *wr = wb + ky * kw * 4;
+      for (int64_t kx = 0; kx < kw; ++kx) {
+        const __m256i x0 = _mm256_loadu_si256((const __m256i *)(xr + kx));
+        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(xr + kx + 4));
+        XN_UNROLL(4)
+        for (int q = 0; q < 4; ++q) {
+          const __m256i w = _mm256_set1_epi64x((long long)wr[kx * 4 + q]);
+          acc[0][q] = _mm256_add_epi8(acc[0][q], xn_avx2_byte_pop(_mm256_xor_si256(x0, w)));
+          acc[1][q] = _mm256_add_epi8(acc[1][q], xn_avx2_byte_pop(_mm256_xor_si256(x1, w)));
+        }
+      }
+    }
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const __m256i nv = _mm256_set1_epi32((int)n_bits);
+    XN_UNROLL(4)
+    for (int q = 0; q < 4; ++q) {
+      if (q >= live)
+        break;
+      // Pixels 0-3 in the low halves of the 64-bit lanes, 4-7 in the high halves.
+      const __m256i z = _mm256_setzero_si256();
+      const __m256i pc = _mm256_permutevar8x32_epi32(
+          _mm256_or_si256(_mm256_sad_epu8(acc[0][q], z),
+                          _mm256_slli_epi64(_mm256_sad_epu8(acc[1][q], z), 32)),
+          order);
+      const __m256i d = _mm256_sub_epi32(nv, _mm256_add_epi32(pc, pc));
+      finish(y + q * plane, res ? res + q * plane : NULL, scale ? scale[q] : 1.0f,
+             bias ? bias[q] : 0.0f, d, 8, relu);
+    }
   }
   XN_AVX2_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
                                int live, bool relu) {

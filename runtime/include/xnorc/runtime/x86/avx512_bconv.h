@@ -35,7 +35,7 @@ XN_AVX512_TARGET inline __m512i xn_avx512_counts(const int64_t *n) {
 }
 
 struct xn_avx512_epi_ops {
-  enum { L = 8, W = 16 };
+  enum { L = 8, W = 16, PX = 0 };
   typedef __m512i ivec;
   template <class F>
   XN_AVX512_TARGET __attribute__((noinline, flatten)) static void outlined(const F &f) {

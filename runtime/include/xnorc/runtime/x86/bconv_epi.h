@@ -35,6 +35,8 @@
 
 #include "common.h"
 
+#include <type_traits>
+
 #define XN_X86_EPI_RUN 64 // pixels buffered before a flush (a multiple of every W)
 
 // How flush stores one channel's live pixels from base: floats (Q = void) or quantized bytes.
@@ -104,6 +106,47 @@ template <class E, int B, class Q = void> struct xn_x86_bconv_epi {
     for (int b = 0; b < B; ++b)
       E::store_d(dst + b * E::L, pop + b * E::L, xn_oc_lanes_from(n_bits, b * E::L));
     count = k + 1;
+  }
+  // The interior pixels pix .. pix + avail - 1 of an output row (their windows inside the
+  // input row) in groups of 8 across the vector lanes, where the ISA can (E::PX): each
+  // block's channels go from the registers straight to y, without the run buffer and its
+  // transposes. Returns the pixels done, a multiple of 8 (the rest, and the border pixels, take
+  // the register tiles and emit()). xs is pixel pix's window origin in the first valid window
+  // row, wr the blocks' weights from that row, `rows` the valid window rows, n_bits the
+  // count of such a window (the walk's tile operands). It applies to binary weights (one
+  // count for every channel) on inputs of one word per pixel (c_in <= 64) with W stride and
+  // dilation 1, whose windows fit the narrow accumulators: there 8 windows are 8 consecutive
+  // words, 2 loads per tap. (Groups at the row's ends, with a copy of their input and per-lane
+  // counts, were slower than the tiles there; docs/Benchmarks.md, session 17.)
+  template <typename N>
+  int64_t px(const xn_oc_bconv_ctx *c, int64_t n_, int64_t pix, const uint64_t *xs,
+             const uint64_t *wr, int64_t rows, N n_bits, int64_t avail) {
+    if constexpr (!E::PX || !std::is_same<N, int64_t>::value || !std::is_void<Q>::value) {
+      return 0;
+    } else {
+      const xn_bconv_params *p = c->p;
+      if (avail < 8 || c->cw != 1 || p->stride_w != 1 || p->dil_w != 1 ||
+          rows * p->kw > E::PX_WORDS || (p->act_kind != XN_ACT_NONE && p->act_kind != XN_ACT_RELU))
+        return 0;
+      if (count > 0)
+        flush(c); // the run before these pixels
+      const int64_t plane = p->out_h * p->out_w, groups = avail / 8;
+      const int64_t first = n_ * p->c_out * plane + pix; // channel 0's first pixel
+      const bool relu = p->act_kind == XN_ACT_RELU;
+      for (int64_t g = 0; g < groups; ++g) {
+        for (int b = 0; b < B; ++b) {
+          const int64_t m = (ob + b) * E::L;
+          if (m >= m_end)
+            break;
+          const int live = m_end - m < E::L ? static_cast<int>(m_end - m) : E::L;
+          const int64_t base = first + m * plane + 8 * g;
+          E::px8(xs + 8 * g, p->dil_h * c->row, rows, p->kw, wr + b * c->wblock, n_bits,
+                 c->yf + base, c->residual ? c->residual + base : NULL, plane,
+                 c->scale ? c->scale + m : NULL, c->bias ? c->bias + m : NULL, live, relu);
+        }
+      }
+      return groups * 8;
+    }
   }
   // Called at the end of every output row: runs never span rows.
   void end_row(const xn_oc_bconv_ctx *c) { flush(c); }
