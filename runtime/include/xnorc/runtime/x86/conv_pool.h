@@ -36,7 +36,9 @@ struct xn_x86_conv_pool_ring {
 };
 
 // Output row oy of the pool g (planes: the channels) from ring r into y, the image's NCHW
-// output: channels L at a time, pixels 8 at a time. Where the 8 windows lie inside the conv
+// output: pixels 8 at a time, and for them channels L at a time, so the ring's lines (a
+// pixel's channels) are read whole while in L1 (channel groups outermost read each line
+// once per group: the stem's pool 7.2 -> 4.8 % of the layer on AVX2, session 17). Where the 8 windows lie inside the conv
 // row, each tap is one load and max for all 8 (8 independent chains); elsewhere each pixel
 // runs over its taps inside the conv output (a tap outside is the pool's -inf padding:
 // skipped).
@@ -46,10 +48,10 @@ inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_
   const int64_t y0 = oy * g->sh - g->ph, plane = g->oh * g->ow, pcs = g->sw * r.cs;
   int64_t ky_lo, ky_hi;
   xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
-  for (int64_t m0 = 0; m0 < g->planes; m0 += V::L) {
-    const int64_t nch = g->planes - m0 < V::L ? g->planes - m0 : V::L;
-    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += 8) {
-      const int64_t np = g->ow - ox0 < 8 ? g->ow - ox0 : 8;
+  for (int64_t ox0 = 0; ox0 < g->ow; ox0 += 8) {
+    const int64_t np = g->ow - ox0 < 8 ? g->ow - ox0 : 8;
+    for (int64_t m0 = 0; m0 < g->planes; m0 += V::L) {
+      const int64_t nch = g->planes - m0 < V::L ? g->planes - m0 : V::L;
       typename V::vec m[8], v;
       XN_UNROLL(8)
       for (int i = 0; i < 8; ++i)
