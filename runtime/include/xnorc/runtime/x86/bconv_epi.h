@@ -148,33 +148,6 @@ template <class E, int B, class Q = void> struct xn_x86_bconv_epi {
       return groups * 8;
     }
   }
-  // A register tile's P pixels pix .. pix + P - 1 (pop: P x B * L counts): one check of the
-  // run's room and one update of its count for the tile (per pixel they were ~2 % of
-  // Bi-Real-18's 28x28 convs on AVX2).
-  template <int P, typename N>
-  void emit_tile(const xn_oc_bconv_ctx *c, int64_t n_, int64_t pix, const int64_t *pop, N n_bits) {
-    const xn_bconv_params *p = c->p;
-    if (p->act_kind != XN_ACT_NONE && p->act_kind != XN_ACT_RELU) {
-      for (int i = 0; i < P; ++i)
-        emit(c, n_, pix + i, pop + i * B * E::L, n_bits);
-      return;
-    }
-    if (count + P > XN_X86_EPI_RUN)
-      flush(c);
-    const int64_t k = count; // a local: see emit()
-    if (k == 0) {
-      n = n_;
-      pix0 = pix;
-    }
-    int32_t *dst = d + k * S;
-    XN_UNROLL(16)
-    for (int i = 0; i < P; ++i)
-      XN_UNROLL(16)
-    for (int b = 0; b < B; ++b)
-      E::store_d(dst + i * S + b * E::L, pop + (i * B + b) * E::L,
-                 xn_oc_lanes_from(n_bits, b * E::L));
-    count = k + P;
-  }
   // Called at the end of every output row: runs never span rows.
   void end_row(const xn_oc_bconv_ctx *c) { flush(c); }
 
