@@ -5,7 +5,7 @@
                                           [--threads 1,2] [--targets avx2,avx512]
                                           [--models bireal18,...] [--ceilings B,F]
                                           [--json bench/results/models.json] [--no-profile]
-                                          [--rounds 3]
+                                          [--rounds 3] [--cpus 1,0]
 
 1. Generates the benchmark models (examples/models/make_benchmark_models.py: Bi-Real-18, its
    variant with an 8-bit stem and classifier, its variants with 25 % / 50 % of every residual
@@ -21,6 +21,10 @@
    which includes node's own ~40 MB). Steps 2 and 3 alternate, --rounds times (default 3):
    every program once per round; a latency is the median over the rounds, a speedup the
    median of the rounds' ratios, so a host whose speed drifts moves both sides alike.
+   --cpus pins every measured process, xnorc's and ORT's alike, to the first K CPUs of the
+   list for K threads (sched_setaffinity in the child): a virtual machine's CPUs can run at
+   different speeds (docs/Benchmarks.md, session 17), and unpinned a one-thread program lands
+   on either.
 4. Unless --no-profile: builds each (model, target) once more with `--profile=json` and runs
    it, which measures the machine's ceilings (or takes --ceilings) and gives the MACs; the
    whole-model roofline share of a row is then roofline time / measured time, the roofline
@@ -75,9 +79,11 @@ def ensure_models(work, models):
                  work, "--only", n])
 
 
-def run_measured(cmd, **kw):
-    """Runs cmd; returns its stdout and its peak resident set in MiB (the child's own rusage,
-    from wait4: what the kernel counted for that process alone)."""
+def run_measured(cmd, cpus=None, **kw):
+    """Runs cmd (on the CPUs `cpus` if given); returns its stdout and its peak resident set in
+    MiB (the child's own rusage, from wait4: what the kernel counted for that process alone)."""
+    if cpus:
+        kw["preexec_fn"] = lambda: os.sched_setaffinity(0, cpus)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, **kw)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -111,9 +117,9 @@ def build(xnorc, work, model, target, threads, profile=False):
     return prog, t1 - t0, time.time() - t1
 
 
-def xnorc_latency(prog, inp, repeat):
+def xnorc_latency(prog, inp, repeat, cpus=None):
     out, rss = run_measured([prog, inp, "-o", os.path.dirname(prog) + "/out", "--repeat",
-                             str(repeat)])
+                             str(repeat)], cpus)
     m = re.search(r"median latency ([0-9.]+) ms over (\d+) runs", out)
     if not m:
         raise RuntimeError("unexpected output of %s: %s" % (prog, out))
@@ -126,10 +132,10 @@ def xnorc_profile(prog, inp, repeat, ceilings):
     return json.loads(out)
 
 
-def ort_latency(work, model, threads, repeat):
+def ort_latency(work, model, threads, repeat, cpus=None):
     out, rss = run_measured(["node", os.path.join(ROOT, "bench/ort_bench.js"),
                              os.path.join(work, model + ".onnx"), str(threads), str(repeat)],
-                            cwd=ROOT)
+                            cpus, cwd=ROOT)
     m = re.search(r"median latency ([0-9.]+) ms", out)
     if not m:
         raise RuntimeError("unexpected output of ort_bench.js: " + out)
@@ -173,7 +179,10 @@ def main():
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--rounds", type=int, default=3,
                     help="times every xnorc and ORT program is run, alternating (default 3)")
+    ap.add_argument("--cpus", help="pin xnorc and ORT alike to the first K of these CPUs for K "
+                    "threads (e.g. 1,0)")
     args = ap.parse_args()
+    cpu_list = [int(c) for c in args.cpus.split(",")] if args.cpus else []
     models = args.models.split(",")
     for m in models:
         if m not in BASELINE:
@@ -210,10 +219,11 @@ def main():
     # (a shared host's does, up to 2x within minutes) then moves both sides of a ratio alike.
     for rnd in range(args.rounds):
         for r in rows:
+            cpus = cpu_list[:r["threads"]] if len(cpu_list) >= r["threads"] else None
             if r["system"] == "xnorc":
-                ms, rss = xnorc_latency(r["prog"], inp, args.repeat)
+                ms, rss = xnorc_latency(r["prog"], inp, args.repeat, cpus)
             else:
-                ms, rss = ort_latency(args.work, r["model"], r["threads"], args.repeat)
+                ms, rss = ort_latency(args.work, r["model"], r["threads"], args.repeat, cpus)
             r["rounds_ms"].append(ms)
             r["peak_rss_mib"] = max(r.get("peak_rss_mib", 0), round(rss, 1))
             print("round %d %-5s %-15s %-11s %d thread%s: %8.3f ms" % (
@@ -287,6 +297,7 @@ def main():
                     "load_average_at_start": os.getloadavg()[0]},
         "repeat": args.repeat,
         "rounds": args.rounds,
+        "pinned_cpus": cpu_list,
         "rows": rows,
         "profiles": [profiles[k] for k in sorted(profiles)],
     }

@@ -38,10 +38,10 @@ struct xn_x86_conv_pool_ring {
 // Output row oy of the pool g (planes: the channels) from ring r into y, the image's NCHW
 // output: pixels 8 at a time, and for them channels L at a time, so the ring's lines (a
 // pixel's channels) are read whole while in L1 (channel groups outermost read each line
-// once per group: the stem's pool 7.2 -> 4.8 % of the layer on AVX2, session 17). Where the 8 windows lie inside the conv
-// row, each tap is one load and max for all 8 (8 independent chains); elsewhere each pixel
-// runs over its taps inside the conv output (a tap outside is the pool's -inf padding:
-// skipped).
+// once per group: the stem's pool 7.2 -> 4.8 % of the layer on AVX2, session 17). Where the 8
+// windows lie inside the conv row, each tap is one load and max for all 8 (8 independent chains);
+// elsewhere each pixel runs over its taps inside the conv output (a tap outside is the pool's -inf
+// padding: skipped).
 template <class V>
 inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_ring &r,
                                  int64_t ox_lo, int64_t ox_hi, int64_t oy, float *y) {
