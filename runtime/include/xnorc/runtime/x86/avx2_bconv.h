@@ -101,7 +101,8 @@ struct xn_avx2_bconv_isa {
 
 // The float epilogue's AVX2 half (x86/bconv_epi.h): 8 pixels per vector.
 struct xn_avx2_epi_ops {
-  enum { L = 4, W = 8, PX = 1, PX_WORDS = 31 };
+  // PX_WORDS: px8's byte accumulators take as many words as the tiles' (xn_avx2_bconv_isa::FOLD).
+  enum { L = 4, W = 8, PX = 1, PX_WORDS = xn_avx2_bconv_isa::FOLD };
   typedef __m256i ivec;
   template <class F>
   XN_AVX2_TARGET __attribute__((noinline, flatten)) static void outlined(const F &f) {

@@ -236,6 +236,12 @@ inline xn_x86_oc_out xn_x86_oc_out_of(const xn_x86_oc_ctx *c) {
   return o;
 }
 
+// Where a tile's first pixel goes in an output with channels contiguous (y_cs = 1): the
+// pixel's channel 0, in row t.oy of image t.n (rows kept modulo y_rows: the ring).
+inline int64_t xn_x86_oc_direct_base(const xn_x86_oc_ctx *c, const xn_x86_oc_pos &t) {
+  return t.n * c->y_img + (t.oy % c->y_rows * c->g.ow + t.ox0) * c->y_ps;
+}
+
 // The epilogue of outputs with contiguous channels (a dense layer, the conv + max-pool ring):
 // pixel i's vectors of 8 channels, scale and bias per lane, straight into y (output row oy at
 // row oy % y_rows: the ring).
@@ -244,7 +250,7 @@ struct xn_x86_oc_direct {
   XN_X86_OC_EPI_INLINE static void run(const xn_x86_oc_ctx *c, const float *acc, int64_t lanes,
                                        int64_t nb, int64_t np, const xn_x86_oc_pos *t) {
     const xn_x86_oc_out o = xn_x86_oc_out_of(c);
-    const int64_t base = t->n * c->y_img + (t->oy % c->y_rows * c->g.ow + t->ox0) * c->y_ps;
+    const int64_t base = xn_x86_oc_direct_base(c, *t);
     for (int64_t b = 0; b < nb; ++b)
       for (int64_t h = 0; h < lanes; h += 8) {
         const int64_t m0 = (t->ob + b) * lanes + h;
@@ -393,7 +399,7 @@ inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc
   // registers rather than through a buffer and xn_x86_oc_store_direct.
   if (!c->residual && (c->act_kind == XN_ACT_NONE || c->act_kind == XN_ACT_RELU) &&
       (t.ob + B) * V::L <= c->c_out) {
-    float *const y = c->y + t.n * c->y_img + (t.oy % c->y_rows * c->g.ow + t.ox0) * c->y_ps;
+    float *const y = c->y + xn_x86_oc_direct_base(c, t);
     XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       const int64_t m0 = (t.ob + b) * V::L;
