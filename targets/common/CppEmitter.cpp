@@ -289,8 +289,9 @@ private:
       if (C.Split) {
         CloseSerial();
         if (Pending)
-          B += "  xn_team_sync(team);\n";
-        B += C.Comment + timerStart(C) + C.Call + "  xn_team_sync(team);\n" + timerStop(C, true);
+          B += "  xn_team_sync(team, team_id);\n";
+        B += C.Comment + timerStart(C) + C.Call + "  xn_team_sync(team, team_id);\n" +
+             timerStop(C, true);
         Pending = false;
         continue;
       }

@@ -4,18 +4,53 @@
 // 1`, and computes only part `part` of `parts` of its output: a contiguous range of output
 // rows (or planes, or pixels), chosen by xn_part_range so that the parts are disjoint, cover
 // everything, and each part's arithmetic is exactly what the whole call does for those
-// outputs (results do not depend on the number of threads). With the defaults the kernel
-// is the single-threaded kernel.
+// outputs (results do not depend on the number of threads, nor on where the parts end).
+// With the defaults the kernel is the single-threaded kernel.
+//
+// Parts are equal unless a team has set shares (xn_part_shares): threads that run at
+// different speeds (a phone's big and little cores, a VM whose virtual CPUs share their
+// physical cores with other guests) then get row ranges in proportion to their speed
+// (common/team.h measures it). Channel splits (xn_part_channel_blocks) stay equal: their
+// few tiles must fall where the next layer's channel words fall.
 #ifndef XNORC_RUNTIME_COMMON_PARTS_H
 #define XNORC_RUNTIME_COMMON_PARTS_H
 
 #include <stdint.h>
 
-// Part `part` of `parts` of `count` items: [*lo, *hi), sizes differing by at most one.
+// [*lo, *hi) of `count` items cut into `n` pieces whose sizes differ by at most one.
+inline void xn_split_even(int64_t count, int i, int n, int64_t *lo, int64_t *hi) {
+  const int64_t q = count / n, r = count % n;
+  *lo = i * q + (i < r ? i : r);
+  *hi = *lo + q + (i < r ? 1 : 0);
+}
+
+#define XN_PART_ONE 65536 // a whole, in the units of xn_part_shares::cut
+
+// The shares of the team whose call is running: part k of `parts` covers the fraction
+// [cut[k], cut[k + 1]) / XN_PART_ONE of each split (cut[0] = 0, cut[parts] = XN_PART_ONE).
+// Set by the thread team (common/team.h) for the duration of a call that holds the workers;
+// `parts` is 0 (equal parts) otherwise. A call running alone (one part) never reads it.
+struct xn_part_shares {
+  int parts;
+  const uint32_t *cut;
+};
+inline xn_part_shares &xn_part_current_shares() {
+  static xn_part_shares shares = {0, 0};
+  return shares;
+}
+
+// Part `part` of `parts` of `count` items: [*lo, *hi); equal parts (sizes differing by at
+// most one) unless the running team set shares.
 inline void xn_part_range(int64_t count, int part, int parts, int64_t *lo, int64_t *hi) {
-  const int64_t q = count / parts, r = count % parts;
-  *lo = part * q + (part < r ? part : r);
-  *hi = *lo + q + (part < r ? 1 : 0);
+  if (parts > 1) {
+    const xn_part_shares &s = xn_part_current_shares();
+    if (s.parts == parts) {
+      *lo = (count * (int64_t)s.cut[part] + XN_PART_ONE / 2) / XN_PART_ONE;
+      *hi = (count * (int64_t)s.cut[part + 1] + XN_PART_ONE / 2) / XN_PART_ONE;
+      return;
+    }
+  }
+  xn_split_even(count, part, parts, lo, hi);
 }
 
 // The same with the range's ends rounded down to multiples of `align` (the last part still
@@ -46,7 +81,7 @@ inline bool xn_part_channel_blocks(int64_t plane_floats, int64_t blocks, int64_t
   const int64_t tiles = tile > 0 ? blocks / tile : 0;
   if (parts < 2 || xn_part_plane_by_rows(plane_floats) || tiles < parts || tiles % parts != 0)
     return false;
-  xn_part_range(tiles, part, parts, lo, hi);
+  xn_split_even(tiles, part, parts, lo, hi);
   *lo *= tile;
   *hi = part == parts - 1 ? blocks : *hi * tile;
   return true;

@@ -17,8 +17,20 @@
 // Results never depend on the team's size (parts are assigned from it), which makes the
 // fallbacks exact: if the system cannot start a thread the team is smaller, and a call made
 // while another thread's call holds the workers runs on its own thread alone.
+//
+// Nor do they depend on where the parts end, which lets the team balance threads that run
+// at different speeds: every call measures each thread's busy time (the call minus its
+// waits at the barriers), and the next call's row splits (common/parts.h's shares) move a
+// quarter of the way toward the shares that would have made those times equal. A static
+// equal split runs at the pace of the slowest thread: on a VM whose virtual CPUs share
+// physical cores with other guests one of them can run a third slower for minutes, and a
+// phone's little cores are slower still. Channel splits stay equal (common/parts.h).
+// -DXN_TEAM_EQUAL_SHARES keeps every split equal; -DXN_TEAM_TEST_SHARES draws each call's
+// shares at random within the same bounds (tests: results must not change).
 #ifndef XNORC_RUNTIME_COMMON_TEAM_H
 #define XNORC_RUNTIME_COMMON_TEAM_H
+
+#include "parts.h"
 
 #include <atomic>
 #include <chrono>
@@ -71,8 +83,20 @@ template <typename Done> inline void xn_team_spin_until(const Done &done) {
   }
 }
 
+inline long long xn_team_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// One thread's time in a call: its waits at the barriers, and the rest (busy).
+struct alignas(64) xn_team_times {
+  long long wait_ns, busy_ns;
+};
+
 struct xn_team {
-  int size; // threads taking part; thread ids are 0 .. size - 1
+  int size;             // threads taking part; thread ids are 0 .. size - 1
+  xn_team_times *times; // per thread, measured for the shares; NULL: not measured
   // Separate cache lines: waiters poll `generation` while arrivals update `arrived`.
   alignas(64) std::atomic<int> arrived;
   alignas(64) std::atomic<unsigned> generation;
@@ -80,13 +104,15 @@ struct xn_team {
 
 inline void xn_team_init(xn_team *t, int size) {
   t->size = size;
+  t->times = nullptr;
   t->arrived.store(0, std::memory_order_relaxed);
   t->generation.store(0, std::memory_order_relaxed);
 }
 
-// Barrier: returns once every thread of the team has called it. The last to arrive
-// resets the count before it releases the others, so the next barrier starts clean.
-inline void xn_team_sync(xn_team *t) {
+// Barrier: returns once every thread of the team has called it; thread `id` adds the time
+// it waited to its times. The last to arrive resets the count before it releases the
+// others, so the next barrier starts clean.
+inline void xn_team_sync(xn_team *t, int id) {
   if (t->size == 1)
     return;
   const unsigned gen = t->generation.load(std::memory_order_acquire);
@@ -95,7 +121,59 @@ inline void xn_team_sync(xn_team *t) {
     t->generation.fetch_add(1, std::memory_order_acq_rel);
     return;
   }
+  const long long t0 = t->times ? xn_team_now_ns() : 0;
   xn_team_spin_until([&] { return t->generation.load(std::memory_order_acquire) != gen; });
+  if (t->times)
+    t->times[id].wait_ns += xn_team_now_ns() - t0;
+}
+
+// The shares of a team of P threads (common/parts.h's cuts) after a call that took each
+// thread `busy` nanoseconds: a thread's speed is its share over its busy time, and the
+// shares move a quarter of the way toward the speeds' proportions (a quarter: one call
+// slowed by an interrupt must not unbalance the next ones), each within [1/2, 3/2] of an
+// equal part. Calls shorter than 20 us, or balanced within 2 %, leave them as they are.
+template <int P> inline void xn_team_rebalance(uint32_t (&cut)[P + 1], const xn_team_times *times) {
+  long long lo = times[0].busy_ns, hi = lo, sum = 0;
+  for (int k = 0; k < P; ++k) {
+    const long long b = times[k].busy_ns;
+    lo = b < lo ? b : lo;
+    hi = b > hi ? b : hi;
+    sum += b;
+  }
+  if (lo <= 0 || sum < 20000LL * P || hi * 100 <= lo * 102)
+    return;
+  double share[P], speed[P], total = 0;
+  for (int k = 0; k < P; ++k) {
+    share[k] = (double)(cut[k + 1] - cut[k]) / XN_PART_ONE;
+    speed[k] = share[k] / (double)times[k].busy_ns;
+    total += speed[k];
+  }
+  double norm = 0;
+  for (int k = 0; k < P; ++k) {
+    const double next = share[k] + 0.25 * (speed[k] / total - share[k]);
+    share[k] = next < 0.5 / P ? 0.5 / P : next > 1.5 / P ? 1.5 / P : next;
+    norm += share[k];
+  }
+  double at = 0;
+  for (int k = 1; k < P; ++k) {
+    at += share[k - 1] / norm;
+    cut[k] = (uint32_t)(at * XN_PART_ONE + 0.5);
+  }
+}
+
+// Each call's shares drawn at random within xn_team_rebalance's bounds (-DXN_TEAM_TEST_SHARES).
+template <int P> inline void xn_team_random_shares(uint32_t (&cut)[P + 1], uint32_t *seed) {
+  uint32_t w[P], total = 0;
+  for (int k = 0; k < P; ++k) {
+    *seed = *seed * 1664525u + 1013904223u;
+    w[k] = 1024 + (*seed >> 22) * 2; // [1024, 3070]: within [1/2, 3/2] of the mean
+    total += w[k];
+  }
+  uint32_t at = 0;
+  for (int k = 1; k < P; ++k) {
+    at += w[k - 1];
+    cut[k] = (uint32_t)((uint64_t)at * XN_PART_ONE / total);
+  }
 }
 
 // The workers of one model. `job` counts calls; a worker runs the body of each new call
@@ -112,6 +190,14 @@ template <int Threads> struct xn_team_pool {
   xn_team *team = nullptr;
   std::thread workers[Threads - 1];
   int started = 0;
+  xn_team_times times[Threads];
+  uint32_t cut[Threads + 1]; // the shares (common/parts.h) of a call by the whole team
+  uint32_t seed = 1;         // -DXN_TEAM_TEST_SHARES's
+
+  xn_team_pool() {
+    for (int k = 0; k <= Threads; ++k)
+      cut[k] = (uint32_t)((uint64_t)k * XN_PART_ONE / Threads);
+  }
 
   ~xn_team_pool() {
     {
@@ -145,7 +231,9 @@ template <int Threads> struct xn_team_pool {
   void work(int id, unsigned seen) {
     while (await(seen)) {
       seen = job.load(std::memory_order_acquire);
+      const long long t0 = xn_team_now_ns();
       run(body, team, id);
+      times[id].busy_ns = xn_team_now_ns() - t0 - times[id].wait_ns;
       done.fetch_add(1, std::memory_order_acq_rel);
     }
   }
@@ -194,6 +282,17 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
     body(&team, 0);
     return;
   }
+  // Shares for a call by the whole team (with fewer threads than asked for, equal parts).
+  const bool whole = pool.started + 1 == Threads;
+  if (whole) {
+#if defined(XN_TEAM_TEST_SHARES)
+    xn_team_random_shares<Threads>(pool.cut, &pool.seed);
+#endif
+    for (int k = 0; k < Threads; ++k)
+      pool.times[k].wait_ns = 0;
+    team.times = pool.times;
+    xn_part_current_shares() = xn_part_shares{Threads, pool.cut};
+  }
   pool.run = &xn_team_invoke<Body>;
   pool.body = &body;
   pool.team = &team;
@@ -203,8 +302,16 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
     pool.job.fetch_add(1, std::memory_order_acq_rel);
   }
   pool.wake.notify_all();
+  const long long t0 = xn_team_now_ns();
   body(&team, 0);
+  pool.times[0].busy_ns = xn_team_now_ns() - t0 - pool.times[0].wait_ns;
   xn_team_spin_until([&] { return pool.done.load(std::memory_order_acquire) == pool.started; });
+  if (whole) {
+    xn_part_current_shares() = xn_part_shares{0, nullptr};
+#if !defined(XN_TEAM_EQUAL_SHARES) && !defined(XN_TEAM_TEST_SHARES)
+    xn_team_rebalance<Threads>(pool.cut, pool.times);
+#endif
+  }
 }
 
 #endif // XNORC_RUNTIME_COMMON_TEAM_H

@@ -192,7 +192,7 @@ inline void xn_x86_sparse_plane(const xn_x86_sparse_ctx &c, const xn_sparse_view
   const int tiles = (int)((c.rows + Isa::ROWS - 1) / Isa::ROWS);
   for (int t = 0; t < tiles; ++t) {
     int64_t lo, hi;
-    xn_part_range(c.rows, t, tiles, &lo, &hi);
+    xn_split_even(c.rows, t, tiles, &lo, &hi);
     for (int64_t ox0 = 0; ox0 < ow; ox0 += Isa::V)
       switch (hi - lo) {
 #define XN_X86_SPARSE_TILE_CASE(R)                                                                 \

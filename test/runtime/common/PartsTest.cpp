@@ -1,0 +1,92 @@
+// How common/parts.h splits work among a team's threads: equal parts, parts in proportion to
+// the shares a team sets (common/team.h), and the splits that stay equal whatever the shares
+// (channel blocks; xn_split_even's tiles). Expected ranges are worked out by hand.
+#include "xnorc/runtime/common/parts.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace {
+
+std::vector<std::pair<int64_t, int64_t>> ranges(int64_t count, int parts) {
+  std::vector<std::pair<int64_t, int64_t>> r;
+  for (int k = 0; k < parts; ++k) {
+    int64_t lo = -1, hi = -1;
+    xn_part_range(count, k, parts, &lo, &hi);
+    r.emplace_back(lo, hi);
+  }
+  return r;
+}
+
+// The team's shares for the duration of a test; equal parts again afterwards.
+struct Shares {
+  explicit Shares(int parts, const uint32_t *cut) {
+    xn_part_current_shares() = xn_part_shares{parts, cut};
+  }
+  ~Shares() { xn_part_current_shares() = xn_part_shares{0, nullptr}; }
+};
+
+using Ranges = std::vector<std::pair<int64_t, int64_t>>;
+
+TEST(Parts, EqualPartsDifferByAtMostOne) {
+  EXPECT_EQ(ranges(56, 2), (Ranges{{0, 28}, {28, 56}}));
+  EXPECT_EQ(ranges(7, 3), (Ranges{{0, 3}, {3, 5}, {5, 7}}));
+  EXPECT_EQ(ranges(1, 2), (Ranges{{0, 1}, {1, 1}}));
+}
+
+TEST(Parts, SharesCutInProportion) {
+  const uint32_t cut[3] = {0, XN_PART_ONE * 3 / 5, XN_PART_ONE}; // 60 % / 40 %
+  Shares s(2, cut);
+  EXPECT_EQ(ranges(56, 2), (Ranges{{0, 34}, {34, 56}})); // 33.6 rounds to 34
+  EXPECT_EQ(ranges(5, 2), (Ranges{{0, 3}, {3, 5}}));
+  int64_t lo, hi;
+  xn_part_range_aligned(3136, 16, 0, 2, &lo, &hi); // 196 chunks of 16: 117.6 -> 118
+  EXPECT_EQ(lo, 0);
+  EXPECT_EQ(hi, 118 * 16);
+  xn_part_range_aligned(3136, 16, 1, 2, &lo, &hi);
+  EXPECT_EQ(lo, 118 * 16);
+  EXPECT_EQ(hi, 3136);
+}
+
+TEST(Parts, SharesForAnotherTeamSizeAreIgnored) {
+  const uint32_t cut[3] = {0, XN_PART_ONE / 4, XN_PART_ONE};
+  Shares s(2, cut);
+  EXPECT_EQ(ranges(9, 3), (Ranges{{0, 3}, {3, 6}, {6, 9}}));
+  EXPECT_EQ(ranges(9, 1), (Ranges{{0, 9}}));
+}
+
+TEST(Parts, ChannelBlocksAndEvenSplitsIgnoreShares) {
+  const uint32_t cut[3] = {0, XN_PART_ONE / 4, XN_PART_ONE};
+  Shares s(2, cut);
+  int64_t lo, hi;
+  // 7x7 planes (small): 16 blocks in tiles of 4 -> 2 tiles each, whatever the shares.
+  ASSERT_TRUE(xn_part_channel_blocks(49, 16, 4, 0, 2, &lo, &hi));
+  EXPECT_EQ(lo, 0);
+  EXPECT_EQ(hi, 8);
+  ASSERT_TRUE(xn_part_channel_blocks(49, 16, 4, 1, 2, &lo, &hi));
+  EXPECT_EQ(lo, 8);
+  EXPECT_EQ(hi, 16);
+  xn_split_even(14, 0, 2, &lo, &hi);
+  EXPECT_EQ(lo, 0);
+  EXPECT_EQ(hi, 7);
+}
+
+TEST(Parts, SharedRangesCoverEveryItemOnce) {
+  const uint32_t cut[4] = {0, 20000, 41000, XN_PART_ONE};
+  Shares s(3, cut);
+  for (int64_t count : {0, 1, 2, 3, 7, 28, 56, 113, 3136}) {
+    const Ranges r = ranges(count, 3);
+    EXPECT_EQ(r.front().first, 0);
+    EXPECT_EQ(r.back().second, count);
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_LE(r[k].first, r[k].second);
+      if (k > 0)
+        EXPECT_EQ(r[k - 1].second, r[k].first);
+    }
+  }
+}
+
+} // namespace
