@@ -6,7 +6,8 @@ a count in the docs that no test compares with the code goes stale unnoticed (it
 did: "66 gtest cases" outlived three new test files). Checked:
 
 * "Total Tests: N" (``ctest -N``) == the number of tests ctest has in --build;
-* the kernel unit-test table: per program, its sources and number of cases (``TEST``,
+* the kernel unit-test table: per program, its sources (as test/runtime/CMakeLists.txt builds
+  it) and number of cases (``TEST``,
   ``TEST_F``, ``TEST_P`` lines in those sources), every gtest program of
   test/runtime/CMakeLists.txt listed, and "N gtest cases" == their sum;
 * "For N generated binary networks" == len(MODELS) of run_preservation.py, and
@@ -99,14 +100,16 @@ def main(argv=None) -> int:
 
     unit = root / "test" / "runtime"
     rows = re.findall(r"^\| `(xnorc-[\w-]+-test)` \(([^)]*)\) \| (\d+) \|", doc, re.M)
-    programs = set(re.findall(r"xnorc_kernel_test\((xnorc-[\w-]+-test)\b",
-                              (unit / "CMakeLists.txt").read_text()))
+    built = {name: sorted(srcs.split()) for name, srcs in
+             re.findall(r"xnorc_kernel_test\((xnorc-[\w-]+-test)\s+([^)]*)\)",
+                        (unit / "CMakeLists.txt").read_text())}
     listed = {program for program, _, _ in rows}
-    check("gtest programs in the kernel unit-test table", sorted(listed), sorted(programs))
+    check("gtest programs in the kernel unit-test table", sorted(listed), sorted(built))
     total = 0
     for program, sources, count in rows:
-        cases = sum(len(TEST_MACRO.findall((unit / src).read_text()))
-                    for src in re.findall(r"`([\w./]+\.cpp)`", sources))
+        files = sorted(re.findall(r"`([\w./]+\.cpp)`", sources))
+        check(f"{program} sources", files, built.get(program, []))
+        cases = sum(len(TEST_MACRO.findall((unit / src).read_text())) for src in files)
         check(f"{program} cases", int(count), cases)
         total += cases
     if m := stated(r"^\| (\d+) gtest cases", "gtest cases"):
