@@ -147,7 +147,8 @@ void checkConv(Isa isa, const xn_bconv_params &p, Rng &r, int fixed_parts = 0) {
     f = static_cast<float>(r.range(-40, 40)) / 8.0f;
   for (float &f : res)
     f = static_cast<float>(r.range(-40, 40)) / 4.0f;
-  // Variant 2: the residual is y itself (the in-place shortcut add the planner allows).
+  // Variant 2: the residual is y itself (an in-place shortcut add: each residual is read before
+  // its output is written).
   for (int variant = 0; variant < 3; ++variant) {
     xn_bconv_params q = p;
     q.act_kind = variant ? XN_ACT_RELU : XN_ACT_NONE;
