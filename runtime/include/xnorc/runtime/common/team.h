@@ -26,7 +26,7 @@
 // physical cores with other guests one of them can run a third slower for minutes, and a
 // phone's little cores are slower still. Channel splits stay equal (common/parts.h).
 // -DXN_TEAM_EQUAL_SHARES keeps every split equal; -DXN_TEAM_TEST_SHARES draws each call's
-// shares at random within the same bounds (tests: results must not change).
+// shares at random (tests: results must not change).
 #ifndef XNORC_RUNTIME_COMMON_TEAM_H
 #define XNORC_RUNTIME_COMMON_TEAM_H
 
@@ -161,12 +161,13 @@ template <int P> inline void xn_team_rebalance(uint32_t (&cut)[P + 1], const xn_
   }
 }
 
-// Each call's shares drawn at random within xn_team_rebalance's bounds (-DXN_TEAM_TEST_SHARES).
+// Each call's shares drawn at random (-DXN_TEAM_TEST_SHARES): weights 1024 .. 3070, at most
+// 3x apart (for two threads: within xn_team_rebalance's bounds).
 template <int P> inline void xn_team_random_shares(uint32_t (&cut)[P + 1], uint32_t *seed) {
   uint32_t w[P], total = 0;
   for (int k = 0; k < P; ++k) {
     *seed = *seed * 1664525u + 1013904223u;
-    w[k] = 1024 + (*seed >> 22) * 2; // [1024, 3070]: within [1/2, 3/2] of the mean
+    w[k] = 1024 + (*seed >> 22) * 2;
     total += w[k];
   }
   uint32_t at = 0;
