@@ -112,9 +112,14 @@ def build(xnorc, work, model, target, threads, profile=False):
         (["--profile=json"] if profile else []))
     t1 = time.time()
     prog = os.path.join(d, "prog")
-    run(["c++", "-std=c++17", "-O2", "-o", prog] +
-        [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".cpp")])
+    compile_program(d, prog)
     return prog, t1 - t0, time.time() - t1
+
+
+def compile_program(d, prog, flags=()):
+    """Compiles the generated .cpp files of folder d into prog."""
+    run(["c++", "-std=c++17", "-O2"] + list(flags) + ["-o", prog] +
+        [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".cpp")])
 
 
 def xnorc_latency(prog, inp, repeat, cpus=None):

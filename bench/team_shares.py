@@ -24,11 +24,6 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 import model_bench as mb  # noqa: E402
 
 
-def compile_cpp(d, prog, defines):
-    mb.run(["c++", "-std=c++17", "-O2", "-pthread", "-o", prog] + defines +
-           [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".cpp")])
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--xnorc", required=True)
@@ -51,8 +46,8 @@ def main():
     mb.run([a.xnorc, os.path.join(a.work, a.model + ".onnx"), "-o", d, "--name", a.model,
             "--emit-main", "--target=" + a.target, "--threads=2", "--quiet"])
     shares, equal = os.path.join(d, "prog_shares"), os.path.join(d, "prog_equal")
-    compile_cpp(d, shares, [])
-    compile_cpp(d, equal, ["-DXN_TEAM_EQUAL_SHARES"])
+    mb.compile_program(d, shares, ["-pthread"])
+    mb.compile_program(d, equal, ["-pthread", "-DXN_TEAM_EQUAL_SHARES"])
     print("CPU: %s; %s %s, median of %d calls per program and round" %
           (mb.cpu_name(), a.model, a.target, a.repeat))
     print("%5s %9s %9s %11s %11s" % ("round", "1T cpu0", "1T cpu1", "2T shares", "2T equal"))
