@@ -6,8 +6,9 @@
 //
 // One binary MAC is one input bit of one output channel at one output pixel:
 // out_h * out_w * c_out * c_in * kh * kw per layer. The ceiling of an ISA is the rate of a
-// loop that does nothing but (xor, popcount, accumulate) on independent registers: the
-// best a kernel using that popcount can do. Paths this CPU lacks are reported as skipped.
+// loop that does nothing but its kernels' (xor, popcount, accumulate) on independent
+// registers: the best a kernel using that popcount can do. Paths this CPU lacks are reported
+// as skipped.
 //
 // Ternary weights (output "ternary"): the same layers' thresholded conv with weights in
 // {-1, 0, +1} (a third of them zero; the kernels' time does not depend on the share, every
@@ -21,6 +22,7 @@
 #include "xnorc/runtime/x86/avx2_tconv.h"
 #include "xnorc/runtime/x86/avx512_bconv.h"
 #include "xnorc/runtime/x86/avx512_tconv.h"
+#include "xnorc/runtime/x86/peak.h"
 
 #include "bench_args.h"
 
@@ -43,79 +45,29 @@ double since(Clock::time_point t0) {
 }
 
 // ---- ceilings: xor + popcount + add on independent accumulators ----
-// The operand `x` passes through an empty asm statement each round so the compiler can
-// neither hoist the xor nor fold the loop.
+// The SIMD ceilings are the runtime's own peak loops (x86/peak.h, as --profile measures them)
+// over the kernels' weight formats: the rate of exactly the instructions of their inner loop.
+// The scalar one's operand `x` passes through an empty asm statement each round so the
+// compiler can neither hoist the xor nor fold the loop.
 
-__attribute__((target("avx512f,avx512vpopcntdq"))) double ceilingAvx512(long rounds) {
-  constexpr int K = 10;
-  __m512i acc[K], w[K];
-  for (int i = 0; i < K; ++i) {
-    acc[i] = _mm512_setzero_si512();
-    w[i] = _mm512_set1_epi64((long long)(0x9E3779B97F4A7C15ull * (unsigned)(i + 1)));
-  }
-  __m512i x = _mm512_set1_epi64(0x0F0F3C3C5A5A6969ll);
+template <typename Fmt> double ceilingOf(int64_t (*peak)(long long), long rounds) {
   const auto t0 = Clock::now();
-  for (long r = 0; r < rounds; ++r) {
-#pragma GCC unroll 10
-    for (int i = 0; i < K; ++i)
-      acc[i] = _mm512_add_epi64(acc[i], _mm512_popcnt_epi64(_mm512_xor_si512(x, w[i])));
-    __asm__ volatile("" : "+v"(x));
-  }
+  const int64_t sink = peak(rounds);
   const double s = since(t0);
-  // (No _mm512_reduce_add_epi64: g++ 12 warns about its undefined operand.)
-  alignas(64) long long lanes[8];
-  long long sum = 0;
-  for (int i = 0; i < K; ++i) {
-    _mm512_store_si512((void *)lanes, acc[i]);
-    for (long long v : lanes)
-      sum += v;
-  }
-  if (sum == 42)
+  if (sink == 42)
     puts("");
-  return rounds * (double)K * 512 / s;
+  return rounds * 8.0 * 64 * Fmt::L / s;
 }
-
-__attribute__((target("avx2"))) double ceilingAvx2(long rounds) {
-  // Byte counts from a nibble table, summed in bytes, folded to 64-bit lanes by vpsadbw
-  // every 8 rounds: the method the AVX2 kernel uses.
-  constexpr int K = 6;
-  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
-                                       1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-  const __m256i low = _mm256_set1_epi8(0x0f);
-  __m256i acc[K], bytes[K], w[K];
-  for (int i = 0; i < K; ++i) {
-    acc[i] = bytes[i] = _mm256_setzero_si256();
-    w[i] = _mm256_set1_epi64x((long long)(0x9E3779B97F4A7C15ull * (unsigned)(i + 1)));
-  }
-  __m256i x = _mm256_set1_epi64x(0x0F0F3C3C5A5A6969ll);
-  const auto t0 = Clock::now();
-  for (long r = 0; r < rounds; r += 8) {
-    for (int u = 0; u < 8; ++u) {
-#pragma GCC unroll 6
-      for (int i = 0; i < K; ++i) {
-        const __m256i v = _mm256_xor_si256(x, w[i]);
-        const __m256i c = _mm256_add_epi8(
-            _mm256_shuffle_epi8(lut, _mm256_and_si256(v, low)),
-            _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
-        bytes[i] = _mm256_add_epi8(bytes[i], c);
-      }
-      __asm__ volatile("" : "+x"(x));
-    }
-    for (int i = 0; i < K; ++i) {
-      acc[i] = _mm256_add_epi64(acc[i], _mm256_sad_epu8(bytes[i], _mm256_setzero_si256()));
-      bytes[i] = _mm256_setzero_si256();
-    }
-  }
-  const double s = since(t0);
-  long long sum = 0, lanes[4];
-  for (int i = 0; i < K; ++i) {
-    _mm256_storeu_si256((__m256i *)lanes, acc[i]);
-    sum += lanes[0] + lanes[1] + lanes[2] + lanes[3];
-  }
-  if (sum == 42)
-    puts("");
-  return rounds * (double)K * 256 / s;
+XN_AVX512_TARGET __attribute__((flatten)) int64_t peakAvx512(long long rounds) {
+  return xn_x86_peak_xnor<xn_oc_bits<xn_avx512_bconv_isa>>(rounds);
 }
+XN_AVX2_TARGET __attribute__((flatten)) int64_t peakAvx2(long long rounds) {
+  return xn_x86_peak_xnor<xn_avx2_bits>(rounds);
+}
+double ceilingAvx512(long rounds) {
+  return ceilingOf<xn_oc_bits<xn_avx512_bconv_isa>>(peakAvx512, rounds);
+}
+double ceilingAvx2(long rounds) { return ceilingOf<xn_avx2_bits>(peakAvx2, rounds); }
 
 __attribute__((target("popcnt"))) double ceilingScalar(long rounds) {
   constexpr int K = 4;
@@ -203,20 +155,18 @@ int main(int argc, char **argv) {
          "scalar-popcnt %.3g\n\n",
          ceil512, ceil2, ceil64);
 
-  const Layer layers[] = {{"56x56x64", 56, 64},
-                          {"28x28x128", 28, 128},
-                          {"14x14x256", 14, 256},
-                          {"7x7x512", 7, 512}};
+  const Layer layers[] = {
+      {"56x56x64", 56, 64}, {"28x28x128", 28, 128}, {"14x14x256", 14, 256}, {"7x7x512", 7, 512}};
   struct Row {
     std::string layer, target, kernel;
     double macs, secs, rate, ceiling;
   };
   std::vector<Row> rows;
-  printf("%-10s %-8s %-10s %10s %12s %9s %9s\n", "layer", "target", "output", "us/call",
-         "bMAC/s", "%ceiling", "%avx512");
+  printf("%-10s %-8s %-10s %10s %12s %9s %9s\n", "layer", "target", "output", "us/call", "bMAC/s",
+         "%ceiling", "%avx512");
   for (const Layer &L : layers) {
-    xn_bconv_params p{1, L.c, L.c, 1, L.hw, L.hw, L.hw, L.hw, 3, 3, 1, 1, 1, 1,
-                      1, 1, 1, 1, 0, XN_ACT_NONE, 0.0f, 0.0f};
+    xn_bconv_params p{1, L.c, L.c, 1, L.hw, L.hw, L.hw, L.hw, 3,           3,    1,
+                      1, 1,   1,   1, 1,    1,    1,    0,    XN_ACT_NONE, 0.0f, 0.0f};
     const int64_t cw = xn_bit_words(L.c);
     std::vector<uint64_t> x((size_t)(L.hw * L.hw * cw)), w((size_t)(L.c * 9 * cw));
     for (auto &v : x)
@@ -228,7 +178,8 @@ int main(int argc, char **argv) {
       t = (int32_t)(rnd() % 64) - 32;
     std::vector<uint64_t> yb((size_t)(L.hw * L.hw * cw));
     std::vector<float> yf((size_t)(L.hw * L.hw * L.c));
-    std::vector<uint64_t> w512(xn_avx512_bconv_packed_words(&p)), w2(xn_avx2_bconv_packed_words(&p));
+    std::vector<uint64_t> w512(xn_avx512_bconv_packed_words(&p)),
+        w2(xn_avx2_bconv_packed_words(&p));
     xn_avx512_bconv_pack(&p, w.data(), w512.data());
     xn_avx2_bconv_pack(&p, w.data(), w2.data());
     const double macs = (double)(L.hw * L.hw) * L.c * L.c * 9;
@@ -236,37 +187,51 @@ int main(int argc, char **argv) {
     auto report = [&](const char *target, const char *kernel, double secs, double ceiling) {
       const double rate = macs / secs;
       rows.push_back({L.name, target, kernel, macs, secs, rate, ceiling});
-      printf("%-10s %-8s %-10s %10.1f %12.3g %8.1f%% %8.1f%%\n", L.name, target, kernel,
-             secs * 1e6, rate, ceiling > 0 ? 100 * rate / ceiling : 0.0,
+      printf("%-10s %-8s %-10s %10.1f %12.3g %8.1f%% %8.1f%%\n", L.name, target, kernel, secs * 1e6,
+             rate, ceiling > 0 ? 100 * rate / ceiling : 0.0,
              ceil512 > 0 ? 100 * rate / ceil512 : 0.0);
     };
     // The generic kernel as generated code builds it (plain -O2: no popcnt instruction).
-    report("generic", "threshold", timeIt([&] {
-             xn_bconv_threshold(&p, x.data(), w.data(), thresh.data(), dir.data(), yb.data());
-           }, min_time, quick ? 1 : 2),
+    report("generic", "threshold",
+           timeIt(
+               [&] {
+                 xn_bconv_threshold(&p, x.data(), w.data(), thresh.data(), dir.data(), yb.data());
+               },
+               min_time, quick ? 1 : 2),
            ceil64);
     if (has2) {
-      report("avx2", "threshold", timeIt([&] {
-               xn_avx2_bconv_threshold(&p, x.data(), w2.data(), thresh.data(), dir.data(),
-                                       yb.data());
-             }, min_time, reps),
+      report("avx2", "threshold",
+             timeIt(
+                 [&] {
+                   xn_avx2_bconv_threshold(&p, x.data(), w2.data(), thresh.data(), dir.data(),
+                                           yb.data());
+                 },
+                 min_time, reps),
              ceil2);
-      report("avx2", "float", timeIt([&] {
-               xn_avx2_bconv(&p, x.data(), w2.data(), nullptr, nullptr, nullptr, yf.data());
-             }, min_time, reps),
-             ceil2);
+      report(
+          "avx2", "float",
+          timeIt(
+              [&] { xn_avx2_bconv(&p, x.data(), w2.data(), nullptr, nullptr, nullptr, yf.data()); },
+              min_time, reps),
+          ceil2);
     } else {
       printf("%-10s %-8s skipped: this CPU lacks AVX2/POPCNT\n", L.name, "avx2");
     }
     if (has512) {
-      report("avx512", "threshold", timeIt([&] {
-               xn_avx512_bconv_threshold(&p, x.data(), w512.data(), thresh.data(), dir.data(),
-                                         yb.data());
-             }, min_time, reps),
+      report("avx512", "threshold",
+             timeIt(
+                 [&] {
+                   xn_avx512_bconv_threshold(&p, x.data(), w512.data(), thresh.data(), dir.data(),
+                                             yb.data());
+                 },
+                 min_time, reps),
              ceil512);
-      report("avx512", "float", timeIt([&] {
-               xn_avx512_bconv(&p, x.data(), w512.data(), nullptr, nullptr, nullptr, yf.data());
-             }, min_time, reps),
+      report("avx512", "float",
+             timeIt(
+                 [&] {
+                   xn_avx512_bconv(&p, x.data(), w512.data(), nullptr, nullptr, nullptr, yf.data());
+                 },
+                 min_time, reps),
              ceil512);
     } else {
       printf("%-10s %-8s skipped: this CPU lacks AVX-512 F/BW/VL/VPOPCNTDQ\n", L.name, "avx512");
@@ -333,8 +298,9 @@ int main(int argc, char **argv) {
       fprintf(stderr, "cannot write %s\n", json.c_str());
       return 1;
     }
-    fprintf(f, "{\n  \"ceiling_binary_macs_per_s\": {\"avx512\": %.6g, \"avx2\": %.6g, "
-               "\"scalar\": %.6g},\n  \"layers\": [\n",
+    fprintf(f,
+            "{\n  \"ceiling_binary_macs_per_s\": {\"avx512\": %.6g, \"avx2\": %.6g, "
+            "\"scalar\": %.6g},\n  \"layers\": [\n",
             ceil512, ceil2, ceil64);
     for (size_t i = 0; i < rows.size(); ++i) {
       const Row &r = rows[i];

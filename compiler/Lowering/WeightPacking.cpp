@@ -169,6 +169,14 @@ void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes) {
   setPacked(O, Call, std::move(Packed));
 }
 
+void packX86Bits(const Op &O, KernelCall &Call, X86BitsWords Words, X86BitsPack Pack) {
+  const Shape &D = weightDims(O); // [M, C, KH, KW] or [M, K]
+  const int64_t M = D[0], Taps = D.size() == 4 ? D[2] * D[3] : 1, CW = xn_bit_words(D[1]);
+  Tensor Packed = bitWords(Words(M, Taps, CW));
+  Pack(M, Taps, CW, weights(O).constant().data<uint64_t>(), Packed.data<uint64_t>());
+  setPacked(O, Call, std::move(Packed));
+}
+
 void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {
   const Shape &D = weightDims(O);
   const int64_t Taps = product(D, 1);

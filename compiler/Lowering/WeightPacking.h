@@ -62,6 +62,14 @@ void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes);
 template <int64_t Lanes> void packOcBlockedBits(const Op &O, KernelCall &Call) {
   packOcBlockedBits(O, Call, Lanes);
 }
+/// b1 weights of the x86 binary kernels in the ISA's format (common/x86_pack.h):
+/// Words(m, taps, cw) words, filled by Pack(m, taps, cw, generic_w, packed).
+using X86BitsWords = size_t (*)(int64_t, int64_t, int64_t);
+using X86BitsPack = void (*)(int64_t, int64_t, int64_t, const uint64_t *, uint64_t *);
+void packX86Bits(const Op &O, KernelCall &Call, X86BitsWords Words, X86BitsPack Pack);
+template <X86BitsWords Words, X86BitsPack Pack> void packX86Bits(const Op &O, KernelCall &Call) {
+  packX86Bits(O, Call, Words, Pack);
+}
 /// Float conv weights for the x86 output-channels-across-lanes conv.
 void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile);
 template <int64_t OcLanes, int64_t OcTile> void packX86OcFloats(const Op &O, KernelCall &Call) {

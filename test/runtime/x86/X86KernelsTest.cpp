@@ -462,4 +462,33 @@ TEST(X86Pack, LayoutAndZeroLanes) {
   }
 }
 
+// AVX2's words (xn_avx2_bconv_pack): block b, tap t, word j holds lane l's low nibbles at
+// [..][j][0][l] and its high nibbles, shifted down, at [..][j][1][l].
+TEST(X86Pack, Avx2NibbleSplit) {
+  xn_bconv_params p = convParams(1, 70, 11, 5, 5, 3, 1, 1, 1, 0);
+  Rng r(6);
+  const Bits w = randomBits(p.c_out * 9, p.c_in, r);
+  Bits packed(xn_avx2_bconv_packed_words(&p));
+  xn_avx2_bconv_pack(&p, w.data(), packed.data());
+  const int64_t lanes = 4, blocks = (p.c_out + lanes - 1) / lanes;
+  ASSERT_EQ(packed.size(), static_cast<size_t>(blocks * 9 * 2 * 2 * lanes));
+  for (int64_t b = 0; b < blocks; ++b)
+    for (int64_t t = 0; t < 9; ++t)
+      for (int64_t j = 0; j < 2; ++j)
+        for (int64_t l = 0; l < lanes; ++l) {
+          const int64_t m = b * lanes + l;
+          const uint64_t word = m < p.c_out ? w[(m * 9 + t) * 2 + j] : 0u;
+          const size_t at = static_cast<size_t>((((b * 9 + t) * 2 + j) * 2) * lanes + l);
+          for (int bit = 0; bit < 64; ++bit) {
+            const uint64_t want = word >> bit & 1;
+            const size_t half = (bit & 4) ? at + lanes : at; // high nibble of its byte
+            const int pos = (bit & ~7) | (bit & 3);          // its bit, moved into the low nibble
+            EXPECT_EQ(packed[half] >> pos & 1, want)
+                << "block " << b << " tap " << t << " bit " << bit;
+          }
+          EXPECT_EQ(packed[at] & 0xf0f0f0f0f0f0f0f0ULL, 0u);
+          EXPECT_EQ(packed[at + lanes] & 0xf0f0f0f0f0f0f0f0ULL, 0u);
+        }
+}
+
 } // namespace

@@ -99,6 +99,9 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t ti
 //   word, load_word(v, p), word_pop(a, x, v)
 //                                the weights of L channels for one input word, loaded from p,
 //                                and a += their popcount against the broadcast x;
+//   xvec, load_x(x, p), x_value(x, w)
+//                                an input word in the form word_pop takes it, from the
+//                                activation word at p or from the word w (a padded tap);
 //   counts<B>                    a pixel's summed-bit counts for B blocks (value: one int64_t
 //                                for all channels, or a pointer to B * L of them): init(c, w)
 //                                for the blocks at w, tiled(c, wt, rows, cols, slot) for a
@@ -110,9 +113,11 @@ inline xn_oc_bconv_ctx xn_oc_bconv_make_ctx(const xn_bconv_params *p, int64_t ti
 template <typename Isa> struct xn_oc_bits : Isa {
   enum { HEAD = 0, STEP = Isa::L, PLAIN = 1 };
   static int64_t block_words(int64_t ksize, int64_t cw) { return ksize * cw * Isa::L; }
-  typedef typename Isa::wvec word;
+  typedef typename Isa::wvec word, xvec;
   static void load_word(word &v, const uint64_t *p) { Isa::load_w(v, p); }
-  static void word_pop(typename Isa::acc &a, const typename Isa::wvec &x, const word &v) {
+  static void load_x(xvec &v, const uint64_t *p) { Isa::bcast(v, p); }
+  static void x_value(xvec &v, uint64_t w) { Isa::bcast_value(v, w); }
+  static void word_pop(typename Isa::acc &a, const xvec &x, const word &v) {
     Isa::xor_pop(a, x, v);
   }
   // Every channel sums the window's bits: the padded taps too unless the padding is 0.
@@ -144,8 +149,8 @@ inline void xn_oc_bconv_words(const uint64_t *xs, int64_t xstep, const uint64_t 
       Isa::load_word(wv[b], ws + b * wblock + j * Isa::STEP);
     XN_UNROLL(16)
     for (int i = 0; i < P; ++i) {
-      typename Isa::wvec xv;
-      Isa::bcast(xv, xs + i * xstep + j);
+      typename Isa::xvec xv;
+      Isa::load_x(xv, xs + i * xstep + j);
       XN_UNROLL(16)
       for (int b = 0; b < B; ++b)
         Isa::word_pop(acc[i][b], xv, wv[b]);
@@ -266,9 +271,9 @@ template <typename Isa, int B> struct xn_oc_bconv_border_acc {
     pending = 0;
   }
   void add(uint64_t xw, const uint64_t *wt, int64_t wblock) {
-    typename Isa::wvec xv;
+    typename Isa::xvec xv;
     typename Isa::word wv;
-    Isa::bcast_value(xv, xw);
+    Isa::x_value(xv, xw);
     XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       Isa::load_word(wv, wt + b * wblock);
@@ -584,17 +589,17 @@ inline void xn_oc_bconv_threshold(const xn_bconv_params *p, const uint64_t *x, c
 #define XN_OC_BCONV_ENTRY_POINTS(isa, Isa, EpiFloat, ATTR)                                         \
   XN_OC_WALK_ENTRY_POINTS(isa, b, xn_oc_bits<Isa>, EpiFloat, ATTR)
 
-// The requantizing entry points of ISA `isa` (float epilogue Epi, which stores c->yq's bytes):
+// The requantizing entry points of ISA `isa` (binary weight format Fmt, float epilogue Epi,
+// which stores c->yq's bytes):
 //   xn_<isa>_bconv_quantize, xn_<isa>_bdense_quantize: generic/bquantize.h's contracts, with
 //     xn_<isa>_bconv's restrictions and packed weights (and its --threads split).
-#define XN_OC_BCONV_QUANTIZE_ENTRY_POINTS(isa, Isa, Epi, ATTR)                                     \
+#define XN_OC_BCONV_QUANTIZE_ENTRY_POINTS(isa, Fmt, Epi, ATTR)                                     \
   ATTR __attribute__((flatten)) inline void xn_##isa##_bconv_quantize(                             \
       const xn_bconv_params *p, const uint64_t *x, const uint64_t *w, const float *scale,          \
       const float *bias, const float *residual, const float *y_scale, const void *y_zero_point,    \
       const int32_t *q, void *y, int part = 0, int parts = 1) {                                    \
     const xn_qout o = xn_qout_of(y_scale, y_zero_point, q, y);                                     \
-    xn_oc_bconv_float<xn_oc_bits<Isa>, Epi>(p, x, w, scale, bias, residual, NULL, part, parts,     \
-                                            &o);                                                   \
+    xn_oc_bconv_float<Fmt, Epi>(p, x, w, scale, bias, residual, NULL, part, parts, &o);            \
   }                                                                                                \
   ATTR inline void xn_##isa##_bdense_quantize(                                                     \
       const xn_bdense_params *p, const uint64_t *x, const uint64_t *w, const float *scale,         \

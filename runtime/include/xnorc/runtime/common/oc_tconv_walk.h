@@ -70,7 +70,10 @@ template <typename Isa> struct xn_oc_ternary : Isa {
     Isa::load_w(v.s, p);
     Isa::load_w(v.m, p + Isa::L);
   }
-  static void word_pop(typename Isa::acc &a, const typename Isa::wvec &x, const word &v) {
+  typedef typename Isa::wvec xvec;
+  static void load_x(xvec &v, const uint64_t *p) { Isa::bcast(v, p); }
+  static void x_value(xvec &v, uint64_t w) { Isa::bcast_value(v, w); }
+  static void word_pop(typename Isa::acc &a, const xvec &x, const word &v) {
     Isa::and_xor_pop(a, x, v.s, v.m);
   }
   template <int B> struct counts {

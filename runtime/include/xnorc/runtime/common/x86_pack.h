@@ -9,8 +9,9 @@
 //    trans_b says;
 //  - float conv and binary-weight conv / dense, output channels across lanes
 //    (x86/oc_conv.h): vectors of OC_L channels in register-tile groups of OC_B vectors;
-//  - binary conv / dense (x86/<isa>_bconv.h): common/oc_blocked.h's words, L = 4 (AVX2) or
-//    8 (AVX-512) channels.
+//  - binary conv / dense (x86/<isa>_bconv.h): common/oc_blocked.h's words, 8 channels
+//    (AVX-512), or 4 channels with every word split into its nibbles (AVX2:
+//    xn_x86_pack_nibble).
 #ifndef XNORC_RUNTIME_COMMON_X86_PACK_H
 #define XNORC_RUNTIME_COMMON_X86_PACK_H
 
@@ -83,6 +84,35 @@ inline void xn_x86_oc_pack_bits(int64_t c_out, int64_t c_in, int64_t taps, int64
   xn_oc_pack_bits(c_out, c_in, taps, lanes, tile, generic_w, packed);
 }
 
+// AVX-512's binary weights (x86/avx512_bconv.h): common/oc_blocked.h's words for 8 lanes.
+inline size_t xn_x86_oc8_words(int64_t m, int64_t taps, int64_t cw) {
+  return xn_oc_packed_words(m, taps, cw, 8);
+}
+inline void xn_x86_pack_oc8(int64_t m, int64_t taps, int64_t cw, const uint64_t *generic_w,
+                            uint64_t *packed) {
+  xn_oc_pack(m, taps, cw, 8, generic_w, packed);
+}
+
+// AVX2's binary weights (x86/avx2_bconv.h): common/oc_blocked.h's words for 4 lanes, each
+// group of 4 lane words (one input word of the block's channels) followed by the same words'
+// high nibbles: w & 0x0f.. then (w >> 4) & 0x0f... Twice xn_oc_packed_words(m, taps, cw, 4).
+inline size_t xn_x86_nibble_words(int64_t m, int64_t taps, int64_t cw) {
+  return 2 * xn_oc_packed_words(m, taps, cw, 4);
+}
+inline void xn_x86_pack_nibble(int64_t m, int64_t taps, int64_t cw, const uint64_t *generic_w,
+                               uint64_t *packed) {
+  const uint64_t low = 0x0f0f0f0f0f0f0f0fULL;
+  const size_t groups = xn_oc_packed_words(m, taps, cw, 4) / 4;
+  xn_oc_pack(m, taps, cw, 4, generic_w, packed);
+  // In place from the back: group g moves to 2g, never over a group not yet moved.
+  for (size_t g = groups; g-- > 0;)
+    for (int l = 3; l >= 0; --l) {
+      const uint64_t w = packed[4 * g + l];
+      packed[8 * g + 4 + l] = (w >> 4) & low;
+      packed[8 * g + l] = w & low;
+    }
+}
+
 // Weights per output channel of a float conv (c_in / group * kernel size).
 inline int64_t xn_x86_conv_taps(const xn_conv_params *p) {
   int64_t taps = p->c_in / p->group;
@@ -93,7 +123,7 @@ inline int64_t xn_x86_conv_taps(const xn_conv_params *p) {
 
 // ---- by kernel: xn_<isa>_<kernel>_pack and its size, for the kernels' parameter structs ----
 
-#define XN_X86_DEFINE_PACKERS(isa, T, V, OC_L, OC_B, BL)                                           \
+#define XN_X86_DEFINE_PACKERS(isa, T, V, OC_L, OC_B, BITS)                                         \
   inline size_t xn_##isa##_conv_packed_floats(const xn_conv_params *p) {                           \
     return xn_oc_packed_size(p->c_out, xn_x86_conv_taps(p), T);                                    \
   }                                                                                                \
@@ -129,21 +159,22 @@ inline int64_t xn_x86_conv_taps(const xn_conv_params *p) {
     xn_oc_pack_bits(p->m, p->k, 1, OC_L, OC_B, generic_w, packed);                                 \
   }                                                                                                \
   inline size_t xn_##isa##_bconv_packed_words(const xn_bconv_params *p) {                          \
-    return xn_oc_packed_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), BL);      \
+    return xn_x86_##BITS##_words(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group));       \
   }                                                                                                \
   inline void xn_##isa##_bconv_pack(const xn_bconv_params *p, const uint64_t *generic_w,           \
                                     uint64_t *packed) {                                            \
-    xn_oc_pack(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), BL, generic_w, packed);  \
+    xn_x86_pack_##BITS(p->c_out, p->kh * p->kw, xn_bit_words(p->c_in / p->group), generic_w,       \
+                       packed);                                                                    \
   }                                                                                                \
   inline size_t xn_##isa##_bdense_packed_words(const xn_bdense_params *p) {                        \
-    return xn_oc_packed_words(p->m, 1, xn_bit_words(p->k), BL);                                    \
+    return xn_x86_##BITS##_words(p->m, 1, xn_bit_words(p->k));                                     \
   }                                                                                                \
   inline void xn_##isa##_bdense_pack(const xn_bdense_params *p, const uint64_t *generic_w,         \
                                      uint64_t *packed) {                                           \
-    xn_oc_pack(p->m, 1, xn_bit_words(p->k), BL, generic_w, packed);                                \
+    xn_x86_pack_##BITS(p->m, 1, xn_bit_words(p->k), generic_w, packed);                            \
   }
 
-XN_X86_DEFINE_PACKERS(avx2, XN_AVX2F_T, XN_AVX2F_V, XN_AVX2_OC_L, XN_AVX2_OC_B, 4)
-XN_X86_DEFINE_PACKERS(avx512, XN_AVX512F_T, XN_AVX512F_V, XN_AVX512_OC_L, XN_AVX512_OC_B, 8)
+XN_X86_DEFINE_PACKERS(avx2, XN_AVX2F_T, XN_AVX2F_V, XN_AVX2_OC_L, XN_AVX2_OC_B, nibble)
+XN_X86_DEFINE_PACKERS(avx512, XN_AVX512F_T, XN_AVX512F_V, XN_AVX512_OC_L, XN_AVX512_OC_B, oc8)
 
 #endif // XNORC_RUNTIME_COMMON_X86_PACK_H

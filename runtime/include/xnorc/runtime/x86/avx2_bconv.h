@@ -1,13 +1,21 @@
-// Binary (XNOR) conv and dense for AVX2: common/oc_bconv_walk.h over the AVX2 policy below.
+// Binary (XNOR) conv and dense for AVX2: common/oc_bconv_walk.h over the AVX2 weight format
+// below (xn_avx2_bits).
 //
-// Weights: [ceil(c_out/4)][kh][kw][cw][4] (x86/common.h), packed at compile time by
-// xn_avx2_bconv_pack. What AVX2 decides: 4 output channels (64-bit lanes) per block; no
-// vector popcount, so a nibble-table popcount (2 x vpshufb) whose byte counts are added into
-// byte accumulators for up to 31 words (8 * 31 < 256) before one vpsadbw folds them into the
-// 64-bit lane of their output channel (Mula's method); a register tile of XN_AVX2_P pixels x
-// XN_AVX2_B blocks (3 x 2: 6 byte + 6 folded accumulators, 2 weight vectors, a broadcast
-// and the table of 16 ymm); fused threshold by vpcmpgtq + vmovmskpd, 4 packed output bits per
-// block; the float epilogue of x86/bconv_epi.h on 8-pixel vectors.
+// AVX2 has no vector popcount: a byte's count is two lookups in a 16-entry table (vpshufb),
+// one per nibble, and splitting a word into its nibbles costs an and, a shift and an and. The
+// weights are split at compile time: per input word, the low nibbles (w & 0x0f..) of its 4
+// output channels' words, then their high nibbles ((w >> 4) & 0x0f..) (xn_avx2_bconv_pack,
+// common/x86_pack.h); an activation word is split once, as it is broadcast, and serves every
+// block of the register tile. Then popcount(x ^ w) per byte is
+//   table[x_lo ^ w_lo] + table[x_hi ^ w_hi]
+// and one word against 4 channels is 6 instructions (2 x vpxor, vpshufb, vpaddb) where the
+// unsplit nibble-table popcount took 8. The tile is XN_AVX2_P pixels x XN_AVX2_B blocks of 4
+// channels (1 x 8: the split is shared by 8 blocks; 8 byte accumulators, the table and the
+// split word fit the 16 ymm registers, and the weights are memory operands). Byte counts go
+// up to 8 per word, so the accumulators take up to 31 words (8 * 31 < 256) before one vpsadbw
+// folds them into the 64-bit lane of their output channel (Mula's method). Fused threshold by
+// vpcmpgtq + vmovmskpd, 4 packed output bits per block; the float epilogue of x86/bconv_epi.h
+// on 8-pixel vectors. Measured on Bi-Real-18's layers: docs/Benchmarks.md, session 19.
 //
 // Same parameter structs and semantics as generic/bconv.h and generic/bdense.h, bit for
 // bit. Per-function target attributes: builds without -m flags.
@@ -20,18 +28,29 @@
 
 #define XN_AVX2_TARGET __attribute__((target("avx2,popcnt")))
 #define XN_AVX2_BCONV_FN XN_AVX2_TARGET static inline
-#define XN_AVX2_P 3 // pixels per register tile
-#define XN_AVX2_B 2 // 4-channel blocks per register tile
+#define XN_AVX2_P 1 // pixels per register tile of the binary kernels
+#define XN_AVX2_B 8 // 4-channel blocks per register tile of the binary kernels
 
-// The byte counts of v (each 0..8) by two lookups in the nibble table (vpshufb), added per
-// byte: AVX2 has no vector popcount. Also the ternary kernels' count (x86/avx2_tconv.h).
-XN_AVX2_BCONV_FN __m256i xn_avx2_byte_pop(const __m256i &v) {
+// The popcount of each byte of v, whose bytes are nibbles (0..15): one lookup (vpshufb).
+XN_AVX2_BCONV_FN __m256i xn_avx2_nibble_pop(const __m256i &v) {
   const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
                                        1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  return _mm256_shuffle_epi8(lut, v);
+}
+
+// v's low nibbles (each byte & 0x0f) and its high nibbles (each byte >> 4).
+XN_AVX2_BCONV_FN void xn_avx2_nibbles(const __m256i &v, __m256i &lo, __m256i &hi) {
   const __m256i low = _mm256_set1_epi8(0x0f);
-  const __m256i lo = _mm256_and_si256(v, low);
-  const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
-  return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
+  lo = _mm256_and_si256(v, low);
+  hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+}
+
+// The byte counts of v (each 0..8): both nibbles looked up, added per byte. The ternary
+// kernels' count (x86/avx2_tconv.h), whose weights are not split.
+XN_AVX2_BCONV_FN __m256i xn_avx2_byte_pop(const __m256i &v) {
+  __m256i lo, hi;
+  xn_avx2_nibbles(v, lo, hi);
+  return _mm256_add_epi8(xn_avx2_nibble_pop(lo), xn_avx2_nibble_pop(hi));
 }
 
 // The 4 channels' summed-bit counts: one for all (binary weights) or one each (ternary).
@@ -74,7 +93,8 @@ struct xn_avx2_bconv_thresh {
   }
 };
 
-// The policy common/oc_bconv_walk.h documents.
+// The policy common/oc_bconv_walk.h documents, for unsplit words (the ternary kernels'
+// base, x86/avx2_tconv.h); the binary kernels run on xn_avx2_bits below.
 struct xn_avx2_bconv_isa {
   enum { L = 4, P = XN_AVX2_P, B = XN_AVX2_B, FOLD = 31, FOLD_ONCE = 1 };
   typedef __m256i wvec, acc, sum;
@@ -97,6 +117,35 @@ struct xn_avx2_bconv_isa {
   XN_AVX2_BCONV_FN void store(int64_t *pop, const sum &s) {
     _mm256_storeu_si256((__m256i *)pop, s);
   }
+};
+
+// The AVX2 binary weight format (common/oc_bconv_walk.h's contract, as xn_oc_bits there):
+// per input word, the nibble-split words of the block's 4 channels, low nibbles then high;
+// a broadcast activation word split the same way.
+struct xn_avx2_bits : xn_avx2_bconv_isa {
+  enum { HEAD = 0, STEP = 2 * L, PLAIN = 1 };
+  static int64_t block_words(int64_t ksize, int64_t cw) { return ksize * cw * STEP; }
+  struct word {
+    __m256i lo, hi;
+  };
+  typedef word xvec;
+  XN_AVX2_BCONV_FN void load_word(word &v, const uint64_t *p) {
+    v.lo = _mm256_loadu_si256((const __m256i *)p);
+    v.hi = _mm256_loadu_si256((const __m256i *)(p + L));
+  }
+  XN_AVX2_BCONV_FN void x_value(xvec &v, uint64_t x) {
+    xn_avx2_nibbles(_mm256_set1_epi64x((long long)x), v.lo, v.hi);
+  }
+  // A broadcast from memory (vpbroadcastq ymm, m64): through x_value g++ moved the word to a
+  // register, stored it to the stack and broadcast it from there.
+  XN_AVX2_BCONV_FN void load_x(xvec &v, const uint64_t *p) {
+    xn_avx2_nibbles(_mm256_broadcastq_epi64(_mm_loadl_epi64((const __m128i *)p)), v.lo, v.hi);
+  }
+  XN_AVX2_BCONV_FN void word_pop(acc &a, const xvec &x, const word &w) {
+    a = _mm256_add_epi8(a, xn_avx2_nibble_pop(_mm256_xor_si256(x.lo, w.lo)));
+    a = _mm256_add_epi8(a, xn_avx2_nibble_pop(_mm256_xor_si256(x.hi, w.hi)));
+  }
+  template <int NB> using counts = xn_oc_bits<xn_avx2_bconv_isa>::counts<NB>;
 };
 
 // The float epilogue's AVX2 half (x86/bconv_epi.h): 8 pixels per vector.
@@ -158,29 +207,38 @@ struct xn_avx2_epi_ops {
   // Pixels across lanes (x86/bconv_epi.h's px): 8 output pixels, lane i the pixel whose
   // window starts at word i of xs (one word per input pixel, W stride and dilation 1: lane
   // i's tap kx is word i + kx), `rows` window rows row_step words apart, kw columns, all
-  // inside the input; the block of 4 channels at wb (common/oc_blocked.h's layout: one word
-  // per tap and channel). Two vectors of 4 pixels x 4 channels: 8 byte accumulators, folded
-  // once (rows * kw <= PX_WORDS), then each channel's halves packed into one vector of the 8
-  // pixels in order, d = n_bits - 2 * popcount, and channels 0 .. live - 1 stored to
+  // inside the input; the block of 4 channels at wb (xn_avx2_bits's words: per tap the
+  // channels' low nibbles, then their high nibbles). The 8 pixels' words are split once per
+  // tap and serve the 4 channels. Two vectors of 4 pixels x 4 channels: 8 byte accumulators,
+  // folded once (rows * kw <= PX_WORDS), then each channel's halves packed into one vector of
+  // the 8 pixels in order, d = n_bits - 2 * popcount, and channels 0 .. live - 1 stored to
   // y + q * plane (residual res likewise).
   XN_AVX2_BCONV_FN void px8(const uint64_t *xs, int64_t row_step, int64_t rows, int64_t kw,
                             const uint64_t *wb, int64_t n_bits, float *y, const float *res,
                             int64_t plane, const float *scale, const float *bias, int live,
                             bool relu) {
+    const int S = xn_avx2_bits::STEP;
     __m256i acc[2][4];
     XN_UNROLL(4)
     for (int q = 0; q < 4; ++q)
       acc[0][q] = acc[1][q] = _mm256_setzero_si256();
     for (int64_t ky = 0; ky < rows; ++ky) {
-      const uint64_t *xr = xs + ky * row_step, *wr = wb + ky * kw * 4;
+      const uint64_t *xr = xs + ky * row_step, *wr = wb + ky * kw * S;
       for (int64_t kx = 0; kx < kw; ++kx) {
-        const __m256i x0 = _mm256_loadu_si256((const __m256i *)(xr + kx));
-        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(xr + kx + 4));
+        __m256i x[2][2]; // [pixels 0-3, 4-7][low, high nibbles]
+        xn_avx2_nibbles(_mm256_loadu_si256((const __m256i *)(xr + kx)), x[0][0], x[0][1]);
+        xn_avx2_nibbles(_mm256_loadu_si256((const __m256i *)(xr + kx + 4)), x[1][0], x[1][1]);
         XN_UNROLL(4)
         for (int q = 0; q < 4; ++q) {
-          const __m256i w = _mm256_set1_epi64x((long long)wr[kx * 4 + q]);
-          acc[0][q] = _mm256_add_epi8(acc[0][q], xn_avx2_byte_pop(_mm256_xor_si256(x0, w)));
-          acc[1][q] = _mm256_add_epi8(acc[1][q], xn_avx2_byte_pop(_mm256_xor_si256(x1, w)));
+          const __m256i wl = _mm256_set1_epi64x((long long)wr[kx * S + q]);
+          const __m256i wh = _mm256_set1_epi64x((long long)wr[kx * S + 4 + q]);
+          XN_UNROLL(2)
+          for (int h = 0; h < 2; ++h) {
+            acc[h][q] =
+                _mm256_add_epi8(acc[h][q], xn_avx2_nibble_pop(_mm256_xor_si256(x[h][0], wl)));
+            acc[h][q] =
+                _mm256_add_epi8(acc[h][q], xn_avx2_nibble_pop(_mm256_xor_si256(x[h][1], wh)));
+          }
         }
       }
     }
@@ -215,6 +273,6 @@ struct xn_avx2_epi_ops {
 template <int B> using xn_avx2_epi_float = xn_x86_bconv_epi<xn_avx2_epi_ops, B>;
 
 // xn_avx2_bconv, xn_avx2_bconv_threshold, xn_avx2_bdense, xn_avx2_bdense_threshold.
-XN_OC_BCONV_ENTRY_POINTS(avx2, xn_avx2_bconv_isa, xn_avx2_epi_float, XN_AVX2_TARGET)
+XN_OC_WALK_ENTRY_POINTS(avx2, b, xn_avx2_bits, xn_avx2_epi_float, XN_AVX2_TARGET)
 
 #endif // XNORC_RUNTIME_X86_AVX2_BCONV_H

@@ -14,8 +14,8 @@ template <int B> using xn_avx512_epi_quant = xn_x86_bconv_epi<xn_avx512_epi_ops,
 
 // xn_avx2_bconv_quantize, xn_avx2_bdense_quantize, xn_avx512_bconv_quantize,
 // xn_avx512_bdense_quantize.
-XN_OC_BCONV_QUANTIZE_ENTRY_POINTS(avx2, xn_avx2_bconv_isa, xn_avx2_epi_quant, XN_AVX2_TARGET)
-XN_OC_BCONV_QUANTIZE_ENTRY_POINTS(avx512, xn_avx512_bconv_isa, xn_avx512_epi_quant,
+XN_OC_BCONV_QUANTIZE_ENTRY_POINTS(avx2, xn_avx2_bits, xn_avx2_epi_quant, XN_AVX2_TARGET)
+XN_OC_BCONV_QUANTIZE_ENTRY_POINTS(avx512, xn_oc_bits<xn_avx512_bconv_isa>, xn_avx512_epi_quant,
                                   XN_AVX512_TARGET)
 
 #endif // XNORC_RUNTIME_X86_BCONV_QUANTIZE_H

@@ -1,9 +1,10 @@
 // The ceilings of the x86 kernels (common/peak.h), measured with the kernels' own policies:
-// the binary conv's xor_pop (and fold, where its accumulators are narrow) and the float
-// convs' fma, so a ceiling is the rate of exactly the instructions a layer's kernel runs.
-// Independent accumulators (8 binary, 12 float; unrolled, so they are registers) keep the
-// loops throughput-bound; the empty asm makes the broadcast operand opaque, so nothing is
-// hoisted out of the loop.
+// the binary conv's weight format (common/oc_bconv_walk.h: an activation word's load_x and
+// word_pop against 8 blocks' weights, and the fold where its accumulators are narrow) and the
+// float convs' fma, so a ceiling is the rate of exactly the instructions a layer's kernel
+// runs. Independent accumulators (8 binary, 12 float; unrolled, so they are registers) keep
+// the loops throughput-bound; the empty asm makes the activation word's address (binary) and
+// the multiplicand (float) opaque, so nothing is hoisted out of the loop.
 #ifndef XNORC_RUNTIME_X86_PEAK_H
 #define XNORC_RUNTIME_X86_PEAK_H
 
@@ -14,45 +15,46 @@
 
 template <class B> inline int64_t xn_x86_peak_xnor(long long iters) {
   typename B::acc a[8];
-  typename B::wvec w[8], x;
+  typename B::word w[8];
+  alignas(64) uint64_t words[8][B::STEP]; // one input word's weights, in the format's layout
   for (int i = 0; i < 8; ++i) {
+    for (int k = 0; k < B::STEP; ++k)
+      words[i][k] = 0x0123456789abcdefULL * static_cast<uint64_t>(i + 1) + static_cast<uint64_t>(k);
     B::zero_acc(a[i]);
-    B::bcast_value(w[i], 0x0123456789abcdefULL * static_cast<uint64_t>(i + 1));
+    B::load_word(w[i], words[i]);
   }
-  B::bcast_value(x, 0x5555aaaa3333ccccULL);
-  int64_t counts[B::L];
-  int64_t total = 0;
-  if constexpr (B::FOLD > 0) {
-    typename B::sum s[8];
+  uint64_t x_word = 0x5555aaaa3333ccccULL;
+  [[maybe_unused]] typename B::sum s[8]; // FOLD > 0 only
+  if constexpr (B::FOLD > 0)
     for (int i = 0; i < 8; ++i)
       B::zero_sum(s[i]);
-    for (long long n = 0; n < iters; ++n) {
-      XN_UNROLL(16)
-      for (int i = 0; i < 8; ++i)
-        B::xor_pop(a[i], x, w[i]);
-      __asm__ volatile("" : "+v"(x));
+  // One activation word loaded (and, where the format splits it, split) per 8 word_pops, as
+  // in a register tile of 8 blocks.
+  for (long long n = 0; n < iters; ++n) {
+    const uint64_t *xp = &x_word;
+    __asm__ volatile("" : "+r"(xp));
+    typename B::xvec x;
+    B::load_x(x, xp);
+    XN_UNROLL(16)
+    for (int i = 0; i < 8; ++i)
+      B::word_pop(a[i], x, w[i]);
+    if constexpr (B::FOLD > 0)
       if ((n + 1) % B::FOLD == 0) {
         XN_UNROLL(16)
         for (int i = 0; i < 8; ++i)
           B::fold(s[i], a[i]);
       }
-    }
-    for (int i = 0; i < 8; ++i) {
+  }
+  int64_t counts[B::L];
+  int64_t total = 0;
+  for (int i = 0; i < 8; ++i) {
+    if constexpr (B::FOLD > 0) {
       B::fold(s[i], a[i]);
       B::store(counts, s[i]);
-      total += counts[0];
-    }
-  } else {
-    for (long long n = 0; n < iters; ++n) {
-      XN_UNROLL(16)
-      for (int i = 0; i < 8; ++i)
-        B::xor_pop(a[i], x, w[i]);
-      __asm__ volatile("" : "+v"(x));
-    }
-    for (int i = 0; i < 8; ++i) {
+    } else {
       B::store(counts, a[i]);
-      total += counts[0];
     }
+    total += counts[0];
   }
   return total;
 }
@@ -79,9 +81,9 @@ template <class F> inline float xn_x86_peak_fma(long long iters) {
 }
 
 // xn_peak_ceilings() of one ISA: the loops compiled for it (flatten inlines the policies).
-#define XN_X86_PEAK_CEILINGS(Isa, BinaryIsa, FloatPolicy, BinaryTarget, FloatTarget)               \
+#define XN_X86_PEAK_CEILINGS(Isa, BinaryFmt, FloatPolicy, BinaryTarget, FloatTarget)               \
   BinaryTarget __attribute__((flatten)) inline int64_t xn_##Isa##_peak_xnor(long long iters) {     \
-    return xn_x86_peak_xnor<BinaryIsa>(iters);                                                     \
+    return xn_x86_peak_xnor<BinaryFmt>(iters);                                                     \
   }                                                                                                \
   FloatTarget __attribute__((flatten)) inline float xn_##Isa##_peak_fma(long long iters) {         \
     return xn_x86_peak_fma<FloatPolicy>(iters);                                                    \
@@ -91,7 +93,7 @@ template <class F> inline float xn_x86_peak_fma(long long iters) {
     volatile float float_sink = 0;                                                                 \
     *binary_macs_per_s =                                                                           \
         xn_peak_rate([&](long long n) { bits_sink = bits_sink + xn_##Isa##_peak_xnor(n); },        \
-                     8.0 * 64 * BinaryIsa::L);                                                     \
+                     8.0 * 64 * BinaryFmt::L);                                                     \
     *float_macs_per_s =                                                                            \
         xn_peak_rate([&](long long n) { float_sink = float_sink + xn_##Isa##_peak_fma(n); },       \
                      12.0 * FloatPolicy::L);                                                       \
