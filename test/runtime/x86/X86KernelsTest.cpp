@@ -210,8 +210,9 @@ void convSweep(Isa isa) {
             return;
           ++cases;
         }
-  // Output channel counts around the 4-block register tile, dilation, asymmetric shapes.
-  for (int64_t c_out : {1, 7, 8, 9, 24, 31, 32, 33, 40, 63, 64, 65, 100}) {
+  // Output channel counts around the register tiles (AVX-512 4 blocks of 8, AVX2 8 blocks of
+  // 4: remainders of 1-7 blocks), dilation, asymmetric shapes.
+  for (int64_t c_out : {1, 7, 8, 9, 20, 24, 28, 31, 32, 33, 40, 63, 64, 65, 100}) {
     checkConv(isa,
               convParams(1, r.range(1, 200), c_out, r.range(3, 11), r.range(3, 13), 3, 1, 1, 1,
                          static_cast<int32_t>(r.range(-1, 1))),

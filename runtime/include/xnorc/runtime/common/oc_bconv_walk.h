@@ -417,14 +417,20 @@ inline void xn_oc_bconv_blocks(const xn_oc_bconv_ctx *c, const uint64_t *x, cons
   }
 }
 
-// The context's blocks: whole tiles of Isa::B blocks, then the rest in one narrower tile.
+// The context's blocks: whole tiles of Isa::B blocks, then the rest in at most three
+// narrower tiles (4, then 3 or 2, then 1 blocks: a tile of 8 blocks leaves up to 7).
 template <typename Isa, template <int> class Epi>
 inline void xn_oc_bconv_run(const xn_oc_bconv_ctx *c, const uint64_t *x, const uint64_t *wp) {
   const int64_t blocks = c->ob_hi;
   int64_t ob = c->ob_lo;
   for (; ob + Isa::B <= blocks; ob += Isa::B)
     xn_oc_bconv_blocks<Isa, Isa::B, Epi>(c, x, wp, ob);
-  const int64_t rest = blocks - ob; // < Isa::B
+  if constexpr (Isa::B > 4)
+    if (blocks - ob >= 4) {
+      xn_oc_bconv_blocks<Isa, 4, Epi>(c, x, wp, ob);
+      ob += 4;
+    }
+  const int64_t rest = blocks - ob; // < min(Isa::B, 4)
   if constexpr (Isa::B > 3)
     if (rest == 3)
       return xn_oc_bconv_blocks<Isa, 3, Epi>(c, x, wp, ob);
