@@ -161,20 +161,33 @@ void packSparseGemm(const Op &O, KernelCall &Call) {
 
 bool supportsNeonGemm(const Op &O) { return supportsConstGemm(O) && GemmOp(O).transA() == 0; }
 
-void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes) {
-  const Shape &D = weightDims(O); // [M, C, KH, KW] or [M, K]
-  const int64_t M = D[0], Taps = D.size() == 4 ? D[2] * D[3] : 1, CW = xn_bit_words(D[1]);
-  Tensor Packed = bitWords(xn_oc_packed_words(M, Taps, CW, Lanes));
-  xn_oc_pack(M, Taps, CW, Lanes, weights(O).constant().data<uint64_t>(), Packed.data<uint64_t>());
-  setPacked(O, Call, std::move(Packed));
-}
-
-void packX86Bits(const Op &O, KernelCall &Call, X86BitsWords Words, X86BitsPack Pack) {
-  const Shape &D = weightDims(O); // [M, C, KH, KW] or [M, K]
+namespace {
+/// b1 conv / dense weights ([M, C, KH, KW] or [M, K]) repacked into Words(M, taps, cw)
+/// words by Pack(M, taps, cw, generic_w, packed): the one shape walk of every blocked-bits
+/// format.
+template <typename WordsFn, typename PackFn>
+void packBlockedBits(const Op &O, KernelCall &Call, WordsFn Words, PackFn Pack) {
+  const Shape &D = weightDims(O);
   const int64_t M = D[0], Taps = D.size() == 4 ? D[2] * D[3] : 1, CW = xn_bit_words(D[1]);
   Tensor Packed = bitWords(Words(M, Taps, CW));
   Pack(M, Taps, CW, weights(O).constant().data<uint64_t>(), Packed.data<uint64_t>());
   setPacked(O, Call, std::move(Packed));
+}
+} // namespace
+
+void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes) {
+  packBlockedBits(
+      O, Call,
+      [Lanes](int64_t M, int64_t Taps, int64_t CW) {
+        return xn_oc_packed_words(M, Taps, CW, Lanes);
+      },
+      [Lanes](int64_t M, int64_t Taps, int64_t CW, const uint64_t *W, uint64_t *Packed) {
+        xn_oc_pack(M, Taps, CW, Lanes, W, Packed);
+      });
+}
+
+void packX86Bits(const Op &O, KernelCall &Call, X86BitsWords Words, X86BitsPack Pack) {
+  packBlockedBits(O, Call, Words, Pack);
 }
 
 void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {
