@@ -201,7 +201,11 @@ KernelCall lowerMatMul(const Op &O) {
 }
 
 KernelCall lowerUnary(const Op &O, int32_t Kind, float Alpha = 0, float Beta = 0) {
-  xn_unary_params P{Kind, Alpha, Beta, O.result()->type().numElements()};
+  const Shape &Y = outDims(O);
+  const int64_t N = O.result()->type().numElements();
+  // An NCHW map splits as the convs split it (generic/elementwise.h); other shapes are one plane.
+  const int64_t Plane = Y.size() >= 3 ? numElements(Shape(Y.begin() + 2, Y.end())) : N;
+  xn_unary_params P{Kind, Alpha, Beta, N, Plane};
   return makeCall<KernelId::Unary>(P, {KernelArg::operand(UnaryOp::xIndex)},
                                    [](const xn_unary_params *Q, const void *const *In, void *Out) {
                                      xn_unary(Q, f32(In[0]), f32Out(Out));

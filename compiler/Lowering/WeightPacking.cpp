@@ -8,6 +8,7 @@
 #include "xnorc/runtime/common/x86_pack.h"
 #include "xnorc/runtime/generic/sparse.h"
 
+#include <algorithm>
 #include <cassert>
 #include <llvm/Support/ErrorHandling.h>
 
@@ -116,6 +117,20 @@ bool supportsFloatConv(const Op &O) {
 
 bool supportsX86PixelsConv(const Op &O) {
   return supportsFloatConv(O) && weightDims(O).back() <= XN_X86_CONV_MAX_KW;
+}
+
+bool supportsX86DepthwiseConv(const Op &O) {
+  auto C = dyn_cast<ConvOp>(O);
+  if (!C || weights(O).type().Elem != ElemType::F32)
+    return false;
+  const Shape &W = weightDims(O), &X = C->x()->type().Dims;
+  const auto Dilations = C->dilations();
+  const bool Undilated =
+      std::all_of(Dilations.begin(), Dilations.end(), [](int64_t D) { return D == 1; });
+  const int64_t StrideW = C->strides().back();
+  return (W.size() == 3 || W.size() == 4) && X.size() == W.size() && C->group() == X[1] &&
+         W[0] == X[1] && W[1] == 1 && Undilated && (StrideW == 1 || StrideW == 2) &&
+         W.back() <= XN_X86_GLUE_MAX_KW;
 }
 
 bool supportsConstGemm(const Op &O) {

@@ -276,9 +276,17 @@ private:
         "  (void)inputs;\n  (void)outputs;\n  (void)arena_bytes;\n",
         bodyName(), profiling() ? ", long long *layer_ns" : "");
     bool InSerial = false, Pending = false; // inside `if (team_id == 0)`; work since a barrier
+    // Serial layers are timed apart (xn_team_serial_begin): the team's shares measure the
+    // split layers only.
+    auto OpenSerial = [&] {
+      if (!InSerial)
+        B += "  if (team_id == 0) {\n"
+             "  const long long serial_t0 = xn_team_serial_begin(team);\n";
+      InSerial = true;
+    };
     auto CloseSerial = [&] {
       if (InSerial)
-        B += "  }\n";
+        B += "  xn_team_serial_end(team, serial_t0);\n  }\n";
       InSerial = false;
     };
     for (const OpCode &C : Code) {
@@ -295,15 +303,12 @@ private:
         Pending = false;
         continue;
       }
-      if (!InSerial)
-        B += "  if (team_id == 0) {\n";
-      InSerial = Pending = true;
+      OpenSerial();
+      Pending = true;
       B += C.Comment + timerStart(C) + C.Call + timerStop(C, false);
     }
     if (!Copies.empty()) {
-      if (!InSerial)
-        B += "  if (team_id == 0) {\n";
-      InSerial = true;
+      OpenSerial();
       B += Copies;
     }
     CloseSerial();

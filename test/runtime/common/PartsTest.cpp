@@ -83,10 +83,50 @@ TEST(Parts, SharedRangesCoverEveryItemOnce) {
     EXPECT_EQ(r.back().second, count);
     for (int k = 0; k < 3; ++k) {
       EXPECT_LE(r[k].first, r[k].second);
-      if (k > 0)
+      if (k > 0) {
         EXPECT_EQ(r[k - 1].second, r[k].first);
+      }
     }
   }
+}
+
+TEST(Parts, MapsSplitAsTheConvsWritingThem) {
+  // 56x56 planes (12,544 bytes, split by rows in the convs): both parts take every plane,
+  // elements cut at a multiple of 16 (3136 / 16 = 196 chunks, 98 each).
+  xn_map_part m = xn_part_map(64, 3136, 16, 0, 2);
+  EXPECT_EQ(m.pl_lo, 0);
+  EXPECT_EQ(m.pl_hi, 64);
+  EXPECT_EQ(m.s_lo, 0);
+  EXPECT_EQ(m.s_hi, 1568);
+  m = xn_part_map(64, 3136, 16, 1, 2);
+  EXPECT_EQ(m.s_lo, 1568);
+  EXPECT_EQ(m.s_hi, 3136);
+  // 7x7 planes (196 bytes, split by channels in the convs): whole planes.
+  m = xn_part_map(512, 49, 16, 1, 2);
+  EXPECT_EQ(m.pl_lo, 256);
+  EXPECT_EQ(m.pl_hi, 512);
+  EXPECT_EQ(m.s_lo, 0);
+  EXPECT_EQ(m.s_hi, 49);
+  // One part: everything; one small plane for two parts: its elements (no part idles on
+  // planes it cannot share), 49 = 4 chunks of 16: 2 and 2 (32 and 17 floats).
+  m = xn_part_map(512, 49, 16, 0, 1);
+  EXPECT_EQ(m.pl_hi - m.pl_lo, 512);
+  EXPECT_EQ(m.s_hi - m.s_lo, 49);
+  m = xn_part_map(1, 49, 16, 0, 2);
+  EXPECT_EQ(m.s_lo, 0);
+  EXPECT_EQ(m.s_hi, 32);
+  // Runs: one contiguous run for whole planes, one per plane otherwise.
+  std::vector<std::pair<int64_t, int64_t>> runs;
+  auto collect = [&](int64_t lo, int64_t hi) { runs.emplace_back(lo, hi); };
+  xn_map_part_runs(xn_part_map(4, 49, 16, 1, 2), 49, collect);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].first, 98);
+  EXPECT_EQ(runs[0].second, 196);
+  runs.clear();
+  xn_map_part_runs(xn_part_map(3, 3136, 16, 1, 2), 3136, collect);
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[2].first, 2 * 3136 + 1568);
+  EXPECT_EQ(runs[2].second, 3 * 3136);
 }
 
 } // namespace

@@ -456,7 +456,8 @@ TEST(Unary, AllOps) {
   const float nan = NAN;
   const Vec x = {-2.0f, -0.0f, 0.0f, 0.5f, 3.0f, nan};
   auto run = [&](int32_t op, float alpha, float beta) {
-    xn_unary_params p{op, alpha, beta, static_cast<int64_t>(x.size())};
+    xn_unary_params p{op, alpha, beta, static_cast<int64_t>(x.size()),
+                      static_cast<int64_t>(x.size())};
     Vec y(x.size());
     xn_unary(&p, x.data(), y.data());
     return y;
@@ -490,25 +491,44 @@ TEST(Unary, AllOps) {
 }
 
 TEST(Unary, SplitIntoParts) {
-  // 37 elements of |x| - 2 (hand-worked: relu of -4..4 is 0,0,0,0,0,1,2,3,4): parts of
-  // 16-element chunks, the last part shorter or empty.
-  const Vec x = intData(37, 5);
-  Vec want;
-  for (float v : x)
-    want.push_back(v < 0 ? 0.0f : v);
-  xn_unary_params p{XN_UNARY_RELU, 0, 0, 37};
-  for (int parts : {1, 2, 3, 4}) {
-    SCOPED_TRACE(parts);
-    Vec y(37, NAN);
-    for (int part = 0; part < parts; ++part)
-      xn_unary(&p, x.data(), y.data(), part, parts);
-    expectNear(y, want);
+  // 37 elements of |x| - 2 (hand-worked: relu of -4..4 is 0,0,0,0,0,1,2,3,4) as one plane:
+  // parts of 16-element chunks, the last part shorter or empty; and an NCHW map of 3 planes
+  // of 1,200 floats, where each part takes the same element range of every plane
+  // (xn_part_map). Together the parts write every element once.
+  for (int64_t plane : {37, 1200}) {
+    const int64_t n = plane == 37 ? 37 : 3 * plane;
+    const Vec x = intData(static_cast<size_t>(n), 5);
+    Vec want;
+    for (float v : x)
+      want.push_back(v < 0 ? 0.0f : v);
+    xn_unary_params p{XN_UNARY_RELU, 0, 0, n, plane};
+    for (int parts : {1, 2, 3, 4, 7}) {
+      SCOPED_TRACE(testing::Message() << plane << " floats per plane, " << parts << " parts");
+      Vec y(static_cast<size_t>(n), NAN);
+      for (int part = 0; part < parts; ++part)
+        xn_unary(&p, x.data(), y.data(), part, parts);
+      expectNear(y, want);
+    }
   }
+}
+
+TEST(Unary, ReluKeepsNegativeZeroAndNaN) {
+  // v < 0 ? 0 : v, as numpy's maximum(v, 0) is not: -0 stays -0, NaN stays NaN, -3 -> +0.
+  const Vec x = {-0.0f, NAN, -3.0f, 2.5f};
+  xn_unary_params p{XN_UNARY_RELU, 0, 0, 4, 4};
+  Vec y(4);
+  xn_unary(&p, x.data(), y.data());
+  EXPECT_TRUE(std::signbit(y[0]));
+  EXPECT_EQ(y[0], 0.0f);
+  EXPECT_TRUE(std::isnan(y[1]));
+  EXPECT_FALSE(std::signbit(y[2]));
+  EXPECT_EQ(y[2], 0.0f);
+  EXPECT_EQ(y[3], 2.5f);
 }
 
 TEST(Unary, SigmoidStableForLargeMagnitude) {
   const Vec x = {-1000.0f, -100.0f, -88.0f, 88.0f, 100.0f, 1000.0f};
-  xn_unary_params p{XN_UNARY_SIGMOID, 0, 0, 6};
+  xn_unary_params p{XN_UNARY_SIGMOID, 0, 0, 6, 6};
   Vec y(6);
   xn_unary(&p, x.data(), y.data());
   for (float v : y)
@@ -621,6 +641,9 @@ TEST(Binary, BroadcastShapesAllOps) {
     checkBinary(op, {3, 1}, {5}, {3, 5});                          // outer product
     checkBinary(op, {}, {}, {});                                   // rank 0
     checkBinary(op, {2, 3, 1, 4, 1, 2}, {3, 2, 4, 3, 1}, {2, 3, 2, 4, 3, 2}); // rank 6
+    // Planes of 1,200 floats (4,800 bytes): parts split every plane's elements, not planes.
+    checkBinary(op, {2, 3, 40, 30}, {1, 3, 1, 1}, {2, 3, 40, 30});
+    checkBinary(op, {2, 3, 40, 30}, {2, 3, 40, 30}, {2, 3, 40, 30});
   }
 }
 
@@ -657,6 +680,29 @@ TEST(BatchNorm, PerChannelAffine) {
   Vec y(8);
   xn_batchnorm(&p, x.data(), scale.data(), shift.data(), y.data());
   expectNear(y, {3, 5, -2.5f, -3.5f, 11, 13, -6.5f, -7.5f});
+}
+
+TEST(BatchNorm, SplitIntoParts) {
+  // Small planes (2 images x 3 channels of 20 floats: whole planes per part) and large ones
+  // (2 x 3 of 1,200: every plane's elements split): parts together write x * scale + shift
+  // once for every element.
+  for (int64_t sp : {20, 1200}) {
+    const Vec x = intData(static_cast<size_t>(6 * sp), 9), scale = {2, -1, 0.5f},
+              shift = {1, 0.5f, -3};
+    xn_batchnorm_params p{2, 3, sp};
+    Vec want(x.size());
+    for (size_t i = 0; i < x.size(); ++i) {
+      const size_t c = (i / static_cast<size_t>(sp)) % 3;
+      want[i] = x[i] * scale[c] + shift[c];
+    }
+    for (int parts : {1, 2, 3, 7}) {
+      SCOPED_TRACE(testing::Message() << sp << " floats per plane, " << parts << " parts");
+      Vec y(x.size(), NAN);
+      for (int part = 0; part < parts; ++part)
+        xn_batchnorm(&p, x.data(), scale.data(), shift.data(), y.data(), part, parts);
+      expectNear(y, want);
+    }
+  }
 }
 
 // -------------------------------------------------------------------------------- Softmax

@@ -1,8 +1,10 @@
 // Unit tests for the x86 float glue kernels (runtime/include/xnorc/runtime/x86/*_glue.h):
-// MaxPool, AveragePool and threshold against the generic kernels they replace, bit for
-// bit, over 1-D/2-D/3-D pools, kernels 1-4, strides 1-3 (stride 3 and 3-D take the generic
-// fallback), paddings, ceil-mode windows reaching into (or lying entirely in) the end
-// padding, count_include_pad, and inputs with ties, signed zeros, infinities and NaNs.
+// MaxPool, AveragePool, depthwise Conv and threshold against the generic kernels they
+// replace, bit for bit, over 1-D/2-D/3-D pools, kernels 1-4, strides 1-3 (stride 3 and 3-D
+// take the generic fallback), paddings, ceil-mode windows reaching into (or lying entirely in)
+// the end padding, count_include_pad, and inputs with ties, signed zeros, infinities and NaNs;
+// depthwise convs also over kernels up to 7, dilations, bias, every fused activation, channel
+// multipliers and grouped convs (the generic fallback).
 // Paths whose instructions this CPU lacks are skipped with the reason.
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
@@ -152,6 +154,86 @@ void runModelPools(PoolFn maxFn, PoolFn avgFn) {
   }
 }
 
+using ConvFn = void (*)(const xn_conv_params *, const float *, const float *, const float *,
+                        float *, int, int);
+
+// Depthwise convs (group == c_in == c_out) of random 1-D / 2-D geometry, and a few that the
+// vector path does not take (dilated, W stride 3, a channel multiplier of 2, groups of 2
+// channels): bit for bit the generic conv, in 1-3 parts.
+void runDepthwise(const char *isa, ConvFn fn) {
+  Rng r(5);
+  int vector_cases = 0;
+  for (int iter = 0; iter < 500; ++iter) {
+    xn_conv_params p{};
+    const int rank = iter % 8 == 7 ? 1 : 2;
+    p.spatial_rank = rank;
+    p.n = r.range(1, 2);
+    p.c_in = r.range(1, 5);
+    const int kind = iter % 10; // 0: multiplier 2, 1: groups of 2, 2: dilated, 3: stride 3
+    p.group = kind == 1 ? 1 : p.c_in;
+    if (kind == 1)
+      p.c_in *= 2, p.group = p.c_in / 2;
+    p.c_out = kind == 0 ? 2 * p.c_in : kind == 1 ? p.c_in : p.c_in;
+    bool ok = true;
+    for (int d = 0; d < rank; ++d) {
+      const bool inner = d == rank - 1;
+      p.in_dims[d] = inner ? r.range(1, 70) : r.range(1, 12);
+      p.kernel[d] = r.range(1, iter % 5 == 4 ? 7 : 3);
+      p.strides[d] = kind == 3 && inner ? 3 : r.range(1, 2);
+      p.dilations[d] = kind == 2 ? 2 : 1;
+      p.pads_begin[d] = r.range(0, p.kernel[d] - 1);
+      p.pads_end[d] = r.range(0, p.kernel[d] - 1);
+      const int64_t span =
+          p.in_dims[d] + p.pads_begin[d] + p.pads_end[d] - (p.kernel[d] - 1) * p.dilations[d] - 1;
+      if (span < 0) {
+        ok = false;
+        break;
+      }
+      p.out_dims[d] = span / p.strides[d] + 1;
+    }
+    if (!ok)
+      continue;
+    p.act_kind = iter % 6; // none, relu, leaky relu, clip, sigmoid, tanh
+    p.act_alpha = p.act_kind == XN_ACT_CLIP ? -0.5f : 0.1f;
+    p.act_beta = 0.75f;
+    int64_t in = p.n * p.c_in, out = p.n * p.c_out, taps = 1;
+    for (int d = 0; d < rank; ++d) {
+      in *= p.in_dims[d];
+      out *= p.out_dims[d];
+      taps *= p.kernel[d];
+    }
+    const std::vector<float> x = randomVec(static_cast<size_t>(in), r, iter % 3 == 0);
+    const std::vector<float> w =
+        randomVec(static_cast<size_t>(p.c_out * (p.c_in / p.group) * taps), r, false);
+    const std::vector<float> b = randomVec(static_cast<size_t>(p.c_out), r, false);
+    const float *bias = iter % 2 ? b.data() : nullptr;
+    std::vector<float> want(out), got(out, 123.0f);
+    xn_conv(&p, x.data(), w.data(), bias, want.data());
+    const int parts = 1 + iter % 3;
+    inParts(parts, fn, &p, x.data(), w.data(), bias, got.data());
+    expectSame(want, got,
+               std::string(isa) + " dwconv iter " + std::to_string(iter) + " kind " +
+                   std::to_string(kind) + " W " + std::to_string(p.in_dims[rank - 1]) + " k " +
+                   std::to_string(p.kernel[rank - 1]) + " s " +
+                   std::to_string(p.strides[rank - 1]) + " parts " + std::to_string(parts));
+    vector_cases += kind > 3;
+  }
+  EXPECT_GT(vector_cases, 250);
+  // QuickNet's blur pools: 3x3 stride 2 pad 1 over 55x55x64 (after a 2x2 stride-1 max pool)
+  // and 112x112x16, in two parts (rows of the large planes).
+  for (int64_t hw : {55, 112}) {
+    const int64_t c = hw == 55 ? 64 : 16, o = (hw + 1) / 2;
+    xn_conv_params p{2,      1,      c,      c,      c, {hw, hw}, {o, o}, {3, 3},
+                     {2, 2}, {1, 1}, {1, 1}, {1, 1}, 0, 0.0f,     0.0f};
+    const std::vector<float> x = randomVec(static_cast<size_t>(c * hw * hw), r, false);
+    const std::vector<float> w = randomVec(static_cast<size_t>(c * 9), r, false);
+    std::vector<float> want(static_cast<size_t>(c * o * o)), got(want.size());
+    xn_conv(&p, x.data(), w.data(), nullptr, want.data());
+    inParts(2, fn, &p, x.data(), w.data(), static_cast<const float *>(nullptr), got.data());
+    expectSame(want, got, std::string(isa) + " dwconv 3x3/2 " + std::to_string(hw));
+  }
+}
+
 using ThresholdFn = void (*)(const xn_threshold_params *, const float *, const float *,
                              const float *, uint64_t *, int, int);
 
@@ -195,6 +277,18 @@ TEST(X86Glue, Avx2Pools) {
     GTEST_SKIP() << "CPU lacks AVX2";
   runPools("avx2", xn_avx2_maxpool, xn_avx2_avgpool);
   runModelPools(xn_avx2_maxpool, xn_avx2_avgpool);
+}
+
+TEST(X86Glue, Avx512DepthwiseConv) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "CPU lacks AVX-512F";
+  runDepthwise("avx512", xn_avx512_dwconv);
+}
+
+TEST(X86Glue, Avx2DepthwiseConv) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "CPU lacks AVX2";
+  runDepthwise("avx2", xn_avx2_dwconv);
 }
 
 TEST(X86Glue, Avx512Threshold) {

@@ -16,19 +16,13 @@ Weights and biases are seeded random numbers.
 """
 import sys
 
-import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+from seeded_consts import SeededConsts
 
 
 def main():
-    rng = np.random.default_rng(7)
-    inits, nodes = [], []
-
-    def const(name, shape):
-        inits.append(numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32) * 0.3,
-                                             name))
-        return name
+    const, nodes = SeededConsts(7), []
 
     def conv(x, y, cin, cout, k, s, p, bias=True):
         ins = [x, const(y + "_w", (cout, cin) + tuple(k))]
@@ -65,7 +59,7 @@ def main():
         [helper.make_tensor_value_info(n, f, shape) for n, shape in
          (("p1", [1, 20, 12, 10]), ("p2", [1, 16, 23, 19]), ("p3", [1, 33, 12, 10]),
           ("p4", [1, 12, 8]), ("y5", [1, 8, 12, 10]), ("p6", [1, 24, 23, 13]))],
-        inits)
+        const.inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(model)
     onnx.save(model, sys.argv[1])

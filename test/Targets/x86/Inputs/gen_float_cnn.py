@@ -11,19 +11,13 @@ Weights are seeded random numbers.
 """
 import sys
 
-import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+from seeded_consts import SeededConsts
 
 
 def main():
-    rng = np.random.default_rng(11)
-    inits, nodes = [], []
-
-    def const(name, shape):
-        inits.append(numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32) * 0.3,
-                                             name))
-        return name
+    const, nodes = SeededConsts(11), []
 
     def conv(x, y, cin, cout, k, s, p, d=(1, 1), bias=True):
         ins = [x, const(y + "_w", (cout, cin, k[0], k[1]))]
@@ -45,7 +39,7 @@ def main():
     graph = helper.make_graph(
         nodes, "float_cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 37, 45])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10]),
-         helper.make_tensor_value_info("c3", TensorProto.FLOAT, [1, 65, 19, 23])], inits)
+         helper.make_tensor_value_info("c3", TensorProto.FLOAT, [1, 65, 19, 23])], const.inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(model)
     onnx.save(model, sys.argv[1])

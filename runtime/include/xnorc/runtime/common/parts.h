@@ -24,6 +24,10 @@ inline void xn_split_even(int64_t count, int i, int n, int64_t *lo, int64_t *hi)
   *hi = *lo + q + (i < r ? 1 : 0);
 }
 
+// Elementwise splits cut at multiples of a cache line of floats (a whole vector on every ISA):
+// no two parts write one line.
+#define XN_PART_LINE_FLOATS 16
+
 #define XN_PART_ONE 65536 // a whole, in the units of xn_part_shares::cut
 
 // The shares of the team whose call is running: part k of `parts` covers the fraction
@@ -69,6 +73,40 @@ inline void xn_part_range_aligned(int64_t count, int64_t align, int part, int pa
 // read such a map split it the same way, so each thread reads what its own core wrote.
 inline bool xn_part_plane_by_rows(int64_t plane_floats) {
   return plane_floats * (int64_t)sizeof(float) >= 4096;
+}
+
+// Part `part` of `parts` of an NCHW float map (`planes` = images x channels planes of `plane`
+// floats each) for the elementwise layers that read a conv's output: split as the convs
+// split such maps, so each thread reads the floats its own core wrote (QuickNet's 56x56x64
+// BatchNorm and Add on two threads of an AMD EPYC were slower than on one when they split
+// the flat tensor while the conv had split the rows). Large planes (xn_part_plane_by_rows):
+// every plane's elements [s_lo, s_hi), whole vectors of `align`; small ones: whole planes
+// [pl_lo, pl_hi).
+struct xn_map_part {
+  int64_t pl_lo, pl_hi, s_lo, s_hi;
+};
+inline xn_map_part xn_part_map(int64_t planes, int64_t plane, int64_t align, int part, int parts) {
+  xn_map_part m = {0, planes, 0, plane};
+  if (parts < 2)
+    return m;
+  if (xn_part_plane_by_rows(plane) || planes < parts)
+    xn_part_range_aligned(plane, align, part, parts, &m.s_lo, &m.s_hi);
+  else
+    xn_part_range(planes, part, parts, &m.pl_lo, &m.pl_hi);
+  return m;
+}
+
+// f(lo, hi) for each run of contiguous elements of part m of a map of `plane`-float planes:
+// one run when the part holds whole planes, one per plane otherwise.
+template <typename F> inline void xn_map_part_runs(const xn_map_part &m, int64_t plane, F f) {
+  if (m.s_lo == 0 && m.s_hi == plane) {
+    if (m.pl_lo < m.pl_hi)
+      f(m.pl_lo * plane, m.pl_hi * plane);
+    return;
+  }
+  if (m.s_lo < m.s_hi)
+    for (int64_t pl = m.pl_lo; pl < m.pl_hi; ++pl)
+      f(pl * plane + m.s_lo, pl * plane + m.s_hi);
 }
 
 // Conv outputs in NCHW whose planes are small (xn_part_plane_by_rows) split their output

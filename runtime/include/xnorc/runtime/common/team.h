@@ -127,6 +127,16 @@ inline void xn_team_sync(xn_team *t, int id) {
     t->times[id].wait_ns += xn_team_now_ns() - t0;
 }
 
+// Thread 0's layers that do not split, while the others wait at the next barrier: their
+// time counts as thread 0's wait, so that the shares compare the threads on the split layers
+// alone. Counted as busy, it made thread 0 look slow: QuickNet's depthwise convs (which did
+// not split) moved the shares of every split layer to 1/4 and 3/4 on two threads.
+inline long long xn_team_serial_begin(const xn_team *t) { return t->times ? xn_team_now_ns() : 0; }
+inline void xn_team_serial_end(xn_team *t, long long t0) {
+  if (t->times)
+    t->times[0].wait_ns += xn_team_now_ns() - t0;
+}
+
 // The shares of a team of P threads (common/parts.h's cuts) after a call that took each
 // thread `busy` nanoseconds: a thread's speed is its share over its busy time, and the
 // shares move a quarter of the way toward the speeds' proportions (a quarter: one call

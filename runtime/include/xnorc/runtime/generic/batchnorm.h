@@ -2,6 +2,7 @@
 #ifndef XNORC_RUNTIME_GENERIC_BATCHNORM_H
 #define XNORC_RUNTIME_GENERIC_BATCHNORM_H
 
+#include "../common/parts.h"
 #include "xn_common.h"
 
 #include <math.h>
@@ -16,17 +17,16 @@
   F(int64_t, spatial)
 XN_DECLARE_PARAMS(xn_batchnorm_params, XN_BATCHNORM_PARAMS)
 
-// y may alias x exactly.
+// y may alias x exactly. Splits as the elementwise layers do (xn_part_map).
 inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const float *scale,
-                         const float *shift, float *y) {
+                         const float *shift, float *y, int part = 0, int parts = 1) {
   const int64_t sp = p->spatial;
-  for (int64_t n = 0; n < p->n; ++n) {
-    for (int64_t c = 0; c < p->c; ++c) {
-      const int64_t base = (n * p->c + c) * sp;
-      const float sc = scale[c], sh = shift[c];
-      for (int64_t i = 0; i < sp; ++i)
-        y[base + i] = x[base + i] * sc + sh;
-    }
+  const xn_map_part m = xn_part_map(p->n * p->c, sp, XN_PART_LINE_FLOATS, part, parts);
+  for (int64_t pl = m.pl_lo; pl < m.pl_hi; ++pl) {
+    const int64_t c = pl % p->c, base = pl * sp;
+    const float sc = scale[c], sh = shift[c];
+    for (int64_t i = m.s_lo; i < m.s_hi; ++i)
+      y[base + i] = x[base + i] * sc + sh;
   }
 }
 

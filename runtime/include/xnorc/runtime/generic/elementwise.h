@@ -1,13 +1,14 @@
 // Elementwise unary ops and numpy-broadcasting binary ops, float32. Both split their output
-// elements (common/parts.h) in chunks of 16, so every thread's part stays vectorisable;
-// each element is computed alone, so the result never depends on the split.
+// as the convs split an NCHW map (xn_part_map: the rows of large planes, whole small planes),
+// in chunks of 16 floats, so every thread's part stays vectorisable and reads what its own
+// core wrote; each element is computed alone, so the result never depends on the split.
 #ifndef XNORC_RUNTIME_GENERIC_ELEMENTWISE_H
 #define XNORC_RUNTIME_GENERIC_ELEMENTWISE_H
 
 #include "../common/parts.h"
 #include "xn_common.h"
 
-#define XN_ELEMENTWISE_CHUNK 16
+#define XN_ELEMENTWISE_CHUNK XN_PART_LINE_FLOATS
 
 // Values 0..5 coincide with xn_act_kind so fused and standalone activations agree.
 enum xn_unary_op {
@@ -27,7 +28,8 @@ enum xn_unary_op {
   F(int32_t, op) /* xn_unary_op */                                                                 \
   F(float, alpha)                                                                                  \
   F(float, beta)                                                                                   \
-  F(int64_t, n)
+  F(int64_t, n)                                                                                    \
+  F(int64_t, plane) /* floats per plane of an NCHW map (dims past C), n otherwise */
 XN_DECLARE_PARAMS(xn_unary_params, XN_UNARY_PARAMS)
 
 enum xn_binary_op {
@@ -59,14 +61,8 @@ inline float xn_signf(float v, float at_zero) {
   return v == 0.0f ? at_zero : v; // NaN stays NaN, as in numpy's sign.
 }
 
-// y may alias x exactly.
-inline void xn_unary(const xn_unary_params *p, const float *x, float *y, int part = 0,
-                     int parts = 1) {
-  int64_t lo, hi;
-  xn_part_range_aligned(p->n, XN_ELEMENTWISE_CHUNK, part, parts, &lo, &hi);
-  const int64_t n = hi - lo;
-  x += lo;
-  y += lo;
+// n elements of x into y.
+inline void xn_unary_run(const xn_unary_params *p, const float *x, float *y, int64_t n) {
   switch (p->op) {
   case XN_UNARY_IDENTITY:
     if (x != y)
@@ -74,7 +70,7 @@ inline void xn_unary(const xn_unary_params *p, const float *x, float *y, int par
     return;
   case XN_UNARY_RELU:
     for (int64_t i = 0; i < n; ++i)
-      y[i] = x[i] < 0.0f ? 0.0f : x[i];
+      y[i] = xn_relu(x[i]);
     return;
   case XN_UNARY_SIGN:
     for (int64_t i = 0; i < n; ++i)
@@ -97,6 +93,17 @@ inline void xn_unary(const xn_unary_params *p, const float *x, float *y, int par
       y[i] = xn_act_apply(p->op, p->alpha, p->beta, x[i]);
     return;
   }
+}
+
+// y may alias x exactly.
+inline void xn_unary(const xn_unary_params *p, const float *x, float *y, int part = 0,
+                     int parts = 1) {
+  const int64_t plane = p->plane > 0 ? p->plane : p->n;
+  if (plane == 0)
+    return;
+  const xn_map_part m = xn_part_map(p->n / plane, plane, XN_ELEMENTWISE_CHUNK, part, parts);
+  xn_map_part_runs(m, plane,
+                   [&](int64_t lo, int64_t hi) { xn_unary_run(p, x + lo, y + lo, hi - lo); });
 }
 
 // max/min propagate NaN from either side, as numpy's maximum/minimum (the ONNX
@@ -181,6 +188,37 @@ inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa,
   }
 }
 
+// Output elements [lo, hi) of op on coalesced dims.
+inline void xn_binary_range(int32_t op, int32_t r, const int64_t *dims, const int64_t *sa,
+                            const int64_t *sb, const float *a, const float *b, float *y, int64_t lo,
+                            int64_t hi) {
+  switch (op) {
+  case XN_BINARY_ADD:
+    xn_binary_impl<XN_BINARY_ADD>(r, dims, sa, sb, a, b, y, lo, hi);
+    return;
+  case XN_BINARY_SUB:
+    xn_binary_impl<XN_BINARY_SUB>(r, dims, sa, sb, a, b, y, lo, hi);
+    return;
+  case XN_BINARY_MUL:
+    xn_binary_impl<XN_BINARY_MUL>(r, dims, sa, sb, a, b, y, lo, hi);
+    return;
+  case XN_BINARY_DIV:
+    xn_binary_impl<XN_BINARY_DIV>(r, dims, sa, sb, a, b, y, lo, hi);
+    return;
+  case XN_BINARY_PRELU:
+    xn_binary_impl<XN_BINARY_PRELU>(r, dims, sa, sb, a, b, y, lo, hi);
+    return;
+  case XN_BINARY_MAX:
+    xn_binary_impl<XN_BINARY_MAX>(r, dims, sa, sb, a, b, y, lo, hi);
+    return;
+  case XN_BINARY_MIN:
+    xn_binary_impl<XN_BINARY_MIN>(r, dims, sa, sb, a, b, y, lo, hi);
+    return;
+  default:
+    return;
+  }
+}
+
 // y may alias an input only if that input is not broadcast (same shape as y).
 inline void xn_binary(const xn_binary_params *p, const float *a, const float *b, float *y,
                       int part = 0, int parts = 1) {
@@ -193,34 +231,14 @@ inline void xn_binary(const xn_binary_params *p, const float *a, const float *b,
     strides[0][i] = p->a_strides[i];
     strides[1][i] = p->b_strides[i];
   }
+  // The output as a map of planes (the dims past N and C) before coalescing merges them.
+  const int64_t total = xn_numel(p->rank, dims);
+  const int64_t planes = p->rank >= 3 ? dims[0] * dims[1] : 1, plane = total / planes;
   const int32_t r = xn_coalesce_dims(p->rank, dims, 2, strides);
-  int64_t lo, hi;
-  xn_part_range_aligned(xn_numel(r, dims), XN_ELEMENTWISE_CHUNK, part, parts, &lo, &hi);
-  switch (p->op) {
-  case XN_BINARY_ADD:
-    xn_binary_impl<XN_BINARY_ADD>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
-    return;
-  case XN_BINARY_SUB:
-    xn_binary_impl<XN_BINARY_SUB>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
-    return;
-  case XN_BINARY_MUL:
-    xn_binary_impl<XN_BINARY_MUL>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
-    return;
-  case XN_BINARY_DIV:
-    xn_binary_impl<XN_BINARY_DIV>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
-    return;
-  case XN_BINARY_PRELU:
-    xn_binary_impl<XN_BINARY_PRELU>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
-    return;
-  case XN_BINARY_MAX:
-    xn_binary_impl<XN_BINARY_MAX>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
-    return;
-  case XN_BINARY_MIN:
-    xn_binary_impl<XN_BINARY_MIN>(r, dims, strides[0], strides[1], a, b, y, lo, hi);
-    return;
-  default:
-    return;
-  }
+  const xn_map_part m = xn_part_map(planes, plane, XN_ELEMENTWISE_CHUNK, part, parts);
+  xn_map_part_runs(m, plane, [&](int64_t lo, int64_t hi) {
+    xn_binary_range(p->op, r, dims, strides[0], strides[1], a, b, y, lo, hi);
+  });
 }
 
 #endif // XNORC_RUNTIME_GENERIC_ELEMENTWISE_H

@@ -1,5 +1,5 @@
-// Float "glue" kernels for AVX2: MaxPool, AveragePool (1-D/2-D, W stride 1 or 2) and
-// threshold (float -> packed bits), bit-identical to the generic kernels. The AVX2
+// Float "glue" kernels for AVX2: MaxPool, AveragePool, depthwise Conv (1-D/2-D, W stride 1
+// or 2) and threshold (float -> packed bits), bit-identical to the generic kernels. The AVX2
 // counterpart of x86/avx512_glue.h (see there): 8 output pixels per ymm, lane masks as
 // vectors (vmaskmovps loads never touch masked-out lanes), and masked updates as blends.
 // Other shapes fall back to the generic kernels. Per-function target attributes: builds

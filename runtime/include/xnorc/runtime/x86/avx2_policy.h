@@ -83,6 +83,10 @@ struct xn_avx2_glue {
   XN_AVX2_GLUE_FN void add_in(vec &sum, const vec &v, const mask &k) {
     sum = _mm256_blendv_ps(sum, _mm256_add_ps(sum, v), _mm256_castsi256_ps(k));
   }
+  // sum += v * w in the lanes of k, rounded twice (no FMA in this target).
+  XN_AVX2_GLUE_FN void mul_add_in(vec &sum, const vec &v, const vec &w, const mask &k) {
+    sum = _mm256_blendv_ps(sum, _mm256_add_ps(sum, _mm256_mul_ps(v, w)), _mm256_castsi256_ps(k));
+  }
   XN_AVX2_GLUE_FN void count_in(vec &c, const mask &k) {
     c = _mm256_add_ps(c, _mm256_and_ps(_mm256_set1_ps(1.0f), _mm256_castsi256_ps(k)));
   }

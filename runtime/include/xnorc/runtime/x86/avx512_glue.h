@@ -1,6 +1,6 @@
-// Float "glue" kernels for AVX-512 (F): MaxPool, AveragePool (1-D/2-D, W stride 1 or 2)
-// and threshold (float -> packed bits). Same signatures as the generic kernels, and
-// bit-identical results:
+// Float "glue" kernels for AVX-512 (F): MaxPool, AveragePool, depthwise Conv (1-D/2-D, W
+// stride 1 or 2) and threshold (float -> packed bits). Same signatures as the generic
+// kernels, and bit-identical results:
 //
 // - Pools vectorise along the output row: 16 consecutive output pixels per zmm. Every tap
 //   (kernel row, then kernel column, the generic order) loads the 16 inputs it touches
@@ -8,7 +8,9 @@
 //   updates only those lanes, so padded taps are skipped exactly as the generic loop skips
 //   them. Max: vmaxps(v, m) is (v > m ? v : m), the generic comparison, so NaN inputs never
 //   win and signed zeros resolve the same way. Average: masked adds in the generic order,
-//   then the same divisor (counted per lane) and an IEEE division.
+//   then the same divisor (counted per lane) and an IEEE division. Depthwise conv: the
+//   average's tiles with each tap's weight multiplied in (vmulps, then a masked vaddps: two
+//   roundings, as the generic kernel), from the bias on.
 // - Threshold: per block of 16 pixels and 64 channels, one compare per channel gives a
 //   16-bit pixel mask, which masked ORs of the channel's bit into two vectors of 8 words
 //   (one word per pixel) transpose into the channel-packed layout.

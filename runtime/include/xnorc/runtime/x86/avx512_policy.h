@@ -45,6 +45,11 @@ struct xn_avx512_glue {
   XN_AVX512_GLUE_FN void add_in(vec &sum, const vec &v, const mask &k) {
     sum = _mm512_mask_add_ps(sum, k, sum, v);
   }
+  // sum += v * w in the lanes of k, rounded twice (the masked add is a builtin: never
+  // contracted into an FMA, which the generic kernels do not do).
+  XN_AVX512_GLUE_FN void mul_add_in(vec &sum, const vec &v, const vec &w, const mask &k) {
+    sum = _mm512_mask_add_ps(sum, k, sum, _mm512_mul_ps(v, w));
+  }
   XN_AVX512_GLUE_FN void count_in(vec &c, const mask &k) {
     c = _mm512_mask_add_ps(c, k, c, _mm512_set1_ps(1.0f));
   }

@@ -7,6 +7,7 @@
 #include "../common/unroll.h"
 #include "../common/x86_pack.h"
 #include "../generic/bitpack.h"
+#include "../generic/conv.h"
 #include "../generic/pool.h"
 
 // A 1-D or 2-D pool as one H x W plane loop (1-D: H = 1), computing output rows
@@ -15,8 +16,9 @@ struct xn_x86_pool2d {
   int64_t planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, peh, pew, oy_lo, oy_hi;
 };
 
-// The 2-D view of a 1-D or 2-D undilated pool; false for any other.
-inline bool xn_x86_pool2d_geometry(const xn_pool_params *p, xn_x86_pool2d *g) {
+// The 2-D view of a 1-D or 2-D undilated window (a pool's, or a depthwise conv's: P is
+// xn_pool_params or xn_conv_params) over `planes` planes; false for any other.
+template <class P> inline bool xn_x86_window2d(const P *p, int64_t planes, xn_x86_pool2d *g) {
   if (p->spatial_rank < 1 || p->spatial_rank > 2)
     return false;
   const xn_window wd = xn_window_of(p);
@@ -24,7 +26,7 @@ inline bool xn_x86_pool2d_geometry(const xn_pool_params *p, xn_x86_pool2d *g) {
                 *pe = wd.pad_end;
   if (dl[1] != 1 || dl[2] != 1)
     return false;
-  g->planes = p->n * p->c;
+  g->planes = planes;
   g->ih = id[1];
   g->iw = id[2];
   g->oh = od[1];
@@ -42,20 +44,47 @@ inline bool xn_x86_pool2d_geometry(const xn_pool_params *p, xn_x86_pool2d *g) {
   return true;
 }
 
-// The view the vector pools below take (false: use the generic kernel): their row loads
-// deinterleave a W stride of 1 or 2 and hold at most XN_X86_GLUE_MAX_KW column masks.
-inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
-  return xn_x86_pool2d_geometry(p, g) && (g->sw == 1 || g->sw == 2) && g->kw <= XN_X86_GLUE_MAX_KW;
+inline bool xn_x86_pool2d_geometry(const xn_pool_params *p, xn_x86_pool2d *g) {
+  return xn_x86_window2d(p, p->n * p->c, g);
 }
 
-// Start of a vector pool's entry point: the 2-D view of part `part` of `parts` (--threads),
-// x and y moved to that part's first plane. False when the vector paths do not take the
-// pool: then `generic` has computed it, on part 0 alone (it does not split).
-// Input planes the conv that wrote them split by rows (xn_part_plane_by_rows) split their
-// output rows: each thread then reads the rows its own core wrote (within a few rows of the
-// part boundary), where a split of the planes made each read half of its input from the
-// other core's cache (Bi-Real-18's 56x56x64 average pool on two threads of an AMD EPYC:
-// 32.5 us with planes, 24.2 with rows). Smaller planes split the planes.
+// Whether the vector tiles below take g: their row loads deinterleave a W stride of 1 or 2
+// and hold at most XN_X86_GLUE_MAX_KW column masks.
+inline bool xn_x86_tiles_take(const xn_x86_pool2d *g) {
+  return (g->sw == 1 || g->sw == 2) && g->kw <= XN_X86_GLUE_MAX_KW;
+}
+
+// The view the vector pools below take (false: use the generic kernel).
+inline bool xn_x86_pool2d_view(const xn_pool_params *p, xn_x86_pool2d *g) {
+  return xn_x86_pool2d_geometry(p, g) && xn_x86_tiles_take(g);
+}
+
+// ... and the depthwise convs (one filter per channel: group == c_in == c_out).
+inline bool xn_x86_dwconv_view(const xn_conv_params *p, xn_x86_pool2d *g) {
+  return p->group == p->c_in && p->c_out == p->c_in && xn_x86_window2d(p, p->n * p->c_in, g) &&
+         xn_x86_tiles_take(g);
+}
+
+// Part `part` of `parts` of g (--threads): input planes the conv that wrote them split by
+// rows (xn_part_plane_by_rows) split their output rows, so each thread reads the rows its
+// own core wrote (within a few rows of the part boundary), where a split of the planes made
+// each read half of its input from the other core's cache (Bi-Real-18's 56x56x64 average
+// pool on two threads of an AMD EPYC: 32.5 us with planes, 24.2 with rows). Smaller planes
+// split the planes: returns the part's first plane (g->planes is then its count).
+inline int64_t xn_x86_pool2d_split(xn_x86_pool2d *g, int part, int parts) {
+  if (parts > 1 && xn_part_plane_by_rows(g->ih * g->iw) && g->oh >= parts) {
+    xn_part_range(g->oh, part, parts, &g->oy_lo, &g->oy_hi);
+    return 0;
+  }
+  int64_t lo, hi;
+  xn_part_range(g->planes, part, parts, &lo, &hi);
+  g->planes = hi - lo;
+  return lo;
+}
+
+// Start of a vector pool's entry point: the 2-D view of part `part` of `parts` (--threads,
+// xn_x86_pool2d_split), x and y moved to that part's first plane. False when the vector paths
+// do not take the pool: then `generic` has computed it, on part 0 alone (it does not split).
 inline bool xn_x86_pool2d_begin(const xn_pool_params *p, int part, int parts,
                                 void (*generic)(const xn_pool_params *, const float *, float *),
                                 xn_x86_pool2d *g, const float **x, float **y) {
@@ -64,15 +93,9 @@ inline bool xn_x86_pool2d_begin(const xn_pool_params *p, int part, int parts,
       generic(p, *x, *y);
     return false;
   }
-  if (parts > 1 && xn_part_plane_by_rows(g->ih * g->iw) && g->oh >= parts) {
-    xn_part_range(g->oh, part, parts, &g->oy_lo, &g->oy_hi);
-    return true;
-  }
-  int64_t lo, hi;
-  xn_part_range(g->planes, part, parts, &lo, &hi);
+  const int64_t lo = xn_x86_pool2d_split(g, part, parts);
   *x += lo * g->ih * g->iw;
   *y += lo * g->oh * g->ow;
-  g->planes = hi - lo;
   return true;
 }
 
@@ -266,6 +289,60 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
   }
 }
 
+// A depthwise conv (x86/<isa>_glue.h's contract) on planes [pl0, pl0 + g->planes) of the
+// map: the average pool's tiles with weighted taps. Each output is bias, then every tap
+// inside the input plane (kernel row, then column) multiplied and added, rounded twice: the
+// generic kernel's operations in its order (generic/conv.h's xn_conv_row), so the result is
+// bit-identical; then the activation, on the stored rows. (QuickNet's 3x3 stride-2 blur
+// pools ran at 1.5 % of the FMA ceiling in the generic kernel, its rows 28 pixels long.)
+template <class V, int S, int B>
+inline void xn_x86_dwconv_s(const xn_x86_pool2d *g, const xn_conv_params *p, int64_t pl0,
+                            const float *x, const float *w, const float *bias, float *y) {
+  xn_x86g_cols<V> cm[B];
+  xn_x86g_full<V> full;
+  xn_x86g_full_masks<V, S>(full);
+  const int64_t taps = g->kh * g->kw;
+  for (int64_t pl = 0; pl < g->planes; ++pl) {
+    const int64_t ch = (pl0 + pl) % p->c_in;
+    const float *xp = x + pl * g->ih * g->iw, *wc = w + ch * taps;
+    float *yp = y + pl * g->oh * g->ow;
+    const float b0 = bias ? bias[ch] : 0.0f;
+    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
+      const int64_t cx = ox0 * S - g->pw;
+      typename V::mask st[B];
+      XN_UNROLL(8)
+      for (int b = 0; b < B; ++b)
+        xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
+      for (int64_t oy = g->oy_lo; oy < g->oy_hi; ++oy) {
+        const int64_t y0 = oy * g->sh - g->ph;
+        int64_t ky_lo, ky_hi;
+        xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
+        typename V::vec sum[B], v, wv;
+        XN_UNROLL(8)
+        for (int b = 0; b < B; ++b)
+          V::set1(sum[b], b0);
+        for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+          const float *xr = xp + (y0 + ky) * g->iw + cx;
+          for (int64_t kx = 0; kx < g->kw; ++kx) {
+            V::set1(wv, wc[ky * g->kw + kx]);
+            XN_UNROLL(8)
+            for (int b = 0; b < B; ++b) {
+              typename V::mask k;
+              xn_x86g_tap<V, S>(v, k, xr + V::L * S * b + kx, cm[b], kx, full);
+              V::mul_add_in(sum[b], v, wv, k);
+            }
+          }
+        }
+        XN_UNROLL(8)
+        for (int b = 0; b < B; ++b)
+          V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], sum[b]);
+      }
+    }
+    xn_act_apply_n(p->act_kind, p->act_alpha, p->act_beta, yp + g->oy_lo * g->ow,
+                   (g->oy_hi - g->oy_lo) * g->ow);
+  }
+}
+
 // F::run<S, B>(g, a...) with B = 1, 2 or 4 blocks of L pixels per tile and W stride S = 1 or 2.
 template <class F, int L, class... A>
 inline void xn_x86_pool_dispatch(const xn_x86_pool2d *g, A... a) {
@@ -296,10 +373,25 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
     xn_x86_pool_dispatch<typename K::avg, K::L>(&g, (int)(p->count_include_pad != 0), x, y);
 }
 
+template <class K>
+inline void xn_x86_dwconv(const xn_conv_params *p, const float *x, const float *w,
+                          const float *bias, float *y, int part, int parts) {
+  xn_x86_pool2d g;
+  if (!xn_x86_dwconv_view(p, &g)) {
+    if (part == 0)
+      xn_conv(p, x, w, bias, y);
+    return;
+  }
+  const int64_t lo = xn_x86_pool2d_split(&g, part, parts);
+  xn_x86_pool_dispatch<typename K::dw, K::L>(&g, p, lo, x + lo * g.ih * g.iw, w, bias,
+                                             y + lo * g.oh * g.ow);
+}
+
 // The vector pools of ISA `isa` on its glue policy G (xn_<isa>_pools) with target
-// attribute ATTR, and the entry points xn_<isa>_maxpool, xn_<isa>_avgpool and
+// attribute ATTR, and the entry points xn_<isa>_maxpool, xn_<isa>_avgpool, xn_<isa>_dwconv
+// (generic/conv.h's contract; depthwise convs, others on the generic kernel) and
 // xn_<isa>_threshold (generic/pool.h's and generic/bitpack.h's contracts; with --threads,
-// part `part` of `parts` of the planes or of their rows (xn_x86_pool2d_begin), or of the
+// part `part` of `parts` of the planes or of their rows (xn_x86_pool2d_split), or of the
 // pixels in whole vectors; a threshold of
 // small planes splits its channel words as the convs writing them split their channels
 // (xn_part_channel_blocks), so each thread reads the floats it wrote). The ISA's
@@ -324,6 +416,14 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
         xn_x86_avgpool_s<G, S, B>(g, incl, x, y);                                                  \
       }                                                                                            \
     };                                                                                             \
+    struct dw {                                                                                    \
+      template <int S, int B>                                                                      \
+      ATTR __attribute__((flatten)) static void                                                    \
+      run(const xn_x86_pool2d *g, const xn_conv_params *p, int64_t pl0, const float *x,            \
+          const float *w, const float *bias, float *y) {                                           \
+        xn_x86_dwconv_s<G, S, B>(g, p, pl0, x, w, bias, y);                                        \
+      }                                                                                            \
+    };                                                                                             \
   };                                                                                               \
   inline void xn_##isa##_maxpool(const xn_pool_params *p, const float *x, float *y, int part = 0,  \
                                  int parts = 1) {                                                  \
@@ -332,6 +432,10 @@ inline void xn_x86_avgpool(const xn_pool_params *p, const float *x, float *y, in
   inline void xn_##isa##_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,  \
                                  int parts = 1) {                                                  \
     xn_x86_avgpool<xn_##isa##_pools>(p, x, y, part, parts);                                        \
+  }                                                                                                \
+  inline void xn_##isa##_dwconv(const xn_conv_params *p, const float *x, const float *w,           \
+                                const float *bias, float *y, int part = 0, int parts = 1) {        \
+    xn_x86_dwconv<xn_##isa##_pools>(p, x, w, bias, y, part, parts);                                \
   }                                                                                                \
   inline void xn_##isa##_threshold(const xn_threshold_params *p, const float *x, const float *tau, \
                                    const float *dir, uint64_t *y, int part = 0, int parts = 1) {   \
