@@ -119,6 +119,12 @@ bool supportsX86PixelsConv(const Op &O) {
   return supportsFloatConv(O) && weightDims(O).back() <= XN_X86_CONV_MAX_KW;
 }
 
+bool supportsConstBatchNorm(const Op &O) {
+  auto B = dyn_cast<BatchNormOp>(O);
+  return B && B->scale()->isConstant() && B->bias()->isConstant() && B->mean()->isConstant() &&
+         B->var()->isConstant();
+}
+
 bool supportsX86DepthwiseConv(const Op &O) {
   auto C = dyn_cast<ConvOp>(O);
   if (!C || weights(O).type().Elem != ElemType::F32)

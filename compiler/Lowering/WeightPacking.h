@@ -32,6 +32,8 @@ bool supportsTernaryDense(const Op &O);
 bool supportsFloatConv(const Op &O);
 /// supportsFloatConv, kernels at most XN_X86_CONV_MAX_KW wide (x86 pixels-across-lanes conv).
 bool supportsX86PixelsConv(const Op &O);
+/// A BatchNorm whose statistics are constants (lowered to the per-channel affine map).
+bool supportsConstBatchNorm(const Op &O);
 /// A depthwise float conv (one filter per channel), 1-D or 2-D, undilated, W stride 1 or 2,
 /// kernels at most XN_X86_GLUE_MAX_KW wide (x86/glue_common.h's tiles).
 bool supportsX86DepthwiseConv(const Op &O);

@@ -71,13 +71,15 @@ enum class FloatConv { Auto, Oc, Pixels };
   KernelId::IsaId##BConv, KernelId::IsaId##BConvThreshold, KernelId::IsaId##BDense,                \
       KernelId::IsaId##BDenseThreshold, KernelId::IsaId##BConvQuantize,                            \
       KernelId::IsaId##BDenseQuantize, KernelId::IsaId##BMaxPool, KernelId::IsaId##MaxPool,        \
-      KernelId::IsaId##AvgPool, KernelId::IsaId##Threshold, KernelId::IsaId##DwConv,               \
+      KernelId::IsaId##AvgPool, KernelId::IsaId##Threshold, KernelId::IsaId##BatchNorm,            \
+      KernelId::IsaId##Unary, KernelId::IsaId##Binary, KernelId::IsaId##DwConv,                    \
       KernelId::IsaId##ConvOc, KernelId::IsaId##Conv, KernelId::IsaId##Gemm,                       \
       KernelId::IsaId##BWConv, KernelId::IsaId##BWDense, KernelId::IsaId##ConvMaxPool
 
 struct X86Kernels {
   KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BConvQuantize, BDenseQuantize, BMaxPool,
-      MaxPool, AvgPool, Threshold, DwConv, ConvOc, Conv, Gemm, BWConv, BWDense, ConvMaxPool;
+      MaxPool, AvgPool, Threshold, BatchNorm, Unary, Binary, DwConv, ConvOc, Conv, Gemm, BWConv,
+      BWDense, ConvMaxPool;
   /// Ternary-weight layers (x86/<isa>_tconv.h).
   std::vector<KernelId> Ternary = {};
   /// 8-bit conv, gemm, quantize, dequantize, qthreshold.
@@ -137,11 +139,12 @@ protected:
     };
     // The oc conv once more after the pixels one: it takes the convs the latter does not.
     std::vector<KernelChoice> C = {
-        {K.BConv},         {K.BConvThreshold}, {K.BDense},   {K.BDenseThreshold},
-        {K.BConvQuantize}, {K.BDenseQuantize}, {K.BMaxPool}, {K.MaxPool},
-        {K.AvgPool},       {K.Threshold},      {K.DwConv},   {K.ConvOc, PreferOc},
-        {K.Conv},          {K.ConvOc},         {K.Gemm},     {K.BWConv},
-        {K.BWDense},       {K.ConvMaxPool}};
+        {K.BConv},         {K.BConvThreshold}, {K.BDense},           {K.BDenseThreshold},
+        {K.BConvQuantize}, {K.BDenseQuantize}, {K.BMaxPool},         {K.MaxPool},
+        {K.AvgPool},       {K.Threshold},      {K.BatchNorm},        {K.Unary},
+        {K.Binary},        {K.DwConv},         {K.ConvOc, PreferOc}, {K.Conv},
+        {K.ConvOc},        {K.Gemm},           {K.BWConv},           {K.BWDense},
+        {K.ConvMaxPool}};
     for (KernelId T : K.Ternary)
       C.push_back({T});
     for (KernelId Q : K.Quant)

@@ -1,5 +1,6 @@
 // Unit tests for the x86 float glue kernels (runtime/include/xnorc/runtime/x86/*_glue.h):
-// MaxPool, AveragePool, depthwise Conv and threshold against the generic kernels they
+// MaxPool, AveragePool, depthwise Conv, BatchNorm, unary and binary elementwise ops and
+// threshold against the generic kernels they
 // replace, bit for bit, over 1-D/2-D/3-D pools, kernels 1-4, strides 1-3 (stride 3 and 3-D
 // take the generic fallback), paddings, ceil-mode windows reaching into (or lying entirely in)
 // the end padding, count_include_pad, and inputs with ties, signed zeros, infinities and NaNs;
@@ -234,6 +235,80 @@ void runDepthwise(const char *isa, ConvFn fn) {
   }
 }
 
+using BatchNormFn = void (*)(const xn_batchnorm_params *, const float *, const float *,
+                             const float *, float *, int, int);
+using UnaryFn = void (*)(const xn_unary_params *, const float *, float *, int, int);
+using BinaryFn = void (*)(const xn_binary_params *, const float *, const float *, float *, int,
+                          int);
+
+// BatchNorm, every unary op and every binary op (same shapes, per-channel and scalar
+// operands on either side, a broadcast the vector rows do not take) on maps of small planes
+// (whole planes per part) and large ones (every plane's elements split), with tails shorter
+// than a vector: bit for bit the generic kernels, in 1, 2 and 3 parts.
+void runElementwise(const char *isa, BatchNormFn bnFn, UnaryFn unFn, BinaryFn biFn) {
+  Rng r(13);
+  struct Map {
+    int64_t n, c, h, w;
+  };
+  for (const Map &m : {Map{2, 3, 5, 7}, Map{1, 5, 37, 41}, Map{1, 64, 7, 7}, Map{1, 2, 1, 3}}) {
+    const int64_t plane = m.h * m.w, total = m.n * m.c * plane;
+    const std::string what = std::string(isa) + " map " + std::to_string(m.n) + "x" +
+                             std::to_string(m.c) + "x" + std::to_string(m.h) + "x" +
+                             std::to_string(m.w);
+    const std::vector<float> x = randomVec(static_cast<size_t>(total), r, true);
+    const std::vector<float> x2 = randomVec(static_cast<size_t>(total), r, true);
+    const std::vector<float> scale = randomVec(static_cast<size_t>(m.c), r, false);
+    const std::vector<float> shift = randomVec(static_cast<size_t>(m.c), r, false);
+    for (int parts = 1; parts <= 3; ++parts) {
+      const std::string in = what + " parts " + std::to_string(parts);
+      std::vector<float> want(static_cast<size_t>(total)), got(want.size(), 123.0f);
+      xn_batchnorm_params bp{m.n, m.c, plane};
+      xn_batchnorm(&bp, x.data(), scale.data(), shift.data(), want.data());
+      inParts(parts, bnFn, &bp, x.data(), scale.data(), shift.data(), got.data());
+      expectSame(want, got, "batchnorm " + in);
+      for (int32_t op = XN_UNARY_IDENTITY; op <= XN_UNARY_EXP; ++op) {
+        xn_unary_params up{op, 0.1f, 0.75f, total, plane};
+        if (op == XN_UNARY_CLIP)
+          up.alpha = -0.5f;
+        std::fill(got.begin(), got.end(), 123.0f);
+        xn_unary(&up, x.data(), want.data());
+        inParts(parts, unFn, &up, x.data(), got.data());
+        expectSame(want, got, "unary " + std::to_string(op) + " " + in);
+      }
+      // b: the same shape, per channel [1,C,1,1], a scalar, and [N,1,H,1] (a broadcast along
+      // H only: strided rows, the generic path).
+      const int64_t dims[4] = {m.n, m.c, m.h, m.w};
+      const int64_t shapes[4][4] = {
+          {m.n, m.c, m.h, m.w}, {1, m.c, 1, 1}, {1, 1, 1, 1}, {m.n, 1, m.h, 1}};
+      for (int32_t op = XN_BINARY_ADD; op <= XN_BINARY_MIN; ++op) {
+        for (const auto &bd : shapes) {
+          for (int swap = 0; swap < 2; ++swap) {
+            xn_binary_params p{};
+            p.op = op;
+            p.rank = 4;
+            int64_t full = 1, sb = 1;
+            for (int d = 3; d >= 0; --d) {
+              p.dims[d] = dims[d];
+              (swap ? p.b_strides : p.a_strides)[d] = full;
+              (swap ? p.a_strides : p.b_strides)[d] = bd[d] == 1 && dims[d] != 1 ? 0 : sb;
+              full *= dims[d];
+              sb *= bd[d];
+            }
+            const float *a = swap ? x2.data() : x.data(), *b = swap ? x.data() : x2.data();
+            std::fill(got.begin(), got.end(), 123.0f);
+            xn_binary(&p, a, b, want.data());
+            inParts(parts, biFn, &p, a, b, got.data());
+            expectSame(want, got,
+                       "binary " + std::to_string(op) + " b " + std::to_string(bd[1]) + "x" +
+                           std::to_string(bd[2]) + "x" + std::to_string(bd[3]) + " swap " +
+                           std::to_string(swap) + " " + in);
+          }
+        }
+      }
+    }
+  }
+}
+
 using ThresholdFn = void (*)(const xn_threshold_params *, const float *, const float *,
                              const float *, uint64_t *, int, int);
 
@@ -289,6 +364,18 @@ TEST(X86Glue, Avx2DepthwiseConv) {
   if (!hasAvx2())
     GTEST_SKIP() << "CPU lacks AVX2";
   runDepthwise("avx2", xn_avx2_dwconv);
+}
+
+TEST(X86Glue, Avx512Elementwise) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "CPU lacks AVX-512F";
+  runElementwise("avx512", xn_avx512_batchnorm, xn_avx512_unary, xn_avx512_binary);
+}
+
+TEST(X86Glue, Avx2Elementwise) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "CPU lacks AVX2";
+  runElementwise("avx2", xn_avx2_batchnorm, xn_avx2_unary, xn_avx2_binary);
 }
 
 TEST(X86Glue, Avx512Threshold) {

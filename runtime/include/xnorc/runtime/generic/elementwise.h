@@ -149,9 +149,18 @@ inline void xn_binary_row(int64_t n, const float *a, int64_t sa, const float *b,
   }
 }
 
+// The rows of the generic kernel; an ISA's elementwise kernels pass their own (R::run<OP>,
+// same contract: x86/glue_common.h).
+struct xn_binary_rows {
+  template <int OP>
+  static void run(int64_t n, const float *a, int64_t sa, const float *b, int64_t sb, float *y) {
+    xn_binary_row<OP>(n, a, sa, b, sb, y);
+  }
+};
+
 // Output elements [lo, hi): the rows (innermost dimension) they touch, the first and last
 // perhaps in part.
-template <int OP>
+template <int OP, class R>
 inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa, const int64_t *sb,
                            const float *a, const float *b, float *y, int64_t lo, int64_t hi) {
   if (rank == 0) {
@@ -174,8 +183,8 @@ inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa,
   for (int64_t o = lo / inner; o * inner < hi; ++o) {
     const int64_t i0 = lo > o * inner ? lo - o * inner : 0;
     const int64_t i1 = hi < (o + 1) * inner ? hi - o * inner : inner;
-    xn_binary_row<OP>(i1 - i0, a + a_off + i0 * sa[rank - 1], sa[rank - 1],
-                      b + b_off + i0 * sb[rank - 1], sb[rank - 1], y + o * inner + i0);
+    R::template run<OP>(i1 - i0, a + a_off + i0 * sa[rank - 1], sa[rank - 1],
+                        b + b_off + i0 * sb[rank - 1], sb[rank - 1], y + o * inner + i0);
     for (int32_t d = rank - 2; d >= 0; --d) {
       a_off += sa[d];
       b_off += sb[d];
@@ -188,40 +197,42 @@ inline void xn_binary_impl(int32_t rank, const int64_t *dims, const int64_t *sa,
   }
 }
 
-// Output elements [lo, hi) of op on coalesced dims.
+// Output elements [lo, hi) of op on coalesced dims, rows by R.
+template <class R>
 inline void xn_binary_range(int32_t op, int32_t r, const int64_t *dims, const int64_t *sa,
                             const int64_t *sb, const float *a, const float *b, float *y, int64_t lo,
                             int64_t hi) {
   switch (op) {
   case XN_BINARY_ADD:
-    xn_binary_impl<XN_BINARY_ADD>(r, dims, sa, sb, a, b, y, lo, hi);
+    xn_binary_impl<XN_BINARY_ADD, R>(r, dims, sa, sb, a, b, y, lo, hi);
     return;
   case XN_BINARY_SUB:
-    xn_binary_impl<XN_BINARY_SUB>(r, dims, sa, sb, a, b, y, lo, hi);
+    xn_binary_impl<XN_BINARY_SUB, R>(r, dims, sa, sb, a, b, y, lo, hi);
     return;
   case XN_BINARY_MUL:
-    xn_binary_impl<XN_BINARY_MUL>(r, dims, sa, sb, a, b, y, lo, hi);
+    xn_binary_impl<XN_BINARY_MUL, R>(r, dims, sa, sb, a, b, y, lo, hi);
     return;
   case XN_BINARY_DIV:
-    xn_binary_impl<XN_BINARY_DIV>(r, dims, sa, sb, a, b, y, lo, hi);
+    xn_binary_impl<XN_BINARY_DIV, R>(r, dims, sa, sb, a, b, y, lo, hi);
     return;
   case XN_BINARY_PRELU:
-    xn_binary_impl<XN_BINARY_PRELU>(r, dims, sa, sb, a, b, y, lo, hi);
+    xn_binary_impl<XN_BINARY_PRELU, R>(r, dims, sa, sb, a, b, y, lo, hi);
     return;
   case XN_BINARY_MAX:
-    xn_binary_impl<XN_BINARY_MAX>(r, dims, sa, sb, a, b, y, lo, hi);
+    xn_binary_impl<XN_BINARY_MAX, R>(r, dims, sa, sb, a, b, y, lo, hi);
     return;
   case XN_BINARY_MIN:
-    xn_binary_impl<XN_BINARY_MIN>(r, dims, sa, sb, a, b, y, lo, hi);
+    xn_binary_impl<XN_BINARY_MIN, R>(r, dims, sa, sb, a, b, y, lo, hi);
     return;
   default:
     return;
   }
 }
 
-// y may alias an input only if that input is not broadcast (same shape as y).
-inline void xn_binary(const xn_binary_params *p, const float *a, const float *b, float *y,
-                      int part = 0, int parts = 1) {
+// y may alias an input only if that input is not broadcast (same shape as y). Rows by R.
+template <class R>
+inline void xn_binary_split(const xn_binary_params *p, const float *a, const float *b, float *y,
+                            int part, int parts) {
   int64_t dims[XN_MAX_RANK];
   int64_t strides[2][XN_MAX_RANK];
   for (int32_t i = 0; i < p->rank; ++i) {
@@ -237,8 +248,13 @@ inline void xn_binary(const xn_binary_params *p, const float *a, const float *b,
   const int32_t r = xn_coalesce_dims(p->rank, dims, 2, strides);
   const xn_map_part m = xn_part_map(planes, plane, XN_ELEMENTWISE_CHUNK, part, parts);
   xn_map_part_runs(m, plane, [&](int64_t lo, int64_t hi) {
-    xn_binary_range(p->op, r, dims, strides[0], strides[1], a, b, y, lo, hi);
+    xn_binary_range<R>(p->op, r, dims, strides[0], strides[1], a, b, y, lo, hi);
   });
+}
+
+inline void xn_binary(const xn_binary_params *p, const float *a, const float *b, float *y,
+                      int part = 0, int parts = 1) {
+  xn_binary_split<xn_binary_rows>(p, a, b, y, part, parts);
 }
 
 #endif // XNORC_RUNTIME_GENERIC_ELEMENTWISE_H

@@ -99,6 +99,16 @@ struct xn_avx2_glue {
   XN_AVX2_GLUE_FN void store(float *p, const mask &k, const vec &v) {
     _mm256_maskstore_ps(p, k, v);
   }
+  // Whole vectors, for the elementwise layers (x86/glue_common.h).
+  XN_AVX2_GLUE_FN void loadu(vec &v, const float *p) { v = _mm256_loadu_ps(p); }
+  XN_AVX2_GLUE_FN void storeu(float *p, const vec &v) { _mm256_storeu_ps(p, v); }
+  // IEEE operations, each rounded once (no FMA in this target).
+  XN_AVX2_GLUE_FN void add(vec &v, const vec &a, const vec &b) { v = _mm256_add_ps(a, b); }
+  XN_AVX2_GLUE_FN void sub(vec &v, const vec &a, const vec &b) { v = _mm256_sub_ps(a, b); }
+  XN_AVX2_GLUE_FN void mul(vec &v, const vec &a, const vec &b) { v = _mm256_mul_ps(a, b); }
+  XN_AVX2_GLUE_FN void div(vec &v, const vec &a, const vec &b) { v = _mm256_div_ps(a, b); }
+  // vmaxps(0, v) is 0 > v ? 0 : v: the generic relu (-0 and NaN kept).
+  XN_AVX2_GLUE_FN void relu(vec &v, const vec &a) { v = _mm256_max_ps(_mm256_setzero_ps(), a); }
 };
 
 struct xn_avx2_f32 {

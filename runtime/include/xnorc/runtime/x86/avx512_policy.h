@@ -61,6 +61,27 @@ struct xn_avx512_glue {
   XN_AVX512_GLUE_FN void store(float *p, const mask &k, const vec &v) {
     _mm512_mask_storeu_ps(p, k, v);
   }
+  // Whole vectors, for the elementwise layers (x86/glue_common.h).
+  XN_AVX512_GLUE_FN void loadu(vec &v, const float *p) { v = _mm512_loadu_ps(p); }
+  XN_AVX512_GLUE_FN void storeu(float *p, const vec &v) { _mm512_storeu_ps(p, v); }
+  // IEEE operations, each rounded once: masked forms (builtins, all lanes), which the compiler
+  // never contracts into an FMA (a mul feeding an add: BatchNorm's x * scale + shift).
+  XN_AVX512_GLUE_FN void add(vec &v, const vec &a, const vec &b) {
+    v = _mm512_maskz_add_ps((__mmask16)0xffff, a, b);
+  }
+  XN_AVX512_GLUE_FN void sub(vec &v, const vec &a, const vec &b) {
+    v = _mm512_maskz_sub_ps((__mmask16)0xffff, a, b);
+  }
+  XN_AVX512_GLUE_FN void mul(vec &v, const vec &a, const vec &b) {
+    v = _mm512_maskz_mul_ps((__mmask16)0xffff, a, b);
+  }
+  XN_AVX512_GLUE_FN void div(vec &v, const vec &a, const vec &b) {
+    v = _mm512_maskz_div_ps((__mmask16)0xffff, a, b);
+  }
+  // vmaxps(0, v) is 0 > v ? 0 : v: the generic relu (-0 and NaN kept).
+  XN_AVX512_GLUE_FN void relu(vec &v, const vec &a) {
+    v = _mm512_maskz_max_ps((__mmask16)0xffff, _mm512_setzero_ps(), a);
+  }
 };
 
 #define XN_AVX512_POLICY_FN __attribute__((target("avx512f,fma"))) static inline

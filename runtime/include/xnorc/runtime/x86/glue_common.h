@@ -6,8 +6,10 @@
 #include "../common/parts.h"
 #include "../common/unroll.h"
 #include "../common/x86_pack.h"
+#include "../generic/batchnorm.h"
 #include "../generic/bitpack.h"
 #include "../generic/conv.h"
+#include "../generic/elementwise.h"
 #include "../generic/pool.h"
 
 // A 1-D or 2-D pool as one H x W plane loop (1-D: H = 1), computing output rows
@@ -343,6 +345,99 @@ inline void xn_x86_dwconv_s(const xn_x86_pool2d *g, const xn_conv_params *p, int
   }
 }
 
+// ---- elementwise layers: runs of contiguous floats, in whole vectors and a masked tail, with
+// the generic kernels' operations (each rounded once, no FMA), so bit-identical. Their splits
+// are the generic ones (xn_part_map): only the runs are vectorised. ----
+
+// y[i] = f(x[i]) for a run of n floats: f(v, a) on vectors.
+template <class V, class F> inline void xn_x86_map_run(const float *x, float *y, int64_t n, F f) {
+  typename V::vec v;
+  int64_t i = 0;
+  for (; i + V::L <= n; i += V::L) {
+    V::loadu(v, x + i);
+    f(v, v);
+    V::storeu(y + i, v);
+  }
+  if (i < n) {
+    typename V::mask k, none;
+    V::lanes(k, 0, n - i, 0);
+    V::lanes(none, 0, 0, 0);
+    V::template load<1>(v, x + i, k, none);
+    f(v, v);
+    V::store(y + i, k, v);
+  }
+}
+
+// y[i] = a[i * sa] OP b[i * sb] for a run of n outputs, strides 1 or 0 (the same shape, or
+// one side broadcast along the run); false for other ops and strides (the caller then takes
+// the generic row).
+template <class V, int OP>
+inline bool xn_x86_binary_row(int64_t n, const float *a, int64_t sa, const float *b, int64_t sb,
+                              float *y) {
+  if (OP > XN_BINARY_DIV || sa > 1 || sb > 1 || (sa == 0 && sb == 0))
+    return false;
+  typename V::vec av, bv, v;
+  typename V::mask k, none;
+  V::lanes(none, 0, 0, 0);
+  V::set1(av, sa == 0 ? a[0] : 0.0f); // the broadcast side's value (the other is loaded)
+  V::set1(bv, sb == 0 ? b[0] : 0.0f);
+  for (int64_t i = 0; i < n; i += V::L) {
+    const bool whole = i + V::L <= n;
+    V::lanes(k, 0, whole ? V::L : n - i, 0);
+    if (sa)
+      V::template load<1>(av, a + i, k, none);
+    if (sb)
+      V::template load<1>(bv, b + i, k, none);
+    if (OP == XN_BINARY_ADD)
+      V::add(v, av, bv);
+    else if (OP == XN_BINARY_SUB)
+      V::sub(v, av, bv);
+    else if (OP == XN_BINARY_MUL)
+      V::mul(v, av, bv);
+    else
+      V::div(v, av, bv);
+    V::store(y + i, k, v);
+  }
+  return true;
+}
+
+// BatchNorm (generic/batchnorm.h's contract), part `part` of `parts`.
+template <class V>
+inline void xn_x86_batchnorm_v(const xn_batchnorm_params *p, const float *x, const float *scale,
+                               const float *shift, float *y, int part, int parts) {
+  const int64_t sp = p->spatial;
+  const xn_map_part m = xn_part_map(p->n * p->c, sp, XN_PART_LINE_FLOATS, part, parts);
+  for (int64_t pl = m.pl_lo; pl < m.pl_hi; ++pl) {
+    const int64_t c = pl % p->c, at = pl * sp + m.s_lo;
+    typename V::vec sc, sh;
+    V::set1(sc, scale[c]);
+    V::set1(sh, shift[c]);
+    xn_x86_map_run<V>(x + at, y + at, m.s_hi - m.s_lo,
+                      [&](typename V::vec &out, const typename V::vec &v) {
+                        V::mul(out, v, sc);
+                        V::add(out, out, sh);
+                      });
+  }
+}
+
+// Unary ops (generic/elementwise.h's contract): relu on vectors, the others on the generic
+// runs; part `part` of `parts`.
+template <class V>
+inline void xn_x86_unary_v(const xn_unary_params *p, const float *x, float *y, int part,
+                           int parts) {
+  const int64_t plane = p->plane > 0 ? p->plane : p->n;
+  if (plane == 0)
+    return;
+  const xn_map_part m = xn_part_map(p->n / plane, plane, XN_ELEMENTWISE_CHUNK, part, parts);
+  xn_map_part_runs(m, plane, [&](int64_t lo, int64_t hi) {
+    if (p->op == XN_UNARY_RELU)
+      xn_x86_map_run<V>(x + lo, y + lo, hi - lo,
+                        [](typename V::vec &out, const typename V::vec &v) { V::relu(out, v); });
+    else
+      xn_unary_run(p, x + lo, y + lo, hi - lo);
+  });
+}
+
 // F::run<S, B>(g, a...) with B = 1, 2 or 4 blocks of L pixels per tile and W stride S = 1 or 2.
 template <class F, int L, class... A>
 inline void xn_x86_pool_dispatch(const xn_x86_pool2d *g, A... a) {
@@ -416,6 +511,25 @@ inline void xn_x86_dwconv(const xn_conv_params *p, const float *x, const float *
         xn_x86_avgpool_s<G, S, B>(g, incl, x, y);                                                  \
       }                                                                                            \
     };                                                                                             \
+    /* The elementwise layers' rows (generic/elementwise.h's xn_binary_rows contract). */          \
+    struct rows {                                                                                  \
+      template <int OP>                                                                            \
+      ATTR __attribute__((flatten)) static void run(int64_t n, const float *a, int64_t sa,         \
+                                                    const float *b, int64_t sb, float *y) {        \
+        if (!xn_x86_binary_row<G, OP>(n, a, sa, b, sb, y))                                         \
+          xn_binary_row<OP>(n, a, sa, b, sb, y);                                                   \
+      }                                                                                            \
+    };                                                                                             \
+    ATTR __attribute__((flatten)) static void batchnorm(const xn_batchnorm_params *p,              \
+                                                        const float *x, const float *scale,        \
+                                                        const float *shift, float *y, int part,    \
+                                                        int parts) {                               \
+      xn_x86_batchnorm_v<G>(p, x, scale, shift, y, part, parts);                                   \
+    }                                                                                              \
+    ATTR __attribute__((flatten)) static void unary(const xn_unary_params *p, const float *x,      \
+                                                    float *y, int part, int parts) {               \
+      xn_x86_unary_v<G>(p, x, y, part, parts);                                                     \
+    }                                                                                              \
     struct dw {                                                                                    \
       template <int S, int B>                                                                      \
       ATTR __attribute__((flatten)) static void                                                    \
@@ -432,6 +546,19 @@ inline void xn_x86_dwconv(const xn_conv_params *p, const float *x, const float *
   inline void xn_##isa##_avgpool(const xn_pool_params *p, const float *x, float *y, int part = 0,  \
                                  int parts = 1) {                                                  \
     xn_x86_avgpool<xn_##isa##_pools>(p, x, y, part, parts);                                        \
+  }                                                                                                \
+  inline void xn_##isa##_batchnorm(const xn_batchnorm_params *p, const float *x,                   \
+                                   const float *scale, const float *shift, float *y, int part = 0, \
+                                   int parts = 1) {                                                \
+    xn_##isa##_pools::batchnorm(p, x, scale, shift, y, part, parts);                               \
+  }                                                                                                \
+  inline void xn_##isa##_unary(const xn_unary_params *p, const float *x, float *y, int part = 0,   \
+                               int parts = 1) {                                                    \
+    xn_##isa##_pools::unary(p, x, y, part, parts);                                                 \
+  }                                                                                                \
+  inline void xn_##isa##_binary(const xn_binary_params *p, const float *a, const float *b,         \
+                                float *y, int part = 0, int parts = 1) {                           \
+    xn_binary_split<xn_##isa##_pools::rows>(p, a, b, y, part, parts);                              \
   }                                                                                                \
   inline void xn_##isa##_dwconv(const xn_conv_params *p, const float *x, const float *w,           \
                                 const float *bias, float *y, int part = 0, int parts = 1) {        \
