@@ -17,17 +17,24 @@
   F(int64_t, spatial)
 XN_DECLARE_PARAMS(xn_batchnorm_params, XN_BATCHNORM_PARAMS)
 
-// y may alias x exactly. Splits as the elementwise layers do (xn_part_map).
-inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const float *scale,
-                         const float *shift, float *y, int part = 0, int parts = 1) {
+// f(c, at, len) for each run of part `part` of `parts` (split as the elementwise layers,
+// xn_part_map): len floats from offset at, all of channel c. The x86 kernel walks the same runs.
+template <typename F>
+inline void xn_batchnorm_part_runs(const xn_batchnorm_params *p, int part, int parts, F f) {
   const int64_t sp = p->spatial;
   const xn_map_part m = xn_part_map(p->n * p->c, sp, XN_PART_LINE_FLOATS, part, parts);
-  for (int64_t pl = m.pl_lo; pl < m.pl_hi; ++pl) {
-    const int64_t c = pl % p->c, base = pl * sp;
+  for (int64_t pl = m.pl_lo; pl < m.pl_hi; ++pl)
+    f(pl % p->c, pl * sp + m.s_lo, m.s_hi - m.s_lo);
+}
+
+// y may alias x exactly.
+inline void xn_batchnorm(const xn_batchnorm_params *p, const float *x, const float *scale,
+                         const float *shift, float *y, int part = 0, int parts = 1) {
+  xn_batchnorm_part_runs(p, part, parts, [&](int64_t c, int64_t at, int64_t len) {
     const float sc = scale[c], sh = shift[c];
-    for (int64_t i = m.s_lo; i < m.s_hi; ++i)
-      y[base + i] = x[base + i] * sc + sh;
-  }
+    for (int64_t i = at; i < at + len; ++i)
+      y[i] = x[i] * sc + sh;
+  });
 }
 
 // BatchNorm whose statistics are only known at run time (they are graph inputs).

@@ -95,15 +95,21 @@ inline void xn_unary_run(const xn_unary_params *p, const float *x, float *y, int
   }
 }
 
-// y may alias x exactly.
-inline void xn_unary(const xn_unary_params *p, const float *x, float *y, int part = 0,
-                     int parts = 1) {
+// f(lo, hi) for each run of contiguous elements of part `part` of `parts` of the output
+// (xn_part_map); the x86 unary kernel walks the same runs.
+template <typename F>
+inline void xn_unary_part_runs(const xn_unary_params *p, int part, int parts, F f) {
   const int64_t plane = p->plane > 0 ? p->plane : p->n;
   if (plane == 0)
     return;
-  const xn_map_part m = xn_part_map(p->n / plane, plane, XN_ELEMENTWISE_CHUNK, part, parts);
-  xn_map_part_runs(m, plane,
-                   [&](int64_t lo, int64_t hi) { xn_unary_run(p, x + lo, y + lo, hi - lo); });
+  xn_map_part_runs(xn_part_map(p->n / plane, plane, XN_ELEMENTWISE_CHUNK, part, parts), plane, f);
+}
+
+// y may alias x exactly.
+inline void xn_unary(const xn_unary_params *p, const float *x, float *y, int part = 0,
+                     int parts = 1) {
+  xn_unary_part_runs(p, part, parts,
+                     [&](int64_t lo, int64_t hi) { xn_unary_run(p, x + lo, y + lo, hi - lo); });
 }
 
 // max/min propagate NaN from either side, as numpy's maximum/minimum (the ONNX

@@ -368,34 +368,47 @@ template <class V, class F> inline void xn_x86_map_run(const float *x, float *y,
   }
 }
 
+template <class V, int OP>
+inline void xn_x86_binop(typename V::vec &v, const typename V::vec &a, const typename V::vec &b) {
+  if (OP == XN_BINARY_ADD)
+    V::add(v, a, b);
+  else if (OP == XN_BINARY_SUB)
+    V::sub(v, a, b);
+  else if (OP == XN_BINARY_MUL)
+    V::mul(v, a, b);
+  else
+    V::div(v, a, b);
+}
+
 // y[i] = a[i * sa] OP b[i * sb] for a run of n outputs, strides 1 or 0 (the same shape, or
 // one side broadcast along the run); false for other ops and strides (the caller then takes
-// the generic row).
+// the generic row). Whole vectors, then one masked tail.
 template <class V, int OP>
 inline bool xn_x86_binary_row(int64_t n, const float *a, int64_t sa, const float *b, int64_t sb,
                               float *y) {
   if (OP > XN_BINARY_DIV || sa > 1 || sb > 1 || (sa == 0 && sb == 0))
     return false;
   typename V::vec av, bv, v;
-  typename V::mask k, none;
-  V::lanes(none, 0, 0, 0);
   V::set1(av, sa == 0 ? a[0] : 0.0f); // the broadcast side's value (the other is loaded)
   V::set1(bv, sb == 0 ? b[0] : 0.0f);
-  for (int64_t i = 0; i < n; i += V::L) {
-    const bool whole = i + V::L <= n;
-    V::lanes(k, 0, whole ? V::L : n - i, 0);
+  int64_t i = 0;
+  for (; i + V::L <= n; i += V::L) {
+    if (sa)
+      V::loadu(av, a + i);
+    if (sb)
+      V::loadu(bv, b + i);
+    xn_x86_binop<V, OP>(v, av, bv);
+    V::storeu(y + i, v);
+  }
+  if (i < n) {
+    typename V::mask k, none;
+    V::lanes(k, 0, n - i, 0);
+    V::lanes(none, 0, 0, 0);
     if (sa)
       V::template load<1>(av, a + i, k, none);
     if (sb)
       V::template load<1>(bv, b + i, k, none);
-    if (OP == XN_BINARY_ADD)
-      V::add(v, av, bv);
-    else if (OP == XN_BINARY_SUB)
-      V::sub(v, av, bv);
-    else if (OP == XN_BINARY_MUL)
-      V::mul(v, av, bv);
-    else
-      V::div(v, av, bv);
+    xn_x86_binop<V, OP>(v, av, bv);
     V::store(y + i, k, v);
   }
   return true;
@@ -405,19 +418,15 @@ inline bool xn_x86_binary_row(int64_t n, const float *a, int64_t sa, const float
 template <class V>
 inline void xn_x86_batchnorm_v(const xn_batchnorm_params *p, const float *x, const float *scale,
                                const float *shift, float *y, int part, int parts) {
-  const int64_t sp = p->spatial;
-  const xn_map_part m = xn_part_map(p->n * p->c, sp, XN_PART_LINE_FLOATS, part, parts);
-  for (int64_t pl = m.pl_lo; pl < m.pl_hi; ++pl) {
-    const int64_t c = pl % p->c, at = pl * sp + m.s_lo;
+  xn_batchnorm_part_runs(p, part, parts, [&](int64_t c, int64_t at, int64_t len) {
     typename V::vec sc, sh;
     V::set1(sc, scale[c]);
     V::set1(sh, shift[c]);
-    xn_x86_map_run<V>(x + at, y + at, m.s_hi - m.s_lo,
-                      [&](typename V::vec &out, const typename V::vec &v) {
-                        V::mul(out, v, sc);
-                        V::add(out, out, sh);
-                      });
-  }
+    xn_x86_map_run<V>(x + at, y + at, len, [&](typename V::vec &out, const typename V::vec &v) {
+      V::mul(out, v, sc);
+      V::add(out, out, sh);
+    });
+  });
 }
 
 // Unary ops (generic/elementwise.h's contract): relu on vectors, the others on the generic
@@ -425,11 +434,7 @@ inline void xn_x86_batchnorm_v(const xn_batchnorm_params *p, const float *x, con
 template <class V>
 inline void xn_x86_unary_v(const xn_unary_params *p, const float *x, float *y, int part,
                            int parts) {
-  const int64_t plane = p->plane > 0 ? p->plane : p->n;
-  if (plane == 0)
-    return;
-  const xn_map_part m = xn_part_map(p->n / plane, plane, XN_ELEMENTWISE_CHUNK, part, parts);
-  xn_map_part_runs(m, plane, [&](int64_t lo, int64_t hi) {
+  xn_unary_part_runs(p, part, parts, [&](int64_t lo, int64_t hi) {
     if (p->op == XN_UNARY_RELU)
       xn_x86_map_run<V>(x + lo, y + lo, hi - lo,
                         [](typename V::vec &out, const typename V::vec &v) { V::relu(out, v); });
