@@ -67,6 +67,38 @@ private:
     collect(2 * N + 1, Mid + 1, Hi, Begin, End, Out);
   }
 };
+
+/// The storage root an InPlace op's result may take over at op index I, or null: the operand
+/// it may overwrite (`residual` if the op has one, else any operand) whose root is an arena
+/// value of the result's element type and size that no op after I reads.
+template <typename RootFn>
+const Value *
+inPlaceDonor(const Op &O, int64_t I, const std::unordered_map<const Value *, int64_t> &LastRead,
+             const std::unordered_map<const Value *, Interval> &Live, const RootFn &RootOf) {
+  if (!hasTrait(O.kind(), OpTrait::InPlace))
+    return nullptr;
+  const TensorType &RT = O.result()->type();
+  if (RT.Elem == ElemType::B1)
+    return nullptr;
+  auto Fits = [&](const Value *V) -> const Value * {
+    if (!V)
+      return nullptr;
+    const Value *Root = RootOf(V);
+    auto L = LastRead.find(Root);
+    if (!Live.count(Root) || L == LastRead.end() || L->second != I)
+      return nullptr;
+    const TensorType &VT = Root->type();
+    return VT.Elem == RT.Elem && VT.numElements() == RT.numElements() ? Root : nullptr;
+  };
+  int Residual = opSchema(O.kind()).operandIndex("residual");
+  if (Residual >= 0)
+    return Residual < static_cast<int>(O.operands().size()) ? Fits(O.operands()[Residual])
+                                                            : nullptr;
+  for (const Value *V : O.operands())
+    if (const Value *Root = Fits(V))
+      return Root;
+  return nullptr;
+}
 } // namespace
 
 MemoryPlan planMemory(const Graph &G) {
@@ -77,11 +109,13 @@ MemoryPlan planMemory(const Graph &G) {
     Plan.Where[C] = {Storage::Kind::Constant, 0, 0};
 
   auto Ops = G.ops();
-  // The value whose storage each value reads (itself, or an aliased reshape source).
+  // The value whose storage each value uses: itself, the source of an aliased reshape, or the
+  // operand an in-place op overwrote (followed to the end of the chain).
   std::unordered_map<const Value *, const Value *> Root;
   auto RootOf = [&](const Value *V) {
-    auto It = Root.find(V);
-    return It == Root.end() ? V : It->second;
+    for (auto It = Root.find(V); It != Root.end(); It = Root.find(V))
+      V = It->second;
+    return V;
   };
   std::vector<bool> OutputTaken(G.outputs().size(), false);
   std::unordered_map<const Value *, unsigned> FirstOutputSlot;
@@ -105,16 +139,34 @@ MemoryPlan planMemory(const Graph &G) {
     if (!OutputTaken[I] || Plan.Where.at(G.outputs()[I]).Index != I)
       Plan.OutputCopies.push_back({I, G.outputs()[I]});
 
-  // Lifetimes over op indices; a value read by an output copy lives to the end.
+  // The last op reading each storage root (through reshape aliases); a value an output copy
+  // reads is read at the end.
+  std::unordered_map<const Value *, int64_t> LastRead;
+  for (int64_t I = 0; I < static_cast<int64_t>(Ops.size()); ++I)
+    for (const Value *V : Ops[I]->operands())
+      LastRead[RootOf(V)] = I;
+  for (auto &[Idx, V] : Plan.OutputCopies)
+    LastRead[RootOf(V)] = static_cast<int64_t>(Ops.size());
+
+  // Lifetimes over op indices. An InPlace op's result takes over the arena storage of the
+  // operand it may overwrite when that operand has its type and size and this op is its last
+  // reader: the two are one interval (the result's readers extend it).
   std::unordered_map<const Value *, Interval> Live;
   for (int64_t I = 0; I < static_cast<int64_t>(Ops.size()); ++I) {
-    const Value *R = Ops[I]->result();
-    if (!Plan.Where.count(R) && !Root.count(R))
-      Live[R] = {R, alignUp(R->type().storageBytes(), MemoryPlan::Alignment), I, I};
-    for (const Value *V : Ops[I]->operands()) {
+    const Op *O = Ops[I];
+    const Value *R = O->result();
+    if (!Plan.Where.count(R) && !Root.count(R)) {
+      if (const Value *Donor = inPlaceDonor(*O, I, LastRead, Live, RootOf)) {
+        Root[R] = Donor;
+        LastRead[Donor] = LastRead.count(R) ? LastRead[R] : I;
+      } else {
+        Live[R] = {R, alignUp(R->type().storageBytes(), MemoryPlan::Alignment), I, I};
+      }
+    }
+    for (const Value *V : O->operands()) {
       auto It = Live.find(RootOf(V));
       if (It != Live.end())
-        It->second.End = I;
+        It->second.End = std::max(It->second.End, I);
     }
   }
   for (auto &[Idx, V] : Plan.OutputCopies) {
@@ -146,9 +198,9 @@ MemoryPlan planMemory(const Graph &G) {
     Plan.ArenaBytes = std::max(Plan.ArenaBytes, Offset + Iv.Bytes);
     Plan.UnsharedBytes += Iv.Bytes;
   }
-  // Aliases resolve to their root's final placement.
+  // Aliases and in-place results resolve to their root's final placement.
   for (auto &[V, R] : Root)
-    Plan.Where[V] = Plan.Where[R];
+    Plan.Where[V] = Plan.Where[RootOf(V)];
   return Plan;
 }
 

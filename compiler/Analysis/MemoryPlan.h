@@ -2,7 +2,10 @@
 //
 // Generated code never allocates: every intermediate tensor gets an offset in
 // one caller-provided arena, chosen from tensor lifetimes so that tensors that
-// are never live at the same time share bytes.
+// are never live at the same time share bytes, and an elementwise result (or a
+// binary conv's output with its residual) may overwrite the operand it is made
+// from when nothing reads that operand afterwards: one map instead of two, which
+// keeps a residual network's working set in the cache.
 //
 //===----------------------------------------------------------------------===//
 #ifndef XNORC_ANALYSIS_MEMORYPLAN_H
