@@ -81,8 +81,6 @@ inPlaceDonor(const Op &O, int64_t I, const std::unordered_map<const Value *, int
   if (RT.Elem == ElemType::B1)
     return nullptr;
   auto Fits = [&](const Value *V) -> const Value * {
-    if (!V)
-      return nullptr;
     const Value *Root = RootOf(V);
     auto L = LastRead.find(Root);
     if (!Live.count(Root) || L == LastRead.end() || L->second != I)
@@ -166,7 +164,7 @@ MemoryPlan planMemory(const Graph &G) {
     for (const Value *V : O->operands()) {
       auto It = Live.find(RootOf(V));
       if (It != Live.end())
-        It->second.End = std::max(It->second.End, I);
+        It->second.End = I;
     }
   }
   for (auto &[Idx, V] : Plan.OutputCopies) {

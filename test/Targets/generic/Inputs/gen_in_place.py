@@ -28,13 +28,9 @@ def floats(values):
 
 def bits(name):
     # One 64-bit word per (output channel, tap, 64 input channels), its tail bits zero.
-    words = []
-    for _ in range(c * 9):
-        for lo in range(0, c, 64):
-            n = min(64, c - lo)
-            words.append(int(rng.integers(0, 1 << 62)) * 4 + int(rng.integers(0, 4)) & ((1 << n) - 1))
-    data = words
-    return "  %%%s = const b1[%d,%d,3,3] dense<[%s]>" % (name, c, c, ", ".join(hex(v) for v in data))
+    words = [int.from_bytes(rng.bytes(8), "little") & ((1 << min(64, c - lo)) - 1)
+             for _ in range(c * 9) for lo in range(0, c, 64)]
+    return "  %%%s = const b1[%d,%d,3,3] dense<[%s]>" % (name, c, c, ", ".join(map(hex, words)))
 
 
 def vec(name, shape, scale, offset=0.0):
