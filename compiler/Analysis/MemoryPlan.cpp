@@ -21,10 +21,10 @@ struct Interval {
   int64_t Bytes, Begin, End;
 };
 
-/// The placed intervals, indexed by Begin (one value starts per op, so Begins
-/// are unique): a max tree over End finds the placed intervals overlapping a
-/// lifetime in time proportional to their number, where a scan of all placed
-/// ones made planning quadratic in the op count.
+/// The placed intervals, indexed by Begin (one value starts per op, or two when a
+/// kernel also writes a later op's result): a max tree over End finds the placed
+/// intervals overlapping a lifetime in time proportional to their number, where a
+/// scan of all placed ones made planning quadratic in the op count.
 class PlacedIntervals {
 public:
   explicit PlacedIntervals(size_t NumOps) {
@@ -36,8 +36,8 @@ public:
 
   void place(const Interval &Iv, int64_t Offset) {
     size_t N = Leaves + Iv.Begin;
-    Placed[Iv.Begin] = {Offset, Offset + Iv.Bytes};
-    MaxEnd[N] = Iv.End;
+    Placed[Iv.Begin].push_back({Offset, Offset + Iv.Bytes, Iv.End});
+    MaxEnd[N] = std::max(MaxEnd[N], Iv.End);
     for (N /= 2; N; N /= 2)
       MaxEnd[N] = std::max(MaxEnd[2 * N], MaxEnd[2 * N + 1]);
   }
@@ -49,9 +49,12 @@ public:
   }
 
 private:
+  struct Block {
+    int64_t Offset, OffsetEnd, End; ///< [Offset, OffsetEnd) of the arena until op End
+  };
   size_t Leaves = 1;
-  std::vector<int64_t> MaxEnd;                     ///< per tree node
-  std::vector<std::pair<int64_t, int64_t>> Placed; ///< per Begin
+  std::vector<int64_t> MaxEnd;            ///< per tree node
+  std::vector<std::vector<Block>> Placed; ///< per Begin
 
   // Overlap: other.Begin <= End (the leaf range) and other.End >= Begin (MaxEnd).
   void collect(size_t N, int64_t Lo, int64_t Hi, int64_t Begin, int64_t End,
@@ -59,7 +62,9 @@ private:
     if (Lo > End || MaxEnd[N] < Begin)
       return;
     if (Lo == Hi) {
-      Out.push_back(Placed[Lo]);
+      for (const Block &B : Placed[Lo])
+        if (B.End >= Begin)
+          Out.push_back({B.Offset, B.OffsetEnd});
       return;
     }
     int64_t Mid = (Lo + Hi) / 2;
@@ -99,7 +104,8 @@ inPlaceDonor(const Op &O, int64_t I, const std::unordered_map<const Value *, int
 }
 } // namespace
 
-MemoryPlan planMemory(const Graph &G) {
+MemoryPlan planMemory(const Graph &G,
+                      const std::unordered_map<const Value *, const Op *> &WrittenBy) {
   MemoryPlan Plan;
   for (unsigned I = 0; I < G.inputs().size(); ++I)
     Plan.Where[G.inputs()[I]] = {Storage::Kind::Input, I, 0};
@@ -146,19 +152,28 @@ MemoryPlan planMemory(const Graph &G) {
   for (auto &[Idx, V] : Plan.OutputCopies)
     LastRead[RootOf(V)] = static_cast<int64_t>(Ops.size());
 
-  // Lifetimes over op indices. An InPlace op's result takes over the arena storage of the
-  // operand it may overwrite when that operand has its type and size and this op is its last
-  // reader: the two are one interval (the result's readers extend it).
+  // Lifetimes over op indices, from the op whose kernel writes the value (its own, or the one
+  // of WrittenBy). An InPlace op's result takes over the arena storage of the operand it may
+  // overwrite when that operand has its type and size and this op is its last reader: the two
+  // are one interval (the result's readers extend it).
+  std::unordered_map<const Op *, int64_t> Index;
+  for (int64_t I = 0; I < static_cast<int64_t>(Ops.size()); ++I)
+    Index[Ops[I]] = I;
   std::unordered_map<const Value *, Interval> Live;
   for (int64_t I = 0; I < static_cast<int64_t>(Ops.size()); ++I) {
     const Op *O = Ops[I];
     const Value *R = O->result();
     if (!Plan.Where.count(R) && !Root.count(R)) {
-      if (const Value *Donor = inPlaceDonor(*O, I, LastRead, Live, RootOf)) {
+      auto Early = WrittenBy.find(R);
+      const Value *Donor = Early == WrittenBy.end()
+                               ? inPlaceDonor(*O, I, LastRead, Live, RootOf)
+                               : nullptr; // a donor's last reader would run after the write
+      if (Donor) {
         Root[R] = Donor;
         LastRead[Donor] = LastRead.count(R) ? LastRead[R] : I;
       } else {
-        Live[R] = {R, alignUp(R->type().storageBytes(), MemoryPlan::Alignment), I, I};
+        const int64_t Begin = Early == WrittenBy.end() ? I : Index.at(Early->second);
+        Live[R] = {R, alignUp(R->type().storageBytes(), MemoryPlan::Alignment), Begin, I};
       }
     }
     for (const Value *V : O->operands()) {

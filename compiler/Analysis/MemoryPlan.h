@@ -42,7 +42,11 @@ struct MemoryPlan {
   int64_t UnsharedBytes = 0;
 };
 
-MemoryPlan planMemory(const Graph &G);
+/// WrittenBy: values a kernel writes before their own op runs, with the op whose call writes
+/// them (a threshold fused into its producer's epilogue: CpuTarget::signOutputs); their
+/// lifetime starts at that op, so they share no storage with its operands or result.
+MemoryPlan planMemory(const Graph &G,
+                      const std::unordered_map<const Value *, const Op *> &WrittenBy = {});
 
 } // namespace xnorc
 

@@ -241,6 +241,7 @@ llvm::Expected<Tensor> evaluateOp(const Op &O, const std::vector<const Tensor *>
       Args.push_back(A.Derived.bytes().data());
       break;
     case KernelArg::Kind::Null:
+    case KernelArg::Kind::Fused: // only a target's calls fuse ops
       Args.push_back(nullptr);
       break;
     }

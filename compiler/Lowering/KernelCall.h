@@ -29,17 +29,21 @@ struct KernelArg {
     Operand, ///< The op's operand number OperandIndex.
     Derived, ///< A constant computed at compile time from constant operands.
     Null,    ///< An absent optional input (e.g. no bias).
+    Fused,   ///< A value of an op fused into this call: an operand or the result it also
+             ///< writes (CpuTarget::signOutputs). C++ targets only: Run ignores it.
   };
   Kind K = Kind::Null;
   unsigned OperandIndex = 0;
   Tensor Derived;
   std::string DerivedName; ///< Suffix for the emitted array's name, e.g. "scale".
+  const Value *FusedValue = nullptr;
 
-  static KernelArg operand(unsigned I) { return {Kind::Operand, I, {}, {}}; }
+  static KernelArg operand(unsigned I) { return {Kind::Operand, I, {}, {}, nullptr}; }
   static KernelArg derived(Tensor T, std::string Name) {
-    return {Kind::Derived, 0, std::move(T), std::move(Name)};
+    return {Kind::Derived, 0, std::move(T), std::move(Name), nullptr};
   }
   static KernelArg null() { return {}; }
+  static KernelArg fused(const Value *V) { return {Kind::Fused, 0, {}, {}, V}; }
 };
 
 struct KernelCall {

@@ -65,6 +65,14 @@ const KernelInfo &kernelInfo(KernelId Id) {
 
 llvm::ArrayRef<KernelInfo> registeredKernels() { return kernelTable(); }
 
+std::optional<KernelId> signOutputKernel(KernelId Id) {
+#define XNORC_KERNEL_SIGN_OUTPUT(Kernel, WithSign)                                                 \
+  if (Id == KernelId::Kernel)                                                                      \
+    return KernelId::WithSign;
+#include "compiler/Lowering/Kernels.def"
+  return std::nullopt;
+}
+
 void retargetCall(const Op &O, KernelCall &Call, KernelId Id) {
   const KernelInfo &To = kernelInfo(Id);
   assert(To.implements(O) && std::string(To.ParamsType) == Call.info().ParamsType &&

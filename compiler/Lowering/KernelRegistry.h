@@ -14,6 +14,7 @@
 #include "xnorc/runtime/generic/all.h"
 
 #include <llvm/ADT/ArrayRef.h>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct KernelInfo {
 
 const KernelInfo &kernelInfo(KernelId Id);
 llvm::ArrayRef<KernelInfo> registeredKernels();
+/// The kernel that is Id and also writes the sign bits of its float output
+/// (XNORC_KERNEL_SIGN_OUTPUT), if Id has one.
+std::optional<KernelId> signOutputKernel(KernelId Id);
 
 /// The parameter struct of kernel Id, for typed lowerings.
 template <KernelId Id> struct KernelParams;

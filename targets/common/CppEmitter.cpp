@@ -38,7 +38,10 @@ namespace {
 class Emitter {
 public:
   Emitter(const Graph &G, const EmitOptions &Opts, const CpuTarget &T)
-      : G(G), Opts(Opts), T(T), Plan(planMemory(G)) {}
+      : G(G), Opts(Opts), T(T), SignFused(T.signOutputs(G)), Plan(planMemory(G, writtenEarly())) {
+    for (auto &[Thr, Producer] : SignFused)
+      SignOutputOf[Producer] = Thr;
+  }
 
   llvm::Expected<std::vector<OutputFile>> emit() {
     ModelApi Api = ModelApi::fromGraph(G, Opts.Name, T.name(), Opts.SourceFile, Plan.ArenaBytes);
@@ -113,11 +116,21 @@ private:
   const Graph &G;
   const EmitOptions &Opts;
   const CpuTarget &T;
+  /// Thresholds computed by their producer's kernel (CpuTarget::signOutputs), and the reverse.
+  std::unordered_map<const Op *, const Op *> SignFused, SignOutputOf;
   MemoryPlan Plan;
   std::vector<std::string> Headers; // in first-use order, unique
   std::string Constants;
   std::unordered_map<const Value *, std::string> Symbols;
   CSymbolTable SymbolNames; ///< every symbol made from a model's name goes through it
+
+  /// The fused thresholds' results, written when their producer runs.
+  std::unordered_map<const Value *, const Op *> writtenEarly() const {
+    std::unordered_map<const Value *, const Op *> W;
+    for (auto &[Thr, Producer] : SignFused)
+      W[Thr->result()] = Producer;
+    return W;
+  }
 
   std::string runtimeNamespace() const { return Opts.Name + "_impl"; }
   bool profiling() const { return Opts.Profile != ProfileFormat::Off; }
@@ -216,9 +229,18 @@ private:
       Body += "  // (shares its operand's storage: no code)\n";
       return llvm::Error::success();
     }
+    auto Fused = SignFused.find(&O);
+    if (Fused != SignFused.end()) {
+      Body += fmt::format("  // (written by {}'s kernel with its output: no code)\n",
+                          describeInComment(*Fused->second));
+      return llvm::Error::success();
+    }
     auto Call = T.lower(O);
     if (!Call)
       return Call.takeError();
+    auto SignOutput = SignOutputOf.find(&O);
+    if (SignOutput != SignOutputOf.end())
+      CpuTarget::addSignOutput(*SignOutput->second, *Call);
     const KernelInfo &Kernel = Call->info();
     for (const std::string &H : T.headersFor(*Call))
       if (auto E = addHeader(H))
@@ -238,6 +260,9 @@ private:
       }
       case KernelArg::Kind::Null:
         Args.push_back("nullptr");
+        break;
+      case KernelArg::Kind::Fused:
+        Args.push_back(pointer(A.FusedValue));
         break;
       }
     }

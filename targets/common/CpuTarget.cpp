@@ -1,6 +1,7 @@
 //===- CpuTarget.cpp - Kernel choice, headers, options of CPU targets -----===//
 #include "targets/common/CpuTarget.h"
 #include "compiler/Analysis/SparseBreakEven.h"
+#include "compiler/IR/OpViews.h"
 #include "passes/Pass.h"
 #include "targets/common/CppEmitter.h"
 
@@ -77,6 +78,42 @@ std::optional<KernelId> CpuTarget::sparseKernel(const Op &O) const {
       (Sparse == SparseMode::Auto && !pastSparseBreakEven(O, IsaName)))
     return std::nullopt;
   return Id;
+}
+
+std::unordered_map<const Op *, const Op *> CpuTarget::signOutputs(const Graph &G) const {
+  std::unordered_map<const Op *, const Op *> Fused, ByProducer;
+  if (!FuseSignOutputs)
+    return Fused;
+  auto ConstantOrAbsent = [](const Value *V) { return !V || V->isConstant(); };
+  for (const Op *O : G.ops()) {
+    if (O->kind() != OpKind::Threshold)
+      continue;
+    ThresholdOp T(*O);
+    const Op *P = T.x()->definingOp();
+    if (!P || ByProducer.count(P) || !ConstantOrAbsent(T.tau()) || !ConstantOrAbsent(T.dir()))
+      continue;
+    auto Call = lower(*P);
+    if (!Call) {
+      llvm::consumeError(Call.takeError());
+      continue;
+    }
+    std::optional<KernelId> WithSign = signOutputKernel(Call->Kernel);
+    if (!WithSign || !kernelInfo(*WithSign).implements(*P))
+      continue;
+    Fused[O] = P;
+    ByProducer[P] = O;
+  }
+  return Fused;
+}
+
+void CpuTarget::addSignOutput(const Op &Thr, KernelCall &Call) {
+  std::optional<KernelId> WithSign = signOutputKernel(Call.Kernel);
+  assert(WithSign && "a sign output on a kernel without one");
+  Call.Kernel = *WithSign; // same parameters and packed weights
+  ThresholdOp T(Thr);
+  for (const Value *V : {T.tau(), T.dir()})
+    Call.Args.push_back(V ? KernelArg::fused(V) : KernelArg::null());
+  Call.Args.push_back(KernelArg::fused(Thr.result()));
 }
 
 std::vector<std::string> CpuTarget::headersFor(const KernelCall &Call) const {

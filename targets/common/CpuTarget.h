@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <optional>
+#include <unordered_map>
 
 namespace xnorc {
 
@@ -41,6 +42,16 @@ public:
   /// O's call on this target: the generic lowering, switched to the first of
   /// kernelChoices() that implements O and that the target prefers for it.
   llvm::Expected<KernelCall> lower(const Op &O) const;
+  /// The threshold ops this target computes in the layer producing their float input, each
+  /// with that layer (threshold -> producer): the producer's kernel has a variant that also
+  /// writes the sign bits (XNORC_KERNEL_SIGN_OUTPUT), tau and dir are constants (or absent),
+  /// and the threshold is the first reading the output. The producer's call takes the
+  /// threshold's result (addSignOutput); the threshold's own call is dropped, and its result
+  /// lives from the producer on (planMemory's WrittenBy). Empty if the target does not fuse.
+  std::unordered_map<const Op *, const Op *> signOutputs(const Graph &G) const;
+  /// Call (a producer's call of signOutputs) switched to the kernel that also writes the
+  /// result of threshold Thr.
+  static void addSignOutput(const Op &Thr, KernelCall &Call);
   /// The runtime headers a call needs, in paste order.
   std::vector<std::string> headersFor(const KernelCall &Call) const;
   /// A C++ expression true when the CPU runs this code (empty: always).
@@ -67,6 +78,8 @@ protected:
   std::string CpuCheck;
   std::vector<std::string> SystemIncludes;
   std::string PeakHeader = "generic/peak.h";
+  /// Whether signOutputs fuses (x86's --target-opt sign-epilogue=).
+  bool FuseSignOutputs = true;
 
 private:
   /// The sparse kernel O runs under --target-opt sparse= (auto: where its share of zero

@@ -106,6 +106,10 @@ public:
                  "fused: a float conv and the max-pool that alone reads it run as one layer "
                  "(fuse-conv-max-pool, the default: docs/Benchmarks.md), separate: as two",
                  {"separate", "fused"}});
+    O.push_back({"sign-epilogue",
+                 "fused: a threshold of a binary conv's float output is written by the conv's "
+                 "epilogue (the default: docs/Benchmarks.md), separate: runs as its own layer",
+                 {"separate", "fused"}});
     return O;
   }
 
@@ -122,6 +126,10 @@ protected:
   llvm::Error setOption(llvm::StringRef Key, llvm::StringRef Value) override {
     if (Key == "conv-max-pool") {
       FuseConvPool = Value == "fused";
+      return llvm::Error::success();
+    }
+    if (Key == "sign-epilogue") {
+      FuseSignOutputs = Value == "fused";
       return llvm::Error::success();
     }
     if (Key != "float-conv")

@@ -168,6 +168,43 @@ void checkConv(Isa isa, const xn_bconv_params &p, Rng &r, int fixed_parts = 0) {
         << "float output, variant " << variant;
   }
 
+  // Float output with its sign bits (xn_<isa>_bconv_sign, a threshold fused into the
+  // epilogue): y as xn_bconv writes it, the bits as xn_threshold packs that y. Thresholds on
+  // the grid of the values (ties), directions +1, -1 and 0 (<=); no activation, relu (vector
+  // epilogue) and leaky relu (scalar), residual, none, or y itself; NaN scales now and then.
+  std::vector<float> tau(scale.size()), dirs(scale.size());
+  for (size_t m = 0; m < tau.size(); ++m) {
+    tau[m] = static_cast<float>(r.range(-40, 40)) / 8.0f;
+    dirs[m] = static_cast<float>(r.range(-1, 1));
+  }
+  for (int variant = 0; variant < 4; ++variant) {
+    xn_bconv_params q = p;
+    q.act_kind = variant == 0 ? XN_ACT_NONE : variant == 3 ? XN_ACT_LEAKY_RELU : XN_ACT_RELU;
+    q.act_alpha = 0.375f;
+    std::vector<float> sc = scale;
+    if (variant > 0)
+      specialScales(sc, r);
+    const float *t = variant ? tau.data() : nullptr, *dr = variant >= 2 ? dirs.data() : nullptr;
+    std::vector<float> want(yn, kPoisonF), got(yn, kPoisonF);
+    if (variant == 2)
+      want = got = res;
+    const float *re_want = variant == 1 ? res.data() : variant == 2 ? want.data() : nullptr;
+    const float *re_got = variant == 1 ? res.data() : variant == 2 ? got.data() : nullptr;
+    xn_bconv(&q, x.data(), w.data(), sc.data(), bias.data(), re_want, want.data());
+    const xn_threshold_params tp = {p.n, p.c_out, p.out_h * p.out_w};
+    Bits want_bits(ywords, kPoison), got_bits(ywords, kPoison);
+    xn_threshold(&tp, want.data(), t, dr, want_bits.data());
+    if (isa == Isa::Avx512)
+      inParts(parts, xn_avx512_bconv_sign, &q, x.data(), packed.data(), sc.data(), bias.data(),
+              re_got, t, dr, got_bits.data(), got.data());
+    else
+      inParts(parts, xn_avx2_bconv_sign, &q, x.data(), packed.data(), sc.data(), bias.data(),
+              re_got, t, dr, got_bits.data(), got.data());
+    ASSERT_EQ(0, memcmp(want.data(), got.data(), yn * sizeof(float)))
+        << "float output with sign bits, variant " << variant;
+    ASSERT_EQ(want_bits, got_bits) << "sign bits, variant " << variant;
+  }
+
   // Requantized output: no activation, relu (the vector epilogue) and leaky relu (the scalar
   // one), residual or not.
   specialScales(scale, r);

@@ -46,6 +46,15 @@
 #include "parts.h"
 #include "unroll.h"
 
+// The sign bits of a float output, written by its epilogue with it (x86/bconv_epi.h): a
+// threshold op reading the output (generic/bitpack.h's xn_threshold), fused. Bit set (-1)
+// where !(y >= tau) (dir null or > 0) or !(y <= tau) (dir <= 0); tau null: 0. y packed
+// [n][pixel][ceil(c_out / 64)] words, tail bits 0.
+struct xn_sign_out {
+  const float *tau, *dir;
+  uint64_t *y;
+};
+
 struct xn_oc_bconv_ctx {
   const xn_bconv_params *p;
   int64_t cw;             // words per input pixel
@@ -62,7 +71,8 @@ struct xn_oc_bconv_ctx {
   float *yf;
   const int32_t *thresh, *dir;
   uint64_t *yb;
-  const xn_qout *yq; // bconv_quantize: the output quantized (yf unused)
+  const xn_qout *yq;       // bconv_quantize: the output quantized (yf unused)
+  const xn_sign_out *sign; // the float output's sign bits too (null: not)
 };
 
 // The call context; with --threads, part `part` of `parts` of the output: its rows, or, with
@@ -468,13 +478,15 @@ template <int L> struct xn_oc_epi_scalar {
 template <typename Isa, template <int> class Epi>
 inline void xn_oc_bconv_float(const xn_bconv_params *p, const uint64_t *x, const uint64_t *w,
                               const float *scale, const float *bias, const float *residual,
-                              float *y, int part, int parts, const xn_qout *yq = NULL) {
+                              float *y, int part, int parts, const xn_qout *yq = NULL,
+                              const xn_sign_out *sign = NULL) {
   xn_oc_bconv_ctx c = xn_oc_bconv_make_ctx<Isa>(p, Isa::B, part, parts);
   c.scale = scale;
   c.bias = bias;
   c.residual = residual;
   c.yf = y;
   c.yq = yq;
+  c.sign = sign;
   xn_oc_bconv_run<Isa, Epi>(&c, x, w);
 }
 

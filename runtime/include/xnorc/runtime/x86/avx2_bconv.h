@@ -153,6 +153,7 @@ struct xn_avx2_epi_ops {
   // PX_WORDS: px8's byte accumulators take as many words as the tiles' (xn_avx2_bconv_isa::FOLD).
   enum { L = 4, W = 8, PX = 1, PX_WORDS = xn_avx2_bconv_isa::FOLD };
   typedef __m256i ivec;
+  typedef __m256 vf;
   template <class F>
   XN_AVX2_TARGET __attribute__((noinline, flatten)) static void outlined(const F &f) {
     f();
@@ -212,11 +213,12 @@ struct xn_avx2_epi_ops {
   // tap and serve the 4 channels. Two vectors of 4 pixels x 4 channels: 8 byte accumulators,
   // folded once (rows * kw <= PX_WORDS), then each channel's halves packed into one vector of
   // the 8 pixels in order, d = n_bits - 2 * popcount, and channels 0 .. live - 1 stored to
-  // y + q * plane (residual res likewise).
+  // y + q * plane (residual res likewise); with a sign output, channel m + q's sign bits ORed
+  // into bits (x86/bconv_epi.h).
   XN_AVX2_BCONV_FN void px8(const uint64_t *xs, int64_t row_step, int64_t rows, int64_t kw,
                             const uint64_t *wb, int64_t n_bits, float *y, const float *res,
                             int64_t plane, const float *scale, const float *bias, int live,
-                            bool relu) {
+                            bool relu, const xn_sign_out *sign, int64_t m, ivec &bits) {
     const int S = xn_avx2_bits::STEP;
     __m256i acc[2][4];
     XN_UNROLL(4)
@@ -255,24 +257,49 @@ struct xn_avx2_epi_ops {
                           _mm256_slli_epi64(_mm256_sad_epu8(acc[1][q], z), 32)),
           order);
       const __m256i d = _mm256_sub_epi32(nv, _mm256_add_epi32(pc, pc));
-      finish(y + q * plane, res ? res + q * plane : NULL, scale ? scale[q] : 1.0f,
-             bias ? bias[q] : 0.0f, d, 8, relu);
+      __m256 v;
+      value(v, res ? res + q * plane : NULL, scale ? scale[q] : 1.0f, bias ? bias[q] : 0.0f, d, 8,
+            relu);
+      store(y + q * plane, v, 8);
+      if (sign)
+        sign_or(bits, v, sign->tau ? sign->tau[m + q] : 0.0f,
+                sign->dir == NULL || sign->dir[m + q] > 0.0f,
+                _mm256_set1_epi32((int)(1u << ((m + q) & 31))));
     }
   }
-  XN_AVX2_BCONV_FN void finish(float *y, const float *res, float scale, float bias, const ivec &d,
-                               int live, bool relu) {
-    __m256 v;
-    value(v, res, scale, bias, d, live, relu);
+  XN_AVX2_BCONV_FN void store(float *y, const __m256 &v, int live) {
     if (live == 8)
       _mm256_storeu_ps(y, v);
     else
       _mm256_maskstore_ps(y, lanes(live), v);
   }
+  // The compare's "not" forms are true for NaN: threshold's -1 (generic/bitpack.h).
+  XN_AVX2_BCONV_FN void sign_or(ivec &bits, const __m256 &v, float tau, bool ge, const ivec &bit) {
+    const __m256 t = _mm256_set1_ps(tau);
+    const __m256 minus = ge ? _mm256_cmp_ps(v, t, _CMP_NGE_UQ) : _mm256_cmp_ps(v, t, _CMP_NLE_UQ);
+    bits = _mm256_or_si256(bits, _mm256_and_si256(_mm256_castps_si256(minus), bit));
+  }
+  XN_AVX2_BCONV_FN void sign_or_ge(ivec &bits, const __m256 &v, const __m256 &t, const ivec &bit) {
+    bits = _mm256_or_si256(
+        bits, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(v, t, _CMP_NGE_UQ)), bit));
+  }
+  XN_AVX2_BCONV_FN void twice(ivec &bit) { bit = _mm256_add_epi32(bit, bit); }
+  XN_AVX2_BCONV_FN uint32_t lane(const ivec &v, int k) {
+    return (uint32_t)_mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(k)));
+  }
+  // Lane by lane: AVX2 has no scatter, and its masked stores are slow on AMD's cores.
+  XN_AVX2_BCONV_FN void put_dwords(uint32_t *dst, int64_t stride, const ivec &bits, int live,
+                                   bool accumulate) {
+    xn_x86_put_dwords_by_lane<xn_avx2_epi_ops>(dst, stride, bits, live, accumulate);
+  }
+  XN_AVX2_BCONV_FN void broadcast_dword(ivec &v, uint32_t x) { v = _mm256_set1_epi32((int)x); }
 };
 
 template <int B> using xn_avx2_epi_float = xn_x86_bconv_epi<xn_avx2_epi_ops, B>;
 
-// xn_avx2_bconv, xn_avx2_bconv_threshold, xn_avx2_bdense, xn_avx2_bdense_threshold.
+// xn_avx2_bconv, xn_avx2_bconv_threshold, xn_avx2_bdense, xn_avx2_bdense_threshold,
+// xn_avx2_bconv_sign.
 XN_OC_WALK_ENTRY_POINTS(avx2, b, xn_avx2_bits, xn_avx2_epi_float, XN_AVX2_TARGET)
+XN_X86_BCONV_SIGN_ENTRY_POINT(avx2, xn_avx2_bits, xn_avx2_epi_float, XN_AVX2_TARGET)
 
 #endif // XNORC_RUNTIME_X86_AVX2_BCONV_H
