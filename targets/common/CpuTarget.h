@@ -78,8 +78,9 @@ protected:
   std::string CpuCheck;
   std::vector<std::string> SystemIncludes;
   std::string PeakHeader = "generic/peak.h";
-  /// Whether signOutputs fuses (x86's --target-opt sign-epilogue=).
-  bool FuseSignOutputs = true;
+  /// Whether signOutputs fuses (x86's --target-opt sign-epilogue=fused; off by default: it did
+  /// not pay on the machine measured, docs/Benchmarks.md, session 22).
+  bool FuseSignOutputs = false;
 
 private:
   /// The sparse kernel O runs under --target-opt sparse= (auto: where its share of zero

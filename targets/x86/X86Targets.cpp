@@ -107,8 +107,8 @@ public:
                  "(fuse-conv-max-pool, the default: docs/Benchmarks.md), separate: as two",
                  {"separate", "fused"}});
     O.push_back({"sign-epilogue",
-                 "fused: a threshold of a binary conv's float output is written by the conv's "
-                 "epilogue (the default: docs/Benchmarks.md), separate: runs as its own layer",
+                 "separate: a threshold of a binary conv's float output runs as its own layer "
+                 "(the default: docs/Benchmarks.md), fused: the conv's epilogue writes it",
                  {"separate", "fused"}});
     return O;
   }

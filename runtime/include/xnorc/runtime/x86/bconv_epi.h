@@ -59,8 +59,8 @@
 
 // E::put_dwords one lane at a time: lane k < live to dst[k * stride], ORed into it if
 // accumulate. Through a register (E::lane), not a buffer: 4-byte reloads of a vector just stored
-// stall store-to-load forwarding (on an AMD EPYC the fused epilogue then cost more than the
-// threshold pass it replaced). memcpy: the destination words are uint64_t.
+// stall store-to-load forwarding (in a scratch A/B on an AMD EPYC the fused epilogue then cost
+// more than the threshold pass it replaced). memcpy: the destination words are uint64_t.
 template <class E>
 inline void xn_x86_put_dwords_by_lane(uint32_t *dst, int64_t stride, const typename E::ivec &bits,
                                       int live, bool accumulate) {
@@ -218,8 +218,8 @@ template <class E, int B, class Q = void> struct xn_x86_bconv_epi {
     write_run_as<SIGN_NONE>(c, out, first, plane, run);
   }
   // What write_vectors adds to the float output: nothing, its sign (x >= 0: +1), or its
-  // threshold by tau / dir (xn_sign_out). The plain sign compares with a zero in a register:
-  // Bi-Real-18's case, a third of the work of the general compare per channel.
+  // threshold by tau / dir (xn_sign_out). The plain sign (Bi-Real-18's) compares with a zero
+  // in a register: no load, branch or broadcast per channel.
   enum { SIGN_NONE, SIGN_PLAIN, SIGN_THRESHOLD };
   template <int SIGN>
   void write_run_as(const xn_oc_bconv_ctx *c, const xn_x86_epi_store<Q> &out, int64_t first,
