@@ -10,6 +10,11 @@
 # call of A, a timed one, then the same for B (the untimed call lets the other model's idle
 # --threads workers stop spinning, common/team.h, and wakes this one's), CALLS rounds after 5
 # warm-up rounds, on a fixed input. Prints both medians and B/A (< 1: B is faster).
+#
+# A runtime change (the kernels are embedded in the generated code, each model's in a namespace
+# of its own): A_SED, if set, is a sed script applied to A's generated va.cpp, e.g.
+#   A_SED='s/PX = 1, PX_WORDS = 1 << 30/PX = 0, PX_WORDS = 1 << 30/' (B as built, A without);
+# the run stops if the script changes nothing.
 set -euo pipefail
 [ $# -ge 5 ] || { sed -n 2,12p "$0"; exit 2; }
 MODEL=$1 TARGET=$2 CALLS=$3 A=$4 B=$5
@@ -20,6 +25,15 @@ mkdir -p "$D"
 "$XNORC" "$MODEL" --target="$TARGET" -o "$D" --name va --quiet $A
 # shellcheck disable=SC2086
 "$XNORC" "$MODEL" --target="$TARGET" -o "$D" --name vb --quiet $B
+if [ -n "${A_SED:-}" ]; then
+  cp "$D/va.cpp" "$D/va.orig"
+  sed -i "$A_SED" "$D/va.cpp"
+  if cmp -s "$D/va.cpp" "$D/va.orig"; then
+    echo "A_SED changed nothing in va.cpp" >&2
+    exit 2
+  fi
+  rm "$D/va.orig"
+fi
 size() { sed -n "s/#define VA_$1_SIZE \([0-9]*\).*/\1/p" "$D/va.h"; }
 grep -q '^#define VA_NUM_INPUTS 1$' "$D/va.h" && grep -q '^#define VA_NUM_OUTPUTS 1$' "$D/va.h" || { echo "$MODEL: one input and one output only" >&2; exit 2; }
 cat > "$D/main.cpp" <<EOC

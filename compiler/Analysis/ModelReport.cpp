@@ -71,6 +71,8 @@ int64_t macsOf(const Op &O) {
     const Shape &W = ConvMaxPoolOp(O).w()->type().Dims;
     return numElements(convMaxPoolConvDims(O)) * numElements(Shape(W.begin() + 1, W.end()));
   }
+  case OpKind::AvgPoolConv: // the 1x1 conv's MACs (the pool's adds are not counted)
+    return numElements(Y) * AvgPoolConvOp(O).w()->type().Dims[1];
   case OpKind::QConv: {
     const Shape &W = QConvOp(O).w()->type().Dims;
     return numElements(Y) * numElements(Shape(W.begin() + 1, W.end()));

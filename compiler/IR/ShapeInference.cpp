@@ -200,6 +200,26 @@ llvm::Expected<TensorType> inferConvMaxPool(const ConvMaxPoolOp &C) {
   return TensorType{ElemType::F32, Out};
 }
 
+/// avg_pool_conv: an average pool's rule (dilation 1), then a 1x1 conv's (stride 1, no
+/// padding, ungrouped) over its output.
+llvm::Expected<TensorType> inferAvgPoolConv(const AvgPoolConvOp &C) {
+  const Shape &X = C.x()->type().Dims, &W = C.w()->type().Dims;
+  if (X.size() != 4)
+    return makeError("avg_pool_conv takes a 2-D input, got {}", shapeToString(X));
+  if (W.size() != 4 || W[1] != X[1] || W[2] != 1 || W[3] != 1)
+    return makeError("avg_pool_conv weights must be [M, {}, 1, 1] (a 1x1 conv of the input's "
+                     "channels), got {}",
+                     X[1], shapeToString(W));
+  if (C.bias() && C.bias()->type().Dims != Shape{W[0]})
+    return makeError("avg_pool_conv bias shape {} does not match {} output channels",
+                     shapeToString(C.bias()->type().Dims), W[0]);
+  auto Sp = windowedSpatial(X, C.pool_kernel_shape(), C.pool_strides(), C.pool_pads(),
+                            std::vector<int64_t>(2, 1), C.pool_ceil_mode() != 0);
+  if (!Sp)
+    return Sp.takeError();
+  return TensorType{ElemType::F32, Shape{X[0], W[0], (*Sp)[0], (*Sp)[1]}};
+}
+
 llvm::Expected<TensorType> inferGlobalPool(const Value *X) {
   if (auto E = expectRank(X, 3, "pool input"))
     return std::move(E);
@@ -746,6 +766,8 @@ llvm::Expected<TensorType> inferRule(OpKind Kind, const std::vector<Value *> &Op
     return inferConv(V.as<ConvOp>());
   case OpKind::ConvMaxPool:
     return inferConvMaxPool(V.as<ConvMaxPoolOp>());
+  case OpKind::AvgPoolConv:
+    return inferAvgPoolConv(V.as<AvgPoolConvOp>());
   case OpKind::BatchNorm:
     return inferBatchNorm(V.as<BatchNormOp>());
   case OpKind::Gemm:

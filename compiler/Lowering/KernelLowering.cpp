@@ -59,6 +59,38 @@ KernelCall lowerConvMaxPool(const Op &O) {
       });
 }
 
+KernelCall lowerAvgPoolConv(const Op &O) {
+  AvgPoolConvOp C(O);
+  const Shape &X = dimsOf(O, AvgPoolConvOp::xIndex), &Y = outDims(O);
+  xn_pool_conv_params P{};
+  // The conv: 1x1, stride 1, unpadded, over the pooled map (Y's spatial dims).
+  P.spatial_rank = 2;
+  P.n = X[0];
+  P.c_in = X[1];
+  P.c_out = Y[1];
+  P.group = 1;
+  fillSpatial(P.in_dims, Y, 2, 2);
+  fillSpatial(P.out_dims, Y, 2, 2);
+  for (int I = 0; I < 2; ++I)
+    P.kernel[I] = P.strides[I] = P.dilations[I] = 1;
+  P.act_kind = activationKind(C.activation());
+  P.act_alpha = C.act_alpha();
+  P.act_beta = C.act_beta();
+  auto Pads = C.pool_pads();
+  fillSpatial(P.pool_in_dims, X, 2, 2);
+  fillSpatial(P.pool_kernel, C.pool_kernel_shape(), 0, 2);
+  fillSpatial(P.pool_strides, C.pool_strides(), 0, 2);
+  fillSpatial(P.pool_pads_begin, Pads, 0, 2);
+  fillSpatial(P.pool_pads_end, Pads, 2, 2);
+  P.pool_count_include_pad = static_cast<int32_t>(C.pool_count_include_pad());
+  Args A{KernelArg::operand(AvgPoolConvOp::xIndex), KernelArg::operand(AvgPoolConvOp::wIndex),
+         optionalOperand(O, AvgPoolConvOp::biasIndex)};
+  return makeCall<KernelId::AvgPoolConv>(
+      P, A, [](const xn_pool_conv_params *Q, const void *const *In, void *Out) {
+        xn_avg_pool_conv(Q, f32(In[0]), f32(In[1]), f32(In[2]), f32Out(Out));
+      });
+}
+
 KernelCall lowerPool(const Op &O) {
   PoolOp Pool(O);
   const Shape &X = dimsOf(O, PoolOp::xIndex), &Y = outDims(O);
@@ -376,6 +408,8 @@ llvm::Expected<KernelCall> lowerToKernel(const Op &O) {
     return lowerConv(O);
   case OpKind::ConvMaxPool:
     return lowerConvMaxPool(O);
+  case OpKind::AvgPoolConv:
+    return lowerAvgPoolConv(O);
   case OpKind::MaxPool:
   case OpKind::AvgPool:
     return lowerPool(O);

@@ -74,12 +74,13 @@ enum class FloatConv { Auto, Oc, Pixels };
       KernelId::IsaId##AvgPool, KernelId::IsaId##Threshold, KernelId::IsaId##BatchNorm,            \
       KernelId::IsaId##Unary, KernelId::IsaId##Binary, KernelId::IsaId##DwConv,                    \
       KernelId::IsaId##ConvOc, KernelId::IsaId##Conv, KernelId::IsaId##Gemm,                       \
-      KernelId::IsaId##BWConv, KernelId::IsaId##BWDense, KernelId::IsaId##ConvMaxPool
+      KernelId::IsaId##BWConv, KernelId::IsaId##BWDense, KernelId::IsaId##ConvMaxPool,             \
+      KernelId::IsaId##AvgPoolConv
 
 struct X86Kernels {
   KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BConvQuantize, BDenseQuantize, BMaxPool,
       MaxPool, AvgPool, Threshold, BatchNorm, Unary, Binary, DwConv, ConvOc, Conv, Gemm, BWConv,
-      BWDense, ConvMaxPool;
+      BWDense, ConvMaxPool, AvgPoolConv;
   /// Ternary-weight layers (x86/<isa>_tconv.h).
   std::vector<KernelId> Ternary = {};
   /// 8-bit conv, gemm, quantize, dequantize, qthreshold.
@@ -106,6 +107,10 @@ public:
                  "fused: a float conv and the max-pool that alone reads it run as one layer "
                  "(fuse-conv-max-pool, the default: docs/Benchmarks.md), separate: as two",
                  {"separate", "fused"}});
+    O.push_back({"avg-pool-conv",
+                 "separate: an average pool and the 1x1 float conv that alone reads it run as two "
+                 "layers (the default: docs/Benchmarks.md), fused: as one (fuse-avg-pool-conv)",
+                 {"separate", "fused"}});
     O.push_back({"sign-epilogue",
                  "separate: a threshold of a binary conv's float output runs as its own layer "
                  "(the default: docs/Benchmarks.md), fused: the conv's epilogue writes it",
@@ -119,6 +124,9 @@ public:
     if (FuseConvPool)
       if (auto E = PM.parsePipeline("fuse-conv-max-pool"))
         return E;
+    if (FusePoolConv)
+      if (auto E = PM.parsePipeline("fuse-avg-pool-conv"))
+        return E;
     return CpuTarget::addPasses(PM);
   }
 
@@ -126,6 +134,10 @@ protected:
   llvm::Error setOption(llvm::StringRef Key, llvm::StringRef Value) override {
     if (Key == "conv-max-pool") {
       FuseConvPool = Value == "fused";
+      return llvm::Error::success();
+    }
+    if (Key == "avg-pool-conv") {
+      FusePoolConv = Value == "fused";
       return llvm::Error::success();
     }
     if (Key == "sign-epilogue") {
@@ -152,7 +164,7 @@ protected:
         {K.AvgPool},       {K.Threshold},      {K.BatchNorm},        {K.Unary},
         {K.Binary},        {K.DwConv},         {K.ConvOc, PreferOc}, {K.Conv},
         {K.ConvOc},        {K.Gemm},           {K.BWConv},           {K.BWDense},
-        {K.ConvMaxPool}};
+        {K.ConvMaxPool},   {K.AvgPoolConv}};
     for (KernelId T : K.Ternary)
       C.push_back({T});
     for (KernelId Q : K.Quant)
@@ -166,6 +178,8 @@ private:
   bool OcConvAlways;
   FloatConv Conv = FloatConv::Auto;
   bool FuseConvPool = true;
+  /// Off by default: neutral on Bi-Real-18 (docs/Benchmarks.md, session 23).
+  bool FusePoolConv = false;
 };
 
 } // namespace

@@ -19,6 +19,7 @@
 #include "gemm.h"
 #include "pad.h"
 #include "pool.h"
+#include "pool_conv.h"
 #include "qlinear.h"
 #include "qthreshold.h"
 #include "reduce.h"

@@ -16,6 +16,20 @@
   F(float, act_beta)
 XN_DECLARE_PARAMS(xn_conv_params, XN_CONV_PARAMS)
 
+// The conv's own fields of a fused layer's parameters (a list that starts with
+// XN_CONV_PARAMS: conv + max-pool, average pool + conv), copied field by field.
+template <class P> inline xn_conv_params xn_conv_params_of(const P *p) {
+  xn_conv_params c;
+#define XN_COPY_SCALAR(type, name) c.name = p->name;
+#define XN_COPY_ARRAY(type, name, length)                                                          \
+  for (int i = 0; i < length; ++i)                                                                 \
+    c.name[i] = p->name[i];
+  XN_CONV_PARAMS(XN_COPY_SCALAR, XN_COPY_ARRAY)
+#undef XN_COPY_SCALAR
+#undef XN_COPY_ARRAY
+  return c;
+}
+
 inline size_t xn_conv_scratch_bytes(const xn_conv_params *p) {
   (void)p;
   return 0;

@@ -29,17 +29,9 @@ inline int64_t xn_conv_pool_ring_bytes(int64_t pool_rows, int64_t conv_ow, int64
   return pool_rows * conv_ow * ((c_out + 15) / 16 * 16) * (int64_t)sizeof(float);
 }
 
-// The conv alone (xn_conv's parameters), copied field by field from the list.
+// The conv alone (xn_conv's parameters).
 inline xn_conv_params xn_conv_pool_conv(const xn_conv_pool_params *p) {
-  xn_conv_params c;
-#define XN_COPY_SCALAR(type, name) c.name = p->name;
-#define XN_COPY_ARRAY(type, name, length)                                                          \
-  for (int i = 0; i < length; ++i)                                                                 \
-    c.name[i] = p->name[i];
-  XN_CONV_PARAMS(XN_COPY_SCALAR, XN_COPY_ARRAY)
-#undef XN_COPY_SCALAR
-#undef XN_COPY_ARRAY
-  return c;
+  return xn_conv_params_of(p);
 }
 
 // The max-pool alone, over the conv's output.

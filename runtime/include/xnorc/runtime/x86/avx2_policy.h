@@ -90,6 +90,19 @@ struct xn_avx2_glue {
   XN_AVX2_GLUE_FN void count_in(vec &c, const mask &k) {
     c = _mm256_add_ps(c, _mm256_and_ps(_mm256_set1_ps(1.0f), _mm256_castsi256_ps(k)));
   }
+  // inv = 1 / count, count = rows * cols (0 where count is 0); true if every lane of count is 0
+  // or a power of two, where sum * inv rounds as sum / count does (both are the exact quotient,
+  // rounded once).
+  XN_AVX2_GLUE_FN bool exact_inverse(vec &inv, const vec &rows, const vec &cols) {
+    const __m256 count = _mm256_mul_ps(rows, cols);
+    const __m256 nz = _mm256_cmp_ps(count, _mm256_setzero_ps(), _CMP_GT_OQ);
+    inv = _mm256_and_ps(nz, _mm256_div_ps(_mm256_set1_ps(1.0f), count));
+    const __m256i bits = _mm256_castps_si256(count);
+    return _mm256_testz_si256(bits, _mm256_set1_epi32(0x7fffff)) != 0;
+  }
+  XN_AVX2_GLUE_FN void scale(vec &out, const vec &sum, const vec &inv) {
+    out = _mm256_mul_ps(sum, inv);
+  }
   // sum / (rows * cols), 0 where the count is 0.
   XN_AVX2_GLUE_FN void average(vec &out, const vec &sum, const vec &rows, const vec &cols) {
     const __m256 count = _mm256_mul_ps(rows, cols);

@@ -53,6 +53,18 @@ struct xn_avx512_glue {
   XN_AVX512_GLUE_FN void count_in(vec &c, const mask &k) {
     c = _mm512_mask_add_ps(c, k, c, _mm512_set1_ps(1.0f));
   }
+  // inv = 1 / count, count = rows * cols (0 where count is 0); true if every lane of count is 0
+  // or a power of two, where sum * inv rounds as sum / count does (both are the exact quotient,
+  // rounded once).
+  XN_AVX512_GLUE_FN bool exact_inverse(vec &inv, const vec &rows, const vec &cols) {
+    const __m512 count = _mm512_mul_ps(rows, cols);
+    const __mmask16 nz = _mm512_cmp_ps_mask(count, _mm512_setzero_ps(), _CMP_GT_OQ);
+    inv = _mm512_maskz_div_ps(nz, _mm512_set1_ps(1.0f), count);
+    return _mm512_test_epi32_mask(_mm512_castps_si512(count), _mm512_set1_epi32(0x7fffff)) == 0;
+  }
+  XN_AVX512_GLUE_FN void scale(vec &out, const vec &sum, const vec &inv) {
+    out = _mm512_mul_ps(sum, inv);
+  }
   XN_AVX512_GLUE_FN void average(vec &out, const vec &sum, const vec &rows, const vec &cols) {
     const __m512 count = _mm512_mul_ps(rows, cols);
     const __mmask16 nz = _mm512_cmp_ps_mask(count, _mm512_setzero_ps(), _CMP_GT_OQ);

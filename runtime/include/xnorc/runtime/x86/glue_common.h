@@ -13,9 +13,12 @@
 #include "../generic/pool.h"
 
 // A 1-D or 2-D pool as one H x W plane loop (1-D: H = 1), computing output rows
-// [oy_lo, oy_hi) of each plane.
+// [oy_lo, oy_hi) of each plane. The pools store output row oy of plane pl at
+// y + pl * y_plane + (oy - y_row0) * ow: the whole map (y_plane = oh * ow, y_row0 = 0, as
+// xn_x86_window2d sets them), or one row of every plane (the fused average pool + conv's row
+// buffer, x86/pool_conv.h).
 struct xn_x86_pool2d {
-  int64_t planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, peh, pew, oy_lo, oy_hi;
+  int64_t planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, peh, pew, oy_lo, oy_hi, y_plane, y_row0;
 };
 
 // The 2-D view of a 1-D or 2-D undilated window (a pool's, or a depthwise conv's: P is
@@ -43,6 +46,8 @@ template <class P> inline bool xn_x86_window2d(const P *p, int64_t planes, xn_x8
   g->pew = pe[2];
   g->oy_lo = 0;
   g->oy_hi = g->oh;
+  g->y_plane = g->oh * g->ow;
+  g->y_row0 = 0;
   return true;
 }
 
@@ -223,7 +228,7 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
   xn_x86g_cols<V> cm[B];
   for (int64_t pl = 0; pl < g->planes; ++pl) {
     const float *xp = x + pl * g->ih * g->iw;
-    float *yp = y + pl * g->oh * g->ow;
+    float *yp = y + pl * g->y_plane;
     for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
       const int64_t cx = ox0 * S - g->pw; // block 0 lane 0's input column at kx = 0
       typename V::mask st[B];
@@ -231,7 +236,7 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
       for (int b = 0; b < B; ++b)
         xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
       for (int64_t oy = g->oy_lo; oy < g->oy_hi; ++oy)
-        xn_x86g_max_tile<V, S, B>(g, xp, oy, cx, cm, st, yp + oy * g->ow + ox0);
+        xn_x86g_max_tile<V, S, B>(g, xp, oy, cx, cm, st, yp + (oy - g->y_row0) * g->ow + ox0);
     }
   }
 }
@@ -243,11 +248,16 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
   xn_x86g_full_masks<V, S>(full);
   for (int64_t pl = 0; pl < g->planes; ++pl) {
     const float *xp = x + pl * g->ih * g->iw;
-    float *yp = y + pl * g->oh * g->ow;
+    float *yp = y + pl * g->y_plane;
     for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
       const int64_t cx = ox0 * S - g->pw;
       typename V::mask st[B];
       typename V::vec cols[B]; // per-lane column tap count (small integers: exact)
+      // Rows with all kh window rows counted divide by kh * cols: by a multiply with its
+      // inverse where that is exact (counts that are powers of two, the 2x2 pools of ResNet-D
+      // and Bi-Real shortcuts), as a divide per vector was most of such a pool's time.
+      typename V::vec inv[B];
+      bool exact[B];
       XN_UNROLL(8)
       for (int b = 0; b < B; ++b) {
         xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
@@ -259,6 +269,9 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
         V::set1(cols[b], 0.0f);
         for (int64_t kx = 0; kx < g->kw; ++kx)
           V::count_in(cols[b], incl ? cc.out[kx] : cm[b].out[kx]);
+        typename V::vec kh;
+        V::set1(kh, static_cast<float>(g->kh));
+        exact[b] = V::exact_inverse(inv[b], kh, cols[b]);
       }
       for (int64_t oy = g->oy_lo; oy < g->oy_hi; ++oy) {
         const int64_t y0 = oy * g->sh - g->ph;
@@ -266,7 +279,8 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
         xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
         xn_tap_range(y0, 1, g->kh, -g->ph, g->ih + g->peh, &cy_lo, &cy_hi);
         typename V::vec rows, sum[B], v; // sum: the generic order, kernel row, then column
-        V::set1(rows, static_cast<float>(incl ? cy_hi - cy_lo : ky_hi - ky_lo));
+        const int64_t nrows = incl ? cy_hi - cy_lo : ky_hi - ky_lo;
+        V::set1(rows, static_cast<float>(nrows));
         XN_UNROLL(8)
         for (int b = 0; b < B; ++b)
           V::set1(sum[b], 0.0f);
@@ -283,8 +297,11 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
         }
         XN_UNROLL(8)
         for (int b = 0; b < B; ++b) {
-          V::average(v, sum[b], rows, cols[b]);
-          V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], v);
+          if (exact[b] && nrows == g->kh)
+            V::scale(v, sum[b], inv[b]);
+          else
+            V::average(v, sum[b], rows, cols[b]);
+          V::store(yp + (oy - g->y_row0) * g->ow + ox0 + V::L * b, st[b], v);
         }
       }
     }
