@@ -254,8 +254,9 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
       typename V::mask st[B];
       typename V::vec cols[B]; // per-lane column tap count (small integers: exact)
       // Rows with all kh window rows counted divide by kh * cols: by a multiply with its
-      // inverse where that is exact (counts that are powers of two, the 2x2 pools of ResNet-D
-      // and Bi-Real shortcuts), as a divide per vector was most of such a pool's time.
+      // inverse where that is exact (counts that are powers of two: the 2x2 pools of Bi-Real's
+      // and Real-to-Binary's shortcuts) instead of a divide per vector (Bi-Real-18 0.5 % faster
+      // in a same-run A/B, docs/Benchmarks.md, session 23).
       typename V::vec inv[B];
       bool exact[B];
       XN_UNROLL(8)
