@@ -13,6 +13,8 @@
 
 #include "compiler/IR/OpViews.h"
 #include "compiler/Support/Error.h"
+#include "xnorc/runtime/generic/conv_pool.h"
+#include "xnorc/runtime/generic/pool_conv.h"
 
 #include <algorithm>
 
@@ -195,6 +197,14 @@ llvm::Expected<TensorType> inferConvMaxPool(const ConvMaxPoolOp &C) {
   if (auto E =
           checkMaxPoolWindows(Y, *Sp, C.pool_kernel_shape(), C.pool_strides(), Ones, C.pool_pads()))
     return std::move(E);
+  // The kernels keep a pool window's conv rows of every channel in a stack ring (in double:
+  // the product of unchecked dims may overflow).
+  const int64_t Rows = X.size() == 4 ? C.pool_kernel_shape()[0] : 1;
+  const double Ring = 4.0 * (double)Rows * (double)Y.back() * (double)((Y[1] + 15) / 16 * 16);
+  if (Ring > XN_CONV_POOL_RING_BYTES)
+    return makeError("conv_max_pool's pool window spans {} conv rows of {} x {} floats, more than "
+                     "the kernels' stack ring of {} bytes",
+                     Rows, Y[1], Y.back(), XN_CONV_POOL_RING_BYTES);
   Shape Out{Y[0], Y[1]};
   Out.insert(Out.end(), Sp->begin(), Sp->end());
   return TensorType{ElemType::F32, Out};
@@ -217,6 +227,11 @@ llvm::Expected<TensorType> inferAvgPoolConv(const AvgPoolConvOp &C) {
                             std::vector<int64_t>(2, 1), C.pool_ceil_mode() != 0);
   if (!Sp)
     return Sp.takeError();
+  // The kernels pool a row of every channel into a stack buffer (in double: see above).
+  if (4.0 * (double)X[1] * (double)(*Sp)[1] > XN_POOL_CONV_ROW_BYTES)
+    return makeError("avg_pool_conv's pooled row of {} channels x {} floats exceeds the kernels' "
+                     "stack buffer of {} bytes",
+                     X[1], (*Sp)[1], XN_POOL_CONV_ROW_BYTES);
   return TensorType{ElemType::F32, Shape{X[0], W[0], (*Sp)[0], (*Sp)[1]}};
 }
 
