@@ -33,7 +33,9 @@ inline void xn_x86_avg_pool_conv(const xn_pool_conv_params *p, const float *x, c
   // The buffer holds `rows` pooled rows of every channel: channel ch's row oy0 + k at
   // buf + (ch * rows + k) * ow. Several rows per pool call, since the vector pool sets up its
   // column masks once per plane and call (one row per call cost more than the separate pool).
-  const int64_t rows_max = XN_POOL_CONV_ROW_BYTES / (int64_t)sizeof(float) / (p->c_in * ow);
+  const int64_t row_floats = p->c_in * ow; // 0 for an empty row: then one chunk of every row
+  const int64_t rows_max =
+      row_floats > 0 ? XN_POOL_CONV_ROW_BYTES / (int64_t)sizeof(float) / row_floats : oh;
   alignas(64) float buf[XN_POOL_CONV_ROW_BYTES / sizeof(float)];
   // The conv sees each image's output as one row of oh * ow pixels (as the separate 1x1 conv
   // does, xn_x86_conv_flatten_1x1: whole tiles across the rows, Bi-Real-18's 7x7 rows would
