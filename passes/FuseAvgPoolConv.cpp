@@ -50,7 +50,7 @@ const char *FuseAvgPoolConvPass::whyNotFusable(const Graph &G, const Op &Pool, c
   if (Conv.group() != 1 || !allEqual(Conv.strides(), 1) || !allEqual(Conv.pads(), 0) ||
       !allEqual(Conv.dilations(), 1))
     return "the conv is strided, padded, dilated or grouped";
-  if (xn_pool_conv_row_bytes(P[1], P[3]) > XN_POOL_CONV_ROW_BYTES)
+  if (!xn_pool_conv_row_fits(P[1], P[3]))
     return "a pooled row of every channel exceeds the fused kernel's stack buffer";
   return notSoleUse(G, *Pool.result());
 }

@@ -40,7 +40,7 @@ const char *FuseConvMaxPoolPass::whyNotFusable(const Graph &G, const Op &Conv, c
   if (std::any_of(Dil.begin(), Dil.end(), [](int64_t D) { return D != 1; }))
     return "the pool is dilated";
   const int64_t Rows = Y.size() == 4 ? Pool.kernel_shape()[0] : 1;
-  if (xn_conv_pool_ring_bytes(Rows, Y.back(), Y[1]) > XN_CONV_POOL_RING_BYTES)
+  if (!xn_conv_pool_ring_fits(Rows, Y.back(), Y[1]))
     return "a pool window's conv rows exceed the fused kernel's stack buffer";
   return notSoleUse(G, *Conv.result());
 }

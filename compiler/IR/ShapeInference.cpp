@@ -197,11 +197,9 @@ llvm::Expected<TensorType> inferConvMaxPool(const ConvMaxPoolOp &C) {
   if (auto E =
           checkMaxPoolWindows(Y, *Sp, C.pool_kernel_shape(), C.pool_strides(), Ones, C.pool_pads()))
     return std::move(E);
-  // The kernels keep a pool window's conv rows of every channel in a stack ring (in double:
-  // the product of unchecked dims may overflow).
+  // The kernels keep a pool window's conv rows of every channel in a stack ring.
   const int64_t Rows = X.size() == 4 ? C.pool_kernel_shape()[0] : 1;
-  const double Ring = 4.0 * (double)Rows * (double)Y.back() * (double)((Y[1] + 15) / 16 * 16);
-  if (Ring > XN_CONV_POOL_RING_BYTES)
+  if (!xn_conv_pool_ring_fits(Rows, Y.back(), Y[1]))
     return makeError("conv_max_pool's pool window spans {} conv rows of {} x {} floats, more than "
                      "the kernels' stack ring of {} bytes",
                      Rows, Y[1], Y.back(), XN_CONV_POOL_RING_BYTES);
@@ -227,8 +225,8 @@ llvm::Expected<TensorType> inferAvgPoolConv(const AvgPoolConvOp &C) {
                             std::vector<int64_t>(2, 1), C.pool_ceil_mode() != 0);
   if (!Sp)
     return Sp.takeError();
-  // The kernels pool a row of every channel into a stack buffer (in double: see above).
-  if (4.0 * (double)X[1] * (double)(*Sp)[1] > XN_POOL_CONV_ROW_BYTES)
+  // The kernels pool a row of every channel into a stack buffer.
+  if (!xn_pool_conv_row_fits(X[1], (*Sp)[1]))
     return makeError("avg_pool_conv's pooled row of {} channels x {} floats exceeds the kernels' "
                      "stack buffer of {} bytes",
                      X[1], (*Sp)[1], XN_POOL_CONV_ROW_BYTES);

@@ -25,8 +25,11 @@ XN_DECLARE_PARAMS(xn_conv_pool_params, XN_CONV_POOL_PARAMS)
 // layers within it, and the kernels rely on it.
 #define XN_CONV_POOL_RING_BYTES 131072
 
-inline int64_t xn_conv_pool_ring_bytes(int64_t pool_rows, int64_t conv_ow, int64_t c_out) {
-  return pool_rows * conv_ow * ((c_out + 15) / 16 * 16) * (int64_t)sizeof(float);
+// Whether a layer's ring fits (in double: the dims of a layer not yet verified may overflow an
+// integer product). The pass and the shape rule both ask this.
+inline bool xn_conv_pool_ring_fits(int64_t pool_rows, int64_t conv_ow, int64_t c_out) {
+  const double lanes = 16.0 * (double)(c_out / 16 + (c_out % 16 != 0));
+  return (double)pool_rows * (double)conv_ow * lanes * sizeof(float) <= XN_CONV_POOL_RING_BYTES;
 }
 
 // The conv alone (xn_conv's parameters).
@@ -36,21 +39,9 @@ inline xn_conv_params xn_conv_pool_conv(const xn_conv_pool_params *p) {
 
 // The max-pool alone, over the conv's output.
 inline xn_pool_params xn_conv_pool_pool(const xn_conv_pool_params *p) {
-  xn_pool_params q;
-  q.spatial_rank = p->spatial_rank;
-  q.n = p->n;
-  q.c = p->c_out;
-  for (int i = 0; i < XN_MAX_SPATIAL; ++i) {
-    q.in_dims[i] = p->out_dims[i];
-    q.out_dims[i] = p->pool_out_dims[i];
-    q.kernel[i] = p->pool_kernel[i];
-    q.strides[i] = p->pool_strides[i];
-    q.dilations[i] = 1;
-    q.pads_begin[i] = p->pool_pads_begin[i];
-    q.pads_end[i] = p->pool_pads_end[i];
-  }
-  q.count_include_pad = 0;
-  return q;
+  return xn_pool_params_of_window(p->spatial_rank, p->n, p->c_out, p->out_dims, p->pool_out_dims,
+                                  p->pool_kernel, p->pool_strides, p->pool_pads_begin,
+                                  p->pool_pads_end, 0);
 }
 
 inline size_t xn_conv_pool_scratch_bytes(const xn_conv_pool_params *p) {

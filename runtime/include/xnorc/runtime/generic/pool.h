@@ -25,6 +25,30 @@ XN_DECLARE_PARAMS(xn_pool_params, XN_POOL_PARAMS)
   F(int64_t, spatial)
 XN_DECLARE_PARAMS(xn_global_pool_params, XN_GLOBAL_POOL_PARAMS)
 
+// The pool of a fused layer's parameters (conv + max-pool, average pool + conv): its window
+// over n images of c planes, undilated.
+inline xn_pool_params xn_pool_params_of_window(int32_t rank, int64_t n, int64_t c,
+                                               const int64_t *in, const int64_t *out,
+                                               const int64_t *kernel, const int64_t *strides,
+                                               const int64_t *pads_begin, const int64_t *pads_end,
+                                               int32_t count_include_pad) {
+  xn_pool_params q;
+  q.spatial_rank = rank;
+  q.n = n;
+  q.c = c;
+  for (int i = 0; i < XN_MAX_SPATIAL; ++i) {
+    q.in_dims[i] = in[i];
+    q.out_dims[i] = out[i];
+    q.kernel[i] = kernel[i];
+    q.strides[i] = strides[i];
+    q.dilations[i] = 1;
+    q.pads_begin[i] = pads_begin[i];
+    q.pads_end[i] = pads_end[i];
+  }
+  q.count_include_pad = count_include_pad;
+  return q;
+}
+
 inline size_t xn_pool_scratch_bytes(const xn_pool_params *p) {
   (void)p;
   return 0;

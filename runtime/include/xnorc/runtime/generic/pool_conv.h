@@ -23,30 +23,20 @@
 XN_DECLARE_PARAMS(xn_pool_conv_params, XN_POOL_CONV_PARAMS)
 
 // One pooled row, every input channel, lives in a stack buffer of at most this many bytes
-// (c_in x pooled width x 4): the pass fuses only layers within it, and the kernels rely on it.
+// (c_in x pooled width x 4): the pass fuses only layers within it, the verifier rejects others,
+// and the kernels rely on it.
 #define XN_POOL_CONV_ROW_BYTES 65536
 
-inline int64_t xn_pool_conv_row_bytes(int64_t c_in, int64_t pooled_w) {
-  return c_in * pooled_w * (int64_t)sizeof(float);
+// Whether a layer's pooled row fits (in double, as xn_conv_pool_ring_fits).
+inline bool xn_pool_conv_row_fits(int64_t c_in, int64_t pooled_w) {
+  return (double)c_in * (double)pooled_w * sizeof(float) <= XN_POOL_CONV_ROW_BYTES;
 }
 
 // The pool alone, over one image's c_in planes of the layer's input.
 inline xn_pool_params xn_pool_conv_pool(const xn_pool_conv_params *p) {
-  xn_pool_params q;
-  q.spatial_rank = p->spatial_rank;
-  q.n = 1;
-  q.c = p->c_in;
-  for (int i = 0; i < XN_MAX_SPATIAL; ++i) {
-    q.in_dims[i] = p->pool_in_dims[i];
-    q.out_dims[i] = p->in_dims[i];
-    q.kernel[i] = p->pool_kernel[i];
-    q.strides[i] = p->pool_strides[i];
-    q.dilations[i] = 1;
-    q.pads_begin[i] = p->pool_pads_begin[i];
-    q.pads_end[i] = p->pool_pads_end[i];
-  }
-  q.count_include_pad = p->pool_count_include_pad;
-  return q;
+  return xn_pool_params_of_window(p->spatial_rank, 1, p->c_in, p->pool_in_dims, p->in_dims,
+                                  p->pool_kernel, p->pool_strides, p->pool_pads_begin,
+                                  p->pool_pads_end, p->pool_count_include_pad);
 }
 
 // The conv alone over one pooled row (an image of one row, c_in planes of `width` floats).

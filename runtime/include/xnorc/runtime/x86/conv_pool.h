@@ -97,7 +97,7 @@ inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_
 // K: the ISA's oc conv kernel class (x86/oc_conv.h); Rows::run: the pool row above compiled
 // for the ISA (XN_X86_CONV_POOL_KERNEL). Any undilated 1-D or 2-D pool (any stride and
 // kernel width: the row reads the ring pixel by pixel); fuse-conv-max-pool checked that,
-// and the ring's size (xn_conv_pool_ring_bytes).
+// and the ring's size (xn_conv_pool_ring_fits).
 template <class K, class Rows>
 inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, const float *w,
                                  const float *bias, float *y, int part, int parts) {
