@@ -19,8 +19,9 @@
 3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on each float baseline with
    each thread count: median over N runs after 3 warm-up runs (peak RSS of the node process,
    which includes node's own ~40 MB). Steps 2 and 3 alternate, --rounds times (default 3):
-   every program once per round; a latency is the median over the rounds, a speedup the
-   median of the rounds' ratios, so a host whose speed drifts moves both sides alike.
+   every program once per round; a latency is the median over the rounds, a speedup (against
+   ORT, and a multi-thread build's against the same model's one-thread build) the median of
+   the rounds' ratios, so a host whose speed drifts moves both sides alike.
    --cpus pins every measured process, xnorc's and ORT's alike, to the first K CPUs of the
    list for K threads (sched_setaffinity in the child): a virtual machine's CPUs can run at
    different speeds (docs/Benchmarks.md, session 17), and unpinned a one-thread program lands
@@ -244,23 +245,34 @@ def main():
                 r["roofline_share"] = round(r["roofline_ms"] / r["median_ms"], 3)
 
     ort = {(r["model"], r["threads"]): r for r in rows if r["system"] == "onnxruntime"}
+    one_thread = {(r["model"], r["target"]): r for r in rows
+                  if r["system"] == "xnorc" and r["threads"] == 1}
     print()
-    print("%-15s %-7s %7s %10s %9s   %s" % ("model", "target", "threads", "xnorc ms", "roofline",
-                                          "vs ORT float, same threads"))
+    print("%-15s %-7s %7s %10s %9s %9s   %s" % ("model", "target", "threads", "xnorc ms",
+                                               "roofline", "vs 1 thr", "vs ORT float, same threads"))
     for r in rows:
         if r["system"] != "xnorc":
             continue
         base = ort[(BASELINE[r["model"]], r["threads"])]
-        # The median of the rounds' ratios: each from two latencies measured minutes apart.
+        # The median of the rounds' ratios, each from two latencies of the same round: a host
+        # that drifts between rounds moves both alike (a program's one- and two-thread builds
+        # run back to back, seconds apart; ORT ends the round).
         r["speedup_vs_ort_same_threads"] = round(statistics.median(
             b / x for b, x in zip(base["rounds_ms"], r["rounds_ms"])), 2)
+        single = one_thread.get((r["model"], r["target"]))
+        scaling = "-"
+        if r["threads"] > 1 and single:
+            r["speedup_vs_1_thread"] = round(statistics.median(
+                s / x for s, x in zip(single["rounds_ms"], r["rounds_ms"])), 2)
+            scaling = "%.2fx" % r["speedup_vs_1_thread"]
         roof = "%.1f%%" % (100 * r["roofline_share"]) if "roofline_share" in r else "-"
-        print("%-15s %-7s %7d %10.3f %9s   %5.2fx (%s %.1f ms)" % (
-            r["model"], r["target"], r["threads"], r["median_ms"], roof,
+        print("%-15s %-7s %7d %10.3f %9s %9s   %5.2fx (%s %.1f ms)" % (
+            r["model"], r["target"], r["threads"], r["median_ms"], roof, scaling,
             r["speedup_vs_ort_same_threads"], base["model"], base["median_ms"]))
     print("xnorc ms, ORT ms: medians over %d round(s) of each program's median latency; "
           "speedup = the median over the rounds of ORT float latency / xnorc latency, both with "
-          "the same number of threads;" % args.rounds)
+          "the same number of threads; vs 1 thr = the median over the rounds of the one-thread "
+          "latency / this one (same model and target);" % args.rounds)
     print("roofline = the model's MACs at the measured ceilings / the measured latency")
 
     print("\n%-15s %-7s %7s %9s %9s %10s %10s" % ("model", "target", "threads", "xnorc s",
