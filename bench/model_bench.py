@@ -19,7 +19,8 @@
 3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on each float baseline with
    each thread count: median over N runs after 3 warm-up runs (peak RSS of the node process,
    which includes node's own ~40 MB). Steps 2 and 3 alternate, --rounds times (default 3):
-   every program once per round; a latency is the median over the rounds, a speedup (against
+   every xnorc program once per round, between two runs of each ORT program (ORT's latency in
+   the round: their geometric mean); a latency is the median over the rounds, a speedup (against
    ORT, and a multi-thread build's against the same model's one-thread build) the median of
    the rounds' ratios, so a host whose speed drifts moves both sides alike.
    --cpus pins every measured process, xnorc's and ORT's alike, to the first K CPUs of the
@@ -40,6 +41,7 @@ The machine may be shared: all numbers of one table come from the same run.
 """
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -223,18 +225,29 @@ def main():
                          "threads": threads, "rounds_ms": []})
     # Every program once per round, xnorc and ORT alternating: a machine whose speed drifts
     # (a shared host's does, up to 2x within minutes) then moves both sides of a ratio alike.
+    # ORT runs before and after the round's xnorc programs and its latency in the round is the
+    # geometric mean of the two: the xnorc runs lie between them, so a drift during the round
+    # no longer favours whichever side ran in the faster minute.
+    def measure(r, rnd, when=""):
+        cpus = cpu_list[:r["threads"]] if len(cpu_list) >= r["threads"] else None
+        if r["system"] == "xnorc":
+            ms, rss = xnorc_latency(r["prog"], inp, args.repeat, cpus)
+        else:
+            ms, rss = ort_latency(args.work, r["model"], r["threads"], args.repeat, cpus)
+        r["peak_rss_mib"] = max(r.get("peak_rss_mib", 0), round(rss, 1))
+        print("round %d %-5s %-15s %-11s %d thread%s: %8.3f ms%s" % (
+            rnd + 1, "xnorc" if r["system"] == "xnorc" else "ORT", r["model"],
+            r["target"], r["threads"], "" if r["threads"] == 1 else "s", ms, when), flush=True)
+        return ms
+
+    ort_rows = [r for r in rows if r["system"] == "onnxruntime"]
     for rnd in range(args.rounds):
+        before = [measure(r, rnd, " (before)") for r in ort_rows]
         for r in rows:
-            cpus = cpu_list[:r["threads"]] if len(cpu_list) >= r["threads"] else None
             if r["system"] == "xnorc":
-                ms, rss = xnorc_latency(r["prog"], inp, args.repeat, cpus)
-            else:
-                ms, rss = ort_latency(args.work, r["model"], r["threads"], args.repeat, cpus)
-            r["rounds_ms"].append(ms)
-            r["peak_rss_mib"] = max(r.get("peak_rss_mib", 0), round(rss, 1))
-            print("round %d %-5s %-15s %-11s %d thread%s: %8.3f ms" % (
-                rnd + 1, "xnorc" if r["system"] == "xnorc" else "ORT", r["model"],
-                r["target"], r["threads"], "" if r["threads"] == 1 else "s", ms), flush=True)
+                r["rounds_ms"].append(measure(r, rnd))
+        for r, b in zip(ort_rows, before):
+            r["rounds_ms"].append(math.sqrt(b * measure(r, rnd, " (after)")))
     for r in rows:
         r.pop("prog", None)
         r["median_ms"] = statistics.median(r["rounds_ms"])
@@ -269,7 +282,8 @@ def main():
         print("%-15s %-7s %7d %10.3f %9s %9s   %5.2fx (%s %.1f ms)" % (
             r["model"], r["target"], r["threads"], r["median_ms"], roof, scaling,
             r["speedup_vs_ort_same_threads"], base["model"], base["median_ms"]))
-    print("xnorc ms, ORT ms: medians over %d round(s) of each program's median latency; "
+    print("xnorc ms, ORT ms: medians over %d round(s) of each program's median latency (ORT's in "
+          "a round: the geometric mean of its runs before and after the round's xnorc runs); "
           "speedup = the median over the rounds of ORT float latency / xnorc latency, both with "
           "the same number of threads; vs 1 thr = the median over the rounds of the one-thread "
           "latency / this one (same model and target);" % args.rounds)
