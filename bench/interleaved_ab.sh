@@ -15,6 +15,8 @@
 # of its own): A_SED, if set, is a sed script applied to A's generated va.cpp, e.g.
 #   A_SED='s/PX = 1, PX_WORDS = 1 << 30/PX = 0, PX_WORDS = 1 << 30/' (B as built, A without);
 # the run stops if the script changes nothing.
+# A compiler change (e.g. a weight packing): XNORC_A, if set, is the xnorc that compiles A
+# (B: XNORC or build/bin/xnorc).
 set -euo pipefail
 [ $# -ge 5 ] || { sed -n 2,12p "$0"; exit 2; }
 MODEL=$1 TARGET=$2 CALLS=$3 A=$4 B=$5
@@ -22,7 +24,7 @@ D=${6:-$(mktemp -d)}
 XNORC=${XNORC:-$(dirname "$0")/../build/bin/xnorc}
 mkdir -p "$D"
 # shellcheck disable=SC2086 # the option strings are word lists
-"$XNORC" "$MODEL" --target="$TARGET" -o "$D" --name va --quiet $A
+"${XNORC_A:-$XNORC}" "$MODEL" --target="$TARGET" -o "$D" --name va --quiet $A
 # shellcheck disable=SC2086
 "$XNORC" "$MODEL" --target="$TARGET" -o "$D" --name vb --quiet $B
 if [ -n "${A_SED:-}" ]; then

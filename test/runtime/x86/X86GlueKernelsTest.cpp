@@ -384,6 +384,30 @@ TEST(X86Glue, Avx512Threshold) {
   runThreshold("avx512", xn_avx512_threshold);
 }
 
+// One of the AVX-512 threshold's two transposes (the entry point takes the GFNI one where the
+// CPU has it), over pixel ranges of whole vectors.
+using ThresholdRangeFn = void (*)(const xn_threshold_params *, const float *, const float *,
+                                  const float *, uint64_t *, int64_t, int64_t, int64_t, int64_t);
+template <ThresholdRangeFn V>
+void thresholdRanges(const xn_threshold_params *p, const float *x, const float *t, const float *d,
+                     uint64_t *y, int part, int parts) {
+  int64_t lo, hi;
+  xn_part_range_aligned(p->spatial, 16, part, parts, &lo, &hi);
+  V(p, x, t, d, y, lo, hi, 0, xn_bit_words(p->c));
+}
+
+TEST(X86Glue, Avx512ThresholdMaskedOr) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "CPU lacks AVX-512F";
+  runThreshold("avx512 masked or", thresholdRanges<xn_avx512_threshold_or>);
+}
+
+TEST(X86Glue, Avx512ThresholdGfni) {
+  if (!hasAvx512() || !xn_x86_has_gfni_vbmi())
+    GTEST_SKIP() << "CPU lacks AVX-512 with GFNI and VBMI";
+  runThreshold("avx512 gfni", thresholdRanges<xn_avx512_threshold_gfni>);
+}
+
 TEST(X86Glue, Avx2Threshold) {
   if (!hasAvx2())
     GTEST_SKIP() << "CPU lacks AVX2";
