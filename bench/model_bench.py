@@ -269,7 +269,7 @@ def main():
         base = ort[(BASELINE[r["model"]], r["threads"])]
         # The median of the rounds' ratios, each from two latencies of the same round: a host
         # that drifts between rounds moves both alike (a program's one- and two-thread builds
-        # run back to back, seconds apart; ORT ends the round).
+        # run back to back, seconds apart; ORT's runs bracket the round).
         r["speedup_vs_ort_same_threads"] = round(statistics.median(
             b / x for b, x in zip(base["rounds_ms"], r["rounds_ms"])), 2)
         single = one_thread.get((r["model"], r["target"]))
