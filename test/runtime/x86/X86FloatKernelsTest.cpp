@@ -1,14 +1,20 @@
-// Unit tests for the x86 float kernels (runtime/include/xnorc/runtime/x86/*_float.h and the
-// float conv of *_oc_conv.h): conv and Gemm against the generic kernels they replace, over
+// Unit tests for the x86 float kernels (runtime/include/xnorc/runtime/x86/*_float.h, the
+// float conv of *_oc_conv.h and the conv + max-pool of *_conv_pool.h): conv and Gemm against
+// the generic kernels they replace, the conv + max-pool against the oc conv and the vector
+// max-pool it replaces (bit for bit), over
 // channel counts 1, 3, 17, 64, 65, kernels 1, 3, 5, 7 (and 11, and wider than 16 for the
 // oc conv), strides 1-4, paddings, dilations, 1-D convs, bias / no bias and every fused
 // activation; equal up to float summation order (FMA), so a relative tolerance. Paths whose
 // instructions this CPU lacks are skipped with the reason.
 #include "TestRng.h"
 #include "xnorc/runtime/generic/all.h"
+#include "xnorc/runtime/x86/avx2_conv_pool.h"
 #include "xnorc/runtime/x86/avx2_float.h"
+#include "xnorc/runtime/x86/avx2_glue.h"
 #include "xnorc/runtime/x86/avx2_oc_conv.h"
+#include "xnorc/runtime/x86/avx512_conv_pool.h"
 #include "xnorc/runtime/x86/avx512_float.h"
+#include "xnorc/runtime/x86/avx512_glue.h"
 #include "xnorc/runtime/x86/avx512_oc_conv.h"
 
 #include <gtest/gtest.h>
@@ -280,6 +286,109 @@ TEST(X86FloatGemm, Avx2MatchesGeneric) {
   if (!hasAvx2())
     GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
   checkGemm(xn_avx2_gemm_packed_floats, xn_avx2_gemm_pack, [](auto... a) { xn_avx2_gemm(a...); });
+}
+
+// The fused conv + max-pool equals the oc conv followed by the vector max-pool bit for bit, on
+// both of its paths: the tiles reducing the pool's W themselves (a 3x3/2 pool from pixel -1 over
+// an even conv row of whole channel vectors: the ResNet stem's, xn_x86_conv_pool_by_pairs) and
+// the ring of conv rows (any other window). The input has zeros, ties, an infinity and NaNs, so
+// the pool's comparison (a NaN tap skipped, the first of equal taps kept) is exercised too; and
+// with --threads parts, each part's rows equal the whole call's.
+struct ConvPoolCase {
+  int64_t c_in, c_out, h, w, k, s, p; // conv: square kernel, stride, pad
+  int64_t pk, ps, pp_b, pp_e;         // pool: square kernel, stride, pads
+  int32_t act;
+  bool by_pairs; // the tiles' W reduction applies
+};
+
+template <typename K, typename Size, typename Pack, typename Conv, typename Pool, typename Fused>
+void checkConvPool(const ConvPoolCase &k, uint64_t seed, Size sizeFn, Pack packFn, Conv convFn,
+                   Pool poolFn, Fused fusedFn) {
+  Rng r(seed);
+  xn_conv_pool_params p;
+  memset(&p, 0, sizeof p);
+  p.spatial_rank = 2;
+  p.n = 1;
+  p.c_in = k.c_in;
+  p.c_out = k.c_out;
+  p.group = 1;
+  p.in_dims[0] = k.h;
+  p.in_dims[1] = k.w;
+  for (int d = 0; d < 2; ++d) {
+    p.kernel[d] = k.k;
+    p.strides[d] = k.s;
+    p.dilations[d] = 1;
+    p.pads_begin[d] = k.p;
+    p.pads_end[d] = k.p;
+    p.out_dims[d] = (p.in_dims[d] + 2 * k.p - k.k) / k.s + 1;
+    p.pool_kernel[d] = k.pk;
+    p.pool_strides[d] = k.ps;
+    p.pool_pads_begin[d] = k.pp_b;
+    p.pool_pads_end[d] = k.pp_e;
+    p.pool_out_dims[d] = (p.out_dims[d] + k.pp_b + k.pp_e - k.pk) / k.ps + 1;
+  }
+  p.act_kind = k.act;
+  const std::string what = "conv " + std::to_string(k.c_in) + ">" + std::to_string(k.c_out) + " " +
+                           std::to_string(k.h) + "x" + std::to_string(k.w) + " pool " +
+                           std::to_string(k.pk) + "/" + std::to_string(k.ps);
+  ASSERT_EQ(k.by_pairs, xn_x86_conv_pool_by_pairs<K>(&p)) << what << ": not the path meant";
+  const xn_conv_params cp = xn_conv_pool_conv(&p);
+  const xn_pool_params pp = xn_conv_pool_pool(&p);
+  std::vector<float> x = randomVec((size_t)(k.c_in * k.h * k.w), r);
+  for (size_t i = 0; i < x.size(); i += 7)
+    x[i] = 0.0f; // zero products: ties among the conv's values
+  x[x.size() / 3] = NAN;
+  x[x.size() / 2] = INFINITY;
+  std::vector<float> w = randomVec((size_t)(k.c_out * k.c_in * k.k * k.k), r);
+  std::vector<float> bias = randomVec((size_t)k.c_out, r);
+  bias[1] = 0.0f;
+  std::vector<float> packed(sizeFn(&cp));
+  packFn(&cp, w.data(), packed.data());
+  const int64_t conv_px = p.out_dims[0] * p.out_dims[1];
+  const int64_t pool_px = p.pool_out_dims[0] * p.pool_out_dims[1];
+  std::vector<float> conv((size_t)(k.c_out * conv_px)), want((size_t)(k.c_out * pool_px));
+  convFn(&cp, x.data(), packed.data(), bias.data(), conv.data());
+  poolFn(&pp, conv.data(), want.data());
+  for (int parts : {1, 2, 3}) {
+    std::vector<float> got(want.size(), 12345.5f);
+    for (int part = 0; part < parts; ++part)
+      fusedFn(&p, x.data(), packed.data(), bias.data(), got.data(), part, parts);
+    EXPECT_EQ(0, memcmp(want.data(), got.data(), want.size() * sizeof(float)))
+        << what << " in " << parts << " parts";
+  }
+}
+
+std::vector<ConvPoolCase> convPoolCases() {
+  return {
+      {3, 32, 40, 36, 7, 2, 3, 3, 2, 1, 1, XN_ACT_RELU, true},  // the stem, even rows
+      {3, 64, 30, 52, 7, 2, 3, 3, 2, 1, 0, XN_ACT_NONE, true},  // no Relu, pads 1 / 0
+      {5, 48, 17, 24, 3, 1, 1, 3, 2, 1, 1, XN_ACT_RELU, true},  // stride-1 conv
+      {3, 20, 45, 38, 7, 2, 3, 3, 2, 1, 1, XN_ACT_RELU, false}, // odd rows, a channel tail
+      {3, 32, 40, 36, 7, 2, 3, 2, 2, 0, 0, XN_ACT_RELU, false}, // a 2x2/2 pool
+      {4, 16, 21, 30, 5, 1, 2, 3, 1, 1, 1, XN_ACT_NONE, false}, // a stride-1 pool
+  };
+}
+
+TEST(X86ConvMaxPool, Avx512EqualsConvThenPool) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
+  uint64_t seed = 1;
+  for (const ConvPoolCase &k : convPoolCases())
+    checkConvPool<xn_avx512_oc>(
+        k, seed++, xn_avx512_conv_oc_packed_floats, xn_avx512_conv_oc_pack,
+        [](auto... a) { xn_avx512_conv_oc(a...); }, [](auto... a) { xn_avx512_maxpool(a...); },
+        [](auto... a) { xn_avx512_conv_max_pool(a...); });
+}
+
+TEST(X86ConvMaxPool, Avx2EqualsConvThenPool) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
+  uint64_t seed = 1;
+  for (const ConvPoolCase &k : convPoolCases())
+    checkConvPool<xn_avx2_oc>(
+        k, seed++, xn_avx2_conv_oc_packed_floats, xn_avx2_conv_oc_pack,
+        [](auto... a) { xn_avx2_conv_oc(a...); }, [](auto... a) { xn_avx2_maxpool(a...); },
+        [](auto... a) { xn_avx2_conv_max_pool(a...); });
 }
 
 } // namespace

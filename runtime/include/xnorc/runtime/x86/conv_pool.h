@@ -13,10 +13,20 @@
 // tiles were transposed into it at the conv's resolution, and the pool worked on planes, its
 // W stride of 2 paid in deinterleaving loads (the two were a quarter of the stem's time).
 //
+// The ResNet stem's pool (3 wide, stride 2, from pixel -1, over even conv rows of whole
+// vectors: xn_x86_conv_pool_by_pairs) is reduced along W by the conv tiles themselves
+// (x86/oc_conv.h's xn_x86_oc_pool_pairs): the ring holds pooled columns, half the pixels, and
+// the pool rows reduce along H alone. The pool is bound by the ring's L2 traffic (the conv's
+// 37.6 KB of stem weights stream through L1 for every tile, so the ring's rows are read back
+// from L2): reading 86 KB per pooled row took 8 % of the stem, more than its maxes; half the
+// traffic made the stem 2-3 % faster (bench/stem_ab.sh, docs/Benchmarks.md, session 25).
+//
 // Results equal xn_<isa>_conv_oc followed by xn_<isa>_maxpool bit for bit: every conv value
 // takes the conv's operations (accumulation order, bias and activation), and every window its
 // taps in the max-pool's order (kernel row, then column) with its comparison, max(tap, m)
-// from -inf (NaN ignored, of +0 and -0 the first seen stays). --threads splits the pooled
+// from -inf (NaN ignored, of +0 and -0 the first seen stays). Reducing each window row first
+// and then the rows in order keeps that result: the first tap of the window equal to its max
+// is the first such tap of the first row whose maximum it is. --threads splits the pooled
 // rows; a conv row two parts' windows share is computed by both.
 #ifndef XNORC_RUNTIME_X86_CONV_POOL_H
 #define XNORC_RUNTIME_X86_CONV_POOL_H
@@ -94,6 +104,23 @@ inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_
   }
 }
 
+// Whether the conv's tiles reduce the pool's W themselves (x86/oc_conv.h's
+// xn_x86_oc_pool_pairs): a 3-wide window of stride 2 from pixel -1 over an even conv row of
+// whole channel vectors, which the tiles cover in even counts from pixel 0 (every tile, border
+// ones included, on its strip), the pooled row half the conv row, no activation or Relu. The
+// ring then holds each conv row reduced along W (pooled columns: half the pixels, half the
+// ring's traffic, which the conv's streaming weights keep out of L1), and the pool rows take
+// the window's rows alone (a 1-wide window over the pooled columns).
+template <class K> inline bool xn_x86_conv_pool_by_pairs(const xn_conv_pool_params *p) {
+  const xn_conv_params cp = xn_conv_pool_conv(p);
+  const xn_pool_params pp = xn_conv_pool_pool(p);
+  xn_x86_pool2d g = {};
+  return xn_x86_pool2d_geometry(&pp, &g) && g.kw == 3 && g.sw == 2 && g.pw == 1 && g.iw % 2 == 0 &&
+         g.ow * 2 == g.iw && K::P % 2 == 0 && p->c_out % K::L == 0 &&
+         (p->act_kind == XN_ACT_NONE || p->act_kind == XN_ACT_RELU) &&
+         xn_x86_oc_strip_fits(xn_x86_conv_geom_of(&cp), p->c_in, K::P);
+}
+
 // K: the ISA's oc conv kernel class (x86/oc_conv.h); Rows::run: the pool row above compiled
 // for the ISA (XN_X86_CONV_POOL_KERNEL). Any undilated 1-D or 2-D pool (any stride and
 // kernel width: the row reads the ring pixel by pixel); fuse-conv-max-pool checked that,
@@ -110,7 +137,8 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
   const int64_t blocks = (p->c_out + K::L - 1) / K::L;
   alignas(64) float ring[XN_CONV_POOL_RING_BYTES / sizeof(float)];
   const xn_x86_conv_pool_ring r = {ring, g.kh, blocks * K::L};
-  // The conv writes pixel ix of output row cr, channels [0, c_out), to the ring as above.
+  // The conv writes pixel ix of output row cr, channels [0, c_out), to the ring as above, or
+  // with the tiles' W reduction its pooled columns, the carry past the ring.
   xn_x86_oc_ctx c =
       xn_x86_oc_make_ctx(xn_x86_conv_geom_of(&cp), cp.n, cp.c_in, cp.c_out, cp.act_kind,
                          cp.act_alpha, cp.act_beta, x, NULL, bias, NULL, ring);
@@ -118,13 +146,22 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
   c.y_cs = 1;
   c.y_ps = r.cs;
   c.y_rows = r.kr;
+  xn_x86_pool2d rg = g; // the pool rows' window over the ring
+  if (xn_x86_conv_pool_by_pairs<K>(p)) {
+    c.pool_carry = ring + g.kh * g.ow * r.cs;
+    rg.iw = g.ow;
+    rg.kw = 1;
+    rg.sw = 1;
+    rg.pw = 0;
+    rg.pew = 0;
+  }
   if (r.cs != p->c_out) // lanes past c_out are pooled, never stored: keep them defined
     memset(ring, 0, (size_t)(r.kr * g.iw * r.cs) * sizeof(float));
   const xn_x86_oc_floats<typename K::V> ws = {w, xn_x86_conv_taps(&cp)};
   int64_t ow_lo, ow_hi;
   xn_x86_interior(c.g.ow, c.g.sw, c.g.pw, c.g.dw, c.g.kw, c.g.iw, &ow_lo, &ow_hi);
-  int64_t px_lo, px_hi; // the pooled pixels whose windows lie inside the conv row
-  xn_x86_interior(g.ow, g.sw, g.pw, 1, g.kw, g.iw, &px_lo, &px_hi);
+  int64_t px_lo, px_hi; // the pooled pixels whose windows lie inside the ring's row
+  xn_x86_interior(rg.ow, rg.sw, rg.pw, 1, rg.kw, rg.iw, &px_lo, &px_hi);
   xn_x86_oc_pos t;
   t.stage = NULL; // the direct epilogue stages nothing
   int64_t r_lo, r_hi;
@@ -142,7 +179,7 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
       xn_x86_oc_row<K>(&c, ws, t, n * c.g.oh + cr, ow_lo, ow_hi, 0, c.g.ow, 0, blocks);
     if (y0 + ky_hi > next)
       next = y0 + ky_hi;
-    Rows::run(&g, r, px_lo, px_hi, oy, y + n * g.planes * g.oh * g.ow);
+    Rows::run(&rg, r, px_lo, px_hi, oy, y + n * g.planes * g.oh * g.ow);
   }
 }
 

@@ -57,6 +57,7 @@
 #include "float_common.h"
 
 #include <immintrin.h>
+#include <math.h>
 #include <string.h>
 
 // ---- the conv seen by the kernels ----
@@ -74,6 +75,10 @@ struct xn_x86_oc_ctx {
   float act_alpha, act_beta;
   const float *x, *scale, *bias, *residual;
   float *y;
+  // Non-null: the conv + max-pool's W reduction (x86/conv_pool.h, xn_x86_conv_pool_by_pairs):
+  // each tile writes the max of every 3 consecutive pixels from an odd one (the previous tile's
+  // last pixel, kept here per channel, first) instead of its pixels.
+  float *pool_carry;
 };
 
 // Output pixels per segment of an output row: NCHW results are staged for a segment, then
@@ -115,6 +120,7 @@ inline xn_x86_oc_ctx xn_x86_oc_make_ctx(xn_x86_conv_geom g, int64_t n, int64_t c
   c.bias = bias;
   c.residual = residual;
   c.y = y;
+  c.pool_carry = NULL;
   return c;
 }
 
@@ -350,6 +356,62 @@ inline void xn_x86_oc_fma(typename V::vec (&acc)[B][P], const float *xs, int64_t
   }
 }
 
+// Channels m0 .. m0 + L - 1 of a tile's P pixels as the direct epilogue (channels contiguous,
+// no residual, no activation or Relu) stores them: scale and bias by one FMA, then Relu.
+template <class V, int P>
+inline void xn_x86_oc_direct_values(const xn_x86_oc_ctx *c, int64_t m0,
+                                    const typename V::vec (&acc)[P], typename V::vec (&v)[P]) {
+  typename V::vec sc, bi;
+  if (c->scale)
+    V::load(sc, c->scale + m0);
+  else
+    V::set1(sc, 1.0f);
+  if (c->bias)
+    V::load(bi, c->bias + m0);
+  else
+    V::zero(bi);
+  XN_UNROLL(16)
+  for (int i = 0; i < P; ++i) {
+    v[i] = bi;
+    V::fma(v[i], acc[i], sc);
+    if (c->act_kind == XN_ACT_RELU)
+      V::relu(v[i]);
+  }
+}
+
+// The conv + max-pool's epilogue for a 3-wide, stride-2 pool window from pixel -1 (the
+// ResNet stem's; x86/conv_pool.h checks the geometry): the tile's P (even) pixels from t.ox0
+// (even) with scale, bias and Relu as the direct epilogue below, then pooled column
+// t.ox0 / 2 + k of row t.oy % y_rows (y_ps floats per column) = the max of pixels 2k - 1, 2k,
+// 2k + 1 in that order (pixel -1: the previous tile's last, c->pool_carry; none at the row's
+// start), with the max-pool's comparison from -inf. The tile's last pixel becomes the carry.
+template <class V, int P, int B>
+inline void xn_x86_oc_pool_pairs(const xn_x86_oc_ctx *c, const xn_x86_oc_pos &t,
+                                 typename V::vec (&acc)[B][P]) {
+  float *const h = c->y + (t.oy % c->y_rows * (c->g.ow / 2) + t.ox0 / 2) * c->y_ps;
+  XN_UNROLL(16)
+  for (int b = 0; b < B; ++b) {
+    const int64_t m0 = (t.ob + b) * V::L;
+    typename V::vec v[P];
+    xn_x86_oc_direct_values<V, P>(c, m0, acc[b], v);
+    XN_UNROLL(16)
+    for (int k = 0; k < P / 2; ++k) {
+      typename V::vec m, left;
+      V::set1(m, -INFINITY);
+      if (k > 0) {
+        V::max(m, v[2 * k - 1]);
+      } else if (t.ox0 > 0) {
+        V::load(left, c->pool_carry + m0);
+        V::max(m, left);
+      }
+      V::max(m, v[2 * k]);
+      V::max(m, v[2 * k + 1]);
+      V::store_n(h + k * c->y_ps + m0, m, V::L);
+    }
+    V::store_n(c->pool_carry + m0, v[P - 1], V::L);
+  }
+}
+
 // P pixels x B blocks at t (see xn_x86_oc_pos); the epilogue stores them. Compiled for the
 // ISA by its K::tile (target attribute and `flatten`).
 template <class V, int P, int B, class W>
@@ -397,29 +459,22 @@ inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc
   // Channels contiguous, no residual, no activation or relu, whole blocks (the stem's conv +
   // max-pool ring): xn_x86_oc_direct's epilogue, fma(acc, scale, bias), on the accumulators in
   // registers rather than through a buffer and xn_x86_oc_store_direct.
+  if constexpr (P % 2 == 0)
+    if (c->pool_carry) {
+      xn_x86_oc_pool_pairs<V, P, B>(c, t, acc);
+      return;
+    }
   if (!c->residual && (c->act_kind == XN_ACT_NONE || c->act_kind == XN_ACT_RELU) &&
       (t.ob + B) * V::L <= c->c_out) {
     float *const y = c->y + xn_x86_oc_direct_base(c, t);
     XN_UNROLL(16)
     for (int b = 0; b < B; ++b) {
       const int64_t m0 = (t.ob + b) * V::L;
-      typename V::vec sc, bi;
-      if (c->scale)
-        V::load(sc, c->scale + m0);
-      else
-        V::set1(sc, 1.0f);
-      if (c->bias)
-        V::load(bi, c->bias + m0);
-      else
-        V::zero(bi);
+      typename V::vec v[P];
+      xn_x86_oc_direct_values<V, P>(c, m0, acc[b], v);
       XN_UNROLL(16)
-      for (int i = 0; i < P; ++i) {
-        typename V::vec v = bi;
-        V::fma(v, acc[b][i], sc);
-        if (c->act_kind == XN_ACT_RELU)
-          V::relu(v);
-        V::store_n(y + i * c->y_ps + m0, v, V::L);
-      }
+      for (int i = 0; i < P; ++i)
+        V::store_n(y + i * c->y_ps + m0, v[i], V::L);
     }
     return;
   }
@@ -472,12 +527,18 @@ inline int64_t xn_x86_oc_clamp(int64_t v, int64_t lo, int64_t hi) {
 // kernel row ky of channel ch at strip + (ch * kh + ky) * width. *sc becomes c reading it there
 // (the caller sets t.iy0 = 0). False, and nothing written, if it does not fit in
 // XN_X86_OC_STRIP_BYTES.
+// Whether the input of a tile of np pixels fits xn_x86_oc_strip's buffer.
+inline bool xn_x86_oc_strip_fits(const xn_x86_conv_geom &g, int64_t c_in, int64_t np) {
+  const int64_t width = (np - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  const int64_t rows = (int64_t)(XN_X86_OC_STRIP_BYTES / sizeof(float)) / width;
+  return g.kh <= rows && c_in <= rows / g.kh;
+}
+
 inline bool xn_x86_oc_strip(const xn_x86_oc_ctx *c, const xn_x86_oc_pos &t, int64_t np,
                             float *strip, xn_x86_oc_ctx *sc) {
   const xn_x86_conv_geom &g = c->g;
   const int64_t width = (np - 1) * g.sw + (g.kw - 1) * g.dw + 1;
-  const int64_t rows = (int64_t)(XN_X86_OC_STRIP_BYTES / sizeof(float)) / width;
-  if (g.kh > rows || c->c_in > rows / g.kh)
+  if (!xn_x86_oc_strip_fits(g, c->c_in, np))
     return false;
   const int64_t cs = g.kh * width;
   const int64_t x0 = t.ox0 * g.sw - g.pw; // the input column of strip column 0
