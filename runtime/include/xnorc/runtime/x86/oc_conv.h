@@ -456,14 +456,14 @@ inline void xn_x86_oc_tile_v(const xn_x86_oc_ctx *c, const W &w, const xn_x86_oc
       V::template stage<P>(acc[b], col + b * V::L * XN_X86_OC_STAGE, XN_X86_OC_STAGE);
     return;
   }
-  // Channels contiguous, no residual, no activation or relu, whole blocks (the stem's conv +
-  // max-pool ring): xn_x86_oc_direct's epilogue, fma(acc, scale, bias), on the accumulators in
-  // registers rather than through a buffer and xn_x86_oc_store_direct.
   if constexpr (P % 2 == 0)
     if (c->pool_carry) {
       xn_x86_oc_pool_pairs<V, P, B>(c, t, acc);
       return;
     }
+  // Channels contiguous, no residual, no activation or relu, whole blocks (the stem's conv +
+  // max-pool ring): xn_x86_oc_direct's epilogue, fma(acc, scale, bias), on the accumulators in
+  // registers rather than through a buffer and xn_x86_oc_store_direct.
   if (!c->residual && (c->act_kind == XN_ACT_NONE || c->act_kind == XN_ACT_RELU) &&
       (t.ob + B) * V::L <= c->c_out) {
     float *const y = c->y + xn_x86_oc_direct_base(c, t);
@@ -522,11 +522,6 @@ inline int64_t xn_x86_oc_clamp(int64_t v, int64_t lo, int64_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
-// The input of the tile of np pixels from t.ox0 (kernel rows [t.ky_lo, t.ky_hi) of every input
-// channel, the columns its windows read) copied into strip, columns outside the input as zeros:
-// kernel row ky of channel ch at strip + (ch * kh + ky) * width. *sc becomes c reading it there
-// (the caller sets t.iy0 = 0). False, and nothing written, if it does not fit in
-// XN_X86_OC_STRIP_BYTES.
 // Whether the input of a tile of np pixels fits xn_x86_oc_strip's buffer.
 inline bool xn_x86_oc_strip_fits(const xn_x86_conv_geom &g, int64_t c_in, int64_t np) {
   const int64_t width = (np - 1) * g.sw + (g.kw - 1) * g.dw + 1;
@@ -534,6 +529,11 @@ inline bool xn_x86_oc_strip_fits(const xn_x86_conv_geom &g, int64_t c_in, int64_
   return g.kh <= rows && c_in <= rows / g.kh;
 }
 
+// The input of the tile of np pixels from t.ox0 (kernel rows [t.ky_lo, t.ky_hi) of every input
+// channel, the columns its windows read) copied into strip, columns outside the input as zeros:
+// kernel row ky of channel ch at strip + (ch * kh + ky) * width. *sc becomes c reading it there
+// (the caller sets t.iy0 = 0). False, and nothing written, if it does not fit in
+// XN_X86_OC_STRIP_BYTES.
 inline bool xn_x86_oc_strip(const xn_x86_oc_ctx *c, const xn_x86_oc_pos &t, int64_t np,
                             float *strip, xn_x86_oc_ctx *sc) {
   const xn_x86_conv_geom &g = c->g;
