@@ -155,6 +155,58 @@ void runModelPools(PoolFn maxFn, PoolFn avgFn) {
   }
 }
 
+// The 2x2 stride-2 average pool's own path (xn_x86_avgpool_2x2: every window inside the input),
+// asserted taken, over widths that leave a partial last block or fill whole ones, odd input
+// sizes (the last row or column no window reads), 1-3 parts, and inputs with full mantissas
+// (a tap order other than the generic one rounds differently), signed zeros, infinities and
+// NaNs; the same shapes with a ceil-mode window reaching into the end padding
+// take the general tile, also checked.
+void runAvgPool2x2(const char *isa, PoolFn avgFn) {
+  Rng r(13);
+  int taken = 0;
+  for (int64_t ih : {2, 3, 5, 8, 9, 14}) {
+    for (int64_t iw = 2; iw <= 70; iw += (iw < 36 ? 1 : 11)) {
+      for (int ceil = 0; ceil < 2; ++ceil) {
+        const int64_t oh = ceil ? (ih + 1) / 2 : ih / 2, ow = ceil ? (iw + 1) / 2 : iw / 2;
+        const int64_t pe_h = 2 * oh - ih > 0 ? 1 : 0, pe_w = 2 * ow - iw > 0 ? 1 : 0;
+        xn_pool_params p{2,
+                         2,
+                         3,
+                         {ih, iw},
+                         {oh, ow},
+                         {2, 2},
+                         {2, 2},
+                         {1, 1},
+                         {0, 0},
+                         {pe_h, pe_w},
+                         static_cast<int32_t>(iw % 2)};
+        xn_x86_pool2d g;
+        ASSERT_TRUE(xn_x86_pool2d_view(&p, &g));
+        const bool fast = xn_x86_avgpool_2x2_takes(&g);
+        ASSERT_EQ(fast, pe_h == 0 && pe_w == 0) << ih << "x" << iw << " ceil " << ceil;
+        taken += fast;
+        // Full mantissas over a range of exponents, so that a different summation order rounds
+        // differently (randomVec's values sum exactly), and the specials.
+        std::vector<float> x = randomVec(static_cast<size_t>(2 * 3 * ih * iw), r, true);
+        for (float &v : x)
+          if (std::isfinite(v) && v != 0.0f)
+            v = std::ldexp(1.0f + static_cast<float>(r.next() >> 41) / 8388608.0f,
+                           static_cast<int>(r.range(-12, 12))) *
+                (r.next() & 1 ? 1.0f : -1.0f);
+        std::vector<float> want(static_cast<size_t>(2 * 3 * oh * ow)), got(want.size(), 123.0f);
+        xn_avgpool(&p, x.data(), want.data());
+        const int parts = 1 + static_cast<int>((ih + iw) % 3);
+        inParts(parts, avgFn, &p, x.data(), got.data());
+        expectSame(want, got,
+                   std::string(isa) + " avgpool 2x2/2 " + std::to_string(ih) + "x" +
+                       std::to_string(iw) + (fast ? " (2x2 path)" : " (general tile)") + " parts " +
+                       std::to_string(parts));
+      }
+    }
+  }
+  EXPECT_GT(taken, 200);
+}
+
 using ConvFn = void (*)(const xn_conv_params *, const float *, const float *, const float *,
                         float *, int, int);
 
@@ -345,6 +397,7 @@ TEST(X86Glue, Avx512Pools) {
     GTEST_SKIP() << "CPU lacks AVX-512F";
   runPools("avx512", xn_avx512_maxpool, xn_avx512_avgpool);
   runModelPools(xn_avx512_maxpool, xn_avx512_avgpool);
+  runAvgPool2x2("avx512", xn_avx512_avgpool);
 }
 
 TEST(X86Glue, Avx2Pools) {
@@ -352,6 +405,7 @@ TEST(X86Glue, Avx2Pools) {
     GTEST_SKIP() << "CPU lacks AVX2";
   runPools("avx2", xn_avx2_maxpool, xn_avx2_avgpool);
   runModelPools(xn_avx2_maxpool, xn_avx2_avgpool);
+  runAvgPool2x2("avx2", xn_avx2_avgpool);
 }
 
 TEST(X86Glue, Avx512DepthwiseConv) {

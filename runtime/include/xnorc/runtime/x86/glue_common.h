@@ -241,8 +241,71 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
   }
 }
 
+// The 2x2 stride-2 average pool whose windows all lie inside the input (Bi-Real's and
+// Real-to-Binary's shortcut pools): the general tile's operations in its order (0 + the taps,
+// kernel row then column, times the exact inverse 1/4), without its per-row window bounds and
+// per-tap masks, four output rows at a time, and with each block's masks set up once for all
+// planes. Bi-Real-18's three shortcut pools took 0.38-0.67x the time of the general tile
+// (docs/Benchmarks.md, session 26), which spent most of it on that per-row and per-plane work.
+inline bool xn_x86_avgpool_2x2_takes(const xn_x86_pool2d *g) {
+  return g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0 &&
+         2 * g->oh <= g->ih && 2 * g->ow <= g->iw;
+}
+
+// Output rows oy .. oy + R - 1 of one plane, pixels ox0 .. (the lanes of st): raw input lanes
+// l0 / l1 (the pairs of the block, its last odd lane excluded: it may lie past the row).
+template <class V, int R>
+inline void xn_x86_avgpool_2x2_rows(const xn_x86_pool2d *g, const float *xp, float *yp, int64_t oy,
+                                    int64_t ox0, const typename V::mask &l0,
+                                    const typename V::mask &l1, const typename V::mask &st,
+                                    const typename V::vec &quarter) {
+  typename V::vec sum[R], v;
+  XN_UNROLL(4)
+  for (int r = 0; r < R; ++r)
+    V::set1(sum[r], 0.0f);
+  XN_UNROLL(2)
+  for (int ky = 0; ky < 2; ++ky)
+    XN_UNROLL(2)
+  for (int kx = 0; kx < 2; ++kx)
+    XN_UNROLL(4)
+  for (int r = 0; r < R; ++r) {
+    V::template load<2>(v, xp + (2 * (oy + r) + ky) * g->iw + 2 * ox0 + kx, l0, l1);
+    V::add_in(sum[r], v, st);
+  }
+  XN_UNROLL(4)
+  for (int r = 0; r < R; ++r) {
+    V::scale(v, sum[r], quarter);
+    V::store(yp + (oy + r - g->y_row0) * g->ow + ox0, st, v);
+  }
+}
+
+template <class V>
+inline void xn_x86_avgpool_2x2(const xn_x86_pool2d *g, const float *x, float *y) {
+  typename V::vec quarter;
+  V::set1(quarter, 0.25f);
+  for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L) {
+    const int64_t lanes = g->ow - ox0 < V::L ? g->ow - ox0 : V::L;
+    typename V::mask st, l0, l1;
+    V::lanes(st, 0, lanes, 0);
+    V::lanes(l0, 0, 2 * lanes - 1, 0);
+    V::lanes(l1, 0, 2 * lanes - 1, V::L);
+    for (int64_t pl = 0; pl < g->planes; ++pl) {
+      const float *xp = x + pl * g->ih * g->iw;
+      float *yp = y + pl * g->y_plane;
+      int64_t oy = g->oy_lo;
+      for (; oy + 4 <= g->oy_hi; oy += 4)
+        xn_x86_avgpool_2x2_rows<V, 4>(g, xp, yp, oy, ox0, l0, l1, st, quarter);
+      for (; oy < g->oy_hi; ++oy)
+        xn_x86_avgpool_2x2_rows<V, 1>(g, xp, yp, oy, ox0, l0, l1, st, quarter);
+    }
+  }
+}
+
 template <class V, int S, int B>
 inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, float *y) {
+  if constexpr (S == 2)
+    if (xn_x86_avgpool_2x2_takes(g))
+      return xn_x86_avgpool_2x2<V>(g, x, y);
   xn_x86g_cols<V> cm[B], cc;
   xn_x86g_full<V> full;
   xn_x86g_full_masks<V, S>(full);
