@@ -29,7 +29,7 @@
 #define XN_AVX512G_TARGET __attribute__((target("avx512f")))
 
 // The threshold over pixels [s_lo, s_hi) and output words [j_lo, j_hi) of every image
-// (glue_common.h's contract), 16 pixels at a time: per word, each of its (up to) 64 channels'
+// (glue_common.h's contract), 16 pixels per vector: per word, each of its (up to) 64 channels'
 // compare gives a 16-bit pixel mask (bit 1, -1, where the comparison fails; unordered, NaN,
 // fails too), and the transpose T turns the word's masks into the 16 pixels' words:
 //   T::init()                      before a word's first channel;
@@ -64,29 +64,44 @@ struct xn_avx512_threshold_io {
   }
 };
 
+// Two 16-pixel vectors per visit of a channel: its plane's two adjacent lines, and two
+// independent transposes. One vector per visit read 64 planes a line each, one line per plane
+// and pass, and took 1.2-1.4x as long on an Intel Xeon (Bi-Real-18's threshold shapes,
+// docs/Benchmarks.md, session 26).
 template <class T>
 inline void xn_avx512_threshold_walk(const xn_threshold_params *p, const float *x, const float *tau,
                                      const float *dir, uint64_t *y, int64_t s_lo, int64_t s_hi,
                                      int64_t j_lo, int64_t j_hi) {
   const int64_t cw = xn_bit_words(p->c);
   const int64_t s_n = p->spatial;
-  T tr;
+  T tr[2];
   for (int64_t n = 0; n < p->n; ++n) {
     const float *xn = x + n * p->c * s_n;
     uint64_t *yn = y + n * s_n * cw;
-    for (int64_t s0 = s_lo; s0 < s_hi; s0 += 16) {
-      const __mmask16 lm = xn_avx512_threshold_io::lanes(s_n - s0 < 16 ? s_n - s0 : 16);
+    for (int64_t s0 = s_lo; s0 < s_hi; s0 += 32) {
+      const int64_t s1 = s0 + 16; // the second vector's first pixel (none if s1 >= s_hi)
+      const __mmask16 l0 = xn_avx512_threshold_io::lanes(s_hi - s0 < 16 ? s_hi - s0 : 16);
+      const __mmask16 l1 = xn_avx512_threshold_io::lanes(s1 >= s_hi       ? 0
+                                                         : s_hi - s1 < 16 ? s_hi - s1
+                                                                          : 16);
       for (int64_t j = j_lo; j < j_hi; ++j) {
         const int64_t c_end = p->c - 64 * j < 64 ? p->c - 64 * j : 64;
-        tr.init();
+        tr[0].init();
+        tr[1].init();
         for (int64_t cc = 0; cc < c_end; ++cc) {
           const int64_t c = 64 * j + cc;
-          tr.add(cc, xn_avx512_threshold_io::pixels(xn + c * s_n + s0, lm, tau ? tau[c] : 0.0f,
-                                                    dir ? dir[c] > 0.0f : true));
+          const float t = tau ? tau[c] : 0.0f;
+          const bool ge = dir ? dir[c] > 0.0f : true;
+          tr[0].add(cc, xn_avx512_threshold_io::pixels(xn + c * s_n + s0, l0, t, ge));
+          tr[1].add(cc, xn_avx512_threshold_io::pixels(xn + c * s_n + s1, l1, t, ge));
         }
         __m512i w0, w1;
-        tr.words(c_end, w0, w1);
-        xn_avx512_threshold_io::store(yn + s0 * cw + j, cw, lm, w0, w1);
+        tr[0].words(c_end, w0, w1);
+        xn_avx512_threshold_io::store(yn + s0 * cw + j, cw, l0, w0, w1);
+        if (s1 < s_hi) {
+          tr[1].words(c_end, w0, w1);
+          xn_avx512_threshold_io::store(yn + s1 * cw + j, cw, l1, w0, w1);
+        }
       }
     }
   }
