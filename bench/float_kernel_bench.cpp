@@ -154,13 +154,17 @@ int main(int argc, char **argv) {
   };
 
   // The benchmark networks' float convs, then two stride-1 layers with few weights per
-  // output channel (27, 16), where the pixels-across-lanes kernel wins (see useOcConv).
+  // output channel (27, 16), where the pixels-across-lanes kernel wins, and strided convs with
+  // fewer output channels than the oc tile holds (QuickNet's stem: 3>16 3x3/2; see useOcConv).
   const ConvLayer convs[] = {
       {"stem 3>64 7x7/2 224", 3, 64, 224, 7, 2, 3}, {"alex 3>96 11x11/4 224", 3, 96, 224, 11, 4, 2},
       {"3x3 64>64 56", 64, 64, 56, 3, 1, 1},        {"3x3/2 64>128 56", 64, 128, 56, 3, 2, 1},
       {"1x1 64>128 28", 64, 128, 28, 1, 1, 0},      {"1x1 128>256 14", 128, 256, 14, 1, 1, 0},
       {"1x1 256>512 7", 256, 512, 7, 1, 1, 0},      {"3x3 3>32 224", 3, 32, 224, 3, 1, 1},
-      {"1x1 16>64 56", 16, 64, 56, 1, 1, 0},
+      {"1x1 16>64 56", 16, 64, 56, 1, 1, 0},        {"3x3/2 3>16 224", 3, 16, 224, 3, 2, 1},
+      {"3x3/2 3>32 224", 3, 32, 224, 3, 2, 1},      {"3x3/2 16>32 112", 16, 32, 112, 3, 2, 1},
+      {"7x7/2 3>32 224", 3, 32, 224, 7, 2, 3},      {"7x7/2 3>16 224", 3, 16, 224, 7, 2, 3},
+      {"3x3/2 16>16 112", 16, 16, 112, 3, 2, 1},    {"3x3/2 3>8 224", 3, 8, 224, 3, 2, 1},
   };
   for (const ConvLayer &L : convs) {
     const xn_conv_params p = squareConv2d(L.c_in, L.c_out, L.hw, L.k, L.stride, L.pad);

@@ -42,7 +42,10 @@ std::string cpuCheckOf(const std::vector<const char *> &Features) {
 /// and a sweep of the same kernels over channel counts; AVX-512 GFLOP/s oc / pixels:
 ///  - W stride > 1: the pixels-across-lanes kernel permutes or gathers its input vectors,
 ///    the oc one just broadcasts farther (stem 7x7/2: 133 / 90; AlexNet 11x11/4: 142 / 64;
-///    3x3/2 64>128: 117 / 76);
+///    3x3/2 64>128: 117 / 76), except at W stride 2 with at most 16 output channels: one oc
+///    block, whose tile of 6 pixels keeps too few FMAs in flight (on an Intel Xeon: QuickNet's
+///    stem 3x3/2 3>16: 60-64 / 75-78; 3>8: 33-34 / 70-71; 16>16 on 112x112: 77-79 / 81-83;
+///    7x7/2 3>16: 91-94 / 94-95; with 32 channels the oc kernel is even or ahead again);
 ///  - stride 1: the oc kernel pays a transpose per output, amortised over C * kh * kw FMAs,
 ///    while a 1x1 conv is one long row the pixels-across-lanes kernel writes as it is. The
 ///    latter keeps 1x1 convs with fewer than 128 input channels (16>64 on 56x56: 91 / 115;
@@ -50,11 +53,14 @@ std::string cpuCheckOf(const std::vector<const char *> &Features) {
 ///    and larger kernels with fewer than 64 weights per output channel unless 64 output
 ///    channels fill the oc tile (3x3 3>32 on 224x224: 83 / 96; 3x3 3>64 on 56x56: ~93 / ~81;
 ///    3x3 64>64: 127 / 93).
-/// With AVX2 the oc kernel was never slower (3x3 64>64: 66 / 60; 1x1 16>64: 61 / 38). Kernels
+/// With AVX2 the oc kernel was never slower (3x3 64>64: 66 / 60; 1x1 16>64: 61 / 38; 3x3/2
+/// 3>16: 50-52 / 39-40). Kernels
 /// wider than XN_X86_CONV_MAX_KW only have the oc kernel.
 bool useOcConv(bool OcConvAlways, const Shape &W, int64_t StrideW) {
-  if (OcConvAlways || StrideW > 1 || W.back() > XN_X86_CONV_MAX_KW)
+  if (OcConvAlways || W.back() > XN_X86_CONV_MAX_KW)
     return true;
+  if (StrideW > 1)
+    return StrideW > 2 || W[0] > 16;
   int64_t Window = 1; // kh * kw
   for (size_t J = 2; J < W.size(); ++J)
     Window *= W[J];

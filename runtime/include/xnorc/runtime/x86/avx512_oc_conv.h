@@ -1,8 +1,9 @@
 // AVX-512 output-channels-across-lanes convs (design: x86/oc_conv.h): the binary-weight
 // conv and dense layer xn_avx512_bwconv / xn_avx512_bwdense, and the float conv
 // xn_avx512_conv_oc, which xnorc prefers to the pixels-across-lanes xn_avx512_conv
-// (x86/avx512_float.h) for strided convs (the stem) and convs with many weights per output
-// (targets/x86/X86Targets.cpp, useOcConv). x86/oc_conv.h's register tile on the 16-lane
+// (x86/avx512_float.h) for strided convs (the stem; not at W stride 2 with at most 16 output
+// channels, one block) and convs with many weights per output (targets/x86/X86Targets.cpp,
+// useOcConv). x86/oc_conv.h's register tile on the 16-lane
 // vectors of x86/avx512_policy.h.
 //
 // Register tile: XN_AVX512_OC_B blocks x XN_AVX512_OC_P pixels (4 x 6: 64 channels x 6
