@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,14 @@ inline int xn_ab_parse(int argc, char **argv, bool avx2_fma, xn_ab_args *a) {
     return 0;
   }
   return -1;
+}
+
+// Each of vs filled with uniform random numbers in [-1, 1) from rng, in order.
+template <class... V> inline void xn_ab_fill(std::mt19937 &rng, V &...vs) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  for (std::vector<float> *v : {&vs...})
+    for (float &x : *v)
+      x = u(rng);
 }
 
 inline double xn_ab_median(std::vector<double> v) {

@@ -4,8 +4,6 @@
 #include "../ab_driver.h"
 #include "stem_shape.h"
 
-#include <random>
-
 void xn_stem_a(bool avx512, const float *x, const float *w, const float *bias, float *y);
 void xn_stem_b(bool avx512, const float *x, const float *w, const float *bias, float *y);
 
@@ -15,14 +13,8 @@ int main(int argc, char **argv) {
   if (rc >= 0)
     return rc;
   std::mt19937 rng(1);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   std::vector<float> x(XN_STEM_IN), w(XN_STEM_W), b(64), ya(XN_STEM_OUT), yb(XN_STEM_OUT);
-  for (float &v : x)
-    v = u(rng);
-  for (float &v : w)
-    v = u(rng);
-  for (float &v : b)
-    v = u(rng);
+  xn_ab_fill(rng, x, w, b);
   const bool avx512 = args.avx512;
   const xn_ab_times t = xn_ab_alternate(
       args.calls, [&] { xn_stem_a(avx512, x.data(), w.data(), b.data(), ya.data()); },

@@ -372,31 +372,81 @@ inline void xn_x86_avgpool_s(const xn_x86_pool2d *g, int incl, const float *x, f
   }
 }
 
+// R output rows from oy of one plane whose windows' kernel rows all lie inside the input, pixels
+// of the tile at column cx: the general row's operations in its order (bias, then kernel row,
+// then column), R rows' independent chains at a time.
+template <class V, int S, int B, int R>
+inline void xn_x86_dwconv_rows(const xn_x86_pool2d *g, const float *xp, const float *wc, float b0,
+                               int64_t oy, int64_t cx, const xn_x86g_cols<V> *cm,
+                               const xn_x86g_full<V> &full, const typename V::mask *st,
+                               float *yrow) {
+  typename V::vec sum[R][B], v, wv;
+  XN_UNROLL(8)
+  for (int r = 0; r < R; ++r)
+    XN_UNROLL(8)
+  for (int b = 0; b < B; ++b)
+    V::set1(sum[r][b], b0);
+  for (int64_t ky = 0; ky < g->kh; ++ky) {
+    const float *xr = xp + (oy * g->sh - g->ph + ky) * g->iw + cx;
+    for (int64_t kx = 0; kx < g->kw; ++kx) {
+      V::set1(wv, wc[ky * g->kw + kx]);
+      XN_UNROLL(8)
+      for (int r = 0; r < R; ++r)
+        XN_UNROLL(8)
+      for (int b = 0; b < B; ++b) {
+        typename V::mask k;
+        xn_x86g_tap<V, S>(v, k, xr + r * g->sh * g->iw + V::L * S * b + kx, cm[b], kx, full);
+        V::mul_add_in(sum[r][b], v, wv, k);
+      }
+    }
+  }
+  XN_UNROLL(8)
+  for (int r = 0; r < R; ++r)
+    XN_UNROLL(8)
+  for (int b = 0; b < B; ++b)
+    V::store(yrow + r * g->ow + V::L * b, st[b], sum[r][b]);
+}
+
 // A depthwise conv (x86/<isa>_glue.h's contract) on planes [pl0, pl0 + g->planes) of the
 // map: the average pool's tiles with weighted taps. Each output is bias, then every tap
 // inside the input plane (kernel row, then column) multiplied and added, rounded twice: the
 // generic kernel's operations in its order (generic/conv.h's xn_conv_row), so the result is
 // bit-identical; then the activation, on the stored rows. (QuickNet's 3x3 stride-2 blur
 // pools ran at 1.5 % of the FMA ceiling in the generic kernel, its rows 28 pixels long.)
+// Each tile's column masks are set up once for all planes, and rows whose windows lie inside
+// the input go R at a time: QuickNet's 3x3/2 blur pools on 64 and 128 channels 0.79-0.92 of the
+// time of one row at a time with the masks per plane, on 16 channels 0.96-0.99
+// (bench/glue_ab.sh, docs/Benchmarks.md, session 26).
 template <class V, int S, int B>
 inline void xn_x86_dwconv_s(const xn_x86_pool2d *g, const xn_conv_params *p, int64_t pl0,
                             const float *x, const float *w, const float *bias, float *y) {
+  constexpr int R = B >= 4 ? 2 : B == 2 ? 4 : 8; // R * B accumulators: 8
   xn_x86g_cols<V> cm[B];
   xn_x86g_full<V> full;
   xn_x86g_full_masks<V, S>(full);
   const int64_t taps = g->kh * g->kw;
-  for (int64_t pl = 0; pl < g->planes; ++pl) {
-    const int64_t ch = (pl0 + pl) % p->c_in;
-    const float *xp = x + pl * g->ih * g->iw, *wc = w + ch * taps;
-    float *yp = y + pl * g->oh * g->ow;
-    const float b0 = bias ? bias[ch] : 0.0f;
-    for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
-      const int64_t cx = ox0 * S - g->pw;
-      typename V::mask st[B];
-      XN_UNROLL(8)
-      for (int b = 0; b < B; ++b)
-        xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
-      for (int64_t oy = g->oy_lo; oy < g->oy_hi; ++oy) {
+  // Output rows [in_lo, in_hi): every kernel row inside the input.
+  int64_t in_lo = g->ph > 0 ? (g->ph + g->sh - 1) / g->sh : 0;
+  int64_t in_hi = g->ih >= g->kh - g->ph ? (g->ih - g->kh + g->ph) / g->sh + 1 : 0;
+  in_lo = in_lo < g->oy_lo ? g->oy_lo : in_lo;
+  in_hi = in_hi > g->oy_hi ? g->oy_hi : in_hi;
+  for (int64_t ox0 = 0; ox0 < g->ow; ox0 += V::L * B) {
+    const int64_t cx = ox0 * S - g->pw;
+    typename V::mask st[B];
+    XN_UNROLL(8)
+    for (int b = 0; b < B; ++b)
+      xn_x86g_block<V, S>(g, ox0, cx, b, &st[b], &cm[b]);
+    for (int64_t pl = 0; pl < g->planes; ++pl) {
+      const int64_t ch = (pl0 + pl) % p->c_in;
+      const float *xp = x + pl * g->ih * g->iw, *wc = w + ch * taps;
+      float *yp = y + pl * g->oh * g->ow + ox0;
+      const float b0 = bias ? bias[ch] : 0.0f;
+      for (int64_t oy = g->oy_lo; oy < g->oy_hi;) {
+        if (oy >= in_lo && oy + R <= in_hi) {
+          xn_x86_dwconv_rows<V, S, B, R>(g, xp, wc, b0, oy, cx, cm, full, st, yp + oy * g->ow);
+          oy += R;
+          continue;
+        }
         const int64_t y0 = oy * g->sh - g->ph;
         int64_t ky_lo, ky_hi;
         xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
@@ -418,12 +468,14 @@ inline void xn_x86_dwconv_s(const xn_x86_pool2d *g, const xn_conv_params *p, int
         }
         XN_UNROLL(8)
         for (int b = 0; b < B; ++b)
-          V::store(yp + oy * g->ow + ox0 + V::L * b, st[b], sum[b]);
+          V::store(yp + oy * g->ow + V::L * b, st[b], sum[b]);
+        ++oy;
       }
     }
-    xn_act_apply_n(p->act_kind, p->act_alpha, p->act_beta, yp + g->oy_lo * g->ow,
-                   (g->oy_hi - g->oy_lo) * g->ow);
   }
+  for (int64_t pl = 0; pl < g->planes; ++pl)
+    xn_act_apply_n(p->act_kind, p->act_alpha, p->act_beta,
+                   y + pl * g->oh * g->ow + g->oy_lo * g->ow, (g->oy_hi - g->oy_lo) * g->ow);
 }
 
 // ---- elementwise layers: runs of contiguous floats, in whole vectors and a masked tail, with
