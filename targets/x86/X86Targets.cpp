@@ -54,8 +54,7 @@ std::string cpuCheckOf(const std::vector<const char *> &Features) {
 ///    channels fill the oc tile (3x3 3>32 on 224x224: 83 / 96; 3x3 3>64 on 56x56: ~93 / ~81;
 ///    3x3 64>64: 127 / 93).
 /// With AVX2 the oc kernel was never slower (3x3 64>64: 66 / 60; 1x1 16>64: 61 / 38; 3x3/2
-/// 3>16: 50-52 / 39-40). Kernels
-/// wider than XN_X86_CONV_MAX_KW only have the oc kernel.
+/// 3>16: 50-52 / 39-40). Kernels wider than XN_X86_CONV_MAX_KW only have the oc kernel.
 bool useOcConv(bool OcConvAlways, const Shape &W, int64_t StrideW) {
   if (OcConvAlways || W.back() > XN_X86_CONV_MAX_KW)
     return true;

@@ -245,7 +245,7 @@ inline void xn_x86_maxpool_s(const xn_x86_pool2d *g, const float *x, float *y) {
 // Real-to-Binary's shortcut pools): the general tile's operations in its order (0 + the taps,
 // kernel row then column, times the exact inverse 1/4), without its per-row window bounds and
 // per-tap masks, four output rows at a time, and with each block's masks set up once for all
-// planes. Bi-Real-18's three shortcut pools took 0.38-0.67x the time of the general tile
+// planes. Bi-Real-18's three shortcut pools took 0.38-0.75x the time of the general tile
 // (docs/Benchmarks.md, session 26), which spent most of it on that per-row and per-plane work.
 inline bool xn_x86_avgpool_2x2_takes(const xn_x86_pool2d *g) {
   return g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0 &&
@@ -447,6 +447,8 @@ inline void xn_x86_dwconv_s(const xn_x86_pool2d *g, const xn_conv_params *p, int
           oy += R;
           continue;
         }
+        // A border row over its valid kernel rows. (As xn_x86_dwconv_rows<..., 1> with the tap
+        // range, the 55x55x64 blur pool took 1.02-1.04x as long: bench/glue_ab.sh, session 26.)
         const int64_t y0 = oy * g->sh - g->ph;
         int64_t ky_lo, ky_hi;
         xn_tap_range(y0, 1, g->kh, 0, g->ih, &ky_lo, &ky_hi);
