@@ -55,6 +55,9 @@ struct KernelCall {
   /// Executes the generic kernel: Args resolved to pointers in order, then the output.
   /// Pointers are untyped because binary kernels take packed uint64 words.
   std::function<void(const void *const *Args, void *Out)> Run;
+  /// The float multiplications of a kernel that does fewer than the op's MACs (the Winograd
+  /// stem); -1: the op's. --profile's roofline counts these.
+  int64_t Multiplies = -1;
 
   const KernelInfo &info() const { return kernelInfo(Kernel); }
 };

@@ -42,6 +42,9 @@ KernelCall makeCall(const typename KernelParams<Id>::type &Params, Args A, Fn Ru
   return C;
 }
 
+/// A conv_max_pool's parameters (its lowering's, and what the kernels' predicates test).
+xn_conv_pool_params convMaxPoolParams(const Op &O);
+
 inline void fillSpatial(int64_t *Dst, const std::vector<int64_t> &Src, size_t From, size_t N) {
   for (size_t K = 0; K < N; ++K)
     Dst[K] = Src[From + K];

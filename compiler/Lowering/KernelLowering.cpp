@@ -35,7 +35,9 @@ KernelCall lowerConv(const Op &O) {
                                   });
 }
 
-KernelCall lowerConvMaxPool(const Op &O) {
+} // namespace
+
+xn_conv_pool_params convMaxPoolParams(const Op &O) {
   ConvMaxPoolOp C(O);
   const Shape &X = dimsOf(O, ConvMaxPoolOp::xIndex);
   const size_t NSp = X.size() - 2;
@@ -51,6 +53,13 @@ KernelCall lowerConvMaxPool(const Op &O) {
   fillSpatial(P.pool_strides, C.pool_strides(), 0, NSp);
   fillSpatial(P.pool_pads_begin, Pads, 0, NSp);
   fillSpatial(P.pool_pads_end, Pads, NSp, NSp);
+  return P;
+}
+
+namespace {
+
+KernelCall lowerConvMaxPool(const Op &O) {
+  const xn_conv_pool_params P = convMaxPoolParams(O);
   Args A{KernelArg::operand(ConvMaxPoolOp::xIndex), KernelArg::operand(ConvMaxPoolOp::wIndex),
          optionalOperand(O, ConvMaxPoolOp::biasIndex)};
   return makeCall<KernelId::ConvMaxPool>(

@@ -2,9 +2,11 @@
 #include "compiler/Lowering/WeightPacking.h"
 
 #include "compiler/IR/OpViews.h"
+#include "compiler/Lowering/KernelCallBuilder.h"
 #include "xnorc/runtime/common/neon_pack.h"
 #include "xnorc/runtime/common/oc_blocked.h"
 #include "xnorc/runtime/common/oc_tconv_walk.h"
+#include "xnorc/runtime/common/winograd_stem.h"
 #include "xnorc/runtime/common/x86_pack.h"
 #include "xnorc/runtime/generic/sparse.h"
 
@@ -119,6 +121,18 @@ bool supportsX86PixelsConv(const Op &O) {
   return supportsFloatConv(O) && weightDims(O).back() <= XN_X86_CONV_MAX_KW;
 }
 
+bool supportsWinogradStem(const Op &O) {
+  if (!supportsFloatConv(O) || weightDims(O).size() != 4)
+    return false;
+  const Tensor &W = weights(O).constant();
+  for (int64_t I = 0; I < W.size(); ++I)
+    if (!(std::fabs(W.data<float>()[I]) < 0x1p64f))
+      return false;
+  const xn_conv_pool_params P = convMaxPoolParams(O);
+  xn_wino_stem_geom G;
+  return xn_wino_stem_geometry(&P, &G);
+}
+
 bool supportsConstBatchNorm(const Op &O) {
   auto B = dyn_cast<BatchNormOp>(O);
   return B && B->scale()->isConstant() && B->bias()->isConstant() && B->mean()->isConstant() &&
@@ -209,6 +223,19 @@ void packOcBlockedBits(const Op &O, KernelCall &Call, int64_t Lanes) {
 
 void packX86Bits(const Op &O, KernelCall &Call, X86BitsWords Words, X86BitsPack Pack) {
   packBlockedBits(O, Call, Words, Pack);
+}
+
+void packWinogradStem(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {
+  const Shape &D = weightDims(O); // [M, C, kh, kw]
+  const size_t Wino = xn_wino_stem_weights_size(D[0], D[1]);
+  Tensor Packed = floats(Wino + xn_x86_oc_floats_size(D[0], product(D, 1), OcLanes));
+  const float *W = weights(O).constant().data<float>();
+  xn_wino_stem_pack(W, D[0], D[1], D[2], D[3], Packed.data<float>());
+  xn_x86_oc_pack_floats(D[0], product(D, 1), OcLanes, OcTile, W, Packed.data<float>() + Wino);
+  setPacked(O, Call, std::move(Packed));
+  const xn_conv_pool_params P = convMaxPoolParams(O);
+  Call.Multiplies =
+      P.n * ((P.out_dims[0] + 2) / 3) * ((P.out_dims[1] + 2) / 3) * XN_WINO_NN * 4 * D[1] * D[0];
 }
 
 void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {

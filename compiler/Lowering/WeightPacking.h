@@ -37,6 +37,10 @@ bool supportsConstBatchNorm(const Op &O);
 /// A depthwise float conv (one filter per channel), 1-D or 2-D, undilated, W stride 1 or 2,
 /// kernels at most XN_X86_GLUE_MAX_KW wide (x86/glue_common.h's tiles).
 bool supportsX86DepthwiseConv(const Op &O);
+/// A conv_max_pool the AVX-512 Winograd stem takes (x86/avx512_winograd_stem.h:
+/// xn_wino_stem_geometry), with finite weights below 2^64 in magnitude (the transforms would
+/// spread an infinity or NaN over a tile).
+bool supportsWinogradStem(const Op &O);
 /// Constant float 2-D B (a classifier's weights).
 bool supportsConstGemm(const Op &O);
 /// supportsConstGemm with A untransposed (neon/fconv.h).
@@ -74,6 +78,12 @@ using X86BitsPack = void (*)(int64_t, int64_t, int64_t, const uint64_t *, uint64
 void packX86Bits(const Op &O, KernelCall &Call, X86BitsWords Words, X86BitsPack Pack);
 template <X86BitsWords Words, X86BitsPack Pack> void packX86Bits(const Op &O, KernelCall &Call) {
   packX86Bits(O, Call, Words, Pack);
+}
+/// The Winograd stem's weights: the transformed ones (common/winograd_stem.h), then the oc
+/// conv's packing for the inputs it leaves to the direct kernel.
+void packWinogradStem(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile);
+template <int64_t OcLanes, int64_t OcTile> void packWinogradStem(const Op &O, KernelCall &Call) {
+  packWinogradStem(O, Call, OcLanes, OcTile);
 }
 /// Float conv weights for the x86 output-channels-across-lanes conv.
 void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile);

@@ -57,8 +57,13 @@ public:
         return std::move(E);
       ProfileApi P;
       P.Layers = buildReport(G, Plan.ArenaBytes).Rows;
-      for (const OpCode &C : Code)
+      for (const OpCode &C : Code) {
         P.HasCode.push_back(!C.Call.empty());
+        if (C.Multiplies >= 0) { // a Winograd kernel: its roofline is the products it does
+          P.Layers[P.HasCode.size() - 1].Macs = C.Multiplies;
+          P.Layers[P.HasCode.size() - 1].Kind = "winograd";
+        }
+      }
       P.Threads = Opts.Threads;
       P.Json = Opts.Profile == ProfileFormat::Json;
       P.PeakHeader = T.peakHeader();
@@ -190,8 +195,9 @@ private:
   /// One op's emitted code: a comment, and the kernel call unless the op has none.
   struct OpCode {
     std::string Comment, Call;
-    bool Split = false; ///< the call takes (part, parts): every thread runs it
-    int Layer = 0;      ///< the op's index in execution order (--profile's layer_ns)
+    bool Split = false;      ///< the call takes (part, parts): every thread runs it
+    int Layer = 0;           ///< the op's index in execution order (--profile's layer_ns)
+    int64_t Multiplies = -1; ///< KernelCall::Multiplies
   };
 
   /// --profile: the clock read before a layer's call (every thread reads it; only thread
@@ -268,6 +274,7 @@ private:
     }
     std::string Out = pointer(O.result());
     Code.Split = Kernel.Splittable && Opts.Threads > 1;
+    Code.Multiplies = Call->Multiplies;
     if (Code.Split)
       Out += ", team_id, team->size";
     std::string &C = Code.Call;

@@ -90,6 +90,8 @@ struct X86Kernels {
   std::vector<KernelId> Ternary = {};
   /// 8-bit conv, gemm, quantize, dequantize, qthreshold.
   std::vector<KernelId> Quant = {};
+  /// The Winograd stem (conv + max-pool), where the ISA has one.
+  std::vector<KernelId> Winograd = {};
 };
 
 class X86Target : public CpuTarget {
@@ -116,6 +118,13 @@ public:
                  "separate: an average pool and the 1x1 float conv that alone reads it run as two "
                  "layers (the default: docs/Benchmarks.md), fused: as one (fuse-avg-pool-conv)",
                  {"separate", "fused"}});
+    if (!K.Winograd.empty())
+      O.push_back({"winograd",
+                   "auto: a stride-2 float conv of at most 4 input channels (kernel up to 8x8, "
+                   "output channels in 64s) and its max-pool, the stem, run as Winograd "
+                   "F(3x3, 4x4) (0.72x the time on ResNet's, not bit-identical: "
+                   "docs/XnorMath.md); off: the direct conv (also under float-conv=oc/pixels)",
+                   {"auto", "off"}});
     O.push_back({"sign-epilogue",
                  "separate: a threshold of a binary conv's float output runs as its own layer "
                  "(the default: docs/Benchmarks.md), fused: the conv's epilogue writes it",
@@ -145,6 +154,10 @@ protected:
       FusePoolConv = Value == "fused";
       return llvm::Error::success();
     }
+    if (Key == "winograd") {
+      Winograd = Value == "auto";
+      return llvm::Error::success();
+    }
     if (Key == "sign-epilogue") {
       FuseSignOutputs = Value == "fused";
       return llvm::Error::success();
@@ -170,6 +183,10 @@ protected:
         {K.Binary},        {K.DwConv},         {K.ConvOc, PreferOc}, {K.Conv},
         {K.ConvOc},        {K.Gemm},           {K.BWConv},           {K.BWDense},
         {K.ConvMaxPool},   {K.AvgPoolConv}};
+    // Before the direct conv + max-pool, and only where the float conv is the target's choice.
+    auto PreferWinograd = [this](const Op &) { return Winograd && Conv == FloatConv::Auto; };
+    for (KernelId W : K.Winograd)
+      C.insert(C.end() - 2, {W, PreferWinograd});
     for (KernelId T : K.Ternary)
       C.push_back({T});
     for (KernelId Q : K.Quant)
@@ -183,6 +200,8 @@ private:
   bool OcConvAlways;
   FloatConv Conv = FloatConv::Auto;
   bool FuseConvPool = true;
+  /// The Winograd stem under float-conv=auto (docs/Benchmarks.md, session 27).
+  bool Winograd = true;
   /// Off by default: neutral on Bi-Real-18 (docs/Benchmarks.md, session 23).
   bool FusePoolConv = false;
 };
@@ -207,7 +226,8 @@ std::unique_ptr<Target> createAvx512Target() {
                  {KernelId::Avx512TConv, KernelId::Avx512TConvThreshold, KernelId::Avx512TDense,
                   KernelId::Avx512TDenseThreshold},
                  {KernelId::Avx512QConv, KernelId::Avx512QGemm, KernelId::Avx512Quantize,
-                  KernelId::Avx512Dequantize, KernelId::Avx512QThreshold}},
+                  KernelId::Avx512Dequantize, KernelId::Avx512QThreshold},
+                 {KernelId::Avx512ConvMaxPoolWinograd}},
       false);
 }
 

@@ -16,6 +16,7 @@
 #include "xnorc/runtime/x86/avx512_float.h"
 #include "xnorc/runtime/x86/avx512_glue.h"
 #include "xnorc/runtime/x86/avx512_oc_conv.h"
+#include "xnorc/runtime/x86/avx512_winograd_stem.h"
 
 #include <gtest/gtest.h>
 
@@ -389,6 +390,184 @@ TEST(X86ConvMaxPool, Avx2EqualsConvThenPool) {
         k, seed++, xn_avx2_conv_oc_packed_floats, xn_avx2_conv_oc_pack,
         [](auto... a) { xn_avx2_conv_oc(a...); }, [](auto... a) { xn_avx2_maxpool(a...); },
         [](auto... a) { xn_avx2_conv_max_pool(a...); });
+}
+
+// The Winograd stem (x86/avx512_winograd_stem.h) against a conv + activation + max-pool
+// computed here in double: not bit-identical with any float kernel, so each pooled output is
+// held to a bound of its window's sum_|w x| + |bias| (the scale its rounding errors have; the
+// transforms err more than a direct sum, by 3.6e-7 of the patch on unit inputs). Also: its
+// parts equal the whole call bit for bit, and inputs with an infinity or NaN take the direct
+// kernel (the transforms would spread them over a tile), bit for bit.
+struct WinoCase {
+  int64_t c_in, c_out, h, w, kh, kw, pt, pl, pb, pr; // conv: stride 2
+  int64_t pk, ps, pp_b, pp_e;                        // pool: square kernel, stride, pads
+  int32_t act;
+  bool bias;
+};
+
+xn_conv_pool_params winoParams(const WinoCase &k) {
+  xn_conv_pool_params p;
+  memset(&p, 0, sizeof p);
+  p.spatial_rank = 2;
+  p.n = 2;
+  p.c_in = k.c_in;
+  p.c_out = k.c_out;
+  p.group = 1;
+  p.in_dims[0] = k.h;
+  p.in_dims[1] = k.w;
+  p.kernel[0] = k.kh;
+  p.kernel[1] = k.kw;
+  p.pads_begin[0] = k.pt;
+  p.pads_begin[1] = k.pl;
+  p.pads_end[0] = k.pb;
+  p.pads_end[1] = k.pr;
+  for (int d = 0; d < 2; ++d) {
+    p.strides[d] = 2;
+    p.dilations[d] = 1;
+    p.out_dims[d] = (p.in_dims[d] + p.pads_begin[d] + p.pads_end[d] - p.kernel[d]) / 2 + 1;
+    p.pool_kernel[d] = k.pk;
+    p.pool_strides[d] = k.ps;
+    p.pool_pads_begin[d] = k.pp_b;
+    p.pool_pads_end[d] = k.pp_e;
+    p.pool_out_dims[d] = (p.out_dims[d] + k.pp_b + k.pp_e - k.pk) / k.ps + 1;
+  }
+  p.act_kind = k.act;
+  return p;
+}
+
+TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
+  const WinoCase cases[] = {
+      {3, 64, 224, 224, 7, 7, 3, 3, 3, 3, 3, 2, 1, 1, XN_ACT_RELU, true}, // ResNet's stem
+      {3, 64, 45, 38, 7, 7, 3, 3, 3, 3, 3, 2, 1, 1, XN_ACT_NONE, true},   // odd, tile tails
+      {1, 64, 33, 70, 7, 7, 2, 4, 1, 3, 2, 2, 0, 0, XN_ACT_RELU, false},  // 2x2 pool, pads
+      {4, 128, 40, 36, 8, 8, 3, 3, 4, 4, 3, 1, 1, 1, XN_ACT_RELU, true},  // 8x8, stride-1 pool
+      {2, 64, 29, 31, 5, 6, 2, 1, 2, 3, 3, 2, 1, 1, XN_ACT_NONE, true},   // 5x6 kernel
+      {3, 64, 17, 280, 7, 7, 3, 3, 3, 3, 3, 2, 1, 1, XN_ACT_RELU, true},  // 3 chunks, 47 tiles
+  };
+  uint64_t seed = 7;
+  double worst = 0;
+  for (const WinoCase &k : cases) {
+    const xn_conv_pool_params p = winoParams(k);
+    char buf[160];
+    snprintf(buf, sizeof buf, "%lld>%lld %lldx%lld k %lldx%lld pool %lld/%lld", (long long)k.c_in,
+             (long long)k.c_out, (long long)k.h, (long long)k.w, (long long)k.kh, (long long)k.kw,
+             (long long)k.pk, (long long)k.ps);
+    const std::string what = buf;
+    xn_wino_stem_geom g;
+    ASSERT_TRUE(xn_wino_stem_geometry(&p, &g)) << what << ": not taken";
+    Rng r(seed++);
+    const int64_t in_n = p.n * k.c_in * k.h * k.w;
+    std::vector<float> x = randomVec((size_t)in_n, r);
+    std::vector<float> w = randomVec((size_t)(k.c_out * k.c_in * k.kh * k.kw), r);
+    std::vector<float> bias = randomVec((size_t)k.c_out, r);
+    const int64_t oh = p.out_dims[0], ow = p.out_dims[1];
+    const int64_t ph = p.pool_out_dims[0], pw = p.pool_out_dims[1];
+    // The reference conv (double) and each output's scale.
+    std::vector<double> conv((size_t)(p.n * k.c_out * oh * ow)), scale(conv.size());
+    for (int64_t n = 0; n < p.n; ++n)
+      for (int64_t m = 0; m < k.c_out; ++m)
+        for (int64_t oy = 0; oy < oh; ++oy)
+          for (int64_t ox = 0; ox < ow; ++ox) {
+            double s = k.bias ? bias[m] : 0.0, a = k.bias ? std::fabs(bias[m]) : 0.0;
+            for (int64_t c = 0; c < k.c_in; ++c)
+              for (int64_t ky = 0; ky < k.kh; ++ky) {
+                const int64_t yy = 2 * oy + ky - k.pt;
+                if (yy < 0 || yy >= k.h)
+                  continue;
+                for (int64_t kx = 0; kx < k.kw; ++kx) {
+                  const int64_t xx = 2 * ox + kx - k.pl;
+                  if (xx < 0 || xx >= k.w)
+                    continue;
+                  const double t = (double)w[((m * k.c_in + c) * k.kh + ky) * k.kw + kx] *
+                                   x[((n * k.c_in + c) * k.h + yy) * k.w + xx];
+                  s += t;
+                  a += std::fabs(t);
+                }
+              }
+            const size_t i = (size_t)(((n * k.c_out + m) * oh + oy) * ow + ox);
+            conv[i] = k.act == XN_ACT_RELU && s < 0 ? 0.0 : s;
+            scale[i] = a;
+          }
+    const xn_conv_params cp = xn_conv_pool_conv(&p);
+    std::vector<float> packed(xn_wino_stem_weights_size(k.c_out, k.c_in) +
+                              xn_avx512_conv_oc_packed_floats(&cp));
+    xn_wino_stem_pack(w.data(), k.c_out, k.c_in, k.kh, k.kw, packed.data());
+    xn_avx512_conv_oc_pack(&cp, w.data(),
+                           packed.data() + xn_wino_stem_weights_size(k.c_out, k.c_in));
+    std::vector<float> whole((size_t)(p.n * k.c_out * ph * pw), 12345.5f);
+    xn_avx512_conv_max_pool_winograd(&p, x.data(), packed.data(), k.bias ? bias.data() : nullptr,
+                                     whole.data());
+    for (int64_t n = 0; n < p.n; ++n)
+      for (int64_t m = 0; m < k.c_out; ++m)
+        for (int64_t py = 0; py < ph; ++py)
+          for (int64_t px = 0; px < pw; ++px) {
+            double want = -INFINITY, sc = 0;
+            for (int64_t ky = 0; ky < k.pk; ++ky)
+              for (int64_t kx = 0; kx < k.pk; ++kx) {
+                const int64_t yy = py * k.ps + ky - k.pp_b, xx = px * k.ps + kx - k.pp_b;
+                if (yy < 0 || yy >= oh || xx < 0 || xx >= ow)
+                  continue;
+                const size_t i = (size_t)(((n * k.c_out + m) * oh + yy) * ow + xx);
+                want = std::max(want, conv[i]);
+                sc = std::max(sc, scale[i]);
+              }
+            const double got = whole[(size_t)(((n * k.c_out + m) * ph + py) * pw + px)];
+            const double err = std::fabs(got - want) / (sc + 1e-30);
+            worst = std::max(worst, err);
+            ASSERT_LE(err, 2e-6) << what << " at image " << n << " channel " << m << " (" << py
+                                 << ", " << px << "): " << got << " vs " << want;
+          }
+    for (int parts : {2, 3}) {
+      std::vector<float> split(whole.size(), 12345.5f);
+      for (int part = 0; part < parts; ++part)
+        xn_avx512_conv_max_pool_winograd(&p, x.data(), packed.data(),
+                                         k.bias ? bias.data() : nullptr, split.data(), part, parts);
+      EXPECT_EQ(0, memcmp(split.data(), whole.data(), whole.size() * sizeof(float)))
+          << what << " in " << parts << " parts";
+    }
+    // An infinity (or a NaN) in the input: the direct kernel's result, bit for bit.
+    for (float bad : {INFINITY, NAN}) {
+      std::vector<float> xb = x;
+      xb[xb.size() / 2 + 5] = bad;
+      std::vector<float> direct(whole.size()), got(whole.size(), 12345.5f);
+      const float *b = k.bias ? bias.data() : nullptr;
+      xn_avx512_conv_max_pool(&p, xb.data(),
+                              packed.data() + xn_wino_stem_weights_size(k.c_out, k.c_in), b,
+                              direct.data());
+      xn_avx512_conv_max_pool_winograd(&p, xb.data(), packed.data(), b, got.data());
+      EXPECT_EQ(0, memcmp(direct.data(), got.data(), got.size() * sizeof(float)))
+          << what << " with " << bad << " in the input";
+    }
+  }
+  printf("winograd stem: largest error / (window's sum |w x| + |bias|): %.3g\n", worst);
+}
+
+TEST(X86WinogradStem, TakesOnlyItsLayers) {
+  const WinoCase stem = {3, 64, 224, 224, 7, 7, 3, 3, 3, 3, 3, 2, 1, 1, XN_ACT_RELU, true};
+  xn_wino_stem_geom g;
+  xn_conv_pool_params p = winoParams(stem);
+  EXPECT_TRUE(xn_wino_stem_geometry(&p, &g));
+  p.c_in = 5; // more than 4 input channels: the direct conv is as cheap
+  EXPECT_FALSE(xn_wino_stem_geometry(&p, &g));
+  p = winoParams(stem);
+  p.c_out = 96; // not whole groups of 64
+  EXPECT_FALSE(xn_wino_stem_geometry(&p, &g));
+  p = winoParams(stem);
+  p.kernel[1] = 9; // phase kernels wider than 4
+  EXPECT_FALSE(xn_wino_stem_geometry(&p, &g));
+  p = winoParams(stem);
+  p.strides[0] = 1;
+  EXPECT_FALSE(xn_wino_stem_geometry(&p, &g));
+  p = winoParams(stem);
+  p.act_kind = XN_ACT_SIGMOID;
+  EXPECT_FALSE(xn_wino_stem_geometry(&p, &g));
+  p = winoParams(stem);
+  p.in_dims[1] = 2000; // its rows past the stack's bound
+  p.out_dims[1] = 1000;
+  p.pool_out_dims[1] = 500;
+  EXPECT_FALSE(xn_wino_stem_geometry(&p, &g));
 }
 
 } // namespace
