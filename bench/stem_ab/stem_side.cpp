@@ -23,15 +23,45 @@
 namespace XN_AB_NS {
 #include "xnorc/runtime/x86/avx2_conv_pool.h"
 #include "xnorc/runtime/x86/avx512_conv_pool.h"
+#ifdef XN_AB_WINOGRAD
+#include "xnorc/runtime/x86/avx512_winograd_stem.h"
+#endif
 } // namespace XN_AB_NS
 
 #include "stem_shape.h"
 
-void XN_AB_FN(bool avx512, const float *x, const float *w, const float *bias, float *y) {
+// w: ONNX's [64][3][7][7]; each kernel gets it packed as the compiler packs it, once.
+void XN_AB_FN(bool avx512, const float *w, const float *x, const float *bias, float *y) {
   using namespace XN_AB_NS;
   static const xn_conv_pool_params p = XN_STEM_PARAMS;
+  static const xn_conv_params cp = xn_conv_pool_conv(&p);
+  static std::vector<float> packed[2]; // AVX2's, AVX-512's
+  std::vector<float> &k = packed[avx512];
+  if (k.empty()) {
+#ifdef XN_AB_WINOGRAD // the Winograd stem reads its transformed weights, then the oc packing
+    const size_t wino = avx512 ? xn_wino_stem_weights_size(p.c_out, p.c_in) : 0;
+#else
+    const size_t wino = 0;
+#endif
+    k.resize(wino +
+             (avx512 ? xn_avx512_conv_oc_packed_floats(&cp) : xn_avx2_conv_oc_packed_floats(&cp)));
+    if (avx512)
+      xn_avx512_conv_oc_pack(&cp, w, k.data() + wino);
+    else
+      xn_avx2_conv_oc_pack(&cp, w, k.data());
+#ifdef XN_AB_WINOGRAD
+    if (avx512)
+      xn_wino_stem_pack(w, p.c_out, p.c_in, p.kernel[0], p.kernel[1], k.data());
+#endif
+  }
+#ifdef XN_AB_WINOGRAD // this side: the AVX-512 Winograd stem
+  if (avx512) {
+    xn_avx512_conv_max_pool_winograd(&p, x, k.data(), bias, y);
+    return;
+  }
+#endif
   if (avx512)
-    xn_avx512_conv_max_pool(&p, x, w, bias, y);
+    xn_avx512_conv_max_pool(&p, x, k.data(), bias, y);
   else
-    xn_avx2_conv_max_pool(&p, x, w, bias, y);
+    xn_avx2_conv_max_pool(&p, x, k.data(), bias, y);
 }

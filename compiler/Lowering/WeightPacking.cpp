@@ -126,7 +126,7 @@ bool supportsWinogradStem(const Op &O) {
     return false;
   const Tensor &W = weights(O).constant();
   for (int64_t I = 0; I < W.size(); ++I)
-    if (!(std::fabs(W.data<float>()[I]) < 0x1p64f))
+    if (!(std::fabs(W.data<float>()[I]) < XN_WINO_MAX_ABS))
       return false;
   const xn_conv_pool_params P = convMaxPoolParams(O);
   xn_wino_stem_geom G;

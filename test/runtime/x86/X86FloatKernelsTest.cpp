@@ -445,6 +445,7 @@ TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
       {4, 128, 40, 36, 8, 8, 3, 3, 4, 4, 3, 1, 1, 1, XN_ACT_RELU, true},  // 8x8, stride-1 pool
       {2, 64, 29, 31, 5, 6, 2, 1, 2, 3, 3, 2, 1, 1, XN_ACT_NONE, true},   // 5x6 kernel
       {3, 64, 17, 280, 7, 7, 3, 3, 3, 3, 3, 2, 1, 1, XN_ACT_RELU, true},  // 3 chunks, 47 tiles
+      {3, 64, 45, 40, 7, 7, 3, 3, 3, 3, 3, 2, 1, 0, XN_ACT_NONE, true},   // pool without end pad
   };
   uint64_t seed = 7;
   double worst = 0;
@@ -457,6 +458,9 @@ TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
     const std::string what = buf;
     xn_wino_stem_geom g;
     ASSERT_TRUE(xn_wino_stem_geometry(&p, &g)) << what << ": not taken";
+    // The output transform reduces a 3-wide, stride-2 pool's W itself (pooled columns in
+    // the ring); the other pools read conv columns.
+    ASSERT_EQ(k.pk == 3 && k.ps == 2 && k.pp_b == 1, g.w_pairs != 0) << what;
     Rng r(seed++);
     const int64_t in_n = p.n * k.c_in * k.h * k.w;
     std::vector<float> x = randomVec((size_t)in_n, r);
@@ -527,8 +531,9 @@ TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
       EXPECT_EQ(0, memcmp(split.data(), whole.data(), whole.size() * sizeof(float)))
           << what << " in " << parts << " parts";
     }
-    // An infinity (or a NaN) in the input: the direct kernel's result, bit for bit.
-    for (float bad : {INFINITY, NAN}) {
+    // An infinity, a NaN or a value past XN_WINO_MAX_ABS in the input: the direct kernel's
+    // result, bit for bit.
+    for (float bad : {INFINITY, NAN, 1e10f}) { // 1e10: past XN_WINO_MAX_ABS
       std::vector<float> xb = x;
       xb[xb.size() / 2 + 5] = bad;
       std::vector<float> direct(whole.size()), got(whole.size(), 12345.5f);

@@ -39,6 +39,11 @@
 // products and the conv rows the pool reads): at most this many bytes, else the direct
 // kernel takes the layer.
 #define XN_WINO_STACK_BYTES (384 * 1024)
+// Inputs and weights below this magnitude: then no product, transform or sum comes near
+// FLT_MAX (|w x| < 2^64, the transforms' gains and the sums of at most 16 * 36 terms
+// below 2^20), so the Winograd conv overflows nowhere (the direct conv neither), and what
+// exceeds it takes the direct kernel.
+#define XN_WINO_MAX_ABS 0x1p32f
 
 struct xn_wino_stem_mats {
   // Output transform (3 x 6), input transform (6 x 6), weight transform (6 x 4).
@@ -63,6 +68,10 @@ struct xn_wino_stem_geom {
   int64_t chunks;    // chunks of 16 tiles per conv row
   int64_t qw;        // floats per polyphase sub-row: chunks * 16 + 2 (a tile reads 2 past its own)
   int64_t ring_rows; // conv rows in the pool's ring: pool kernel rows + 2 (a tile row is 3)
+  // Whether the output transform reduces the pool's W itself (a window 3 wide of stride 2
+  // from pixel -1: ResNet's stem pool), the ring then holding pooled columns; the pixels of
+  // a ring row: ring_w (the pooled width, or the conv's).
+  int64_t w_pairs, ring_w;
 };
 
 // Bytes of the stack buffers for geometry g (see XN_WINO_STACK_BYTES).
@@ -72,9 +81,10 @@ inline double xn_wino_stem_stack_bytes(const xn_wino_stem_geom &g) {
   const double u = (double)XN_WINO_NN * (double)g.ic * XN_WINO_CHUNK * f; // transformed input
   const double prod = 6.0 * 6 * XN_WINO_OC * f;                           // one point row
   const double nb = 6.0 * 3 * XN_WINO_CHUNK * XN_WINO_OC * f;             // row-transformed
-  const double ring = (double)g.ring_rows * (double)g.ow * (double)g.c_out * f;
+  const double ring = (double)g.ring_rows * (double)g.ring_w * (double)g.c_out * f;
+  const double carry = (double)g.c_out * 3 * f;         // the W reduction's pending column
   const double row = 96.0 * ((double)g.chunks + 1) * f; // an input row, padded
-  return q + u + prod + nb + ring + row;
+  return q + u + prod + nb + ring + carry + row;
 }
 
 // The transformed weights: [c_out / 64][36 points][4 c_in phase channels][64], floats.
@@ -143,6 +153,10 @@ inline bool xn_wino_stem_geometry(const xn_conv_pool_params *p, xn_wino_stem_geo
   g->chunks = (g->tiles + XN_WINO_CHUNK - 1) / XN_WINO_CHUNK;
   g->qw = g->chunks * XN_WINO_CHUNK + 2;
   g->ring_rows = p->pool_kernel[0] + 2;
+  g->w_pairs = p->pool_kernel[1] == 3 && p->pool_strides[1] == 2 && p->pool_pads_begin[1] == 1;
+  g->ring_w = g->w_pairs ? p->pool_out_dims[1] : g->ow;
+  if (g->ring_w < 1)
+    return false;
   // The padded input row (96 columns per chunk, one chunk's worth of reads past it) holds
   // the input row.
   if ((double)g->pl + (double)g->iw > 96.0 * ((double)g->chunks + 1))

@@ -33,6 +33,11 @@
 
 #define XN_WINO_ATTR __attribute__((target("avx512f,fma"), always_inline)) inline
 
+// max(a, b) (maskz: gcc 12 warns of _mm512_max_ps's undefined source otherwise).
+XN_WINO_ATTR __m512 xn_wino_max(__m512 a, __m512 b) {
+  return _mm512_maskz_max_ps((__mmask16)0xffff, a, b);
+}
+
 // sum over k of c[k] v[k] for a constant row c of a transform: zero terms vanish and +-1 terms
 // are additions once the loops are unrolled (the rows are constexpr).
 template <int N> XN_WINO_ATTR __m512 xn_wino_lin(const __m512 *v, const float *c) {
@@ -83,12 +88,13 @@ struct xn_wino_stem_ctx {
   xn_wino_stem_geom g;
   const float *x, *wv, *bias;
   int act_kind;
-  float *q;    // [6 slots][ic][3 residues][qw]
-  float *u;    // [36][ic][16]
-  float *prod; // [6 points][6 tiles][4 vectors][16]
-  float *nb;   // [6 a][3 j][16 tiles][4 vectors][16]
-  float *ring; // [ring_rows][ow][c_out]
-  float *row;  // an input row with its padding
+  float *q;     // [6 slots][ic][3 residues][qw]
+  float *u;     // [36][ic][16]
+  float *prod;  // [6 points][6 tiles][4 vectors][16]
+  float *nb;    // [6 a][3 j][16 tiles][4 vectors][16]
+  float *ring;  // [ring_rows][ring_w][c_out]
+  float *carry; // [c_out / 64][3 rows][4 vectors][16]: with w_pairs, the pending column
+  float *row;   // an input row with its padding
 };
 
 // Polyphase row i of image n into its ring slot: for every channel c and row phase p, input
@@ -228,7 +234,10 @@ __attribute__((target("avx512f,fma"))) inline void xn_wino_point_row(xn_wino_ste
     }
 }
 
-// Tile row ty of image n, chunk t0, channel group og: AT NB + bias, activation, into the ring.
+// Tile row ty, chunk t0, channel group og: AT NB + bias, activation, into the ring: each
+// conv value at its pixel, or (w_pairs) each pooled column's max over conv columns 2 px - 1,
+// 2 px and 2 px + 1 once its last one is there, the columns of a conv row arriving in order
+// (the pending column's max carried from tile to tile and chunk to chunk).
 __attribute__((target("avx512f,fma"))) inline void
 xn_wino_output(xn_wino_stem_ctx *c, int64_t ty, int64_t t0, int64_t og, int64_t nt) {
   typedef xn_wino_stem_mats W;
@@ -239,25 +248,54 @@ xn_wino_output(xn_wino_stem_ctx *c, int64_t ty, int64_t t0, int64_t og, int64_t 
     for (int v = 0; v < 4; ++v) {
       const int64_t ch = og * XN_WINO_OC + 16 * v;
       const __m512 bv = c->bias ? _mm512_loadu_ps(c->bias + ch) : zero;
+      __m512 y[3][3];
 #pragma GCC unroll 3
       for (int j = 0; j < 3; ++j) {
-        const int64_t ox = 3 * (t0 + t) + j;
-        if (ox >= g.ow)
-          continue;
         __m512 nv[6];
 #pragma GCC unroll 6
         for (int a = 0; a < 6; ++a)
           nv[a] = _mm512_load_ps(c->nb + (((a * 3 + j) * 16 + t) * 4 + v) * 16);
 #pragma GCC unroll 3
         for (int i = 0; i < 3; ++i) {
-          const int64_t oy = 3 * ty + i;
-          if (oy >= g.oh)
-            continue;
-          __m512 y = _mm512_add_ps(xn_wino_lin<6>(nv, W::at[i]), bv);
+          y[i][j] = _mm512_add_ps(xn_wino_lin<6>(nv, W::at[i]), bv);
           if (c->act_kind == XN_ACT_RELU)
-            y = _mm512_maskz_max_ps((__mmask16)0xffff, y, zero); // (maskz: no gcc warning)
-          _mm512_storeu_ps(c->ring + ((oy % g.ring_rows) * g.ow + ox) * g.c_out + ch, y);
+            y[i][j] = xn_wino_max(y[i][j], zero);
         }
+      }
+      const int64_t ox0 = 3 * (t0 + t);
+#pragma GCC unroll 3
+      for (int i = 0; i < 3; ++i) {
+        const int64_t oy = 3 * ty + i;
+        if (oy >= g.oh)
+          continue;
+        float *row = c->ring + (oy % g.ring_rows) * g.ring_w * g.c_out + ch;
+        if (!g.w_pairs) {
+#pragma GCC unroll 3
+          for (int j = 0; j < 3; ++j)
+            if (ox0 + j < g.ow)
+              _mm512_storeu_ps(row + (ox0 + j) * g.c_out, y[i][j]);
+          continue;
+        }
+        float *carry = c->carry + ((og * 3 + i) * 4 + v) * 16;
+        __m512 m = ox0 > 0 ? _mm512_load_ps(carry) : zero;
+#pragma GCC unroll 3
+        for (int j = 0; j < 3; ++j) {
+          const int64_t col = ox0 + j;
+          if (col >= g.ow)
+            break;
+          if (col % 2 == 0) { // the middle of pooled column col / 2
+            m = col == 0 ? y[i][j] : xn_wino_max(m, y[i][j]);
+            if (col == g.ow - 1 && col / 2 < g.ring_w)
+              _mm512_storeu_ps(row + col / 2 * g.c_out, m);
+          } else { // the last of pooled column col / 2, the first of the next
+            if (col / 2 < g.ring_w)
+              _mm512_storeu_ps(row + col / 2 * g.c_out, xn_wino_max(m, y[i][j]));
+            m = y[i][j];
+            if (col == g.ow - 1 && col / 2 + 1 < g.ring_w)
+              _mm512_storeu_ps(row + (col / 2 + 1) * g.c_out, m);
+          }
+        }
+        _mm512_store_ps(carry, m);
       }
     }
 }
@@ -282,13 +320,13 @@ __attribute__((target("avx512f,fma"))) inline void xn_wino_tile_row(xn_wino_stem
   }
 }
 
-// Whether every input value is finite and below 2^64 in magnitude. The transforms combine a
-// 6x6 patch with coefficients that cancel only in exact arithmetic: an infinity or NaN would
-// reach the tile's outputs outside its receptive field (inf - inf), and values near FLT_MAX
-// could overflow where the direct sum does not. Such inputs take the direct kernel.
+// Whether every input value is finite and below XN_WINO_MAX_ABS in magnitude. The transforms
+// combine a 6x6 patch with coefficients that cancel only in exact arithmetic: an infinity or
+// NaN would reach the tile's outputs outside its receptive field (inf - inf), and values near
+// FLT_MAX could overflow where the direct sum does not. Such inputs take the direct kernel.
 __attribute__((target("avx512f,fma"))) inline bool xn_wino_input_tame(const float *x,
                                                                       int64_t count) {
-  const __m512 limit = _mm512_set1_ps(0x1p64f);
+  const __m512 limit = _mm512_set1_ps(XN_WINO_MAX_ABS);
   const __m512i abs_mask = _mm512_set1_epi32(0x7fffffff);
   __mmask16 bad = 0;
   int64_t i = 0;
@@ -298,7 +336,7 @@ __attribute__((target("avx512f,fma"))) inline bool xn_wino_input_tame(const floa
     bad = (__mmask16)(bad | _mm512_cmp_ps_mask(a, limit, _CMP_NLT_UQ));
   }
   for (; i < count; ++i)
-    if (!(fabsf(x[i]) < 0x1p64f))
+    if (!(fabsf(x[i]) < XN_WINO_MAX_ABS))
       return false;
   return bad == 0;
 }
@@ -329,7 +367,8 @@ xn_avx512_conv_max_pool_winograd(const xn_conv_pool_params *p, const float *x, c
   c.u = take(XN_WINO_NN * g.ic * XN_WINO_CHUNK);
   c.prod = take(6 * 6 * XN_WINO_OC);
   c.nb = take(6 * 3 * XN_WINO_CHUNK * XN_WINO_OC);
-  c.ring = take(g.ring_rows * g.ow * g.c_out);
+  c.ring = take(g.ring_rows * g.ring_w * g.c_out);
+  c.carry = take(g.c_out * 3);
   c.row = take(96 * (g.chunks + 1));
   c.x = x;
   c.wv = wv;
@@ -340,8 +379,16 @@ xn_avx512_conv_max_pool_winograd(const xn_conv_pool_params *p, const float *x, c
   xn_x86_pool2d_geometry(&pp, &pg);
   pg.planes = p->c_out;
   const xn_x86_conv_pool_ring r = {c.ring, g.ring_rows, g.c_out};
-  int64_t px_lo, px_hi; // the pooled pixels whose windows lie inside the conv row
-  xn_x86_interior(pg.ow, pg.sw, pg.pw, 1, pg.kw, pg.iw, &px_lo, &px_hi);
+  xn_x86_pool2d rg = pg; // the pool rows' window over the ring
+  if (g.w_pairs) {       // the ring holds pooled columns: the rows reduce along H alone
+    rg.iw = g.ring_w;
+    rg.kw = 1;
+    rg.sw = 1;
+    rg.pw = 0;
+    rg.pew = 0;
+  }
+  int64_t px_lo, px_hi; // the pooled pixels whose windows lie inside the ring's row
+  xn_x86_interior(rg.ow, rg.sw, rg.pw, 1, rg.kw, rg.iw, &px_lo, &px_hi);
   int64_t r_lo, r_hi;
   xn_part_range(p->n * pg.oh, part, parts, &r_lo, &r_hi);
   int64_t image = -1, next_tr = 0, next_q = 0; // tile rows and polyphase rows done
@@ -361,7 +408,7 @@ xn_avx512_conv_max_pool_winograd(const xn_conv_pool_params *p, const float *x, c
       xn_wino_tile_row(&c, tr);
       next_tr = tr + 1;
     }
-    xn_avx512_conv_pool_rows::run(&pg, r, px_lo, px_hi, oy, y + n * pg.planes * pg.oh * pg.ow);
+    xn_avx512_conv_pool_rows::run(&rg, r, px_lo, px_hi, oy, y + n * pg.planes * pg.oh * pg.ow);
   }
 }
 
