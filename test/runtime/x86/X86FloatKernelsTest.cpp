@@ -302,33 +302,46 @@ struct ConvPoolCase {
   bool by_pairs; // the tiles' W reduction applies
 };
 
+// A 2-D conv + max-pool's parameters: n images of c_in x h x w, a kh x kw conv of stride s with
+// pads (top, left, bottom, right), then a square pool window pk of stride ps, pads pp_b / pp_e.
+xn_conv_pool_params convPoolParams(int64_t n, int64_t c_in, int64_t c_out, int64_t h, int64_t w,
+                                   int64_t kh, int64_t kw, int64_t s, const int64_t (&pads)[4],
+                                   int64_t pk, int64_t ps, int64_t pp_b, int64_t pp_e,
+                                   int32_t act) {
+  xn_conv_pool_params p;
+  memset(&p, 0, sizeof p);
+  p.spatial_rank = 2;
+  p.n = n;
+  p.c_in = c_in;
+  p.c_out = c_out;
+  p.group = 1;
+  p.in_dims[0] = h;
+  p.in_dims[1] = w;
+  p.kernel[0] = kh;
+  p.kernel[1] = kw;
+  for (int d = 0; d < 2; ++d) {
+    p.strides[d] = s;
+    p.dilations[d] = 1;
+    p.pads_begin[d] = pads[d];
+    p.pads_end[d] = pads[d + 2];
+    p.out_dims[d] = (p.in_dims[d] + pads[d] + pads[d + 2] - p.kernel[d]) / s + 1;
+    p.pool_kernel[d] = pk;
+    p.pool_strides[d] = ps;
+    p.pool_pads_begin[d] = pp_b;
+    p.pool_pads_end[d] = pp_e;
+    p.pool_out_dims[d] = (p.out_dims[d] + pp_b + pp_e - pk) / ps + 1;
+  }
+  p.act_kind = act;
+  return p;
+}
+
 template <typename K, typename Size, typename Pack, typename Conv, typename Pool, typename Fused>
 void checkConvPool(const ConvPoolCase &k, uint64_t seed, Size sizeFn, Pack packFn, Conv convFn,
                    Pool poolFn, Fused fusedFn) {
   Rng r(seed);
-  xn_conv_pool_params p;
-  memset(&p, 0, sizeof p);
-  p.spatial_rank = 2;
-  p.n = 1;
-  p.c_in = k.c_in;
-  p.c_out = k.c_out;
-  p.group = 1;
-  p.in_dims[0] = k.h;
-  p.in_dims[1] = k.w;
-  for (int d = 0; d < 2; ++d) {
-    p.kernel[d] = k.k;
-    p.strides[d] = k.s;
-    p.dilations[d] = 1;
-    p.pads_begin[d] = k.p;
-    p.pads_end[d] = k.p;
-    p.out_dims[d] = (p.in_dims[d] + 2 * k.p - k.k) / k.s + 1;
-    p.pool_kernel[d] = k.pk;
-    p.pool_strides[d] = k.ps;
-    p.pool_pads_begin[d] = k.pp_b;
-    p.pool_pads_end[d] = k.pp_e;
-    p.pool_out_dims[d] = (p.out_dims[d] + k.pp_b + k.pp_e - k.pk) / k.ps + 1;
-  }
-  p.act_kind = k.act;
+  const xn_conv_pool_params p =
+      convPoolParams(1, k.c_in, k.c_out, k.h, k.w, k.k, k.k, k.s, {k.p, k.p, k.p, k.p}, k.pk, k.ps,
+                     k.pp_b, k.pp_e, k.act);
   const std::string what = "conv " + std::to_string(k.c_in) + ">" + std::to_string(k.c_out) + " " +
                            std::to_string(k.h) + "x" + std::to_string(k.w) + " pool " +
                            std::to_string(k.pk) + "/" + std::to_string(k.ps);
@@ -395,7 +408,7 @@ TEST(X86ConvMaxPool, Avx2EqualsConvThenPool) {
 // The Winograd stem (x86/avx512_winograd_stem.h) against a conv + activation + max-pool
 // computed here in double: not bit-identical with any float kernel, so each pooled output is
 // held to a bound of its window's sum_|w x| + |bias| (the scale its rounding errors have; the
-// transforms err more than a direct sum, by 3.6e-7 of the patch on unit inputs). Also: its
+// transforms err more than a direct sum, by 3.3e-7 of the patch on unit inputs). Also: its
 // parts equal the whole call bit for bit, and inputs with an infinity or NaN take the direct
 // kernel (the transforms would spread them over a tile), bit for bit.
 struct WinoCase {
@@ -406,33 +419,8 @@ struct WinoCase {
 };
 
 xn_conv_pool_params winoParams(const WinoCase &k) {
-  xn_conv_pool_params p;
-  memset(&p, 0, sizeof p);
-  p.spatial_rank = 2;
-  p.n = 2;
-  p.c_in = k.c_in;
-  p.c_out = k.c_out;
-  p.group = 1;
-  p.in_dims[0] = k.h;
-  p.in_dims[1] = k.w;
-  p.kernel[0] = k.kh;
-  p.kernel[1] = k.kw;
-  p.pads_begin[0] = k.pt;
-  p.pads_begin[1] = k.pl;
-  p.pads_end[0] = k.pb;
-  p.pads_end[1] = k.pr;
-  for (int d = 0; d < 2; ++d) {
-    p.strides[d] = 2;
-    p.dilations[d] = 1;
-    p.out_dims[d] = (p.in_dims[d] + p.pads_begin[d] + p.pads_end[d] - p.kernel[d]) / 2 + 1;
-    p.pool_kernel[d] = k.pk;
-    p.pool_strides[d] = k.ps;
-    p.pool_pads_begin[d] = k.pp_b;
-    p.pool_pads_end[d] = k.pp_e;
-    p.pool_out_dims[d] = (p.out_dims[d] + k.pp_b + k.pp_e - k.pk) / k.ps + 1;
-  }
-  p.act_kind = k.act;
-  return p;
+  return convPoolParams(2, k.c_in, k.c_out, k.h, k.w, k.kh, k.kw, 2, {k.pt, k.pl, k.pb, k.pr}, k.pk,
+                        k.ps, k.pp_b, k.pp_e, k.act);
 }
 
 TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {

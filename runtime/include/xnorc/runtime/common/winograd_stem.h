@@ -16,10 +16,10 @@
 // 9 * c_in * kh * kw: the ResNet stem (3 -> 64, 7x7/2) 432 against 1323 MACs per 9 outputs.
 //
 // The interpolation points are 0, 1, -1, 2, -1/2 and infinity: BT and AT have entries that
-// are exact in binary (halves and quarters), and of the F(3, 4) point sets tried (scratch
-// generator, docs/Benchmarks.md session 27) this one had the smallest fp32 error: 3.6e-7 on a
-// unit-variance 6x6 patch, where the direct sum errs by 4.7e-8. G (thirds, fifteenths) is
-// applied at compile time in double and rounded once (xn_wino_stem_pack).
+// are exact in binary (halves and quarters), and of the F(3, 4) point sets tried
+// (scripts/winograd_points.py, which derives these matrices) this one had the smallest fp32
+// error: 3.3e-7 on a unit-variance 6x6 patch, where the direct sum errs by 4.7e-8. G (thirds,
+// fifteenths) is applied at compile time in double and rounded once (xn_wino_stem_pack).
 #ifndef XNORC_RUNTIME_COMMON_WINOGRAD_STEM_H
 #define XNORC_RUNTIME_COMMON_WINOGRAD_STEM_H
 
