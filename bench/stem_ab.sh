@@ -8,7 +8,7 @@
 #
 # Each *_INCLUDE_DIR holds xnorc/runtime/... (runtime/include of a checkout, or a copy with an
 # edit); A_CXXFLAGS / B_CXXFLAGS, if set, are added to that side's compile (e.g. -DSOME_KNOB=1;
-# -DXN_AB_WINOGRAD: that side runs the AVX-512 Winograd stem, x86/avx512_winograd_stem.h, whose
+# -DXN_AB_WINOGRAD: that side runs the ISA's Winograd stem, x86/<isa>_winograd_stem.h, whose
 # outputs differ from the direct kernel's by rounding: the largest difference is printed).
 # Prints both medians, their MAC/s (118 M MACs per call), the median per-call B/A (< 1: B is
 # faster) and whether the outputs are bit-identical. Pin it (taskset -c 0) for stable numbers.

@@ -24,6 +24,7 @@ namespace XN_AB_NS {
 #include "xnorc/runtime/x86/avx2_conv_pool.h"
 #include "xnorc/runtime/x86/avx512_conv_pool.h"
 #ifdef XN_AB_WINOGRAD
+#include "xnorc/runtime/x86/avx2_winograd_stem.h"
 #include "xnorc/runtime/x86/avx512_winograd_stem.h"
 #endif
 } // namespace XN_AB_NS
@@ -39,7 +40,7 @@ void XN_AB_FN(bool avx512, const float *w, const float *x, const float *bias, fl
   std::vector<float> &k = packed[avx512];
   if (k.empty()) {
 #ifdef XN_AB_WINOGRAD // the Winograd stem reads its transformed weights, then the oc packing
-    const size_t wino = avx512 ? xn_wino_stem_weights_size(p.c_out, p.c_in) : 0;
+    const size_t wino = xn_wino_stem_weights_size(p.c_out, p.c_in);
 #else
     const size_t wino = 0;
 #endif
@@ -48,17 +49,17 @@ void XN_AB_FN(bool avx512, const float *w, const float *x, const float *bias, fl
     if (avx512)
       xn_avx512_conv_oc_pack(&cp, w, k.data() + wino);
     else
-      xn_avx2_conv_oc_pack(&cp, w, k.data());
+      xn_avx2_conv_oc_pack(&cp, w, k.data() + wino);
 #ifdef XN_AB_WINOGRAD
-    if (avx512)
-      xn_wino_stem_pack(w, p.c_out, p.c_in, p.kernel[0], p.kernel[1], k.data());
+    xn_wino_stem_pack(w, p.c_out, p.c_in, p.kernel[0], p.kernel[1], k.data());
 #endif
   }
-#ifdef XN_AB_WINOGRAD // this side: the AVX-512 Winograd stem
-  if (avx512) {
+#ifdef XN_AB_WINOGRAD // this side: the ISA's Winograd stem
+  if (avx512)
     xn_avx512_conv_max_pool_winograd(&p, x, k.data(), bias, y);
-    return;
-  }
+  else
+    xn_avx2_conv_max_pool_winograd(&p, x, k.data(), bias, y);
+  return;
 #endif
   if (avx512)
     xn_avx512_conv_max_pool(&p, x, k.data(), bias, y);

@@ -5,7 +5,8 @@
 // bdense_threshold and bmax_pool; the output-channels-across-lanes kernels
 // (x86/<isa>_oc_conv.h) for the binary-weight bwconv and bwdense, and for the
 // float convs where they are faster (useOcConv); the pixels-across-lanes float
-// conv (x86/<isa>_float.h) for the other 1-D/2-D ungrouped convs; the packed
+// conv (x86/<isa>_float.h) for the other 1-D/2-D ungrouped convs; the fused conv + max-pool
+// (x86/conv_pool.h), or for the stems it takes the Winograd one (x86/winograd_stem.h); the packed
 // Gemm for Gemm with constant B; and the float glue kernels for MaxPool,
 // AveragePool and threshold (x86/<isa>_glue.h); the exact 8-bit kernels
 // (x86/<isa>_q8.h) for qconv and qgemm with constant weights, quantize and
@@ -80,18 +81,16 @@ enum class FloatConv { Auto, Oc, Pixels };
       KernelId::IsaId##Unary, KernelId::IsaId##Binary, KernelId::IsaId##DwConv,                    \
       KernelId::IsaId##ConvOc, KernelId::IsaId##Conv, KernelId::IsaId##Gemm,                       \
       KernelId::IsaId##BWConv, KernelId::IsaId##BWDense, KernelId::IsaId##ConvMaxPool,             \
-      KernelId::IsaId##AvgPoolConv
+      KernelId::IsaId##AvgPoolConv, KernelId::IsaId##ConvMaxPoolWinograd
 
 struct X86Kernels {
   KernelId BConv, BConvThreshold, BDense, BDenseThreshold, BConvQuantize, BDenseQuantize, BMaxPool,
       MaxPool, AvgPool, Threshold, BatchNorm, Unary, Binary, DwConv, ConvOc, Conv, Gemm, BWConv,
-      BWDense, ConvMaxPool, AvgPoolConv;
+      BWDense, ConvMaxPool, AvgPoolConv, ConvMaxPoolWinograd;
   /// Ternary-weight layers (x86/<isa>_tconv.h).
   std::vector<KernelId> Ternary = {};
   /// 8-bit conv, gemm, quantize, dequantize, qthreshold.
   std::vector<KernelId> Quant = {};
-  /// The Winograd stem (conv + max-pool), where the ISA has one.
-  std::vector<KernelId> Winograd = {};
 };
 
 class X86Target : public CpuTarget {
@@ -118,13 +117,12 @@ public:
                  "separate: an average pool and the 1x1 float conv that alone reads it run as two "
                  "layers (the default: docs/Benchmarks.md), fused: as one (fuse-avg-pool-conv)",
                  {"separate", "fused"}});
-    if (!K.Winograd.empty())
-      O.push_back({"winograd",
-                   "auto: a stride-2 float conv of at most 4 input channels (kernel up to 8x8, "
-                   "output channels in 64s) and its max-pool, the stem, run as Winograd "
-                   "F(3x3, 4x4) (0.72x the time on ResNet's, not bit-identical: "
-                   "docs/XnorMath.md); off: the direct conv (also under float-conv=oc/pixels)",
-                   {"auto", "off"}});
+    O.push_back({"winograd",
+                 "auto: a stride-2 float conv of at most 4 input channels (kernel up to 8x8, "
+                 "output channels in 64s) and its max-pool, the stem, run as Winograd "
+                 "F(3x3, 4x4) (0.65x the time on ResNet's, not bit-identical: "
+                 "docs/XnorMath.md); off: the direct conv (also under float-conv=oc/pixels)",
+                 {"auto", "off"}});
     O.push_back({"sign-epilogue",
                  "separate: a threshold of a binary conv's float output runs as its own layer "
                  "(the default: docs/Benchmarks.md), fused: the conv's epilogue writes it",
@@ -175,18 +173,33 @@ protected:
       ConvOp C(O);
       return useOcConv(OcConvAlways, C.w()->type().Dims, C.strides().back());
     };
-    // The oc conv once more after the pixels one: it takes the convs the latter does not.
-    std::vector<KernelChoice> C = {
-        {K.BConv},         {K.BConvThreshold}, {K.BDense},           {K.BDenseThreshold},
-        {K.BConvQuantize}, {K.BDenseQuantize}, {K.BMaxPool},         {K.MaxPool},
-        {K.AvgPool},       {K.Threshold},      {K.BatchNorm},        {K.Unary},
-        {K.Binary},        {K.DwConv},         {K.ConvOc, PreferOc}, {K.Conv},
-        {K.ConvOc},        {K.Gemm},           {K.BWConv},           {K.BWDense},
-        {K.ConvMaxPool},   {K.AvgPoolConv}};
-    // Before the direct conv + max-pool, and only where the float conv is the target's choice.
+    // The Winograd stem only where the float conv is the target's choice.
     auto PreferWinograd = [this](const Op &) { return Winograd && Conv == FloatConv::Auto; };
-    for (KernelId W : K.Winograd)
-      C.insert(C.end() - 2, {W, PreferWinograd});
+    // The oc conv once more after the pixels one: it takes the convs the latter does not; the
+    // direct conv + max-pool after the Winograd one: it takes the layers the latter does not.
+    std::vector<KernelChoice> C = {{K.BConv},
+                                   {K.BConvThreshold},
+                                   {K.BDense},
+                                   {K.BDenseThreshold},
+                                   {K.BConvQuantize},
+                                   {K.BDenseQuantize},
+                                   {K.BMaxPool},
+                                   {K.MaxPool},
+                                   {K.AvgPool},
+                                   {K.Threshold},
+                                   {K.BatchNorm},
+                                   {K.Unary},
+                                   {K.Binary},
+                                   {K.DwConv},
+                                   {K.ConvOc, PreferOc},
+                                   {K.Conv},
+                                   {K.ConvOc},
+                                   {K.Gemm},
+                                   {K.BWConv},
+                                   {K.BWDense},
+                                   {K.ConvMaxPoolWinograd, PreferWinograd},
+                                   {K.ConvMaxPool},
+                                   {K.AvgPoolConv}};
     for (KernelId T : K.Ternary)
       C.push_back({T});
     for (KernelId Q : K.Quant)
@@ -226,8 +239,7 @@ std::unique_ptr<Target> createAvx512Target() {
                  {KernelId::Avx512TConv, KernelId::Avx512TConvThreshold, KernelId::Avx512TDense,
                   KernelId::Avx512TDenseThreshold},
                  {KernelId::Avx512QConv, KernelId::Avx512QGemm, KernelId::Avx512Quantize,
-                  KernelId::Avx512Dequantize, KernelId::Avx512QThreshold},
-                 {KernelId::Avx512ConvMaxPoolWinograd}},
+                  KernelId::Avx512Dequantize, KernelId::Avx512QThreshold}},
       false);
 }
 

@@ -12,6 +12,7 @@
 #include "xnorc/runtime/x86/avx2_float.h"
 #include "xnorc/runtime/x86/avx2_glue.h"
 #include "xnorc/runtime/x86/avx2_oc_conv.h"
+#include "xnorc/runtime/x86/avx2_winograd_stem.h"
 #include "xnorc/runtime/x86/avx512_conv_pool.h"
 #include "xnorc/runtime/x86/avx512_float.h"
 #include "xnorc/runtime/x86/avx512_glue.h"
@@ -423,9 +424,8 @@ xn_conv_pool_params winoParams(const WinoCase &k) {
                         k.ps, k.pp_b, k.pp_e, k.act);
 }
 
-TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
-  if (!hasAvx512())
-    GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
+template <typename Size, typename Pack, typename Direct, typename Wino>
+void checkWinograd(Size sizeFn, Pack packFn, Direct directFn, Wino winoFn) {
   const WinoCase cases[] = {
       {3, 64, 224, 224, 7, 7, 3, 3, 3, 3, 3, 2, 1, 1, XN_ACT_RELU, true}, // ResNet's stem
       {3, 64, 45, 38, 7, 7, 3, 3, 3, 3, 3, 2, 1, 1, XN_ACT_NONE, true},   // odd, tile tails
@@ -483,14 +483,11 @@ TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
             scale[i] = a;
           }
     const xn_conv_params cp = xn_conv_pool_conv(&p);
-    std::vector<float> packed(xn_wino_stem_weights_size(k.c_out, k.c_in) +
-                              xn_avx512_conv_oc_packed_floats(&cp));
+    std::vector<float> packed(xn_wino_stem_weights_size(k.c_out, k.c_in) + sizeFn(&cp));
     xn_wino_stem_pack(w.data(), k.c_out, k.c_in, k.kh, k.kw, packed.data());
-    xn_avx512_conv_oc_pack(&cp, w.data(),
-                           packed.data() + xn_wino_stem_weights_size(k.c_out, k.c_in));
+    packFn(&cp, w.data(), packed.data() + xn_wino_stem_weights_size(k.c_out, k.c_in));
     std::vector<float> whole((size_t)(p.n * k.c_out * ph * pw), 12345.5f);
-    xn_avx512_conv_max_pool_winograd(&p, x.data(), packed.data(), k.bias ? bias.data() : nullptr,
-                                     whole.data());
+    winoFn(&p, x.data(), packed.data(), k.bias ? bias.data() : nullptr, whole.data(), 0, 1);
     for (int64_t n = 0; n < p.n; ++n)
       for (int64_t m = 0; m < k.c_out; ++m)
         for (int64_t py = 0; py < ph; ++py)
@@ -514,8 +511,8 @@ TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
     for (int parts : {2, 3}) {
       std::vector<float> split(whole.size(), 12345.5f);
       for (int part = 0; part < parts; ++part)
-        xn_avx512_conv_max_pool_winograd(&p, x.data(), packed.data(),
-                                         k.bias ? bias.data() : nullptr, split.data(), part, parts);
+        winoFn(&p, x.data(), packed.data(), k.bias ? bias.data() : nullptr, split.data(), part,
+               parts);
       EXPECT_EQ(0, memcmp(split.data(), whole.data(), whole.size() * sizeof(float)))
           << what << " in " << parts << " parts";
     }
@@ -526,15 +523,32 @@ TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
       xb[xb.size() / 2 + 5] = bad;
       std::vector<float> direct(whole.size()), got(whole.size(), 12345.5f);
       const float *b = k.bias ? bias.data() : nullptr;
-      xn_avx512_conv_max_pool(&p, xb.data(),
-                              packed.data() + xn_wino_stem_weights_size(k.c_out, k.c_in), b,
-                              direct.data());
-      xn_avx512_conv_max_pool_winograd(&p, xb.data(), packed.data(), b, got.data());
+      directFn(&p, xb.data(), packed.data() + xn_wino_stem_weights_size(k.c_out, k.c_in), b,
+               direct.data(), 0, 1);
+      winoFn(&p, xb.data(), packed.data(), b, got.data(), 0, 1);
       EXPECT_EQ(0, memcmp(direct.data(), got.data(), got.size() * sizeof(float)))
           << what << " with " << bad << " in the input";
     }
   }
   printf("winograd stem: largest error / (window's sum |w x| + |bias|): %.3g\n", worst);
+}
+
+TEST(X86WinogradStem, Avx512MatchesDoubleConvThenPool) {
+  if (!hasAvx512())
+    GTEST_SKIP() << "this CPU lacks AVX-512 F / FMA";
+  checkWinograd(
+      xn_avx512_conv_oc_packed_floats, xn_avx512_conv_oc_pack,
+      [](auto... a) { xn_avx512_conv_max_pool(a...); },
+      [](auto... a) { xn_avx512_conv_max_pool_winograd(a...); });
+}
+
+TEST(X86WinogradStem, Avx2MatchesDoubleConvThenPool) {
+  if (!hasAvx2())
+    GTEST_SKIP() << "this CPU lacks AVX2 / FMA";
+  checkWinograd(
+      xn_avx2_conv_oc_packed_floats, xn_avx2_conv_oc_pack,
+      [](auto... a) { xn_avx2_conv_max_pool(a...); },
+      [](auto... a) { xn_avx2_conv_max_pool_winograd(a...); });
 }
 
 TEST(X86WinogradStem, TakesOnlyItsLayers) {

@@ -1,0 +1,60 @@
+// xn_avx2_conv_max_pool_winograd: the Winograd stem (x86/winograd_stem.h) on 8-lane vectors.
+// GEMM block: 3 tiles x 4 vectors of 8 channels (12 accumulators in 16 registers), twice per
+// 64 channels; a chunk's last tiles as a block of 2 or 1. The polyphase split's 6-way
+// deinterleave: one gather per output vector (the split is a few percent of the layer).
+#ifndef XNORC_RUNTIME_X86_AVX2_WINOGRAD_STEM_H
+#define XNORC_RUNTIME_X86_AVX2_WINOGRAD_STEM_H
+
+#include "avx2_conv_pool.h"
+#include "winograd_stem.h"
+
+#include <immintrin.h>
+
+#define XN_AVX2_WINO_FN __attribute__((target("avx2,fma"))) static inline
+struct xn_avx2_wino {
+  typedef __m256 vec;
+  static constexpr int L = 8, TB = 3, OCV = 4, TAIL_A = 1, TAIL_B = 2;
+  XN_AVX2_WINO_FN void zero(vec &v) { v = _mm256_setzero_ps(); }
+  XN_AVX2_WINO_FN void load(vec &v, const float *p) { v = _mm256_load_ps(p); }
+  XN_AVX2_WINO_FN void loadu(vec &v, const float *p) { v = _mm256_loadu_ps(p); }
+  XN_AVX2_WINO_FN void store(float *p, const vec &v) { _mm256_store_ps(p, v); }
+  XN_AVX2_WINO_FN void storeu(float *p, const vec &v) { _mm256_storeu_ps(p, v); }
+  XN_AVX2_WINO_FN void store_n(float *p, const vec &v, int64_t n) {
+    if (n >= 8) {
+      _mm256_storeu_ps(p, v);
+      return;
+    }
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lane), v);
+  }
+  XN_AVX2_WINO_FN void set1(vec &v, float f) { v = _mm256_set1_ps(f); }
+  XN_AVX2_WINO_FN void add(vec &s, const vec &a) { s = _mm256_add_ps(s, a); }
+  XN_AVX2_WINO_FN void sub(vec &s, const vec &a) { s = _mm256_sub_ps(s, a); }
+  XN_AVX2_WINO_FN void mul(vec &s, const vec &a, float f) {
+    s = _mm256_mul_ps(a, _mm256_set1_ps(f));
+  }
+  XN_AVX2_WINO_FN void fmadd(vec &acc, const vec &a, float f) {
+    acc = _mm256_fmadd_ps(a, _mm256_set1_ps(f), acc);
+  }
+  XN_AVX2_WINO_FN void fma(vec &acc, const vec &a, const vec &b) {
+    acc = _mm256_fmadd_ps(a, b, acc);
+  }
+  XN_AVX2_WINO_FN void max(vec &m, const vec &v) { m = _mm256_max_ps(m, v); }
+  // Whether the magnitudes of p[0 .. 8) are below limit (a NaN is not).
+  XN_AVX2_WINO_FN bool below(const float *p, float limit) {
+    const __m256 a =
+        _mm256_and_ps(_mm256_loadu_ps(p), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+    return _mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(limit), _CMP_LT_OQ)) == 0xff;
+  }
+  // out[k], lane l = row[6 l + k], l < 8.
+  XN_AVX2_WINO_FN void deinterleave6(const float *row, vec out[6]) {
+    const __m256i idx = _mm256_setr_epi32(0, 6, 12, 18, 24, 30, 36, 42);
+#pragma GCC unroll 6
+    for (int k = 0; k < 6; ++k)
+      out[k] = _mm256_i32gather_ps(row + k, idx, 4);
+  }
+};
+
+XN_X86_WINO_STEM_KERNEL(avx2, xn_avx2_wino, __attribute__((target("avx2,fma"))))
+
+#endif // XNORC_RUNTIME_X86_AVX2_WINOGRAD_STEM_H
