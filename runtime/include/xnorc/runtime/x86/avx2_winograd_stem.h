@@ -1,6 +1,8 @@
 // xn_avx2_conv_max_pool_winograd: the Winograd stem (x86/winograd_stem.h) on 8-lane vectors.
-// GEMM block: 3 tiles x 4 vectors of 8 channels (12 accumulators in 16 registers), twice per
-// 64 channels; a chunk's last tiles as a block of 2 or 1. The polyphase split's 6-way
+// GEMM block: 2 tiles x 4 vectors of 8 channels (8 accumulators, 4 weight vectors and a
+// broadcast in the 16 registers; 3 tiles spilled: 0.96x the stem's time with 2, or with 4
+// tiles x 2 vectors, on an Intel Xeon), twice per 64 channels; an odd chunk's last tile
+// alone. The polyphase split's 6-way
 // deinterleave: one gather per output vector (the split is a few percent of the layer).
 #ifndef XNORC_RUNTIME_X86_AVX2_WINOGRAD_STEM_H
 #define XNORC_RUNTIME_X86_AVX2_WINOGRAD_STEM_H
@@ -13,7 +15,7 @@
 #define XN_AVX2_WINO_FN __attribute__((target("avx2,fma"))) static inline
 struct xn_avx2_wino {
   typedef __m256 vec;
-  static constexpr int L = 8, TB = 3, OCV = 4, TAIL_A = 1, TAIL_B = 2;
+  static constexpr int L = 8, TB = 2, OCV = 4, TAIL_A = 1, TAIL_B = 2;
   XN_AVX2_WINO_FN void zero(vec &v) { v = _mm256_setzero_ps(); }
   XN_AVX2_WINO_FN void load(vec &v, const float *p) { v = _mm256_load_ps(p); }
   XN_AVX2_WINO_FN void loadu(vec &v, const float *p) { v = _mm256_loadu_ps(p); }
