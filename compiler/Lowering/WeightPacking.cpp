@@ -234,8 +234,7 @@ void packWinogradStem(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t Oc
   xn_x86_oc_pack_floats(D[0], product(D, 1), OcLanes, OcTile, W, Packed.data<float>() + Wino);
   setPacked(O, Call, std::move(Packed));
   const xn_conv_pool_params P = convMaxPoolParams(O);
-  Call.Multiplies =
-      P.n * ((P.out_dims[0] + 2) / 3) * ((P.out_dims[1] + 2) / 3) * XN_WINO_NN * 4 * D[1] * D[0];
+  Call.Multiplies = xn_wino_stem_multiplies(&P);
 }
 
 void packX86OcFloats(const Op &O, KernelCall &Call, int64_t OcLanes, int64_t OcTile) {

@@ -37,9 +37,9 @@ bool supportsConstBatchNorm(const Op &O);
 /// A depthwise float conv (one filter per channel), 1-D or 2-D, undilated, W stride 1 or 2,
 /// kernels at most XN_X86_GLUE_MAX_KW wide (x86/glue_common.h's tiles).
 bool supportsX86DepthwiseConv(const Op &O);
-/// A conv_max_pool the AVX-512 Winograd stem takes (x86/avx512_winograd_stem.h:
-/// xn_wino_stem_geometry), with weights below XN_WINO_MAX_ABS in magnitude (the transforms would
-/// spread an infinity or NaN over a tile).
+/// A conv_max_pool the x86 Winograd stem takes (common/winograd_stem.h: xn_wino_stem_geometry),
+/// with weights below XN_WINO_MAX_ABS in magnitude (the transforms would spread an infinity or
+/// NaN over a tile).
 bool supportsWinogradStem(const Op &O);
 /// Constant float 2-D B (a classifier's weights).
 bool supportsConstGemm(const Op &O);

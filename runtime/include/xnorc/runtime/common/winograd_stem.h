@@ -28,11 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XN_WINO_M 3 // outputs per tile side
-#define XN_WINO_R 4 // phase kernel taps per side
-#define XN_WINO_N 6 // transform points per side: M + R - 1
-#define XN_WINO_NN 36
-#define XN_WINO_OC 64    // output channels per group (the kernel's 4 vectors of 16)
+#define XN_WINO_NN 36    // transform points of a tile: 6 x 6 (3 outputs + 4 taps - 1 per side)
+#define XN_WINO_OC 64    // output channels per group of the transformed weights
 #define XN_WINO_CHUNK 16 // tiles per input transform (one vector of tiles)
 #define XN_WINO_MAX_C_IN 4
 // Every stack buffer of the kernel together (the polyphase rows, the transformed chunk, its
@@ -74,17 +71,37 @@ struct xn_wino_stem_geom {
   int64_t w_pairs, ring_w;
 };
 
-// Bytes of the stack buffers for geometry g (see XN_WINO_STACK_BYTES).
-inline double xn_wino_stem_stack_bytes(const xn_wino_stem_geom &g) {
-  const double f = sizeof(float);
-  const double q = 6.0 * (double)g.ic * 3 * (double)g.qw * f;             // polyphase rows
-  const double u = (double)XN_WINO_NN * (double)g.ic * XN_WINO_CHUNK * f; // transformed input
-  const double prod = 6.0 * 6 * XN_WINO_OC * f;                           // one point row
-  const double nb = 6.0 * 3 * XN_WINO_CHUNK * XN_WINO_OC * f;             // row-transformed
-  const double ring = (double)g.ring_rows * (double)g.ring_w * (double)g.c_out * f;
-  const double carry = (double)g.c_out * 3 * f;         // the W reduction's pending column
-  const double row = 96.0 * ((double)g.chunks + 1) * f; // an input row, padded
-  return q + u + prod + nb + ring + carry + row;
+// Where each of the kernel's buffers starts in its one stack array (in floats, each on a
+// 64-byte line), and the floats of all: the polyphase rows [6 slots][ic][3 residues][qw], the
+// transformed chunk [36][ic][16 tiles], one point row's products [6][at most 6 tiles x 64],
+// the row-transformed chunk [6][3][16 tiles][64], the ring [ring_rows][ring_w][c_out], the
+// pool's pending column [c_out / 64][3 rows][64], an input row with its padding.
+struct xn_wino_stem_buffers {
+  double q, u, prod, nb, ring, carry, row, total;
+};
+inline xn_wino_stem_buffers xn_wino_stem_layout(const xn_wino_stem_geom &g) {
+  xn_wino_stem_buffers b;
+  double at = 0;
+  auto take = [&at](double floats) {
+    const double start = at;
+    at += 16 * (double)(int64_t)((floats + 15) / 16);
+    return start;
+  };
+  b.q = take(6.0 * (double)g.ic * 3 * (double)g.qw);
+  b.u = take((double)XN_WINO_NN * (double)g.ic * XN_WINO_CHUNK);
+  b.prod = take(6.0 * 6 * XN_WINO_OC);
+  b.nb = take(6.0 * 3 * XN_WINO_CHUNK * XN_WINO_OC);
+  b.ring = take((double)g.ring_rows * (double)g.ring_w * (double)g.c_out);
+  b.carry = take((double)g.c_out * 3);
+  b.row = take(96.0 * ((double)g.chunks + 1));
+  b.total = at;
+  return b;
+}
+
+// Float multiplications of the layer: per image, tile and output channel 36 per phase channel.
+inline int64_t xn_wino_stem_multiplies(const xn_conv_pool_params *p) {
+  return p->n * ((p->out_dims[0] + 2) / 3) * ((p->out_dims[1] + 2) / 3) * XN_WINO_NN * 4 * p->c_in *
+         p->c_out;
 }
 
 // The transformed weights: [c_out / 64][36 points][4 c_in phase channels][64], floats.
@@ -161,7 +178,7 @@ inline bool xn_wino_stem_geometry(const xn_conv_pool_params *p, xn_wino_stem_geo
   // the input row.
   if ((double)g->pl + (double)g->iw > 96.0 * ((double)g->chunks + 1))
     return false;
-  return xn_wino_stem_stack_bytes(*g) <= XN_WINO_STACK_BYTES;
+  return xn_wino_stem_layout(*g).total * sizeof(float) <= XN_WINO_STACK_BYTES;
 }
 
 #endif // XNORC_RUNTIME_COMMON_WINOGRAD_STEM_H

@@ -104,6 +104,21 @@ inline void xn_x86_conv_pool_row(const xn_x86_pool2d *g, const xn_x86_conv_pool_
   }
 }
 
+// The pool rows' window over the ring for pool g: g itself, or, where the ring holds pooled
+// columns (each the max over its window's W already), a 1-wide window over them, so the rows
+// reduce along H alone.
+inline xn_x86_pool2d xn_x86_conv_pool_rows_window(const xn_x86_pool2d &g, bool pooled_columns) {
+  xn_x86_pool2d rg = g;
+  if (pooled_columns) {
+    rg.iw = g.ow;
+    rg.kw = 1;
+    rg.sw = 1;
+    rg.pw = 0;
+    rg.pew = 0;
+  }
+  return rg;
+}
+
 // Whether the conv's tiles reduce the pool's W themselves (x86/oc_conv.h's
 // xn_x86_oc_pool_pairs): a 3-wide window of stride 2 from pixel -1 over an even conv row of
 // whole channel vectors, which the tiles cover in even counts from pixel 0 (every tile, border
@@ -146,15 +161,10 @@ inline void xn_x86_conv_max_pool(const xn_conv_pool_params *p, const float *x, c
   c.y_cs = 1;
   c.y_ps = r.cs;
   c.y_rows = r.kr;
-  xn_x86_pool2d rg = g; // the pool rows' window over the ring
-  if (xn_x86_conv_pool_by_pairs<K>(p)) {
+  const bool by_pairs = xn_x86_conv_pool_by_pairs<K>(p);
+  if (by_pairs)
     c.pool_carry = ring + g.kh * g.ow * r.cs;
-    rg.iw = g.ow;
-    rg.kw = 1;
-    rg.sw = 1;
-    rg.pw = 0;
-    rg.pew = 0;
-  }
+  const xn_x86_pool2d rg = xn_x86_conv_pool_rows_window(g, by_pairs);
   if (r.cs != p->c_out) // lanes past c_out are pooled, never stored: keep them defined
     memset(ring, 0, (size_t)(r.kr * g.iw * r.cs) * sizeof(float));
   const xn_x86_oc_floats<typename K::V> ws = {w, xn_x86_conv_taps(&cp)};

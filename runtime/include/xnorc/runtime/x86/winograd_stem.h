@@ -39,13 +39,8 @@ struct xn_wino_stem_ctx {
   xn_wino_stem_geom g;
   const float *x, *wv, *bias;
   int act_kind;
-  float *q;     // [6 slots][ic][3 residues][qw]
-  float *u;     // [36][ic][16]
-  float *prod;  // [6 points][TB tiles][OCV vectors][L]
-  float *nb;    // [6 a][3 j][16 tiles][64 channels]
-  float *ring;  // [ring_rows][ring_w][c_out]
-  float *carry; // [c_out / 64][3 rows][64 channels]: with w_pairs, the pending column
-  float *row;   // an input row with its padding
+  // The buffers of xn_wino_stem_layout (prod as [6 points][TB tiles][OCV vectors][L]).
+  float *q, *u, *prod, *nb, *ring, *carry, *row;
 };
 
 // s = sum over k of c[k] v[k] for a constant row c of a transform: zero terms vanish and +-1
@@ -338,19 +333,14 @@ inline void xn_x86_conv_max_pool_winograd(const xn_conv_pool_params *p, const fl
   }
   const xn_wino_stem_geom &g = c.g;
   alignas(64) float buf[XN_WINO_STACK_BYTES / sizeof(float)];
-  float *at = buf;
-  auto take = [&at](int64_t floats) {
-    float *r = at;
-    at += (floats + 15) / 16 * 16;
-    return r;
-  };
-  c.q = take(6 * g.ic * 3 * g.qw);
-  c.u = take(XN_WINO_NN * g.ic * XN_WINO_CHUNK);
-  c.prod = take(6 * 6 * XN_WINO_OC);
-  c.nb = take(6 * 3 * XN_WINO_CHUNK * XN_WINO_OC);
-  c.ring = take(g.ring_rows * g.ring_w * g.c_out);
-  c.carry = take(g.c_out * 3);
-  c.row = take(96 * (g.chunks + 1));
+  const xn_wino_stem_buffers b = xn_wino_stem_layout(g);
+  c.q = buf + (int64_t)b.q;
+  c.u = buf + (int64_t)b.u;
+  c.prod = buf + (int64_t)b.prod;
+  c.nb = buf + (int64_t)b.nb;
+  c.ring = buf + (int64_t)b.ring;
+  c.carry = buf + (int64_t)b.carry;
+  c.row = buf + (int64_t)b.row;
   c.x = x;
   c.wv = w;
   c.bias = bias;
@@ -360,14 +350,7 @@ inline void xn_x86_conv_max_pool_winograd(const xn_conv_pool_params *p, const fl
   xn_x86_pool2d_geometry(&pp, &pg);
   pg.planes = p->c_out;
   const xn_x86_conv_pool_ring r = {c.ring, g.ring_rows, g.c_out};
-  xn_x86_pool2d rg = pg; // the pool rows' window over the ring
-  if (g.w_pairs) {       // the ring holds pooled columns: the rows reduce along H alone
-    rg.iw = g.ring_w;
-    rg.kw = 1;
-    rg.sw = 1;
-    rg.pw = 0;
-    rg.pew = 0;
-  }
+  const xn_x86_pool2d rg = xn_x86_conv_pool_rows_window(pg, g.w_pairs != 0);
   int64_t px_lo, px_hi; // the pooled pixels whose windows lie inside the ring's row
   xn_x86_interior(rg.ow, rg.sw, rg.pw, 1, rg.kw, rg.iw, &px_lo, &px_hi);
   int64_t r_lo, r_hi;
