@@ -32,6 +32,12 @@
 #define XN_WINO_OC 64    // output channels per group of the transformed weights
 #define XN_WINO_CHUNK 16 // tiles per input transform (one vector of tiles)
 #define XN_WINO_MAX_C_IN 4
+// Floats from one (point row, output column) slab of the row-transformed chunk to the next:
+// a chunk's 16 tiles x 64 channels and one line more. Without the line the slabs are 4 KiB
+// apart, and the 18 slabs one output tile reads (and the 3 a row transform writes) fall in
+// one L1 set of 12 ways: 0.961x the stem's time with it on AVX-512, 0.988x on AVX2
+// (bench/stem_ab.sh, docs/Benchmarks.md session 28).
+#define XN_WINO_NB_SLAB (XN_WINO_CHUNK * XN_WINO_OC + 16)
 // Every stack buffer of the kernel together (the polyphase rows, the transformed chunk, its
 // products and the conv rows the pool reads): at most this many bytes, else the direct
 // kernel takes the layer.
@@ -74,8 +80,9 @@ struct xn_wino_stem_geom {
 // Where each of the kernel's buffers starts in its one stack array (in floats, each on a
 // 64-byte line), and the floats of all: the polyphase rows [6 slots][ic][3 residues][qw], the
 // transformed chunk [36][ic][16 tiles], one point row's products [6][at most 6 tiles x 64],
-// the row-transformed chunk [6][3][16 tiles][64], the ring [ring_rows][ring_w][c_out], the
-// pool's pending column [c_out / 64][3 rows][64], an input row with its padding.
+// the row-transformed chunk [6][3][XN_WINO_NB_SLAB] (16 tiles x 64 each), the ring
+// [ring_rows][ring_w][c_out], the pool's pending column [c_out / 64][3 rows][64], an input row with
+// its padding.
 struct xn_wino_stem_buffers {
   double q, u, prod, nb, ring, carry, row, total;
 };
@@ -90,7 +97,7 @@ inline xn_wino_stem_buffers xn_wino_stem_layout(const xn_wino_stem_geom &g) {
   b.q = take(6.0 * (double)g.ic * 3 * (double)g.qw);
   b.u = take((double)XN_WINO_NN * (double)g.ic * XN_WINO_CHUNK);
   b.prod = take(6.0 * 6 * XN_WINO_OC);
-  b.nb = take(6.0 * 3 * XN_WINO_CHUNK * XN_WINO_OC);
+  b.nb = take(6.0 * 3 * XN_WINO_NB_SLAB);
   b.ring = take((double)g.ring_rows * (double)g.ring_w * (double)g.c_out);
   b.carry = take((double)g.c_out * 3);
   b.row = take(96.0 * ((double)g.chunks + 1));

@@ -190,7 +190,8 @@ inline void xn_wino_point_row(xn_wino_stem_ctx *c, int64_t og, int h, int a, int
       for (int j = 0; j < 3; ++j) {
         V s;
         xn_wino_lin<W, 6>(s, m, M::at[j]);
-        W::store(c->nb + ((a * 3 + j) * 16 + b0 + t) * XN_WINO_OC + (h * OCV + v) * L, s);
+        W::store(c->nb + (a * 3 + j) * XN_WINO_NB_SLAB + (b0 + t) * XN_WINO_OC + (h * OCV + v) * L,
+                 s);
       }
     }
 }
@@ -235,7 +236,7 @@ inline void xn_wino_output(xn_wino_stem_ctx *c, int64_t ty, int64_t t0, int64_t 
         V nv[6];
 #pragma GCC unroll 6
         for (int a = 0; a < 6; ++a)
-          W::load(nv[a], c->nb + ((a * 3 + j) * 16 + t) * XN_WINO_OC + W::L * v);
+          W::load(nv[a], c->nb + (a * 3 + j) * XN_WINO_NB_SLAB + t * XN_WINO_OC + W::L * v);
 #pragma GCC unroll 3
         for (int i = 0; i < 3; ++i) {
           xn_wino_lin<W, 6>(y[i][j], nv, M::at[i]);
