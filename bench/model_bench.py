@@ -19,10 +19,15 @@
 3. Runs ONNX Runtime (npm onnxruntime-node, bench/ort_bench.js) on each float baseline with
    each thread count: median over N runs after 3 warm-up runs (peak RSS of the node process,
    which includes node's own ~40 MB). Steps 2 and 3 alternate, --rounds times (default 3):
-   every xnorc program once per round, between two runs of each ORT program (ORT's latency in
-   the round: their geometric mean); a latency is the median over the rounds, a speedup (against
-   ORT, and a multi-thread build's against the same model's one-thread build) the median of
-   the rounds' ratios, so a host whose speed drifts moves both sides alike.
+   every xnorc program once per round. With --bracket program (the default) each xnorc
+   program runs between two runs of its own ORT baseline (same float model, same threads;
+   the programs of one baseline chained, ORT x ORT x ORT), seconds apart, and its ORT latency
+   in the round is the geometric mean of those two; with --bracket round the round's xnorc
+   programs all run between one before and one after run of each ORT program (a half-minute
+   apart: a host that changes speed for seconds at a time then gives one side of a ratio the
+   faster state). A latency is the median over the rounds, a speedup (against ORT, and a
+   multi-thread build's against the same model's one-thread build, which runs just before it)
+   the median of the rounds' ratios, so a host whose speed drifts moves both sides alike.
    --cpus pins every measured process, xnorc's and ORT's alike, to the first K CPUs of the
    list for K threads (sched_setaffinity in the child): a virtual machine's CPUs can run at
    different speeds (docs/Benchmarks.md, session 17), and unpinned a one-thread program lands
@@ -187,6 +192,9 @@ def main():
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--rounds", type=int, default=3,
                     help="times every xnorc and ORT program is run, alternating (default 3)")
+    ap.add_argument("--bracket", choices=("program", "round"), default="program",
+                    help="ORT runs around each xnorc program (default) or around each round's "
+                    "xnorc programs")
     ap.add_argument("--cpus", help="pin xnorc and ORT alike to the first K of these CPUs for K "
                     "threads (e.g. 1,0)")
     args = ap.parse_args()
@@ -225,9 +233,11 @@ def main():
                          "threads": threads, "rounds_ms": []})
     # Every program once per round, xnorc and ORT alternating: a machine whose speed drifts
     # (a shared host's does, up to 2x within minutes) then moves both sides of a ratio alike.
-    # ORT runs before and after the round's xnorc programs and its latency in the round is the
-    # geometric mean of the two: the xnorc runs lie between them, so a drift during the round
-    # no longer favours whichever side ran in the faster minute.
+    # ORT runs before and after each xnorc program (--bracket round: the round's xnorc
+    # programs) and its latency for that program is the geometric mean of the two: the xnorc
+    # run lies between them, so a drift does not favour whichever side ran in the faster
+    # seconds. (The Xeon of sessions 23-28 changed speed by 1.5x for seconds at a time: with
+    # half a minute between ORT's runs, a round's two ORT latencies differed by up to 1.5x.)
     def measure(r, rnd, when=""):
         cpus = cpu_list[:r["threads"]] if len(cpu_list) >= r["threads"] else None
         if r["system"] == "xnorc":
@@ -241,13 +251,45 @@ def main():
         return ms
 
     ort_rows = [r for r in rows if r["system"] == "onnxruntime"]
+    ort_of = {(r["model"], r["threads"]): r for r in ort_rows}
+    xnorc_rows = [r for r in rows if r["system"] == "xnorc"]
+    def one_thread_of(r):
+        for x in xnorc_rows:
+            if (x["model"], x["target"], x["threads"]) == (r["model"], r["target"], 1):
+                return x
+        return None
+
+    for r in xnorc_rows:
+        r["ort_rounds_ms"] = []  # the ORT latency this row's ratio takes, per round
+        r["single_rounds_ms"] = []  # --bracket program: its one-thread build's, just before it
     for rnd in range(args.rounds):
-        before = [measure(r, rnd, " (before)") for r in ort_rows]
-        for r in rows:
-            if r["system"] == "xnorc":
+        if args.bracket == "round":
+            before = [measure(r, rnd, " (before)") for r in ort_rows]
+            for r in xnorc_rows:
                 r["rounds_ms"].append(measure(r, rnd))
-        for r, b in zip(ort_rows, before):
-            r["rounds_ms"].append(math.sqrt(b * measure(r, rnd, " (after)")))
+            for r, b in zip(ort_rows, before):
+                r["rounds_ms"].append(math.sqrt(b * measure(r, rnd, " (after)")))
+                for x in xnorc_rows:
+                    if ort_of[(BASELINE[x["model"]], x["threads"])] is r:
+                        x["ort_rounds_ms"].append(r["rounds_ms"][-1])
+            continue
+        # Each baseline's xnorc programs (same float model and threads) between its ORT runs:
+        # ORT, program, ORT, program, ORT; a program's ORT latency, the geometric mean of its
+        # neighbours. A multi-thread program's one-thread build runs again just before it, for
+        # the scaling ratio (a second apart, where the rows' own runs are a group apart).
+        for key, base in ort_of.items():
+            group = [r for r in xnorc_rows if (BASELINE[r["model"]], r["threads"]) == key]
+            if not group:
+                continue
+            runs = [measure(base, rnd, " (before)")]
+            for r in group:
+                single = one_thread_of(r)
+                if single is not None and single is not r:
+                    r["single_rounds_ms"].append(measure(single, rnd, " (one thread, again)"))
+                r["rounds_ms"].append(measure(r, rnd))
+                runs.append(measure(base, rnd, " (after)"))
+                r["ort_rounds_ms"].append(math.sqrt(runs[-2] * runs[-1]))
+            base["rounds_ms"].append(statistics.median(runs))
     for r in rows:
         r.pop("prog", None)
         r["median_ms"] = statistics.median(r["rounds_ms"])
@@ -268,25 +310,28 @@ def main():
             continue
         base = ort[(BASELINE[r["model"]], r["threads"])]
         # The median of the rounds' ratios, each from two latencies of the same round: a host
-        # that drifts between rounds moves both alike (a program's one- and two-thread builds
-        # run back to back, seconds apart; ORT's runs bracket the round).
+        # that drifts between rounds moves both alike (the ORT runs bracket the program, or
+        # with --bracket round the round; the one-thread build runs just before the program).
         r["speedup_vs_ort_same_threads"] = round(statistics.median(
-            b / x for b, x in zip(base["rounds_ms"], r["rounds_ms"])), 2)
+            b / x for b, x in zip(r["ort_rounds_ms"], r["rounds_ms"])), 2)
         single = one_thread.get((r["model"], r["target"]))
         scaling = "-"
         if r["threads"] > 1 and single:
+            singles = r["single_rounds_ms"] or single["rounds_ms"]
             r["speedup_vs_1_thread"] = round(statistics.median(
-                s / x for s, x in zip(single["rounds_ms"], r["rounds_ms"])), 2)
+                s / x for s, x in zip(singles, r["rounds_ms"])), 2)
             scaling = "%.2fx" % r["speedup_vs_1_thread"]
         roof = "%.1f%%" % (100 * r["roofline_share"]) if "roofline_share" in r else "-"
         print("%-15s %-7s %7d %10.3f %9s %9s   %5.2fx (%s %.1f ms)" % (
             r["model"], r["target"], r["threads"], r["median_ms"], roof, scaling,
             r["speedup_vs_ort_same_threads"], base["model"], base["median_ms"]))
-    print("xnorc ms, ORT ms: medians over %d round(s) of each program's median latency (ORT's in "
-          "a round: the geometric mean of its runs before and after the round's xnorc runs); "
+    print("xnorc ms, ORT ms: medians over %d round(s) of each program's median latency; "
           "speedup = the median over the rounds of ORT float latency / xnorc latency, both with "
-          "the same number of threads; vs 1 thr = the median over the rounds of the one-thread "
-          "latency / this one (same model and target);" % args.rounds)
+          "the same number of threads, ORT's in a round the geometric mean of its runs just "
+          "before and after %s; vs 1 thr = the median over the rounds of the one-thread "
+          "latency / this one (same model and target%s);" % (
+              args.rounds, "the program" if args.bracket == "program" else "the round's xnorc runs",
+              ", the one-thread build run just before it" if args.bracket == "program" else ""))
     print("roofline = the model's MACs at the measured ceilings / the measured latency")
 
     print("\n%-15s %-7s %7s %9s %9s %10s %10s" % ("model", "target", "threads", "xnorc s",
@@ -328,6 +373,7 @@ def main():
                     "load_average_at_start": os.getloadavg()[0]},
         "repeat": args.repeat,
         "rounds": args.rounds,
+        "bracket": args.bracket,
         "pinned_cpus": cpu_list,
         "rows": rows,
         "profiles": [profiles[k] for k in sorted(profiles)],
