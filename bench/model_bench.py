@@ -176,6 +176,41 @@ def print_layers(prof):
                                                        100 * l["share"], roof))
 
 
+def print_fast_state(rows, ort):
+    """The table again over the rounds whose runs all began with the host in its fast state:
+    every ceiling probed around a ratio's runs at least 95 % of the run's highest."""
+    xrows = [r for r in rows if r["system"] == "xnorc"]
+    top = max(p for r in xrows for p in r["probe_rounds"] + r["single_probe_rounds"])
+    fast = 0.95 * top
+    print("\nThe rounds in the host's fast state (every probed ceiling around the runs >= %.3g "
+          "binary MAC/s, 95 %% of the run's highest):" % fast)
+    print("%-15s %-7s %7s %6s %10s %9s %6s   %s" % ("model", "target", "threads", "rounds",
+                                                   "xnorc ms", "vs 1 thr", "rounds",
+                                                   "vs ORT float, same threads"))
+    for r in xrows:
+        keep = [k for k, p in enumerate(r["probe_rounds"]) if p >= fast]
+        res = {"ceiling_at_least": fast, "rounds": len(keep)}
+        line = "%-15s %-7s %7d %6d" % (r["model"], r["target"], r["threads"], len(keep))
+        if keep:
+            res["median_ms"] = statistics.median(r["rounds_ms"][k] for k in keep)
+            res["speedup_vs_ort_same_threads"] = round(statistics.median(
+                r["ort_rounds_ms"][k] / r["rounds_ms"][k] for k in keep), 2)
+            res["ort_median_ms"] = statistics.median(r["ort_rounds_ms"][k] for k in keep)
+        skeep = [k for k, p in enumerate(r["single_probe_rounds"]) if p >= fast]
+        if r["threads"] > 1 and skeep:
+            res["scaling_rounds"] = len(skeep)
+            res["speedup_vs_1_thread"] = round(statistics.median(
+                r["single_rounds_ms"][k] / r["rounds_ms"][k] for k in skeep), 2)
+        r["fast_state"] = res
+        print("%s %10s %9s %6s   %s" % (
+            line, "%.3f" % res["median_ms"] if keep else "-",
+            "%.2fx" % res["speedup_vs_1_thread"] if "speedup_vs_1_thread" in res else "-",
+            res.get("scaling_rounds", "-") if r["threads"] > 1 else "-",
+            "%5.2fx (%s %.1f ms)" % (res["speedup_vs_ort_same_threads"],
+                                     ort[(BASELINE[r["model"]], r["threads"])]["model"],
+                                     res["ort_median_ms"]) if keep else "-"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", default="/tmp/xnorc-model-bench")
@@ -195,10 +230,16 @@ def main():
     ap.add_argument("--bracket", choices=("program", "round"), default="program",
                     help="ORT runs around each xnorc program (default) or around each round's "
                     "xnorc programs")
+    ap.add_argument("--state-probe", action="store_true",
+                    help="with --bracket program: measure one core's binary MAC/s ceiling (a "
+                    "--profile build's start-up measurement, 0.2 s) just before every run, and "
+                    "print the table again over the rounds the host was in its fast state")
     ap.add_argument("--cpus", help="pin xnorc and ORT alike to the first K of these CPUs for K "
                     "threads (e.g. 1,0)")
     args = ap.parse_args()
     cpu_list = [int(c) for c in args.cpus.split(",")] if args.cpus else []
+    if args.state_probe and args.bracket != "program":
+        ap.error("--state-probe needs --bracket program")
     models = args.models.split(",")
     for m in models:
         if m not in BASELINE:
@@ -238,16 +279,33 @@ def main():
     # run lies between them, so a drift does not favour whichever side ran in the faster
     # seconds. (The Xeon of sessions 23-28 changed speed by 1.5x for seconds at a time: with
     # half a minute between ORT's runs, a round's two ORT latencies differed by up to 1.5x.)
+    # The host's state just before a run: one core's binary ceiling as a --profile build
+    # measures it at start-up (the Xeon of sessions 23-28: 9.5e11 in its fast state, 6.4-8e11
+    # in its slow one, where xnorc's port-bound kernels slow more than ORT's partly
+    # memory-bound float network). None without --state-probe.
+    probe_prog = None
+    if args.state_probe:
+        probe_prog, _, _ = build(args.xnorc, args.work, models[0], targets[-1], 1, profile=True)
+
+    def probe():
+        if not probe_prog:
+            return None
+        out, _ = run_measured([probe_prog, inp, "-o", os.path.dirname(probe_prog) + "/out",
+                               "--repeat", "1"], cpu_list[:1] or None)
+        return json.loads(out)["ceilings"]["binary_macs_per_s"]
+
     def measure(r, rnd, when=""):
         cpus = cpu_list[:r["threads"]] if len(cpu_list) >= r["threads"] else None
+        measure.probe = probe()
         if r["system"] == "xnorc":
             ms, rss = xnorc_latency(r["prog"], inp, args.repeat, cpus)
         else:
             ms, rss = ort_latency(args.work, r["model"], r["threads"], args.repeat, cpus)
         r["peak_rss_mib"] = max(r.get("peak_rss_mib", 0), round(rss, 1))
-        print("round %d %-5s %-15s %-11s %d thread%s: %8.3f ms%s" % (
+        print("round %d %-5s %-15s %-11s %d thread%s: %8.3f ms%s%s" % (
             rnd + 1, "xnorc" if r["system"] == "xnorc" else "ORT", r["model"],
-            r["target"], r["threads"], "" if r["threads"] == 1 else "s", ms, when), flush=True)
+            r["target"], r["threads"], "" if r["threads"] == 1 else "s", ms, when,
+            "" if measure.probe is None else " [ceiling %.3g]" % measure.probe), flush=True)
         return ms
 
     ort_rows = [r for r in rows if r["system"] == "onnxruntime"]
@@ -262,6 +320,8 @@ def main():
     for r in xnorc_rows:
         r["ort_rounds_ms"] = []  # the ORT latency this row's ratio takes, per round
         r["single_rounds_ms"] = []  # --bracket program: its one-thread build's, just before it
+        r["probe_rounds"] = []  # --state-probe: the lowest ceiling around the ratio's runs
+        r["single_probe_rounds"] = []  # and around the scaling ratio's
     for rnd in range(args.rounds):
         if args.bracket == "round":
             before = [measure(r, rnd, " (before)") for r in ort_rows]
@@ -282,13 +342,22 @@ def main():
             if not group:
                 continue
             runs = [measure(base, rnd, " (before)")]
+            probes = [measure.probe]
             for r in group:
                 single = one_thread_of(r)
+                single_probe = None
                 if single is not None and single is not r:
                     r["single_rounds_ms"].append(measure(single, rnd, " (one thread, again)"))
+                    single_probe = measure.probe
                 r["rounds_ms"].append(measure(r, rnd))
+                own_probe = measure.probe
                 runs.append(measure(base, rnd, " (after)"))
+                probes.append(measure.probe)
                 r["ort_rounds_ms"].append(math.sqrt(runs[-2] * runs[-1]))
+                if probe_prog:
+                    r["probe_rounds"].append(min(probes[-2], own_probe, probes[-1]))
+                    if single_probe is not None:
+                        r["single_probe_rounds"].append(min(single_probe, own_probe))
             base["rounds_ms"].append(statistics.median(runs))
     for r in rows:
         r.pop("prog", None)
@@ -333,6 +402,8 @@ def main():
               args.rounds, "the program" if args.bracket == "program" else "the round's xnorc runs",
               ", the one-thread build run just before it" if args.bracket == "program" else ""))
     print("roofline = the model's MACs at the measured ceilings / the measured latency")
+    if probe_prog:
+        print_fast_state(rows, ort)
 
     print("\n%-15s %-7s %7s %9s %9s %10s %10s" % ("model", "target", "threads", "xnorc s",
                                                 "c++ -O2 s", "RSS MiB", "ORT MiB"))
