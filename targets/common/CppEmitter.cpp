@@ -308,17 +308,14 @@ private:
         "  (void)inputs;\n  (void)outputs;\n  (void)arena_bytes;\n",
         bodyName(), profiling() ? ", long long *layer_ns" : "");
     bool InSerial = false, Pending = false; // inside `if (team_id == 0)`; work since a barrier
-    // Serial layers are timed apart (xn_team_serial_begin): the team's shares measure the
-    // split layers only.
     auto OpenSerial = [&] {
       if (!InSerial)
-        B += "  if (team_id == 0) {\n"
-             "  const long long serial_t0 = xn_team_serial_begin(team);\n";
+        B += "  if (team_id == 0) {\n";
       InSerial = true;
     };
     auto CloseSerial = [&] {
       if (InSerial)
-        B += "  xn_team_serial_end(team, serial_t0);\n  }\n";
+        B += "  }\n";
       InSerial = false;
     };
     for (const OpCode &C : Code) {

@@ -1,11 +1,15 @@
 // How common/parts.h splits work among a team's threads: equal parts, parts in proportion to
 // the shares a team sets (common/team.h), and the splits that stay equal whatever the shares
-// (channel blocks; xn_split_even's tiles). Expected ranges are worked out by hand.
+// (channel blocks; xn_split_even's tiles); and which of a thread's time the team measures its
+// speed on. Expected ranges are worked out by hand.
 #include "xnorc/runtime/common/parts.h"
+#include "xnorc/runtime/common/team.h"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -127,6 +131,50 @@ TEST(Parts, MapsSplitAsTheConvsWritingThem) {
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_EQ(runs[2].first, 2 * 3136 + 1568);
   EXPECT_EQ(runs[2].second, 3 * 3136);
+}
+
+TEST(Parts, RangesCutBySharesAreMarked) {
+  const uint32_t cut[3] = {0, XN_PART_ONE / 4, XN_PART_ONE};
+  int64_t lo, hi;
+  xn_part_followed_shares() = false;
+  xn_part_range(56, 0, 2, &lo, &hi); // no shares set: equal parts
+  xn_split_even(56, 0, 2, &lo, &hi);
+  EXPECT_FALSE(xn_part_followed_shares());
+  {
+    Shares s(2, cut);
+    EXPECT_TRUE(xn_part_channel_blocks(49, 16, 4, 0, 2, &lo, &hi));
+    xn_part_range(9, 0, 1, &lo, &hi); // one part: the whole
+    EXPECT_FALSE(xn_part_followed_shares());
+    xn_part_range(56, 1, 2, &lo, &hi);
+    EXPECT_TRUE(xn_part_followed_shares());
+  }
+  xn_part_followed_shares() = false;
+}
+
+// A call of two threads whose first layer splits by the shares and whose second does not (as
+// a channel split): thread 1 spends 20 ms in the first and 60 ms in the second. Its busy time,
+// on which the next call's shares are cut, is the first layer's alone; counted whole it would
+// be 80 ms. (Thread 0 does no work: its busy time is about nothing.)
+TEST(Team, BusyTimeIsTheSplitsThatFollowTheShares) {
+  auto body = [](xn_team *team, int id) {
+    int64_t lo, hi;
+    xn_part_range(56, id, team->size, &lo, &hi);
+    if (id == 1)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    xn_team_sync(team, id);
+    xn_split_even(56, id, team->size, &lo, &hi);
+    if (id == 1)
+      std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    xn_team_sync(team, id);
+  };
+  xn_team_run<2>(body);
+  xn_team_pool<2> &pool = xn_team_pool_instance<2>();
+  if (pool.started == 0)
+    GTEST_SKIP() << "no thread could be started";
+  EXPECT_GE(pool.times[1].busy_ns, 20000000LL);
+  EXPECT_LT(pool.times[1].busy_ns, 50000000LL);
+  EXPECT_LT(pool.times[0].busy_ns, 10000000LL);
+  EXPECT_FALSE(xn_part_followed_shares()); // the call leaves the caller's mark clear
 }
 
 } // namespace

@@ -43,12 +43,21 @@ inline xn_part_shares &xn_part_current_shares() {
   return shares;
 }
 
+// Whether this thread's work since its last barrier followed the shares (a split by
+// xn_part_range under a team's shares): common/team.h measures a thread's speed on that work
+// alone, since the splits that stay equal cannot move toward it.
+inline bool &xn_part_followed_shares() {
+  static thread_local bool followed = false;
+  return followed;
+}
+
 // Part `part` of `parts` of `count` items: [*lo, *hi); equal parts (sizes differing by at
 // most one) unless the running team set shares.
 inline void xn_part_range(int64_t count, int part, int parts, int64_t *lo, int64_t *hi) {
   if (parts > 1) {
     const xn_part_shares &s = xn_part_current_shares();
     if (s.parts == parts) {
+      xn_part_followed_shares() = true;
       *lo = (count * (int64_t)s.cut[part] + XN_PART_ONE / 2) / XN_PART_ONE;
       *hi = (count * (int64_t)s.cut[part + 1] + XN_PART_ONE / 2) / XN_PART_ONE;
       return;

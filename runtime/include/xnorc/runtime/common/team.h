@@ -109,32 +109,62 @@ inline void xn_team_init(xn_team *t, int size) {
   t->generation.store(0, std::memory_order_relaxed);
 }
 
+// The layers since a thread's last barrier: whether they split by the shares, and since
+// when the thread has run them.
+inline long long &xn_team_layer_start() {
+  static thread_local long long start = 0;
+  return start;
+}
+
 // Barrier: returns once every thread of the team has called it; thread `id` adds the time
-// it waited to its times. The last to arrive resets the count before it releases the
-// others, so the next barrier starts clean.
+// it waited to its times, and the time since its last barrier too unless the layers in
+// between split by the shares (xn_part_followed_shares): a thread's busy time is then its
+// time on the splits the shares move. Counted whole, the layers whose splits stay equal
+// (channel splits, common/parts.h) moved the row splits instead: on Bi-Real-18 two threads
+// of a Xeon waited at every 56x56 layer for the first thread, which the shares had given
+// 63 % of the rows to make up for its wait at the 28x28 and smaller, channel-split, layers.
+// The last to arrive resets the count before it releases the others, so the next barrier
+// starts clean.
 inline void xn_team_sync(xn_team *t, int id) {
   if (t->size == 1)
     return;
+  const long long t0 = t->times ? xn_team_now_ns() : 0;
+  if (t->times) {
+    if (!xn_part_followed_shares())
+      t->times[id].wait_ns += t0 - xn_team_layer_start();
+    xn_part_followed_shares() = false;
+  }
   const unsigned gen = t->generation.load(std::memory_order_acquire);
   if (t->arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == t->size) {
     t->arrived.store(0, std::memory_order_relaxed);
     t->generation.fetch_add(1, std::memory_order_acq_rel);
+    if (t->times)
+      xn_team_layer_start() = xn_team_now_ns();
     return;
   }
-  const long long t0 = t->times ? xn_team_now_ns() : 0;
   xn_team_spin_until([&] { return t->generation.load(std::memory_order_acquire) != gen; });
-  if (t->times)
-    t->times[id].wait_ns += xn_team_now_ns() - t0;
+  if (t->times) {
+    const long long t1 = xn_team_now_ns();
+    t->times[id].wait_ns += t1 - t0;
+    xn_team_layer_start() = t1;
+  }
 }
 
-// Thread 0's layers that do not split, while the others wait at the next barrier: their
-// time counts as thread 0's wait, so that the shares compare the threads on the split layers
-// alone. Counted as busy, it made thread 0 look slow: QuickNet's depthwise convs (which did
-// not split) moved the shares of every split layer to 1/4 and 3/4 on two threads.
-inline long long xn_team_serial_begin(const xn_team *t) { return t->times ? xn_team_now_ns() : 0; }
-inline void xn_team_serial_end(xn_team *t, long long t0) {
-  if (t->times)
-    t->times[0].wait_ns += xn_team_now_ns() - t0;
+// A thread's run of the layers begins and ends: the time after its last barrier counts as a
+// wait too unless those layers split by the shares (xn_team_sync). Thread 0's layers that do
+// not split, while the others wait at the next barrier, count so: as busy time they made
+// thread 0 look slow (QuickNet's depthwise convs, which did not split, moved the shares of
+// every split layer to 1/4 and 3/4 on two threads).
+inline void xn_team_begin_layers(const xn_team *t) {
+  if (t->times) {
+    xn_team_layer_start() = xn_team_now_ns();
+    xn_part_followed_shares() = false;
+  }
+}
+inline void xn_team_end_layers(xn_team *t, int id) {
+  if (t->times && !xn_part_followed_shares())
+    t->times[id].wait_ns += xn_team_now_ns() - xn_team_layer_start();
+  xn_part_followed_shares() = false;
 }
 
 // The shares of a team of P threads (common/parts.h's cuts) after a call that took each
@@ -243,7 +273,9 @@ template <int Threads> struct xn_team_pool {
     while (await(seen)) {
       seen = job.load(std::memory_order_acquire);
       const long long t0 = xn_team_now_ns();
+      xn_team_begin_layers(team);
       run(body, team, id);
+      xn_team_end_layers(team, id);
       times[id].busy_ns = xn_team_now_ns() - t0 - times[id].wait_ns;
       done.fetch_add(1, std::memory_order_acq_rel);
     }
@@ -314,7 +346,9 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
   }
   pool.wake.notify_all();
   const long long t0 = xn_team_now_ns();
+  xn_team_begin_layers(&team);
   body(&team, 0);
+  xn_team_end_layers(&team, 0);
   pool.times[0].busy_ns = xn_team_now_ns() - t0 - pool.times[0].wait_ns;
   xn_team_spin_until([&] { return pool.done.load(std::memory_order_acquire) == pool.started; });
   if (whole) {
