@@ -25,12 +25,13 @@ std::vector<std::pair<int64_t, int64_t>> ranges(int64_t count, int parts) {
   return r;
 }
 
-// The team's shares for the duration of a test; equal parts again afterwards.
+// The team's shares for the duration of a test (followed: the parts' marks, or null); equal
+// parts again afterwards.
 struct Shares {
-  explicit Shares(int parts, const uint32_t *cut) {
-    xn_part_current_shares() = xn_part_shares{parts, cut};
+  explicit Shares(int parts, const uint32_t *cut, unsigned char *followed = nullptr) {
+    xn_part_current_shares() = xn_part_shares{parts, cut, followed};
   }
-  ~Shares() { xn_part_current_shares() = xn_part_shares{0, nullptr}; }
+  ~Shares() { xn_part_current_shares() = xn_part_shares{0, nullptr, nullptr}; }
 };
 
 using Ranges = std::vector<std::pair<int64_t, int64_t>>;
@@ -135,20 +136,22 @@ TEST(Parts, MapsSplitAsTheConvsWritingThem) {
 
 TEST(Parts, RangesCutBySharesAreMarked) {
   const uint32_t cut[3] = {0, XN_PART_ONE / 4, XN_PART_ONE};
+  unsigned char followed[2] = {0, 0};
   int64_t lo, hi;
-  xn_part_followed_shares() = false;
-  xn_part_range(56, 0, 2, &lo, &hi); // no shares set: equal parts
-  xn_split_even(56, 0, 2, &lo, &hi);
-  EXPECT_FALSE(xn_part_followed_shares());
   {
-    Shares s(2, cut);
-    EXPECT_TRUE(xn_part_channel_blocks(49, 16, 4, 0, 2, &lo, &hi));
+    Shares s(2, cut, followed);
+    EXPECT_TRUE(xn_part_channel_blocks(49, 16, 4, 0, 2, &lo, &hi)); // equal whatever the shares
+    xn_split_even(56, 0, 2, &lo, &hi);
     xn_part_range(9, 0, 1, &lo, &hi); // one part: the whole
-    EXPECT_FALSE(xn_part_followed_shares());
+    xn_part_range(9, 0, 3, &lo, &hi); // shares of another team size: equal parts
+    EXPECT_EQ(followed[0], 0);
+    EXPECT_EQ(followed[1], 0);
     xn_part_range(56, 1, 2, &lo, &hi);
-    EXPECT_TRUE(xn_part_followed_shares());
+    EXPECT_EQ(followed[0], 0);
+    EXPECT_EQ(followed[1], 1);
   }
-  xn_part_followed_shares() = false;
+  xn_part_range(56, 0, 2, &lo, &hi); // no shares set: equal parts, nothing marked
+  EXPECT_EQ(followed[0], 0);
 }
 
 // A call of two threads whose first layer splits by the shares and whose second does not (as
@@ -174,7 +177,6 @@ TEST(Team, BusyTimeIsTheSplitsThatFollowTheShares) {
   EXPECT_GE(pool.times[1].busy_ns, 20000000LL);
   EXPECT_LT(pool.times[1].busy_ns, 50000000LL);
   EXPECT_LT(pool.times[0].busy_ns, 10000000LL);
-  EXPECT_FALSE(xn_part_followed_shares()); // the call leaves the caller's mark clear
 }
 
 } // namespace

@@ -34,21 +34,17 @@ inline void xn_split_even(int64_t count, int i, int n, int64_t *lo, int64_t *hi)
 // [cut[k], cut[k + 1]) / XN_PART_ONE of each split (cut[0] = 0, cut[parts] = XN_PART_ONE).
 // Set by the thread team (common/team.h) for the duration of a call that holds the workers;
 // `parts` is 0 (equal parts) otherwise. A call running alone (one part) never reads it.
+// followed (null: not kept): followed[k] set when part k cuts a range by these shares, which
+// common/team.h reads and clears at each barrier: a thread's speed is measured on that work
+// alone, since the splits that stay equal cannot move toward it.
 struct xn_part_shares {
   int parts;
   const uint32_t *cut;
+  unsigned char *followed;
 };
 inline xn_part_shares &xn_part_current_shares() {
-  static xn_part_shares shares = {0, 0};
+  static xn_part_shares shares = {0, 0, 0};
   return shares;
-}
-
-// Whether this thread's work since its last barrier followed the shares (a split by
-// xn_part_range under a team's shares): common/team.h measures a thread's speed on that work
-// alone, since the splits that stay equal cannot move toward it.
-inline bool &xn_part_followed_shares() {
-  static thread_local bool followed = false;
-  return followed;
 }
 
 // Part `part` of `parts` of `count` items: [*lo, *hi); equal parts (sizes differing by at
@@ -57,7 +53,8 @@ inline void xn_part_range(int64_t count, int part, int parts, int64_t *lo, int64
   if (parts > 1) {
     const xn_part_shares &s = xn_part_current_shares();
     if (s.parts == parts) {
-      xn_part_followed_shares() = true;
+      if (s.followed)
+        s.followed[part] = 1;
       *lo = (count * (int64_t)s.cut[part] + XN_PART_ONE / 2) / XN_PART_ONE;
       *hi = (count * (int64_t)s.cut[part + 1] + XN_PART_ONE / 2) / XN_PART_ONE;
       return;

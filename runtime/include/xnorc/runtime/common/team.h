@@ -89,14 +89,16 @@ inline long long xn_team_now_ns() {
       .count();
 }
 
-// One thread's time in a call: its waits at the barriers, and the rest (busy).
+// One thread's time in a call: its waits at the barriers, and the rest (busy); when it
+// left its last barrier.
 struct alignas(64) xn_team_times {
-  long long wait_ns, busy_ns;
+  long long wait_ns, busy_ns, layer_start_ns;
 };
 
 struct xn_team {
-  int size;             // threads taking part; thread ids are 0 .. size - 1
-  xn_team_times *times; // per thread, measured for the shares; NULL: not measured
+  int size;                // threads taking part; thread ids are 0 .. size - 1
+  xn_team_times *times;    // per thread, measured for the shares; NULL: not measured
+  unsigned char *followed; // per thread, xn_part_shares::followed (with times)
   // Separate cache lines: waiters poll `generation` while arrivals update `arrived`.
   alignas(64) std::atomic<int> arrived;
   alignas(64) std::atomic<unsigned> generation;
@@ -105,20 +107,14 @@ struct xn_team {
 inline void xn_team_init(xn_team *t, int size) {
   t->size = size;
   t->times = nullptr;
+  t->followed = nullptr;
   t->arrived.store(0, std::memory_order_relaxed);
   t->generation.store(0, std::memory_order_relaxed);
 }
 
-// The layers since a thread's last barrier: whether they split by the shares, and since
-// when the thread has run them.
-inline long long &xn_team_layer_start() {
-  static thread_local long long start = 0;
-  return start;
-}
-
 // Barrier: returns once every thread of the team has called it; thread `id` adds the time
 // it waited to its times, and the time since its last barrier too unless the layers in
-// between split by the shares (xn_part_followed_shares): a thread's busy time is then its
+// between split by the shares (xn_part_shares::followed): a thread's busy time is then its
 // time on the splits the shares move. Counted whole, the layers whose splits stay equal
 // (channel splits, common/parts.h) moved the row splits instead: on Bi-Real-18 two threads
 // of a Xeon waited at every 56x56 layer for the first thread, which the shares had given
@@ -130,23 +126,23 @@ inline void xn_team_sync(xn_team *t, int id) {
     return;
   const long long t0 = t->times ? xn_team_now_ns() : 0;
   if (t->times) {
-    if (!xn_part_followed_shares())
-      t->times[id].wait_ns += t0 - xn_team_layer_start();
-    xn_part_followed_shares() = false;
+    if (!t->followed[id])
+      t->times[id].wait_ns += t0 - t->times[id].layer_start_ns;
+    t->followed[id] = 0;
   }
   const unsigned gen = t->generation.load(std::memory_order_acquire);
   if (t->arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == t->size) {
     t->arrived.store(0, std::memory_order_relaxed);
     t->generation.fetch_add(1, std::memory_order_acq_rel);
     if (t->times)
-      xn_team_layer_start() = xn_team_now_ns();
+      t->times[id].layer_start_ns = xn_team_now_ns();
     return;
   }
   xn_team_spin_until([&] { return t->generation.load(std::memory_order_acquire) != gen; });
   if (t->times) {
     const long long t1 = xn_team_now_ns();
     t->times[id].wait_ns += t1 - t0;
-    xn_team_layer_start() = t1;
+    t->times[id].layer_start_ns = t1;
   }
 }
 
@@ -155,16 +151,18 @@ inline void xn_team_sync(xn_team *t, int id) {
 // not split, while the others wait at the next barrier, count so: as busy time they made
 // thread 0 look slow (QuickNet's depthwise convs, which did not split, moved the shares of
 // every split layer to 1/4 and 3/4 on two threads).
-inline void xn_team_begin_layers(const xn_team *t) {
+inline void xn_team_begin_layers(xn_team *t, int id) {
   if (t->times) {
-    xn_team_layer_start() = xn_team_now_ns();
-    xn_part_followed_shares() = false;
+    t->times[id].layer_start_ns = xn_team_now_ns();
+    t->followed[id] = 0;
   }
 }
 inline void xn_team_end_layers(xn_team *t, int id) {
-  if (t->times && !xn_part_followed_shares())
-    t->times[id].wait_ns += xn_team_now_ns() - xn_team_layer_start();
-  xn_part_followed_shares() = false;
+  if (!t->times)
+    return;
+  if (!t->followed[id])
+    t->times[id].wait_ns += xn_team_now_ns() - t->times[id].layer_start_ns;
+  t->followed[id] = 0;
 }
 
 // The shares of a team of P threads (common/parts.h's cuts) after a call that took each
@@ -232,8 +230,9 @@ template <int Threads> struct xn_team_pool {
   std::thread workers[Threads - 1];
   int started = 0;
   xn_team_times times[Threads];
-  uint32_t cut[Threads + 1]; // the shares (common/parts.h) of a call by the whole team
-  uint32_t seed = 1;         // -DXN_TEAM_TEST_SHARES's
+  unsigned char followed[Threads]; // xn_part_shares::followed of a call by the whole team
+  uint32_t cut[Threads + 1];       // the shares (common/parts.h) of a call by the whole team
+  uint32_t seed = 1;               // -DXN_TEAM_TEST_SHARES's
 
   xn_team_pool() {
     for (int k = 0; k <= Threads; ++k)
@@ -273,7 +272,7 @@ template <int Threads> struct xn_team_pool {
     while (await(seen)) {
       seen = job.load(std::memory_order_acquire);
       const long long t0 = xn_team_now_ns();
-      xn_team_begin_layers(team);
+      xn_team_begin_layers(team, id);
       run(body, team, id);
       xn_team_end_layers(team, id);
       times[id].busy_ns = xn_team_now_ns() - t0 - times[id].wait_ns;
@@ -331,10 +330,13 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
 #if defined(XN_TEAM_TEST_SHARES)
     xn_team_random_shares<Threads>(pool.cut, &pool.seed);
 #endif
-    for (int k = 0; k < Threads; ++k)
+    for (int k = 0; k < Threads; ++k) {
       pool.times[k].wait_ns = 0;
+      pool.followed[k] = 0;
+    }
     team.times = pool.times;
-    xn_part_current_shares() = xn_part_shares{Threads, pool.cut};
+    team.followed = pool.followed;
+    xn_part_current_shares() = xn_part_shares{Threads, pool.cut, pool.followed};
   }
   pool.run = &xn_team_invoke<Body>;
   pool.body = &body;
@@ -346,13 +348,13 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
   }
   pool.wake.notify_all();
   const long long t0 = xn_team_now_ns();
-  xn_team_begin_layers(&team);
+  xn_team_begin_layers(&team, 0);
   body(&team, 0);
   xn_team_end_layers(&team, 0);
   pool.times[0].busy_ns = xn_team_now_ns() - t0 - pool.times[0].wait_ns;
   xn_team_spin_until([&] { return pool.done.load(std::memory_order_acquire) == pool.started; });
   if (whole) {
-    xn_part_current_shares() = xn_part_shares{0, nullptr};
+    xn_part_current_shares() = xn_part_shares{0, nullptr, nullptr};
 #if !defined(XN_TEAM_EQUAL_SHARES) && !defined(XN_TEAM_TEST_SHARES)
     xn_team_rebalance<Threads>(pool.cut, pool.times);
 #endif
