@@ -28,10 +28,11 @@ std::vector<std::pair<int64_t, int64_t>> ranges(int64_t count, int parts) {
 // The team's shares for the duration of a test (followed: the parts' marks, or null); equal
 // parts again afterwards.
 struct Shares {
-  explicit Shares(int parts, const uint32_t *cut, unsigned char *followed = nullptr) {
-    xn_part_current_shares() = xn_part_shares{parts, cut, followed};
+  explicit Shares(int parts, const uint32_t *cut, unsigned char *followed = nullptr,
+                  int64_t stride = 1) {
+    xn_part_current_shares() = xn_part_shares{parts, cut, followed, stride};
   }
-  ~Shares() { xn_part_current_shares() = xn_part_shares{0, nullptr, nullptr}; }
+  ~Shares() { xn_part_current_shares() = xn_part_shares{0, nullptr, nullptr, 0}; }
 };
 
 using Ranges = std::vector<std::pair<int64_t, int64_t>>;
@@ -136,19 +137,18 @@ TEST(Parts, MapsSplitAsTheConvsWritingThem) {
 
 TEST(Parts, RangesCutBySharesAreMarked) {
   const uint32_t cut[3] = {0, XN_PART_ONE / 4, XN_PART_ONE};
-  unsigned char followed[2] = {0, 0};
+  unsigned char followed[6] = {0, 0, 0, 0, 0, 0}; // part k's mark at 3 k
   int64_t lo, hi;
   {
-    Shares s(2, cut, followed);
+    Shares s(2, cut, followed, 3);
     EXPECT_TRUE(xn_part_channel_blocks(49, 16, 4, 0, 2, &lo, &hi)); // equal whatever the shares
     xn_split_even(56, 0, 2, &lo, &hi);
     xn_part_range(9, 0, 1, &lo, &hi); // one part: the whole
     xn_part_range(9, 0, 3, &lo, &hi); // shares of another team size: equal parts
-    EXPECT_EQ(followed[0], 0);
-    EXPECT_EQ(followed[1], 0);
+    EXPECT_EQ(std::vector<unsigned char>(followed, followed + 6), std::vector<unsigned char>(6, 0));
     xn_part_range(56, 1, 2, &lo, &hi);
-    EXPECT_EQ(followed[0], 0);
-    EXPECT_EQ(followed[1], 1);
+    EXPECT_EQ(std::vector<unsigned char>(followed, followed + 6),
+              (std::vector<unsigned char>{0, 0, 0, 1, 0, 0}));
   }
   xn_part_range(56, 0, 2, &lo, &hi); // no shares set: equal parts, nothing marked
   EXPECT_EQ(followed[0], 0);

@@ -34,16 +34,18 @@ inline void xn_split_even(int64_t count, int i, int n, int64_t *lo, int64_t *hi)
 // [cut[k], cut[k + 1]) / XN_PART_ONE of each split (cut[0] = 0, cut[parts] = XN_PART_ONE).
 // Set by the thread team (common/team.h) for the duration of a call that holds the workers;
 // `parts` is 0 (equal parts) otherwise. A call running alone (one part) never reads it.
-// followed (null: not kept): followed[k] set when part k cuts a range by these shares, which
-// common/team.h reads and clears at each barrier: a thread's speed is measured on that work
-// alone, since the splits that stay equal cannot move toward it.
+// followed (null: not kept): followed[k * stride] set when part k cuts a range by these
+// shares, which common/team.h reads and clears at each barrier: a thread's speed is measured
+// on that work alone, since the splits that stay equal cannot move toward it. (A stride: each
+// thread's mark on a cache line of its own.)
 struct xn_part_shares {
   int parts;
   const uint32_t *cut;
   unsigned char *followed;
+  int64_t stride;
 };
 inline xn_part_shares &xn_part_current_shares() {
-  static xn_part_shares shares = {0, 0, 0};
+  static xn_part_shares shares = {0, 0, 0, 0};
   return shares;
 }
 
@@ -54,7 +56,7 @@ inline void xn_part_range(int64_t count, int part, int parts, int64_t *lo, int64
     const xn_part_shares &s = xn_part_current_shares();
     if (s.parts == parts) {
       if (s.followed)
-        s.followed[part] = 1;
+        s.followed[part * s.stride] = 1;
       *lo = (count * (int64_t)s.cut[part] + XN_PART_ONE / 2) / XN_PART_ONE;
       *hi = (count * (int64_t)s.cut[part + 1] + XN_PART_ONE / 2) / XN_PART_ONE;
       return;

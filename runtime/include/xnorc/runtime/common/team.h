@@ -90,15 +90,16 @@ inline long long xn_team_now_ns() {
 }
 
 // One thread's time in a call: its waits at the barriers, and the rest (busy); when it
-// left its last barrier.
+// left its last barrier, and whether its layers since then split by the shares
+// (xn_part_shares::followed).
 struct alignas(64) xn_team_times {
   long long wait_ns, busy_ns, layer_start_ns;
+  unsigned char followed;
 };
 
 struct xn_team {
-  int size;                // threads taking part; thread ids are 0 .. size - 1
-  xn_team_times *times;    // per thread, measured for the shares; NULL: not measured
-  unsigned char *followed; // per thread, xn_part_shares::followed (with times)
+  int size;             // threads taking part; thread ids are 0 .. size - 1
+  xn_team_times *times; // per thread, measured for the shares; NULL: not measured
   // Separate cache lines: waiters poll `generation` while arrivals update `arrived`.
   alignas(64) std::atomic<int> arrived;
   alignas(64) std::atomic<unsigned> generation;
@@ -107,7 +108,6 @@ struct xn_team {
 inline void xn_team_init(xn_team *t, int size) {
   t->size = size;
   t->times = nullptr;
-  t->followed = nullptr;
   t->arrived.store(0, std::memory_order_relaxed);
   t->generation.store(0, std::memory_order_relaxed);
 }
@@ -126,9 +126,9 @@ inline void xn_team_sync(xn_team *t, int id) {
     return;
   const long long t0 = t->times ? xn_team_now_ns() : 0;
   if (t->times) {
-    if (!t->followed[id])
+    if (!t->times[id].followed)
       t->times[id].wait_ns += t0 - t->times[id].layer_start_ns;
-    t->followed[id] = 0;
+    t->times[id].followed = 0;
   }
   const unsigned gen = t->generation.load(std::memory_order_acquire);
   if (t->arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == t->size) {
@@ -154,15 +154,15 @@ inline void xn_team_sync(xn_team *t, int id) {
 inline void xn_team_begin_layers(xn_team *t, int id) {
   if (t->times) {
     t->times[id].layer_start_ns = xn_team_now_ns();
-    t->followed[id] = 0;
+    t->times[id].followed = 0;
   }
 }
 inline void xn_team_end_layers(xn_team *t, int id) {
   if (!t->times)
     return;
-  if (!t->followed[id])
+  if (!t->times[id].followed)
     t->times[id].wait_ns += xn_team_now_ns() - t->times[id].layer_start_ns;
-  t->followed[id] = 0;
+  t->times[id].followed = 0;
 }
 
 // The shares of a team of P threads (common/parts.h's cuts) after a call that took each
@@ -230,9 +230,8 @@ template <int Threads> struct xn_team_pool {
   std::thread workers[Threads - 1];
   int started = 0;
   xn_team_times times[Threads];
-  unsigned char followed[Threads]; // xn_part_shares::followed of a call by the whole team
-  uint32_t cut[Threads + 1];       // the shares (common/parts.h) of a call by the whole team
-  uint32_t seed = 1;               // -DXN_TEAM_TEST_SHARES's
+  uint32_t cut[Threads + 1]; // the shares (common/parts.h) of a call by the whole team
+  uint32_t seed = 1;         // -DXN_TEAM_TEST_SHARES's
 
   xn_team_pool() {
     for (int k = 0; k <= Threads; ++k)
@@ -332,11 +331,11 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
 #endif
     for (int k = 0; k < Threads; ++k) {
       pool.times[k].wait_ns = 0;
-      pool.followed[k] = 0;
+      pool.times[k].followed = 0;
     }
     team.times = pool.times;
-    team.followed = pool.followed;
-    xn_part_current_shares() = xn_part_shares{Threads, pool.cut, pool.followed};
+    xn_part_current_shares() =
+        xn_part_shares{Threads, pool.cut, &pool.times[0].followed, (int64_t)sizeof(xn_team_times)};
   }
   pool.run = &xn_team_invoke<Body>;
   pool.body = &body;
@@ -354,7 +353,7 @@ template <int Threads, typename Body> inline void xn_team_run(const Body &body) 
   pool.times[0].busy_ns = xn_team_now_ns() - t0 - pool.times[0].wait_ns;
   xn_team_spin_until([&] { return pool.done.load(std::memory_order_acquire) == pool.started; });
   if (whole) {
-    xn_part_current_shares() = xn_part_shares{0, nullptr, nullptr};
+    xn_part_current_shares() = xn_part_shares{0, nullptr, nullptr, 0};
 #if !defined(XN_TEAM_EQUAL_SHARES) && !defined(XN_TEAM_TEST_SHARES)
     xn_team_rebalance<Threads>(pool.cut, pool.times);
 #endif
