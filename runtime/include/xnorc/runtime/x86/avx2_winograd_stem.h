@@ -13,23 +13,10 @@
 #include <immintrin.h>
 
 #define XN_AVX2_WINO_FN __attribute__((target("avx2,fma"))) static inline
-struct xn_avx2_wino {
-  typedef __m256 vec;
-  static constexpr int L = 8, TB = 2, OCV = 4, TAIL_A = 1, TAIL_B = 2;
-  XN_AVX2_WINO_FN void zero(vec &v) { v = _mm256_setzero_ps(); }
-  XN_AVX2_WINO_FN void load(vec &v, const float *p) { v = _mm256_load_ps(p); }
-  XN_AVX2_WINO_FN void loadu(vec &v, const float *p) { v = _mm256_loadu_ps(p); }
-  XN_AVX2_WINO_FN void store(float *p, const vec &v) { _mm256_store_ps(p, v); }
+// x86/avx2_policy.h's float vectors (zero, load, store_aligned, store_n, set1, fma) and:
+struct xn_avx2_wino : xn_avx2_f32 {
+  static constexpr int TB = 2, OCV = 4, TAIL_A = 1, TAIL_B = 2;
   XN_AVX2_WINO_FN void storeu(float *p, const vec &v) { _mm256_storeu_ps(p, v); }
-  XN_AVX2_WINO_FN void store_n(float *p, const vec &v, int64_t n) {
-    if (n >= 8) {
-      _mm256_storeu_ps(p, v);
-      return;
-    }
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lane), v);
-  }
-  XN_AVX2_WINO_FN void set1(vec &v, float f) { v = _mm256_set1_ps(f); }
   XN_AVX2_WINO_FN void add(vec &s, const vec &a) { s = _mm256_add_ps(s, a); }
   XN_AVX2_WINO_FN void sub(vec &s, const vec &a) { s = _mm256_sub_ps(s, a); }
   XN_AVX2_WINO_FN void mul(vec &s, const vec &a, float f) {
@@ -38,10 +25,8 @@ struct xn_avx2_wino {
   XN_AVX2_WINO_FN void fmadd(vec &acc, const vec &a, float f) {
     acc = _mm256_fmadd_ps(a, _mm256_set1_ps(f), acc);
   }
-  XN_AVX2_WINO_FN void fma(vec &acc, const vec &a, const vec &b) {
-    acc = _mm256_fmadd_ps(a, b, acc);
-  }
-  XN_AVX2_WINO_FN void max(vec &m, const vec &v) { m = _mm256_max_ps(m, v); }
+  // m = vmaxps(m, v), of equal values v (xn_avx2_f32::max keeps m).
+  XN_AVX2_WINO_FN void larger(vec &m, const vec &v) { m = _mm256_max_ps(m, v); }
   // Whether the magnitudes of p[0 .. 8) are below limit (a NaN is not).
   XN_AVX2_WINO_FN bool below(const float *p, float limit) {
     const __m256 a =

@@ -33,18 +33,10 @@ constexpr xn_avx512_wino_perm xn_avx512_wino_perm_make() {
 inline constexpr xn_avx512_wino_perm xn_avx512_wino_perm_table = xn_avx512_wino_perm_make();
 
 #define XN_AVX512_WINO_FN __attribute__((target("avx512f,fma"))) static inline
-struct xn_avx512_wino {
-  typedef __m512 vec;
-  static constexpr int L = 16, TB = 6, OCV = 4, TAIL_A = 4, TAIL_B = 6;
-  XN_AVX512_WINO_FN void zero(vec &v) { v = _mm512_setzero_ps(); }
-  XN_AVX512_WINO_FN void load(vec &v, const float *p) { v = _mm512_load_ps(p); }
-  XN_AVX512_WINO_FN void loadu(vec &v, const float *p) { v = _mm512_loadu_ps(p); }
-  XN_AVX512_WINO_FN void store(float *p, const vec &v) { _mm512_store_ps(p, v); }
+// x86/avx512_policy.h's float vectors (zero, load, store_aligned, store_n, set1, fma) and:
+struct xn_avx512_wino : xn_avx512_f32 {
+  static constexpr int TB = 6, OCV = 4, TAIL_A = 4, TAIL_B = 6;
   XN_AVX512_WINO_FN void storeu(float *p, const vec &v) { _mm512_storeu_ps(p, v); }
-  XN_AVX512_WINO_FN void store_n(float *p, const vec &v, int64_t n) {
-    _mm512_mask_storeu_ps(p, n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1), v);
-  }
-  XN_AVX512_WINO_FN void set1(vec &v, float f) { v = _mm512_set1_ps(f); }
   XN_AVX512_WINO_FN void add(vec &s, const vec &a) { s = _mm512_add_ps(s, a); }
   XN_AVX512_WINO_FN void sub(vec &s, const vec &a) { s = _mm512_sub_ps(s, a); }
   XN_AVX512_WINO_FN void mul(vec &s, const vec &a, float f) {
@@ -53,11 +45,9 @@ struct xn_avx512_wino {
   XN_AVX512_WINO_FN void fmadd(vec &acc, const vec &a, float f) {
     acc = _mm512_fmadd_ps(a, _mm512_set1_ps(f), acc);
   }
-  XN_AVX512_WINO_FN void fma(vec &acc, const vec &a, const vec &b) {
-    acc = _mm512_fmadd_ps(a, b, acc);
-  }
-  // m = max(m, v) (maskz: gcc 12 warns of _mm512_max_ps's undefined pass-through otherwise).
-  XN_AVX512_WINO_FN void max(vec &m, const vec &v) {
+  // m = vmaxps(m, v), of equal values v (maskz: gcc 12 warns of _mm512_max_ps's undefined
+  // pass-through otherwise); xn_avx512_f32::max keeps m.
+  XN_AVX512_WINO_FN void larger(vec &m, const vec &v) {
     m = _mm512_maskz_max_ps((__mmask16)0xffff, m, v);
   }
   // Whether the magnitudes of p[0 .. 16) are below limit (a NaN is not).

@@ -114,13 +114,13 @@ template <class W> inline void xn_wino_input(xn_wino_stem_ctx *c, int64_t ty, in
         V col[6];
 #pragma GCC unroll 6
         for (int a = 0; a < 6; ++a)
-          W::loadu(col[a],
-                   c->q + ((((3 * ty + a) % 6) * g.ic + ic) * 3 + b % 3) * g.qw + t0 + tv + b / 3);
+          W::load(col[a],
+                  c->q + ((((3 * ty + a) % 6) * g.ic + ic) * 3 + b % 3) * g.qw + t0 + tv + b / 3);
 #pragma GCC unroll 6
         for (int i = 0; i < 6; ++i) {
           V s;
           xn_wino_lin<W, 6>(s, col, M::bt[i]);
-          W::store(t1[i][b], s);
+          W::store_aligned(t1[i][b], s);
         }
       }
 #pragma GCC unroll 6
@@ -133,7 +133,7 @@ template <class W> inline void xn_wino_input(xn_wino_stem_ctx *c, int64_t ty, in
         for (int j = 0; j < 6; ++j) {
           V s;
           xn_wino_lin<W, 6>(s, r, M::bt[j]);
-          W::store(c->u + ((i * 6 + j) * g.ic + ic) * 16 + tv, s);
+          W::store_aligned(c->u + ((i * 6 + j) * g.ic + ic) * 16 + tv, s);
         }
       }
     }
@@ -161,7 +161,7 @@ inline void xn_wino_point_row(xn_wino_stem_ctx *c, int64_t og, int h, int a, int
       V w[OCV];
 #pragma GCC unroll 8
       for (int v = 0; v < OCV; ++v)
-        W::loadu(w[v], wp + ic * XN_WINO_OC + L * v);
+        W::load(w[v], wp + ic * XN_WINO_OC + L * v);
 #pragma GCC unroll 8
       for (int t = 0; t < TB; ++t) {
         V x;
@@ -175,7 +175,7 @@ inline void xn_wino_point_row(xn_wino_stem_ctx *c, int64_t og, int h, int a, int
     for (int t = 0; t < TB; ++t)
 #pragma GCC unroll 8
       for (int v = 0; v < OCV; ++v)
-        W::store(c->prod + ((b * TB + t) * OCV + v) * L, acc[t][v]);
+        W::store_aligned(c->prod + ((b * TB + t) * OCV + v) * L, acc[t][v]);
   }
 #pragma GCC unroll 8
   for (int t = 0; t < TB; ++t)
@@ -190,8 +190,8 @@ inline void xn_wino_point_row(xn_wino_stem_ctx *c, int64_t og, int h, int a, int
       for (int j = 0; j < 3; ++j) {
         V s;
         xn_wino_lin<W, 6>(s, m, M::at[j]);
-        W::store(c->nb + (a * 3 + j) * XN_WINO_NB_SLAB + (b0 + t) * XN_WINO_OC + (h * OCV + v) * L,
-                 s);
+        W::store_aligned(
+            c->nb + (a * 3 + j) * XN_WINO_NB_SLAB + (b0 + t) * XN_WINO_OC + (h * OCV + v) * L, s);
       }
     }
 }
@@ -229,7 +229,7 @@ inline void xn_wino_output(xn_wino_stem_ctx *c, int64_t ty, int64_t t0, int64_t 
       const int64_t ch = og * XN_WINO_OC + W::L * v;
       V bv = zero;
       if (c->bias)
-        W::loadu(bv, c->bias + ch);
+        W::load(bv, c->bias + ch);
       V y[3][3];
 #pragma GCC unroll 3
       for (int j = 0; j < 3; ++j) {
@@ -242,7 +242,7 @@ inline void xn_wino_output(xn_wino_stem_ctx *c, int64_t ty, int64_t t0, int64_t 
           xn_wino_lin<W, 6>(y[i][j], nv, M::at[i]);
           W::add(y[i][j], bv);
           if (c->act_kind == XN_ACT_RELU)
-            W::max(y[i][j], zero);
+            W::larger(y[i][j], zero);
         }
       }
       const int64_t ox0 = 3 * (t0 + t);
@@ -272,12 +272,12 @@ inline void xn_wino_output(xn_wino_stem_ctx *c, int64_t ty, int64_t t0, int64_t 
             if (col == 0)
               m = y[i][j];
             else
-              W::max(m, y[i][j]);
+              W::larger(m, y[i][j]);
             if (col == g.ow - 1 && col / 2 < g.ring_w)
               W::storeu(row + col / 2 * g.c_out, m);
           } else { // the last of pooled column col / 2, the first of the next
             if (col / 2 < g.ring_w) {
-              W::max(m, y[i][j]);
+              W::larger(m, y[i][j]);
               W::storeu(row + col / 2 * g.c_out, m);
             }
             m = y[i][j];
@@ -285,7 +285,7 @@ inline void xn_wino_output(xn_wino_stem_ctx *c, int64_t ty, int64_t t0, int64_t 
               W::storeu(row + (col / 2 + 1) * g.c_out, m);
           }
         }
-        W::store(carry, m);
+        W::store_aligned(carry, m);
       }
     }
 }
